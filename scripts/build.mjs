@@ -1,0 +1,18 @@
+// Bundles the CLI into one ESM file (dist/inject-sidecar.js): one file to start is the
+// cheapest start-up Node offers, and it is what the container image and `bin` ship.
+import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
+
+const outfile = 'dist/inject-sidecar.js';
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  banner: { js: '#!/usr/bin/env node' },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+chmodSync(outfile, 0o755);
