@@ -1,0 +1,43 @@
+/**
+ * Plain-data shapes the core works on. Everything below `run.ts` handles Kubernetes objects as
+ * JSON-compatible values (what `yaml` gives for a document with the core schema); the Kubernetes
+ * types are imported as types only, never at run time.
+ */
+import type { V1ObjectMeta, V1PodSpec, V1Container, V1Volume } from '@kubernetes/client-node';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** A pod template as written in a workload: `metadata` and `spec` only. */
+export interface PodTemplate {
+  metadata?: ObjectMeta;
+  spec: PodSpec;
+}
+
+// Loose versions of the client-node types: manifests carry fields the types do not know,
+// and quantities stay the strings (or numbers) the user wrote.
+export type ObjectMeta = Omit<V1ObjectMeta, 'creationTimestamp' | 'deletionTimestamp'> & {
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [key: string]: unknown;
+};
+export type Container = V1Container & { [key: string]: unknown };
+export type Volume = V1Volume & { [key: string]: unknown };
+export type PodSpec = Omit<V1PodSpec, 'containers' | 'initContainers' | 'volumes'> & {
+  containers: Container[];
+  initContainers?: Container[];
+  volumes?: Volume[];
+  [key: string]: unknown;
+};
+
+/** apiVersion/kind/name/namespace of a resource, as KRM results reference it. */
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
