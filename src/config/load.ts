@@ -1,0 +1,206 @@
+/**
+ * Turns the function config the orchestrator hands over (our `SidecarInjection` kind, or a
+ * ConfigMap with flat `data` keys as `kpt fn eval -- key=value` builds it) into a validated,
+ * defaulted `Config`. Every problem becomes a `ConfigError` with the field path; nothing here
+ * reads files or the environment (the CLI does that and passes objects in).
+ */
+import { parseYamlValue } from '../io/yaml-value.js';
+import { z } from 'zod';
+import {
+  API_GROUP,
+  API_VERSION,
+  FunctionConfigSchema,
+  KIND,
+  SpecSchema,
+  type LabelSelector,
+  type ProxySettings,
+  type Spec,
+  type WorkloadKind,
+} from './schema.js';
+import { isObject, type JsonObject } from '../kube/types.js';
+import { BUILTIN_WORKLOAD_KINDS } from '../kube/kinds.js';
+
+export interface Config {
+  revision: string;
+  revisionTags: string[];
+  policy: 'enabled' | 'disabled';
+  emulate: 'webhook' | 'kube-inject';
+  namespaces: Record<string, { labels: Record<string, string>; annotations: Record<string, string> }>;
+  defaultNamespace: string | undefined;
+  enableNamespacesByDefault: boolean;
+  neverInjectSelector: LabelSelector[];
+  alwaysInjectSelector: LabelSelector[];
+  nativeSidecars: boolean;
+  /** Why nativeSidecars has its value, for the run summary. */
+  nativeSidecarsReason: string;
+  compliancePolicy: string;
+  injectValueSemantics: 'exact' | 'legacy';
+  proxy: ProxySettings;
+  values: JsonObject;
+  meshConfig: JsonObject;
+  workloads: WorkloadKind[];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly issues: { path: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Dotted path for messages: `spec.proxy.tag`, `spec.workloads[0].kind`, `data.policy`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(String(p))) out += (out ? '.' : '') + String(p);
+    else out += `[${JSON.stringify(String(p))}]`;
+  }
+  return out;
+}
+
+function issuesOf(error: z.ZodError, prefix: PropertyKey[]): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({ path: formatPath([...prefix, ...issue.path, key]), message: 'unknown field' });
+      }
+    } else {
+      out.push({ path: formatPath([...prefix, ...issue.path]), message: issue.message });
+    }
+  }
+  return out;
+}
+
+function fail(source: string, issues: { path: string; message: string }[]): never {
+  const lines = issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n');
+  throw new ConfigError(`invalid ${source}:\n${lines}`, issues);
+}
+
+/** True for the objects this function treats as its own configuration. */
+export function isOwnConfig(obj: JsonObject): boolean {
+  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+  return obj.kind === KIND && apiVersion.startsWith(`${API_GROUP}/`);
+}
+
+/** Reads a function config object (our kind or a ConfigMap); `undefined` gives the defaults. */
+export function loadConfig(fnConfig: unknown, source = 'function config'): Config {
+  if (fnConfig === undefined || fnConfig === null) return resolve({});
+  if (!isObject(fnConfig)) fail(source, [{ path: '', message: 'expected an object' }]);
+  if (fnConfig.kind === 'ConfigMap' && (fnConfig.apiVersion === 'v1' || fnConfig.apiVersion === undefined)) {
+    return resolve(specFromConfigMap(fnConfig, source));
+  }
+  if (fnConfig.kind === KIND && typeof fnConfig.apiVersion === 'string' && fnConfig.apiVersion !== API_VERSION &&
+      fnConfig.apiVersion.startsWith(`${API_GROUP}/`)) {
+    fail(source, [{ path: 'apiVersion', message: `unsupported version ${fnConfig.apiVersion}; this build reads ${API_VERSION}` }]);
+  }
+  const parsed = FunctionConfigSchema.safeParse(fnConfig);
+  if (!parsed.success) fail(source, issuesOf(parsed.error, []));
+  return resolve(parsed.data.spec ?? {});
+}
+
+/**
+ * Flat ConfigMap keys: every top-level spec field by name (`revision`, `policy`, `nativeSidecars`,
+ * ...), proxy settings as `proxy.<field>`, and structured fields (`namespaces`, selectors,
+ * `workloads`, `values`, `meshConfig`, `revisionTags`) as YAML or JSON text.
+ */
+function specFromConfigMap(cm: JsonObject, source: string): Spec {
+  const data = cm.data ?? {};
+  if (!isObject(data)) fail(source, [{ path: 'data', message: 'expected a map of strings' }]);
+  const spec: Record<string, unknown> = {};
+  const issues: { path: string; message: string }[] = [];
+  const proxyShape = (SpecSchema.shape.proxy.unwrap() as z.ZodObject).shape as Record<string, z.ZodType>;
+  const specShape = SpecSchema.shape as Record<string, z.ZodType>;
+  for (const [key, raw] of Object.entries(data)) {
+    const path = formatPath(['data', key]);
+    if (typeof raw !== 'string') {
+      issues.push({ path, message: 'ConfigMap data values must be strings' });
+      continue;
+    }
+    const [head, ...rest] = key.split('.');
+    if (head === 'proxy' && rest.length === 1) {
+      const field = rest[0]!;
+      const type = proxyShape[field];
+      if (!type) {
+        issues.push({ path, message: 'unknown field' });
+        continue;
+      }
+      ((spec.proxy ??= {}) as Record<string, unknown>)[field] = coerce(raw, type);
+    } else if (rest.length === 0 && head && specShape[head] && head !== 'proxy') {
+      spec[head] = coerce(raw, specShape[head]);
+    } else {
+      issues.push({ path, message: 'unknown field' });
+    }
+  }
+  if (issues.length) fail(source, issues);
+  const parsed = SpecSchema.safeParse(spec);
+  if (!parsed.success) {
+    // Report ConfigMap paths (data.proxy.tag), not spec paths.
+    fail(
+      source,
+      parsed.error.issues.map((i) => {
+        const [first, ...tail] = i.path;
+        const key = first === 'proxy' && tail.length ? `proxy.${String(tail[0])}` : String(first ?? '');
+        const rest = first === 'proxy' ? tail.slice(1) : tail;
+        return { path: formatPath(['data', key, ...rest]), message: i.message };
+      }),
+    );
+  }
+  return parsed.data;
+}
+
+/** ConfigMap values are strings; give booleans, numbers and structures the type the schema wants. */
+function coerce(raw: string, type: z.ZodType): unknown {
+  const probe = (v: unknown) => type.safeParse(v).success;
+  if (probe(raw)) return raw;
+  const value = parseYamlValue(raw);
+  return value === undefined ? raw : value;
+}
+
+function resolveNative(spec: Spec): { value: boolean; reason: string } {
+  const setting = spec.nativeSidecars ?? 'auto';
+  if (setting !== 'auto') return { value: setting, reason: `nativeSidecars: ${setting}` };
+  if (!spec.kubeVersion) {
+    return {
+      value: false,
+      reason: 'nativeSidecars auto without kubeVersion: classic sidecar containers (set kubeVersion, or nativeSidecars: true for Kubernetes >= 1.33)',
+    };
+  }
+  const m = /^v?(\d+)\.(\d+)/.exec(spec.kubeVersion)!;
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  const on = major > 1 || (major === 1 && minor >= 33);
+  return { value: on, reason: `nativeSidecars auto with kubeVersion ${spec.kubeVersion}: ${on ? 'native' : 'classic'} sidecars (native from 1.33)` };
+}
+
+function resolve(spec: Spec): Config {
+  const native = resolveNative(spec);
+  const revision = spec.revision === 'default' ? '' : (spec.revision ?? '');
+  const namespaces: Config['namespaces'] = {};
+  for (const [name, ns] of Object.entries(spec.namespaces ?? {})) {
+    namespaces[name] = { labels: ns.labels ?? {}, annotations: ns.annotations ?? {} };
+  }
+  return {
+    revision,
+    revisionTags: spec.revisionTags ?? [],
+    policy: spec.policy ?? 'enabled',
+    emulate: spec.emulate ?? 'webhook',
+    namespaces,
+    defaultNamespace: spec.defaultNamespace,
+    enableNamespacesByDefault: spec.enableNamespacesByDefault ?? false,
+    neverInjectSelector: spec.neverInjectSelector ?? [],
+    alwaysInjectSelector: spec.alwaysInjectSelector ?? [],
+    nativeSidecars: native.value,
+    nativeSidecarsReason: native.reason,
+    compliancePolicy: spec.compliancePolicy ?? '',
+    injectValueSemantics: spec.injectValueSemantics ?? 'exact',
+    proxy: spec.proxy ?? {},
+    values: (spec.values ?? {}) as JsonObject,
+    meshConfig: (spec.meshConfig ?? {}) as JsonObject,
+    workloads: [...(spec.workloads ?? []), ...BUILTIN_WORKLOAD_KINDS],
+  };
+}

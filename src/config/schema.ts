@@ -1,0 +1,176 @@
+/**
+ * The FunctionConfig schema (`inject-sidecar.dev/v1alpha1`, kind `SidecarInjection`), in zod.
+ * This file is the single source of the configuration's shape: validation, defaults, the
+ * committed JSON Schema (schema/sidecar-injection.schema.json) and the documentation all derive
+ * from it. It does not load files or resolve defaults that depend on other inputs (see load.ts).
+ */
+import { z } from 'zod';
+
+export const API_GROUP = 'inject-sidecar.dev';
+export const API_VERSION = `${API_GROUP}/v1alpha1`;
+export const KIND = 'SidecarInjection';
+
+const labelMap = z.record(z.string(), z.string());
+
+/** A Kubernetes `metav1.LabelSelector`. */
+export const LabelSelectorSchema = z
+  .object({
+    matchLabels: labelMap.optional(),
+    matchExpressions: z
+      .array(
+        z
+          .object({
+            key: z.string(),
+            operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+            values: z.array(z.string()).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+  })
+  .strict();
+
+const quantity = z.union([z.string(), z.number()]);
+const resourceList = z.record(z.string(), quantity.nullable());
+
+export const ProxySchema = z
+  .object({
+    hub: z.string().min(1).optional().describe('Registry and repository of the proxy images (values global.hub).'),
+    tag: z.string().min(1).optional().describe('Image tag of the proxy images (values global.tag).'),
+    image: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Proxy image name, or a full image reference when it contains "/" (values global.proxy.image).'),
+    initImage: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('istio-init image name or full reference (values global.proxy_init.image).'),
+    imageType: z
+      .enum(['default', 'distroless', 'debug'])
+      .optional()
+      .describe('Image variant suffix (values global.variant).'),
+    imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never', '']).optional(),
+    imagePullSecrets: z.array(z.string().min(1)).optional().describe('Secrets added to every injected pod.'),
+    resources: z
+      .object({ requests: resourceList.optional(), limits: resourceList.optional() })
+      .strict()
+      .optional()
+      .describe('Proxy (and init container) resources; quantities are written as given.'),
+    interceptionMode: z.enum(['REDIRECT', 'TPROXY', 'NONE']).optional(),
+    cni: z
+      .boolean()
+      .optional()
+      .describe('Istio CNI plugin installed: istio-validation replaces istio-init.'),
+    logLevel: z.string().min(1).optional().describe('Envoy log level (values global.proxy.logLevel).'),
+    componentLogLevel: z.string().min(1).optional(),
+    agentLogLevel: z.string().min(1).optional().describe('pilot-agent log level (values global.logging.level).'),
+    statusPort: z.number().int().min(0).max(65535).optional(),
+    holdApplicationUntilProxyStarts: z.boolean().optional(),
+    includeIPRanges: z.string().optional(),
+    excludeIPRanges: z.string().optional(),
+    includeInboundPorts: z.string().optional(),
+    excludeInboundPorts: z.string().optional(),
+    includeOutboundPorts: z.string().optional(),
+    excludeOutboundPorts: z.string().optional(),
+    clusterDomain: z.string().min(1).optional(),
+    istioNamespace: z.string().min(1).optional().describe('Namespace of the control plane (istiod).'),
+    clusterName: z.string().optional().describe('Cluster ID (values global.multiCluster.clusterName).'),
+    network: z.string().optional().describe('Network name (values global.network).'),
+    meshID: z.string().optional(),
+  })
+  .strict();
+
+export const WorkloadKindSchema = z
+  .object({
+    apiVersion: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Group/version to match; any version of the group when it ends in "/*"; any when omitted.'),
+    kind: z.string().min(1),
+    podTemplatePath: z
+      .string()
+      .min(1)
+      .describe('Dotted path to the pod template, e.g. spec.template; "." for a bare pod.'),
+  })
+  .strict();
+
+export const NamespaceSchema = z
+  .object({
+    labels: labelMap.optional(),
+    annotations: labelMap.optional(),
+  })
+  .strict();
+
+export const SpecSchema = z
+  .object({
+    revision: z
+      .string()
+      .optional()
+      .describe('Control-plane revision this run renders for; "" or "default" is the default revision.'),
+    revisionTags: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Revision tags that point at this revision (istio.io/rev=<tag> selects it too).'),
+    policy: z.enum(['enabled', 'disabled']).optional().describe('Injector policy (values global.proxy.autoInject).'),
+    emulate: z
+      .enum(['webhook', 'kube-inject'])
+      .optional()
+      .describe('webhook: decide as the admission webhook would (namespace labels, pod labels, policy); kube-inject: as istioctl kube-inject.'),
+    namespaces: z
+      .record(z.string(), NamespaceSchema)
+      .optional()
+      .describe('Labels and annotations of namespaces that are not in the input.'),
+    defaultNamespace: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Namespace assumed for workloads that do not set metadata.namespace.'),
+    enableNamespacesByDefault: z.boolean().optional(),
+    neverInjectSelector: z.array(LabelSelectorSchema).optional(),
+    alwaysInjectSelector: z.array(LabelSelectorSchema).optional(),
+    nativeSidecars: z
+      .union([z.boolean(), z.literal('auto')])
+      .optional()
+      .describe('istio-proxy as a Kubernetes native sidecar; auto decides from kubeVersion (>= 1.33).'),
+    kubeVersion: z
+      .string()
+      .regex(/^v?\d+\.\d+(\.\d+)?([-+].*)?$/, 'expected a Kubernetes version such as 1.33 or v1.33.2')
+      .optional(),
+    compliancePolicy: z.string().optional().describe('istiod COMPLIANCE_POLICY, e.g. fips-140-3.'),
+    injectValueSemantics: z
+      .enum(['exact', 'legacy'])
+      .optional()
+      .describe('How sidecar.istio.io/inject values are read: exact (Istio >= 1.27) or legacy (<= 1.26).'),
+    proxy: ProxySchema.optional(),
+    values: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Raw overlay deep-merged over the injector values (advanced).'),
+    meshConfig: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Raw overlay deep-merged over the mesh config (advanced).'),
+    workloads: z
+      .array(WorkloadKindSchema)
+      .optional()
+      .describe('Extra workload kinds (CRDs) and where their pod template is.'),
+  })
+  .strict();
+
+export const FunctionConfigSchema = z
+  .object({
+    apiVersion: z.literal(API_VERSION),
+    kind: z.literal(KIND),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    spec: SpecSchema.optional(),
+  })
+  .strict();
+
+export type Spec = z.infer<typeof SpecSchema>;
+export type ProxySettings = z.infer<typeof ProxySchema>;
+export type WorkloadKind = z.infer<typeof WorkloadKindSchema>;
+export type LabelSelector = z.infer<typeof LabelSelectorSchema>;
+export type FunctionConfig = z.infer<typeof FunctionConfigSchema>;
