@@ -1,0 +1,127 @@
+/**
+ * Command-line flags and the help text. Parsing only: no files are read here. The flag names
+ * of `istioctl kube-inject` are kept (`-f`, `-o`, `--injectConfigFile`, `--meshConfigFile`,
+ * `--valuesFile`, `--revision`) so the tool is a drop-in for that command line.
+ */
+import { parseArgs } from 'node:util';
+
+export interface CliArgs {
+  files: string[];
+  output: string | undefined;
+  inPlace: boolean;
+  config: string | undefined;
+  quiet: boolean;
+  help: boolean;
+  version: boolean;
+  revision: string | undefined;
+  emulate: string | undefined;
+  nativeSidecars: string | undefined;
+  compliancePolicy: string | undefined;
+  injectConfigFile: string | undefined;
+  meshConfigFile: string | undefined;
+  valuesFile: string | undefined;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const HELP = `inject-sidecar: Istio sidecar injection at render time.
+
+Usage:
+  inject-sidecar < resource-list.yaml            KRM function: ResourceList in, ResourceList out
+  inject-sidecar -f FILE|DIR|- [-f ...] [flags]  YAML stream in, YAML stream out
+
+Without -f, stdin must be a KRM ResourceList (config.kubernetes.io/v1), as kpt and kustomize
+send it; the function config comes in its functionConfig. With -f, the inputs are plain
+Kubernetes manifests (multi-document YAML, kind: List, or directories of *.yaml/*.yml read in
+sorted order) and the output is a plain YAML stream, ready for kubectl apply or Argo CD.
+
+Input and output:
+  -f, --filename PATH     Input file, directory or - for stdin (repeatable).
+  -o, --output FILE       Write the stream to FILE (atomically) instead of stdout.
+      --in-place          Rewrite each input file with its injected version.
+      --config FILE       Function config (kind SidecarInjection, or a ConfigMap); in KRM mode it
+                          replaces the ResourceList's functionConfig.
+  -q, --quiet             No summary on stderr (errors are still printed).
+
+Injection settings (override the function config):
+  -r, --revision REV      Control-plane revision to render for ("default" = the default revision).
+      --emulate MODE      webhook (default): decide as the admission webhook does, from namespace
+                          labels, pod labels and annotations; kube-inject: as istioctl kube-inject.
+      --native-sidecars V true, false or auto (auto needs kubeVersion in the config).
+      --compliance-policy P  istiod's COMPLIANCE_POLICY, e.g. fips-140-3.
+
+Istio injector configuration (istioctl kube-inject flags):
+      --injectConfigFile FILE  Injection templates (the "config" key of istio-sidecar-injector).
+      --meshConfigFile FILE    Mesh config (the "mesh" key of the istio ConfigMap).
+      --valuesFile FILE        Injector values (the "values" key of istio-sidecar-injector).
+
+  -h, --help              Show this help.
+      --version           Show the version.
+
+Exit codes: 0 success; 1 an error result (bad manifest, invalid annotation, invalid config);
+2 usage error. In stream mode nothing is written to stdout when the exit code is not 0.
+`;
+
+export function parseCliArgs(argv: string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        filename: { type: 'string', short: 'f', multiple: true },
+        output: { type: 'string', short: 'o' },
+        'in-place': { type: 'boolean' },
+        config: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+        revision: { type: 'string', short: 'r' },
+        emulate: { type: 'string' },
+        'native-sidecars': { type: 'string' },
+        'compliance-policy': { type: 'string' },
+        injectConfigFile: { type: 'string' },
+        meshConfigFile: { type: 'string' },
+        valuesFile: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  if (parsed.positionals.length) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])} (input files go after -f)`);
+  }
+  const args: CliArgs = {
+    files: v.filename ?? [],
+    output: v.output,
+    inPlace: v['in-place'] ?? false,
+    config: v.config,
+    quiet: v.quiet ?? false,
+    help: v.help ?? false,
+    version: v.version ?? false,
+    revision: v.revision,
+    emulate: v.emulate,
+    nativeSidecars: v['native-sidecars'],
+    compliancePolicy: v['compliance-policy'],
+    injectConfigFile: v.injectConfigFile,
+    meshConfigFile: v.meshConfigFile,
+    valuesFile: v.valuesFile,
+  };
+  if (args.emulate !== undefined && args.emulate !== 'webhook' && args.emulate !== 'kube-inject') {
+    throw new UsageError(`--emulate must be webhook or kube-inject, not ${JSON.stringify(args.emulate)}`);
+  }
+  if (args.nativeSidecars !== undefined && !['true', 'false', 'auto'].includes(args.nativeSidecars)) {
+    throw new UsageError(`--native-sidecars must be true, false or auto, not ${JSON.stringify(args.nativeSidecars)}`);
+  }
+  if (args.inPlace && args.output) throw new UsageError('--in-place and --output cannot be used together');
+  if (args.inPlace && args.files.length === 0) throw new UsageError('--in-place needs input files (-f)');
+  if (args.inPlace && args.files.includes('-')) throw new UsageError('--in-place cannot rewrite stdin (-f -)');
+  if (args.files.length === 0 && args.output) {
+    throw new UsageError('--output is for stream mode (-f); in KRM mode the ResourceList goes to stdout');
+  }
+  return args;
+}
