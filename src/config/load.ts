@@ -87,12 +87,16 @@ export function isOwnConfig(obj: JsonObject): boolean {
   return obj.kind === KIND && apiVersion.startsWith(`${API_GROUP}/`);
 }
 
-/** Reads a function config object (our kind or a ConfigMap); `undefined` gives the defaults. */
-export function loadConfig(fnConfig: unknown, source = 'function config'): Config {
-  if (fnConfig === undefined || fnConfig === null) return resolve({});
+/**
+ * Reads a function config object (our kind or a ConfigMap); `undefined` gives the defaults.
+ * `overrides` (command-line flags) replace top-level spec fields.
+ */
+export function loadConfig(fnConfig: unknown, source = 'function config', overrides: Spec = {}): Config {
+  const resolveWith = (spec: Spec) => resolve({ ...spec, ...overrides });
+  if (fnConfig === undefined || fnConfig === null) return resolveWith({});
   if (!isObject(fnConfig)) fail(source, [{ path: '', message: 'expected an object' }]);
   if (fnConfig.kind === 'ConfigMap' && (fnConfig.apiVersion === 'v1' || fnConfig.apiVersion === undefined)) {
-    return resolve(specFromConfigMap(fnConfig, source));
+    return resolveWith(specFromConfigMap(fnConfig, source));
   }
   if (fnConfig.kind === KIND && typeof fnConfig.apiVersion === 'string' && fnConfig.apiVersion !== API_VERSION &&
       fnConfig.apiVersion.startsWith(`${API_GROUP}/`)) {
@@ -100,7 +104,7 @@ export function loadConfig(fnConfig: unknown, source = 'function config'): Confi
   }
   const parsed = FunctionConfigSchema.safeParse(fnConfig);
   if (!parsed.success) fail(source, issuesOf(parsed.error, []));
-  return resolve(parsed.data.spec ?? {});
+  return resolveWith(parsed.data.spec ?? {});
 }
 
 /**

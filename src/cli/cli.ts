@@ -1,0 +1,140 @@
+/**
+ * The command: argv and streams in, an exit code out. KRM mode (no -f) reads a ResourceList from
+ * stdin and always writes a complete ResourceList with results; stream mode reads manifests and
+ * writes a YAML stream only when nothing failed. The process object is touched only by main.ts,
+ * so tests drive `cli()` with strings.
+ */
+import { HELP, parseCliArgs, UsageError, type CliArgs } from './args.js';
+import { expandInputs, FileError, readText, writeAtomic } from './files.js';
+import { ConfigError, loadConfig, type Config } from '../config/load.js';
+import type { Spec } from '../config/schema.js';
+import { emitResourceList, emitStream, InputError, parseResourceList, parseStream, type ResourceHandle } from '../io/index.js';
+import { parseYamlValue } from '../io/yaml-value.js';
+import { run } from '../run.js';
+import { hasErrors, type Result } from '../results/result.js';
+import { formatResult } from './report.js';
+
+export const VERSION = '0.1.0';
+
+export interface CliIO {
+  readStdin(): Promise<string>;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Is stdin a terminal (no ResourceList piped in)? */
+  stdinIsTTY?: boolean;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_USAGE = 2;
+
+export async function cli(argv: string[], io: CliIO): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`inject-sidecar: ${e.message}\nRun inject-sidecar --help for usage.\n`);
+    return EXIT_USAGE;
+  }
+  if (args.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  if (args.version) {
+    io.stdout(`inject-sidecar ${VERSION}\n`);
+    return EXIT_OK;
+  }
+  try {
+    return args.files.length ? await streamMode(args, io) : await krmMode(args, io);
+  } catch (e) {
+    if (e instanceof FileError || e instanceof InputError || e instanceof ConfigError) {
+      io.stderr(`inject-sidecar: ${e.message}\n`);
+      return EXIT_ERROR;
+    }
+    if (e instanceof UsageError) {
+      io.stderr(`inject-sidecar: ${e.message}\nRun inject-sidecar --help for usage.\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}
+
+function flagOverrides(args: CliArgs): Spec {
+  const o: Spec = {};
+  if (args.revision !== undefined) o.revision = args.revision;
+  if (args.emulate !== undefined) o.emulate = args.emulate as Spec['emulate'];
+  if (args.nativeSidecars !== undefined) o.nativeSidecars = args.nativeSidecars === 'auto' ? 'auto' : args.nativeSidecars === 'true';
+  if (args.compliancePolicy !== undefined) o.compliancePolicy = args.compliancePolicy;
+  return o;
+}
+
+function readConfigFile(path: string): unknown {
+  const text = readText(path);
+  const value = parseYamlValue(text);
+  if (value === undefined) throw new ConfigError(`${path}: not valid YAML`, [{ path: '', message: 'not valid YAML' }]);
+  return value;
+}
+
+function report(results: readonly Result[], args: CliArgs, io: CliIO): void {
+  const lines = results.filter((r) => !args.quiet || r.severity === 'error').map(formatResult);
+  if (lines.length) io.stderr(lines.join('\n') + '\n');
+}
+
+async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
+  if (io.stdinIsTTY) {
+    throw new UsageError('no input: pipe a ResourceList into stdin, or give manifests with -f');
+  }
+  const text = await io.readStdin();
+  const list = parseResourceList(text);
+  const results: Result[] = [];
+  let config: Config | undefined;
+  try {
+    const fnConfig = args.config ? readConfigFile(args.config) : list.functionConfig;
+    config = loadConfig(fnConfig, args.config ?? 'functionConfig', flagOverrides(args));
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    for (const issue of e.issues) {
+      results.push({
+        message: `invalid function config: ${issue.path || '(root)'}: ${issue.message}`,
+        severity: 'error',
+        field: { path: issue.path },
+      });
+    }
+  }
+  if (config) results.push(...run(list.items, config).results);
+  // The ResourceList is written even on errors (the KRM spec asks for it; kpt then shows the
+  // results and writes nothing because the exit code is non-zero).
+  io.stdout(emitResourceList(list, results));
+  report(results, args, io);
+  return hasErrors(results) ? EXIT_ERROR : EXIT_OK;
+}
+
+async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
+  const config = loadConfig(args.config ? readConfigFile(args.config) : undefined, args.config ?? 'config', flagOverrides(args));
+  const files = expandInputs(args.files);
+  const inputs: { path: string; docs: ResourceHandle[] }[] = [];
+  let stdinUsed = false;
+  for (const path of files) {
+    if (path === '-') {
+      if (stdinUsed) throw new UsageError('-f - given more than once');
+      stdinUsed = true;
+      inputs.push({ path, docs: parseStream(await io.readStdin(), '<stdin>') });
+    } else {
+      inputs.push({ path, docs: parseStream(readText(path), path) });
+    }
+  }
+  const { results } = run(inputs.flatMap((i) => i.docs), config);
+  report(results, args, io);
+  if (hasErrors(results)) return EXIT_ERROR;
+  if (args.inPlace) {
+    for (const input of inputs) {
+      if (input.docs.some((d) => d.changed)) writeAtomic(input.path, emitStream(input.docs));
+    }
+    return EXIT_OK;
+  }
+  const out = emitStream(inputs.flatMap((i) => i.docs));
+  if (args.output) writeAtomic(args.output, out);
+  else io.stdout(out);
+  return EXIT_OK;
+}

@@ -1,0 +1,69 @@
+/**
+ * Builds what every workload of a run shares: the namespaces known from the input and the
+ * config, the injector settings (values and mesh config with defaults), the renderer and the
+ * webhook selectors that stand in for the API server's stage of the decision.
+ */
+import type { Config } from './config/load.js';
+import { deepMerge, meshOverlay, valuesOverlay } from './config/settings.js';
+import { isObject, type JsonObject } from './kube/types.js';
+import type { Result } from './results/result.js';
+import { standardWebhooks } from './policy/index.js';
+import { builtinRenderer } from './inject/builtin/index.js';
+import { BUILTIN_VALUES } from './inject/builtin/values.js';
+import { applyMeshConfig, DEFAULT_MESH_CONFIG } from './inject/mesh.js';
+import type { InjectorSettings } from './inject/types.js';
+import type { Environment, NamespaceInfo } from './workload.js';
+
+function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isObject(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+export function collectNamespaces(objects: readonly JsonObject[], config: Config): Map<string, NamespaceInfo> {
+  const namespaces = new Map<string, NamespaceInfo>();
+  for (const [name, ns] of Object.entries(config.namespaces)) {
+    namespaces.set(name, { labels: { ...ns.labels }, annotations: { ...ns.annotations }, source: 'config' });
+  }
+  const visit = (obj: JsonObject) => {
+    if (obj.kind === 'List' && Array.isArray(obj.items)) {
+      for (const item of obj.items) if (isObject(item)) visit(item);
+      return;
+    }
+    if (obj.kind !== 'Namespace' || obj.apiVersion !== 'v1' || !isObject(obj.metadata)) return;
+    const name = obj.metadata.name;
+    if (typeof name !== 'string' || !name) return;
+    // The object in the input is what will be applied, so it wins over the config's description.
+    namespaces.set(name, { labels: stringMap(obj.metadata.labels), annotations: stringMap(obj.metadata.annotations), source: 'input' });
+  };
+  objects.forEach(visit);
+  return namespaces;
+}
+
+export function builtinSettings(config: Config): InjectorSettings {
+  const values = deepMerge(deepMerge(BUILTIN_VALUES as unknown as JsonObject, valuesOverlay(config)), config.values) as JsonObject;
+  const meshConfig = applyMeshConfig(deepMerge(meshOverlay(config), config.meshConfig) as JsonObject, DEFAULT_MESH_CONFIG);
+  return {
+    values,
+    meshConfig,
+    revision: config.revision,
+    nativeSidecars: config.nativeSidecars,
+    compliancePolicy: config.compliancePolicy,
+    proxyEnvs: {},
+    injectedAnnotations: {},
+  };
+}
+
+export function buildEnvironment(objects: readonly JsonObject[], config: Config, _results: Result[]): Environment {
+  return {
+    config,
+    settings: builtinSettings(config),
+    renderer: builtinRenderer,
+    namespaces: collectNamespaces(objects, config),
+    webhooks: standardWebhooks({
+      revision: config.revision,
+      tags: config.revisionTags,
+      enableNamespacesByDefault: config.enableNamespacesByDefault,
+    }),
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * One pod template in, the injected pod template out: Istio's `injectPod` after the decision.
+ * Validates the annotations, builds the template data, renders (built-in profile or Istio's
+ * templates: whichever `SidecarRenderer` is given), strategic-merges the rendered patches into
+ * the pod (`RunTemplate`), re-applies the user's container overrides and runs the
+ * post-processing chain. The caller strips any earlier injection first, so the input is the
+ * pristine pod. This module does not decide whether to inject.
+ */
+import { Container as ContainerName, Annotation } from '../kube/keys.js';
+import { isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
+import { podSchema, strategicMerge } from '../merge/index.js';
+import { reapplyOverwrittenContainers } from './overrides.js';
+import { postProcessPod, recordOriginalMetadata } from './postprocess/index.js';
+import { buildTemplateData } from './data.js';
+import { validateAnnotations } from './validate.js';
+import type { InjectOutcome, InjectorSettings, SidecarRenderer, WorkloadMeta } from './types.js';
+
+export interface InjectPodInput {
+  pod: PodTemplate;
+  workload: WorkloadMeta;
+  settings: InjectorSettings;
+  renderer: SidecarRenderer;
+  /** Annotations of the workload's namespace (OpenShift UID ranges), when known. */
+  namespaceAnnotations?: Record<string, string>;
+  /** Write the record that lets a later run strip this injection exactly. */
+  recordOriginal?: boolean;
+}
+
+function clone<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+export function injectPod(input: InjectPodInput): InjectOutcome {
+  const { workload, settings, renderer } = input;
+  const pristine = clone(input.pod);
+  const warnings: string[] = [];
+  validateAnnotations(pristine.metadata?.annotations ?? {});
+  const dnsPolicy = pristine.spec.dnsPolicy;
+  if (dnsPolicy && dnsPolicy !== 'ClusterFirst') {
+    warnings.push(`dnsPolicy ${dnsPolicy} may prevent the proxy from resolving cluster services (Istio expects ClusterFirst)`);
+  }
+  const data = buildTemplateData({
+    pod: pristine,
+    workload,
+    settings,
+    ...(input.namespaceAnnotations ? { namespaceAnnotations: input.namespaceAnnotations } : {}),
+  });
+  const patches = renderer.render(data);
+
+  // RunTemplate: templatePod records what the templates produced (status annotation, overrides);
+  // mergedPod is the user's pod with each rendered template merged over it in order.
+  let templatePod: Json = {};
+  let mergedPod: Json = { metadata: (pristine.metadata ?? {}) as Json, spec: pristine.spec as unknown as Json };
+  for (const patch of patches) {
+    templatePod = strategicMerge(templatePod, patch, podSchema);
+    mergedPod = moveProxyForNativeSidecar(mergedPod as JsonObject, patch);
+    mergedPod = strategicMerge(mergedPod, patch, podSchema);
+  }
+  let pod = reapplyOverwrittenContainers({
+    merged: mergedPod as unknown as PodTemplate,
+    original: pristine,
+    templatePod: templatePod as unknown as PodTemplate,
+    settings,
+  });
+  pod = postProcessPod(pod, {
+    settings,
+    proxyConfig: data.proxyConfig,
+    templatePod: templatePod as unknown as PodTemplate,
+  });
+  if (input.recordOriginal !== false) pod = recordOriginalMetadata(pristine, pod);
+  return { pod: stripEmptyMetadata(pod), warnings };
+}
+
+/**
+ * Istio's "weird hack" in RunTemplate: when a template renders istio-proxy as a native sidecar
+ * (an init container) while the user's pod declares an istio-proxy container (an override), the
+ * user's container moves to the end of initContainers first, so both meet in the merge.
+ */
+function moveProxyForNativeSidecar(pod: JsonObject, patch: JsonObject): JsonObject {
+  const patchInit = isObject(patch.spec) && Array.isArray(patch.spec.initContainers) ? patch.spec.initContainers : [];
+  const rendersNativeProxy = patchInit.some((c) => isObject(c) && c.name === ContainerName.proxy);
+  const spec = isObject(pod.spec) ? pod.spec : undefined;
+  if (!rendersNativeProxy || !spec || !Array.isArray(spec.containers)) return pod;
+  const index = spec.containers.findIndex((c) => isObject(c) && c.name === ContainerName.proxy);
+  if (index < 0) return pod;
+  const annotations = isObject(pod.metadata) && isObject(pod.metadata.annotations) ? pod.metadata.annotations : {};
+  if (annotations[Annotation.nativeSidecar] === 'false') return pod;
+  const containers = [...spec.containers];
+  const [proxy] = containers.splice(index, 1);
+  const initContainers = [...(Array.isArray(spec.initContainers) ? spec.initContainers : []), proxy!];
+  return { ...pod, spec: { ...spec, containers, initContainers } };
+}
+
+/** The merge can leave `metadata: {}` on a pod template that had none; keep the source's shape. */
+function stripEmptyMetadata(pod: PodTemplate): PodTemplate {
+  if (pod.metadata && Object.keys(pod.metadata).length === 0) {
+    const { metadata: _unused, ...rest } = pod;
+    return rest as PodTemplate;
+  }
+  return pod;
+}

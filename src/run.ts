@@ -1,0 +1,150 @@
+/**
+ * The pure core: resources and a resolved configuration in, edits and results out. It finds
+ * the pod templates, asks the policy whether each is injected, runs the injection pipeline and
+ * writes the new pod template back through the resource handle. It reads no files, no
+ * environment and no clock, so its output is a function of its input. The YAML text, the
+ * ResourceList envelope and exit codes belong to io/ and cli/.
+ */
+import type { Config } from './config/load.js';
+import { isOwnConfig } from './config/load.js';
+import { Annotation } from './kube/keys.js';
+import { findWorkloadKind, formatFieldPath, getIn, parsePath, type Path } from './kube/kinds.js';
+import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef } from './kube/types.js';
+import { UserError, type Result } from './results/result.js';
+import { processWorkload, type Environment, type WorkloadOutcome } from './workload.js';
+import { buildEnvironment } from './environment.js';
+
+/** What the core needs from a parsed document (io's handles satisfy it). */
+export interface Resource {
+  readonly value: JsonObject;
+  update(path: Path, value: Json): void;
+  readonly file?: { path: string; index: number } | undefined;
+}
+
+export interface RunOutput {
+  results: Result[];
+  outcomes: WorkloadOutcome[];
+}
+
+/** Objects that pass through untouched: kpt's Kptfile, local-config objects, our own config. */
+export function isPassThrough(obj: JsonObject): boolean {
+  if (obj.kind === 'Kptfile' && typeof obj.apiVersion === 'string' && obj.apiVersion.startsWith('kpt.dev/')) return true;
+  if (isOwnConfig(obj)) return true;
+  const annotations = isObject(obj.metadata) && isObject(obj.metadata.annotations) ? obj.metadata.annotations : {};
+  return annotations[Annotation.localConfig] === 'true';
+}
+
+export function refOf(obj: JsonObject): ResourceRef {
+  const meta = isObject(obj.metadata) ? obj.metadata : {};
+  const ref: ResourceRef = {
+    apiVersion: typeof obj.apiVersion === 'string' ? obj.apiVersion : '',
+    kind: typeof obj.kind === 'string' ? obj.kind : '',
+    name: typeof meta.name === 'string' ? meta.name : '',
+  };
+  if (typeof meta.namespace === 'string' && meta.namespace) ref.namespace = meta.namespace;
+  return ref;
+}
+
+/** `Deployment shop/web` */
+export function describeRef(ref: ResourceRef): string {
+  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+}
+
+interface FoundWorkload {
+  resource: Resource;
+  /** The workload object (a List item, or the document itself). */
+  obj: JsonObject;
+  /** Path of the workload object inside the document ([] or ['items', i]). */
+  base: Path;
+  podPath: Path;
+}
+
+function findWorkloads(resource: Resource, config: Config, results: Result[]): FoundWorkload[] {
+  const found: FoundWorkload[] = [];
+  const visit = (obj: JsonObject, base: Path) => {
+    if (obj.kind === 'List' && Array.isArray(obj.items)) {
+      obj.items.forEach((item, i) => {
+        if (isObject(item)) visit(item, [...base, 'items', i]);
+      });
+      return;
+    }
+    if (isPassThrough(obj)) return;
+    const entry = findWorkloadKind(obj, config.workloads);
+    if (!entry) return;
+    const podPath = parsePath(entry.podTemplatePath);
+    const pod = podPath.length ? getIn(obj, podPath) : obj;
+    if (!isObject(pod) || !isObject(pod.spec)) {
+      const ref = refOf(obj);
+      const where = podPath.length ? entry.podTemplatePath : '.';
+      // An Argo Rollout may reference a Deployment's template instead of carrying one.
+      const optional = obj.kind === 'Rollout' && isObject(obj.spec) && obj.spec.workloadRef !== undefined;
+      results.push({
+        message: optional
+          ? `${describeRef(ref)}: no pod template (spec.workloadRef); the referenced workload is injected instead`
+          : `${describeRef(ref)}: no pod template at ${where === '.' ? 'spec' : `${where}.spec`} (workload kind ${entry.kind} is configured with podTemplatePath ${entry.podTemplatePath})`,
+        severity: optional ? 'info' : 'error',
+        resourceRef: ref,
+        field: { path: where === '.' ? 'spec' : `${where}.spec` },
+        ...fileOf(resource),
+      });
+      return;
+    }
+    found.push({ resource, obj, base, podPath });
+  };
+  visit(resource.value, []);
+  return found;
+}
+
+function fileOf(resource: Resource): { file?: { path: string; index: number } } {
+  return resource.file ? { file: { path: resource.file.path, index: resource.file.index } } : {};
+}
+
+export function run(resources: readonly Resource[], config: Config): RunOutput {
+  const results: Result[] = [];
+  const outcomes: WorkloadOutcome[] = [];
+  const env: Environment = buildEnvironment(resources.map((r) => r.value), config, results);
+  for (const resource of resources) {
+    for (const w of findWorkloads(resource, config, results)) {
+      const ref = refOf(w.obj);
+      const podPathText = w.podPath.length ? formatFieldPath(w.podPath) : '';
+      const pod = (w.podPath.length ? getIn(w.obj, w.podPath) : { metadata: w.obj.metadata, spec: w.obj.spec }) as unknown as PodTemplate;
+      let outcome: WorkloadOutcome;
+      try {
+        outcome = processWorkload({ obj: w.obj, ref, pod, env });
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        const fieldPath = [podPathText, e.fieldPath].filter(Boolean).join('.');
+        results.push({
+          message: `${describeRef(ref)}: ${e.message}`,
+          severity: 'error',
+          resourceRef: ref,
+          ...(fieldPath ? { field: { path: fieldPath } } : {}),
+          ...fileOf(w.resource),
+          tags: { reason: e.code },
+        });
+        continue;
+      }
+      outcomes.push(outcome);
+      if (outcome.pod) writeBack(w, outcome.pod);
+      results.push({
+        message: `${describeRef(ref)}: ${outcome.summary}`,
+        severity: outcome.severity,
+        resourceRef: ref,
+        ...fileOf(w.resource),
+        tags: { action: outcome.action, reason: outcome.reason, rule: outcome.rule },
+      });
+    }
+  }
+  return { results, outcomes };
+}
+
+function writeBack(w: FoundWorkload, pod: PodTemplate): void {
+  const podJson = pod as unknown as JsonObject;
+  if (w.podPath.length) {
+    w.resource.update([...w.base, ...w.podPath], podJson);
+    return;
+  }
+  // A bare Pod: its own metadata and spec.
+  w.resource.update([...w.base, 'metadata'], (podJson.metadata ?? {}) as Json);
+  w.resource.update([...w.base, 'spec'], podJson.spec as Json);
+}
