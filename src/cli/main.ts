@@ -22,5 +22,5 @@ try {
   // A bug, not a user problem: say so plainly, without a stack trace unless asked for.
   const detail = process.env.INJECT_SIDECAR_DEBUG ? `\n${(e as Error).stack}` : '';
   process.stderr.write(`inject-sidecar: internal error: ${(e as Error).message}${detail}\n`);
-  process.exitCode = 3;
+  process.exitCode = 1;
 }
