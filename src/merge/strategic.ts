@@ -1,0 +1,429 @@
+/**
+ * Kubernetes strategic merge patch on plain JSON values: a port of apimachinery's
+ * `StrategicMergeMapPatchUsingLookupPatchMeta` (pkg/util/strategicpatch/patch.go) with the
+ * options it uses (`MergeParallelList`, `IgnoreUnmatchedNulls`). Function names follow the Go
+ * ones (`mergeMap`, `mergeSlice`, `mergeSortedSlice`, ...) so the two can be read side by side.
+ * The patch metadata comes from a `SchemaNode` (see schema.ts); nothing here knows about Istio,
+ * YAML or KRM, and computing a patch from two objects is not done here.
+ *
+ * Two deliberate differences from apimachinery, both about values the patch adds where the
+ * original has nothing to merge with: `null`s in them are dropped everywhere (apimachinery drops
+ * them only at the top of the added value, and the typed decode that follows in Kubernetes and
+ * Istio drops the rest), and directives in them are applied instead of being copied through
+ * verbatim (a fresh value is merged into an empty one).
+ */
+import type { Json, JsonObject } from '../kube/types.js';
+import { fieldSchema, type PatchStrategy, type SchemaNode } from './schema.js';
+
+const directiveMarker = '$patch';
+const retainKeysDirective = '$retainKeys';
+const setElementOrderDirectivePrefix = '$setElementOrder/';
+const deleteFromPrimitiveListDirectivePrefix = '$deleteFromPrimitiveList/';
+const replaceDirective = 'replace';
+const deleteDirective = 'delete';
+const mergeDirective = 'merge';
+
+/** A patch that apimachinery would reject; `path` is the dotted field path where it happened. */
+export class MergeError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(path ? `${path}: ${message}` : message);
+    this.name = 'MergeError';
+  }
+}
+
+type ElementKind = 'map' | 'scalar';
+
+function isMap(v: Json | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function clone<T extends Json>(v: T): T {
+  return structuredClone(v);
+}
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+/**
+ * Applies `patch` to `original` with strategic-merge semantics for `schema`. Neither input is
+ * modified. A non-object `original` counts as an empty object, as in apimachinery.
+ */
+export function strategicMerge(original: Json, patch: Json, schema: SchemaNode): Json {
+  if (!isMap(patch)) throw new MergeError('a strategic merge patch must be an object', '');
+  const base = isMap(original) ? clone(original) : {};
+  return mergeMap(base, clone(patch), schema, '');
+}
+
+/** Merges two maps in place (both are private copies) and returns the result. */
+function mergeMap(original: JsonObject, patch: JsonObject, schema: SchemaNode, path: string): JsonObject {
+  if (directiveMarker in patch) return handleDirectiveInMergeMap(patch[directiveMarker] ?? null, patch, path);
+
+  applyRetainKeysDirective(original, patch, path);
+  mergePatchIntoOriginal(original, patch, schema, path);
+
+  for (const k of Object.keys(patch)) {
+    const patchV = patch[k] as Json;
+    let key = k;
+    let isDeleteList = false;
+    if (k.startsWith(deleteFromPrimitiveListDirectivePrefix)) {
+      key = k.slice(deleteFromPrimitiveListDirectivePrefix.length);
+      isDeleteList = true;
+    }
+    const sub = fieldSchema(schema, key);
+    const here = join(path, key);
+
+    if (patchV === null) {
+      // IgnoreUnmatchedNulls: a null deletes the key and is never copied into the result.
+      delete original[key];
+      continue;
+    }
+    if (!(key in original)) {
+      if (!isDeleteList) original[key] = fresh(patchV, sub, here);
+      continue;
+    }
+    const originalV = original[key] as Json;
+    if (isMap(originalV) && isMap(patchV)) {
+      original[key] =
+        mergeStrategy(sub.meta?.strategy) === replaceDirective
+          ? discardNullValues(patchV)
+          : mergeMap(originalV, patchV, sub, here);
+    } else if (Array.isArray(originalV) && Array.isArray(patchV)) {
+      original[key] = mergeSliceHandler(originalV, patchV, sub, isDeleteList, here);
+    } else if (!isDeleteList) {
+      // Different types, or scalars: the patch value wins.
+      original[key] = fresh(patchV, sub, here);
+    }
+  }
+  return original;
+}
+
+/** `extractRetainKeysPatchStrategy`: the strategy without `retainKeys`. */
+function mergeStrategy(strategy: PatchStrategy | undefined): string {
+  if (!strategy) return '';
+  const parts = strategy.split(',').filter((s) => s !== 'retainKeys');
+  return parts[0] ?? '';
+}
+
+function handleDirectiveInMergeMap(directive: Json, patch: JsonObject, path: string): JsonObject {
+  if (directive === replaceDirective) {
+    delete patch[directiveMarker];
+    return discardNullValues(patch) as JsonObject;
+  }
+  if (directive === deleteDirective) return {};
+  throw new MergeError(`Unexpected patch type in map: ${JSON.stringify(directive)}`, path);
+}
+
+function mergeSliceHandler(
+  original: Json[],
+  patch: Json[],
+  schema: SchemaNode,
+  isDeleteList: boolean,
+  path: string,
+): Json[] {
+  // Delete lists are handled the same way whatever the field's strategy is.
+  if (mergeStrategy(schema.meta?.strategy) === mergeDirective || isDeleteList) {
+    return mergeSlice(original, patch, schema, schema.meta?.mergeKey ?? '', isDeleteList, path);
+  }
+  return discardNullValues(patch) as Json[];
+}
+
+/**
+ * A patch value with nothing to merge into: directives applied (merged into an empty value),
+ * nulls dropped.
+ */
+function fresh(value: Json, schema: SchemaNode, path: string): Json {
+  if (isMap(value)) return mergeMap({}, value, schema, path);
+  if (Array.isArray(value)) {
+    if (mergeStrategy(schema.meta?.strategy) === mergeDirective && value.some((v) => isMap(v))) {
+      return mergeSlice([], value, schema, schema.meta?.mergeKey ?? '', false, path);
+    }
+    return discardNullValues(value);
+  }
+  return value;
+}
+
+/** `discardNullValuesFromPatch`, applied recursively (maps and maps inside lists). */
+function discardNullValues(value: Json): Json {
+  if (Array.isArray(value)) return value.map(discardNullValues);
+  if (isMap(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (v === null) delete value[k];
+      else value[k] = discardNullValues(v);
+    }
+  }
+  return value;
+}
+
+function applyRetainKeysDirective(original: JsonObject, patch: JsonObject, path: string): void {
+  if (!(retainKeysDirective in patch)) return;
+  const retainKeys = patch[retainKeysDirective];
+  delete patch[retainKeysDirective];
+  if (!Array.isArray(retainKeys)) throw new MergeError('$retainKeys must be a list of field names', path);
+  const keep = new Set(retainKeys.map((k) => String(k)));
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null || k.startsWith(deleteFromPrimitiveListDirectivePrefix) || k.startsWith(setElementOrderDirectivePrefix)) {
+      continue;
+    }
+    if (!keep.has(k)) throw new MergeError(`field ${JSON.stringify(k)} is in the patch but not in $retainKeys`, path);
+  }
+  for (const k of Object.keys(original)) if (!keep.has(k)) delete original[k];
+}
+
+/**
+ * Processes `$setElementOrder/<list>` directives: merges the list with its patch and orders the
+ * result by the directive (then the patch, then the original). Removes what it processed from
+ * the patch so the main loop does not see it again.
+ */
+function mergePatchIntoOriginal(original: JsonObject, patch: JsonObject, schema: SchemaNode, path: string): void {
+  for (const key of Object.keys(patch)) {
+    if (!key.startsWith(setElementOrderDirectivePrefix)) continue;
+    const field = key.slice(setElementOrderDirectivePrefix.length);
+    const here = join(path, field);
+    const order = patch[key];
+    if (!Array.isArray(order)) throw new MergeError(`${key} must be a list`, path);
+    const foundOriginal = Array.isArray(original[field]);
+    const foundPatch = Array.isArray(patch[field]);
+    if (original[field] !== undefined && original[field] !== null && !foundOriginal) {
+      throw new MergeError('$setElementOrder applies to a field that is not a list', here);
+    }
+    const originalList = foundOriginal ? (original[field] as Json[]) : [];
+    const patchList = foundPatch ? (patch[field] as Json[]) : [];
+    const sub = fieldSchema(schema, field);
+    const mergeKey = sub.meta?.mergeKey ?? '';
+
+    validatePatchWithSetOrderList(patchList, order, mergeKey, here);
+
+    let merged: Json[];
+    if (foundOriginal && foundPatch) merged = mergeSliceHandler(originalList, patchList, sub, false, here);
+    else if (foundOriginal) merged = originalList;
+    else if (foundPatch) merged = fresh(patchList, sub, here) as Json[];
+    else {
+      delete patch[key];
+      continue;
+    }
+    delete patch[field];
+    delete patch[key];
+    if (merged.length === 0) {
+      original[field] = merged;
+      continue;
+    }
+    const kind = sliceElementType([...originalList, ...patchList, ...merged], here);
+    const [patchItems, serverOnlyItems] =
+      kind === 'scalar'
+        ? partitionPrimitivesByPresentInList(merged, order)
+        : partitionMapsByPresentInList(merged, order, mergeKey, here);
+    original[field] = normalizeElementOrder(patchItems, serverOnlyItems, order, originalList, mergeKey, kind, here);
+  }
+}
+
+function validatePatchWithSetOrderList(patchList: Json[], order: Json[], mergeKey: string, path: string): void {
+  if (order.length === 0 || patchList.length === 0) return;
+  const nonDelete = mergeKey ? patchList.filter((item) => !(isMap(item) && item[directiveMarker] === deleteDirective)) : patchList;
+  let p = 0;
+  let s = 0;
+  while (p < nonDelete.length && s < order.length) {
+    const item = nonDelete[p] as Json;
+    if (isMap(item) && directiveMarker in item) {
+      p++;
+      continue;
+    }
+    if (mergeKeyValueEqual(item, order[s] as Json, mergeKey)) p++;
+    s++;
+  }
+  if (p < nonDelete.length) {
+    throw new MergeError(`the order of the patch list does not match ${setElementOrderDirectivePrefix} list`, path);
+  }
+}
+
+function mergeKeyValueEqual(left: Json, right: Json, mergeKey: string): boolean {
+  if (!mergeKey) return sameValue(left, right);
+  if (!isMap(left) || !isMap(right)) return false;
+  return sameValue(left[mergeKey], right[mergeKey]);
+}
+
+/** Go's `==` on decoded JSON values (used for merge keys and scalar list items). */
+function sameValue(a: Json | undefined, b: Json | undefined): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function sliceElementType(items: Json[], path: string): ElementKind {
+  let kind: ElementKind | undefined;
+  for (const item of items) {
+    if (Array.isArray(item)) throw new MergeError('a list of lists cannot be merged', path);
+    const k: ElementKind = isMap(item) ? 'map' : 'scalar';
+    if (kind && kind !== k) throw new MergeError('list elements of different types cannot be merged', path);
+    kind = k;
+  }
+  return kind ?? 'scalar';
+}
+
+/** Merges two lists (merge strategy); `original` and `patch` are private copies. */
+function mergeSlice(
+  original: Json[],
+  patch: Json[],
+  schema: SchemaNode,
+  mergeKey: string,
+  isDeleteList: boolean,
+  path: string,
+): Json[] {
+  if (original.length === 0 && patch.length === 0) return original;
+  const kind = sliceElementType([...original, ...patch], path);
+
+  let merged: Json[];
+  if (kind === 'scalar') {
+    if (isDeleteList) return deleteFromSlice(original, patch);
+    merged = deduplicateScalars([...original, ...patch]);
+  } else {
+    if (!mergeKey) throw new MergeError('cannot merge lists without merge key', path);
+    [original, patch] = mergeSliceWithSpecialElements(original, patch, mergeKey, path);
+    merged = mergeSliceWithoutSpecialElements(original, patch, mergeKey, schema, path);
+  }
+
+  const [patchItems, serverOnlyItems] =
+    kind === 'scalar' ? partitionPrimitivesByPresentInList(merged, patch) : partitionMapsByPresentInList(merged, patch, mergeKey, path);
+  return normalizeElementOrder(patchItems, serverOnlyItems, patch, original, mergeKey, kind, path);
+}
+
+function deleteFromSlice(original: Json[], toDelete: Json[]): Json[] {
+  return original.filter((item) => !toDelete.some((d) => sameValue(d, item)));
+}
+
+function deduplicateScalars(items: Json[]): Json[] {
+  const out: Json[] = [];
+  for (const item of items) if (!out.some((o) => sameValue(o, item))) out.push(item);
+  return out;
+}
+
+/**
+ * Handles `$patch` elements of a list of maps: `delete` removes the matching original items,
+ * `replace` makes the rest of the patch the whole list, `merge` is rejected as in apimachinery.
+ * Returns the (possibly reduced) original and the patch without directive elements.
+ */
+function mergeSliceWithSpecialElements(original: Json[], patch: Json[], mergeKey: string, path: string): [Json[], Json[]] {
+  const plain: Json[] = [];
+  let replace = false;
+  for (const item of patch) {
+    const typed = item as JsonObject;
+    if (!(directiveMarker in typed)) {
+      plain.push(item);
+      continue;
+    }
+    const directive = typed[directiveMarker];
+    if (directive === deleteDirective) {
+      if (!(mergeKey in typed)) throw new MergeError(`map ${JSON.stringify(typed)} does not contain declared merge key "${mergeKey}"`, path);
+      const value = typed[mergeKey];
+      original = original.filter((o) => !(isMap(o) && sameValue(o[mergeKey], value)));
+    } else if (directive === replaceDirective) {
+      replace = true;
+    } else if (directive === mergeDirective) {
+      throw new MergeError('merging lists cannot yet be specified in the patch', path);
+    } else {
+      throw new MergeError(`Unexpected patch type in list: ${JSON.stringify(directive)}`, path);
+    }
+  }
+  if (replace) return [plain.map((item) => fresh(item, {}, path)), []];
+  return [original, plain];
+}
+
+function mergeSliceWithoutSpecialElements(
+  original: Json[],
+  patch: Json[],
+  mergeKey: string,
+  schema: SchemaNode,
+  path: string,
+): Json[] {
+  const merged = [...original];
+  for (const item of patch) {
+    const typed = item as JsonObject;
+    if (!(mergeKey in typed)) throw new MergeError(`map ${JSON.stringify(typed)} does not contain declared merge key "${mergeKey}"`, path);
+    const value = typed[mergeKey];
+    const index = merged.findIndex((o) => isMap(o) && mergeKey in o && sameValue(o[mergeKey], value));
+    const here = `${path}[${mergeKey}=${typeof value === 'string' ? value : JSON.stringify(value)}]`;
+    if (index >= 0) merged[index] = mergeMap(merged[index] as JsonObject, typed, schema, here);
+    else merged.push(mergeMap({}, typed, schema, here));
+  }
+  return merged;
+}
+
+function partitionPrimitivesByPresentInList(items: Json[], partitionBy: Json[]): [Json[], Json[]] {
+  const present: Json[] = [];
+  const absent: Json[] = [];
+  for (const item of items) (partitionBy.some((p) => sameValue(p, item)) ? present : absent).push(item);
+  return [present, absent];
+}
+
+function partitionMapsByPresentInList(items: Json[], partitionBy: Json[], mergeKey: string, path: string): [Json[], Json[]] {
+  const present: Json[] = [];
+  const absent: Json[] = [];
+  for (const item of items) {
+    if (!isMap(item) || !(mergeKey in item)) {
+      throw new MergeError(`map ${JSON.stringify(item)} does not contain declared merge key "${mergeKey}"`, path);
+    }
+    const value = item[mergeKey];
+    const found = partitionBy.some((p) => isMap(p) && mergeKey in p && sameValue(p[mergeKey], value));
+    (found ? present : absent).push(item);
+  }
+  return [present, absent];
+}
+
+/** Sorts the patch items by `patchOrder` and the server-only items by `serverOrder`, then interleaves them. */
+function normalizeElementOrder(
+  patch: Json[],
+  serverOnly: Json[],
+  patchOrder: Json[],
+  serverOrder: Json[],
+  mergeKey: string,
+  kind: ElementKind,
+  path: string,
+): Json[] {
+  const sortedPatch = normalizeSliceOrder(patch, patchOrder, mergeKey, kind, path);
+  const sortedServerOnly = normalizeSliceOrder(serverOnly, serverOrder, mergeKey, kind, path);
+  return mergeSortedSlice(sortedServerOnly, sortedPatch, serverOrder, mergeKey, kind);
+}
+
+function normalizeSliceOrder(toSort: Json[], order: Json[], mergeKey: string, kind: ElementKind, path: string): Json[] {
+  const indexed = toSort.map((item) => {
+    const i = index(order, item, mergeKey, kind);
+    if (i < 0) throw new MergeError(`list item ${JSON.stringify(item)} is missing from the list that orders it`, path);
+    return { item, i };
+  });
+  // Array.prototype.sort is stable, like sort.SliceStable.
+  return indexed.sort((a, b) => a.i - b.i).map((x) => x.item);
+}
+
+/**
+ * Inserts each item of `left` (server-only items) into `right` (patch items). Relative order in
+ * each list is kept; an item of `left` goes before the current item of `right` only when both
+ * are in `serverOrder` and it comes first there. So patch items the original did not have come
+ * before the remaining original items.
+ */
+function mergeSortedSlice(left: Json[], right: Json[], serverOrder: Json[], mergeKey: string, kind: ElementKind): Json[] {
+  const less = (l: Json, r: Json): boolean => {
+    const li = index(serverOrder, l, mergeKey, kind);
+    const ri = index(serverOrder, r, mergeKey, kind);
+    return li >= 0 && ri >= 0 && li < ri;
+  };
+  const out: Json[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length || j < right.length) {
+    if (i >= left.length) out.push(right[j++] as Json);
+    else if (j >= right.length) out.push(left[i++] as Json);
+    else if (less(left[i] as Json, right[j] as Json)) out.push(left[i++] as Json);
+    else out.push(right[j++] as Json);
+  }
+  return out;
+}
+
+/** Index of `value` in `list`, by merge key for maps and by value for scalars; -1 if absent. */
+function index(list: Json[], value: Json, mergeKey: string, kind: ElementKind): number {
+  const key = (item: Json | undefined): Json | undefined => (kind === 'map' ? (isMap(item) ? item[mergeKey] : undefined) : item);
+  const wanted = key(value);
+  return list.findIndex((item) => sameValue(key(item), wanted));
+}
