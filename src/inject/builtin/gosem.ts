@@ -1,0 +1,195 @@
+/**
+ * The few pieces of Go semantics the built-in profile needs to reproduce what Istio's `sidecar`
+ * template yields after its output is parsed as YAML: Go truthiness of chart values, `fmt.Sprint`
+ * of JSON-decoded values (numbers are float64, so 1000000 prints `1e+06`), sprig's `default`,
+ * and how the YAML parser reads back a plain, double-quoted or single-quoted scalar the template
+ * wrote (go-yaml v2 resolution: YAML 1.1 booleans such as `yes`). It is not a template engine
+ * and knows nothing about Istio; the real engine lives in `src/template/`.
+ */
+import type { Json } from '../../kube/types.js';
+import { UserError } from '../../results/result.js';
+
+/** A value read from JSON data: `undefined` is a missing map key (Go's invalid value). */
+export type Val = Json | undefined;
+
+/** Reads `a.b.c` from nested JSON objects; `undefined` when any step is missing or not a map. */
+export function dig(root: Val, path: string): Val {
+  let cur: Val = root;
+  for (const key of path.split('.')) {
+    if (cur === null || cur === undefined || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    if (!Object.hasOwn(cur, key)) return undefined;
+    cur = cur[key];
+  }
+  return cur;
+}
+
+/** Go template truthiness (`if`, `and`, `or`, `with`) of a JSON-decoded value. */
+export function truthy(v: Val): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'string') return v.length > 0;
+  if (Array.isArray(v)) return v.length > 0;
+  return Object.keys(v).length > 0;
+}
+
+/** Go's `%v` of a float64 (`strconv.FormatFloat(f, 'g', -1, 64)`). */
+export function goFloat(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
+  // Shortest round-trip digits, then Go's %g layout: with the shortest precision Go switches to
+  // the exponent form when the decimal exponent is < -4 or >= 6 (so 1000000 prints `1e+06`).
+  const [mant, expStr] = f.toExponential().split('e') as [string, string];
+  const exp = Number(expStr);
+  const neg = mant.startsWith('-');
+  const digits = mant.replace('-', '').replace('.', '');
+  if (exp < -4 || exp >= 6) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
+    return `${neg ? '-' : ''}${m}e${exp < 0 ? '-' : '+'}${e}`;
+  }
+  let s: string;
+  if (exp < 0) s = `0.${'0'.repeat(-exp - 1)}${digits}`;
+  else if (digits.length <= exp + 1) s = digits + '0'.repeat(exp + 1 - digits.length);
+  else s = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  return (neg ? '-' : '') + s;
+}
+
+/** Go's `fmt.Sprint` of a JSON-decoded value passed to a function (`nil` and missing print `<nil>`). */
+export function sprint(v: Val): string {
+  if (v === undefined || v === null) return '<nil>';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return goFloat(v);
+  if (Array.isArray(v)) return `[${v.map(sprint).join(' ')}]`;
+  const keys = Object.keys(v).sort();
+  return `map[${keys.map((k) => `${k}:${sprint(v[k])}`).join(' ')}]`;
+}
+
+/** What `{{ x }}` prints: like `sprint`, but a missing key prints `<no value>`. */
+export function print(v: Val): string {
+  return v === undefined ? '<no value>' : sprint(v);
+}
+
+/** sprig's `default d v`: `d` when `v` is empty (nil, "", 0, false, empty list or map). */
+export function dflt<T extends Val>(d: T, v: Val): Val {
+  return truthy(v) ? v : d;
+}
+
+/** Istio's `valueOrDefault`: `d` when `v` is nil or the empty string. */
+export function valueOrDefault(v: Val, d: Val): Val {
+  return v === undefined || v === null || v === '' ? d : v;
+}
+
+const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+const YAML11_NULL = new Set(['', '~', 'null', 'Null', 'NULL']);
+
+/**
+ * How go-yaml v2 resolves a plain scalar the template printed (then converted to JSON by
+ * `sigs.k8s.io/yaml`): YAML 1.1 booleans and nulls, decimal/hex/octal integers, floats.
+ */
+export function plainScalar(text: string): Json {
+  const s = text.trim();
+  if (YAML11_NULL.has(s)) return null;
+  if (YAML11_TRUE.has(s)) return true;
+  if (YAML11_FALSE.has(s)) return false;
+  const plain = s.replace(/_/g, '');
+  if (/^[-+]?(0|[1-9][0-9]*)$/.test(plain)) return Number(plain);
+  if (/^[-+]?0x[0-9a-fA-F]+$/.test(plain)) return Number.parseInt(plain, 16);
+  if (/^[-+]?0[0-7]+$/.test(plain)) return Number.parseInt(plain, 8);
+  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain)) return Number(plain);
+  if (/^[-+]?\.(inf|Inf|INF)$/.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
+  if (/^\.(nan|NaN|NAN)$/.test(s)) return Number.NaN;
+  return s;
+}
+
+/** Folds line breaks inside a flow (quoted) scalar the way YAML does: one break becomes a space. */
+function foldFlowLines(s: string): string {
+  if (!s.includes('\n')) return s;
+  const lines = s.split('\n');
+  let out = lines[0]!.replace(/[ \t]+$/, '');
+  let pendingBreaks = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '' && i < lines.length - 1) {
+      pendingBreaks++;
+      continue;
+    }
+    out += pendingBreaks > 0 ? '\n'.repeat(pendingBreaks) : ' ';
+    pendingBreaks = 0;
+    out += line;
+  }
+  return out;
+}
+
+const DQ_ESCAPES: Record<string, string> = {
+  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
+  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029',
+};
+
+/**
+ * The string YAML reads from `"<text>"` where the template printed `text` between double quotes.
+ * Throws a UserError when the text would end the scalar early (an unescaped `"`), as the YAML
+ * parser in Istio would reject the rendered template.
+ */
+export function dq(text: string, field: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') throw renderError(field, text);
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const n = text[++i];
+    if (n === undefined) throw renderError(field, text);
+    if (n in DQ_ESCAPES) {
+      out += DQ_ESCAPES[n];
+    } else if (n === 'x' || n === 'u' || n === 'U') {
+      const len = n === 'x' ? 2 : n === 'u' ? 4 : 8;
+      const hex = text.slice(i + 1, i + 1 + len);
+      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) throw renderError(field, text);
+      out += String.fromCodePoint(Number.parseInt(hex, 16));
+      i += len;
+    } else if (n === '\n') {
+      // escaped line break: joins lines without a space
+      while (text[i + 1] === ' ' || text[i + 1] === '\t') i++;
+    } else {
+      throw renderError(field, text);
+    }
+  }
+  return foldFlowLines(out);
+}
+
+/** The string YAML reads from `'<text>'`: `''` is one quote; a lone `'` breaks the document. */
+export function sq(text: string, field: string): string {
+  if (text.replace(/''/g, '').includes("'")) throw renderError(field, text);
+  return foldFlowLines(text.replace(/''/g, "'"));
+}
+
+function renderError(field: string, text: string): UserError {
+  return new UserError(
+    `the sidecar cannot be rendered: the value ${JSON.stringify(text)} for ${field} breaks the YAML Istio's template produces`,
+    field,
+    'render',
+  );
+}
+
+/** Go's `strings.Trim(s, cutset)`. */
+export function trimAll(s: string, cutset: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && cutset.includes(s[a]!)) a++;
+  while (b > a && cutset.includes(s[b - 1]!)) b--;
+  return s.slice(a, b);
+}
+
+/** sprig's `trunc n` on a Go string (byte length; only ASCII is exact). */
+export function trunc(s: string, n: number): string {
+  const bytes = Buffer.from(s, 'utf8');
+  if (bytes.length <= n) return s;
+  return bytes.subarray(0, n).toString('utf8');
+}

@@ -1,0 +1,167 @@
+/**
+ * The chart values of the built-in Istio profile: the same shape as the `values` key of Istio's
+ * `istio-sidecar-injector` ConfigMap (`global.*`, `pilot.cni`, `pilot.env`,
+ * `sidecarInjectorWebhook.*`, `revision`), with the defaults of Istio's istio-discovery chart
+ * (default profile). The image defaults name Istio 1.28.0 (`docker.io/istio/proxyv2:1.28.0`);
+ * the sidecar the built-in profile renders follows Istio's `sidecar` injection template at the
+ * commit of the conformance corpus (shared/istio-conformance), which is what the 1.28 line ships
+ * apart from small later changes (for example `trimAll` on the canonical name, and
+ * `OTEL_RESOURCE_ATTRIBUTES`).
+ *
+ * Not responsible for: reading user overrides (the config module merges them over these
+ * defaults) or rendering anything.
+ */
+import type { JsonObject } from '../../kube/types.js';
+
+/** Resource requirements as chart values write them (entries may be null to drop a default). */
+export type ResourceValues = {
+  requests?: { [resource: string]: string | number | null };
+  limits?: { [resource: string]: string | number | null };
+};
+
+export type ProxyValues = {
+  autoInject: 'enabled' | 'disabled';
+  clusterDomain: string;
+  componentLogLevel: string;
+  excludeIPRanges: string;
+  excludeInboundPorts: string;
+  excludeOutboundPorts: string;
+  image: string;
+  includeIPRanges: string;
+  includeInboundPorts: string;
+  includeOutboundPorts: string;
+  logLevel: string;
+  outlierLogPath: string;
+  privileged: boolean;
+  readinessFailureThreshold: number;
+  readinessInitialDelaySeconds: number;
+  readinessPeriodSeconds: number;
+  resources: ResourceValues;
+  seccompProfile: JsonObject;
+  startupProbe: { enabled: boolean; failureThreshold: number };
+  statusPort: number;
+  tracer: string;
+  holdApplicationUntilProxyStarts?: boolean;
+  capNetBindService?: boolean;
+  lifecycle?: JsonObject;
+};
+
+export type GlobalValues = {
+  caAddress: string;
+  caName: string;
+  hub: string;
+  tag: string | number;
+  variant: string;
+  imagePullPolicy: string;
+  imagePullSecrets: string[];
+  istioNamespace: string;
+  logAsJson: boolean;
+  logging: { level: string };
+  meshID: string;
+  mountMtlsCerts: boolean;
+  multiCluster: { clusterName: string };
+  nativeNftables: boolean;
+  network: string;
+  pilotCertProvider: string;
+  proxy: ProxyValues;
+  proxy_init: { forceApplyIptables: boolean; image: string };
+  sds: { token: { aud: string } };
+  sts: { servicePort: number };
+  trustBundleName?: string;
+};
+
+export type IstioValues = {
+  global: GlobalValues;
+  pilot: {
+    cni: { enabled: boolean; provider: string };
+    env: { [name: string]: string | boolean | number };
+    crlConfigMapName?: string;
+  };
+  revision: string;
+  sidecarInjectorWebhook: {
+    alwaysInjectSelector: JsonObject[];
+    neverInjectSelector: JsonObject[];
+    defaultTemplates: string[];
+    enableNamespacesByDefault: boolean;
+    injectedAnnotations: { [key: string]: string };
+    reinvocationPolicy: string;
+    rewriteAppHTTPProbe: boolean;
+    templates: { [name: string]: string };
+  };
+};
+
+export const BUILTIN_HUB = 'docker.io/istio';
+export const BUILTIN_TAG = '1.28.0';
+
+/** A fresh copy of the built-in default values. */
+export function builtinValues(): IstioValues {
+  return {
+    global: {
+      caAddress: '',
+      caName: '',
+      hub: BUILTIN_HUB,
+      tag: BUILTIN_TAG,
+      variant: '',
+      imagePullPolicy: '',
+      imagePullSecrets: [],
+      istioNamespace: 'istio-system',
+      logAsJson: false,
+      logging: { level: 'default:info' },
+      meshID: '',
+      mountMtlsCerts: false,
+      multiCluster: { clusterName: '' },
+      nativeNftables: false,
+      network: '',
+      pilotCertProvider: 'istiod',
+      proxy: {
+        autoInject: 'enabled',
+        clusterDomain: 'cluster.local',
+        componentLogLevel: 'misc:error',
+        excludeIPRanges: '',
+        excludeInboundPorts: '',
+        excludeOutboundPorts: '',
+        image: 'proxyv2',
+        includeIPRanges: '*',
+        includeInboundPorts: '*',
+        includeOutboundPorts: '',
+        logLevel: 'warning',
+        outlierLogPath: '',
+        privileged: false,
+        readinessFailureThreshold: 4,
+        readinessInitialDelaySeconds: 0,
+        readinessPeriodSeconds: 15,
+        resources: {
+          requests: { cpu: '100m', memory: '128Mi' },
+          limits: { cpu: '2000m', memory: '1024Mi' },
+        },
+        seccompProfile: {},
+        startupProbe: { enabled: true, failureThreshold: 600 },
+        statusPort: 15020,
+        tracer: 'none',
+      },
+      proxy_init: { forceApplyIptables: false, image: 'proxyv2' },
+      sds: { token: { aud: 'istio-ca' } },
+      sts: { servicePort: 0 },
+    },
+    pilot: {
+      cni: { enabled: false, provider: 'default' },
+      env: {},
+    },
+    revision: '',
+    sidecarInjectorWebhook: {
+      alwaysInjectSelector: [],
+      neverInjectSelector: [],
+      defaultTemplates: [],
+      enableNamespacesByDefault: false,
+      injectedAnnotations: {},
+      reinvocationPolicy: 'Never',
+      rewriteAppHTTPProbe: true,
+      templates: {},
+    },
+  };
+}
+
+/** The built-in values as plain JSON (the form `InjectorSettings.values` holds). */
+export function builtinValuesJson(): JsonObject {
+  return builtinValues() as unknown as JsonObject;
+}
