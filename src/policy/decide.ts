@@ -28,12 +28,6 @@ export type Emulation = 'webhook' | 'kube-inject';
  */
 export type InjectValueSemantics = 'exact' | 'legacy';
 
-/** What is known of the workload's namespace. Annotations are carried for callers; the decision does not read them. */
-export interface NamespaceFacts {
-  labels?: Labels;
-  annotations?: Labels;
-}
-
 /** The parts of the injector `config` that take part in the decision. */
 export interface InjectorPolicy {
   /** `enabled` or `disabled`; anything else disables injection altogether. */
@@ -44,17 +38,19 @@ export interface InjectorPolicy {
 
 export interface DecisionInput {
   emulate: Emulation;
-  pod: {
-    labels?: Labels;
-    annotations?: Labels;
-    hostNetwork?: boolean;
-    /** The pod template's own `metadata.namespace` (used only by the kube-inject emulation). */
-    namespace?: string;
-  };
+  /** The pod template's labels (stage A object selectors, the inject label, injector selectors). */
+  podLabels?: Labels;
+  /** The pod template's annotations (only `sidecar.istio.io/inject` is read). */
+  podAnnotations?: Labels;
+  hostNetwork?: boolean;
+  /** The pod template's own `metadata.namespace` (used only by the kube-inject emulation). */
+  podNamespace?: string | undefined;
   /** The namespace the workload is created in. */
   namespace: string;
-  /** The namespace's labels and annotations, or `undefined` when the namespace is unknown. */
-  namespaceFacts: NamespaceFacts | undefined;
+  /** The namespace's labels, or `undefined` when the namespace is unknown. */
+  namespaceLabels: Labels | undefined;
+  /** Carried for callers (OpenShift UID ranges); the decision does not read them. */
+  namespaceAnnotations?: Labels | undefined;
   /** Stage A webhooks: `standardWebhooks(...)` or `webhooksFromConfigurations(...)`. */
   webhooks: readonly InjectionWebhook[];
   injector: InjectorPolicy;
@@ -63,7 +59,7 @@ export interface DecisionInput {
   /** Revision tags pointing at `revision`: a webhook serving one of them counts as this run's. */
   tags?: readonly string[];
   /** Default `exact`. */
-  injectValue?: InjectValueSemantics;
+  injectValueSemantics?: InjectValueSemantics;
 }
 
 /**
@@ -332,8 +328,8 @@ type StageA =
     };
 
 function stageA(input: DecisionInput, run: string): StageA {
-  const podLabels = input.pod.labels ?? {};
-  const nsLabels = input.namespaceFacts === undefined ? undefined : (input.namespaceFacts.labels ?? {});
+  const podLabels = input.podLabels ?? {};
+  const nsLabels = input.namespaceLabels;
   const matches = matchWebhooks(input.webhooks, { name: input.namespace, labels: nsLabels }, podLabels);
   const tags = new Set(input.tags ?? []);
   const isRun = (w: InjectionWebhook): boolean => w.revision === run || (w.tag !== undefined && tags.has(w.tag));
@@ -491,16 +487,16 @@ function positiveLabels(reqs: readonly Requirement[], labels: Labels): [string, 
 }
 
 function describeMatch(m: WebhookMatch, input: DecisionInput): string {
-  const nsLabels = input.namespaceFacts?.labels ?? {};
+  const nsLabels = input.namespaceLabels ?? {};
   const ns = positiveLabels(m.namespaceSelector.requirements, nsLabels).map(([k, v]) => `namespace label ${k}=${v}`);
-  const pod = positiveLabels(m.objectSelector.requirements, input.pod.labels ?? {}).map(([k, v]) => `pod label ${k}=${v}`);
+  const pod = positiveLabels(m.objectSelector.requirements, input.podLabels ?? {}).map(([k, v]) => `pod label ${k}=${v}`);
   const parts = [...ns, ...pod];
   return parts.length > 0 ? parts.join(' and ') : 'injection enabled for unlabelled namespaces and pods';
 }
 
 function reasonForMatch(m: WebhookMatch, input: DecisionInput): ReasonCode {
-  const ns = positiveLabels(m.namespaceSelector.requirements, input.namespaceFacts?.labels ?? {});
-  const pod = positiveLabels(m.objectSelector.requirements, input.pod.labels ?? {});
+  const ns = positiveLabels(m.namespaceSelector.requirements, input.namespaceLabels ?? {});
+  const pod = positiveLabels(m.objectSelector.requirements, input.podLabels ?? {});
   if (pod.some(([k]) => k === Label.sidecarInject)) return 'pod-label';
   if ([...ns, ...pod].some(([k]) => k === Label.istioRev)) return 'revision-label';
   if (ns.length > 0) return 'namespace-label';
@@ -541,7 +537,7 @@ function stageB(input: DecisionInput): StageB {
   };
 
   // 1. hostNetwork
-  const hostNetwork = input.pod.hostNetwork === true;
+  const hostNetwork = input.hostNetwork === true;
   const hn = step(
     'host-network',
     'host network',
@@ -554,7 +550,7 @@ function stageB(input: DecisionInput): StageB {
   }
 
   // 2. ignored namespaces
-  const podNamespace = kubeInject ? (input.pod.namespace ?? '') : input.namespace;
+  const podNamespace = kubeInject ? (input.podNamespace ?? '') : input.namespace;
   const ignored = IGNORED_NAMESPACES.includes(podNamespace);
   const ig = step(
     'ignored-namespace',
@@ -568,13 +564,13 @@ function stageB(input: DecisionInput): StageB {
   }
 
   // 3. the inject label (wins when present, even empty), else the annotation
-  const labels = input.pod.labels ?? {};
-  const annotations = input.pod.annotations ?? {};
+  const labels = input.podLabels ?? {};
+  const annotations = input.podAnnotations ?? {};
   const labelPresent = Object.prototype.hasOwnProperty.call(labels, Label.sidecarInject);
   const annotationPresent = Object.prototype.hasOwnProperty.call(annotations, Annotation.sidecarInject);
   const source: 'label' | 'annotation' | undefined = labelPresent ? 'label' : annotationPresent ? 'annotation' : undefined;
   const value = labelPresent ? (labels[Label.sidecarInject] as string) : annotationPresent ? (annotations[Annotation.sidecarInject] as string) : '';
-  const legacy = input.injectValue === 'legacy';
+  const legacy = input.injectValueSemantics === 'legacy';
   let explicit: boolean | undefined;
   let invalidValue: string | undefined;
   if (legacy) {

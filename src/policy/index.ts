@@ -37,6 +37,7 @@ export {
 } from './webhooks.js';
 export type {
   InjectionWebhook,
+  Webhook,
   RevisionInstall,
   StandardWebhookOptions,
   WebhookMatch,
@@ -50,7 +51,6 @@ export type {
   Emulation,
   InjectValueSemantics,
   InjectorPolicy,
-  NamespaceFacts,
   ReasonCode,
   Step,
   StepRule,

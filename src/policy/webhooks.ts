@@ -46,15 +46,18 @@ export interface InjectionWebhook {
   readonly deactivated: boolean;
 }
 
+/** Short name used by the wiring code. */
+export type Webhook = InjectionWebhook;
+
 /** A control-plane revision and the tags that point at it (`''`/`default` = the default revision). */
 export interface RevisionInstall {
   readonly revision: string;
-  readonly tags: readonly string[];
+  readonly tags?: readonly string[] | undefined;
 }
 
 export interface StandardWebhookOptions {
   /** `sidecarInjectorWebhook.enableNamespacesByDefault`: adds the `auto.` webhook. */
-  readonly enableNamespacesByDefault?: boolean;
+  readonly enableNamespacesByDefault?: boolean | undefined;
 }
 
 /** `''` for the default revision whichever way it is spelled; other names unchanged. */
@@ -129,7 +132,8 @@ function standardSelectors(
 
 /**
  * The webhooks Istio's chart installs for the given revisions and tags, in the order the API
- * server calls them (configurations by name, entries in chart order):
+ * server calls them (configurations by name, entries in chart order). Takes a list of
+ * `{revision, tags}`, or a single one that may also carry `enableNamespacesByDefault`:
  *
  * - per revision, MWC `istio-sidecar-injector[-<rev>]`: `rev.namespace.` and `rev.object.` for
  *   `<rev>` (`default` for the default revision), plus, for the default revision only,
@@ -140,11 +144,13 @@ function standardSelectors(
  *   default revision's own configuration (never-match selectors), as istioctl does.
  */
 export function standardWebhooks(
-  installs: readonly RevisionInstall[],
+  revisions: readonly RevisionInstall[] | (RevisionInstall & StandardWebhookOptions),
   options: StandardWebhookOptions = {},
 ): InjectionWebhook[] {
-  const auto = options.enableNamespacesByDefault === true;
-  const defaultTagged = installs.some((i) => i.tags.includes('default'));
+  const single = !isInstallList(revisions);
+  const installs: readonly RevisionInstall[] = isInstallList(revisions) ? revisions : [revisions];
+  const auto = (options.enableNamespacesByDefault ?? (single ? revisions.enableNamespacesByDefault : undefined)) === true;
+  const defaultTagged = installs.some((i) => (i.tags ?? []).includes('default'));
   const out: InjectionWebhook[] = [];
   const entries = (
     configuration: string,
@@ -180,7 +186,7 @@ export function standardWebhooks(
       const deactivated = revision === '' && defaultTagged;
       configs.push({ name, add: () => entries(name, revision, revisionName(revision), revision === '', undefined, deactivated) });
     }
-    for (const tag of install.tags) {
+    for (const tag of install.tags ?? []) {
       if (seen.has(`tag:${tag}`)) continue;
       seen.add(`tag:${tag}`);
       const name = `istio-revision-tag-${tag}`;
@@ -190,6 +196,12 @@ export function standardWebhooks(
   configs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const c of configs) c.add();
   return out;
+}
+
+function isInstallList(
+  v: readonly RevisionInstall[] | (RevisionInstall & StandardWebhookOptions),
+): v is readonly RevisionInstall[] {
+  return Array.isArray(v);
 }
 
 /** True when a selector is (or contains) `istioctl`'s never-match rewrite. */

@@ -38,7 +38,7 @@ export interface Case {
   policy?: string;
   revision?: string;
   tags?: string[];
-  injectValue?: DecisionInput['injectValue'];
+  injectValue?: DecisionInput['injectValueSemantics'];
 }
 
 export function run(c: Case): Decision {
@@ -47,14 +47,12 @@ export function run(c: Case): Decision {
     standardWebhooks(c.installs ?? TWO_REVISIONS, { enableNamespacesByDefault: c.enableNamespacesByDefault ?? false });
   return decide({
     emulate: c.emulate ?? 'webhook',
-    pod: {
-      labels: c.labels ?? {},
-      annotations: c.annotations ?? {},
-      ...(c.hostNetwork !== undefined ? { hostNetwork: c.hostNetwork } : {}),
-      ...(c.podNamespace !== undefined ? { namespace: c.podNamespace } : {}),
-    },
+    podLabels: c.labels ?? {},
+    podAnnotations: c.annotations ?? {},
+    ...(c.hostNetwork !== undefined ? { hostNetwork: c.hostNetwork } : {}),
+    ...(c.podNamespace !== undefined ? { podNamespace: c.podNamespace } : {}),
     namespace: c.nsName ?? 'shop',
-    namespaceFacts: c.ns === null ? undefined : { labels: c.ns ?? {} },
+    namespaceLabels: c.ns === null ? undefined : (c.ns ?? {}),
     webhooks,
     injector: {
       policy: c.policy ?? 'enabled',
@@ -63,7 +61,7 @@ export function run(c: Case): Decision {
     },
     revision: c.revision ?? '',
     ...(c.tags !== undefined ? { tags: c.tags } : {}),
-    ...(c.injectValue !== undefined ? { injectValue: c.injectValue } : {}),
+    ...(c.injectValue !== undefined ? { injectValueSemantics: c.injectValue } : {}),
   });
 }
 
