@@ -9,8 +9,8 @@ import { isObject, type JsonObject } from './kube/types.js';
 import type { Result } from './results/result.js';
 import { standardWebhooks } from './policy/index.js';
 import { builtinRenderer } from './inject/builtin/index.js';
-import { BUILTIN_VALUES } from './inject/builtin/values.js';
-import { applyMeshConfig, DEFAULT_MESH_CONFIG } from './inject/mesh.js';
+import { builtinValuesJson } from './inject/builtin/values.js';
+import { applyMeshConfig, builtinMeshConfig } from './inject/mesh.js';
 import type { InjectorSettings } from './inject/types.js';
 import type { Environment, NamespaceInfo } from './workload.js';
 
@@ -41,8 +41,8 @@ export function collectNamespaces(objects: readonly JsonObject[], config: Config
 }
 
 export function builtinSettings(config: Config): InjectorSettings {
-  const values = deepMerge(deepMerge(BUILTIN_VALUES as unknown as JsonObject, valuesOverlay(config)), config.values) as JsonObject;
-  const meshConfig = applyMeshConfig(deepMerge(meshOverlay(config), config.meshConfig) as JsonObject, DEFAULT_MESH_CONFIG);
+  const values = deepMerge(deepMerge(builtinValuesJson(), valuesOverlay(config)), config.values) as JsonObject;
+  const meshConfig = applyMeshConfig(deepMerge(meshOverlay(config), config.meshConfig) as JsonObject, builtinMeshConfig());
   return {
     values,
     meshConfig,

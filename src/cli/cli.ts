@@ -34,7 +34,7 @@ export async function cli(argv: string[], io: CliIO): Promise<number> {
     args = parseCliArgs(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr(`inject-sidecar: ${e.message}\nRun inject-sidecar --help for usage.\n`);
+    io.stderr(`inject-sidecar: ${(e as UsageError).message}\nRun inject-sidecar --help for usage.\n`);
     return EXIT_USAGE;
   }
   if (args.help) {
