@@ -31,6 +31,7 @@ export {
   standardWebhooks,
   webhooksFromConfigurations,
   matchWebhooks,
+  callingWebhooks,
   effectiveNamespaceLabels,
   normalizeRevision,
   revisionName,

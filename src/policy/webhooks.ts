@@ -355,6 +355,19 @@ export function matchWebhooks(
   });
 }
 
+/**
+ * The webhooks a live API server would (`verdict: true`) or might (`'unknown'`) call for this pod:
+ * for coexistence checks on an already rendered pod (a namespace still labelled for webhook
+ * injection would inject it a second time). Empty means no live webhook touches it.
+ */
+export function callingWebhooks(
+  webhooks: readonly InjectionWebhook[],
+  namespace: NamespaceView,
+  podLabels: Labels,
+): WebhookMatch[] {
+  return matchWebhooks(webhooks, namespace, podLabels).filter((m) => m.verdict !== false);
+}
+
 function compileOrNothing(selector: LabelSelector): CompiledSelector {
   const compiled = compileSelector(selector);
   if (compiled.ok) return compiled.selector;

@@ -4,7 +4,7 @@
  * webhooks, invalid selectors), and revision/tag routing through decide().
  */
 import { describe, expect, it } from 'vitest';
-import { standardWebhooks, webhooksFromConfigurations } from '../../src/policy/index.js';
+import { callingWebhooks, standardWebhooks, webhooksFromConfigurations } from '../../src/policy/index.js';
 import type { LabelSelector } from '../../src/policy/index.js';
 import { expectDecision, run, wh } from './helpers.js';
 
@@ -267,5 +267,25 @@ describe('KubeSphere-customised selectors from the input', () => {
   });
   it('the standard selectors would have decided the other way', () => {
     expectDecision(run({ ns: { 'kubesphere.io/workspace': 'team-a' } }), { inject: false, reason: 'no-webhook-matched', rule: 'revision' });
+  });
+});
+
+describe('callingWebhooks (coexistence with a live webhook)', () => {
+  const standard = standardWebhooks([{ revision: '', tags: [] }, { revision: 'canary', tags: ['prod'] }], { enableNamespacesByDefault: true });
+  it('a rendered pod in a namespace still labelled for injection would be injected again', () => {
+    const calls = callingWebhooks(standard, { name: 'shop', labels: { 'istio-injection': 'enabled' } }, { app: 'web' });
+    expect(calls.map((m) => `${m.webhook.configuration}/${m.webhook.name}`)).toEqual([`istio-sidecar-injector/${wh('namespace.')}`]);
+  });
+  it('the label sidecar.istio.io/inject=false keeps every standard webhook away, in any namespace', () => {
+    const namespaces: Record<string, string>[] = [{ 'istio-injection': 'enabled' }, { [REV]: 'canary' }, { [REV]: 'prod' }, {}];
+    for (const labels of namespaces) {
+      expect(callingWebhooks(standard, { name: 'shop', labels }, { [INJ]: 'false', [REV]: 'canary' })).toEqual([]);
+    }
+    expect(callingWebhooks(standard, { name: 'shop', labels: undefined }, { [INJ]: 'false' })).toEqual([]);
+  });
+  it('reports webhooks that might call when the namespace is unknown', () => {
+    const calls = callingWebhooks(standard, { name: 'shop', labels: undefined }, {});
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((m) => m.verdict === 'unknown')).toBe(true);
   });
 });
