@@ -1,0 +1,255 @@
+/**
+ * Go's `encoding/json` as the template functions see it: `json.Marshal` / `MarshalIndent` of
+ * GoValues (sorted map keys, HTML-safe escaping, Go's float formatting, nil slices and maps as
+ * `null`, `[]byte` as base64, Kubernetes structs in their Go field order) and `json.Unmarshal` into
+ * `interface{}` (numbers become float64). Used by sprig's `toJson`/`fromJson` family and by Istio's
+ * `toJSON`, `structToJSON`, `toJsonMap`, `fromJSON` and `toYaml` (which goes through JSON). It
+ * does not know which function swallows which error; callers decide.
+ */
+import { formatFloat } from '../fmt.js';
+import {
+  GoInt,
+  GoMap,
+  GoSlice,
+  GoStruct,
+  compareGoStrings,
+  fromJSON as jsonToGo,
+  isMap,
+  mapGet,
+  mapKeys,
+  type GoPlainMap,
+  type GoValue,
+} from '../value.js';
+import { GoFuncError } from './types.js';
+
+/** A JSON document as Go would produce it: numbers keep Go's text, objects keep their key order. */
+export type JsonNode =
+  | { readonly k: 'null' }
+  | { readonly k: 'bool'; readonly v: boolean }
+  | { readonly k: 'num'; readonly text: string }
+  | { readonly k: 'str'; readonly v: string }
+  | { readonly k: 'arr'; readonly items: readonly JsonNode[] }
+  | { readonly k: 'obj'; readonly entries: ReadonlyArray<readonly [string, JsonNode]> };
+
+const NULL: JsonNode = { k: 'null' };
+
+/** Go's float64 text in JSON: shortest round-trip, `e` notation below 1e-6 and from 1e21 (`1e-7`, `1e+21`). */
+export function jsonFloatText(f: number): string {
+  if (!Number.isFinite(f)) throw new GoFuncError(`json: unsupported value: ${formatFloat(f, 'g', -1)}`);
+  if (Object.is(f, -0)) return '-0';
+  // JavaScript's Number#toString uses the same thresholds and shortest digits as Go's encoder.
+  return String(f);
+}
+
+/**
+ * Kubernetes structs the templates serialise, in Go field order: JSON name, whether `omitempty`,
+ * and the Go field name (for struct views that expose getters rather than JSON data).
+ */
+const STRUCT_LAYOUTS: Readonly<Record<string, ReadonlyArray<readonly [string, boolean, string]>>> = {
+  'v1.ContainerPort': [
+    ['name', true, 'Name'],
+    ['hostPort', true, 'HostPort'],
+    ['containerPort', false, 'ContainerPort'],
+    ['protocol', true, 'Protocol'],
+    ['hostIP', true, 'HostIP'],
+  ],
+};
+
+function rawToNode(v: unknown): JsonNode {
+  if (v === undefined || v === null) return NULL;
+  switch (typeof v) {
+    case 'boolean':
+      return { k: 'bool', v };
+    case 'string':
+      return { k: 'str', v };
+    case 'number':
+      return { k: 'num', text: jsonFloatText(v) };
+    case 'bigint':
+      return { k: 'num', text: v.toString() };
+    default:
+      break;
+  }
+  if (v instanceof GoInt || v instanceof GoSlice || v instanceof GoMap || v instanceof GoStruct) {
+    return toJsonNode(v);
+  }
+  if (Array.isArray(v)) return { k: 'arr', items: v.map(rawToNode) };
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return { k: 'obj', entries: Object.keys(o).map((key) => [key, rawToNode(o[key])] as const) };
+  }
+  return NULL;
+}
+
+function isZeroRaw(v: unknown): boolean {
+  if (v === undefined || v === null || v === '' || v === 0 || v === false) return true;
+  if (v instanceof GoInt) return v.value === 0n;
+  return false;
+}
+
+function structToNode(s: GoStruct): JsonNode {
+  if (s.type.pointer && s.data === null) return NULL;
+  if (s.type.underlying) return toJsonNode(s.type.underlying(s));
+  const name = s.type.name.replace(/^\*/, '');
+  const layout = STRUCT_LAYOUTS[name];
+  const data = s.data;
+  const isObj = typeof data === 'object' && data !== null && !Array.isArray(data);
+  if (layout) {
+    const entries: Array<[string, JsonNode]> = [];
+    for (const [json, omitempty, goName] of layout) {
+      let v: unknown;
+      if (isObj && Object.hasOwn(data, json)) v = (data as Record<string, unknown>)[json];
+      else if (!isObj && s.type.fields?.[goName]) v = s.type.fields[goName](s);
+      if (omitempty && isZeroRaw(v)) continue;
+      entries.push([json, v === undefined || v === null ? { k: 'num', text: '0' } : rawToNode(v)]);
+    }
+    return { k: 'obj', entries };
+  }
+  return rawToNode(data);
+}
+
+function bytesToBase64(items: readonly GoValue[]): string {
+  const bytes = Uint8Array.from(items.map((x) => (x instanceof GoInt ? Number(x.value) : 0)));
+  return Buffer.from(bytes).toString('base64');
+}
+
+/** The JSON `json.Marshal` would produce for a GoValue, as a tree. Throws `GoFuncError` for NaN/Inf. */
+export function toJsonNode(v: GoValue): JsonNode {
+  if (v === undefined || v === null) return NULL;
+  switch (typeof v) {
+    case 'boolean':
+      return { k: 'bool', v };
+    case 'string':
+      return { k: 'str', v };
+    case 'number':
+      return { k: 'num', text: jsonFloatText(v) };
+    default:
+      break;
+  }
+  if (v instanceof GoInt) return { k: 'num', text: v.value.toString() };
+  if (Array.isArray(v)) return { k: 'arr', items: v.map(toJsonNode) };
+  if (v instanceof GoSlice) {
+    if (v.isNilSlice) return NULL;
+    if (v.elem === 'uint8') return { k: 'str', v: bytesToBase64(v.items) };
+    return { k: 'arr', items: v.items.map(toJsonNode) };
+  }
+  if (v instanceof GoStruct) return structToNode(v);
+  if (v instanceof GoMap && v.isNilMap) return NULL;
+  const m = v as GoPlainMap | GoMap;
+  return { k: 'obj', entries: mapKeys(m).map((key) => [key, toJsonNode(mapGet(m, key))] as const) };
+}
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
+
+/** Go's JSON string literal (`encodeState.string`). */
+export function jsonQuote(s: string, escapeHTML = true): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i] as string;
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        out += ch + (s[i + 1] as string);
+        i++;
+        continue;
+      }
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      out += '\ufffd';
+      continue;
+    }
+    if (ch === '"' || ch === '\\') out += '\\' + ch;
+    else if (c < 0x20) {
+      switch (ch) {
+        case '\n':
+          out += '\\n';
+          break;
+        case '\r':
+          out += '\\r';
+          break;
+        case '\t':
+          out += '\\t';
+          break;
+        case '\b':
+          out += '\\b';
+          break;
+        case '\f':
+          out += '\\f';
+          break;
+        default:
+          out += '\\u00' + c.toString(16).padStart(2, '0');
+      }
+    } else if (escapeHTML && HTML_ESCAPES[ch] !== undefined) out += HTML_ESCAPES[ch];
+    else if (c === 0x2028 || c === 0x2029) out += '\\u' + c.toString(16);
+    else out += ch;
+  }
+  return out + '"';
+}
+
+/** Serialises a JSON tree; `indent` gives `json.MarshalIndent(v, "", indent)` layout. */
+export function writeJson(n: JsonNode, opts: { escapeHTML?: boolean; indent?: string } = {}): string {
+  const escapeHTML = opts.escapeHTML ?? true;
+  const ind = opts.indent;
+  const walk = (node: JsonNode, depth: number): string => {
+    switch (node.k) {
+      case 'null':
+        return 'null';
+      case 'bool':
+        return node.v ? 'true' : 'false';
+      case 'num':
+        return node.text;
+      case 'str':
+        return jsonQuote(node.v, escapeHTML);
+      case 'arr': {
+        if (node.items.length === 0) return '[]';
+        const parts = node.items.map((x) => walk(x, depth + 1));
+        if (ind === undefined) return '[' + parts.join(',') + ']';
+        const pad = '\n' + ind.repeat(depth + 1);
+        return '[' + pad + parts.join(',' + pad) + '\n' + ind.repeat(depth) + ']';
+      }
+      case 'obj': {
+        if (node.entries.length === 0) return '{}';
+        const sep = ind === undefined ? ':' : ': ';
+        const parts = node.entries.map(([k, x]) => jsonQuote(k, escapeHTML) + sep + walk(x, depth + 1));
+        if (ind === undefined) return '{' + parts.join(',') + '}';
+        const pad = '\n' + ind.repeat(depth + 1);
+        return '{' + pad + parts.join(',' + pad) + '\n' + ind.repeat(depth) + '}';
+      }
+    }
+  };
+  return walk(n, 0);
+}
+
+/** `json.Marshal(v)`; throws `GoFuncError` where Go returns an error. */
+export function goJsonMarshal(v: GoValue, opts: { escapeHTML?: boolean; indent?: string } = {}): string {
+  return writeJson(toJsonNode(v), opts);
+}
+
+/** Sorts object entries as `encoding/json` sorts map keys (used when a tree is built by hand). */
+export function sortEntries(entries: Array<[string, JsonNode]>): Array<[string, JsonNode]> {
+  return entries.sort((a, b) => compareGoStrings(a[0], b[0]));
+}
+
+function hasNonFinite(v: unknown): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v);
+  if (Array.isArray(v)) return v.some(hasNonFinite);
+  if (v !== null && typeof v === 'object') return Object.values(v).some(hasNonFinite);
+  return false;
+}
+
+/**
+ * `json.Unmarshal` into `interface{}`: objects become `map[string]interface{}`, numbers float64.
+ * Throws `GoFuncError` on invalid JSON or a number out of float64 range.
+ */
+export function goJsonUnmarshal(text: string): GoValue {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    const msg = text.trim() === '' ? 'unexpected end of JSON input' : (e as Error).message;
+    throw new GoFuncError(msg);
+  }
+  if (hasNonFinite(parsed)) throw new GoFuncError('json: cannot unmarshal number into Go value of type float64');
+  return jsonToGo(parsed);
+}
+
