@@ -1,0 +1,201 @@
+// Command render executes Go text/template cases for the differential test of the TypeScript
+// port. It reads a JSON array of cases from stdin and writes a JSON array of results to stdout,
+// one per case: {"output": "..."} or {"error": "..."} (parse or execution error, Go's message).
+//
+// Case data is decoded as Istio decodes values (encoding/json into interface{}: numbers are
+// float64). A case may instead name a typed fixture ("typed": "NAME") built below; the
+// TypeScript side (test/template/typed-fixtures.ts) builds the same values.
+//
+// Build tag "sprig" adds sprig's TxtFuncMap (Debian's golang-github-masterminds-sprig-dev, used
+// in GOPATH mode); without it only Go's builtins exist.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/template"
+)
+
+type options struct {
+	MissingKey string `json:"missingkey"`
+	Funcs      string `json:"funcs"` // "builtins" (default) or "sprig"
+}
+
+type testCase struct {
+	Name     string          `json:"name"`
+	Template string          `json:"template"`
+	Data     json.RawMessage `json:"data"`
+	Typed    string          `json:"typed"`
+	Options  options         `json:"options"`
+}
+
+type result struct {
+	Output *string `json:"output,omitempty"`
+	Error  *string `json:"error,omitempty"`
+}
+
+// Inner is a pointer-receiver type like a protobuf wrapper: methods work on a nil receiver.
+type Inner struct {
+	Value bool
+	Text  string
+}
+
+func (i *Inner) GetValue() bool {
+	if i == nil {
+		return false
+	}
+	return i.Value
+}
+
+func (i *Inner) GetText() string {
+	if i == nil {
+		return ""
+	}
+	return i.Text
+}
+
+// Mode is a named int32 with a String method, like a protobuf enum.
+type Mode int32
+
+func (m Mode) String() string {
+	switch m {
+	case 0:
+		return "REDIRECT"
+	case 1:
+		return "TPROXY"
+	}
+	return fmt.Sprintf("Mode(%d)", int32(m))
+}
+
+// Typed is a struct with Go-typed fields, maps, slices, pointers and methods.
+type Typed struct {
+	Name    string
+	Count   int
+	Count64 int64
+	Port    int32
+	Ratio   float64
+	Flag    bool
+	Labels  map[string]string
+	Tags    []string
+	Ptr     *Inner
+	NilPtr  *Inner
+	Any     interface{}
+	Mode    Mode
+	Values  map[string]interface{}
+}
+
+func (t Typed) Upper(s string) string { return strings.ToUpper(s) }
+func (t Typed) Add(a, b int) int      { return a + b }
+func (t Typed) Join(sep string, parts ...string) string {
+	return strings.Join(parts, sep)
+}
+func (t Typed) Fail() (string, error) { return "", errors.New("failed on purpose") }
+func (t *Typed) GetInner() *Inner     { return t.Ptr }
+func (t *Typed) GetNil() *Inner       { return t.NilPtr }
+
+func typedFixture(name string) (interface{}, error) {
+	switch name {
+	case "typed1", "typed1ptr":
+		var values map[string]interface{}
+		_ = json.Unmarshal([]byte(`{"a": 1, "s": "x", "list": [1, "b"], "nested": {"k": "v"}}`), &values)
+		t := Typed{
+			Name:    "proxy",
+			Count:   3,
+			Count64: 15020,
+			Port:    15001,
+			Ratio:   0.25,
+			Flag:    true,
+			Labels:  map[string]string{"app": "web", "version": "v1"},
+			Tags:    []string{"b", "a"},
+			Ptr:     &Inner{Value: true, Text: "inner"},
+			Any:     "anything",
+			Mode:    1,
+			Values:  values,
+		}
+		if name == "typed1ptr" {
+			return &t, nil
+		}
+		return t, nil
+	case "strmap":
+		return map[string]string{"b": "2", "a": "1"}, nil
+	case "strslice":
+		return []string{"x", "y", "z"}, nil
+	case "intslice":
+		return []int{3, 1, 2}, nil
+	}
+	return nil, fmt.Errorf("unknown typed fixture %q", name)
+}
+
+func render(c testCase, funcs template.FuncMap) (out string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	t := template.New(c.Name)
+	if c.Options.MissingKey != "" {
+		t = t.Option("missingkey=" + c.Options.MissingKey)
+	}
+	if c.Options.Funcs == "sprig" {
+		if funcs == nil {
+			return "", errors.New("sprig is not compiled in")
+		}
+		t = t.Funcs(funcs)
+	}
+	if _, err := t.Parse(c.Template); err != nil {
+		return "", err
+	}
+	var data interface{}
+	if c.Typed != "" {
+		data, err = typedFixture(c.Typed)
+		if err != nil {
+			return "", err
+		}
+	} else if len(c.Data) > 0 {
+		if err := json.Unmarshal(c.Data, &data); err != nil {
+			return "", err
+		}
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+func main() {
+	in, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	var cases []testCase
+	if err := json.Unmarshal(in, &cases); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	funcs := sprigFuncs()
+	results := make([]result, len(cases))
+	for i, c := range cases {
+		out, err := render(c, funcs)
+		if err != nil {
+			msg := err.Error()
+			results[i].Error = &msg
+		} else {
+			results[i].Output = &out
+		}
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(results); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	// Report which function sets were available, for the test's log.
+	fmt.Fprintf(os.Stderr, "sprig=%v\n", funcs != nil)
+}
