@@ -225,6 +225,11 @@ export function goJsonMarshal(v: GoValue, opts: { escapeHTML?: boolean; indent?:
   return writeJson(toJsonNode(v), opts);
 }
 
+/** Compact JSON of plain JSON-shaped data with object keys in their given order (Go escaping). */
+export function rawJsonText(v: unknown): string {
+  return writeJson(rawToNode(v));
+}
+
 /** Sorts object entries as `encoding/json` sorts map keys (used when a tree is built by hand). */
 export function sortEntries(entries: Array<[string, JsonNode]>): Array<[string, JsonNode]> {
   return entries.sort((a, b) => compareGoStrings(a[0], b[0]));
