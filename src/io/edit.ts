@@ -1,0 +1,225 @@
+/**
+ * Minimal edits of a `yaml` node tree: given a node and the plain value it should now have,
+ * change the tree only where the values differ, so comments, key order, quoting and scalar text
+ * survive everywhere else. Also builds new nodes for new values with the quoting Kubernetes
+ * tools need (strings that YAML 1.1 or 1.2 would read as something else are double-quoted,
+ * multi-line strings become literal blocks). It knows nothing about Kubernetes kinds or files.
+ */
+import { isAlias, isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Document, Node } from 'yaml';
+import type { Json, JsonObject } from '../kube/types.js';
+import { isObject } from '../kube/types.js';
+
+// Strings that YAML 1.1 (go-yaml v2, sigs.k8s.io/yaml) or YAML 1.2 would not read as strings.
+const AMBIGUOUS = [
+  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+  /^(?:~|null|Null|NULL|<<|=|)$/,
+  /^[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+  /^[-+]?(?:[0-9][0-9_]*)?\.[0-9._]*(?:[eE][-+]?[0-9]+)?$/,
+  /^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)[eE][-+]?[0-9]+$/,
+  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
+  /^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$/,
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/,
+];
+
+/** True when a string must be quoted so YAML 1.1 and 1.2 readers both see a string. */
+export function isAmbiguousString(s: string): boolean {
+  return AMBIGUOUS.some((re) => re.test(s));
+}
+
+/** A new scalar for a plain value, styled the way kubectl users expect. */
+export function makeScalar(v: Json): Scalar {
+  const node = new Scalar(v);
+  if (typeof v === 'string') {
+    if (v.includes('\n')) node.type = 'BLOCK_LITERAL';
+    else if (isAmbiguousString(v)) node.type = 'QUOTE_DOUBLE';
+  }
+  return node;
+}
+
+/** New nodes (block style) for a plain value. */
+export function makeNode(v: Json): Node {
+  if (Array.isArray(v)) {
+    const seq = new YAMLSeq();
+    for (const item of v) seq.items.push(makeNode(item));
+    return seq;
+  }
+  if (isObject(v)) {
+    const map = new YAMLMap();
+    for (const [k, val] of Object.entries(v)) map.items.push(new Pair(makeKey(k), makeNode(val)));
+    return map;
+  }
+  return makeScalar(v);
+}
+
+function makeKey(k: string): Scalar {
+  const key = new Scalar(k);
+  if (isAmbiguousString(k)) key.type = 'QUOTE_DOUBLE';
+  return key;
+}
+
+/** The plain-JSON key of a pair (`yaml` turns non-string keys into strings the same way). */
+function keyOf(doc: Document, pair: Pair): string {
+  const k = pair.key;
+  if (isScalar(k)) return String(k.value ?? '');
+  if (k === null || k === undefined) return '';
+  return JSON.stringify((k as Node).toJSON());
+}
+
+/** Does the node hold exactly this plain value? */
+export function nodeEquals(doc: Document, node: unknown, v: Json | undefined): boolean {
+  if (node === null || node === undefined) return v === null || v === undefined;
+  if (isAlias(node)) return deepEqual(node.toJS(doc) as Json, v);
+  if (isScalar(node)) {
+    const nv = node.value;
+    if (v === undefined) return false;
+    if (typeof nv === 'number' && typeof v === 'number') return nv === v || (Number.isNaN(nv) && Number.isNaN(v));
+    return nv === v || (nv === undefined && v === null);
+  }
+  if (isSeq(node)) {
+    if (!Array.isArray(v) || v.length !== node.items.length) return false;
+    return node.items.every((it, i) => nodeEquals(doc, it, v[i]));
+  }
+  if (isMap(node)) {
+    if (!isObject(v)) return false;
+    const keys = Object.keys(v);
+    if (keys.length !== node.items.length) return false;
+    return node.items.every((p) => {
+      const k = keyOf(doc, p);
+      return Object.prototype.hasOwnProperty.call(v, k) && nodeEquals(doc, p.value, v[k]);
+    });
+  }
+  return false;
+}
+
+export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => deepEqual(x, b[i]));
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+}
+
+/** Fields that serializers of typed objects add; never introduce them when the source lacks them. */
+function isNoiseField(key: string, v: Json): boolean {
+  return (
+    (key === 'creationTimestamp' && v === null) || (key === 'status' && isObject(v) && Object.keys(v).length === 0)
+  );
+}
+
+const IDENTITY_KEYS = ['name', 'mountPath', 'containerPort', 'ip'] as const;
+
+function identityOfValue(v: Json): string | undefined {
+  if (!isObject(v)) return undefined;
+  for (const k of IDENTITY_KEYS) {
+    const x = v[k];
+    if (typeof x === 'string' || typeof x === 'number') return `${k}=${String(x)}`;
+  }
+  return undefined;
+}
+
+function identityOfNode(node: unknown): string | undefined {
+  if (!isMap(node)) return undefined;
+  for (const k of IDENTITY_KEYS) {
+    const p = node.items.find((it) => isScalar(it.key) && it.key.value === k);
+    if (p && isScalar(p.value) && (typeof p.value.value === 'string' || typeof p.value.value === 'number'))
+      return `${k}=${String(p.value.value)}`;
+  }
+  return undefined;
+}
+
+function carryComments(from: unknown, to: Node): Node {
+  if (from && typeof from === 'object' && 'commentBefore' in from) {
+    const f = from as Scalar;
+    if (f.commentBefore) to.commentBefore = f.commentBefore;
+    if (f.spaceBefore) to.spaceBefore = f.spaceBefore;
+    if (isScalar(to) && f.comment) to.comment = f.comment;
+  }
+  return to;
+}
+
+/**
+ * Returns the node that should hold `v` in place of `node`: the same node, edited in place where
+ * values differ, or a new node when the kind of value changed.
+ */
+export function reconcile(doc: Document, node: unknown, v: Json): Node {
+  if (node !== null && node !== undefined && nodeEquals(doc, node, v)) return node as Node;
+  if (isMap(node) && isObject(v)) {
+    reconcileMap(doc, node, v);
+    return node;
+  }
+  if (isSeq(node) && Array.isArray(v)) {
+    reconcileSeq(doc, node, v);
+    return node;
+  }
+  return carryComments(node, makeNode(v));
+}
+
+function reconcileMap(doc: Document, map: YAMLMap, v: JsonObject): void {
+  const byKey = new Map<string, Pair>();
+  const kept: Pair[] = [];
+  for (const p of map.items as Pair[]) {
+    const k = keyOf(doc, p);
+    if (!Object.prototype.hasOwnProperty.call(v, k) || byKey.has(k)) continue; // deleted
+    byKey.set(k, p);
+    kept.push(p);
+  }
+  map.items = kept;
+  let prev: Pair | undefined;
+  for (const [k, val] of Object.entries(v)) {
+    const p = byKey.get(k);
+    if (p) {
+      p.value = reconcile(doc, p.value, val);
+      prev = p;
+      continue;
+    }
+    if (isNoiseField(k, val)) continue;
+    const np = new Pair(makeKey(k), makeNode(val));
+    if (prev) map.items.splice(map.items.indexOf(prev) + 1, 0, np);
+    else map.items.push(np);
+    prev = np;
+  }
+}
+
+function reconcileSeq(doc: Document, seq: YAMLSeq, v: Json[]): void {
+  const old = seq.items;
+  const used = new Array<boolean>(old.length).fill(false);
+  const oldIds = old.map(identityOfNode);
+  const take = (i: number): unknown => {
+    used[i] = true;
+    return old[i];
+  };
+  const out: unknown[] = [];
+  v.forEach((item, j) => {
+    const id = identityOfValue(item);
+    let idx = -1;
+    if (id !== undefined) idx = oldIds.findIndex((o, i) => !used[i] && o === id);
+    if (idx === -1) idx = old.findIndex((o, i) => !used[i] && oldIds[i] === undefined && nodeEquals(doc, o, item));
+    if (idx === -1 && id === undefined && j < old.length && !used[j] && oldIds[j] === undefined) idx = j;
+    out.push(idx === -1 ? makeNode(item) : reconcile(doc, take(idx), item));
+  });
+  seq.items = out;
+}
+
+/**
+ * Returns a copy of `root` with `newValue` at `path`, sharing every untouched branch; missing
+ * intermediate maps are created.
+ */
+export function assocIn(root: Json, path: readonly (string | number)[], newValue: Json): Json {
+  if (path.length === 0) return newValue;
+  const [head, ...rest] = path as [string | number, ...(string | number)[]];
+  if (typeof head === 'number') {
+    const arr = Array.isArray(root) ? root.slice() : [];
+    while (arr.length < head) arr.push(null);
+    arr[head] = assocIn(arr[head] ?? null, rest, newValue);
+    return arr;
+  }
+  const obj: JsonObject = isObject(root) ? { ...root } : {};
+  obj[head] = assocIn(obj[head] ?? null, rest, newValue);
+  return obj;
+}

@@ -1,0 +1,307 @@
+/**
+ * `ResourceHandle`: one Kubernetes object inside a YAML text (a stream document or a ResourceList
+ * item). It reads the object's plain value (fast reader first, `yaml` as the authority), applies the
+ * core's edits to a lazily built `yaml` Document with minimal changes, and prints itself: untouched
+ * objects as their original bytes, changed ones re-printed with their comments and styles. It does
+ * not know how objects are grouped into files or ResourceLists (stream.ts, resource-list.ts).
+ */
+import { parseDocument } from 'yaml';
+import type { Document, Scalar, ScalarTag, CollectionTag, DocumentOptions, ParseOptions, SchemaOptions } from 'yaml';
+import { isMap } from 'yaml';
+import type { Json, JsonObject } from '../kube/types.js';
+import { isObject } from '../kube/types.js';
+import { inputError, InputError, LineIndex, MAX_ALIAS_COUNT, MAX_DEPTH } from './errors.js';
+import type { InputErrorCode } from './errors.js';
+import { assocIn, deepEqual, isAmbiguousString as isAmbiguous, reconcile } from './edit.js';
+import { BAIL, fastParse, UnsafeIndex } from './fast.js';
+
+/** A YAML text being read: the whole input or one file, with shared lookup structures. */
+export class SourceText {
+  readonly lines: LineIndex;
+  readonly unsafe: UnsafeIndex;
+  readonly bom: number;
+  readonly eol: '\n' | '\r\n';
+  /** Sequence style of the file when known: true = indented (`wide`), false = `compact`. */
+  indentSeq: boolean | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly file?: string,
+  ) {
+    this.lines = new LineIndex(text);
+    this.bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    this.unsafe = new UnsafeIndex(text, this.bom === 1);
+    const nl = text.indexOf('\n');
+    this.eol = nl > 0 && text.charCodeAt(nl - 1) === 13 ? '\r\n' : '\n';
+  }
+
+  error(code: InputErrorCode, detail: string, offset: number): InputError {
+    return inputError(code, detail, this.lines, offset, this.file);
+  }
+
+  /** Column of an offset (0-based), counting from after a BOM on the first line. */
+  column(offset: number): number {
+    const ls = this.text.lastIndexOf('\n', offset - 1) + 1;
+    return offset - (ls === 0 ? this.bom : ls);
+  }
+}
+
+/**
+ * Where a resource's YAML lives: the original range [start, end) that is replaced when the
+ * resource changes, and how to parse it on its own.
+ *  - `slot`: a block node starting at `start` in column `col`; parsed as `col` spaces + the range.
+ *  - `segment`: a whole stream document (with its `---`, directives, comments); parsed as is.
+ */
+export interface Slot {
+  kind: 'slot' | 'segment';
+  start: number;
+  end: number;
+  col: number;
+}
+
+const KEEP_SOURCE_TAGS = new Set(['tag:yaml.org,2002:int', 'tag:yaml.org,2002:float']);
+
+/** Parse options for documents we edit: core schema, and numbers print as they were written. */
+export const EDIT_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  schema: 'core',
+  prettyErrors: false,
+  uniqueKeys: true,
+  customTags: (tags) =>
+    tags.map((t) => {
+      const tag = t as ScalarTag | CollectionTag;
+      if (!KEEP_SOURCE_TAGS.has(tag.tag) || !('stringify' in tag) || !tag.stringify) return t;
+      const orig = tag.stringify;
+      return {
+        ...(tag as ScalarTag),
+        stringify: (item, ctx, onComment, onChompKeep) => {
+          const sc = item as Scalar;
+          return typeof sc.source === 'string' && sc.source.length > 0 && (sc.type === 'PLAIN' || sc.type === undefined)
+            ? sc.source
+            : orig(item, ctx, onComment, onChompKeep);
+        },
+      } as ScalarTag;
+    }),
+};
+
+export const PRINT_OPTIONS = { lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false } as const;
+
+function sourceOf(src: SourceText, slot: Slot): { text: string; base: number } {
+  if (slot.kind === 'segment') return { text: src.text.slice(slot.start, slot.end), base: slot.start };
+  return { text: ' '.repeat(slot.col) + src.text.slice(slot.start, slot.end), base: slot.start - slot.col };
+}
+
+/** Parses with `yaml`, turning its errors into InputErrors at original positions. */
+export function parseWithYaml(
+  src: SourceText,
+  text: string,
+  base: number | ((offset: number) => number),
+): Document.Parsed {
+  const abs = typeof base === 'number' ? (o: number) => base + o : base;
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, EDIT_OPTIONS);
+  } catch (e) {
+    if (e instanceof RangeError) throw src.error('too-deep', `nesting is too deep (limit ${MAX_DEPTH})`, abs(0));
+    throw e;
+  }
+  const err = doc.errors[0];
+  if (err) {
+    const at = abs(err.pos?.[0] ?? 0);
+    if (err.code === 'DUPLICATE_KEY') {
+      const m = /^\s*("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:\n]*?)\s*:/.exec(text.slice(err.pos[0]));
+      const key = m ? m[1]! : '?';
+      throw src.error('duplicate-key', `duplicate key ${/^["']/.test(key) ? key : JSON.stringify(key)} in a mapping`, at);
+    }
+    throw src.error('yaml-syntax', `invalid YAML: ${err.message.split('\n')[0]}`, at);
+  }
+  return doc;
+}
+
+/** Plain value of a parsed document, with alias expansion capped and depth bounded. */
+export function toPlain(src: SourceText, doc: Document.Parsed, base: number | ((offset: number) => number)): Json {
+  const abs = typeof base === 'number' ? (o: number) => base + o : base;
+  let v: unknown;
+  try {
+    v = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (e instanceof ReferenceError && /alias/i.test(e.message))
+      throw src.error(
+        'alias-limit',
+        `too many YAML alias expansions (more than ${MAX_ALIAS_COUNT}); refusing a possible "billion laughs" input`,
+        abs(doc.range?.[0] ?? 0),
+      );
+    if (e instanceof RangeError) throw src.error('too-deep', `nesting is too deep (limit ${MAX_DEPTH})`, abs(0));
+    throw e;
+  }
+  if (depthOver(v, MAX_DEPTH)) throw src.error('too-deep', `nesting is too deep (limit ${MAX_DEPTH})`, abs(0));
+  return v as Json;
+}
+
+function depthOver(v: unknown, limit: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (limit <= 0) return true;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) if (depthOver(x, limit - 1)) return true;
+  return false;
+}
+
+/** Reads the plain value of a slot: the fast reader when it can, else `yaml`. */
+export function readSlot(src: SourceText, slot: Slot): Json {
+  if (slot.kind === 'slot' && !src.unsafe.any(slot.start, slot.end)) {
+    const v = fastParse(src.text, slot.start, slot.end, slot.col);
+    if (v !== BAIL) return v;
+  }
+  const { text, base } = sourceOf(src, slot);
+  return toPlain(src, parseWithYaml(src, text, base), base);
+}
+
+export function describeKind(v: Json): string {
+  if (v === null) return 'empty';
+  if (Array.isArray(v)) return 'a sequence';
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'number') return 'a number';
+  if (typeof v === 'boolean') return 'a boolean';
+  return 'a mapping';
+}
+
+export interface ResourceHandle {
+  /** Plain JSON of the object (read-only; give changes to `update`). */
+  readonly value: JsonObject;
+  /** Replace the value at `path` with `newValue`, editing the YAML minimally. */
+  update(path: readonly (string | number)[], newValue: Json): void;
+  /** True once an update really changed the object. */
+  readonly changed: boolean;
+  /** Source file and document index (stream mode) or from the KRM path/index annotations. */
+  readonly file?: { path: string; index: number };
+  /** Where the object starts in the input (1-based), for messages. */
+  readonly position: { line: number; col: number; file?: string };
+  /** The object's YAML as it will be emitted (original bytes when unchanged). */
+  text(): string;
+}
+
+let createdCount = 0;
+
+export class YamlResource implements ResourceHandle {
+  private doc: Document.Parsed | Document | undefined;
+  private _changed = false;
+  private docBase = 0;
+  /** Order of creation, for stable emission of new resources. */
+  readonly serial = createdCount++;
+
+  constructor(
+    readonly src: SourceText,
+    readonly slot: Slot,
+    private _value: JsonObject,
+    readonly file?: { path: string; index: number },
+  ) {}
+
+  get value(): JsonObject {
+    return this._value;
+  }
+
+  get changed(): boolean {
+    return this._changed;
+  }
+
+  get position(): { line: number; col: number; file?: string } {
+    const p = this.src.lines.pos(this.slot.start);
+    return this.src.file !== undefined ? { ...p, file: this.src.file } : p;
+  }
+
+  /** The editable `yaml` Document (parsed on first use). */
+  document(): Document {
+    if (!this.doc) {
+      const { text, base } = sourceOf(this.src, this.slot);
+      this.doc = parseWithYaml(this.src, text, base);
+      this.docBase = base;
+    }
+    return this.doc;
+  }
+
+  update(path: readonly (string | number)[], newValue: Json): void {
+    const newRoot = assocIn(this._value, path, newValue);
+    if (!isObject(newRoot)) throw new TypeError('update: a resource must stay a mapping');
+    const doc = this.document();
+    const contents = doc.contents;
+    const next = reconcile(doc, contents, newRoot);
+    if (next !== contents) doc.contents = next as typeof doc.contents;
+    if (!this._changed) this._changed = !deepEqual(this._value, newRoot);
+    this._value = newRoot;
+  }
+
+  /** Marks the resource as changed even if its value is equal (e.g. to force a re-print). */
+  markChanged(): void {
+    this.document();
+    this._changed = true;
+  }
+
+  /** Original text of the replaced range. */
+  sourceText(): string {
+    return this.src.text.slice(this.slot.start, this.slot.end);
+  }
+
+  text(): string {
+    return this._changed ? this.print() : this.sourceText();
+  }
+
+  /** Sequence indentation to print with: the kpt annotation, then what the source shows. */
+  private indentSeq(): boolean {
+    const a = (this._value.metadata as JsonObject | undefined)?.annotations;
+    const hint = isObject(a) ? a['internal.config.kubernetes.io/seqindent'] : undefined;
+    if (hint === 'wide') return true;
+    if (hint === 'compact') return false;
+    const m = /^( *)[^ \n#-][^\n]*:[ ]*\r?\n( *)- /m.exec(this.sourceText());
+    if (m) return m[2]!.length > m[1]!.length;
+    return this.src.indentSeq ?? false;
+  }
+
+  /** Re-prints the edited document, indented to sit where the original was. */
+  print(options: { block?: boolean } = {}): string {
+    const doc = this.document();
+    const contents = doc.contents;
+    // kpt's comment fix (krm.md 2.4): a head comment belongs to the first key, not the collection.
+    if (isMap(contents) && contents.commentBefore && contents.items.length > 0) {
+      const first = contents.items[0]!;
+      const key = first.key as Scalar;
+      if (key && typeof key === 'object') {
+        key.commentBefore = contents.commentBefore + (key.commentBefore ? '\n' + key.commentBefore : '');
+        contents.commentBefore = undefined;
+      }
+    }
+    if (options.block) toBlockStyle(doc);
+    let out = doc.toString({ ...PRINT_OPTIONS, indentSeq: this.indentSeq() });
+    if (this.slot.kind === 'slot') {
+      const orig = this.src.text;
+      const endsWithNl = this.slot.end > this.slot.start && orig.charCodeAt(this.slot.end - 1) === 10;
+      if (!endsWithNl && out.endsWith('\n')) out = out.slice(0, -1);
+      if (this.slot.col > 0) {
+        const pad = ' '.repeat(this.slot.col);
+        out = out.replace(/\n(?=[^\n])/g, '\n' + pad);
+      }
+    }
+    if (this.src.eol === '\r\n') out = out.replace(/\r?\n/g, '\r\n');
+    return out;
+  }
+}
+
+/** Turns flow collections into block ones and JSON-style quoting into the usual plain style. */
+export function toBlockStyle(doc: Document): void {
+  const visit = (n: unknown): void => {
+    if (n === null || typeof n !== 'object') return;
+    const node = n as { flow?: boolean; items?: unknown[]; type?: string; value?: unknown; key?: unknown };
+    if (Array.isArray(node.items)) {
+      node.flow = false;
+      for (const it of node.items) visit(it);
+      return;
+    }
+    if ('key' in node && 'value' in node) {
+      visit(node.key);
+      visit(node.value);
+      return;
+    }
+    if (node.type === 'QUOTE_DOUBLE' && typeof node.value === 'string') {
+      const s = node.value;
+      node.type = s.includes('\n') ? 'BLOCK_LITERAL' : isAmbiguous(s) ? 'QUOTE_DOUBLE' : 'PLAIN';
+    }
+  };
+  visit(doc.contents);
+}

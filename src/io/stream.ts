@@ -1,0 +1,225 @@
+/**
+ * Multi-document YAML streams (`---`): split a file into documents with a cheap line scanner,
+ * read each document as a resource, and write the stream back with untouched documents (and the
+ * separators, comments and empty documents around them) byte for byte. Also gives each input
+ * file's new text for `--in-place`. It does not read or write files itself (the CLI does) and it
+ * does not interpret `kind: List` (the core walks `items` through paths).
+ */
+import type { Json, JsonObject } from '../kube/types.js';
+import { isObject } from '../kube/types.js';
+import { makeNode } from './edit.js';
+import { checkBinary } from './errors.js';
+import { describeKind, PRINT_OPTIONS, readSlot, SourceText, YamlResource } from './resource.js';
+import type { ResourceHandle, Slot } from './resource.js';
+import { Document } from 'yaml';
+
+/** One document of a stream: its whole text range, and where its content is. */
+export interface Segment {
+  start: number;
+  end: number;
+  /** First character of the content (-1: no content, only comments/markers). */
+  contentStart: number;
+  /** End (after the line break) of the last content line. */
+  contentEnd: number;
+  /** Needs `yaml` for the whole segment (directives, content on the `---` line...). */
+  slow: boolean;
+}
+
+function isMarker(text: string, ls: number, le: number, m: '---' | '...'): boolean {
+  if (!text.startsWith(m, ls)) return false;
+  const c = ls + 3 < le ? text[ls + 3] : '\n';
+  return c === ' ' || c === '\t' || c === '\r' || c === '\n';
+}
+
+/** Splits a stream into documents; the segments partition the text exactly. */
+export function segmentStream(text: string, bom: number): Segment[] {
+  const segs: Segment[] = [];
+  const len = text.length;
+  let cur: Segment & { marker: boolean } = { start: 0, end: len, contentStart: -1, contentEnd: -1, slow: false, marker: false };
+  const close = (at: number): void => {
+    cur.end = at;
+    segs.push({ start: cur.start, end: at, contentStart: cur.contentStart, contentEnd: cur.contentEnd, slow: cur.slow });
+    cur = { start: at, end: len, contentStart: -1, contentEnd: -1, slow: false, marker: false };
+  };
+  let ls = 0;
+  while (ls < len) {
+    const nl = text.indexOf('\n', ls);
+    const le = nl === -1 ? len : nl;
+    const next = nl === -1 ? len : nl + 1;
+    const ts = ls === 0 ? bom : ls;
+    if (isMarker(text, ts, le, '---')) {
+      if (cur.contentStart !== -1 || cur.marker) close(ls);
+      cur.marker = true;
+      let q = ts + 3;
+      while (q < le && (text[q] === ' ' || text[q] === '\t')) q++;
+      if (q < le && text[q] !== '#' && text[q] !== '\r') {
+        cur.slow = true;
+        if (cur.contentStart === -1) cur.contentStart = q;
+        cur.contentEnd = next;
+      }
+    } else if (isMarker(text, ts, le, '...')) {
+      cur.slow = cur.slow || /\S/.test(text.slice(ts + 3, le).replace(/#.*/, ''));
+      close(next);
+    } else if (text[ts] === '%') {
+      if (cur.contentStart !== -1 || cur.marker) close(ls);
+      cur.slow = true;
+    } else {
+      let q = ts;
+      while (q < le && text[q] === ' ') q++;
+      const c = text[q];
+      if (q < le && c !== '#' && !(c === '\r' && q + 1 === le)) {
+        if (cur.contentStart === -1) cur.contentStart = q;
+        cur.contentEnd = next;
+      }
+    }
+    ls = next;
+  }
+  if (cur.start < len || segs.length === 0) close(len);
+  return segs;
+}
+
+/** A parsed stream: the file's text, its documents, and the resources among them. */
+export class ParsedStream {
+  readonly resources: YamlResource[] = [];
+  /** For each segment: the resource it holds, if any. */
+  readonly slots: (YamlResource | undefined)[] = [];
+
+  constructor(
+    readonly src: SourceText,
+    readonly segments: Segment[],
+  ) {}
+
+  get file(): string | undefined {
+    return this.src.file;
+  }
+
+  /** The file's new text: untouched documents verbatim, changed ones re-printed, dropped ones removed. */
+  emit(keep?: ReadonlySet<ResourceHandle>): string {
+    const text = this.src.text;
+    let out = '';
+    let pos = 0;
+    this.segments.forEach((seg, i) => {
+      const r = this.slots[i];
+      if (r && keep && !keep.has(r)) {
+        out += text.slice(pos, seg.start);
+        pos = seg.end;
+        return;
+      }
+      if (r && r.changed) {
+        out += text.slice(pos, r.slot.start) + r.print();
+        pos = r.slot.end;
+      }
+    });
+    return out + text.slice(pos);
+  }
+}
+
+/** Parses a YAML stream; `file` names it in positions and in each resource's `file`. */
+export function parseStreamFile(text: string, file?: string): ParsedStream {
+  const src = new SourceText(text, file);
+  checkBinary(text, src.lines, file);
+  const segments = segmentStream(text, src.bom);
+  const parsed = new ParsedStream(src, segments);
+  let docNo = 0;
+  for (const seg of segments) {
+    if (seg.contentStart === -1) {
+      parsed.slots.push(undefined);
+      continue;
+    }
+    docNo++;
+    const slot: Slot = seg.slow
+      ? { kind: 'segment', start: seg.start, end: seg.end, col: 0 }
+      : { kind: 'slot', start: seg.contentStart, end: seg.contentEnd, col: src.column(seg.contentStart) };
+    const v: Json = readSlot(src, slot);
+    if (v === null) {
+      parsed.slots.push(undefined);
+      continue;
+    }
+    if (!isObject(v))
+      throw src.error('not-an-object', `document ${docNo} is ${describeKind(v)}, not a Kubernetes object`, seg.contentStart);
+    const r = new YamlResource(src, slot, v, file !== undefined ? { path: file, index: docNo - 1 } : undefined);
+    parsed.slots.push(r);
+    parsed.resources.push(r);
+    ownerOf.set(r, parsed);
+  }
+  return parsed;
+}
+
+/** The resources of a YAML stream (empty documents are kept for output but not offered). */
+export function parseStream(text: string, file?: string): ResourceHandle[] {
+  const parsed = parseStreamFile(text, file);
+  const list = parsed.resources.slice();
+  owners.set(list, parsed);
+  return list;
+}
+
+const owners = new WeakMap<object, ParsedStream>();
+const ownerOf = new WeakMap<ResourceHandle, ParsedStream>();
+
+/** A resource the core creates (not from any input); printed as a new document. */
+export function createResource(value: JsonObject, file?: { path: string; index: number }): ResourceHandle {
+  const doc = new Document(null, { schema: 'core' });
+  doc.contents = makeNode(value) as typeof doc.contents;
+  const text = doc.toString(PRINT_OPTIONS);
+  const src = new SourceText(text, file?.path);
+  const r = new YamlResource(src, { kind: 'slot', start: 0, end: text.length, col: 0 }, value, file);
+  return r;
+}
+
+/**
+ * Writes resources as one YAML stream: for each input file (in order of first appearance) its
+ * text with changed documents re-printed and documents missing from `docs` dropped; resources
+ * that come from no file follow as new documents.
+ */
+export function emitStream(docs: readonly ResourceHandle[] | ParsedStream | readonly ParsedStream[]): string {
+  const files = emitFiles(docs);
+  let out = '';
+  for (const { text } of files) {
+    if (text === '') continue;
+    if (out !== '') {
+      if (!out.endsWith('\n')) out += '\n';
+      if (!/^(?:\uFEFF)?---(?:[ \t\r\n]|$)/.test(text)) out += '---\n';
+    }
+    out += out === '' ? text : text.replace(/^\uFEFF/, '');
+  }
+  return out;
+}
+
+/** Per-file output for `--in-place`: each input file's new text (new resources get file `undefined`). */
+export function emitFiles(
+  docs: readonly ResourceHandle[] | ParsedStream | readonly ParsedStream[],
+): { file: string | undefined; text: string }[] {
+  if (docs instanceof ParsedStream) return [{ file: docs.file, text: docs.emit() }];
+  const list = docs as readonly (ResourceHandle | ParsedStream)[];
+  if (list.length > 0 && list.every((d) => d instanceof ParsedStream))
+    return (list as ParsedStream[]).map((p) => ({ file: p.file, text: p.emit() }));
+  const handles = list as readonly ResourceHandle[];
+  const keep = new Set(handles);
+  const streams: ParsedStream[] = [];
+  const seen = new Set<ParsedStream>();
+  const loose: ResourceHandle[] = [];
+  const whole = owners.get(handles);
+  if (whole) {
+    seen.add(whole);
+    streams.push(whole);
+  }
+  for (const h of handles) {
+    const p = ownerOf.get(h);
+    if (!p) loose.push(h);
+    else if (!seen.has(p)) {
+      seen.add(p);
+      streams.push(p);
+    }
+  }
+  const out = streams.map((p) => ({ file: p.file, text: p.emit(keep) }));
+  if (loose.length > 0) {
+    out.push({ file: undefined, text: loose.map((h) => h.text()).join('---\n') });
+  }
+  return out;
+}
+
+/** Registers a ParsedStream's resources so `emitStream(handles)` can find their files. */
+export function ownStream(parsed: ParsedStream): ResourceHandle[] {
+  for (const r of parsed.resources) ownerOf.set(r, parsed);
+  return parsed.resources;
+}
