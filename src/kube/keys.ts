@@ -72,6 +72,8 @@ export const Annotation = {
   datadogEnv: 'apm.datadoghq.com/env',
   openshiftUidRange: 'openshift.io/sa.scc.uid-range',
   openshiftSupplementalGroups: 'openshift.io/sa.scc.supplemental-groups',
+  /** inject-sidecar's own record of what an injection replaced, so stripping it is exact (see src/inject/strip.ts). */
+  originalMetadata: 'inject-sidecar.dev/original-metadata',
   // KRM / orchestrator annotations
   localConfig: 'config.kubernetes.io/local-config',
   krmFunction: 'config.kubernetes.io/function',

@@ -1,0 +1,109 @@
+/**
+ * Small helpers shared by the post-processing steps, the override step and stripping: finding
+ * containers the way Istio's `FindContainer`/`FindSidecar` do, Go's `strconv.ParseBool`,
+ * Prometheus' `SanitizeLabelName`, and typed reads of mesh config and values. No step logic.
+ */
+import { Container as ContainerName } from '../../kube/keys.js';
+import { isObject, type Json, type JsonObject, type PodTemplate } from '../../kube/types.js';
+
+/** A pod template viewed as plain JSON, for code that edits it generically. */
+export interface PodJson {
+  metadata?: JsonObject & { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: JsonObject & { containers?: JsonObject[]; initContainers?: JsonObject[]; volumes?: JsonObject[]; imagePullSecrets?: JsonObject[] };
+  [key: string]: Json | undefined;
+}
+
+export function asPodJson(pod: PodTemplate): PodJson {
+  return pod as unknown as PodJson;
+}
+
+export function asPodTemplate(pod: PodJson): PodTemplate {
+  return pod as unknown as PodTemplate;
+}
+
+/** A deep copy (pods are JSON values). */
+export function clonePod(pod: PodTemplate): PodJson {
+  return structuredClone(pod) as unknown as PodJson;
+}
+
+export function findContainer(name: string, list: readonly JsonObject[] | undefined): JsonObject | undefined {
+  return list?.find((c) => c.name === name);
+}
+
+/** Istio's `FindContainerFromPod`: containers first, then init containers. */
+export function findContainerFromPod(name: string, pod: PodJson): JsonObject | undefined {
+  return findContainer(name, pod.spec.containers) ?? findContainer(name, pod.spec.initContainers);
+}
+
+/** Istio's `FindSidecar`: the `istio-proxy` container, classic or native. */
+export function findSidecar(pod: PodJson): JsonObject | undefined {
+  return findContainerFromPod(ContainerName.proxy, pod);
+}
+
+/** init containers followed by containers (Istio's `allContainers`). */
+export function allContainers(pod: PodJson): JsonObject[] {
+  return [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])];
+}
+
+export function annotationsOf(pod: PodJson): Record<string, string> {
+  return pod.metadata?.annotations ?? {};
+}
+
+/** The annotations map, created when missing. */
+export function ensureAnnotations(pod: PodJson): Record<string, string> {
+  pod.metadata ??= {};
+  pod.metadata.annotations ??= {};
+  return pod.metadata.annotations;
+}
+
+export function ensureLabels(pod: PodJson): Record<string, string> {
+  pod.metadata ??= {};
+  pod.metadata.labels ??= {};
+  return pod.metadata.labels;
+}
+
+/** Go's `strconv.ParseBool`: `undefined` when the text is not a boolean. */
+export function parseGoBool(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  return undefined;
+}
+
+/** Go's `strconv.Atoi` for the values that occur here; `undefined` when invalid. */
+export function parseGoInt(value: string): number | undefined {
+  return /^[+-]?\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/** Prometheus' `strutil.SanitizeLabelName`: every character outside `[a-zA-Z0-9_]` becomes `_`. */
+export function sanitizeLabelName(name: string): string {
+  return name.replace(/[^a-zA-Z0-9_]/g, '_');
+}
+
+/** Reads a nested field of a JSON object (`get(values, 'global', 'proxy', 'x')`). */
+export function get(obj: Json | undefined, ...path: string[]): Json | undefined {
+  let cur: Json | undefined = obj;
+  for (const key of path) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[key];
+  }
+  return cur;
+}
+
+/** Mesh `defaultConfig.statusPort` (15020 when the mesh config leaves it out). */
+export function meshStatusPort(meshConfig: JsonObject): number {
+  const port = get(meshConfig, 'defaultConfig', 'statusPort');
+  return typeof port === 'number' ? port : 15020;
+}
+
+/** Sets a map key, keeping its position when it exists. */
+export function setKey(map: Record<string, string>, key: string, value: string): void {
+  map[key] = value;
+}
+
+/** Removes `metadata.labels`/`annotations` (and `metadata`) left empty by the steps. */
+export function dropEmptyMaps(pod: PodJson, hadLabels: boolean, hadAnnotations: boolean): void {
+  if (!pod.metadata) return;
+  if (!hadLabels && pod.metadata.labels && Object.keys(pod.metadata.labels).length === 0) delete pod.metadata.labels;
+  if (!hadAnnotations && pod.metadata.annotations && Object.keys(pod.metadata.annotations).length === 0) delete pod.metadata.annotations;
+}

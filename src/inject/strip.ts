@@ -1,0 +1,356 @@
+/**
+ * Taking a previous injection out of a pod template, so that re-injection starts from the
+ * pristine pod (convergent, no stale leftovers) and `--uninject` gives back the source.
+ *
+ * What the pod itself says is used first: the `sidecar.istio.io/status` annotation names the
+ * injected containers, init containers, volumes and image pull secrets (removed by name), and the
+ * proxy's `ISTIO_KUBE_APP_PROBERS` env holds the original probes and lifecycle hooks (put back
+ * in place of the rewritten ones). That is not enough to be exact: labels and annotations the
+ * templates add cannot be told apart from the user's own, a user container the injection merged
+ * over (`istio-proxy` override) is gone, and a named probe port was resolved to a number. So this
+ * tool also writes a record, the `inject-sidecar.dev/original-metadata` annotation
+ * (`recordOriginalMetadata`, run last by the pipeline), holding only what the first two sources
+ * cannot restore:
+ *
+ * ```
+ * { "labels":      { "<key>": "<previous value>" | null },      // null: the key was absent
+ *   "annotations": { "<key>": "<previous value>" | null },
+ *   "metadata":    { "<field>": <previous value> | null } | null, // other metadata fields; null: no metadata
+ *   "spec":        { "<field>": <previous value> | null },       // pod spec fields the templates set
+ *   "items":       { "containers": [{ "index": 1, "item": {...} }], ... } } // user items as they were
+ * ```
+ *
+ * Every part is optional; `{}` means "nothing beyond the status annotation". If the parts cannot
+ * reproduce the pod (a template that changes something unforeseen) the record holds the whole
+ * original pod template instead (`{"pod": {...}}`), so stripping is always exact for pods this
+ * tool injected. Pods injected by Istio itself carry no record: then stripping follows Istio's
+ * own `stripPod` and `reinsertOverrides` (plus removing the listed volumes and restoring probes
+ * and prometheus annotations) and says so in a note.
+ */
+import { Annotation, Label } from '../kube/keys.js';
+import { isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
+import { clearPrometheusAnnotations, findAnnotation, PROMETHEUS_ANNOTATIONS_ENV } from './postprocess/applyPrometheusMerge.js';
+import { parseInjectionStatus } from './postprocess/applyMetadata.js';
+import { HOOK_KINDS, KUBE_APP_PROBERS_ENV, PROBE_KINDS, formatProberURL, parseProbers, restoreAppHandler, type Prober } from './probes.js';
+import { asPodJson, asPodTemplate, clonePod, findSidecar, sanitizeLabelName, type PodJson } from './postprocess/util.js';
+
+export interface StripResult {
+  pod: PodTemplate;
+  /** The pod carried a `sidecar.istio.io/status` annotation. */
+  wasInjected: boolean;
+  /** The pod carried this tool's record, so the result is the pod exactly as it was before. */
+  exact: boolean;
+  notes: string[];
+}
+
+export interface StripOptions {
+  /** Mesh `defaultConfig.statusPort`, for Istio's prometheus rule when there is no record (15020). */
+  statusPort?: number;
+  /**
+   * Without a record, also remove the labels and annotations Istio's sidecar template adds
+   * (`security.istio.io/tlsMode`, canonical name/revision, `istio.io/rev`, default container...),
+   * even though the user may have set them. For uninject; re-injection leaves them as Istio does.
+   */
+  dropKnownMetadata?: boolean;
+}
+
+/** The record written by `recordOriginalMetadata` (see the module comment). */
+export interface OriginalRecord {
+  labels?: Record<string, string | null>;
+  annotations?: Record<string, string | null>;
+  metadata?: Record<string, Json> | null;
+  spec?: Record<string, Json>;
+  items?: Partial<Record<ListName, { index: number; item: JsonObject }[]>>;
+  pod?: JsonObject;
+}
+
+export const INJECTED_LISTS = ['containers', 'initContainers', 'volumes', 'imagePullSecrets'] as const;
+type ListName = (typeof INJECTED_LISTS)[number];
+
+/** Labels and annotations Istio's sidecar template (or post-processing) may add. */
+const KNOWN_LABELS = [Label.tlsMode, Label.canonicalName, Label.canonicalRevision, Label.network, Label.tunnel];
+const KNOWN_ANNOTATIONS = [Annotation.rev, Annotation.defaultContainer, Annotation.defaultLogsContainer, Annotation.prometheusSecurePort];
+
+export function stripInjection(input: PodTemplate, options: StripOptions = {}): StripResult {
+  const annotations = input.metadata?.annotations ?? {};
+  if (!(Annotation.status in annotations)) return { pod: input, wasInjected: false, exact: false, notes: [] };
+  const notes: string[] = [];
+  const recordText = annotations[Annotation.originalMetadata];
+  let record: OriginalRecord | undefined;
+  if (recordText !== undefined) {
+    record = parseRecord(recordText);
+    if (!record) notes.push(`the ${Annotation.originalMetadata} annotation is not a valid record; stripped like Istio would`);
+  }
+  if (record?.pod) return { pod: structuredClone(record.pod) as unknown as PodTemplate, wasInjected: true, exact: true, notes };
+
+  const { pod, sidecar } = stripMechanically(input);
+  if (record) {
+    applyRecord(pod, record);
+    return { pod: asPodTemplate(pod), wasInjected: true, exact: true, notes };
+  }
+
+  // No record: Istio's stripPod + reinsertOverrides, a little more thorough.
+  if (recordText === undefined) {
+    notes.push(
+      `no ${Annotation.originalMetadata} record (not injected by inject-sidecar): removed what ${Annotation.status} lists, ` +
+        `restored probes and prometheus annotations from the proxy env, and put back ${Annotation.overrides}; ` +
+        (options.dropKnownMetadata ? 'removed the labels and annotations the sidecar template adds' : 'labels and annotations the injection added are kept, as Istio does'),
+    );
+  }
+  reinsertOverrides(pod, annotations[Annotation.overrides]);
+  restorePrometheus(pod, sidecar, options.statusPort ?? 15020);
+  for (const list of INJECTED_LISTS) {
+    if (list !== 'containers' && pod.spec[list]?.length === 0) delete pod.spec[list];
+  }
+  if (options.dropKnownMetadata) {
+    for (const k of KNOWN_LABELS) delete pod.metadata?.labels?.[k];
+    for (const k of KNOWN_ANNOTATIONS) delete pod.metadata?.annotations?.[k];
+  }
+  dropEmptyMetadataMaps(pod);
+  return { pod: asPodTemplate(pod), wasInjected: true, exact: false, notes };
+}
+
+function parseRecord(text: string): OriginalRecord | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isObject(parsed) ? (parsed as OriginalRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the pod itself allows: the listed items removed, probes and hooks restored from the
+ * proxy's env, and the status, overrides and record annotations removed. Returns the removed
+ * proxy container too (its env has the prometheus settings).
+ */
+export function stripMechanically(input: PodTemplate): { pod: PodJson; sidecar: JsonObject | undefined } {
+  const pod = clonePod(input);
+  const annotations = pod.metadata?.annotations ?? {};
+  const status = parseInjectionStatus(annotations[Annotation.status] ?? '') ?? {
+    initContainers: [],
+    containers: [],
+    volumes: [],
+    imagePullSecrets: [],
+    revision: '',
+  };
+  const sidecar = findSidecar(pod);
+  const probersEnv = envValue(sidecar, KUBE_APP_PROBERS_ENV);
+  const probers = probersEnv !== undefined ? parseProbers(probersEnv) : undefined;
+
+  for (const list of INJECTED_LISTS) {
+    const names = new Set(status[list]);
+    const items = pod.spec[list];
+    if (items && names.size > 0) pod.spec[list] = items.filter((item) => !names.has(String(item.name)));
+  }
+  if (probers) restoreProbes(pod, probers);
+  if (pod.metadata?.annotations) {
+    delete pod.metadata.annotations[Annotation.status];
+    delete pod.metadata.annotations[Annotation.overrides];
+    delete pod.metadata.annotations[Annotation.originalMetadata];
+  }
+  return { pod, sidecar };
+}
+
+function envValue(container: JsonObject | undefined, name: string): string | undefined {
+  const env = container && Array.isArray(container.env) ? container.env : [];
+  for (const e of env) if (isObject(e) && e.name === name && typeof e.value === 'string') return e.value;
+  return undefined;
+}
+
+function restoreProbes(pod: PodJson, probers: Record<string, Prober>): void {
+  for (const list of [pod.spec.initContainers, pod.spec.containers]) {
+    if (!list) continue;
+    for (let i = 0; i < list.length; i++) {
+      let c = list[i] as JsonObject;
+      const urls = formatProberURL(String(c.name ?? ''));
+      for (const kind of PROBE_KINDS) {
+        const restored = restoreAppHandler(c[kind], urls[kind], probers);
+        if (restored) c = { ...c, [kind]: restored };
+      }
+      if (isObject(c.lifecycle)) {
+        let lifecycle = c.lifecycle;
+        for (const kind of HOOK_KINDS) {
+          const restored = restoreAppHandler(lifecycle[kind], urls[kind], probers);
+          if (restored) lifecycle = { ...lifecycle, [kind]: restored };
+        }
+        c = { ...c, lifecycle };
+      }
+      list[i] = c;
+    }
+  }
+}
+
+function applyRecord(pod: PodJson, record: OriginalRecord): void {
+  for (const part of ['labels', 'annotations'] as const) {
+    const changes = record[part];
+    if (!changes) continue;
+    pod.metadata ??= {};
+    const map = (pod.metadata[part] ??= {});
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) delete map[k];
+      else map[k] = v;
+    }
+  }
+  for (const list of INJECTED_LISTS) {
+    const saved = record.items?.[list];
+    if (!saved || saved.length === 0) continue;
+    const names = new Set(saved.map((s) => String(s.item.name)));
+    const items = (pod.spec[list] ?? []).filter((item) => !names.has(String(item.name)));
+    for (const { index, item } of [...saved].sort((a, b) => a.index - b.index)) items.splice(index, 0, structuredClone(item));
+    pod.spec[list] = items;
+  }
+  for (const [k, v] of Object.entries(record.spec ?? {})) {
+    if (v === null) delete pod.spec[k];
+    else pod.spec[k] = structuredClone(v);
+  }
+  if (record.metadata === null) {
+    delete pod.metadata;
+  } else if (record.metadata) {
+    pod.metadata ??= {};
+    for (const [k, v] of Object.entries(record.metadata)) {
+      if (v === null) delete pod.metadata[k];
+      else pod.metadata[k] = structuredClone(v);
+    }
+  }
+}
+
+/** Istio's `reinsertOverrides`, except that a user `istio-proxy` moved for a native sidecar goes back to `containers`. */
+function reinsertOverrides(pod: PodJson, text: string | undefined): void {
+  if (text === undefined) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (!isObject(parsed)) return;
+  for (const list of ['containers', 'initContainers'] as const) {
+    const saved = Array.isArray(parsed[list]) ? parsed[list].filter(isObject) : [];
+    for (const c of saved) {
+      // A native-sidecar injection saves the user's istio-proxy under initContainers; without
+      // `restartPolicy` it was a regular container.
+      const target = list === 'initContainers' && c.name === 'istio-proxy' && c.restartPolicy === undefined ? 'containers' : list;
+      const items = (pod.spec[target] ??= []);
+      if (!items.some((x) => x.name === c.name)) items.push(structuredClone(c));
+    }
+  }
+}
+
+function restorePrometheus(pod: PodJson, sidecar: JsonObject | undefined, statusPort: number): void {
+  const annotations = pod.metadata?.annotations;
+  if (!annotations) return;
+  const saved = envValue(sidecar, PROMETHEUS_ANNOTATIONS_ENV);
+  let cfg: Record<string, unknown> | undefined;
+  try {
+    cfg = saved !== undefined ? (JSON.parse(saved) as Record<string, unknown>) : undefined;
+  } catch {
+    cfg = undefined;
+  }
+  if (cfg && isObject(cfg as Json)) {
+    clearPrometheusAnnotations(annotations);
+    for (const [field, key] of [
+      ['scrape', Annotation.prometheusScrape],
+      ['path', Annotation.prometheusPath],
+      ['port', Annotation.prometheusPort],
+    ] as const) {
+      const v = cfg[field];
+      if (typeof v === 'string' && v !== '') annotations[key] = v;
+    }
+    if (Array.isArray(cfg.targets) && cfg.targets.length > 0) {
+      annotations[Annotation.prometheusScrapeTargets] = (cfg.targets as { port?: string; path?: string }[])
+        .map((t) => (t.path ? `${t.port ?? ''}:${t.path}` : `${t.port ?? ''}`))
+        .join(',');
+    }
+    return;
+  }
+  // Istio's stripPod: a port already pointing at the agent means the injection set them.
+  const port = findAnnotation(annotations, sanitizeLabelName(Annotation.prometheusPort));
+  if (port && port[1] === String(statusPort)) clearPrometheusAnnotations(annotations);
+}
+
+function dropEmptyMetadataMaps(pod: PodJson): void {
+  if (!pod.metadata) return;
+  if (pod.metadata.annotations && Object.keys(pod.metadata.annotations).length === 0) delete pod.metadata.annotations;
+  if (pod.metadata.labels && Object.keys(pod.metadata.labels).length === 0) delete pod.metadata.labels;
+}
+
+// ---- writing the record ----
+
+/**
+ * The record that lets `stripInjection` turn `after` back into `before` exactly (see the module
+ * comment). `before` is the pristine pod the injection started from; `after` the injected pod.
+ */
+export function buildOriginalRecord(before: PodTemplate, after: PodTemplate): OriginalRecord {
+  const candidate = stripMechanically(after).pod;
+  const pristine = asPodJson(before);
+  const record: OriginalRecord = {};
+
+  for (const part of ['labels', 'annotations'] as const) {
+    const was = pristine.metadata?.[part] ?? {};
+    const now = candidate.metadata?.[part] ?? {};
+    const changes: Record<string, string | null> = {};
+    for (const k of new Set([...Object.keys(now), ...Object.keys(was)])) {
+      if (now[k] !== was[k]) changes[k] = k in was ? (was[k] as string) : null;
+    }
+    if (Object.keys(changes).length > 0) record[part] = changes;
+  }
+
+  if (pristine.metadata === undefined) {
+    if (candidate.metadata !== undefined) record.metadata = null;
+  } else {
+    const meta = shallowDiff(pristine.metadata, candidate.metadata ?? {}, ['labels', 'annotations']);
+    for (const part of ['labels', 'annotations'] as const) {
+      if (pristine.metadata[part] === undefined && candidate.metadata?.[part] !== undefined) meta[part] = null;
+    }
+    if (Object.keys(meta).length > 0) record.metadata = meta;
+  }
+
+  const spec = shallowDiff(pristine.spec as JsonObject, candidate.spec as JsonObject, INJECTED_LISTS);
+  const items: NonNullable<OriginalRecord['items']> = {};
+  for (const list of INJECTED_LISTS) {
+    if (pristine.spec[list] === undefined) {
+      if (candidate.spec[list] !== undefined) spec[list] = null;
+      continue;
+    }
+    const was = pristine.spec[list] ?? [];
+    const now = candidate.spec[list] ?? [];
+    const changed: { index: number; item: JsonObject }[] = [];
+    was.forEach((item, index) => {
+      const match = now.find((x) => x.name === item.name);
+      if (!match || JSON.stringify(match) !== JSON.stringify(item)) changed.push({ index, item });
+    });
+    if (changed.length > 0) items[list] = changed;
+  }
+  if (Object.keys(spec).length > 0) record.spec = spec;
+  if (Object.keys(items).length > 0) record.items = items;
+
+  // Safety net: if the parts do not reproduce the pod, keep the whole pod.
+  const probe = structuredClone(after);
+  probe.metadata ??= {};
+  probe.metadata.annotations = { ...(probe.metadata.annotations ?? {}), [Annotation.originalMetadata]: JSON.stringify(record) };
+  if (!deepEqual(stripInjection(probe).pod as unknown as Json, before as unknown as Json)) return { pod: structuredClone(before) as unknown as JsonObject };
+  return record;
+}
+
+/** Fields of `was` and `now` that differ, with the previous value (`null`: absent), ignoring `skip`. */
+function shallowDiff(was: JsonObject, now: JsonObject, skip: readonly string[]): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const k of new Set([...Object.keys(was), ...Object.keys(now)])) {
+    if (skip.includes(k)) continue;
+    if (!deepEqual(was[k], now[k])) out[k] = k in was ? structuredClone(was[k] as Json) : null;
+  }
+  return out;
+}
+
+/** Structural equality of JSON values, ignoring object key order. */
+export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  }
+  if (!isObject(a) || !isObject(b)) return false;
+  const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+}
