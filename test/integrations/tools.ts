@@ -10,7 +10,8 @@ import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const bundle = join(repo, 'dist/inject-sidecar.js');
+/** The CLI under test: the bundle, or INJECT_SIDECAR_BUNDLE (e.g. an installed build). */
+export const bundle = process.env.INJECT_SIDECAR_BUNDLE ?? join(repo, 'dist/inject-sidecar.js');
 /** ../shared/tools/container, relative to the repo root (never a machine path). */
 export const containerTools = resolve(repo, '../shared/tools/container');
 export const inCI = process.env.CI === 'true';
