@@ -1,0 +1,403 @@
+/**
+ * Istio conformance runner: runs every case of the Istio golden corpus (`../shared/istio-conformance`,
+ * format in its README) through the CLI exactly as a user would run the drop-in `istioctl
+ * kube-inject` command line (`-f input --injectConfigFile --meshConfigFile --valuesFile --emulate
+ * kube-inject`), with the case's overlays written to temporary files, and compares the output with
+ * the golden semantically (the README's "Comparing" rules, implemented in `compareManifests`).
+ *
+ * `npm run conformance` prints pass/fail per case, a readable diff for each failure, and the pass
+ * count. `--builtin` also checks "one truth": for each case the built-in profile supports, the
+ * built-in renderer (given the corpus values and mesh as raw overlays) must produce the same output
+ * as the template path. `--case NAME` runs one case. The test suite imports this module
+ * (test/conformance/conformance.test.ts); it holds no expectations itself.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { cli } from '../src/cli/cli.js';
+import { deepMerge } from '../src/config/settings.js';
+import { SpecSchema } from '../src/config/schema.js';
+import type { Json, JsonObject } from '../src/kube/types.js';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const CORPUS_DIR = resolve(REPO_ROOT, '../shared/istio-conformance');
+
+// ---- cases ------------------------------------------------------------------------------------
+
+export interface ConformanceCase {
+  name: string;
+  input: string;
+  golden: string | null;
+  expectError: string | null;
+  values: JsonObject;
+  mesh: JsonObject;
+  templates?: Record<string, string>;
+  nativeSidecars: boolean;
+  compliancePolicy?: string;
+  revision: string;
+  kubeInjectOnly: boolean;
+  webhookOnly: boolean;
+  platform?: string;
+  namespaceAnnotations?: Record<string, string>;
+  expectWarning?: string;
+  notes: string | null;
+}
+
+export function corpusAvailable(dir = CORPUS_DIR): boolean {
+  return existsSync(join(dir, 'cases.yaml'));
+}
+
+export function loadCases(dir = CORPUS_DIR): ConformanceCase[] {
+  const doc = parse(readFileSync(join(dir, 'cases.yaml'), 'utf8')) as { cases: ConformanceCase[] };
+  return doc.cases;
+}
+
+// ---- semantic comparison (README "Comparing") -------------------------------------------------
+
+const EMPTY_DROPPED_UNDER = new Set(['status', 'strategy', 'updateStrategy', 'resources', 'metadata']);
+const WORKLOAD_ZERO_FIELDS: Readonly<Record<string, Json>> = { paused: false, minReadySeconds: 0, test: false };
+const JSON_ANNOTATIONS = new Set([
+  'sidecar.istio.io/status',
+  'proxy.istio.io/overrides',
+  'k8s.v1.cni.cncf.io/networks',
+]);
+const JSON_ENV = new Set(['ISTIO_KUBE_APP_PROBERS', 'PROXY_CONFIG', 'ISTIO_META_POD_PORTS', 'ISTIO_PROMETHEUS_ANNOTATIONS']);
+const STATUS_ANNOTATION = 'sidecar.istio.io/status';
+
+const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function gcd(a: bigint, b: bigint): bigint {
+  a = a < 0n ? -a : a;
+  b = b < 0n ? -b : b;
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+const BINARY_SUFFIX: Record<string, bigint> = { Ki: 2n ** 10n, Mi: 2n ** 20n, Gi: 2n ** 30n, Ti: 2n ** 40n, Pi: 2n ** 50n, Ei: 2n ** 60n };
+const DECIMAL_SUFFIX: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+
+/** A Kubernetes quantity's exact value as a reduced fraction `num/den`; undefined if not a quantity. */
+export function quantityValue(q: Json): string | undefined {
+  const text = typeof q === 'number' ? String(q) : typeof q === 'string' ? q.trim() : undefined;
+  if (text === undefined) return undefined;
+  const m = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+|[numkMGTPE]|)$/.exec(text);
+  if (!m) return undefined;
+  const [, sign, number, suffix] = m as unknown as [string, string, string, string];
+  const [intPart, frac = ''] = number.split('.');
+  let num = BigInt(`${intPart || '0'}${frac}` || '0');
+  let den = 10n ** BigInt(frac.length);
+  if (sign === '-') num = -num;
+  if (suffix in BINARY_SUFFIX) num *= BINARY_SUFFIX[suffix]!;
+  else {
+    const exp = /^[eE]/.test(suffix) ? Number(suffix.slice(1)) : DECIMAL_SUFFIX[suffix]!;
+    if (exp >= 0) num *= 10n ** BigInt(exp);
+    else den *= 10n ** BigInt(-exp);
+  }
+  const g = gcd(num, den) || 1n;
+  return `${num / g}/${den / g}`;
+}
+
+function normalizeQuantities(map: Json): Json {
+  if (!isObj(map)) return map;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(map)) {
+    const q = quantityValue(v);
+    out[k] = q === undefined ? v : `quantity(${q})`;
+  }
+  return out;
+}
+
+function maybeJson(text: Json): Json {
+  if (typeof text !== 'string') return text;
+  const t = text.trim();
+  if (!(t.startsWith('{') || t.startsWith('['))) return text;
+  try {
+    return { $json: normalize(JSON.parse(t) as Json, []) };
+  } catch {
+    return text;
+  }
+}
+
+/** Applies the README's normalization rules; `path` is the key path from the document root. */
+function normalize(v: Json, path: readonly string[], opts: { ignoreStatus?: boolean } = {}): Json {
+  if (Array.isArray(v)) return v.map((x) => normalize(x, [...path, '[]'], opts));
+  if (!isObj(v)) return v;
+  const key = path[path.length - 1];
+  const parent = path[path.length - 2];
+  const out: JsonObject = {};
+  for (const [k, raw] of Object.entries(v)) {
+    if (k === 'creationTimestamp' && raw === null) continue;
+    let x = normalize(raw, [...path, k], opts);
+    if (EMPTY_DROPPED_UNDER.has(k) && isObj(x) && Object.keys(x).length === 0) continue;
+    if ((k === 'limits' || k === 'requests') && key === 'resources') x = normalizeQuantities(x);
+    if ((k === 'divisor' && key === 'resourceFieldRef') || (k === 'sizeLimit' && key === 'emptyDir')) {
+      const q = quantityValue(x);
+      if (q !== undefined) x = `quantity(${q})`;
+    }
+    if (key === 'annotations') {
+      if (opts.ignoreStatus && k === STATUS_ANNOTATION) continue;
+      if (JSON_ANNOTATIONS.has(k)) x = maybeJson(x);
+    }
+    out[k] = x;
+  }
+  // env entries holding JSON
+  if (key === '[]' && parent === 'env' && typeof out.name === 'string' && JSON_ENV.has(out.name)) out.value = maybeJson(out.value ?? null);
+  return out;
+}
+
+function normalizeDocument(doc: Json, opts: { ignoreStatus?: boolean }): Json {
+  let d = normalize(doc, [], opts);
+  if (!isObj(d)) return d;
+  d = { ...d };
+  // A top-level status whose fields are all zero is Go printing counters (replicas: 0).
+  if (isObj(d.status) && Object.values(d.status).every((x) => x === 0 || x === null || x === '' || x === false || (isObj(x) && Object.keys(x).length === 0))) {
+    delete d.status;
+  }
+  if (isObj(d.spec) && typeof d.kind === 'string' && d.kind !== 'Pod') {
+    const spec = { ...d.spec };
+    for (const [k, zero] of Object.entries(WORKLOAD_ZERO_FIELDS)) if (spec[k] === zero) delete spec[k];
+    d.spec = spec;
+  }
+  return d;
+}
+
+/** Splits a YAML stream into documents (YAML 1.2 core scalars), dropping empty ones. */
+export function splitDocuments(text: string): Json[] {
+  return parseAllDocuments(text, { schema: 'core' })
+    .map((d) => {
+      if (d.errors.length) throw new Error(`invalid YAML: ${d.errors[0]!.message}`);
+      return d.toJS({ maxAliasCount: 1000 }) as Json;
+    })
+    .filter((d) => d !== null && d !== undefined);
+}
+
+function show(v: Json | undefined): string {
+  if (v === undefined) return '(absent)';
+  const s = JSON.stringify(v);
+  return s.length > 300 ? `${s.slice(0, 300)}...` : s;
+}
+
+function diffValues(a: Json | undefined, b: Json | undefined, path: string, out: string[]): void {
+  if (out.length >= 40) return;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const n = Math.max(a.length, b.length);
+    if (a.length !== b.length) {
+      const names = (l: Json[]) => l.map((x) => (isObj(x) && typeof x.name === 'string' ? x.name : isObj(x) ? '{..}' : show(x))).join(', ');
+      out.push(`${path}: list length golden ${a.length} [${names(a)}], actual ${b.length} [${names(b)}]`);
+    }
+    for (let i = 0; i < n && i < Math.min(a.length, b.length); i++) diffValues(a[i], b[i], `${path}[${i}]`, out);
+    return;
+  }
+  if (isObj(a) && isObj(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const k of keys) diffValues(a[k], b[k], path ? `${path}.${k}` : k, out);
+    return;
+  }
+  if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path || '(root)'}: golden ${show(a)}, actual ${show(b)}`);
+}
+
+/**
+ * Compares two manifest streams semantically; returns the differences (empty = equal).
+ * `ignoreStatus` drops `sidecar.istio.io/status` on both sides (webhook-only goldens).
+ */
+export function compareManifests(goldenText: string, actualText: string, opts: { ignoreStatus?: boolean } = {}): string[] {
+  const golden = splitDocuments(goldenText).map((d) => normalizeDocument(d, opts));
+  const actual = splitDocuments(actualText).map((d) => normalizeDocument(d, opts));
+  const out: string[] = [];
+  if (golden.length !== actual.length) out.push(`document count: golden ${golden.length}, actual ${actual.length}`);
+  for (let i = 0; i < Math.min(golden.length, actual.length); i++) {
+    const before = out.length;
+    diffValues(golden[i], actual[i], '', out);
+    const g = golden[i];
+    const label = isObj(g) ? `${String(g.kind)} ${isObj(g.metadata) ? String(g.metadata.name) : ''}` : `document ${i}`;
+    for (let j = before; j < out.length; j++) out[j] = `[doc ${i} ${label}] ${out[j]}`;
+  }
+  return out;
+}
+
+// ---- running a case ---------------------------------------------------------------------------
+
+export interface CaseRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  argv: string[];
+}
+
+export interface CaseResult {
+  name: string;
+  pass: boolean;
+  /** Why it failed: differences, or an unexpected error / success. */
+  problems: string[];
+  run: CaseRun;
+}
+
+export type RenderMode = 'templates' | 'builtin';
+
+async function runCli(argv: string[]): Promise<CaseRun> {
+  let stdout = '';
+  let stderr = '';
+  let exitCode: number;
+  try {
+    exitCode = await cli(argv, {
+      readStdin: () => Promise.resolve(''),
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      stdinIsTTY: true,
+    });
+  } catch (e) {
+    exitCode = 70;
+    stderr += `internal error: ${(e as Error).stack ?? String(e)}\n`;
+  }
+  return { exitCode, stdout, stderr, argv };
+}
+
+/** The case's effective values, mesh and injector config texts (README "Running a case"). */
+export function caseInputs(c: ConformanceCase, dir = CORPUS_DIR): { values: JsonObject; mesh: JsonObject; injectConfig: string | undefined } {
+  const baseValues = JSON.parse(readFileSync(join(dir, 'config/values.json'), 'utf8')) as JsonObject;
+  const baseMesh = parse(readFileSync(join(dir, 'config/mesh.yaml'), 'utf8')) as JsonObject;
+  const values = deepMerge(baseValues, c.values ?? {}) as JsonObject;
+  const mesh = deepMerge(baseMesh, c.mesh ?? {}) as JsonObject;
+  let injectConfig: string | undefined;
+  if (c.templates && Object.keys(c.templates).length) {
+    const config = parse(readFileSync(join(dir, 'config/inject-config.yaml'), 'utf8')) as JsonObject;
+    config.templates = { ...(isObj(config.templates) ? config.templates : {}), ...c.templates };
+    // JSON is YAML too, and keeps the template texts byte for byte.
+    injectConfig = JSON.stringify(config, null, 2);
+  }
+  return { values, mesh, injectConfig };
+}
+
+/** Runs one case through the CLI; `builtin` renders with the built-in profile instead of the templates. */
+export async function runCase(c: ConformanceCase, mode: RenderMode = 'templates', dir = CORPUS_DIR): Promise<CaseRun> {
+  const tmp = mkdtempSync(join(tmpdir(), 'inject-sidecar-conformance-'));
+  try {
+    const { values, mesh, injectConfig } = caseInputs(c, dir);
+    const argv = ['-f', join(dir, c.input), '--emulate', 'kube-inject', '--native-sidecars', String(c.nativeSidecars)];
+    if (c.revision) argv.push('--revision', c.revision);
+    if (c.compliancePolicy) argv.push('--compliance-policy', c.compliancePolicy);
+    const spec: JsonObject = {};
+    if (c.namespaceAnnotations) {
+      // The namespace of the input's workloads carries these annotations (OpenShift UID ranges).
+      const ns = namespaceOf(readFileSync(join(dir, c.input), 'utf8')) ?? 'default';
+      spec.namespaces = { [ns]: { annotations: c.namespaceAnnotations } };
+    }
+    if (c.platform && 'platform' in SpecSchema.shape) spec.platform = c.platform;
+    if (mode === 'templates') {
+      const valuesFile = join(tmp, 'values.json');
+      const meshFile = join(tmp, 'mesh.yaml');
+      writeFileSync(valuesFile, JSON.stringify(values, null, 2));
+      writeFileSync(meshFile, stringify(mesh));
+      let injectFile = join(dir, 'config/inject-config.yaml');
+      if (injectConfig !== undefined) {
+        injectFile = join(tmp, 'inject-config.yaml');
+        writeFileSync(injectFile, injectConfig);
+      }
+      argv.push('--injectConfigFile', injectFile, '--meshConfigFile', meshFile, '--valuesFile', valuesFile);
+    } else {
+      spec.values = values;
+      spec.meshConfig = mesh;
+    }
+    if (Object.keys(spec).length) {
+      const configFile = join(tmp, 'config.yaml');
+      writeFileSync(configFile, stringify({ apiVersion: 'inject-sidecar.dev/v1alpha1', kind: 'SidecarInjection', spec }));
+      argv.push('--config', configFile);
+    }
+    return await runCli(argv);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function namespaceOf(text: string): string | undefined {
+  for (const d of splitDocuments(text)) {
+    if (isObj(d) && isObj(d.metadata) && typeof d.metadata.namespace === 'string') return d.metadata.namespace;
+  }
+  return undefined;
+}
+
+/** Runs a case and checks it against its golden (or its expected error). */
+export async function checkCase(c: ConformanceCase, dir = CORPUS_DIR): Promise<CaseResult> {
+  const run = await runCase(c, 'templates', dir);
+  const problems: string[] = [];
+  if (c.golden === null) {
+    if (run.exitCode === 0) problems.push(`expected an error containing ${JSON.stringify(c.expectError)}, but the run succeeded`);
+    else if (c.expectError && !run.stderr.toLowerCase().includes(c.expectError.toLowerCase())) {
+      problems.push(`expected an error containing ${JSON.stringify(c.expectError)}, got: ${run.stderr.trim()}`);
+    }
+  } else if (run.exitCode !== 0) {
+    problems.push(`exit code ${run.exitCode}: ${run.stderr.trim()}`);
+  } else {
+    const golden = readFileSync(join(dir, c.golden), 'utf8');
+    problems.push(...compareManifests(golden, run.stdout, { ignoreStatus: c.webhookOnly }));
+  }
+  return { name: c.name, pass: problems.length === 0, problems, run };
+}
+
+/** Cases the built-in profile supports: only the `sidecar` template, no custom templates. */
+export function builtinSupports(c: ConformanceCase, dir = CORPUS_DIR): boolean {
+  if (c.templates && Object.keys(c.templates).length) return false;
+  if (c.golden === null) return true;
+  const input = readFileSync(join(dir, c.input), 'utf8');
+  const selected = [...input.matchAll(/inject\.istio\.io\/templates:\s*["']?([^"'\n]*)/g)].map((m) => m[1]!);
+  return selected.every((list) => list.split(',').every((n) => n.trim() === 'sidecar'));
+}
+
+/** One truth: the built-in profile gives byte-identical output (or the same failure) as the templates. */
+export async function checkOneTruth(c: ConformanceCase, dir = CORPUS_DIR): Promise<CaseResult> {
+  const templates = await runCase(c, 'templates', dir);
+  const builtin = await runCase(c, 'builtin', dir);
+  const problems: string[] = [];
+  if ((templates.exitCode === 0) !== (builtin.exitCode === 0)) {
+    problems.push(`template path exit ${templates.exitCode} (${templates.stderr.trim()}), built-in exit ${builtin.exitCode} (${builtin.stderr.trim()})`);
+  } else if (templates.exitCode === 0 && templates.stdout !== builtin.stdout) {
+    const diff = compareManifests(templates.stdout, builtin.stdout);
+    problems.push(...(diff.length ? diff.map((d) => d.replace('golden', 'templates').replace('actual', 'built-in')) : ['outputs differ in text only (same documents)']));
+  }
+  return { name: c.name, pass: problems.length === 0, problems, run: builtin };
+}
+
+// ---- command line -----------------------------------------------------------------------------
+
+async function main(argv: string[]): Promise<number> {
+  if (!corpusAvailable()) {
+    process.stderr.write(`conformance: corpus not found at ../shared/istio-conformance\n`);
+    return 2;
+  }
+  const only = argv.includes('--case') ? argv[argv.indexOf('--case') + 1] : undefined;
+  const builtin = argv.includes('--builtin');
+  const verbose = argv.includes('--verbose');
+  const cases = loadCases().filter((c) => !only || c.name === only);
+  let passed = 0;
+  const failed: string[] = [];
+  for (const c of cases) {
+    const r = await checkCase(c);
+    if (r.pass) passed++;
+    else failed.push(c.name);
+    process.stdout.write(`${r.pass ? 'PASS' : 'FAIL'} ${c.name}\n`);
+    if (!r.pass || verbose) for (const p of r.problems) process.stdout.write(`     ${p}\n`);
+  }
+  process.stdout.write(`\n${passed}/${cases.length} conformance cases pass\n`);
+  if (failed.length) process.stdout.write(`failing: ${failed.join(' ')}\n`);
+  if (builtin) {
+    let same = 0;
+    let total = 0;
+    for (const c of cases.filter((x) => builtinSupports(x))) {
+      total++;
+      const r = await checkOneTruth(c);
+      if (r.pass) same++;
+      else {
+        process.stdout.write(`DIFF built-in vs templates: ${c.name}\n`);
+        for (const p of r.problems) process.stdout.write(`     ${p}\n`);
+      }
+    }
+    process.stdout.write(`one truth: ${same}/${total} cases render identically with the built-in profile\n`);
+  }
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,124 @@
+/**
+ * A `SidecarRenderer` over Istio's Go injection templates (istiod's `RunTemplate` up to the
+ * merge): selects the templates for a pod (`inject.istio.io/templates`, else `defaultTemplates`;
+ * `aliases` expanded one level), executes each on the Go view of the template data, and reads
+ * each output as `sigs.k8s.io/yaml` would into a patch. Templates are parsed once per renderer
+ * (one renderer per run) and reused for every workload; a template that fails to parse fails
+ * every workload that selects it, with Go's message.
+ *
+ * Not responsible for: finding the configuration (config.ts), the merge and post-processing
+ * (src/inject/pipeline.ts), or the template engine itself (src/template/).
+ */
+import { Annotation } from '../kube/keys.js';
+import { parseTemplateOutput, TemplateOutputError } from '../io/template-output.js';
+import type { RenderedPatch, SidecarRenderer, SidecarTemplateData } from '../inject/types.js';
+import { UserError } from '../results/result.js';
+import { isTemplateError, Template, type FuncMap } from '../template/index.js';
+import { compareGoStrings } from '../template/value.js';
+import type { InjectorConfig } from './config.js';
+import { goTemplateData } from './goview.js';
+
+export type Emulation = 'webhook' | 'kube-inject';
+
+export interface TemplateRendererOptions {
+  /** The injector config (templates, defaultTemplates, aliases). */
+  injector: Pick<InjectorConfig, 'templates' | 'defaultTemplates' | 'aliases'>;
+  /** kube-inject always starts from `[sidecar]` and knows no aliases, as istioctl does. */
+  emulate: Emulation;
+  /** Function maps installed in every template (sprig first, Istio's last so they win). */
+  funcs: readonly FuncMap[];
+  /** For results, e.g. `ConfigMap istio-system/istio-sidecar-injector`. */
+  source: string;
+}
+
+const TEMPLATES_ANNOTATION_PATH = `metadata.annotations["${Annotation.templates}"]`;
+
+/**
+ * Istio's `selectTemplates` + `resolveAliases`: the annotation's comma list (names trimmed, order
+ * and duplicates kept), else the default templates; each name replaced by its alias list (one
+ * level, not recursive).
+ */
+export function selectTemplates(
+  annotations: Readonly<Record<string, string>> | undefined,
+  injector: Pick<InjectorConfig, 'defaultTemplates' | 'aliases'>,
+  emulate: Emulation,
+): { names: string[]; fromAnnotation: boolean } {
+  const requested = annotations?.[Annotation.templates];
+  const fromAnnotation = requested !== undefined;
+  const names = fromAnnotation ? requested.split(',').map((n) => n.trim()) : emulate === 'kube-inject' ? ['sidecar'] : injector.defaultTemplates;
+  const aliases = emulate === 'kube-inject' ? {} : injector.aliases;
+  const out: string[] = [];
+  for (const name of names) {
+    const alias = Object.hasOwn(aliases, name) ? aliases[name] : undefined;
+    if (alias) out.push(...alias);
+    else out.push(name);
+  }
+  return { names: out, fromAnnotation };
+}
+
+type Compiled = { ok: true; template: Template } | { ok: false; error: string };
+
+export class TemplateRenderer implements SidecarRenderer {
+  readonly source: string;
+  private readonly options: TemplateRendererOptions;
+  private readonly compiled = new Map<string, Compiled>();
+
+  constructor(options: TemplateRendererOptions) {
+    this.options = options;
+    this.source = options.source;
+  }
+
+  /** The parsed template `name` (parsed on first use, then cached with its text as the key). */
+  private template(name: string, text: string): Template {
+    const key = `${name}\u0000${text}`;
+    let c = this.compiled.get(key);
+    if (!c) {
+      try {
+        c = { ok: true, template: new Template(name, { funcs: this.options.funcs, missingKey: 'default' }).parse(text) };
+      } catch (e) {
+        if (!isTemplateError(e)) throw e;
+        c = { ok: false, error: e.message };
+      }
+      this.compiled.set(key, c);
+    }
+    if (!c.ok) throw new UserError(`injection template ${JSON.stringify(name)} of ${this.source} does not parse: ${c.error}`, undefined, 'template-parse');
+    return c.template;
+  }
+
+  render(data: SidecarTemplateData): RenderedPatch[] {
+    const { templates } = this.options.injector;
+    const selected = selectTemplates(data.objectMeta.annotations, this.options.injector, this.options.emulate);
+    const view = goTemplateData(data);
+    const patches: RenderedPatch[] = [];
+    for (const name of selected.names) {
+      const text = Object.hasOwn(templates, name) ? templates[name] : undefined;
+      if (text === undefined) {
+        const have = Object.keys(templates).sort(compareGoStrings).join(', ');
+        throw new UserError(
+          `requested template ${JSON.stringify(name)} not found; have ${have}`,
+          selected.fromAnnotation ? TEMPLATES_ANNOTATION_PATH : undefined,
+          'template-not-found',
+        );
+      }
+      const template = this.template(name, text);
+      let output: string;
+      try {
+        output = template.execute(view);
+      } catch (e) {
+        if (!isTemplateError(e)) throw e;
+        throw new UserError(`injection template ${JSON.stringify(name)} failed: ${e.message}`, undefined, 'template-exec');
+      }
+      try {
+        patches.push(parseTemplateOutput(output));
+      } catch (e) {
+        if (!(e instanceof TemplateOutputError)) throw e;
+        throw new UserError(
+          `failed parsing generated injected YAML of template ${JSON.stringify(name)} (check Istio version): ${e.message}`,
+          undefined,
+          'template-output',
+        );
+      }
+    }
+    return patches;
+  }
+}
