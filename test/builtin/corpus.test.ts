@@ -190,8 +190,8 @@ function runCase(c: CorpusCase): Outcome {
         const g = gVolumes.find((x) => x.name === v.name);
         diffJson(`${where}.volumes[${String(v.name)}]`, g && normalizeVolume(g), normalizeVolume(v), diffs);
       }
-      const order = gVolumes.map((x) => x.name).filter((n) => rVolumes.some((v) => v.name === n));
-      diffJson(`${where}.volumeOrder`, order, rVolumes.map((v) => v.name!), diffs);
+      const order: Json = gVolumes.map((x) => String(x.name)).filter((n) => rVolumes.some((v) => v.name === n));
+      diffJson(`${where}.volumeOrder`, order, rVolumes.map((v) => String(v.name)), diffs);
       const gSecrets = (gSpec.imagePullSecrets ?? []) as JsonObject[];
       for (const s of (rSpec.imagePullSecrets ?? []) as JsonObject[]) {
         if (!gSecrets.some((x) => x.name === s.name)) diffs.push(`${where}: imagePullSecret ${String(s.name)} missing in golden`);
