@@ -11,7 +11,7 @@
  * (see `funcs/`).
  */
 import { quoteGo, sprint, sprintf } from './fmt.js';
-import { REFLECT_VALUE, truth } from './funcs/builtins.js';
+import { Iface, REFLECT_VALUE, truth } from './funcs/builtins.js';
 import { GoFuncError, toDescriptor, type FuncDescriptor } from './funcs/types.js';
 import type {
   BranchNode,
@@ -88,14 +88,6 @@ export interface ExecTemplate {
   readonly missingKey: MissingKey;
 }
 
-/**
- * An interface-typed value (Go's `reflect.Value` of kind Interface): an element of a
- * `[]interface{}` or a value of a `map[string]interface{}`, while it sits in dot, a variable or a
- * field chain. Go reports such receivers as `interface {}` and a nil one as a nil pointer.
- */
-class Iface {
-  constructor(readonly v: GoValue) {}
-}
 
 type Val = GoValue | Iface;
 
@@ -638,6 +630,8 @@ export class State {
   // validateType guarantees that the value is valid and assignable to the type.
   private validateType(value: Final, typ: GoType | null): GoValue {
     if (value === MISSING) value = undefined;
+    // A reflect.Value parameter takes the value as it is (an interface value stays one).
+    if (typ === REFLECT_VALUE && value !== undefined) return value as GoValue;
     if (value instanceof Iface) {
       // An interface value: typed parameters see what is inside (nil stays a nil interface).
       value = value.v;

@@ -172,6 +172,7 @@ class Printer {
   }
 
   fmtUnicode(u: bigint): void {
+    u = BigInt.asUintN(64, u);
     let prec = 4;
     if (this.f.precPresent && this.f.prec > 4) prec = this.f.prec;
     let s = u.toString(16).toUpperCase();

@@ -29,15 +29,29 @@ import { GoFuncError, type FuncDescriptor } from './types.js';
 /** The pseudo type of Go's `reflect.Value` parameters. */
 export const REFLECT_VALUE = 'reflect.Value';
 
+/**
+ * An interface-typed value (Go's `reflect.Value` of kind Interface): an element of a
+ * `[]interface{}` or a value of a `map[string]interface{}`, as dot, a variable or a field
+ * result. Only the evaluator and the `reflect.Value` builtins see it: Go reports such a value's
+ * type as `interface {}` in a few messages, and a nil one as a nil pointer.
+ */
+export class Iface {
+  constructor(readonly v: GoValue) {}
+}
+
+/** A builtin's `reflect.Value` argument: a GoValue, or an interface-typed one. */
+type RValue = GoValue | Iface;
+
 // ---- helpers mirroring reflect ---------------------------------------------------------------
 
 /** Go's `indirectInterface`: a nil interface becomes the invalid value. */
-function indirectInterface(v: GoValue): GoValue {
+function indirectInterface(v: RValue): GoValue {
+  if (v instanceof Iface) v = v.v;
   return v === null ? undefined : v;
 }
 
 /** Go's `truth`. */
-export function truth(v: GoValue): boolean {
+export function truth(v: RValue): boolean {
   return isTrue(indirectInterface(v));
 }
 
@@ -99,12 +113,12 @@ function structEqual(a: GoStruct, b: GoStruct): boolean {
 // ---- comparison -------------------------------------------------------------------------------
 
 /** Go's `eq`: arg1 == arg2 || arg1 == arg3 || ... */
-export function eq(arg1: GoValue, ...arg2: GoValue[]): boolean {
-  arg1 = indirectInterface(arg1);
+export function eq(a1: RValue, ...arg2: RValue[]): boolean {
+  const arg1 = indirectInterface(a1);
   if (arg2.length === 0) throw new GoFuncError(errNoComparison);
   const k1 = basicKind(arg1);
-  for (let arg of arg2) {
-    arg = indirectInterface(arg);
+  for (const a of arg2) {
+    const arg = indirectInterface(a);
     const k2 = basicKind(arg);
     let t = false;
     if (k1 !== k2) {
@@ -153,16 +167,16 @@ export function eq(arg1: GoValue, ...arg2: GoValue[]): boolean {
 }
 
 /** Go's `ne`. */
-export function ne(arg1: GoValue, arg2: GoValue): boolean {
+export function ne(arg1: RValue, arg2: RValue): boolean {
   return !eq(arg1, arg2);
 }
 
 /** Go's `lt`. */
-export function lt(arg1: GoValue, arg2: GoValue): boolean {
-  arg1 = indirectInterface(arg1);
+export function lt(a1: RValue, a2: RValue): boolean {
+  const arg1 = indirectInterface(a1);
   const k1 = basicKind(arg1);
   if (k1 === 'invalid') throw new GoFuncError(errBadComparisonType);
-  arg2 = indirectInterface(arg2);
+  const arg2 = indirectInterface(a2);
   const k2 = basicKind(arg2);
   if (k2 === 'invalid') throw new GoFuncError(errBadComparisonType);
   const a = basicValue(arg1);
@@ -195,18 +209,18 @@ export function lt(arg1: GoValue, arg2: GoValue): boolean {
 }
 
 /** Go's `le`. */
-export function le(arg1: GoValue, arg2: GoValue): boolean {
+export function le(arg1: RValue, arg2: RValue): boolean {
   if (lt(arg1, arg2)) return true;
   return eq(arg1, arg2);
 }
 
 /** Go's `gt`. */
-export function gt(arg1: GoValue, arg2: GoValue): boolean {
+export function gt(arg1: RValue, arg2: RValue): boolean {
   return !le(arg1, arg2);
 }
 
 /** Go's `ge`. */
-export function ge(arg1: GoValue, arg2: GoValue): boolean {
+export function ge(arg1: RValue, arg2: RValue): boolean {
   return !lt(arg1, arg2);
 }
 
@@ -215,7 +229,8 @@ export function ge(arg1: GoValue, arg2: GoValue): boolean {
 const zeroValuePanic = 'reflect: call of reflect.Value.Type on zero Value';
 
 /** Go's `indirect`: through pointers; reports nil. */
-function indirect(v: GoValue): { v: GoValue; isNil: boolean } {
+function indirect(x: RValue): { v: GoValue; isNil: boolean } {
+  const v = x instanceof Iface ? x.v : x;
   if (v === null) return { v, isNil: true };
   if (v instanceof GoStruct && v.type.pointer) {
     if (v.data === null) return { v, isNil: true };
@@ -225,7 +240,7 @@ function indirect(v: GoValue): { v: GoValue; isNil: boolean } {
 }
 
 /** Go's `length`. */
-export function length(item: GoValue): GoInt {
+export function length(item: RValue): GoInt {
   const r = indirect(item);
   if (r.isNil) throw new GoFuncError('len of nil pointer');
   const v = r.v;
@@ -237,12 +252,15 @@ export function length(item: GoValue): GoInt {
   throw new GoFuncError(`len of type ${typeName(v)}`);
 }
 
-function indexArg(index: GoValue, cap: number): number {
+function indexArg(index: RValue, cap: number): number {
   let x: bigint;
-  const b = basicValue(index);
+  const b = index instanceof Iface ? index : basicValue(index);
   if (b instanceof GoInt) x = b.value;
   else if (index === undefined) throw new GoFuncError('cannot index slice/array with nil');
-  else throw new GoFuncError(`cannot index slice/array with type ${index === null ? 'interface {}' : typeName(index)}`);
+  else {
+    const t = index instanceof Iface || index === null ? 'interface {}' : typeName(index);
+    throw new GoFuncError(`cannot index slice/array with type ${t}`);
+  }
   if (x < 0n || x > BigInt(cap)) throw new GoFuncError(`index out of range: ${x}`);
   return Number(x);
 }
@@ -254,11 +272,11 @@ function prepareArg(value: GoValue, argType: string): GoValue {
 }
 
 /** Go's `index`. */
-export function index(item: GoValue, ...indexes: GoValue[]): GoValue {
-  item = indirectInterface(item);
+export function index(it: RValue, ...indexes: RValue[]): GoValue {
+  let item = indirectInterface(it);
   if (item === undefined) throw new GoFuncError('index of untyped nil');
-  for (let idx of indexes) {
-    idx = indirectInterface(idx);
+  for (const ix of indexes) {
+    const idx = indirectInterface(ix);
     const r = indirect(item);
     if (r.isNil) throw new GoFuncError('index of nil pointer');
     item = r.v;
@@ -286,8 +304,8 @@ export function index(item: GoValue, ...indexes: GoValue[]): GoValue {
 }
 
 /** Go's `slice`. */
-export function slice(item: GoValue, ...indexes: GoValue[]): GoValue {
-  item = indirectInterface(item);
+export function slice(it: RValue, ...indexes: RValue[]): GoValue {
+  const item = indirectInterface(it);
   if (item === undefined) throw new GoFuncError('slice of untyped nil');
   if (indexes.length > 3) throw new GoFuncError(`too many slice indexes: ${indexes.length}`);
   let cap: number;
@@ -313,8 +331,8 @@ export function slice(item: GoValue, ...indexes: GoValue[]): GoValue {
 }
 
 /** Go's `call`: the data model has no function values, so this reports Go's errors. */
-export function call(fn: GoValue): GoValue {
-  fn = indirectInterface(fn);
+export function call(f: RValue): GoValue {
+  const fn = indirectInterface(f);
   if (fn === undefined) throw new GoFuncError('call of nil');
   throw new GoFuncError(`non-function of type ${typeName(fn)}`);
 }
@@ -415,7 +433,7 @@ export const BUILTINS: Readonly<Record<string, FuncDescriptor>> = {
   slice: { fn: (item, ...ix) => slice(item, ...ix), params: [RV], variadic: RV, returnsError: true, result: RV },
   js: { fn: (...a) => jsEscapeString(evalArgs(a)), params: [], variadic: ANY, result: 'string' },
   len: { fn: (item) => length(item), params: [RV], returnsError: true, result: 'int' },
-  not: { fn: (a) => !truth(a), params: [RV], result: 'bool' },
+  not: { fn: (a) => !truth(a as RValue), params: [RV], result: 'bool' },
   or: { fn: unreachable, params: [RV], variadic: RV, result: RV },
   print: { fn: (...a) => sprint(...a), params: [], variadic: ANY, result: 'string' },
   printf: { fn: (f, ...a) => sprintf(f as string, ...a), params: ['string'], variadic: ANY, result: 'string' },
