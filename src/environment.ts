@@ -13,6 +13,10 @@ import { builtinValuesJson } from './inject/builtin/values.js';
 import { applyMeshConfig, builtinMeshConfig } from './inject/mesh.js';
 import type { InjectorSettings } from './inject/types.js';
 import type { Environment, NamespaceInfo } from './workload.js';
+import { istioConfigErrorResult, istioEnvironment, type IstioInputs } from './istio/environment.js';
+import { IstioConfigError } from './istio/config.js';
+import { chooseWebhooks } from './istio/webhooks.js';
+import { UserError } from './results/result.js';
 
 function stringMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -54,16 +58,47 @@ export function builtinSettings(config: Config): InjectorSettings {
   };
 }
 
-export function buildEnvironment(objects: readonly JsonObject[], config: Config, _results: Result[]): Environment {
-  return {
-    config,
-    settings: builtinSettings(config),
-    renderer: builtinRenderer,
-    namespaces: collectNamespaces(objects, config),
-    webhooks: standardWebhooks({
-      revision: config.revision,
-      tags: config.revisionTags,
-      enableNamespacesByDefault: config.enableNamespacesByDefault,
-    }),
+export function buildEnvironment(objects: readonly JsonObject[], config: Config, results: Result[], istio: IstioInputs = {}): Environment {
+  const standard = standardWebhooks({
+    revision: config.revision,
+    tags: config.revisionTags,
+    enableNamespacesByDefault: config.enableNamespacesByDefault,
+  });
+  // Istio's own MutatingWebhookConfigurations in the input replace the standard selectors.
+  const { webhooks } = chooseWebhooks(objects, standard, results);
+  const base = { config, namespaces: collectNamespaces(objects, config), webhooks };
+  const inputs: IstioInputs = {
+    injectorConfigMap: config.istio.injectorConfigMap,
+    meshConfigMap: config.istio.meshConfigMap,
+    env: config.istio.env,
+    ...istio,
   };
+  try {
+    // Istio's injector configuration (files, or ConfigMaps in the input) when there is one.
+    const found = istioEnvironment(objects, config, inputs, results);
+    if (found) {
+      return {
+        ...base,
+        settings: found.settings,
+        renderer: found.renderer ?? builtinRenderer,
+        ...(found.injectorPolicy ? { injectorPolicy: found.injectorPolicy } : {}),
+      };
+    }
+  } catch (e) {
+    if (!(e instanceof IstioConfigError)) throw e;
+    results.push(istioConfigErrorResult(e));
+    // Nothing can be injected correctly without the configuration: every workload that would be
+    // injected fails with a pointer to the error above.
+    return {
+      ...base,
+      settings: builtinSettings(config),
+      renderer: {
+        source: 'invalid Istio configuration',
+        render: () => {
+          throw new UserError('not injected: the Istio injector configuration is invalid (see the error above)', undefined, 'istio-config');
+        },
+      },
+    };
+  }
+  return { ...base, settings: builtinSettings(config), renderer: builtinRenderer };
 }

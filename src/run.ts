@@ -13,6 +13,7 @@ import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRe
 import { UserError, type Result } from './results/result.js';
 import { processWorkload, type Environment, type WorkloadOutcome } from './workload.js';
 import { buildEnvironment } from './environment.js';
+import type { IstioInputs } from './istio/environment.js';
 
 /** What the core needs from a parsed document (io's handles satisfy it). */
 export interface Resource {
@@ -99,10 +100,11 @@ function fileOf(resource: Resource): { file?: { path: string; index: number } } 
   return resource.file ? { file: { path: resource.file.path, index: resource.file.index } } : {};
 }
 
-export function run(resources: readonly Resource[], config: Config): RunOutput {
+/** `istio` carries the texts of Istio configuration files the CLI read (`--injectConfigFile`, ...). */
+export function run(resources: readonly Resource[], config: Config, istio: IstioInputs = {}): RunOutput {
   const results: Result[] = [];
   const outcomes: WorkloadOutcome[] = [];
-  const env: Environment = buildEnvironment(resources.map((r) => r.value), config, results);
+  const env: Environment = buildEnvironment(resources.map((r) => r.value), config, results, istio);
   for (const resource of resources) {
     for (const w of findWorkloads(resource, config, results)) {
       const ref = refOf(w.obj);

@@ -6,7 +6,7 @@
  */
 import type { Config } from './config/load.js';
 import type { JsonObject, PodTemplate, ResourceRef } from './kube/types.js';
-import { decide, type Decision, type Webhook } from './policy/index.js';
+import { decide, type Decision, type InjectorPolicy, type Webhook } from './policy/index.js';
 import { stripInjection } from './inject/strip.js';
 import { injectPod } from './inject/pipeline.js';
 import type { InjectorSettings, SidecarRenderer } from './inject/types.js';
@@ -26,6 +26,8 @@ export interface Environment {
   renderer: SidecarRenderer;
   namespaces: Map<string, NamespaceInfo>;
   webhooks: Webhook[];
+  /** Stage B settings of Istio's injector config (template mode); else the function config's. */
+  injectorPolicy?: InjectorPolicy;
 }
 
 export type Action = 'injected' | 'skipped' | 'removed' | 'unchanged';
@@ -60,7 +62,7 @@ export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: 
     namespace: namespace ?? '',
     namespaceLabels: ns?.labels,
     webhooks: env.webhooks,
-    injector: {
+    injector: env.injectorPolicy ?? {
       policy: config.policy,
       neverInjectSelector: config.neverInjectSelector,
       alwaysInjectSelector: config.alwaysInjectSelector,

@@ -11,6 +11,7 @@ import type { Spec } from '../config/schema.js';
 import { emitResourceList, emitStream, InputError, parseResourceList, parseStream, type ResourceHandle } from '../io/index.js';
 import { parseYamlValue } from '../io/yaml-value.js';
 import { run } from '../run.js';
+import type { IstioInputs } from '../istio/environment.js';
 import { hasErrors, type Result } from '../results/result.js';
 import { formatResult } from './report.js';
 
@@ -76,6 +77,16 @@ function readConfigFile(path: string): unknown {
   return value;
 }
 
+/** Reads the Istio configuration files named by the flags (istioctl's) or the config's `istio` section. */
+function readIstioFiles(args: CliArgs, config: Config): IstioInputs {
+  const read = (path: string | undefined) => (path === undefined ? undefined : { path, text: readText(path) });
+  return {
+    injectConfigFile: read(args.injectConfigFile ?? config.istio.injectConfigFile),
+    meshConfigFile: read(args.meshConfigFile ?? config.istio.meshConfigFile),
+    valuesFile: read(args.valuesFile ?? config.istio.valuesFile),
+  };
+}
+
 function report(results: readonly Result[], args: CliArgs, io: CliIO): void {
   const lines = results.filter((r) => !args.quiet || r.severity === 'error').map(formatResult);
   if (lines.length) io.stderr(lines.join('\n') + '\n');
@@ -102,7 +113,7 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
       });
     }
   }
-  if (config) results.push(...run(list.items, config).results);
+  if (config) results.push(...run(list.items, config, readIstioFiles(args, config)).results);
   // The ResourceList is written even on errors (the KRM spec asks for it; kpt then shows the
   // results and writes nothing because the exit code is non-zero).
   io.stdout(emitResourceList(list, results));
@@ -124,7 +135,7 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
       inputs.push({ path, docs: parseStream(readText(path), path) });
     }
   }
-  const { results } = run(inputs.flatMap((i) => i.docs), config);
+  const { results } = run(inputs.flatMap((i) => i.docs), config, readIstioFiles(args, config));
   report(results, args, io);
   if (hasErrors(results)) return EXIT_ERROR;
   if (args.inPlace) {

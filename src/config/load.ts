@@ -12,6 +12,7 @@ import {
   FunctionConfigSchema,
   KIND,
   SpecSchema,
+  type IstioSpec,
   type LabelSelector,
   type ProxySettings,
   type Spec,
@@ -39,6 +40,8 @@ export interface Config {
   values: JsonObject;
   meshConfig: JsonObject;
   workloads: WorkloadKind[];
+  /** Istio injector configuration sources (file paths as given; the CLI reads them). */
+  istio: IstioSpec;
 }
 
 export class ConfigError extends Error {
@@ -206,5 +209,6 @@ function resolve(spec: Spec): Config {
     values: (spec.values ?? {}) as JsonObject,
     meshConfig: (spec.meshConfig ?? {}) as JsonObject,
     workloads: [...(spec.workloads ?? []), ...BUILTIN_WORKLOAD_KINDS],
+    istio: spec.istio ?? {},
   };
 }

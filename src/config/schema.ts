@@ -104,6 +104,28 @@ export const NamespaceSchema = z
   })
   .strict();
 
+export const IstioSchema = z
+  .object({
+    injectorConfigMap: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The istio-sidecar-injector ConfigMap to render with (name or namespace/name); it must be in the input.'),
+    meshConfigMap: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The istio mesh ConfigMap (name or namespace/name); it must be in the input.'),
+    injectConfigFile: z.string().min(1).optional().describe('Injection templates file (as istioctl kube-inject --injectConfigFile).'),
+    meshConfigFile: z.string().min(1).optional().describe('Mesh config file (as --meshConfigFile).'),
+    valuesFile: z.string().min(1).optional().describe('Injector values file, JSON or YAML (as --valuesFile).'),
+    env: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe("What the templates' env function reads (istiod's environment)."),
+  })
+  .strict();
+
 export const SpecSchema = z
   .object({
     revision: z
@@ -153,6 +175,9 @@ export const SpecSchema = z
       .record(z.string(), z.unknown())
       .optional()
       .describe('Raw overlay deep-merged over the mesh config (advanced).'),
+    istio: IstioSchema.optional().describe(
+      "Istio's own injector configuration (templates, values, mesh); by default found in the input.",
+    ),
     workloads: z
       .array(WorkloadKindSchema)
       .optional()
@@ -170,6 +195,7 @@ export const FunctionConfigSchema = z
   .strict();
 
 export type Spec = z.infer<typeof SpecSchema>;
+export type IstioSpec = z.infer<typeof IstioSchema>;
 export type ProxySettings = z.infer<typeof ProxySchema>;
 export type WorkloadKind = z.infer<typeof WorkloadKindSchema>;
 export type LabelSelector = z.infer<typeof LabelSelectorSchema>;
