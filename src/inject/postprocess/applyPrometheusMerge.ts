@@ -34,13 +34,12 @@ export function applyPrometheusMerge(input: PodTemplate, ctx: PostProcessContext
   // Already pointing at the agent: the user controls it, or the pod was injected before.
   if (port && port[1] === targetPort) return input;
 
-  const cfg: JsonObject = { scrape: '', path: '', port: '' };
-  for (const [k, v] of Object.entries(annotations)) {
-    const anno = sanitizeLabelName(k);
-    if (anno === prometheusPortAnnotation) cfg.port = v;
-    else if (anno === prometheusScrapeAnnotation) cfg.scrape = v;
-    else if (anno === prometheusPathAnnotation) cfg.path = v;
-  }
+  // The saved configuration reads the canonical keys only (other spellings are just cleared).
+  const cfg: JsonObject = {
+    scrape: annotations[Annotation.prometheusScrape] ?? '',
+    path: annotations[Annotation.prometheusPath] ?? '',
+    port: annotations[Annotation.prometheusPort] ?? '',
+  };
   if (port && port[1] !== '') validateScrapePort(port[1], statusPort, field(port[0]));
   const targetsText = annotations[Annotation.prometheusScrapeTargets];
   if (targetsText !== undefined) {
@@ -54,7 +53,8 @@ export function applyPrometheusMerge(input: PodTemplate, ctx: PostProcessContext
   }
 
   const sidecar = findSidecar(pod);
-  if (sidecar) {
+  const empty = cfg.scrape === '' && cfg.path === '' && cfg.port === '' && cfg.targets === undefined;
+  if (sidecar && !empty) {
     const env = (Array.isArray(sidecar.env) ? sidecar.env : []) as JsonObject[];
     sidecar.env = [...env, { name: PROMETHEUS_ANNOTATIONS_ENV, value: goMarshal(cfg) }];
   }
