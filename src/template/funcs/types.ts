@@ -25,9 +25,14 @@
  * Prefer descriptors (see `defineFunc`) so arity and type errors match Go.
  *
  * Corpus hook: a library module under `src/template/funcs/` may export
- * `corpusSamples: FuncCorpusSamples`; the differential generator (`test/template/corpus.ts`)
- * imports `sprig.ts` and `istio.ts` if present and adds those calls to the Go comparison
- * (only for functions the Go side also has, i.e. sprig's, unless `goHas: false`).
+ * `corpusSamples: FuncCorpusSamples`; the differential harness (`test/template/go-harness.ts`)
+ * imports `sprig.ts` and `istio.ts` if present, takes sprig's map from `sprigFuncs()` (the name
+ * sprig.ts exports), and adds the sample calls to the Go comparison, rendered in Go with
+ * `sprig.TxtFuncMap()` (Debian's golang-github-masterminds-sprig-dev). Samples marked
+ * `goHas: false` (Istio's functions, which Go's side lacks) are not compared.
+ *
+ * Builtins (`funcs/builtins.ts`) use the pseudo parameter type `reflect.Value`, which receives
+ * arguments unconverted; it is internal to the engine, not for library functions.
  */
 import type { GoType, GoValue } from '../value.js';
 
