@@ -8,7 +8,7 @@ import { deepMerge, meshOverlay, valuesOverlay } from './config/settings.js';
 import { isObject, type JsonObject } from './kube/types.js';
 import type { Result } from './results/result.js';
 import { standardWebhooks } from './policy/index.js';
-import { builtinRenderer } from './inject/builtin/index.js';
+import { builtinRenderer } from './inject/builtin/render.js';
 import { builtinValuesJson } from './inject/builtin/values.js';
 import { applyMeshConfig, builtinMeshConfig } from './inject/mesh.js';
 import type { InjectorSettings } from './inject/types.js';
