@@ -249,18 +249,19 @@ function restorePrometheus(pod: PodJson, sidecar: JsonObject | undefined, status
   }
   if (cfg && isObject(cfg as Json)) {
     clearPrometheusAnnotations(annotations);
+    const targets = Array.isArray(cfg.targets) ? (cfg.targets as { port?: string; path?: string }[]) : [];
     for (const [field, key] of [
       ['scrape', Annotation.prometheusScrape],
       ['path', Annotation.prometheusPath],
       ['port', Annotation.prometheusPort],
     ] as const) {
       const v = cfg[field];
+      // Port and path equal to the first target's were most likely filled in from it.
+      if (field !== 'scrape' && targets[0] && v === targets[0][field]) continue;
       if (typeof v === 'string' && v !== '') annotations[key] = v;
     }
-    if (Array.isArray(cfg.targets) && cfg.targets.length > 0) {
-      annotations[Annotation.prometheusScrapeTargets] = (cfg.targets as { port?: string; path?: string }[])
-        .map((t) => (t.path ? `${t.port ?? ''}:${t.path}` : `${t.port ?? ''}`))
-        .join(',');
+    if (targets.length > 0) {
+      annotations[Annotation.prometheusScrapeTargets] = targets.map((t) => (t.path ? `${t.port ?? ''}:${t.path}` : `${t.port ?? ''}`)).join(',');
     }
     return;
   }
