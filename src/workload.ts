@@ -77,7 +77,7 @@ export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: 
         ...base,
         action: 'removed',
         severity: 'info',
-        summary: `sidecar removed (${decision.rule})`,
+        summary: `sidecar removed: ${decision.rule}`,
         pod: pristine,
       };
     }
@@ -86,8 +86,8 @@ export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: 
       action: 'skipped',
       severity: decision.severity,
       summary: stripped.wasInjected
-        ? `left as it is, with its existing sidecar (${decision.rule})`
-        : `skipped (${decision.rule})`,
+        ? `left as it is, with its existing sidecar: ${decision.rule}`
+        : `skipped: ${decision.rule}`,
     };
   }
   const workload = {
@@ -107,7 +107,7 @@ export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: 
     ...base,
     action: 'injected',
     severity: 'info',
-    summary: `injected (${decision.rule})`,
+    summary: `injected: ${decision.rule}`,
     pod: out.pod,
     warnings: out.warnings,
   };
