@@ -211,3 +211,24 @@ describe('stripping without a record (pods injected by Istio)', () => {
     expect(JSON.stringify(pod)).toBe(before);
   });
 });
+
+describe('key order', () => {
+  it('strip(inject(x)) keeps the key order of every corpus input (byte-identical once printed)', () => {
+    const files = readdirSync(path.join(corpusDir, 'inputs')).filter((f) => f.endsWith('.yaml') && !f.endsWith('.iop.yaml'));
+    const mismatched: string[] = [];
+    for (const file of files) {
+      for (const template of podTemplates(`inputs/${file}`)) {
+        const pristine = stripInjection(template).pod;
+        let injected: PodTemplate;
+        try {
+          injected = inject(pristine);
+        } catch (e) {
+          if (e instanceof UserError) continue;
+          throw e;
+        }
+        if (JSON.stringify(stripInjection(injected).pod) !== JSON.stringify(pristine)) mismatched.push(file);
+      }
+    }
+    expect(mismatched).toEqual([]);
+  });
+});

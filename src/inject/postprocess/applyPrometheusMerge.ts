@@ -59,7 +59,8 @@ export function applyPrometheusMerge(input: PodTemplate, ctx: PostProcessContext
     sidecar.env = [...env, { name: PROMETHEUS_ANNOTATIONS_ENV, value: goMarshal(cfg) }];
   }
   const out = ensureAnnotations(pod);
-  clearPrometheusAnnotations(out);
+  // Same result as Istio's clear-then-set, but keys the user wrote keep their place.
+  clearPrometheusAnnotations(out, [Annotation.prometheusPort, Annotation.prometheusPath, Annotation.prometheusScrape]);
   out[Annotation.prometheusPort] = targetPort;
   out[Annotation.prometheusPath] = '/stats/prometheus';
   out[Annotation.prometheusScrape] = 'true';
@@ -91,9 +92,10 @@ export function findAnnotation(annotations: Record<string, string>, sanitized: s
   return undefined;
 }
 
-/** `clearPrometheusAnnotations`: removes every spelling of prometheus.io/{scrape,port,path} and the scrape targets. */
-export function clearPrometheusAnnotations(annotations: Record<string, string>): void {
+/** `clearPrometheusAnnotations`: removes every spelling of prometheus.io/{scrape,port,path} and the scrape targets (except the keys in `keep`). */
+export function clearPrometheusAnnotations(annotations: Record<string, string>, keep: readonly string[] = []): void {
   for (const k of Object.keys(annotations)) {
+    if (keep.includes(k)) continue;
     if (prometheusAnnotations.has(sanitizeLabelName(k)) || k === Annotation.prometheusScrapeTargets) delete annotations[k];
   }
 }

@@ -95,15 +95,3 @@ export function meshStatusPort(meshConfig: JsonObject): number {
   const port = get(meshConfig, 'defaultConfig', 'statusPort');
   return typeof port === 'number' ? port : 15020;
 }
-
-/** Sets a map key, keeping its position when it exists. */
-export function setKey(map: Record<string, string>, key: string, value: string): void {
-  map[key] = value;
-}
-
-/** Removes `metadata.labels`/`annotations` (and `metadata`) left empty by the steps. */
-export function dropEmptyMaps(pod: PodJson, hadLabels: boolean, hadAnnotations: boolean): void {
-  if (!pod.metadata) return;
-  if (!hadLabels && pod.metadata.labels && Object.keys(pod.metadata.labels).length === 0) delete pod.metadata.labels;
-  if (!hadAnnotations && pod.metadata.annotations && Object.keys(pod.metadata.annotations).length === 0) delete pod.metadata.annotations;
-}
