@@ -507,6 +507,24 @@ function convertField(spec: FieldSpec, v: Json | undefined): GoValue {
 
 const structTypes = new Map<string, StructType>();
 
+// A field read twice gives the same Go value, as in Go (a map field is the same map), and the
+// templates read `.ObjectMeta.Annotations` dozens of times per render: convert once per struct.
+const fieldMemo = new WeakMap<GoStruct, Map<string, GoValue>>();
+
+function memoized(name: string, get: (s: GoStruct) => GoValue): (s: GoStruct) => GoValue {
+  return (s) => {
+    let memo = fieldMemo.get(s);
+    if (!memo) {
+      memo = new Map();
+      fieldMemo.set(s, memo);
+    }
+    if (memo.has(name)) return memo.get(name);
+    const v = get(s);
+    memo.set(name, v);
+    return v;
+  };
+}
+
 /** Builds (once per spec and pointer-ness) the `StructType` that reads a JSON object. */
 function structType(spec: StructSpec, pointer: boolean, extraKeys: readonly string[]): StructType {
   const cacheKey = `${pointer ? '*' : ''}${spec.name}|${extraKeys.join(',')}`;
@@ -516,7 +534,7 @@ function structType(spec: StructSpec, pointer: boolean, extraKeys: readonly stri
   const methods: Record<string, GoMethod> = {};
   const dataOf = (s: GoStruct) => (s.data ?? {}) as JsonObject;
   for (const [goName, json, fieldSpec] of spec.fields) {
-    const get = (s: GoStruct) => convertField(fieldSpec, Object.hasOwn(dataOf(s), json) ? dataOf(s)[json] : undefined);
+    const get = memoized(goName, (s: GoStruct) => convertField(fieldSpec, Object.hasOwn(dataOf(s), json) ? dataOf(s)[json] : undefined));
     fields[goName] = get;
     // Protobuf getters are nil-safe: on a nil message they return the field's zero value.
     if (spec.protoGetters) methods[`Get${goName}`] = { fn: (s) => get(s) };
@@ -524,7 +542,7 @@ function structType(spec: StructSpec, pointer: boolean, extraKeys: readonly stri
   for (const json of extraKeys) {
     const goName = goFieldName(json);
     if (Object.hasOwn(fields, goName)) continue;
-    fields[goName] = (s) => genericValue(dataOf(s)[json]);
+    fields[goName] = memoized(goName, (s) => genericValue(dataOf(s)[json]));
   }
   const type: StructType = { name: `${pointer ? '*' : ''}${spec.name}`, pointer, fields, methods };
   if (structTypes.size < 10_000) structTypes.set(cacheKey, type);

@@ -17,6 +17,7 @@ import { isTemplateError, Template, type FuncMap } from '../template/index.js';
 import { compareGoStrings } from '../template/value.js';
 import type { InjectorConfig } from './config.js';
 import { goTemplateData } from './goview.js';
+import { dropGoZeroValues } from './gozero.js';
 
 export type Emulation = 'webhook' | 'kube-inject';
 
@@ -109,7 +110,8 @@ export class TemplateRenderer implements SidecarRenderer {
         throw new UserError(`injection template ${JSON.stringify(name)} failed: ${e.message}`, undefined, 'template-exec');
       }
       try {
-        patches.push(parseTemplateOutput(output));
+        // istiod reads the output into corev1 structs: omitempty zero values do not survive.
+        patches.push(dropGoZeroValues(parseTemplateOutput(output)));
       } catch (e) {
         if (!(e instanceof TemplateOutputError)) throw e;
         throw new UserError(
