@@ -1,0 +1,18 @@
+/**
+ * The I/O layer's public surface: read a KRM ResourceList or a YAML stream into resource handles,
+ * apply the core's edits minimally, and write the result back with untouched documents as their
+ * original bytes. The only module of the project that imports `yaml`.
+ */
+export { InputError, INPUT_ERROR_CODES, MAX_ALIAS_COUNT, MAX_DEPTH } from './errors.js';
+export type { InputErrorCode } from './errors.js';
+export type { ResourceHandle } from './resource.js';
+export {
+  parseResourceList,
+  emitResourceList,
+  printResults,
+  resultToJson,
+  RESOURCE_LIST_API_VERSIONS,
+} from './resource-list.js';
+export type { ParsedResourceList } from './resource-list.js';
+export { parseStream, parseStreamFile, emitStream, emitFiles, createResource, ParsedStream } from './stream.js';
+export { isAmbiguousString } from './edit.js';

@@ -1,0 +1,399 @@
+/**
+ * KRM `ResourceList` input and output (functions spec, `config.kubernetes.io/v1`/`v1beta1`).
+ * Reading splits `items` into per-item text ranges with a line scanner, so each item is read on its
+ * own (fast reader, `yaml` as fallback) and untouched items are written back as their original
+ * bytes; only changed items are re-printed (block style, kpt's head-comment placement). JSON input
+ * is written back as block YAML. It does not decide which items the function may touch (Kptfile,
+ * local-config, the function's own config): that is the core's business.
+ */
+import { Document, isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Node } from 'yaml';
+import type { Json, JsonObject } from '../kube/types.js';
+import { isObject } from '../kube/types.js';
+import type { Result } from '../results/result.js';
+import { makeNode, makeScalar } from './edit.js';
+import { checkBinary } from './errors.js';
+import {
+  describeKind,
+  parseWithYaml,
+  PRINT_OPTIONS,
+  readSlot,
+  SourceText,
+  toBlockStyle,
+  toPlain,
+  YamlResource,
+} from './resource.js';
+import type { ResourceHandle, Slot } from './resource.js';
+import { segmentStream } from './stream.js';
+import type { Segment } from './stream.js';
+
+export const RESOURCE_LIST_API_VERSIONS = ['config.kubernetes.io/v1', 'config.kubernetes.io/v1beta1'] as const;
+
+interface ItemLayout {
+  /** The whole item including its `-` line: [start, end). */
+  start: number;
+  end: number;
+  slot: Slot;
+  value?: Json;
+}
+
+interface Layout {
+  top: JsonObject;
+  items: ItemLayout[];
+  /** Range of an existing top-level `results` entry, replaced on output. */
+  results?: [number, number];
+  /** Where a new `results` entry goes. */
+  insertAt: number;
+  /** Where new items go, and the column of their `-`. */
+  itemsEnd: number;
+  seqIndent: number;
+  /** Rewrite everything as block YAML (JSON or flow-style input). */
+  reprint: boolean;
+  fullDoc?: Document.Parsed;
+}
+
+export interface ParsedResourceList {
+  apiVersion: string;
+  items: ResourceHandle[];
+  functionConfig?: JsonObject;
+  /** Internals for emitResourceList. */
+  readonly src: SourceText;
+  readonly layout: Layout;
+}
+
+const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_.-]*):(?=[ \r\n]|$)/;
+
+function isDash(text: string, q: number, le: number): boolean {
+  if (text[q] !== '-') return false;
+  const c = q + 1 < le ? text[q + 1] : '\n';
+  return c === ' ' || c === '\n' || c === '\r';
+}
+
+/** The usual kpt/kustomize layout: block top-level keys at column 0, `items` a block sequence. */
+function fastLayout(src: SourceText, seg: Segment): Layout | null {
+  const text = src.text;
+  const end = seg.contentEnd;
+  let key: string | undefined;
+  const keys = new Map<string, number>();
+  const keyStarts: number[] = [];
+  let seqIndent = -1;
+  let itemsBody = -1;
+  let itemsBodyEnd = -1;
+  const items: { dash: number; start: number; end: number }[] = [];
+  let ls = seg.contentStart - src.column(seg.contentStart);
+  if (src.column(seg.contentStart) !== 0) return null;
+  while (ls < end) {
+    const nl = text.indexOf('\n', ls);
+    const le = nl === -1 ? text.length : nl;
+    const next = nl === -1 ? text.length : nl + 1;
+    const ts = ls === 0 ? src.bom : ls;
+    let q = ts;
+    while (q < le && text[q] === ' ') q++;
+    const blank = q >= le || text[q] === '#' || (text[q] === '\r' && q + 1 === le);
+    if (!blank) {
+      const ind = q - ts;
+      if (ind === 0 && !isDash(text, q, le)) {
+        const m = KEY_LINE.exec(text.slice(q, le));
+        if (!m || keys.has(m[1]!)) return null;
+        if (key === 'items') itemsBodyEnd = ls;
+        key = m[1]!;
+        keys.set(key, ls);
+        keyStarts.push(ls);
+        if (key === 'items') {
+          const rest = text.slice(q + m[0].length, le).trim();
+          if (rest !== '' && !rest.startsWith('#')) return null;
+          itemsBody = next;
+        }
+      } else if (key === 'items') {
+        if (seqIndent === -1) {
+          if (!isDash(text, q, le)) return null;
+          seqIndent = ind;
+        }
+        if (ind === seqIndent && isDash(text, q, le)) items.push({ dash: q, start: ls, end: next });
+        else if (ind <= seqIndent) return null;
+        else if (items.length === 0) return null;
+        else items[items.length - 1]!.end = next;
+      } else if (ind === 0) return null; // a `-` at column 0 outside `items`
+    }
+    ls = next;
+  }
+  if (key === 'items') itemsBodyEnd = seg.contentEnd;
+  if (!keys.has('items')) return null; // let the slow path report it
+  // the rest of the document, without the item lines, is small: read it with yaml
+  const cut0 = itemsBody;
+  const cut1 = itemsBodyEnd;
+  const skeleton = text.slice(seg.start, cut0) + text.slice(cut1, seg.end);
+  const split = cut0 - seg.start;
+  const map = (o: number): number => (o < split ? seg.start + o : seg.start + o + (cut1 - cut0));
+  const top = toPlain(src, parseWithYaml(src, skeleton, map), map);
+  if (!isObject(top)) return null;
+  const layout: Layout = {
+    top,
+    items: [],
+    insertAt: seg.contentEnd,
+    itemsEnd: cut1,
+    seqIndent: seqIndent === -1 ? 0 : seqIndent,
+    reprint: false,
+  };
+  const rs = keys.get('results');
+  if (rs !== undefined) {
+    const after = keyStarts.find((s) => s > rs);
+    layout.results = [rs, after ?? seg.contentEnd];
+  }
+  for (const it of items) {
+    let v = it.dash + 1;
+    while (v < it.end && text[v] === ' ') v++;
+    if (v >= it.end || text[v] === '#' || text[v] === '\n' || text[v] === '\r') {
+      // value starts on a later line: its first content character
+      const m = /\n *([^ \n#\r])/g;
+      m.lastIndex = v;
+      let found = -1;
+      for (let r = m.exec(text); r && r.index < it.end; r = m.exec(text)) {
+        found = r.index + r[0].length - 1;
+        break;
+      }
+      if (found === -1 || found >= it.end) {
+        layout.items.push({ start: it.start, end: it.end, slot: { kind: 'slot', start: v, end: it.end, col: 0 }, value: null });
+        continue;
+      }
+      v = found;
+    }
+    layout.items.push({ start: it.start, end: it.end, slot: { kind: 'slot', start: v, end: it.end, col: src.column(v) } });
+  }
+  return layout;
+}
+
+/** Anything else (JSON, flow style, anchors, directives...): read the whole document with yaml. */
+function slowLayout(src: SourceText, seg: Segment): Layout {
+  const text = src.text;
+  const doc = parseWithYaml(src, text.slice(seg.start, seg.end), seg.start);
+  const top = toPlain(src, doc, seg.start);
+  const at = (o: number | undefined): number => seg.start + (o ?? 0);
+  if (!isObject(top) || !isMap(doc.contents))
+    throw src.error('not-a-resource-list', `expected a ResourceList, found ${describeKind(top)}`, at(doc.contents?.range?.[0]));
+  checkHeader(src, top, at(doc.contents.range?.[0]));
+  const contents = doc.contents;
+  const pair = contents.items.find((p) => isScalar(p.key) && p.key.value === 'items');
+  if (!pair) throw src.error('missing-items', 'the ResourceList has no `items`', at(contents.range?.[0]));
+  const seq = pair.value;
+  if (!isSeq(seq)) {
+    if (isScalar(seq) && seq.value === null) throw src.error('missing-items', 'the ResourceList has an empty `items`; expected a list', at((pair.key as Node).range?.[0]));
+    throw src.error('items-not-a-list', `\`items\` is ${describeKind(top.items ?? null)}, not a list`, at((seq as Node | null)?.range?.[0]));
+  }
+  const reprint = contents.flow === true || (seq.flow === true && seq.items.length > 0);
+  const values = top.items as Json[];
+  const items: ItemLayout[] = seq.items.map((node, i) => {
+    const n = node as Node;
+    const r = n.range ?? [0, 0, 0];
+    const start = at(r[0]);
+    const end = reprint ? at(r[1]) : lineEndAfter(text, at(r[2]) - 1, seg.end);
+    const slot: Slot = { kind: 'slot', start, end, col: src.column(start) };
+    return { start, end, slot, value: values[i] ?? null };
+  });
+  const layout: Layout = {
+    top,
+    items,
+    insertAt: seg.contentEnd,
+    itemsEnd: at(seq.range?.[2]),
+    seqIndent: items.length > 0 ? Math.max(0, items[0]!.slot.col - 2) : 0,
+    reprint,
+    fullDoc: doc,
+  };
+  const rp = contents.items.find((p) => isScalar(p.key) && p.key.value === 'results');
+  if (rp && !reprint) {
+    const k = at((rp.key as Node).range?.[0]);
+    const ls = text.lastIndexOf('\n', k - 1) + 1;
+    layout.results = [ls, lineEndAfter(text, at((rp.value as Node | null)?.range?.[2]) - 1, seg.end)];
+  }
+  return layout;
+}
+
+function lineEndAfter(text: string, offset: number, limit: number): number {
+  if (offset < 0) return 0;
+  if (text[offset] === '\n') return offset + 1;
+  const nl = text.indexOf('\n', offset);
+  return nl === -1 || nl >= limit ? limit : nl + 1;
+}
+
+function checkHeader(src: SourceText, top: JsonObject, offset: number): void {
+  if (top.kind !== 'ResourceList')
+    throw src.error(
+      'not-a-resource-list',
+      `expected kind ResourceList, found ${top.kind === undefined ? 'no kind' : JSON.stringify(top.kind)}`,
+      offset,
+    );
+  if (!(RESOURCE_LIST_API_VERSIONS as readonly unknown[]).includes(top.apiVersion))
+    throw src.error(
+      'not-a-resource-list',
+      `unsupported ResourceList apiVersion ${JSON.stringify(top.apiVersion ?? null)} (expected ${RESOURCE_LIST_API_VERSIONS.join(' or ')})`,
+      offset,
+    );
+}
+
+/** `file` of an item from kpt/kustomize annotations (internal first, then the legacy ones). */
+function fileOf(v: JsonObject): { path: string; index: number } | undefined {
+  const meta = v.metadata;
+  const a = isObject(meta) ? meta.annotations : undefined;
+  if (!isObject(a)) return undefined;
+  const path = a['internal.config.kubernetes.io/path'] ?? a['config.kubernetes.io/path'];
+  if (typeof path !== 'string') return undefined;
+  const idx = a['internal.config.kubernetes.io/index'] ?? a['config.kubernetes.io/index'];
+  const index = typeof idx === 'string' || typeof idx === 'number' ? Number(idx) : 0;
+  return { path, index: Number.isFinite(index) ? index : 0 };
+}
+
+/** Reads a KRM ResourceList (YAML or JSON). Bad input throws an InputError. */
+export function parseResourceList(text: string): ParsedResourceList {
+  const src = new SourceText(text);
+  checkBinary(text, src.lines);
+  const segments = segmentStream(text, src.bom);
+  const content = segments.filter((s) => s.contentStart !== -1);
+  if (content.length === 0) throw src.error('not-a-resource-list', 'empty input: expected a ResourceList', 0);
+  if (content.length > 1)
+    throw src.error('multiple-documents', 'expected one ResourceList document, found another document', content[1]!.contentStart);
+  const seg = content[0]!;
+  const first = text[seg.contentStart];
+  let layout = !seg.slow && first !== '{' && first !== '[' ? fastLayout(src, seg) : null;
+  if (layout) checkHeader(src, layout.top, seg.contentStart);
+  else layout = slowLayout(src, seg);
+  const items: ResourceHandle[] = layout.items.map((it, i) => {
+    const v = it.value !== undefined ? it.value : readSlot(src, it.slot);
+    if (!isObject(v))
+      throw src.error('item-not-an-object', `items[${i}] is ${describeKind(v)}, not a Kubernetes object`, it.slot.start);
+    return new YamlResource(src, it.slot, v, fileOf(v));
+  });
+  const fc = layout.top.functionConfig;
+  const parsed: ParsedResourceList = {
+    apiVersion: String(layout.top.apiVersion),
+    items,
+    src,
+    layout,
+  };
+  if (isObject(fc)) parsed.functionConfig = fc;
+  return parsed;
+}
+
+const RESULT_KEYS = ['message', 'severity', 'resourceRef', 'field', 'file', 'tags'] as const;
+const REF_KEYS = ['apiVersion', 'kind', 'name', 'namespace'] as const;
+const FIELD_KEYS = ['path', 'currentValue', 'proposedValue'] as const;
+
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || (typeof v === 'object' && Object.keys(v as object).length === 0);
+}
+
+function ordered(v: Record<string, unknown>, keys: readonly string[]): JsonObject {
+  const out: JsonObject = {};
+  for (const k of keys) if (!isEmpty(v[k])) out[k] = v[k] as Json;
+  for (const k of Object.keys(v)) if (!keys.includes(k) && !isEmpty(v[k])) out[k] = v[k] as Json;
+  return out;
+}
+
+/** A result in the spec's field order, empty fields left out. */
+export function resultToJson(r: Result): JsonObject {
+  const o: Record<string, unknown> = { ...r };
+  if (r.resourceRef) o.resourceRef = ordered({ ...r.resourceRef }, REF_KEYS);
+  if (r.field) o.field = ordered({ ...r.field }, FIELD_KEYS);
+  if (r.file) {
+    const f: JsonObject = { path: r.file.path };
+    if (r.file.index !== undefined && r.file.index !== 0) f.index = r.file.index;
+    o.file = f;
+  }
+  return ordered(o, RESULT_KEYS);
+}
+
+function resultsNode(results: readonly Result[]): YAMLSeq {
+  return makeNode(results.map(resultToJson)) as YAMLSeq;
+}
+
+/** `results:` as block YAML (compact sequence), ending with a line break. */
+export function printResults(results: readonly Result[]): string {
+  if (results.length === 0) return '';
+  const doc = new Document(null, { schema: 'core' });
+  const map = new YAMLMap();
+  map.items.push(new Pair(new Scalar('results'), resultsNode(results)));
+  doc.contents = map as typeof doc.contents;
+  return doc.toString({ ...PRINT_OPTIONS, indentSeq: false });
+}
+
+/**
+ * Writes the ResourceList: every item in input order (untouched ones byte for byte), the
+ * functionConfig as received, and `results`. `items` may drop input items or add new ones
+ * (from `createResource`), which are appended.
+ */
+export function emitResourceList(
+  parsed: ParsedResourceList,
+  results: readonly Result[],
+  items: readonly ResourceHandle[] = parsed.items,
+): string {
+  const { src, layout } = parsed;
+  const eol = (s: string): string => (src.eol === '\r\n' ? s.replace(/\r?\n/g, '\r\n') : s);
+  const keep = new Set(items);
+  const own = new Set<ResourceHandle>(parsed.items);
+  const added = items.filter((h) => !own.has(h));
+  if (layout.reprint) return eol(reprintAll(parsed, results, items));
+  const text = src.text;
+  const edits: { start: number; end: number; text: string }[] = [];
+  parsed.items.forEach((h, i) => {
+    const it = layout.items[i]!;
+    if (!keep.has(h)) edits.push({ start: it.start, end: it.end, text: '' });
+    else if (h.changed) edits.push({ start: it.slot.start, end: it.slot.end, text: (h as YamlResource).print() });
+  });
+  if (added.length > 0) {
+    const pad = ' '.repeat(layout.seqIndent);
+    let block = '';
+    for (const h of added) {
+      const body = h.text().replace(/\r?\n$/, '').replace(/\n(?=[^\n])/g, '\n' + pad + '  ');
+      block += `${pad}- ${body}\n`;
+    }
+    const at = layout.itemsEnd;
+    const needNl = at > 0 && text[at - 1] !== '\n';
+    edits.push({ start: at, end: at, text: eol((needNl ? '\n' : '') + block) });
+  }
+  const res = eol(printResults(results));
+  if (layout.results) edits.push({ start: layout.results[0], end: layout.results[1], text: res });
+  else if (res !== '') {
+    const at = layout.insertAt;
+    const needNl = at > 0 && text[at - 1] !== '\n';
+    edits.push({ start: at, end: at, text: (needNl ? src.eol : '') + res });
+  }
+  edits.sort((a, b) => a.start - b.start || a.end - b.end);
+  let out = '';
+  let pos = 0;
+  for (const e of edits) {
+    out += text.slice(pos, e.start) + e.text;
+    pos = Math.max(pos, e.end);
+  }
+  return out + text.slice(pos);
+}
+
+/** JSON or flow-style input: the whole list re-printed as block YAML. */
+function reprintAll(parsed: ParsedResourceList, results: readonly Result[], items: readonly ResourceHandle[]): string {
+  const { layout } = parsed;
+  const full = layout.fullDoc!;
+  const doc = new Document(null, { schema: 'core' });
+  const map = new YAMLMap();
+  const src = full.contents as YAMLMap;
+  for (const p of src.items) {
+    const k = isScalar(p.key) ? String(p.key.value) : '';
+    if (k === 'results') continue;
+    if (k === 'items') {
+      const seq = new YAMLSeq();
+      for (const h of items) {
+        const y = h as YamlResource;
+        const d = y.document();
+        toBlockStyle(d);
+        seq.items.push(d.contents);
+      }
+      map.items.push(new Pair(new Scalar('items'), seq));
+      continue;
+    }
+    const tmp = new Document(null, { schema: 'core' });
+    tmp.contents = p.value as typeof tmp.contents;
+    toBlockStyle(tmp);
+    const key = isScalar(p.key) ? makeScalar(String(p.key.value)) : p.key;
+    map.items.push(new Pair(key, p.value));
+  }
+  if (results.length > 0) map.items.push(new Pair(new Scalar('results'), resultsNode(results)));
+  doc.contents = map as typeof doc.contents;
+  return doc.toString({ ...PRINT_OPTIONS, indentSeq: false });
+}
