@@ -81,8 +81,8 @@ function findWorkloads(resource: Resource, config: Config, results: Result[]): F
       const optional = obj.kind === 'Rollout' && isObject(obj.spec) && obj.spec.workloadRef !== undefined;
       results.push({
         message: optional
-          ? `${describeRef(ref)}: no pod template (spec.workloadRef); the referenced workload is injected instead`
-          : `${describeRef(ref)}: no pod template at ${where === '.' ? 'spec' : `${where}.spec`} (workload kind ${entry.kind} is configured with podTemplatePath ${entry.podTemplatePath})`,
+          ? 'no pod template (spec.workloadRef); the referenced workload is injected instead'
+          : `no pod template at ${where === '.' ? 'spec' : `${where}.spec`} (workload kind ${entry.kind} is configured with podTemplatePath ${entry.podTemplatePath})`,
         severity: optional ? 'info' : 'error',
         resourceRef: ref,
         field: { path: where === '.' ? 'spec' : `${where}.spec` },
@@ -117,7 +117,7 @@ export function run(resources: readonly Resource[], config: Config, istio: Istio
         if (!(e instanceof UserError)) throw e;
         const fieldPath = [podPathText, e.fieldPath].filter(Boolean).join('.');
         results.push({
-          message: `${describeRef(ref)}: ${e.message}`,
+          message: e.message,
           severity: 'error',
           resourceRef: ref,
           ...(fieldPath ? { field: { path: fieldPath } } : {}),
@@ -129,7 +129,7 @@ export function run(resources: readonly Resource[], config: Config, istio: Istio
       outcomes.push(outcome);
       if (outcome.pod) writeBack(w, outcome.pod);
       results.push({
-        message: `${describeRef(ref)}: ${outcome.summary}`,
+        message: outcome.summary,
         severity: outcome.severity,
         resourceRef: ref,
         ...fileOf(w.resource),

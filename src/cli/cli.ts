@@ -97,6 +97,9 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
     throw new UsageError('no input: pipe a ResourceList into stdin, or give manifests with -f');
   }
   const text = await io.readStdin();
+  // No -f and stdin is not a ResourceList: a plain stream (`helm --post-renderer inject-sidecar`,
+  // `kustomize build | inject-sidecar`). Treat it as `-f -`.
+  if (!looksLikeResourceList(text)) return streamMode({ ...args, files: ['-'] }, { ...io, readStdin: async () => text });
   const list = parseResourceList(text);
   const results: Result[] = [];
   let config: Config | undefined;
@@ -119,6 +122,11 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
   io.stdout(emitResourceList(list, results));
   report(results, args, io);
   return hasErrors(results) ? EXIT_ERROR : EXIT_OK;
+}
+
+/** A ResourceList has `kind: ResourceList` at the top level (YAML at column 0, or JSON). */
+export function looksLikeResourceList(text: string): boolean {
+  return /^kind:[ \t]*["']?ResourceList["']?[ \t]*(#.*)?\r?$/m.test(text) || /^\s*\{[\s\S]*"kind"\s*:\s*"ResourceList"/.test(text);
 }
 
 async function streamMode(args: CliArgs, io: CliIO): Promise<number> {

@@ -4,11 +4,13 @@
  * severity in front of warnings and errors and the field path and file when known.
  */
 import type { Result } from '../results/result.js';
+import { describeRef } from '../run.js';
 
 export function formatResult(r: Result): string {
   const prefix = r.severity === 'info' ? '' : `${r.severity}: `;
   const where: string[] = [];
   if (r.field?.path) where.push(`field ${r.field.path}`);
   if (r.file?.path) where.push(`in ${r.file.path}${r.file.index ? ` (document ${r.file.index + 1})` : ''}`);
-  return `${prefix}${r.message}${where.length ? ` [${where.join(', ')}]` : ''}`;
+  const subject = r.resourceRef ? `${describeRef(r.resourceRef)}: ` : '';
+  return `${prefix}${subject}${r.message}${where.length ? ` [${where.join(', ')}]` : ''}`;
 }

@@ -77,7 +77,7 @@ describe.skipIf(!hasKpt)('kpt', () => {
       'shop/report.yaml',
       'shop/web.yaml',
     ]);
-    expect(r.stderr).toContain('Deployment shop/web: injected');
+    expect(r.stderr).toContain('Deployment shop/cart: injected');
   });
 
   it('fn eval --exec with key=value config (ConfigMap) and kube-inject emulation', () => {
