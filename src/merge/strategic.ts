@@ -6,13 +6,17 @@
  * The patch metadata comes from a `SchemaNode` (see schema.ts); nothing here knows about Istio,
  * YAML or KRM, and computing a patch from two objects is not done here.
  *
- * Two deliberate differences from apimachinery, both about values the patch adds where the
- * original has nothing to merge with: `null`s in them are dropped everywhere (apimachinery drops
- * them only at the top of the added value, and the typed decode that follows in Kubernetes and
- * Istio drops the rest), and directives in them are applied instead of being copied through
- * verbatim (a fresh value is merged into an empty one).
+ * Deliberate differences from apimachinery. For values the patch adds where the original has
+ * nothing to merge with: `null`s in them are dropped everywhere (apimachinery drops them only at
+ * the top of the added value, and the typed decode that follows in Kubernetes and Istio drops the
+ * rest), and directives in them are applied instead of being copied through verbatim (a fresh
+ * value is merged into an empty one). And an item of the *original* list without the merge key
+ * (a Knative Service's unnamed container: valid in a template, impossible in a real pod) is kept
+ * in place as an item the patch does not touch, where apimachinery fails; patch items still need
+ * their merge key.
  */
 import type { Json, JsonObject } from '../kube/types.js';
+import { UserError } from '../results/result.js';
 import { fieldSchema, type PatchStrategy, type SchemaNode } from './schema.js';
 
 const directiveMarker = '$patch';
@@ -23,13 +27,16 @@ const replaceDirective = 'replace';
 const deleteDirective = 'delete';
 const mergeDirective = 'merge';
 
-/** A patch that apimachinery would reject; `path` is the dotted field path where it happened. */
-export class MergeError extends Error {
+/**
+ * A patch that cannot be applied (apimachinery would reject it); `path` is the dotted field path
+ * where it happened. A `UserError`: the input data, not the code, is at fault.
+ */
+export class MergeError extends UserError {
   constructor(
     message: string,
     readonly path: string,
   ) {
-    super(path ? `${path}: ${message}` : message);
+    super(path ? `${path}: ${message}` : message, path || undefined, 'merge');
     this.name = 'MergeError';
   }
 }
@@ -362,8 +369,10 @@ function partitionMapsByPresentInList(items: Json[], partitionBy: Json[], mergeK
   const present: Json[] = [];
   const absent: Json[] = [];
   for (const item of items) {
-    if (!isMap(item) || !(mergeKey in item)) {
-      throw new MergeError(`map ${JSON.stringify(item)} does not contain declared merge key "${mergeKey}"`, path);
+    if (!isMap(item)) throw new MergeError(`list item ${JSON.stringify(item)} is not a map`, path);
+    if (!(mergeKey in item)) {
+      absent.push(item); // an original item without the key (see the module comment)
+      continue;
     }
     const value = item[mergeKey];
     const found = partitionBy.some((p) => isMap(p) && mergeKey in p && sameValue(p[mergeKey], value));
@@ -423,6 +432,8 @@ function mergeSortedSlice(left: Json[], right: Json[], serverOrder: Json[], merg
 
 /** Index of `value` in `list`, by merge key for maps and by value for scalars; -1 if absent. */
 function index(list: Json[], value: Json, mergeKey: string, kind: ElementKind): number {
+  // An original item without the merge key is found by identity (it is never copied on the way).
+  if (kind === 'map' && isMap(value) && !(mergeKey in value)) return list.indexOf(value);
   const key = (item: Json | undefined): Json | undefined => (kind === 'map' ? (isMap(item) ? item[mergeKey] : undefined) : item);
   const wanted = key(value);
   return list.findIndex((item) => sameValue(key(item), wanted));

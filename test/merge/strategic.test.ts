@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MergeError, podPatchMeta, podSchema, schemaFromTable, strategicMerge } from '../../src/merge/index.js';
 import type { Json } from '../../src/kube/types.js';
+import { UserError } from '../../src/results/result.js';
 
 function deepFreeze<T>(v: T): T {
   if (v && typeof v === 'object') {
@@ -148,8 +149,21 @@ describe('lists', () => {
       spec: { volumes: [{ name: 'w' }] },
     });
   });
-  it('a merge list element without its merge key is an error', () => {
+  it('a patch element without its merge key is an error (a UserError with the path)', () => {
     expect(() => merge({ spec: { containers: [{ name: 'a' }] } }, { spec: { containers: [{ image: 'x' }] } })).toThrow(/merge key "name"/);
+    try {
+      merge({ spec: { containers: [] } }, { spec: { containers: [{ image: 'x' }] } });
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as UserError).fieldPath).toBe('spec.containers');
+    }
+  });
+  it('original elements without the merge key stay in place (unnamed Knative containers)', () => {
+    const out = merge(
+      { spec: { containers: [{ image: 'app1' }, { name: 'b' }, { image: 'app2' }] } },
+      { spec: { containers: [{ name: 'b', image: 'bb' }, { name: 'istio-proxy' }] } },
+    );
+    expect(spec(out).containers).toEqual([{ image: 'app1' }, { name: 'b', image: 'bb' }, { name: 'istio-proxy' }, { image: 'app2' }]);
   });
   it('merged scalar lists are concatenated and de-duplicated (finalizers)', () => {
     expect(merge({ metadata: { finalizers: ['a', 'b'] } }, { metadata: { finalizers: ['b', 'c'] } })).toEqual({ metadata: { finalizers: ['a', 'b', 'c'] } });
