@@ -58,7 +58,16 @@ interface FoundWorkload {
   /** Path of the workload object inside the document ([] or ['items', i]). */
   base: Path;
   podPath: Path;
+  /** Where the pod's metadata is read and written, when not `<podPath>.metadata`. */
+  metadataPath?: Path;
 }
+
+/**
+ * istioctl kube-inject reads and writes a CronJob's pod metadata at `spec.jobTemplate.metadata`
+ * (the Job's metadata), not at the pod template's; its goldens show it. Reproduced only when
+ * emulating kube-inject, where byte-for-byte parity with istioctl is the point.
+ */
+const KUBE_INJECT_CRONJOB_METADATA: Path = ['spec', 'jobTemplate', 'metadata'];
 
 function findWorkloads(resource: Resource, config: Config, results: Result[]): FoundWorkload[] {
   const found: FoundWorkload[] = [];
@@ -90,7 +99,8 @@ function findWorkloads(resource: Resource, config: Config, results: Result[]): F
       });
       return;
     }
-    found.push({ resource, obj, base, podPath });
+    const cronJobQuirk = config.emulate === 'kube-inject' && obj.kind === 'CronJob' && entry.podTemplatePath === 'spec.jobTemplate.spec.template';
+    found.push({ resource, obj, base, podPath, ...(cronJobQuirk ? { metadataPath: KUBE_INJECT_CRONJOB_METADATA } : {}) });
   };
   visit(resource.value, []);
   return found;
@@ -109,7 +119,7 @@ export function run(resources: readonly Resource[], config: Config, istio: Istio
     for (const w of findWorkloads(resource, config, results)) {
       const ref = refOf(w.obj);
       const podPathText = w.podPath.length ? formatFieldPath(w.podPath) : '';
-      const pod = (w.podPath.length ? getIn(w.obj, w.podPath) : { metadata: w.obj.metadata, spec: w.obj.spec }) as unknown as PodTemplate;
+      const pod = podTemplateOf(w);
       let outcome: WorkloadOutcome;
       try {
         outcome = processWorkload({ obj: w.obj, ref, pod, env });
@@ -140,8 +150,21 @@ export function run(resources: readonly Resource[], config: Config, istio: Istio
   return { results, outcomes };
 }
 
+function podTemplateOf(w: FoundWorkload): PodTemplate {
+  if (!w.podPath.length) return { metadata: w.obj.metadata, spec: w.obj.spec } as unknown as PodTemplate;
+  const template = getIn(w.obj, w.podPath) as JsonObject;
+  if (!w.metadataPath) return template as unknown as PodTemplate;
+  const metadata = getIn(w.obj, w.metadataPath);
+  return { ...(metadata !== undefined ? { metadata } : {}), spec: template.spec } as unknown as PodTemplate;
+}
+
 function writeBack(w: FoundWorkload, pod: PodTemplate): void {
   const podJson = pod as unknown as JsonObject;
+  if (w.metadataPath) {
+    if (podJson.metadata !== undefined) w.resource.update([...w.base, ...w.metadataPath], podJson.metadata as Json);
+    w.resource.update([...w.base, ...w.podPath, 'spec'], podJson.spec as Json);
+    return;
+  }
   if (w.podPath.length) {
     w.resource.update([...w.base, ...w.podPath], podJson);
     return;

@@ -6,13 +6,14 @@
  * post-processing chain. The caller strips any earlier injection first, so the input is the
  * pristine pod. This module does not decide whether to inject.
  */
-import { Container as ContainerName, Annotation } from '../kube/keys.js';
+import { Container as ContainerName, Annotation, Label } from '../kube/keys.js';
 import { isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
 import { podSchema, strategicMerge } from '../merge/index.js';
 import { reapplyOverwrittenContainers } from './overrides.js';
 import { postProcessPod, recordOriginalMetadata } from './postprocess/index.js';
 import { buildTemplateData } from './data.js';
 import { validateAnnotations } from './validate.js';
+import { dropGoZeroValues } from '../istio/gozero.js';
 import type { InjectOutcome, InjectorSettings, SidecarRenderer, WorkloadMeta } from './types.js';
 
 export interface InjectPodInput {
@@ -45,7 +46,10 @@ export function injectPod(input: InjectPodInput): InjectOutcome {
     settings,
     ...(input.namespaceAnnotations ? { namespaceAnnotations: input.namespaceAnnotations } : {}),
   });
-  const patches = renderer.render(data);
+  // Every renderer's output goes through Go's typed round trip in istiod: zero-valued omitempty
+  // fields disappear (idempotent for renderers that already did this).
+  const patches = renderer.render(data).map(dropGoZeroValues);
+  const postSettings = { ...settings, proxyEnvs: clusterParameters(settings, pristine) };
 
   // RunTemplate: templatePod records what the templates produced (status annotation, overrides);
   // mergedPod is the user's pod with each rendered template merged over it in order.
@@ -63,12 +67,30 @@ export function injectPod(input: InjectPodInput): InjectOutcome {
     settings,
   });
   pod = postProcessPod(pod, {
-    settings,
+    settings: postSettings,
     proxyConfig: data.proxyConfig,
     templatePod: templatePod as unknown as PodTemplate,
   });
   if (input.recordOriginal !== false) pod = recordOriginalMetadata(pristine, pod);
   return { pod: stripEmptyMetadata(pod), warnings };
+}
+
+/**
+ * The cluster and network parameters istiod adds to the webhook's URL parameters: the cluster ID
+ * from `global.multiCluster.clusterName`, the network from the pod label
+ * `topology.istio.io/network` or else `global.network`. Post-processing moves them to the end of
+ * the proxy's env and labels the pod with the network.
+ */
+function clusterParameters(settings: InjectorSettings, pod: PodTemplate): Record<string, string> {
+  const envs = { ...settings.proxyEnvs };
+  const global = isObject(settings.values.global) ? settings.values.global : {};
+  const multiCluster = isObject(global.multiCluster) ? global.multiCluster : {};
+  if (typeof multiCluster.clusterName === 'string' && multiCluster.clusterName && !envs.ISTIO_META_CLUSTER_ID) {
+    envs.ISTIO_META_CLUSTER_ID = multiCluster.clusterName;
+  }
+  const network = pod.metadata?.labels?.[Label.network] || (typeof global.network === 'string' ? global.network : '');
+  if (network) envs.ISTIO_META_NETWORK = network;
+  return envs;
 }
 
 /**
