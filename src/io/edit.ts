@@ -5,7 +5,7 @@
  * tools need (strings that YAML 1.1 or 1.2 would read as something else are double-quoted,
  * multi-line strings become literal blocks). It knows nothing about Kubernetes kinds or files.
  */
-import { isAlias, isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Json, JsonObject } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
@@ -134,7 +134,7 @@ function identityOfNode(node: unknown): string | undefined {
 }
 
 function carryComments(from: unknown, to: Node): Node {
-  if (from && typeof from === 'object' && 'commentBefore' in from) {
+  if (isNode(from)) {
     const f = from as Scalar;
     if (f.commentBefore) to.commentBefore = f.commentBefore;
     if (f.spaceBefore) to.spaceBefore = f.spaceBefore;
