@@ -112,6 +112,7 @@ export function parseWithYaml(
       const key = m ? m[1]! : '?';
       throw src.error('duplicate-key', `duplicate key ${/^["']/.test(key) ? key : JSON.stringify(key)} in a mapping`, at);
     }
+    if (/call stack/i.test(err.message)) throw src.error('too-deep', `nesting is too deep (limit ${MAX_DEPTH})`, abs(0));
     throw src.error('yaml-syntax', `invalid YAML: ${err.message.split('\n')[0]}`, at);
   }
   return doc;
