@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parseDocument } from 'yaml';
+import { BAIL, fastParse } from '../../src/io/fast.js';
+
+/** yaml's verdict: the value, or 'error'. */
+function reference(text: string): unknown {
+  const doc = parseDocument(text, { schema: 'core', uniqueKeys: true });
+  if (doc.errors.length > 0) return 'error';
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    return 'error';
+  }
+}
+
+function firstContent(text: string): number {
+  const m = /^[ ]*[^ \n#]/m.exec(text);
+  return m ? m.index + m[0].length - 1 : -1;
+}
+
+/** The fast reader must agree with yaml whenever it does not give up. */
+function agrees(text: string): void {
+  const start = firstContent(text);
+  if (start === -1) return;
+  const col = start - (text.lastIndexOf('\n', start - 1) + 1);
+  if (/[\t\r\u0085\u2028\u2029\uFEFF]/.test(text)) return; // the caller never sends these to the fast reader
+  const fast = fastParse(text, start, text.length, col);
+  if (fast === BAIL) return;
+  const ref = reference(text);
+  expect(ref, `yaml rejects what the fast reader accepted:\n${text}`).not.toBe('error');
+  expect(fast, text).toEqual(ref);
+}
+
+const scalars = [
+  'a', 'web', '2000m', '1Gi', '80', '-1', '0', '012', '0o17', '0x1F', '1e3', '1.5', '.5', '5.', '+12', 'true', 'False', 'NULL', '~',
+  'null', 'yes', 'on', '2021-01-01', 'a b', 'a:b', 'http://x:80/p', 'a#b', "'q'", "'it''s'", '"dq"', '"a\\nb"', '"\\u00e9"', '"\\x41"',
+  '""', "''", '[]', '{}', '[a, b]', '{a: 1, b: [x, y]}', '{a: b, a: c}', '{"k":1}', '[a: b]', '&x a', '*x', '!t a', '@a', '`a', '%a',
+  '- a', 'a: b', 'a #c', '? a', ': a', '-x', '-', '|', '|-', '>', 'a,b', '[a,', '{a: 1', 'x]', '.inf', '.nan', '1_000', '<<', '__proto__',
+];
+const keys = ['a', 'b', 'name', 'app.kubernetes.io/name', '"q"', "'s'", '1', 'true', 'a b', 'a:b', 'x#', '<<', '-k', '? k', '__proto__'];
+
+const scalar = fc.constantFrom(...scalars);
+const key = fc.constantFrom(...keys);
+const comment = fc.constantFrom('', ' # c', '  #c', '#c');
+
+type Tree = string[];
+const node: fc.Memo<Tree> = fc.memo((depth) => {
+  const leaf = scalar.map((s) => [s]);
+  if (depth <= 1) return leaf;
+  const map = fc.array(fc.tuple(key, node(depth - 1), comment, fc.constantFrom(2, 2, 2, 1, 3)), { minLength: 1, maxLength: 3 }).map((entries) => {
+    const lines: string[] = [];
+    for (const [k, v, c, ind] of entries) {
+      if (v.length === 1 && !v[0]!.startsWith('- ') && !v[0]!.includes(':\n')) lines.push(`${k}: ${v[0]}${c}`);
+      else {
+        lines.push(`${k}:${c}`);
+        for (const l of v) lines.push(' '.repeat(ind) + l);
+      }
+    }
+    return lines;
+  });
+  const seq = fc.array(fc.tuple(node(depth - 1), comment), { minLength: 1, maxLength: 3 }).map((entries) => {
+    const lines: string[] = [];
+    for (const [v, c] of entries) {
+      lines.push(`- ${v[0]}${v.length === 1 ? c : ''}`);
+      for (const l of v.slice(1)) lines.push('  ' + l);
+    }
+    return lines;
+  });
+  const literal = fc.tuple(fc.constantFrom('|', '|-', '|+'), fc.array(fc.constantFrom('x', '  y', '', '# not comment', '---'), { minLength: 1, maxLength: 4 }))
+    .map(([h, ls]) => [h, ...ls.map((l) => (l === '' ? '' : '  ' + l))]);
+  return fc.oneof(leaf, map, seq, literal);
+});
+
+const documents = fc
+  .tuple(node(4), fc.array(fc.tuple(fc.nat(40), fc.constantFrom(' ', '  ', '\n', '#', ':', '-', '"', "'", '|', '{', '}', ',', '\n\n', '\n ')), { maxLength: 3 }))
+  .map(([lines, muts]) => {
+    let t = lines.join('\n') + '\n';
+    for (const [at, s] of muts) {
+      const i = at % (t.length + 1);
+      t = t.slice(0, i) + s + t.slice(i);
+    }
+    return t;
+  });
+
+describe('fast reader vs yaml (differential)', () => {
+  it('agrees with yaml on generated and mutated documents', () => {
+    fc.assert(fc.property(documents, (t) => agrees(t)), { seed: 20240501, numRuns: 10000 });
+  });
+
+  const corpus = [
+    'a: 1\nb:\n  c: [1, 2]\n  d: {x: y}\n',
+    'a:\n- 1\n- b: 2\n  c: 3\n- - x\n  - y\n',
+    'a: |\n  x\n\n  y\n\nb: 1\n',
+    'a: |-\n  x\n',
+    'a: |+\n  x\n\n\nb: 1\n',
+    'a: |\n\n  x\n',
+    'a: |\n    x\n  y: 1\n',
+    'a: x\n  y\n',
+    'a: "x" # c\n',
+    'a: "x" y\n',
+    "a: 'it''s'\n",
+    'a: b: c\n',
+    'a:\n  - x\n  -\n  - y\n',
+    '- a\n-\n  b: 1\n',
+    'a: [a, b, ]\n',
+    'a: {a: , b: 1}\n',
+    'a: {"a":1,"b":[true,null]}\n',
+    'a: -1\nb: - 1\n',
+    'a:\nb: ~\n',
+    '"a b": 1\n\'c\': 2\n',
+    'a: 1\n  # deeper comment\nb: 2\n',
+    'a:\n  b: 1\n c: 2\n',
+    'k: v\nk: w\n',
+    '__proto__: 1\n',
+    'a: 1 #c\n#d\n',
+    'a: x:y\n',
+    'a: [x]y\n',
+    'a: {x: 1}}\n',
+    '- - - a\n',
+    'a: "\\"q\\""\n',
+  ];
+  for (const t of corpus) it(`corpus ${JSON.stringify(t)}`, () => agrees(t));
+
+  it('reads the common Kubernetes shapes itself (no fallback)', () => {
+    const t = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {app: web}\n  annotations:\n    a: \'0\'\ndata:\n  f: |\n    x\n  list:\n  - a\n';
+    expect(fastParse(t, 0, t.length, 0)).not.toBe(BAIL);
+  });
+});
