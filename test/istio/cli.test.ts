@@ -1,0 +1,190 @@
+/**
+ * Istio injector-config mode through the command line: a Helm-rendered Istio in the same input is
+ * used with no flags, istioctl's file flags work as a drop-in, the input's
+ * MutatingWebhookConfigurations decide stage A, and configuration problems are reported.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { cli } from '../../src/cli/cli.js';
+import { CORPUS_DIR, corpusAvailable } from '../../scripts/conformance.js';
+
+async function run(argv: string[], stdin = '') {
+  let stdout = '';
+  let stderr = '';
+  const code = await cli(argv, {
+    readStdin: () => Promise.resolve(stdin),
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    stdinIsTTY: stdin === '',
+  });
+  return { code, stdout, stderr };
+}
+
+const workload = (ns: string, podLabels = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: ${ns}
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels:
+        app: web${podLabels}
+    spec:
+      containers:
+      - name: web
+        image: example/web:1
+`;
+
+const namespace = (name: string, labels: string) => `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${name}
+  labels: ${labels}
+`;
+
+/** A small injector ConfigMap whose one template marks the pod, so tests see which config ran. */
+const injectorConfigMap = (marker: string, ns = 'istio-system', name = 'istio-sidecar-injector') => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ${name}
+  namespace: ${ns}
+data:
+  values: '{"global":{"marker":"${marker}"}}'
+  config: |
+    policy: enabled
+    templates:
+      sidecar: |
+        metadata:
+          labels:
+            rendered-by: {{ .Values.global.marker }}
+        spec:
+          containers:
+          - name: istio-proxy
+            image: {{ .Values.global.marker }}/proxy
+`;
+
+function docs(text: string): Record<string, any>[] {
+  return parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>).filter(Boolean);
+}
+
+function tmpFile(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'inject-sidecar-istio-'));
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('Istio injector configuration from the input', () => {
+  it('uses an istio-sidecar-injector ConfigMap in the stream and says so', async () => {
+    const input = tmpFile('all.yaml', [injectorConfigMap('from-cm'), workload('shop')].join('---\n'));
+    const r = await run(['-f', input, '--emulate', 'kube-inject']);
+    expect(r.code, r.stderr).toBe(0);
+    const dep = docs(r.stdout).find((d) => d.kind === 'Deployment')!;
+    expect(dep.spec.template.metadata.labels['rendered-by']).toBe('from-cm');
+    expect(dep.spec.template.spec.containers.map((c: { image: string }) => c.image)).toContain('from-cm/proxy');
+    expect(r.stderr).toMatch(/Istio injector configuration: ConfigMap istio-system\/istio-sidecar-injector/);
+  });
+
+  it('a revision selects the -<revision> ConfigMap', async () => {
+    const input = tmpFile('all.yaml', [injectorConfigMap('default-rev'), injectorConfigMap('canary-rev', 'istio-system', 'istio-sidecar-injector-canary'), workload('shop')].join('---\n'));
+    const r = await run(['-f', input, '--emulate', 'kube-inject', '--revision', 'canary']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(docs(r.stdout).find((d) => d.kind === 'Deployment')!.spec.template.metadata.labels['rendered-by']).toBe('canary-rev');
+  });
+
+  it('a configured ConfigMap that is not in the input is an error, and nothing is written', async () => {
+    const input = tmpFile('all.yaml', workload('shop'));
+    const config = tmpFile(
+      'config.yaml',
+      'apiVersion: inject-sidecar.dev/v1alpha1\nkind: SidecarInjection\nspec:\n  emulate: kube-inject\n  istio:\n    injectorConfigMap: istio-system/my-injector\n',
+    );
+    const r = await run(['-f', input, '--config', config]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/istio-system\/my-injector is configured but not in the input/);
+  });
+
+  it('an injection template that does not parse fails the workloads with Go\'s message', async () => {
+    const bad = injectorConfigMap('x').replace('{{ .Values.global.marker }}/proxy', '{{ nope }}');
+    const r = await run(['-f', tmpFile('all.yaml', [bad, workload('shop')].join('---\n')), '--emulate', 'kube-inject']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/function "nope" not defined/);
+  });
+});
+
+describe('stage A from the input\'s MutatingWebhookConfigurations', () => {
+  // KubeSphere-style selectors: only namespaces of a workspace, and not disabled ones.
+  const mwc = `apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata:
+  name: istio-sidecar-injector
+  labels:
+    istio.io/rev: default
+webhooks:
+- name: namespace.sidecar-injector.istio.io
+  namespaceSelector:
+    matchExpressions:
+    - {key: kubesphere.io/workspace, operator: Exists}
+    - {key: istio-injection, operator: NotIn, values: [disabled]}
+  objectSelector:
+    matchExpressions:
+    - {key: sidecar.istio.io/inject, operator: NotIn, values: ["false"]}
+`;
+
+  it('injects where those selectors match, and not where the standard ones would', async () => {
+    const input = tmpFile(
+      'all.yaml',
+      [
+        mwc,
+        injectorConfigMap('ks'),
+        namespace('ws-ns', '{kubesphere.io/workspace: demo}'),
+        namespace('labelled', '{istio-injection: enabled}'),
+        workload('ws-ns'),
+        workload('labelled').replace('name: web', 'name: other'),
+      ].join('---\n'),
+    );
+    const r = await run(['-f', input]);
+    expect(r.code, r.stderr).toBe(0);
+    const deps = docs(r.stdout).filter((d) => d.kind === 'Deployment');
+    const byNs = Object.fromEntries(deps.map((d) => [d.metadata.namespace, d]));
+    expect(byNs['ws-ns'].spec.template.metadata.labels['rendered-by']).toBe('ks');
+    // istio-injection=enabled alone does not match the platform's selector
+    expect(byNs['labelled'].spec.template.metadata.labels['rendered-by']).toBeUndefined();
+    expect(r.stderr).toMatch(/MutatingWebhookConfiguration istio-sidecar-injector/);
+  });
+});
+
+describe.skipIf(!corpusAvailable())('drop-in for istioctl kube-inject', () => {
+  it('--injectConfigFile/--meshConfigFile/--valuesFile with --emulate kube-inject', async () => {
+    const r = await run([
+      '-f', join(CORPUS_DIR, 'inputs/hello.yaml'),
+      '--injectConfigFile', join(CORPUS_DIR, 'config/inject-config.yaml'),
+      '--meshConfigFile', join(CORPUS_DIR, 'config/mesh.yaml'),
+      '--valuesFile', join(CORPUS_DIR, 'config/values.json'),
+      '--emulate', 'kube-inject',
+      '--native-sidecars', 'true',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const dep = docs(r.stdout)[0]!;
+    const init = dep.spec.template.spec.initContainers.map((c: { name: string }) => c.name);
+    expect(init).toEqual(['istio-init', 'istio-proxy']);
+    expect(dep.spec.template.spec.initContainers[1].image).toBe('registry.istio.io/testing/proxyv2:latest');
+    expect(r.stderr).toMatch(/templates from file .*inject-config\.yaml, values from file .*values\.json, mesh config from file .*mesh\.yaml/);
+  });
+
+  it('a Helm-rendered Istio (its ConfigMaps) in the same input is picked up with no flags', async () => {
+    const helm = readFileSync(join(CORPUS_DIR, 'config/configmaps.yaml'), 'utf8');
+    const app = readFileSync(join(CORPUS_DIR, 'inputs/hello.yaml'), 'utf8');
+    const r = await run(['-f', tmpFile('all.yaml', `${helm}\n---\n${app}`), '--emulate', 'kube-inject', '--native-sidecars', 'true']);
+    expect(r.code, r.stderr).toBe(0);
+    const dep = docs(r.stdout).find((d) => d.kind === 'Deployment')!;
+    expect(dep.spec.template.spec.initContainers[1].image).toBe('registry.istio.io/testing/proxyv2:latest');
+    expect(r.stderr).toMatch(/ConfigMap istio-system\/istio-sidecar-injector, mesh config from ConfigMap istio-system\/istio/);
+  });
+});
