@@ -179,14 +179,10 @@ export interface ResourceHandle {
   text(): string;
 }
 
-let createdCount = 0;
-
 export class YamlResource implements ResourceHandle {
   private doc: Document.Parsed | Document | undefined;
   private _changed = false;
   private docBase = 0;
-  /** Order of creation, for stable emission of new resources. */
-  readonly serial = createdCount++;
 
   constructor(
     readonly src: SourceText,

@@ -217,9 +217,3 @@ export function emitFiles(
   }
   return out;
 }
-
-/** Registers a ParsedStream's resources so `emitStream(handles)` can find their files. */
-export function ownStream(parsed: ParsedStream): ResourceHandle[] {
-  for (const r of parsed.resources) ownerOf.set(r, parsed);
-  return parsed.resources;
-}

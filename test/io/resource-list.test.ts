@@ -176,4 +176,45 @@ results:
     expect(out.replace(/\r\n/g, '')).not.toContain('\n');
     expect(out).toContain('    labels:\r\n      a: b\r\n');
   });
+
+  it('reads what kustomize sends (multi-line id annotations) and writes it back unchanged', () => {
+    const text = `apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: v1
+  kind: Namespace
+  metadata:
+    annotations:
+      kustomize.config.k8s.io/id: |
+        kind: Namespace
+        name: app
+        version: v1
+      config.kubernetes.io/index: '0'
+      internal.config.kubernetes.io/index: '0'
+      internal.config.kubernetes.io/annotations-migration-resource-id: '0'
+      internal.config.kubernetes.io/id: '1'
+      config.k8s.io/id: '1'
+    labels:
+      istio-injection: enabled
+    name: app
+functionConfig:
+  apiVersion: inject-sidecar.dev/v1alpha1
+  kind: SidecarInjection
+  metadata:
+    annotations:
+      config.kubernetes.io/function: |
+        exec:
+          path: inject-sidecar
+      config.kubernetes.io/local-config: 'true'
+    name: inject
+`;
+    const rl = parseResourceList(text);
+    const ns = rl.items[0]!;
+    expect((ns.value.metadata as any).annotations['kustomize.config.k8s.io/id']).toBe('kind: Namespace\nname: app\nversion: v1\n');
+    expect(ns.file).toBeUndefined();
+    expect((rl.functionConfig!.metadata as any).annotations['config.kubernetes.io/function']).toBe('exec:\n  path: inject-sidecar\n');
+    ns.update(['metadata', 'labels', 'extra'], 'x');
+    const out = emitResourceList(rl, []);
+    expect(out).toBe(text.replace('      istio-injection: enabled\n', '      istio-injection: enabled\n      extra: x\n'));
+  });
 });
