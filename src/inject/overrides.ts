@@ -13,7 +13,7 @@ import { MergeError, podSchema, strategicMerge } from '../merge/index.js';
 import { UserError } from '../results/result.js';
 import { goContainer, goMarshal } from './postprocess/gojson.js';
 import { parseInjectionStatus } from './postprocess/applyMetadata.js';
-import { annotationsOf, asPodJson, asPodTemplate, clonePod, findContainer, findContainerFromPod, findSidecar, get, type PodJson } from './postprocess/util.js';
+import { annotationsOf, asPodJson, asPodTemplate, cloneJson, clonePod, findContainer, findContainerFromPod, findSidecar, get, type PodJson } from './postprocess/util.js';
 import type { InjectorSettings } from './types.js';
 
 /** `image: auto` in a user override means "keep the injected image". */
@@ -62,7 +62,7 @@ export function reapplyOverwrittenContainers(input: OverrideInput): PodTemplate 
       if (status?.[list].includes(name)) continue;
       const match = findContainer(name, existingOverrides[list]) ?? findContainerFromPod(name, original);
       if (!match) continue;
-      const overlay = structuredClone(match);
+      const overlay = cloneJson(match);
       if (overlay.image === AUTO_IMAGE) delete overlay.image;
       overrides[list].push(overlay);
       finalPod = applyContainer(finalPod, list, withoutNulls(overlay) as JsonObject);

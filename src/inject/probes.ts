@@ -8,7 +8,7 @@
 import { Container as ContainerName } from '../kube/keys.js';
 import { isObject, type Json, type JsonObject } from '../kube/types.js';
 import { goMarshal, goProbeAction, sortedKeys } from './postprocess/gojson.js';
-import { allContainers, type PodJson } from './postprocess/util.js';
+import { allContainers, cloneJson, type PodJson } from './postprocess/util.js';
 
 /** Env var of the proxy holding the original probes (`status.KubeAppProberEnvName`). */
 export const KUBE_APP_PROBERS_ENV = 'ISTIO_KUBE_APP_PROBERS';
@@ -44,15 +44,15 @@ function kubeProbeToInternalProber(probe: Json | undefined): Prober | undefined 
   const timeout = typeof probe.timeoutSeconds === 'number' ? { timeoutSeconds: probe.timeoutSeconds } : {};
   for (const action of ['httpGet', 'tcpSocket', 'grpc'] as const) {
     const handler = probe[action];
-    if (isObject(handler)) return { [action]: structuredClone(handler), ...timeout };
+    if (isObject(handler)) return { [action]: cloneJson(handler), ...timeout };
   }
   return undefined;
 }
 
 function kubeLifecycleHandlerToInternalProber(handler: Json | undefined): Prober | undefined {
   if (!isObject(handler)) return undefined;
-  if (isObject(handler.httpGet)) return { httpGet: structuredClone(handler.httpGet) };
-  if (isObject(handler.tcpSocket)) return { tcpSocket: structuredClone(handler.tcpSocket) };
+  if (isObject(handler.httpGet)) return { httpGet: cloneJson(handler.httpGet) };
+  if (isObject(handler.tcpSocket)) return { tcpSocket: cloneJson(handler.tcpSocket) };
   return undefined;
 }
 
@@ -220,8 +220,8 @@ export function restoreAppHandler(current: Json | undefined, url: string, prober
     // Rebuild httpGet in the current key order: keys the original lacks go away, new ones are appended.
     const source = original.httpGet;
     const httpGet: JsonObject = {};
-    for (const k of Object.keys(current.httpGet)) if (k in source && source[k] !== null) httpGet[k] = structuredClone(source[k] as Json);
-    for (const [k, v] of Object.entries(source)) if (!(k in httpGet) && v !== null) httpGet[k] = structuredClone(v);
+    for (const k of Object.keys(current.httpGet)) if (k in source && source[k] !== null) httpGet[k] = cloneJson(source[k] as Json);
+    for (const [k, v] of Object.entries(source)) if (!(k in httpGet) && v !== null) httpGet[k] = cloneJson(v);
     return { ...current, httpGet };
   }
   const action: Action | undefined = original.tcpSocket ? 'tcpSocket' : original.grpc ? 'grpc' : undefined;
@@ -232,6 +232,6 @@ export function restoreAppHandler(current: Json | undefined, url: string, prober
 /** Go writes nil pointers as null (`"service":null`); in a manifest they are simply absent. */
 function withoutNulls(obj: JsonObject): JsonObject {
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(obj)) if (v !== null) out[k] = structuredClone(v);
+  for (const [k, v] of Object.entries(obj)) if (v !== null) out[k] = cloneJson(v);
   return out;
 }

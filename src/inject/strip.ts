@@ -32,7 +32,7 @@ import { isObject, type Json, type JsonObject, type PodTemplate } from '../kube/
 import { clearPrometheusAnnotations, findAnnotation, PROMETHEUS_ANNOTATIONS_ENV } from './postprocess/applyPrometheusMerge.js';
 import { parseInjectionStatus } from './postprocess/applyMetadata.js';
 import { HOOK_KINDS, KUBE_APP_PROBERS_ENV, PROBE_KINDS, formatProberURL, parseProbers, restoreAppHandler, type Prober } from './probes.js';
-import { asPodJson, asPodTemplate, clonePod, findSidecar, sanitizeLabelName, type PodJson } from './postprocess/util.js';
+import { asPodJson, asPodTemplate, cloneJson, clonePod, findSidecar, sanitizeLabelName, type PodJson } from './postprocess/util.js';
 
 export interface StripResult {
   pod: PodTemplate;
@@ -81,7 +81,7 @@ export function stripInjection(input: PodTemplate, options: StripOptions = {}): 
     record = parseRecord(recordText);
     if (!record) notes.push(`the ${Annotation.originalMetadata} annotation is not a valid record; stripped like Istio would`);
   }
-  if (record?.pod) return { pod: structuredClone(record.pod) as unknown as PodTemplate, wasInjected: true, exact: true, notes };
+  if (record?.pod) return { pod: cloneJson(record.pod) as unknown as PodTemplate, wasInjected: true, exact: true, notes };
 
   const { pod, sidecar } = stripMechanically(input);
   if (record) {
@@ -197,12 +197,12 @@ function applyRecord(pod: PodJson, record: OriginalRecord): void {
     if (!saved || saved.length === 0) continue;
     const names = new Set(saved.map((s) => String(s.item.name)));
     const items = (pod.spec[list] ?? []).filter((item) => !names.has(String(item.name)));
-    for (const { index, item } of [...saved].sort((a, b) => a.index - b.index)) items.splice(index, 0, structuredClone(item));
+    for (const { index, item } of [...saved].sort((a, b) => a.index - b.index)) items.splice(index, 0, cloneJson(item));
     pod.spec[list] = items;
   }
   for (const [k, v] of Object.entries(record.spec ?? {})) {
     if (v === null) delete pod.spec[k];
-    else pod.spec[k] = structuredClone(v);
+    else pod.spec[k] = cloneJson(v);
   }
   if (record.metadata === null) {
     delete pod.metadata;
@@ -210,7 +210,7 @@ function applyRecord(pod: PodJson, record: OriginalRecord): void {
     pod.metadata ??= {};
     for (const [k, v] of Object.entries(record.metadata)) {
       if (v === null) delete pod.metadata[k];
-      else pod.metadata[k] = structuredClone(v);
+      else pod.metadata[k] = cloneJson(v);
     }
   }
 }
@@ -232,7 +232,7 @@ function reinsertOverrides(pod: PodJson, text: string | undefined): void {
       // `restartPolicy` it was a regular container.
       const target = list === 'initContainers' && c.name === 'istio-proxy' && c.restartPolicy === undefined ? 'containers' : list;
       const items = (pod.spec[target] ??= []);
-      if (!items.some((x) => x.name === c.name)) items.push(structuredClone(c));
+      if (!items.some((x) => x.name === c.name)) items.push(cloneJson(c));
     }
   }
 }
@@ -327,10 +327,11 @@ export function buildOriginalRecord(before: PodTemplate, after: PodTemplate): Or
   if (Object.keys(items).length > 0) record.items = items;
 
   // Safety net: if the parts do not reproduce the pod, keep the whole pod.
-  const probe = structuredClone(after);
+  const probe = clonePod(after);
   probe.metadata ??= {};
   probe.metadata.annotations = { ...(probe.metadata.annotations ?? {}), [Annotation.originalMetadata]: JSON.stringify(record) };
-  if (!deepEqual(stripInjection(probe).pod as unknown as Json, before as unknown as Json)) return { pod: structuredClone(before) as unknown as JsonObject };
+  const restored = stripInjection(asPodTemplate(probe)).pod as unknown as Json;
+  if (!deepEqual(restored, before as unknown as Json)) return { pod: clonePod(before) as unknown as JsonObject };
   return record;
 }
 
@@ -339,7 +340,7 @@ function shallowDiff(was: JsonObject, now: JsonObject, skip: readonly string[]):
   const out: Record<string, Json> = {};
   for (const k of new Set([...Object.keys(was), ...Object.keys(now)])) {
     if (skip.includes(k)) continue;
-    if (!deepEqual(was[k], now[k])) out[k] = k in was ? structuredClone(was[k] as Json) : null;
+    if (!deepEqual(was[k], now[k])) out[k] = k in was ? cloneJson(was[k] as Json) : null;
   }
   return out;
 }

@@ -8,16 +8,22 @@ import { Annotation, Label } from '../../kube/keys.js';
 import { isObject, type JsonObject, type PodTemplate } from '../../kube/types.js';
 import type { PostProcessContext } from './context.js';
 import { goMarshal } from './gojson.js';
-import { asPodJson, asPodTemplate, clonePod, ensureAnnotations, ensureLabels } from './util.js';
+import { asPodJson, asPodTemplate, clonePod, ensureAnnotations, ensureLabels, type PodJson } from './util.js';
 
 export function applyMetadata(input: PodTemplate, ctx: PostProcessContext): PodTemplate {
   const pod = clonePod(input);
+  applyMetadataInPlace(pod, ctx);
+  return asPodTemplate(pod);
+}
+
+/** The step on a pod it may modify; returns whether it changed anything. */
+export function applyMetadataInPlace(pod: PodJson, ctx: PostProcessContext): boolean {
   const network = ctx.settings.proxyEnvs.ISTIO_META_NETWORK;
   if (network !== undefined) ensureLabels(pod)[Label.network] = network;
   const annotations = ensureAnnotations(pod);
   annotations[Annotation.status] = getInjectionStatus(asPodJson(ctx.templatePod).spec ?? {}, ctx.settings.revision);
   for (const [k, v] of Object.entries(ctx.settings.injectedAnnotations)) annotations[k] = v;
-  return asPodTemplate(pod);
+  return true;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { JsonObject, PodTemplate } from '../../kube/types.js';
 import { UserError } from '../../results/result.js';
 import type { PostProcessContext } from './context.js';
 import { goMarshal } from './gojson.js';
-import { annotationsOf, asPodTemplate, clonePod, ensureAnnotations, findSidecar, get, meshStatusPort, parseGoBool, sanitizeLabelName } from './util.js';
+import { annotationsOf, asPodTemplate, clonePod, ensureAnnotations, findSidecar, get, meshStatusPort, parseGoBool, sanitizeLabelName, type PodJson } from './util.js';
 
 export const PROMETHEUS_ANNOTATIONS_ENV = 'ISTIO_PROMETHEUS_ANNOTATIONS';
 const prometheusScrapeAnnotation = sanitizeLabelName(Annotation.prometheusScrape);
@@ -26,13 +26,18 @@ const field = (key: string): string => `metadata.annotations[${JSON.stringify(ke
 
 export function applyPrometheusMerge(input: PodTemplate, ctx: PostProcessContext): PodTemplate {
   const pod = clonePod(input);
+  return applyPrometheusMergeInPlace(pod, ctx) ? asPodTemplate(pod) : input;
+}
+
+/** The step on a pod it may modify; returns whether it changed anything. */
+export function applyPrometheusMergeInPlace(pod: PodJson, ctx: PostProcessContext): boolean {
   const annotations = annotationsOf(pod);
-  if (!getPrometheusScrape(annotations) || !enablePrometheusMerge(ctx.settings.meshConfig, annotations)) return input;
+  if (!getPrometheusScrape(annotations) || !enablePrometheusMerge(ctx.settings.meshConfig, annotations)) return false;
   const statusPort = meshStatusPort(ctx.settings.meshConfig);
   const targetPort = String(statusPort);
   const port = findAnnotation(annotations, prometheusPortAnnotation);
   // Already pointing at the agent: the user controls it, or the pod was injected before.
-  if (port && port[1] === targetPort) return input;
+  if (port && port[1] === targetPort) return false;
 
   // The saved configuration reads the canonical keys only (other spellings are just cleared).
   const cfg: JsonObject = {
@@ -64,7 +69,7 @@ export function applyPrometheusMerge(input: PodTemplate, ctx: PostProcessContext
   out[Annotation.prometheusPort] = targetPort;
   out[Annotation.prometheusPath] = '/stats/prometheus';
   out[Annotation.prometheusScrape] = 'true';
-  return asPodTemplate(pod);
+  return true;
 }
 
 /** `getPrometheusScrape`: false only when a scrape annotation (any spelling) parses as false. */

@@ -10,14 +10,19 @@ import { Annotation } from '../../kube/keys.js';
 import type { JsonObject, PodTemplate } from '../../kube/types.js';
 import { dumpAppProbers, mergeOrAppendProbers, patchRewriteProbe } from '../probes.js';
 import type { PostProcessContext } from './context.js';
-import { annotationsOf, asPodTemplate, clonePod, findSidecar, get, meshStatusPort, parseGoBool, parseGoInt } from './util.js';
+import { annotationsOf, asPodTemplate, clonePod, findSidecar, get, meshStatusPort, parseGoBool, parseGoInt, type PodJson } from './util.js';
 
 export function applyRewrite(input: PodTemplate, ctx: PostProcessContext): PodTemplate {
   const pod = clonePod(input);
+  return applyRewriteInPlace(pod, ctx) ? asPodTemplate(pod) : input;
+}
+
+/** The step on a pod it may modify; returns whether it changed anything. */
+export function applyRewriteInPlace(pod: PodJson, ctx: PostProcessContext): boolean {
   const annotations = annotationsOf(pod);
   const specSetting = get(ctx.settings.values, 'sidecarInjectorWebhook', 'rewriteAppHTTPProbe') === true;
   const sidecar = findSidecar(pod);
-  if (!shouldRewriteAppHTTPProbers(annotations, specSetting) || !sidecar) return input;
+  if (!shouldRewriteAppHTTPProbers(annotations, specSetting) || !sidecar) return false;
   const meshPort = meshStatusPort(ctx.settings.meshConfig);
   const prober = dumpAppProbers(pod, meshPort);
   if (prober !== '') {
@@ -28,7 +33,7 @@ export function applyRewrite(input: PodTemplate, ctx: PostProcessContext): PodTe
   const annotated = annotations[Annotation.statusPort];
   const statusPort = annotated === undefined ? meshPort : (parseGoInt(annotated) ?? 0);
   patchRewriteProbe(pod, statusPort);
-  return asPodTemplate(pod);
+  return true;
 }
 
 /** `ShouldRewriteAppHTTPProbers`. */

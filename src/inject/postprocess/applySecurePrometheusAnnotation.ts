@@ -6,18 +6,23 @@
 import { Annotation } from '../../kube/keys.js';
 import type { PodTemplate } from '../../kube/types.js';
 import type { PostProcessContext } from './context.js';
-import { annotationsOf, asPodTemplate, clonePod, ensureAnnotations, findSidecar } from './util.js';
+import { annotationsOf, asPodTemplate, clonePod, ensureAnnotations, findSidecar, type PodJson } from './util.js';
 
 export const SECURE_METRICS_PORT_ENV = 'ENVOY_SECURE_MERGED_METRICS_PORT';
 
-export function applySecurePrometheusAnnotation(input: PodTemplate, _ctx: PostProcessContext): PodTemplate {
+export function applySecurePrometheusAnnotation(input: PodTemplate, ctx: PostProcessContext): PodTemplate {
   const pod = clonePod(input);
+  return applySecurePrometheusAnnotationInPlace(pod, ctx) ? asPodTemplate(pod) : input;
+}
+
+/** The step on a pod it may modify; returns whether it changed anything. */
+export function applySecurePrometheusAnnotationInPlace(pod: PodJson, _ctx: PostProcessContext): boolean {
   const sidecar = findSidecar(pod);
   const env = sidecar && Array.isArray(sidecar.env) ? sidecar.env : [];
   const entry = env.find((e) => typeof e === 'object' && e !== null && !Array.isArray(e) && e.name === SECURE_METRICS_PORT_ENV);
   const value = entry && typeof entry === 'object' && !Array.isArray(entry) ? entry.value : undefined;
-  if (typeof value !== 'string' || value === '' || value === '0') return input;
-  if (Annotation.prometheusSecurePort in annotationsOf(pod)) return input;
+  if (typeof value !== 'string' || value === '' || value === '0') return false;
+  if (Annotation.prometheusSecurePort in annotationsOf(pod)) return false;
   ensureAnnotations(pod)[Annotation.prometheusSecurePort] = value;
-  return asPodTemplate(pod);
+  return true;
 }

@@ -6,17 +6,22 @@
 import type { JsonObject, PodTemplate } from '../../kube/types.js';
 import type { PostProcessContext } from './context.js';
 import { compareGoStrings } from './gojson.js';
-import { asPodTemplate, clonePod, findSidecar } from './util.js';
+import { asPodTemplate, clonePod, findSidecar, type PodJson } from './util.js';
 
 export function overwriteClusterInfo(input: PodTemplate, ctx: PostProcessContext): PodTemplate {
+  const pod = clonePod(input);
+  return overwriteClusterInfoInPlace(pod, ctx) ? asPodTemplate(pod) : input;
+}
+
+/** The step on a pod it may modify; returns whether it changed anything. */
+export function overwriteClusterInfoInPlace(pod: PodJson, ctx: PostProcessContext): boolean {
   const envs = ctx.settings.proxyEnvs;
   const keys = Object.keys(envs).sort(compareGoStrings);
-  if (keys.length === 0) return input;
-  const pod = clonePod(input);
+  if (keys.length === 0) return false;
   const sidecar = findSidecar(pod);
-  if (!sidecar) return input;
+  if (!sidecar) return false;
   updateClusterEnvs(sidecar, envs, keys);
-  return asPodTemplate(pod);
+  return true;
 }
 
 function updateClusterEnvs(container: JsonObject, envs: Record<string, string>, sortedKeys: string[]): void {

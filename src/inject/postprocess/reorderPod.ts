@@ -7,12 +7,18 @@
 import { Container as ContainerName } from '../../kube/keys.js';
 import type { JsonObject, PodTemplate } from '../../kube/types.js';
 import type { PostProcessContext } from './context.js';
-import { asPodTemplate, clonePod, get } from './util.js';
+import { asPodTemplate, clonePod, get, type PodJson } from './util.js';
 
 type ContainerReorder = 'MoveFirst' | 'MoveLast' | 'Remove';
 
 export function reorderPod(input: PodTemplate, ctx: PostProcessContext): PodTemplate {
   const pod = clonePod(input);
+  reorderPodInPlace(pod, ctx);
+  return asPodTemplate(pod);
+}
+
+/** The step on a pod it may modify; returns whether it changed anything. */
+export function reorderPodInPlace(pod: PodJson, ctx: PostProcessContext): boolean {
   // ctx.proxyConfig already carries the pod's proxy.istio.io/config over the mesh default.
   const holdPod =
     get(ctx.proxyConfig, 'holdApplicationUntilProxyStarts') === true ||
@@ -33,7 +39,7 @@ export function reorderPod(input: PodTemplate, ctx: PostProcessContext): PodTemp
     }
     spec.initContainers = init;
   }
-  return asPodTemplate(pod);
+  return true;
 }
 
 /** Istio's `modifyContainers`: moves (or removes) the container with that name; the last one wins. */
