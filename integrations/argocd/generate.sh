@@ -154,7 +154,8 @@ out="$work/injected.yaml"
 "$inject" "${inputs[@]}" "${flags[@]}" -o "$out" >&2 || die "injection failed (exit $?)"
 
 # Never hand Argo CD an empty manifest: with auto-prune it would delete the application.
-grep -Ev '^[[:space:]]*(#.*)?$|^---[[:space:]]*$|^\.\.\.[[:space:]]*$' "$out" | grep -q . ||
+# (One grep, no pipe: `grep -q` closing a pipe early is a SIGPIPE failure under pipefail.)
+grep -qEv '^[[:space:]]*(#.*)?$|^---[[:space:]]*$|^\.\.\.[[:space:]]*$' "$out" ||
   die "rendering produced no objects; refusing to emit an empty manifest"
 
 cat "$out"
