@@ -240,14 +240,8 @@ function reinsertOverrides(pod: PodJson, text: string | undefined): void {
 function restorePrometheus(pod: PodJson, sidecar: JsonObject | undefined, statusPort: number): void {
   const annotations = pod.metadata?.annotations;
   if (!annotations) return;
-  const saved = envValue(sidecar, PROMETHEUS_ANNOTATIONS_ENV);
-  let cfg: Record<string, unknown> | undefined;
-  try {
-    cfg = saved !== undefined ? (JSON.parse(saved) as Record<string, unknown>) : undefined;
-  } catch {
-    cfg = undefined;
-  }
-  if (cfg && isObject(cfg as Json)) {
+  const cfg = parseJsonObject(envValue(sidecar, PROMETHEUS_ANNOTATIONS_ENV));
+  if (cfg) {
     clearPrometheusAnnotations(annotations);
     const targets = Array.isArray(cfg.targets) ? (cfg.targets as { port?: string; path?: string }[]) : [];
     for (const [field, key] of [
@@ -268,6 +262,16 @@ function restorePrometheus(pod: PodJson, sidecar: JsonObject | undefined, status
   // Istio's stripPod: a port already pointing at the agent means the injection set them.
   const port = findAnnotation(annotations, sanitizeLabelName(Annotation.prometheusPort));
   if (port && port[1] === String(statusPort)) clearPrometheusAnnotations(annotations);
+}
+
+function parseJsonObject(text: string | undefined): JsonObject | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function dropEmptyMetadataMaps(pod: PodJson): void {

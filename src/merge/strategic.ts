@@ -296,7 +296,7 @@ function mergeSlice(
     merged = deduplicateScalars([...original, ...patch]);
   } else {
     if (!mergeKey) throw new MergeError('cannot merge lists without merge key', path);
-    [original, patch] = mergeSliceWithSpecialElements(original, patch, mergeKey, path);
+    [original, patch] = mergeSliceWithSpecialElements(original, patch, mergeKey, schema, path);
     merged = mergeSliceWithoutSpecialElements(original, patch, mergeKey, schema, path);
   }
 
@@ -320,7 +320,7 @@ function deduplicateScalars(items: Json[]): Json[] {
  * `replace` makes the rest of the patch the whole list, `merge` is rejected as in apimachinery.
  * Returns the (possibly reduced) original and the patch without directive elements.
  */
-function mergeSliceWithSpecialElements(original: Json[], patch: Json[], mergeKey: string, path: string): [Json[], Json[]] {
+function mergeSliceWithSpecialElements(original: Json[], patch: Json[], mergeKey: string, schema: SchemaNode, path: string): [Json[], Json[]] {
   const plain: Json[] = [];
   let replace = false;
   for (const item of patch) {
@@ -342,7 +342,7 @@ function mergeSliceWithSpecialElements(original: Json[], patch: Json[], mergeKey
       throw new MergeError(`Unexpected patch type in list: ${JSON.stringify(directive)}`, path);
     }
   }
-  if (replace) return [plain.map((item) => fresh(item, {}, path)), []];
+  if (replace) return [plain.map((item) => fresh(item, schema, path)), []];
   return [original, plain];
 }
 
