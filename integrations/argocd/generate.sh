@@ -106,7 +106,10 @@ if [ -z "$source_type" ]; then
   fi
 fi
 
+# Rendered output goes to a file first (read back on stdin, so messages say <stdin>): a renderer
+# that fails half-way never reaches the injector, whatever it printed.
 rendered="$work/rendered.yaml"
+: >"$rendered"
 inputs=()
 case "$source_type" in
   kustomize)
@@ -117,7 +120,7 @@ case "$source_type" in
     else
       die "neither kustomize nor kubectl is installed in the plugin sidecar"
     fi
-    inputs=(-f "$rendered")
+    inputs=(-f -)
     ;;
   helm)
     command -v helm >/dev/null || die "helm is not installed in the plugin sidecar"
@@ -133,7 +136,7 @@ case "$source_type" in
       helm_args+=(--values "${!var}")
     done
     helm "${helm_args[@]}" >"$rendered" || die "helm template failed"
-    inputs=(-f "$rendered")
+    inputs=(-f -)
     ;;
   directory)
     # The manifests in the directory itself (not recursive), except kpt's Kptfile and the config.
@@ -151,7 +154,7 @@ esac
 
 # ---- inject --------------------------------------------------------------------------------
 out="$work/injected.yaml"
-"$inject" "${inputs[@]}" "${flags[@]}" -o "$out" >&2 || die "injection failed (exit $?)"
+"$inject" "${inputs[@]}" "${flags[@]}" -o "$out" <"$rendered" >&2 || die "injection failed (exit $?)"
 
 # Never hand Argo CD an empty manifest: with auto-prune it would delete the application.
 # (One grep, no pipe: `grep -q` closing a pipe early is a SIGPIPE failure under pipefail.)

@@ -105,8 +105,14 @@ describe.skipIf(missing.length > 0)('Helm post-renderer', () => {
   it('the bare command works as `--post-renderer inject-sidecar` (no arguments, a plain stream on stdin)', () => {
     const r = run('inject-sidecar', [], { env, input: stream });
     expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('kind: ResourceList');
     const objs = parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj).filter(Boolean);
     expect(objs.map((o) => o.kind)).toEqual(['ServiceAccount', 'Service', 'Deployment', 'Job']);
     expect(r.stdout).toContain('# Source: storefront/templates/service.yaml');
+    // Helm 3.10+: --post-renderer inject-sidecar --post-renderer-args --config --post-renderer-args FILE
+    const withConfig = run('inject-sidecar', ['--config', config], { env, input: stream });
+    expect(withConfig.code).toBe(0);
+    const web = parseAllDocuments(withConfig.stdout).map((d) => d.toJS() as Obj)[2]!;
+    expect(web.spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(['web', 'istio-proxy']);
   });
 });
