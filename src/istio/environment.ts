@@ -44,6 +44,13 @@ export interface IstioEnvironment {
   configuration?: IstioConfiguration;
   /** One line for results. */
   description: string;
+  /** `values.sidecarInjectorWebhook.enableNamespacesByDefault` of Istio's values (the `auto.` webhook). */
+  enableNamespacesByDefault: boolean;
+}
+
+function enableNamespacesByDefaultOf(values: JsonObject): boolean {
+  const w = values.sidecarInjectorWebhook;
+  return w !== null && typeof w === 'object' && !Array.isArray(w) && w.enableNamespacesByDefault === true;
 }
 
 /** Istio's template function map with this project's `protoToJSON` (cleanProxyConfig + proto order). */
@@ -108,6 +115,7 @@ export function istioEnvironment(objects: readonly JsonObject[], config: Config,
       },
       configuration: found,
       description: found.description,
+      enableNamespacesByDefault: enableNamespacesByDefaultOf(values),
     };
   }
   const rest = findMeshAndValues(objects, opts);
@@ -121,7 +129,11 @@ export function istioEnvironment(objects: readonly JsonObject[], config: Config,
   const parts = [rest.values ? `values from ${rest.values.source}` : '', rest.mesh ? `mesh config from ${rest.mesh.source}` : ''].filter(Boolean);
   const description = `built-in profile with ${parts.join(' and ')}`;
   results.push({ severity: 'info', message: `Istio injector configuration: ${description}` });
-  return { settings: { ...common, values, meshConfig, injectedAnnotations: {} }, description };
+  return {
+    settings: { ...common, values, meshConfig, injectedAnnotations: {} },
+    description,
+    enableNamespacesByDefault: enableNamespacesByDefaultOf(values),
+  };
 }
 
 /** The error result for a configuration problem (resource and field when known). */

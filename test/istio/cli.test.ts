@@ -118,6 +118,29 @@ describe('Istio injector configuration from the input', () => {
   });
 });
 
+describe('webhook emulation with the ConfigMap values', () => {
+  it("sidecarInjectorWebhook.enableNamespacesByDefault adds the chart's auto. webhook", async () => {
+    const on = injectorConfigMap('auto').replace('{"global":{"marker":"auto"}}', '{"global":{"marker":"auto"},"sidecarInjectorWebhook":{"enableNamespacesByDefault":true}}');
+    const plain = namespace('plain', '{team: a}');
+    const withAuto = await run(['-f', tmpFile('all.yaml', [on, plain, workload('plain')].join('---\n'))]);
+    expect(withAuto.code, withAuto.stderr).toBe(0);
+    expect(docs(withAuto.stdout).find((d) => d.kind === 'Deployment')!.spec.template.metadata.labels['rendered-by']).toBe('auto');
+    const without = await run(['-f', tmpFile('all.yaml', [injectorConfigMap('auto'), plain, workload('plain')].join('---\n'))]);
+    expect(without.code, without.stderr).toBe(0);
+    expect(docs(without.stdout).find((d) => d.kind === 'Deployment')!.spec.template.metadata.labels['rendered-by']).toBeUndefined();
+  });
+
+  it("the injector config's policy decides stage B", async () => {
+    const disabled = injectorConfigMap('p').replace('policy: enabled', 'policy: disabled');
+    const ns = namespace('shop', '{istio-injection: enabled}');
+    const r = await run(['-f', tmpFile('all.yaml', [disabled, ns, workload('shop')].join('---\n'))]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(docs(r.stdout).find((d) => d.kind === 'Deployment')!.spec.template.metadata.labels['rendered-by']).toBeUndefined();
+    const optIn = await run(['-f', tmpFile('all.yaml', [disabled, ns, workload('shop', '\n        sidecar.istio.io/inject: "true"')].join('---\n'))]);
+    expect(docs(optIn.stdout).find((d) => d.kind === 'Deployment')!.spec.template.metadata.labels['rendered-by']).toBe('p');
+  });
+});
+
 describe('stage A from the input\'s MutatingWebhookConfigurations', () => {
   // KubeSphere-style selectors: only namespaces of a workspace, and not disabled ones.
   const mwc = `apiVersion: admissionregistration.k8s.io/v1
