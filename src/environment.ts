@@ -59,14 +59,13 @@ export function builtinSettings(config: Config): InjectorSettings {
 }
 
 export function buildEnvironment(objects: readonly JsonObject[], config: Config, results: Result[], istio: IstioInputs = {}): Environment {
-  const standard = standardWebhooks({
-    revision: config.revision,
-    tags: config.revisionTags,
-    enableNamespacesByDefault: config.enableNamespacesByDefault,
-  });
-  // Istio's own MutatingWebhookConfigurations in the input replace the standard selectors.
-  const { webhooks } = chooseWebhooks(objects, standard, results);
-  const base = { config, namespaces: collectNamespaces(objects, config), webhooks };
+  const standard = (enableNamespacesByDefault: boolean) =>
+    standardWebhooks({
+      revision: config.revision,
+      tags: config.revisionTags,
+      enableNamespacesByDefault: config.enableNamespacesByDefault || enableNamespacesByDefault,
+    });
+  const namespaces = collectNamespaces(objects, config);
   const inputs: IstioInputs = {
     injectorConfigMap: config.istio.injectorConfigMap,
     meshConfigMap: config.istio.meshConfigMap,
@@ -77,8 +76,13 @@ export function buildEnvironment(objects: readonly JsonObject[], config: Config,
     // Istio's injector configuration (files, or ConfigMaps in the input) when there is one.
     const found = istioEnvironment(objects, config, inputs, results);
     if (found) {
+      // Istio's own MutatingWebhookConfigurations in the input replace the standard selectors;
+      // the standard ones follow the chart values found (the `auto.` webhook).
+      const { webhooks } = chooseWebhooks(objects, standard(found.enableNamespacesByDefault), results);
       return {
-        ...base,
+        config,
+        namespaces,
+        webhooks,
         settings: found.settings,
         renderer: found.renderer ?? builtinRenderer,
         ...(found.injectorPolicy ? { injectorPolicy: found.injectorPolicy } : {}),
@@ -90,7 +94,9 @@ export function buildEnvironment(objects: readonly JsonObject[], config: Config,
     // Nothing can be injected correctly without the configuration: every workload that would be
     // injected fails with a pointer to the error above.
     return {
-      ...base,
+      config,
+      namespaces,
+      webhooks: chooseWebhooks(objects, standard(false), results).webhooks,
       settings: builtinSettings(config),
       renderer: {
         source: 'invalid Istio configuration',
@@ -100,5 +106,6 @@ export function buildEnvironment(objects: readonly JsonObject[], config: Config,
       },
     };
   }
-  return { ...base, settings: builtinSettings(config), renderer: builtinRenderer };
+  const { webhooks } = chooseWebhooks(objects, standard(false), results);
+  return { config, namespaces, webhooks, settings: builtinSettings(config), renderer: builtinRenderer };
 }
