@@ -9,7 +9,7 @@
  * Skips when kubectl is missing on a laptop; fails in CI.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -52,6 +52,7 @@ function paramEnv(params: Param[]): Record<string, string> {
 
 let sandbox: string;
 let binDir: string;
+let cmpDir: string;
 
 /** A fresh copy of an app directory, owned by the plugin's user, as the CMP server unpacks it. */
 function unpack(appSource: string, edit?: (dir: string) => void): string {
@@ -96,7 +97,7 @@ function generate(appDir: string, o: AppRun = {}): Ran {
     PATH: [o.extraPath, binDir, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'].filter(Boolean).join(':'),
     HOME: tmp,
     TMPDIR: tmp,
-    INJECT_SIDECAR_CMP_DIR: join(repo, 'integrations/argocd'),
+    INJECT_SIDECAR_CMP_DIR: cmpDir,
     // What the repo-server adds for the application.
     ARGOCD_APP_NAME: o.appName ?? 'storefront',
     ARGOCD_APP_NAMESPACE: o.namespace ?? 'storefront',
@@ -135,9 +136,15 @@ describe.skipIf(missing.length > 0)('Argo CD config-management plugin (CMP v2 si
     ensureBundle();
     sandbox = mkdtempSync(join(tmpdir(), 'inject-sidecar-argocd-'));
     chmodSync(sandbox, 0o755);
+    // Copies, not links into the repo: uid 999 may not be able to traverse the checkout's parents.
+    // generate.sh sits apart from the app, as the ConfigMap mount does in the real sidecar.
     binDir = join(sandbox, 'bin');
     mkdirSync(binDir);
-    symlinkSync(bundle, join(binDir, 'inject-sidecar'));
+    copyFileSync(bundle, join(binDir, 'inject-sidecar'));
+    chmodSync(join(binDir, 'inject-sidecar'), 0o755);
+    cmpDir = join(sandbox, 'cmp-server-config');
+    mkdirSync(cmpDir);
+    for (const f of ['plugin.yaml', 'generate.sh']) copyFileSync(join(repo, 'integrations/argocd', f), join(cmpDir, f));
   });
 
   it('plugin.yaml is a CMP v2 config: bash generate with pipefail, announced parameters', () => {
