@@ -30,6 +30,9 @@ RUN npm run build
 
 # ---- runtime: the base image, a non-root user and the bundle's location, nothing else
 FROM ${BASE_IMAGE} AS runtime
+LABEL org.opencontainers.image.title="inject-sidecar" \
+      org.opencontainers.image.description="Istio sidecar injection at render time, as a KRM function" \
+      org.opencontainers.image.licenses="Apache-2.0"
 # The bundle has no dependencies left to install; `inject-sidecar` on PATH for scripts (the
 # Argo CD plugin's generate step, Helm post-renderer wrappers).
 RUN mkdir -p /app && ln -s /app/inject-sidecar.js /usr/local/bin/inject-sidecar

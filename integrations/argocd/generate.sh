@@ -139,9 +139,9 @@ case "$source_type" in
     inputs=(-f -)
     ;;
   directory)
-    # The manifests in the directory itself (not recursive), except kpt's Kptfile and the config.
+    # The manifests in the directory itself (not recursive), except the config file. (kpt's
+    # Kptfile has no extension, so a kpt package's Kptfile is never read.)
     for f in *.yaml *.yml *.json; do
-      [ "$f" = Kptfile ] && continue
       [ -n "$config" ] && [ "$f" -ef "$config" ] && continue
       inputs+=(-f "$f")
     done
