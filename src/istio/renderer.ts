@@ -62,26 +62,29 @@ type Compiled = { ok: true; template: Template } | { ok: false; error: string };
 export class TemplateRenderer implements SidecarRenderer {
   readonly source: string;
   private readonly options: TemplateRendererOptions;
-  private readonly compiled = new Map<string, Compiled>();
+  /** Parsed templates by name, with the text they were parsed from. */
+  private readonly compiled = new Map<string, { text: string; result: Compiled }>();
 
   constructor(options: TemplateRendererOptions) {
     this.options = options;
     this.source = options.source;
   }
 
-  /** The parsed template `name` (parsed on first use, then cached with its text as the key). */
+  /** The parsed template `name` (parsed on first use, then reused while its text is the same). */
   private template(name: string, text: string): Template {
-    const key = `${name}\u0000${text}`;
-    let c = this.compiled.get(key);
-    if (!c) {
+    let entry = this.compiled.get(name);
+    if (!entry || entry.text !== text) {
+      let result: Compiled;
       try {
-        c = { ok: true, template: new Template(name, { funcs: this.options.funcs, missingKey: 'default' }).parse(text) };
+        result = { ok: true, template: new Template(name, { funcs: this.options.funcs, missingKey: 'default' }).parse(text) };
       } catch (e) {
         if (!isTemplateError(e)) throw e;
-        c = { ok: false, error: e.message };
+        result = { ok: false, error: e.message };
       }
-      this.compiled.set(key, c);
+      entry = { text, result };
+      this.compiled.set(name, entry);
     }
+    const c = entry.result;
     if (!c.ok) throw new UserError(`injection template ${JSON.stringify(name)} of ${this.source} does not parse: ${c.error}`, undefined, 'template-parse');
     return c.template;
   }
