@@ -250,6 +250,9 @@ export interface CaseResult {
 
 export type RenderMode = 'templates' | 'builtin';
 
+/** How the CLI decides: as istioctl kube-inject (the goldens' own path), or as the admission webhook. */
+export type Emulation = 'kube-inject' | 'webhook';
+
 async function runCli(argv: string[]): Promise<CaseRun> {
   let stdout = '';
   let stderr = '';
@@ -285,17 +288,21 @@ export function caseInputs(c: ConformanceCase, dir = CORPUS_DIR): { values: Json
 }
 
 /** Runs one case through the CLI; `builtin` renders with the built-in profile instead of the templates. */
-export async function runCase(c: ConformanceCase, mode: RenderMode = 'templates', dir = CORPUS_DIR): Promise<CaseRun> {
+export async function runCase(c: ConformanceCase, mode: RenderMode = 'templates', dir = CORPUS_DIR, emulate: Emulation = 'kube-inject'): Promise<CaseRun> {
   const tmp = mkdtempSync(join(tmpdir(), 'inject-sidecar-conformance-'));
   try {
     const { values, mesh, injectConfig } = caseInputs(c, dir);
-    const argv = ['-f', join(dir, c.input), '--emulate', 'kube-inject', '--native-sidecars', String(c.nativeSidecars)];
+    const argv = ['-f', join(dir, c.input), '--emulate', emulate, '--native-sidecars', String(c.nativeSidecars)];
     if (c.revision) argv.push('--revision', c.revision);
     if (c.compliancePolicy) argv.push('--compliance-policy', c.compliancePolicy);
     const spec: JsonObject = {};
-    if (c.namespaceAnnotations) {
+    const ns = namespaceOf(readFileSync(join(dir, c.input), 'utf8')) ?? 'default';
+    if (emulate === 'webhook') {
+      // The webhook only sees pods of namespaces that ask for injection.
+      spec.defaultNamespace = ns;
+      spec.namespaces = { [ns]: { labels: { 'istio-injection': 'enabled' }, annotations: c.namespaceAnnotations ?? {} } };
+    } else if (c.namespaceAnnotations) {
       // The namespace of the input's workloads carries these annotations (OpenShift UID ranges).
-      const ns = namespaceOf(readFileSync(join(dir, c.input), 'utf8')) ?? 'default';
       spec.namespaces = { [ns]: { annotations: c.namespaceAnnotations } };
     }
     if (c.platform && 'platform' in SpecSchema.shape) spec.platform = c.platform;
@@ -333,8 +340,8 @@ function namespaceOf(text: string): string | undefined {
 }
 
 /** Runs a case and checks it against its golden (or its expected error). */
-export async function checkCase(c: ConformanceCase, dir = CORPUS_DIR, lenient = false): Promise<CaseResult> {
-  const run = await runCase(c, 'templates', dir);
+export async function checkCase(c: ConformanceCase, dir = CORPUS_DIR, lenient = false, emulate: Emulation = 'kube-inject'): Promise<CaseResult> {
+  const run = await runCase(c, 'templates', dir, emulate);
   const problems: string[] = [];
   if (c.golden === null) {
     if (run.exitCode === 0) problems.push(`expected an error containing ${JSON.stringify(c.expectError)}, but the run succeeded`);
@@ -345,7 +352,7 @@ export async function checkCase(c: ConformanceCase, dir = CORPUS_DIR, lenient = 
     problems.push(`exit code ${run.exitCode}: ${run.stderr.trim()}`);
   } else {
     const golden = readFileSync(join(dir, c.golden), 'utf8');
-    problems.push(...compareManifests(golden, run.stdout, { ignoreStatus: c.webhookOnly, lenient }));
+    problems.push(...compareManifests(golden, run.stdout, { ignoreStatus: c.webhookOnly || emulate === 'webhook', lenient }));
   }
   return { name: c.name, pass: problems.length === 0, problems, run };
 }
@@ -384,17 +391,18 @@ async function main(argv: string[]): Promise<number> {
   const builtin = argv.includes('--builtin');
   const verbose = argv.includes('--verbose');
   const lenient = argv.includes('--lenient');
-  const cases = loadCases().filter((c) => !only || c.name === only);
+  const emulate: Emulation = argv.includes('--webhook') ? 'webhook' : 'kube-inject';
+  const cases = loadCases().filter((c) => (!only || c.name === only) && !(emulate === 'webhook' && c.kubeInjectOnly));
   let passed = 0;
   const failed: string[] = [];
   for (const c of cases) {
-    const r = await checkCase(c, CORPUS_DIR, lenient);
+    const r = await checkCase(c, CORPUS_DIR, lenient, emulate);
     if (r.pass) passed++;
     else failed.push(c.name);
     process.stdout.write(`${r.pass ? 'PASS' : 'FAIL'} ${c.name}\n`);
     if (!r.pass || verbose) for (const p of r.problems) process.stdout.write(`     ${p}\n`);
   }
-  process.stdout.write(`\n${passed}/${cases.length} conformance cases pass\n`);
+  process.stdout.write(`\n${passed}/${cases.length} conformance cases pass (${emulate} emulation)\n`);
   if (failed.length) process.stdout.write(`failing: ${failed.join(' ')}\n`);
   if (builtin) {
     let same = 0;

@@ -1,7 +1,8 @@
 /**
  * Istio conformance: every case of ../shared/istio-conformance runs through the CLI (the drop-in
  * istioctl kube-inject command line) and is compared with Istio's golden. The suite fails when
- * the pass count drops below conformance/pass-count, when a case fails that
+ * the pass count drops below conformance/pass-count (webhook emulation:
+ * conformance/webhook-pass-count), when a case fails that
  * conformance/known-differences.yaml does not list, or when a listed case passes (stale entry).
  *
  * "One truth": for each case the built-in profile supports (only the sidecar template), the
@@ -34,6 +35,7 @@ interface KnownDifferences {
 
 const known = parse(readFileSync(join(REPO_ROOT, 'conformance/known-differences.yaml'), 'utf8')) as KnownDifferences;
 const recordedPassCount = Number(readFileSync(join(REPO_ROOT, 'conformance/pass-count'), 'utf8').trim());
+const recordedWebhookPassCount = Number(readFileSync(join(REPO_ROOT, 'conformance/webhook-pass-count'), 'utf8').trim());
 
 describe('conformance comparator', () => {
   it('compares quantities by value and JSON annotations as JSON', () => {
@@ -119,6 +121,21 @@ describe.skipIf(!corpusAvailable())('Istio conformance corpus', () => {
     const stale = [...(known.differences ?? []), ...(known.pending ?? [])].filter((d) => results.get(d.case)?.pass).map((d) => d.case);
     expect(stale).toEqual([]);
   });
+
+  it('webhook emulation (namespace labelled istio-injection=enabled) gives the same pods', async () => {
+    // Istio checks every case that is not kube-inject-only through its webhook too, against the
+    // same goldens (ignoring the status annotation).
+    const listed = new Set([...(known.differences ?? []), ...(known.pending ?? [])].map((d) => d.case));
+    let passed = 0;
+    const unexplained: string[] = [];
+    for (const c of cases.filter((x) => !x.kubeInjectOnly)) {
+      const r = await checkCase(c, undefined, false, 'webhook');
+      if (r.pass) passed++;
+      else if (!listed.has(c.name)) unexplained.push(`${c.name}:\n  ${r.problems.slice(0, 12).join('\n  ')}`);
+    }
+    expect(unexplained, unexplained.join('\n')).toEqual([]);
+    expect(passed).toBeGreaterThanOrEqual(recordedWebhookPassCount);
+  }, 600_000);
 
   it('one truth: the built-in profile renders what the template path renders', async () => {
     const pendingOneTruth = new Set((known.oneTruthPending ?? []).map((d) => d.case));
