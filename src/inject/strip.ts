@@ -2,30 +2,30 @@
  * Taking a previous injection out of a pod template, so that re-injection starts from the
  * pristine pod (convergent, no stale leftovers) and `--uninject` gives back the source.
  *
- * What the pod itself says is used first: the `sidecar.istio.io/status` annotation names the
- * injected containers, init containers, volumes and image pull secrets (removed by name), and the
- * proxy's `ISTIO_KUBE_APP_PROBERS` env holds the original probes and lifecycle hooks (put back
- * in place of the rewritten ones). That is not enough to be exact: labels and annotations the
- * templates add cannot be told apart from the user's own, a user container the injection merged
- * over (`istio-proxy` override) is gone, and a named probe port was resolved to a number. So this
- * tool also writes a record, the `inject-sidecar.dev/original-metadata` annotation
- * (`recordOriginalMetadata`, run last by the pipeline), holding only what the first two sources
- * cannot restore:
+ * The pod itself says most of it: the `sidecar.istio.io/status` annotation names the injected
+ * containers, init containers, volumes and image pull secrets (removed by name); the proxy's
+ * `ISTIO_KUBE_APP_PROBERS` env holds the original probes and hooks, `ISTIO_PROMETHEUS_ANNOTATIONS`
+ * the user's prometheus annotations, `proxy.istio.io/overrides` the user's container overrides;
+ * the labels and annotations the templates write (`KNOWN_LABELS`, `KNOWN_ANNOTATIONS`) are removed,
+ * and lists and maps left empty are dropped. For most pods that is exact, and nothing else is
+ * written. Where it is not (the user had their own value for one of those labels, a probe used a
+ * named port that the rewrite resolved, an override as the user wrote it rather than as Go
+ * re-marshalled it, an empty list), `recordOriginalMetadata` writes a record, the
+ * `inject-sidecar.dev/original-metadata` annotation, holding only the difference:
  *
  * ```
  * { "labels":      { "<key>": "<previous value>" | null },      // null: the key was absent
  *   "annotations": { "<key>": "<previous value>" | null },
  *   "metadata":    { "<field>": <previous value> | null } | null, // other metadata fields; null: no metadata
  *   "spec":        { "<field>": <previous value> | null },       // pod spec fields the templates set
- *   "items":       { "containers": [{ "index": 1, "item": {...} }], ... } } // user items as they were
+ *   "items":       { "containers": [{ "index": 1, "item": {...} }          // a user item as it was
+ *                                 | { "name": "app", "fields": {...} }] } } // changed fields of an item
  * ```
  *
- * Every part is optional; `{}` means "nothing beyond the status annotation". If the parts cannot
- * reproduce the pod (a template that changes something unforeseen) the record holds the whole
- * original pod template instead (`{"pod": {...}}`), so stripping is always exact for pods this
- * tool injected. Pods injected by Istio itself carry no record: then stripping follows Istio's
- * own `stripPod` and `reinsertOverrides` (plus removing the listed volumes and restoring probes
- * and prometheus annotations) and says so in a note.
+ * If the parts cannot reproduce the pod (a template that changes something unforeseen) the record
+ * holds the whole original pod template (`{"pod": {...}}`), so stripping is always exact for pods
+ * this tool injected. A pod injected by Istio itself is stripped the same way; a label the user
+ * had set to the template's own value cannot be told apart there, and is removed with the rest.
  */
 import { Annotation, Label } from '../kube/keys.js';
 import { isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
@@ -60,16 +60,39 @@ export interface OriginalRecord {
   annotations?: Record<string, string | null>;
   metadata?: Record<string, Json> | null;
   spec?: Record<string, Json>;
-  items?: Partial<Record<ListName, { index: number; item: JsonObject }[]>>;
+  items?: Partial<Record<ListName, ItemChange[]>>;
   pod?: JsonObject;
 }
+
+/** A user item the injection replaced (`index`, `item`), or changed (`name`, the changed `fields`; null: absent). */
+export type ItemChange = { index: number; item: JsonObject } | { name: string; fields: Record<string, Json> };
 
 export const INJECTED_LISTS = ['containers', 'initContainers', 'volumes', 'imagePullSecrets'] as const;
 type ListName = (typeof INJECTED_LISTS)[number];
 
-/** Labels and annotations Istio's sidecar template (or post-processing) may add. */
-const KNOWN_LABELS = [Label.tlsMode, Label.canonicalName, Label.canonicalRevision, Label.network, Label.tunnel];
-const KNOWN_ANNOTATIONS = [Annotation.rev, Annotation.defaultContainer, Annotation.defaultLogsContainer, Annotation.prometheusSecurePort];
+/**
+ * Labels and annotations Istio's sidecar template (or post-processing) may add. Stripping removes
+ * them; the record keeps the values the user had for any of them, so nothing of the user's is lost.
+ */
+export const KNOWN_LABELS: readonly string[] = [Label.tlsMode, Label.canonicalName, Label.canonicalRevision, Label.network, Label.tunnel];
+export const KNOWN_ANNOTATIONS: readonly string[] = [
+  Annotation.rev,
+  Annotation.defaultContainer,
+  Annotation.defaultLogsContainer,
+  Annotation.prometheusSecurePort,
+  // Written by the sidecar template when the Istio CNI plugin is on.
+  Annotation.interceptionMode,
+  Annotation.includeOutboundIPRanges,
+  Annotation.excludeOutboundIPRanges,
+  Annotation.includeInboundPorts,
+  Annotation.excludeInboundPorts,
+  Annotation.includeOutboundPorts,
+  Annotation.excludeOutboundPorts,
+  Annotation.kubevirtInterfaces,
+  Annotation.excludeInterfaces,
+  Annotation.rerouteVirtualInterfaces,
+  Annotation.multusNetworks,
+];
 
 export function stripInjection(input: PodTemplate, options: StripOptions = {}): StripResult {
   const annotations = input.metadata?.annotations ?? {};
@@ -79,35 +102,45 @@ export function stripInjection(input: PodTemplate, options: StripOptions = {}): 
   let record: OriginalRecord | undefined;
   if (recordText !== undefined) {
     record = parseRecord(recordText);
-    if (!record) notes.push(`the ${Annotation.originalMetadata} annotation is not a valid record; stripped like Istio would`);
+    if (!record) notes.push(`the ${Annotation.originalMetadata} annotation is not a valid record; ignored`);
   }
   if (record?.pod) return { pod: cloneJson(record.pod) as unknown as PodTemplate, wasInjected: true, exact: true, notes };
+  const pod = inferPristine(input, options, record);
+  if (record) applyRecord(pod, record);
+  return { pod: asPodTemplate(pod), wasInjected: true, exact: record !== undefined, notes };
+}
 
+/**
+ * What the injected pod itself says about its pristine form: the items the status annotation
+ * lists removed, probes and hooks restored from the proxy's env, the user's container overrides
+ * put back (Istio's `reinsertOverrides`), prometheus annotations restored, the labels and
+ * annotations the templates add removed, and the lists and maps the injection created dropped
+ * when they are left empty. For a pod this tool injected, the record corrects what this cannot
+ * know (a user's own value for one of those labels, a named probe port, an empty list).
+ */
+function inferPristine(input: PodTemplate, options: StripOptions, record?: OriginalRecord): PodJson {
+  const annotations = input.metadata?.annotations ?? {};
   const { pod, sidecar } = stripMechanically(input);
-  if (record) {
-    applyRecord(pod, record);
-    return { pod: asPodTemplate(pod), wasInjected: true, exact: true, notes };
-  }
-
-  // No record: Istio's stripPod + reinsertOverrides, a little more thorough.
-  if (recordText === undefined) {
-    notes.push(
-      `no ${Annotation.originalMetadata} record (not injected by inject-sidecar): removed what ${Annotation.status} lists, ` +
-        `restored probes and prometheus annotations from the proxy env, and put back ${Annotation.overrides}; ` +
-        (options.dropKnownMetadata ? 'removed the labels and annotations the sidecar template adds' : 'labels and annotations the injection added are kept, as Istio does'),
-    );
-  }
   reinsertOverrides(pod, annotations[Annotation.overrides]);
   restorePrometheus(pod, sidecar, options.statusPort ?? 15020);
   for (const list of INJECTED_LISTS) {
     if (list !== 'containers' && pod.spec[list]?.length === 0) delete pod.spec[list];
   }
-  if (options.dropKnownMetadata) {
-    for (const k of KNOWN_LABELS) delete pod.metadata?.labels?.[k];
-    for (const k of KNOWN_ANNOTATIONS) delete pod.metadata?.annotations?.[k];
+  if (options.dropKnownMetadata !== false) {
+    // A value the user had for one of these keys is set back in place (keeping its position).
+    for (const [part, known] of [['labels', KNOWN_LABELS], ['annotations', KNOWN_ANNOTATIONS]] as const) {
+      const map = pod.metadata?.[part];
+      if (!map) continue;
+      for (const k of known) {
+        const kept = record?.[part]?.[k];
+        if (typeof kept === 'string' && k in map) map[k] = kept;
+        else delete map[k];
+      }
+    }
   }
   dropEmptyMetadataMaps(pod);
-  return { pod: asPodTemplate(pod), wasInjected: true, exact: false, notes };
+  if (pod.metadata && Object.keys(pod.metadata).length === 0) delete pod.metadata;
+  return pod;
 }
 
 function parseRecord(text: string): OriginalRecord | undefined {
@@ -193,11 +226,23 @@ function applyRecord(pod: PodJson, record: OriginalRecord): void {
     }
   }
   for (const list of INJECTED_LISTS) {
-    const saved = record.items?.[list];
-    if (!saved || saved.length === 0) continue;
-    const names = new Set(saved.map((s) => String(s.item.name)));
+    const changes = record.items?.[list];
+    if (!changes || changes.length === 0) continue;
+    const whole = changes.filter((c): c is { index: number; item: JsonObject } => 'item' in c);
+    const names = new Set(whole.map((c) => String(c.item.name)));
     const items = (pod.spec[list] ?? []).filter((item) => !names.has(String(item.name)));
-    for (const { index, item } of [...saved].sort((a, b) => a.index - b.index)) items.splice(index, 0, cloneJson(item));
+    for (const { index, item } of [...whole].sort((a, b) => a.index - b.index)) items.splice(index, 0, cloneJson(item));
+    for (const c of changes) {
+      if (!('fields' in c)) continue;
+      const i = items.findIndex((x) => x.name === c.name);
+      if (i < 0) continue;
+      const item = { ...items[i]! } as JsonObject;
+      for (const [k, v] of Object.entries(c.fields)) {
+        if (v === null) delete item[k];
+        else item[k] = cloneJson(v);
+      }
+      items[i] = item as (typeof items)[number];
+    }
     pod.spec[list] = items;
   }
   for (const [k, v] of Object.entries(record.spec ?? {})) {
@@ -287,14 +332,19 @@ function dropEmptyMetadataMaps(pod: PodJson): void {
  * comment). `before` is the pristine pod the injection started from; `after` the injected pod.
  */
 export function buildOriginalRecord(before: PodTemplate, after: PodTemplate): OriginalRecord {
-  const candidate = stripMechanically(after).pod;
   const pristine = asPodJson(before);
   const record: OriginalRecord = {};
+  // The user's own values for keys the templates write: stripping would otherwise remove them.
+  for (const [part, known] of [['labels', KNOWN_LABELS], ['annotations', KNOWN_ANNOTATIONS]] as const) {
+    const was = pristine.metadata?.[part] ?? {};
+    for (const k of known) if (k in was) (record[part] ??= {})[k] = was[k] as string;
+  }
+  const candidate = inferPristine(after, {}, record);
 
   for (const part of ['labels', 'annotations'] as const) {
     const was = pristine.metadata?.[part] ?? {};
     const now = candidate.metadata?.[part] ?? {};
-    const changes: Record<string, string | null> = {};
+    const changes: Record<string, string | null> = { ...(record[part] ?? {}) };
     for (const k of new Set([...Object.keys(now), ...Object.keys(was)])) {
       if (now[k] !== was[k]) changes[k] = k in was ? (was[k] as string) : null;
     }
@@ -306,7 +356,7 @@ export function buildOriginalRecord(before: PodTemplate, after: PodTemplate): Or
   } else {
     const meta = shallowDiff(pristine.metadata, candidate.metadata ?? {}, ['labels', 'annotations']);
     for (const part of ['labels', 'annotations'] as const) {
-      if (pristine.metadata[part] === undefined && candidate.metadata?.[part] !== undefined) meta[part] = null;
+      if (pristine.metadata[part] !== undefined && candidate.metadata?.[part] === undefined) meta[part] = {};
     }
     if (Object.keys(meta).length > 0) record.metadata = meta;
   }
@@ -318,12 +368,21 @@ export function buildOriginalRecord(before: PodTemplate, after: PodTemplate): Or
       if (candidate.spec[list] !== undefined) spec[list] = null;
       continue;
     }
+    if (candidate.spec[list] === undefined) {
+      spec[list] = [];
+      if (pristine.spec[list]!.length === 0) continue;
+    }
     const was = pristine.spec[list] ?? [];
     const now = candidate.spec[list] ?? [];
-    const changed: { index: number; item: JsonObject }[] = [];
+    const changed: ItemChange[] = [];
     was.forEach((item, index) => {
       const match = now.find((x) => x.name === item.name);
-      if (!match || JSON.stringify(match) !== JSON.stringify(item)) changed.push({ index, item });
+      if (!match) changed.push({ index, item });
+      else if (deepEqual(match, item) && sameKeyOrder(match, item)) return;
+      // Changed values of the same fields (a probe's named port) are patched in place; anything
+      // else (fields added, removed or reordered) keeps the whole item.
+      else if (sameKeyOrder(match, item)) changed.push({ name: String(item.name), fields: shallowDiff(item, match, []) });
+      else changed.push({ index, item });
     });
     if (changed.length > 0) items[list] = changed;
   }
@@ -331,12 +390,17 @@ export function buildOriginalRecord(before: PodTemplate, after: PodTemplate): Or
   if (Object.keys(items).length > 0) record.items = items;
 
   // Safety net: if the parts do not reproduce the pod, keep the whole pod.
-  const probe = clonePod(after);
+  const probe = structuredClone(after);
   probe.metadata ??= {};
   probe.metadata.annotations = { ...(probe.metadata.annotations ?? {}), [Annotation.originalMetadata]: JSON.stringify(record) };
-  const restored = stripInjection(asPodTemplate(probe)).pod as unknown as Json;
-  if (!deepEqual(restored, before as unknown as Json)) return { pod: clonePod(before) as unknown as JsonObject };
+  if (!deepEqual(stripInjection(probe).pod as unknown as Json, before as unknown as Json)) return { pod: structuredClone(before) as unknown as JsonObject };
   return record;
+}
+
+function sameKeyOrder(a: JsonObject, b: JsonObject): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
 }
 
 /** Fields of `was` and `now` that differ, with the previous value (`null`: absent), ignoring `skip`. */

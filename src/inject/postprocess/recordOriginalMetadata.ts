@@ -14,6 +14,8 @@ export function recordOriginalMetadata(before: PodTemplate, after: PodTemplate):
   const pod = clonePod(after);
   if (!(Annotation.status in annotationsOf(pod))) return after;
   const record = buildOriginalRecord(before, after);
+  // Most pods need no record: the injected pod says everything needed to strip it exactly.
+  if (Object.keys(record).length === 0) return after;
   ensureAnnotations(pod)[Annotation.originalMetadata] = JSON.stringify(record);
   return asPodTemplate(pod);
 }
