@@ -65,6 +65,7 @@ export function injectPod(input: InjectPodInput): InjectOutcome {
     original: pristine,
     templatePod: templatePod as unknown as PodTemplate,
     settings,
+    proxyConfig: data.proxyConfig,
   });
   pod = postProcessPod(pod, {
     settings: postSettings,
