@@ -8,7 +8,9 @@
  * `npm run conformance` prints pass/fail per case, a readable diff for each failure, and the pass
  * count. `--builtin` also checks "one truth": for each case the built-in profile supports, the
  * built-in renderer (given the corpus values and mesh as raw overlays) must produce the same output
- * as the template path. `--case NAME` runs one case. The test suite imports this module
+ * as the template path. `--webhook` decides as the admission webhook instead (the namespace is
+ * labelled `istio-injection=enabled`; kube-inject-only cases are left out). `--lenient` also
+ * ignores Go `omitempty` zero values (triage only). `--case NAME` runs one case. The test suite imports this module
  * (test/conformance/conformance.test.ts); it holds no expectations itself.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
