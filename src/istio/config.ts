@@ -308,7 +308,9 @@ export function findIstioConfiguration(objects: readonly JsonObject[], opts: Fin
         'spec.istio.injectorConfigMap',
       );
     }
-  } else if (!opts.injectConfigFile) {
+  } else {
+    // Also with --injectConfigFile: like istioctl, values not given as a file come from the
+    // injector ConfigMap (here: the one in the input).
     injectorCm = pickByIstioNamespace(all, revisioned(INJECTOR_CONFIGMAP, revision));
   }
   if (!injectorCm && !opts.injectConfigFile) return undefined;

@@ -160,6 +160,13 @@ describe('findIstioConfiguration', () => {
     expect(found.sources).toEqual({ injector: 'file tmpl.yaml', values: 'file values.json', mesh: 'ConfigMap istio-system/istio' });
   });
 
+  it('with only --injectConfigFile, values still come from the injector ConfigMap in the input', () => {
+    const found = findIstioConfiguration([injector('istio-system')], { revision: '', injectConfigFile: { path: 't.yaml', text: 'spec: {}\n' } })!;
+    expect(found.values).toEqual({ global: { hub: 'h' } });
+    expect(found.sources.values).toBe('ConfigMap istio-system/istio-sidecar-injector');
+    expect(found.sources.injector).toBe('file t.yaml');
+  });
+
   it('a ConfigMap named istio without a mesh key is not the mesh config', () => {
     expect(findMeshAndValues([cm('istio', 'app', { other: 'x' })], { revision: '' }).mesh).toBeUndefined();
   });
