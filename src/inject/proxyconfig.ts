@@ -13,7 +13,7 @@
  * `ValidateMeshConfigProxyConfig` rule set (only the checks listed in `validateProxyConfigValues`),
  * or rendering the sidecar.
  */
-import { parse as parseYaml } from 'yaml';
+import { parseYaml11Value } from '../io/yaml-value.js';
 import type { Json, JsonObject } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
 import { Annotation } from '../kube/keys.js';
@@ -304,9 +304,9 @@ export function mergeProxyConfig(overlay: unknown, base: JsonObject): JsonObject
 /** Decodes the `proxy.istio.io/config` text (YAML 1.1 or JSON, as `sigs.k8s.io/yaml` reads it). */
 export function parseProxyConfigText(text: string): unknown {
   try {
-    return parseYaml(text, { version: '1.1', uniqueKeys: false, prettyErrors: false });
+    return parseYaml11Value(text);
   } catch (e) {
-    throw new ProxyConfigError(`not valid YAML: ${(e as Error).message.split('\n')[0]}`, '');
+    throw new ProxyConfigError(`not valid YAML: ${(e as Error).message}`, '');
   }
 }
 

@@ -1,0 +1,49 @@
+/**
+ * The layering of ARCHITECTURE.md, checked on the source: `yaml` is imported only by io/, the
+ * process is touched only by cli/, Kubernetes client types are imported as types only, and the
+ * template engine and the strategic merge know nothing about Istio, KRM or I/O.
+ */
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const src = new URL('../src/', import.meta.url).pathname;
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** Source without comments, so that prose mentioning `process.env` does not count. */
+const code = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+const sources = files(src).map((p) => ({ path: relative(src, p), text: code(readFileSync(p, 'utf8')) }));
+const imports = (text: string) => [...text.matchAll(/^\s*import\s+(type\s+)?[^'"]*?from\s+'([^']+)'/gm)].map((m) => ({ typeOnly: !!m[1], from: m[2]! }));
+
+describe('architecture', () => {
+  it('has sources to check', () => expect(sources.length).toBeGreaterThan(40));
+
+  it('only io/ imports yaml', () => {
+    const offenders = sources.filter((s) => !s.path.startsWith('io/') && imports(s.text).some((i) => i.from === 'yaml'));
+    expect(offenders.map((s) => s.path)).toEqual([]);
+  });
+
+  it('only cli/ touches the process', () => {
+    const offenders = sources.filter((s) => !s.path.startsWith('cli/') && /\bprocess\.(env|exit|argv|stdout|stderr|stdin|cwd|exitCode)\b/.test(s.text));
+    expect(offenders.map((s) => s.path)).toEqual([]);
+  });
+
+  it('imports Kubernetes client types as types only', () => {
+    const offenders = sources.filter((s) => imports(s.text).some((i) => i.from.startsWith('@kubernetes/') && !i.typeOnly));
+    expect(offenders.map((s) => s.path)).toEqual([]);
+  });
+
+  it('keeps template/ and merge/ free of Istio, KRM and I/O', () => {
+    const forbidden = /^\.\.\/(\.\.\/)?(io|cli|inject|istio|policy|config|run|workload|environment)\b/;
+    const offenders = sources
+      .filter((s) => s.path.startsWith('template/') || s.path.startsWith('merge/'))
+      .filter((s) => imports(s.text).some((i) => forbidden.test(i.from) || /^node:(fs|child_process|net|http|https|os|process|vm|worker_threads)/.test(i.from)));
+    expect(offenders.map((s) => s.path)).toEqual([]);
+  });
+});
