@@ -9,47 +9,9 @@
  */
 import type { Json, JsonObject } from '../../kube/types.js';
 import { isObject } from '../../kube/types.js';
+import { OTEL_ANNOTATION_PREFIX, otelResourceAttributes as otelText } from '../../template/funcs/istio-text.js';
 
-/**
- * Istio's `excludeInboundPort(port, csv)`: appends the (status) port to the CSV unless it is
- * empty, `0`, or already listed (an already-listed port returns the CSV unchanged).
- */
-export function excludeInboundPort(port: string, excludedInboundPorts: string): string {
-  const portStr = port.trim();
-  if (portStr.length === 0 || portStr === '0') return excludedInboundPorts;
-  const out: string[] = [];
-  for (const entry of excludedInboundPorts.split(',')) {
-    if (entry === portStr) return excludedInboundPorts;
-    const p = entry.trim();
-    if (p.length > 0) out.push(p);
-  }
-  out.push(portStr);
-  return out.join(',');
-}
-
-/**
- * Istio's `appendMultusNetwork(existing, network)`: adds the network to a flat (`a, b`) or JSON
- * (`[{"name": "a"}]`) `k8s.v1.cni.cncf.io/networks` value, unless it is already there.
- */
-export function appendMultusNetwork(existingValue: string, istioCniNetwork: string): string {
-  if (existingValue === '') return istioCniNetwork;
-  const i = existingValue.lastIndexOf(']');
-  if (i !== -1) {
-    let networks: unknown;
-    try {
-      networks = JSON.parse(existingValue);
-    } catch {
-      return existingValue;
-    }
-    if (!Array.isArray(networks) || !networks.every((n) => isObject(n as Json))) return existingValue;
-    if ((networks as JsonObject[]).some((n) => n.name === istioCniNetwork)) return existingValue;
-    return `${existingValue.slice(0, i)}, {"name": "${istioCniNetwork}"}]`;
-  }
-  for (const net of existingValue.split(',')) {
-    if (net.trim() === istioCniNetwork) return existingValue;
-  }
-  return `${existingValue}, ${istioCniNetwork}`;
-}
+export { appendMultusNetwork, directory, excludeInboundPort } from '../../template/funcs/istio-text.js';
 
 /** `structToJSON` of a `corev1.ContainerPort`: Go's field order and `omitempty` rules. */
 export function containerPortJSON(port: JsonObject): string {
@@ -61,12 +23,6 @@ export function containerPortJSON(port: JsonObject): string {
   if (nonEmpty(port.protocol)) out.protocol = port.protocol!;
   if (nonEmpty(port.hostIP)) out.hostIP = port.hostIP!;
   return JSON.stringify(out);
-}
-
-/** Istio's `directory`: the directory part of `path.Split` (keeps the trailing slash). */
-export function directory(p: string): string {
-  const i = p.lastIndexOf('/');
-  return p.slice(0, i + 1);
 }
 
 /** Annotation keys `otelResourceAttributes` reads. */
@@ -86,23 +42,7 @@ function hasOtelSemanticConventions(mesh: JsonObject): boolean {
   });
 }
 
-/** The tag (or digest) of an image reference; '' when it has neither. */
-function imageVersion(image: string): string {
-  const at = image.indexOf('@');
-  if (at >= 0) return image.slice(at + 1);
-  const slash = image.lastIndexOf('/');
-  const colon = image.lastIndexOf(':');
-  return colon > slash ? image.slice(colon + 1) : '';
-}
-
-/**
- * `OTEL_RESOURCE_ATTRIBUTES` for the proxy when an OpenTelemetry provider of the mesh has
- * `serviceAttributeEnrichment: OTEL_SEMANTIC_CONVENTIONS`; '' otherwise. Attributes, each from its
- * `resource.opentelemetry.io/*` annotation first: `service.namespace` (else the namespace),
- * `service.version` (else label `app.kubernetes.io/version`, else the first application
- * container's image tag or digest), `service.instance.id` (else
- * `<namespace>.$(POD_NAME).<first application container>`). Empty attributes are left out.
- */
+/** `OTEL_RESOURCE_ATTRIBUTES` for the proxy (rules in template/funcs/istio-text.ts). */
 export function otelResourceAttributes(
   mesh: JsonObject,
   annotations: Record<string, string>,
@@ -110,14 +50,12 @@ export function otelResourceAttributes(
   namespace: string,
   containers: readonly { name?: string; image?: string }[],
 ): string {
-  if (!hasOtelSemanticConventions(mesh)) return '';
   const app = containers.find((c) => c.name !== 'istio-proxy');
-  const ns = annotations[OtelAnnotation.serviceNamespace] || namespace;
-  const version = annotations[OtelAnnotation.serviceVersion] || labels['app.kubernetes.io/version'] || imageVersion(app?.image ?? '');
-  const instance = annotations[OtelAnnotation.serviceInstanceId] || (app?.name ? `${ns}.$(POD_NAME).${app.name}` : '');
-  const attrs: string[] = [];
-  if (ns) attrs.push(`service.namespace=${ns}`);
-  if (version) attrs.push(`service.version=${version}`);
-  if (instance) attrs.push(`service.instance.id=${instance}`);
-  return attrs.join(',');
+  return otelText({
+    enabled: hasOtelSemanticConventions(mesh),
+    annotation: (attr) => annotations[OTEL_ANNOTATION_PREFIX + attr],
+    versionLabel: labels['app.kubernetes.io/version'],
+    namespace,
+    app: app ? { name: app.name ?? '', image: app.image ?? '' } : undefined,
+  });
 }

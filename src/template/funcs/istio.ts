@@ -11,6 +11,7 @@
  * Kubernetes and mesh structs through the `GoStruct` views of `value.ts` (JSON data behind them).
  * Not responsible for building the template data or for sprig's functions (see `sprig.ts`).
  */
+import { appendMultusNetwork, directory, excludeInboundPort, imageVersion, OTEL_ANNOTATION_PREFIX, otelResourceAttributes as otelText } from './istio-text.js';
 import { sprint } from '../fmt.js';
 import {
   GoMap,
@@ -190,20 +191,6 @@ function durationNanos(data: unknown): bigint {
   return 0n;
 }
 
-/** Istio's `excludeInboundPort`. */
-export function excludeInboundPort(port: GoValue, excluded: string): string {
-  const portStr = sprint(port ?? null).trim();
-  if (portStr.length === 0 || portStr === '0') return excluded;
-  const out: string[] = [];
-  for (const p of excluded.split(',')) {
-    if (p === portStr) return excluded;
-    const t = p.trim();
-    if (t.length > 0) out.push(t);
-  }
-  out.push(portStr);
-  return out.join(',');
-}
-
 /** Istio's `includeInboundPorts`: TCP container ports of every container. */
 function includeInboundPorts(containers: GoValue): string {
   const parts: string[] = [];
@@ -231,25 +218,6 @@ function annotation(meta: GoValue, name: string, def: GoValue): string {
   const annotations = meta instanceof GoStruct ? (meta.type.fields?.Annotations?.(meta) ?? null) : null;
   const v = stringMapGet(annotations, name);
   return v !== undefined ? v : sprint(def ?? null);
-}
-
-/** Istio's `appendMultusNetwork`: adds the network to a flat or JSON list, unless present. */
-export function appendMultusNetwork(existing: string, network: string): string {
-  if (existing === '') return network;
-  const i = existing.lastIndexOf(']');
-  if (i !== -1) {
-    let nets: unknown;
-    try {
-      nets = JSON.parse(existing);
-    } catch {
-      return existing;
-    }
-    if (!Array.isArray(nets) || nets.some((n) => n === null || typeof n !== 'object' || Array.isArray(n))) return existing;
-    if (nets.some((n) => (n as Record<string, unknown>).name === network)) return existing;
-    return existing.slice(0, i) + `, {"name": "${network}"}]`;
-  }
-  for (const n of existing.split(',')) if (n.trim() === network) return existing;
-  return existing + ', ' + network;
 }
 
 /** Istio's `indent`: every line but the first gets `spaces` spaces (Go `%*s` padding, so |n|). */
@@ -290,8 +258,6 @@ function mergeStringMaps(maps: GoValue[]): GoMap {
   return stringMap(res);
 }
 
-const OTEL_ANNOTATION_PREFIX = 'resource.opentelemetry.io/';
-
 /** Does the mesh have an OpenTelemetry provider asking for semantic-convention service attributes? */
 function hasOtelSemconv(mesh: GoValue): boolean {
   const providers = rawItems(field(mesh, 'ExtensionProviders', 'extensionProviders'));
@@ -304,30 +270,7 @@ function hasOtelSemconv(mesh: GoValue): boolean {
   });
 }
 
-/** The version part of an image reference: `tag`, `digest`, or `tag@digest` (OTel operator rules). */
-export function imageVersion(image: string): string {
-  let rest = image;
-  let digest = '';
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  const tag = colon > slash ? rest.slice(colon + 1) : '';
-  if (digest !== '') return tag !== '' ? `${tag}@${digest}` : digest;
-  return tag;
-}
-
-/**
- * Istio's `otelResourceAttributes`: the `OTEL_RESOURCE_ATTRIBUTES` value (`service.namespace`,
- * `service.version`, `service.instance.id`) when the mesh has an OpenTelemetry provider with
- * `serviceAttributeEnrichment: OTEL_SEMANTIC_CONVENTIONS`; "" otherwise. Annotations
- * `resource.opentelemetry.io/<attr>` win; the version falls back to the `app.kubernetes.io/version`
- * label and then to the first application container's image tag; the instance id is
- * `<namespace>.$(POD_NAME).<container>`.
- */
+/** Istio's `otelResourceAttributes` over Go values (see istio-text.ts for the rules). */
 export function otelResourceAttributes(
   mesh: GoValue,
   annotations: GoValue,
@@ -335,22 +278,17 @@ export function otelResourceAttributes(
   namespace: string,
   containers: GoValue,
 ): string {
-  if (!hasOtelSemconv(mesh)) return '';
-  const ann = (attr: string): string | undefined => {
-    const v = stringMapGet(annotations, OTEL_ANNOTATION_PREFIX + attr);
-    return v !== undefined && v !== '' ? v : undefined;
-  };
   const app = itemsOf(containers).find((c) => containerName(c) !== PROXY_CONTAINER_NAME);
-  const attrs: string[] = [];
-  const ns = ann('service.namespace') ?? namespace;
-  if (ns !== '') attrs.push(`service.namespace=${ns}`);
-  const label = stringMapGet(labels, 'app.kubernetes.io/version');
-  const image = app === undefined ? '' : stringOf(app instanceof GoStruct ? field(app, 'Image', 'image') : undefined);
-  const version = ann('service.version') ?? (label !== undefined && label !== '' ? label : imageVersion(image));
-  if (version !== '') attrs.push(`service.version=${version}`);
-  const instance = ann('service.instance.id') ?? (app !== undefined ? `${namespace}.$(POD_NAME).${containerName(app)}` : '');
-  if (instance !== '') attrs.push(`service.instance.id=${instance}`);
-  return attrs.join(',');
+  return otelText({
+    enabled: hasOtelSemconv(mesh),
+    annotation: (attr) => stringMapGet(annotations, OTEL_ANNOTATION_PREFIX + attr),
+    versionLabel: stringMapGet(labels, 'app.kubernetes.io/version'),
+    namespace,
+    app:
+      app === undefined
+        ? undefined
+        : { name: containerName(app), image: stringOf(app instanceof GoStruct ? field(app, 'Image', 'image') : undefined) },
+  });
 }
 
 function swallowToString(f: () => string, fallback: string): string {
@@ -363,6 +301,8 @@ function swallowToString(f: () => string, fallback: string): string {
 }
 
 /** Istio's 26 `InjectionFuncmap` functions. */
+export { appendMultusNetwork, excludeInboundPort, imageVersion };
+
 export function istioFuncs(opts: IstioFuncOptions = {}): FuncMap {
   const env = opts.env ?? {};
   const str = (v: GoValue): string => v as string;
@@ -373,7 +313,7 @@ export function istioFuncs(opts: IstioFuncOptions = {}): FuncMap {
       { result: 'string' },
     ),
     isset: defineFunc([STRING_MAP, 'string'], (m, k) => stringMapGet(m, str(k)) !== undefined, { result: 'bool' }),
-    excludeInboundPort: defineFunc([ANY, 'string'], (p, e) => excludeInboundPort(p, str(e)), { result: 'string' }),
+    excludeInboundPort: defineFunc([ANY, 'string'], (p, e) => excludeInboundPort(sprint(p ?? null), str(e)), { result: 'string' }),
     includeInboundPorts: defineFunc([CONTAINERS], (c) => includeInboundPorts(c), { result: 'string' }),
     kubevirtInterfaces: defineFunc(['string'], (s) => str(s), { result: 'string' }),
     excludeInterfaces: defineFunc(['string'], (s) => str(s), { result: 'string' }),
@@ -417,7 +357,7 @@ export function istioFuncs(opts: IstioFuncOptions = {}): FuncMap {
     indent: defineFunc(['int', 'string'], (n, s) => istioIndent(intArg(n), str(s)), {
       result: 'string',
     }),
-    directory: defineFunc(['string'], (p) => str(p).slice(0, str(p).lastIndexOf('/') + 1), { result: 'string' }),
+    directory: defineFunc(['string'], (p) => directory(str(p)), { result: 'string' }),
     contains: defineFunc(['string', 'string'], (needle, haystack) => str(haystack).includes(str(needle)), {
       result: 'bool',
     }),
