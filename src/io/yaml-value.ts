@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 
 export function parseYamlValue(text: string): unknown {
   try {
-    return parse(text, { schema: 'core', uniqueKeys: true, maxAliasCount: 100 });
+    return parse(text, { schema: 'core', uniqueKeys: true, maxAliasCount: 100, logLevel: 'error' });
   } catch {
     return undefined;
   }
@@ -19,7 +19,7 @@ export function parseYamlValue(text: string): unknown {
  */
 export function parseYaml11Value(text: string): unknown {
   try {
-    return parse(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, maxAliasCount: 100 });
+    return parse(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, maxAliasCount: 100, logLevel: 'error' });
   } catch (e) {
     throw new Error((e as Error).message.split('\n')[0]);
   }
