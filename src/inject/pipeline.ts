@@ -13,7 +13,7 @@ import { reapplyOverwrittenContainers } from './overrides.js';
 import { postProcessPod, recordOriginalMetadata } from './postprocess/index.js';
 import { buildTemplateData } from './data.js';
 import { validateAnnotations } from './validate.js';
-import { dropGoZeroValues } from '../istio/gozero.js';
+import { dropGoZeroValues } from './gozero.js';
 import type { InjectOutcome, InjectorSettings, SidecarRenderer, WorkloadMeta } from './types.js';
 
 export interface InjectPodInput {

@@ -17,7 +17,7 @@ import { isTemplateError, Template, type FuncMap } from '../template/index.js';
 import { compareGoStrings } from '../template/value.js';
 import type { InjectorConfig } from './config.js';
 import { goTemplateData } from './goview.js';
-import { dropGoZeroValues } from './gozero.js';
+import { dropGoZeroValues } from '../inject/gozero.js';
 
 export type Emulation = 'webhook' | 'kube-inject';
 
