@@ -66,6 +66,8 @@ export const EDIT_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   schema: 'core',
   prettyErrors: false,
   uniqueKeys: true,
+  // Problems are errors or ignored; yaml must not print warnings through process.emitWarning.
+  logLevel: 'error',
   customTags: (tags) =>
     tags.map((t) => {
       const tag = t as ScalarTag | CollectionTag;
