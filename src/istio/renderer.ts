@@ -17,7 +17,6 @@ import { isTemplateError, Template, type FuncMap } from '../template/index.js';
 import { compareGoStrings } from '../template/value.js';
 import type { InjectorConfig } from './config.js';
 import { goTemplateData } from './goview.js';
-import { dropGoZeroValues } from '../inject/gozero.js';
 
 export type Emulation = 'webhook' | 'kube-inject';
 
@@ -114,7 +113,7 @@ export class TemplateRenderer implements SidecarRenderer {
       }
       try {
         // istiod reads the output into corev1 structs: omitempty zero values do not survive.
-        patches.push(dropGoZeroValues(parseTemplateOutput(output)));
+        patches.push(parseTemplateOutput(output));
       } catch (e) {
         if (!(e instanceof TemplateOutputError)) throw e;
         throw new UserError(
