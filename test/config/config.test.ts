@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseYamlValue } from '../../src/io/yaml-value.js';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 import { functionConfigJsonSchemaText } from '../../src/config/json-schema.js';
 
@@ -96,4 +97,16 @@ describe('function config', () => {
     const committed = readFileSync(new URL('../../schema/sidecar-injection.schema.json', import.meta.url), 'utf8');
     expect(committed).toBe(functionConfigJsonSchemaText());
   });
+});
+
+describe('example function configs', () => {
+  const dir = new URL('../../fn-config/', import.meta.url).pathname;
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+  it('exist', () => expect(files.length).toBeGreaterThanOrEqual(4));
+  for (const file of files) {
+    it(`${file} is valid`, () => {
+      const value = parseYamlValue(readFileSync(dir + file, 'utf8'));
+      expect(() => loadConfig(value, file)).not.toThrow();
+    });
+  }
 });
