@@ -58,14 +58,42 @@ export function builtinSettings(config: Config): InjectorSettings {
   };
 }
 
-export function buildEnvironment(objects: readonly JsonObject[], config: Config, results: Result[], istio: IstioInputs = {}): Environment {
-  const standard = (enableNamespacesByDefault: boolean) =>
-    standardWebhooks({
-      revision: config.revision,
-      tags: config.revisionTags,
-      enableNamespacesByDefault: config.enableNamespacesByDefault || enableNamespacesByDefault,
-    });
+/**
+ * `istio` carries the texts of the Istio files the CLI read for the top-level revision;
+ * `revisionIstio` those read for `spec.revisions` entries, by revision name.
+ */
+export function buildEnvironment(
+  objects: readonly JsonObject[],
+  config: Config,
+  results: Result[],
+  istio: IstioInputs = {},
+  revisionIstio: Readonly<Record<string, IstioInputs>> = {},
+): Environment {
   const namespaces = collectNamespaces(objects, config);
+  const top = renderingFor(objects, config, results, istio);
+  const others = config.revisions.map((rc) => ({ rc, r: renderingFor(objects, rc, results, revisionIstio[rc.revision] ?? {}) }));
+  // Every configured revision installs its webhooks (and its tags'), as a canary upgrade does;
+  // the `auto.` webhook follows the config or the chart values found.
+  const standard = standardWebhooks(
+    [config, ...config.revisions].map((c) => ({ revision: c.revision, tags: c.revisionTags })),
+    { enableNamespacesByDefault: config.enableNamespacesByDefault || top.enableNamespacesByDefault || others.some((o) => o.r.enableNamespacesByDefault) },
+  );
+  // Istio's own MutatingWebhookConfigurations in the input replace the standard selectors.
+  const { webhooks } = chooseWebhooks(objects, standard, results);
+  const env: Environment = { config, namespaces, webhooks, ...top.rendering };
+  if (others.length === 0) return env;
+  const revisions = new Map<string, Environment>();
+  for (const { rc, r } of others) revisions.set(rc.revision, { config: rc, namespaces, webhooks, ...r.rendering });
+  return { ...env, revisions };
+}
+
+/** The settings, renderer and injector policy one revision renders with. */
+function renderingFor(
+  objects: readonly JsonObject[],
+  config: Config,
+  results: Result[],
+  istio: IstioInputs,
+): { rendering: Pick<Environment, 'settings' | 'renderer' | 'injectorPolicy'>; enableNamespacesByDefault: boolean } {
   const inputs: IstioInputs = {
     injectorConfigMap: config.istio.injectorConfigMap,
     meshConfigMap: config.istio.meshConfigMap,
@@ -76,16 +104,13 @@ export function buildEnvironment(objects: readonly JsonObject[], config: Config,
     // Istio's injector configuration (files, or ConfigMaps in the input) when there is one.
     const found = istioEnvironment(objects, config, inputs, results);
     if (found) {
-      // Istio's own MutatingWebhookConfigurations in the input replace the standard selectors;
-      // the standard ones follow the chart values found (the `auto.` webhook).
-      const { webhooks } = chooseWebhooks(objects, standard(found.enableNamespacesByDefault), results);
       return {
-        config,
-        namespaces,
-        webhooks,
-        settings: found.settings,
-        renderer: found.renderer ?? builtinRenderer,
-        ...(found.injectorPolicy ? { injectorPolicy: found.injectorPolicy } : {}),
+        rendering: {
+          settings: found.settings,
+          renderer: found.renderer ?? builtinRenderer,
+          ...(found.injectorPolicy ? { injectorPolicy: found.injectorPolicy } : {}),
+        },
+        enableNamespacesByDefault: found.enableNamespacesByDefault,
       };
     }
   } catch (e) {
@@ -94,18 +119,17 @@ export function buildEnvironment(objects: readonly JsonObject[], config: Config,
     // Nothing can be injected correctly without the configuration: every workload that would be
     // injected fails with a pointer to the error above.
     return {
-      config,
-      namespaces,
-      webhooks: chooseWebhooks(objects, standard(false), results).webhooks,
-      settings: builtinSettings(config),
-      renderer: {
-        source: 'invalid Istio configuration',
-        render: () => {
-          throw new UserError('not injected: the Istio injector configuration is invalid (see the error above)', undefined, 'istio-config');
+      rendering: {
+        settings: builtinSettings(config),
+        renderer: {
+          source: 'invalid Istio configuration',
+          render: () => {
+            throw new UserError('not injected: the Istio injector configuration is invalid (see the error above)', undefined, 'istio-config');
+          },
         },
       },
+      enableNamespacesByDefault: false,
     };
   }
-  const { webhooks } = chooseWebhooks(objects, standard(false), results);
-  return { config, namespaces, webhooks, settings: builtinSettings(config), renderer: builtinRenderer };
+  return { rendering: { settings: builtinSettings(config), renderer: builtinRenderer }, enableNamespacesByDefault: false };
 }

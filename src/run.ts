@@ -14,6 +14,10 @@ import { UserError, type Result } from './results/result.js';
 import { processWorkload, type Environment, type WorkloadOutcome } from './workload.js';
 import { buildEnvironment } from './environment.js';
 import type { IstioInputs } from './istio/environment.js';
+import { explainResult } from './lifecycle/explain.js';
+import { checkWorkload, type DriftKind } from './lifecycle/check.js';
+import { uninjectWorkload } from './lifecycle/uninject.js';
+import { workloadPatch } from './lifecycle/patch.js';
 
 /** What the core needs from a parsed document (io's handles satisfy it). */
 export interface Resource {
@@ -25,6 +29,10 @@ export interface Resource {
 export interface RunOutput {
   results: Result[];
   outcomes: WorkloadOutcome[];
+  /** `output: patch`: one strategic-merge patch document per changed workload, in input order. */
+  patches: JsonObject[];
+  /** `mode: check`: the workloads that are not as the configuration implies. */
+  drift: { ref: ResourceRef; kind: DriftKind }[];
 }
 
 /** Objects that pass through untouched: kpt's Kptfile, local-config objects, our own config. */
@@ -110,16 +118,44 @@ function fileOf(resource: Resource): { file?: { path: string; index: number } } 
   return resource.file ? { file: { path: resource.file.path, index: resource.file.index } } : {};
 }
 
-/** `istio` carries the texts of Istio configuration files the CLI read (`--injectConfigFile`, ...). */
-export function run(resources: readonly Resource[], config: Config, istio: IstioInputs = {}): RunOutput {
+/**
+ * `istio` carries the texts of Istio configuration files the CLI read (`--injectConfigFile`, ...);
+ * `revisionIstio` those of `spec.revisions` entries, by revision name. `config.mode` says what
+ * the run does: inject (write pods), explain (results with the decision trail, write nothing),
+ * check (results with drift, write nothing), uninject (strip every injection).
+ */
+export function run(
+  resources: readonly Resource[],
+  config: Config,
+  istio: IstioInputs = {},
+  revisionIstio: Readonly<Record<string, IstioInputs>> = {},
+): RunOutput {
   const results: Result[] = [];
   const outcomes: WorkloadOutcome[] = [];
-  const env: Environment = buildEnvironment(resources.map((r) => r.value), config, results, istio);
+  const patches: JsonObject[] = [];
+  const drift: RunOutput['drift'] = [];
+  const mode = config.mode;
+  const env: Environment | undefined =
+    mode === 'uninject' ? undefined : buildEnvironment(resources.map((r) => r.value), config, results, istio, revisionIstio);
   for (const resource of resources) {
     for (const w of findWorkloads(resource, config, results)) {
       const ref = refOf(w.obj);
+      const where = { resourceRef: ref, ...fileOf(w.resource) };
       const podPathText = w.podPath.length ? formatFieldPath(w.podPath) : '';
       const pod = podTemplateOf(w);
+      const write = (newPod: PodTemplate) => {
+        writeBack(w, newPod);
+        if (config.output === 'patch') {
+          const patch = workloadPatch(w.obj, getIn(w.resource.value, w.base) as JsonObject, w.podPath);
+          if (patch) patches.push(patch);
+        }
+      };
+      if (mode === 'uninject' || !env) {
+        const u = uninjectWorkload(pod);
+        if (u.pod) write(u.pod);
+        results.push({ message: u.summary, severity: u.severity, ...where, tags: { action: u.action } });
+        continue;
+      }
       let outcome: WorkloadOutcome;
       try {
         outcome = processWorkload({ obj: w.obj, ref, pod, env });
@@ -129,25 +165,30 @@ export function run(resources: readonly Resource[], config: Config, istio: Istio
         results.push({
           message: e.message,
           severity: 'error',
-          resourceRef: ref,
+          ...where,
           ...(fieldPath ? { field: { path: fieldPath } } : {}),
-          ...fileOf(w.resource),
           tags: { reason: e.code },
         });
         continue;
       }
       outcomes.push(outcome);
-      if (outcome.pod) writeBack(w, outcome.pod);
-      results.push({
-        message: outcome.summary,
-        severity: outcome.severity,
-        resourceRef: ref,
-        ...fileOf(w.resource),
-        tags: { action: outcome.action, reason: outcome.reason, rule: outcome.rule },
-      });
+      const tags = { action: outcome.action, reason: outcome.reason, rule: outcome.rule, ...outcome.tags };
+      if (mode === 'explain') {
+        results.push(explainResult(outcome, where));
+        continue;
+      }
+      if (mode === 'check') {
+        const verdict = checkWorkload(pod, outcome);
+        if (verdict.drift) drift.push({ ref, kind: verdict.drift });
+        const severity = verdict.drift ? 'error' : outcome.severity;
+        results.push({ message: verdict.message, severity, ...where, tags: { ...tags, ...(verdict.drift ? { drift: verdict.drift } : {}) } });
+        continue;
+      }
+      if (outcome.pod) write(outcome.pod);
+      results.push({ message: outcome.summary, severity: outcome.severity, ...where, tags });
     }
   }
-  return { results, outcomes };
+  return { results, outcomes, patches, drift };
 }
 
 function podTemplateOf(w: FoundWorkload): PodTemplate {

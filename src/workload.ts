@@ -1,14 +1,20 @@
 /**
  * What happens to one workload: strip an earlier injection (so the decision and the templates see
- * the pristine pod), decide, then inject, leave alone, or remove a sidecar that policy no longer
- * wants. Returns the new pod template (if any) and a one-line summary with the deciding rule.
- * Finding workloads and writing documents is run.ts's job.
+ * the pristine pod), decide (switching to another configured revision when stage A calls that
+ * one), apply the job policy, then inject, leave alone, or remove a sidecar that policy no longer
+ * wants; an injected pod is marked against a live webhook that would inject it again. Returns the
+ * new pod template (if any) and a one-line summary with the deciding rule. Finding workloads,
+ * writing documents and the run modes (explain, check, uninject, patches) are run.ts's and
+ * lifecycle/'s job.
  */
 import type { Config } from './config/load.js';
 import type { JsonObject, PodTemplate, ResourceRef } from './kube/types.js';
 import { decide, type Decision, type InjectorPolicy, type Webhook } from './policy/index.js';
 import { stripInjection } from './inject/strip.js';
 import { injectPod } from './inject/pipeline.js';
+import { recordOriginalMetadata } from './inject/postprocess/index.js';
+import { planJob } from './lifecycle/jobs.js';
+import { planCoexistence } from './lifecycle/coexistence.js';
 import type { InjectorSettings, SidecarRenderer } from './inject/types.js';
 import type { Severity } from './results/result.js';
 
@@ -28,6 +34,11 @@ export interface Environment {
   webhooks: Webhook[];
   /** Stage B settings of Istio's injector config (template mode); else the function config's. */
   injectorPolicy?: InjectorPolicy;
+  /**
+   * The other configured revisions (`spec.revisions`), by revision name (`''` = default), each
+   * with its own config, settings, renderer and injector policy; webhooks and namespaces are shared.
+   */
+  revisions?: ReadonlyMap<string, Environment>;
 }
 
 export type Action = 'injected' | 'skipped' | 'removed' | 'unchanged';
@@ -43,17 +54,106 @@ export interface WorkloadOutcome {
   /** The new pod template, when the workload changes (or may change). */
   pod?: PodTemplate;
   warnings: string[];
+  /** The revision whose settings rendered (or would render) the pod; `''` = default. */
+  revision: string;
+  /** The pod carried an injection (`sidecar.istio.io/status`) when it came in. */
+  wasInjected: boolean;
+  /** Extra result tags: `jobs`, `coexistence`. */
+  tags: Record<string, string>;
 }
 
 export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: PodTemplate; env: Environment }): WorkloadOutcome {
-  const { ref, env } = args;
-  const { config } = env;
+  const { ref } = args;
   const stripped = stripInjection(args.pod);
   const pristine = stripped.pod;
-  const namespace = ref.namespace ?? config.defaultNamespace;
-  const ns = namespace !== undefined ? env.namespaces.get(namespace) : undefined;
+  const namespace = ref.namespace ?? args.env.config.defaultNamespace;
+  const ns = namespace !== undefined ? args.env.namespaces.get(namespace) : undefined;
+  let env = args.env;
+  let decision = decideFor(env, pristine, namespace, ns);
+  // Several revisions in one repository: stage A calls another configured revision (a canary),
+  // so that revision decides stage B and renders.
+  if (!decision.inject && decision.reason === 'other-revision' && decision.revision !== undefined) {
+    const other = env.revisions?.get(decision.revision);
+    if (other) {
+      env = other;
+      decision = decideFor(env, pristine, namespace, ns);
+    }
+  }
+  const { config } = env;
+  const base = {
+    ref,
+    reason: decision.reason as string,
+    rule: decision.rule,
+    decision,
+    warnings: [] as string[],
+    revision: config.revision,
+    wasInjected: stripped.wasInjected,
+    tags: {} as Record<string, string>,
+  };
+  const notInjected = (why: { severity: Severity; rule: string }): WorkloadOutcome => {
+    if (stripped.wasInjected && why.severity === 'info') {
+      return { ...base, action: 'removed', severity: 'info', summary: `sidecar removed: ${why.rule}`, pod: pristine };
+    }
+    return {
+      ...base,
+      action: 'skipped',
+      severity: why.severity,
+      summary: stripped.wasInjected ? `left as it is, with its existing sidecar: ${why.rule}` : `skipped: ${why.rule}`,
+    };
+  };
+  if (!decision.inject) return notInjected({ severity: decision.severity, rule: decision.rule });
+
+  const job = planJob({ ref, pod: pristine, policy: config.jobs, nativeSidecars: env.settings.nativeSidecars, kubeVersion: config.kubeVersion });
+  if (job.action !== 'none') base.tags.jobs = job.action;
+  if (job.action === 'skip') {
+    return { ...notInjected({ severity: 'info', rule: job.note }), reason: 'job-policy', rule: job.note };
+  }
+  const workload = {
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    name: ref.name,
+    namespace: namespace ?? '',
+  };
+  const out = injectPod({
+    pod: job.pod,
+    workload,
+    settings: env.settings,
+    renderer: env.renderer,
+    ...(ns ? { namespaceAnnotations: ns.annotations } : {}),
+    recordOriginal: false,
+  });
+  const coexistence = planCoexistence({
+    pod: out.pod,
+    mode: config.webhookCoexistence,
+    webhooks: env.webhooks,
+    namespace: namespace ?? '',
+    namespaceLabels: ns?.labels,
+    namespaceSource: ns?.source,
+  });
+  if (coexistence.clash) base.tags.coexistence = coexistence.mode;
+  const notes = [job.note, coexistence.note].filter(Boolean);
+  const summary = `injected: ${decision.rule}${notes.length ? `; ${notes.join('; ')}` : ''}`;
+  if (coexistence.severity === 'error') {
+    return { ...base, action: 'skipped', reason: 'webhook-coexistence', severity: 'error', summary: `not injected: ${coexistence.note}` };
+  }
+  // The record is written after the job annotation and the coexistence label, so stripping gives
+  // back the pod exactly as it came (and the next run decides on the user's labels, not ours).
+  const pod = recordOriginalMetadata(pristine, coexistence.pod);
+  const severities = [decision.severity, job.severity, coexistence.severity];
+  return {
+    ...base,
+    action: 'injected',
+    severity: severities.includes('warning') ? 'warning' : 'info',
+    summary,
+    pod,
+    warnings: out.warnings,
+  };
+}
+
+function decideFor(env: Environment, pristine: PodTemplate, namespace: string | undefined, ns: NamespaceInfo | undefined): Decision {
+  const { config } = env;
   const meta = pristine.metadata ?? {};
-  const decision = decide({
+  return decide({
     emulate: config.emulate,
     podLabels: meta.labels ?? {},
     podAnnotations: meta.annotations ?? {},
@@ -68,47 +168,7 @@ export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: 
       alwaysInjectSelector: config.alwaysInjectSelector,
     },
     revision: config.revision,
+    tags: config.revisionTags,
     injectValueSemantics: config.injectValueSemantics,
   });
-  const base = { ref, reason: decision.reason, rule: decision.rule, decision, warnings: [] as string[] };
-  if (!decision.inject) {
-    if (stripped.wasInjected && decision.severity === 'info') {
-      return {
-        ...base,
-        action: 'removed',
-        severity: 'info',
-        summary: `sidecar removed: ${decision.rule}`,
-        pod: pristine,
-      };
-    }
-    return {
-      ...base,
-      action: 'skipped',
-      severity: decision.severity,
-      summary: stripped.wasInjected
-        ? `left as it is, with its existing sidecar: ${decision.rule}`
-        : `skipped: ${decision.rule}`,
-    };
-  }
-  const workload = {
-    apiVersion: ref.apiVersion,
-    kind: ref.kind,
-    name: ref.name,
-    namespace: namespace ?? '',
-  };
-  const out = injectPod({
-    pod: pristine,
-    workload,
-    settings: env.settings,
-    renderer: env.renderer,
-    ...(ns ? { namespaceAnnotations: ns.annotations } : {}),
-  });
-  return {
-    ...base,
-    action: 'injected',
-    severity: 'info',
-    summary: `injected: ${decision.rule}`,
-    pod: out.pod,
-    warnings: out.warnings,
-  };
 }

@@ -20,6 +20,11 @@ export interface CliArgs {
   injectConfigFile: string | undefined;
   meshConfigFile: string | undefined;
   valuesFile: string | undefined;
+  /** `--explain`, `--check` or `--uninject` (at most one). */
+  mode: 'explain' | 'check' | 'uninject' | undefined;
+  format: 'full' | 'patch' | undefined;
+  jobs: 'native' | 'classic' | 'skip' | undefined;
+  webhookCoexistence: 'label' | 'warn' | 'error' | undefined;
 }
 
 export class UsageError extends Error {
@@ -44,6 +49,17 @@ Input and output:
       --config FILE       Function config (kind SidecarInjection, or a ConfigMap); in KRM mode it
                           replaces the ResourceList's functionConfig.
   -q, --quiet             No summary on stderr (errors are still printed).
+      --format F          full (default): the changed objects; patch: one kustomize
+                          strategic-merge patch per changed workload (stream mode only).
+
+Modes (default: inject):
+      --explain           Explain every workload's decision (each webhook and injector rule
+                          consulted, the deciding one marked) on stderr and in the results;
+                          change nothing (stream mode writes the input unchanged).
+      --check             CI gate: change nothing, write nothing to stdout in stream mode; exit 1
+                          when a workload is not as injection would leave it (sidecar missing,
+                          injected where policy says no, or stale).
+      --uninject          Remove injected sidecars, giving back the manifests as they were.
 
 Injection settings (override the function config):
   -r, --revision REV      Control-plane revision to render for ("default" = the default revision).
@@ -51,6 +67,9 @@ Injection settings (override the function config):
                           labels, pod labels and annotations; kube-inject: as istioctl kube-inject.
       --native-sidecars V true, false or auto (auto needs kubeVersion in the config).
       --compliance-policy P  istiod's COMPLIANCE_POLICY, e.g. fips-140-3.
+      --jobs P            Jobs and CronJobs: native (default), classic or skip.
+      --webhook-coexistence M  A live webhook would inject a rendered pod again: label (default:
+                          mark the pod sidecar.istio.io/inject=false), warn or error.
 
 Istio injector configuration (istioctl kube-inject flags):
       --injectConfigFile FILE  Injection templates (the "config" key of istio-sidecar-injector).
@@ -60,8 +79,8 @@ Istio injector configuration (istioctl kube-inject flags):
   -h, --help              Show this help.
       --version           Show the version.
 
-Exit codes: 0 success; 1 an error result (bad manifest, invalid annotation, invalid config);
-2 usage error. In stream mode nothing is written to stdout when the exit code is not 0.
+Exit codes: 0 success; 1 an error result (bad manifest, invalid annotation, invalid config,
+drift found by --check); 2 usage error. In stream mode nothing is written to stdout when the exit code is not 0.
 `;
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -86,6 +105,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
         injectConfigFile: { type: 'string' },
         meshConfigFile: { type: 'string' },
         valuesFile: { type: 'string' },
+        explain: { type: 'boolean' },
+        check: { type: 'boolean' },
+        uninject: { type: 'boolean' },
+        format: { type: 'string' },
+        jobs: { type: 'string' },
+        'webhook-coexistence': { type: 'string' },
       },
     });
   } catch (e) {
@@ -95,6 +120,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (parsed.positionals.length) {
     throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])} (input files go after -f)`);
   }
+  const modes = (['explain', 'check', 'uninject'] as const).filter((m) => v[m] === true);
+  if (modes.length > 1) throw new UsageError(`--${modes[0]} and --${modes[1]} cannot be used together`);
+  const oneOf = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined => {
+    if (value !== undefined && !(allowed as readonly string[]).includes(value)) {
+      throw new UsageError(`--${flag} must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, not ${JSON.stringify(value)}`);
+    }
+    return value as T | undefined;
+  };
   const args: CliArgs = {
     files: v.filename ?? [],
     output: v.output,
@@ -110,12 +143,20 @@ export function parseCliArgs(argv: string[]): CliArgs {
     injectConfigFile: v.injectConfigFile,
     meshConfigFile: v.meshConfigFile,
     valuesFile: v.valuesFile,
+    mode: modes[0],
+    format: oneOf('format', v.format, ['full', 'patch'] as const),
+    jobs: oneOf('jobs', v.jobs, ['native', 'classic', 'skip'] as const),
+    webhookCoexistence: oneOf('webhook-coexistence', v['webhook-coexistence'], ['label', 'warn', 'error'] as const),
   };
   if (args.emulate !== undefined && args.emulate !== 'webhook' && args.emulate !== 'kube-inject') {
     throw new UsageError(`--emulate must be webhook or kube-inject, not ${JSON.stringify(args.emulate)}`);
   }
   if (args.nativeSidecars !== undefined && !['true', 'false', 'auto'].includes(args.nativeSidecars)) {
     throw new UsageError(`--native-sidecars must be true, false or auto, not ${JSON.stringify(args.nativeSidecars)}`);
+  }
+  if (args.format === 'patch' && args.inPlace) throw new UsageError('--format patch and --in-place cannot be used together');
+  if (args.inPlace && (args.mode === 'explain' || args.mode === 'check')) {
+    throw new UsageError(`--${args.mode} changes nothing; it cannot be used with --in-place`);
   }
   if (args.inPlace && args.output) throw new UsageError('--in-place and --output cannot be used together');
   if (args.inPlace && args.files.length === 0) throw new UsageError('--in-place needs input files (-f)');

@@ -8,9 +8,9 @@ import { HELP, parseCliArgs, UsageError, type CliArgs } from './args.js';
 import { expandInputs, FileError, readText, writeAtomic } from './files.js';
 import { ConfigError, loadConfig, type Config } from '../config/load.js';
 import type { Spec } from '../config/schema.js';
-import { emitResourceList, emitStream, InputError, parseResourceList, parseStream, type ResourceHandle } from '../io/index.js';
+import { createResource, emitResourceList, emitStream, InputError, parseResourceList, parseStream, type ResourceHandle } from '../io/index.js';
 import { parseYamlValue } from '../io/yaml-value.js';
-import { run } from '../run.js';
+import { run, type RunOutput } from '../run.js';
 import type { IstioInputs } from '../istio/environment.js';
 import { hasErrors, type Result } from '../results/result.js';
 import { formatResult } from './report.js';
@@ -67,6 +67,10 @@ function flagOverrides(args: CliArgs): Spec {
   if (args.emulate !== undefined) o.emulate = args.emulate as Spec['emulate'];
   if (args.nativeSidecars !== undefined) o.nativeSidecars = args.nativeSidecars === 'auto' ? 'auto' : args.nativeSidecars === 'true';
   if (args.compliancePolicy !== undefined) o.compliancePolicy = args.compliancePolicy;
+  if (args.mode !== undefined) o.mode = args.mode;
+  if (args.format !== undefined) o.output = args.format;
+  if (args.jobs !== undefined) o.jobs = args.jobs;
+  if (args.webhookCoexistence !== undefined) o.webhookCoexistence = args.webhookCoexistence;
   return o;
 }
 
@@ -87,8 +91,21 @@ function readIstioFiles(args: CliArgs, config: Config): IstioInputs {
   };
 }
 
+/** The files of each `spec.revisions` entry's `istio` section (the flags belong to the top-level revision). */
+function readRevisionIstioFiles(config: Config): Record<string, IstioInputs> {
+  const none: CliArgs = { ...parseCliArgs([]) };
+  const out: Record<string, IstioInputs> = {};
+  for (const rc of config.revisions) out[rc.revision] = readIstioFiles(none, rc);
+  return out;
+}
+
+function runWith(resources: Parameters<typeof run>[0], args: CliArgs, config: Config) {
+  return run(resources, config, readIstioFiles(args, config), readRevisionIstioFiles(config));
+}
+
 function report(results: readonly Result[], args: CliArgs, io: CliIO): void {
-  const lines = results.filter((r) => !args.quiet || r.severity === 'error').map(formatResult);
+  // An explanation is what --explain was asked for: --quiet does not hide it.
+  const lines = results.filter((r) => !args.quiet || r.severity === 'error' || args.mode === 'explain').map(formatResult);
   if (lines.length) io.stderr(lines.join('\n') + '\n');
 }
 
@@ -102,6 +119,7 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
   if (!looksLikeResourceList(text)) return streamMode({ ...args, files: ['-'] }, { ...io, readStdin: async () => text });
   const list = parseResourceList(text);
   const results: Result[] = [];
+  const drift: RunOutput['drift'] = [];
   let config: Config | undefined;
   try {
     const fnConfig = args.config ? readConfigFile(args.config) : list.functionConfig;
@@ -116,12 +134,35 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
       });
     }
   }
-  if (config) results.push(...run(list.items, config, readIstioFiles(args, config)).results);
+  if (config && config.output === 'patch') {
+    results.push({
+      message: 'output: patch is for stream mode (-f): in KRM mode the ResourceList keeps its objects; use full output',
+      severity: 'error',
+      field: { path: 'spec.output' },
+    });
+  } else if (config) {
+    const out = runWith(list.items, args, config);
+    results.push(...out.results);
+    if (config.mode === 'check') drift.push(...out.drift);
+  }
   // The ResourceList is written even on errors (the KRM spec asks for it; kpt then shows the
   // results and writes nothing because the exit code is non-zero).
   io.stdout(emitResourceList(list, results));
   report(results, args, io);
+  if (config?.mode === 'check') reportCheck(drift, args, io);
   return hasErrors(results) ? EXIT_ERROR : EXIT_OK;
+}
+
+/** The last line of `--check`: how many workloads drifted, by kind. */
+function reportCheck(drift: RunOutput['drift'], args: CliArgs, io: CliIO): void {
+  if (drift.length === 0) {
+    if (!args.quiet) io.stderr('check passed: every workload is as the configuration implies\n');
+    return;
+  }
+  const counts = new Map<string, number>();
+  for (const d of drift) counts.set(d.kind, (counts.get(d.kind) ?? 0) + 1);
+  const kinds = [...counts].map(([k, n]) => `${k}: ${n}`).join(', ');
+  io.stderr(`check failed: ${drift.length} workload${drift.length === 1 ? '' : 's'} not as the configuration implies (${kinds})\n`);
 }
 
 /** A ResourceList has `kind: ResourceList` at the top level (YAML at column 0, or JSON). */
@@ -131,6 +172,9 @@ export function looksLikeResourceList(text: string): boolean {
 
 async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   const config = loadConfig(args.config ? readConfigFile(args.config) : undefined, args.config ?? 'config', flagOverrides(args));
+  if (config.output === 'patch' && (config.mode === 'explain' || config.mode === 'check')) {
+    throw new UsageError(`${config.mode} changes nothing, so it has no patches: drop the patch output`);
+  }
   const files = expandInputs(args.files);
   const inputs: { path: string; docs: ResourceHandle[] }[] = [];
   let stdinUsed = false;
@@ -143,9 +187,19 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
       inputs.push({ path, docs: parseStream(readText(path), path) });
     }
   }
-  const { results } = run(inputs.flatMap((i) => i.docs), config, readIstioFiles(args, config));
+  const docs = inputs.flatMap((i) => i.docs);
+  const { results, patches, drift } = runWith(docs, args, config);
   report(results, args, io);
+  if (config.mode === 'check') reportCheck(drift, args, io);
   if (hasErrors(results)) return EXIT_ERROR;
+  // --check writes nothing; --explain passes the input through unchanged (nothing was updated).
+  if (config.mode === 'check') return EXIT_OK;
+  if (config.output === 'patch') {
+    const out = emitStream(patches.map((p) => createResource(p)));
+    if (args.output) writeAtomic(args.output, out);
+    else io.stdout(out);
+    return EXIT_OK;
+  }
   if (args.inPlace) {
     for (const input of inputs) {
       if (input.docs.some((d) => d.changed)) writeAtomic(input.path, emitStream(input.docs));

@@ -14,14 +14,32 @@ import {
   SpecSchema,
   type IstioSpec,
   type LabelSelector,
+  type CoexistenceMode,
+  type JobPolicy,
+  type Mode,
+  type OutputFormat,
   type ProxySettings,
   type Spec,
   type WorkloadKind,
 } from './schema.js';
 import { isObject, type JsonObject } from '../kube/types.js';
 import { BUILTIN_WORKLOAD_KINDS } from '../kube/kinds.js';
+import { deepMerge } from './settings.js';
 
 export interface Config {
+  /** What the run does: inject (default), explain, check or uninject. */
+  mode: Mode;
+  /** full objects (default) or kustomize strategic-merge patches. */
+  output: OutputFormat;
+  webhookCoexistence: CoexistenceMode;
+  jobs: JobPolicy;
+  /** As given (`undefined` when unknown); `nativeSidecars` is already resolved from it. */
+  kubeVersion: string | undefined;
+  /**
+   * Further control-plane revisions (`spec.revisions`), each resolved to a complete config that
+   * inherits the top-level settings; their own `revisions` is empty.
+   */
+  revisions: Config[];
   revision: string;
   revisionTags: string[];
   policy: 'enabled' | 'disabled';
@@ -95,7 +113,7 @@ export function isOwnConfig(obj: JsonObject): boolean {
  * `overrides` (command-line flags) replace top-level spec fields.
  */
 export function loadConfig(fnConfig: unknown, source = 'function config', overrides: Spec = {}): Config {
-  const resolveWith = (spec: Spec) => resolve({ ...spec, ...overrides });
+  const resolveWith = (spec: Spec) => resolveAll({ ...spec, ...overrides }, source);
   if (fnConfig === undefined || fnConfig === null) return resolveWith({});
   if (!isObject(fnConfig)) fail(source, [{ path: '', message: 'expected an object' }]);
   if (fnConfig.kind === 'ConfigMap' && (fnConfig.apiVersion === 'v1' || fnConfig.apiVersion === undefined)) {
@@ -184,6 +202,45 @@ function resolveNative(spec: Spec): { value: boolean; reason: string } {
   return { value: on, reason: `nativeSidecars auto with kubeVersion ${spec.kubeVersion}: ${on ? 'native' : 'classic'} sidecars (native from 1.33)` };
 }
 
+/**
+ * The top-level config and one per `revisions[]` entry. An entry inherits every top-level field
+ * except `revision`, `revisionTags` and `istio` (a revision's Istio configuration is its own:
+ * ConfigMaps with its suffix); its `proxy` fields replace the top-level ones field by field,
+ * and its `values` and `meshConfig` are deep-merged over the top-level overlays.
+ */
+function resolveAll(spec: Spec, source: string): Config {
+  const top = resolve(spec);
+  const entries = spec.revisions ?? [];
+  const issues: { path: string; message: string }[] = [];
+  const seen = new Map<string, string>([[top.revision, 'the top-level revision']]);
+  for (const tag of top.revisionTags) seen.set(`tag:${tag}`, 'a top-level revision tag');
+  const { revisions: _drop, ...inherited } = spec;
+  for (const [i, entry] of entries.entries()) {
+    const name = entry.revision === 'default' ? '' : entry.revision;
+    const where = `spec.revisions[${i}]`;
+    const clash = seen.get(name);
+    if (clash !== undefined) issues.push({ path: `${where}.revision`, message: `revision ${entry.revision} is already ${clash}` });
+    seen.set(name, where);
+    for (const [j, tag] of (entry.revisionTags ?? []).entries()) {
+      const tagClash = seen.get(`tag:${tag}`);
+      if (tagClash !== undefined) issues.push({ path: `${where}.revisionTags[${j}]`, message: `tag ${tag} is already ${tagClash}` });
+      seen.set(`tag:${tag}`, `a tag of ${where}`);
+    }
+    const merged: Spec = {
+      ...inherited,
+      ...entry,
+      revisionTags: entry.revisionTags ?? [],
+      proxy: { ...(spec.proxy ?? {}), ...(entry.proxy ?? {}) },
+      values: deepMerge((spec.values ?? {}) as JsonObject, (entry.values ?? {}) as JsonObject) as Record<string, unknown>,
+      meshConfig: deepMerge((spec.meshConfig ?? {}) as JsonObject, (entry.meshConfig ?? {}) as JsonObject) as Record<string, unknown>,
+      istio: entry.istio ?? {},
+    };
+    top.revisions.push(resolve(merged));
+  }
+  if (issues.length) fail(source, issues);
+  return top;
+}
+
 function resolve(spec: Spec): Config {
   const native = resolveNative(spec);
   const revision = spec.revision === 'default' ? '' : (spec.revision ?? '');
@@ -192,6 +249,12 @@ function resolve(spec: Spec): Config {
     namespaces[name] = { labels: ns.labels ?? {}, annotations: ns.annotations ?? {} };
   }
   return {
+    mode: spec.mode ?? 'inject',
+    output: spec.output ?? 'full',
+    webhookCoexistence: spec.webhookCoexistence ?? 'label',
+    jobs: spec.jobs ?? 'native',
+    kubeVersion: spec.kubeVersion,
+    revisions: [],
     revision,
     revisionTags: spec.revisionTags ?? [],
     policy: spec.policy ?? 'enabled',

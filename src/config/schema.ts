@@ -126,8 +126,59 @@ export const IstioSchema = z
   })
   .strict();
 
+/** What a run does (`--explain`, `--check`, `--uninject` set it from the command line). */
+export const MODES = ['inject', 'explain', 'check', 'uninject'] as const;
+/** How changed workloads are written (`--format`). */
+export const OUTPUT_FORMATS = ['full', 'patch'] as const;
+/** What to do when a live injection webhook would inject a rendered pod again. */
+export const COEXISTENCE_MODES = ['label', 'warn', 'error'] as const;
+/** How run-to-completion workloads (Jobs, CronJobs) get their sidecar. */
+export const JOB_POLICIES = ['native', 'classic', 'skip'] as const;
+
+/**
+ * Fields a `revisions[]` entry may set for its own control-plane revision. Everything else is
+ * inherited from the top level (see `resolveRevisions` in load.ts).
+ */
+const revisionEntryShape = {
+  revision: z.string().min(1).describe('The revision name (the istio.io/rev value its webhooks serve).'),
+  revisionTags: z.array(z.string().min(1)).optional().describe('Revision tags pointing at this revision.'),
+  policy: z.enum(['enabled', 'disabled']).optional(),
+  neverInjectSelector: z.array(LabelSelectorSchema).optional(),
+  alwaysInjectSelector: z.array(LabelSelectorSchema).optional(),
+  nativeSidecars: z.union([z.boolean(), z.literal('auto')]).optional(),
+  compliancePolicy: z.string().optional(),
+  proxy: ProxySchema.optional().describe('Merged field by field over the top-level proxy settings.'),
+  values: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over the top-level values overlay.'),
+  meshConfig: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over the top-level meshConfig overlay.'),
+  istio: IstioSchema.optional().describe(
+    "This revision's Istio injector configuration (not inherited); by default its ConfigMaps istio-sidecar-injector-<rev> and istio-<rev> in the input.",
+  ),
+};
+
+export const RevisionEntrySchema = z.object(revisionEntryShape).strict();
+
 export const SpecSchema = z
   .object({
+    mode: z
+      .enum(MODES)
+      .optional()
+      .describe('inject (default); explain: report every decision, change nothing; check: fail when manifests are not as injection would leave them; uninject: remove injected sidecars.'),
+    output: z
+      .enum(OUTPUT_FORMATS)
+      .optional()
+      .describe('full (default): the changed objects; patch: a kustomize strategic-merge patch per changed workload (stream mode).'),
+    webhookCoexistence: z
+      .enum(COEXISTENCE_MODES)
+      .optional()
+      .describe('A live webhook would inject a rendered pod again: label (default) marks the pod sidecar.istio.io/inject=false; warn; error.'),
+    jobs: z
+      .enum(JOB_POLICIES)
+      .optional()
+      .describe('Jobs and CronJobs: native (default) sidecar that ends with the job; classic sidecar (the job never completes on its own); skip.'),
+    revisions: z
+      .array(RevisionEntrySchema)
+      .optional()
+      .describe('More control-plane revisions in the same repository (canary upgrades), each with its own injector settings.'),
     revision: z
       .string()
       .optional()
@@ -195,6 +246,11 @@ export const FunctionConfigSchema = z
   .strict();
 
 export type Spec = z.infer<typeof SpecSchema>;
+export type RevisionEntry = z.infer<typeof RevisionEntrySchema>;
+export type Mode = (typeof MODES)[number];
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export type CoexistenceMode = (typeof COEXISTENCE_MODES)[number];
+export type JobPolicy = (typeof JOB_POLICIES)[number];
 export type IstioSpec = z.infer<typeof IstioSchema>;
 export type ProxySettings = z.infer<typeof ProxySchema>;
 export type WorkloadKind = z.infer<typeof WorkloadKindSchema>;
