@@ -10,6 +10,7 @@ import { isOwnConfig } from './config/load.js';
 import { Annotation } from './kube/keys.js';
 import { findWorkloadKind, formatFieldPath, getIn, parsePath, type Path } from './kube/kinds.js';
 import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef } from './kube/types.js';
+import { checkPodTemplate } from './kube/shape.js';
 import { UserError, type Result } from './results/result.js';
 import { processWorkload, type Environment, type WorkloadOutcome } from './workload.js';
 import { buildEnvironment } from './environment.js';
@@ -142,7 +143,15 @@ export function run(
       const ref = refOf(w.obj);
       const where = { resourceRef: ref, ...fileOf(w.resource) };
       const podPathText = w.podPath.length ? formatFieldPath(w.podPath) : '';
-      const pod = podTemplateOf(w);
+      let pod: PodTemplate;
+      try {
+        pod = checkPodTemplate(podTemplateOf(w));
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        const path = [podPathText, e.fieldPath].filter(Boolean).join('.');
+        results.push({ message: e.message.replace(e.fieldPath ?? '', path), severity: 'error', ...where, field: { path }, tags: { reason: e.code } });
+        continue;
+      }
       const write = (newPod: PodTemplate) => {
         writeBack(w, newPod);
         if (config.output === 'patch') {

@@ -1,0 +1,139 @@
+/**
+ * The shape check of a pod template before injection: the fields the injector reads must have the
+ * types Kubernetes' decoder accepts (maps are maps, lists are lists, label and annotation values
+ * and container names are strings, `hostNetwork` is a boolean), else a `UserError` names the field
+ * ("must be a list, not a map"). `null` is read as Go reads it into a typed field: the zero value
+ * (an absent map or list, an empty label value), so Helm output such as `volumes:` with nothing
+ * under it injects instead of failing. It does not validate what Istio validates (annotation
+ * values: inject/validate.ts) nor anything the injector does not read.
+ */
+import { UserError } from '../results/result.js';
+import type { Json, JsonObject, PodTemplate } from './types.js';
+
+type Shape = 'map' | 'list' | 'string' | 'bool' | 'stringMap' | { map: Fields } | { listOf: Shape };
+type Fields = { readonly [field: string]: Shape };
+
+const MAP_LIST: Shape = { listOf: 'map' };
+const PROBE: Shape = { map: { httpGet: { map: { httpHeaders: MAP_LIST } }, tcpSocket: 'map', grpc: 'map', exec: 'map' } };
+const CONTAINER: Shape = {
+  map: {
+    name: 'string',
+    image: 'string',
+    ports: MAP_LIST,
+    env: MAP_LIST,
+    envFrom: MAP_LIST,
+    volumeMounts: MAP_LIST,
+    args: 'list',
+    command: 'list',
+    resources: { map: { limits: 'map', requests: 'map' } },
+    securityContext: 'map',
+    readinessProbe: PROBE,
+    livenessProbe: PROBE,
+    startupProbe: PROBE,
+    lifecycle: 'map',
+  },
+};
+const POD_TEMPLATE: Fields = {
+  metadata: { map: { labels: 'stringMap', annotations: 'stringMap' } },
+  spec: {
+    map: {
+      containers: { listOf: CONTAINER },
+      initContainers: { listOf: CONTAINER },
+      ephemeralContainers: { listOf: CONTAINER },
+      volumes: MAP_LIST,
+      imagePullSecrets: MAP_LIST,
+      tolerations: MAP_LIST,
+      hostAliases: MAP_LIST,
+      securityContext: 'map',
+      dnsConfig: 'map',
+      nodeSelector: 'stringMap',
+      hostNetwork: 'bool',
+    },
+  },
+};
+
+function kindOf(v: Json): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'number') return `a number (${v})`;
+  return `a boolean (${v})`;
+}
+
+function fieldPath(base: string, key: string | number): string {
+  if (typeof key === 'number') return `${base}[${key}]`;
+  const k = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
+  return base === '' ? k : k.startsWith('[') ? `${base}${k}` : `${base}.${k}`;
+}
+
+const isMap = (v: Json): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A `null` to replace by Go's zero value: the object, its key, and the replacement (undefined: drop the key). */
+type Fix = { zero: Json | undefined; path: string[] };
+
+function check(v: Json, shape: Shape, path: string, keys: string[], fixes: Fix[]): void {
+  if (typeof shape === 'string') {
+    switch (shape) {
+      case 'map':
+        if (!isMap(v)) throw new UserError(`${path} must be a map, not ${kindOf(v)}`, path, 'invalid-pod');
+        return;
+      case 'list':
+        if (!Array.isArray(v)) throw new UserError(`${path} must be a list, not ${kindOf(v)}`, path, 'invalid-pod');
+        return;
+      case 'string':
+        if (typeof v !== 'string') throw new UserError(`${path} must be a string, not ${kindOf(v)}`, path, 'invalid-pod');
+        return;
+      case 'bool':
+        if (typeof v !== 'boolean') throw new UserError(`${path} must be true or false, not ${kindOf(v)}`, path, 'invalid-pod');
+        return;
+      case 'stringMap':
+        if (!isMap(v)) throw new UserError(`${path} must be a map of strings, not ${kindOf(v)}`, path, 'invalid-pod');
+        for (const [k, x] of Object.entries(v)) {
+          const p = fieldPath(path, k);
+          if (x === null) fixes.push({ zero: '', path: [...keys, k] });
+          else if (typeof x !== 'string') {
+            throw new UserError(`${p} must be a string, not ${kindOf(x)}${typeof x === 'object' ? '' : ': quote it'}`, p, 'invalid-pod');
+          }
+        }
+        return;
+    }
+  }
+  if ('map' in shape) {
+    if (!isMap(v)) throw new UserError(`${path} must be a map, not ${kindOf(v)}`, path, 'invalid-pod');
+    checkFields(v, shape.map, path, keys, fixes);
+    return;
+  }
+  if (!Array.isArray(v)) throw new UserError(`${path} must be a list, not ${kindOf(v)}`, path, 'invalid-pod');
+  v.forEach((item, i) => check(item, shape.listOf, fieldPath(path, i), [...keys, String(i)], fixes));
+}
+
+function checkFields(obj: JsonObject, fields: Fields, path: string, keys: string[], fixes: Fix[]): void {
+  for (const [k, shape] of Object.entries(fields)) {
+    const v = Object.hasOwn(obj, k) ? obj[k] : undefined;
+    if (v === undefined) continue;
+    if (v === null) fixes.push({ zero: undefined, path: [...keys, k] });
+    else check(v, shape, fieldPath(path, k), [...keys, k], fixes);
+  }
+}
+
+/**
+ * Checks a pod template (`{metadata, spec}`) and returns it with `null`s in the checked fields
+ * read as Go's zero values (a copy when anything changed; the input is never modified).
+ * Throws a `UserError` (code `invalid-pod`) whose field path is relative to the pod template.
+ */
+export function checkPodTemplate(pod: PodTemplate): PodTemplate {
+  const root = pod as unknown as JsonObject;
+  const fixes: Fix[] = [];
+  checkFields(root, POD_TEMPLATE, '', [], fixes);
+  if (!fixes.length) return pod;
+  const copy = JSON.parse(JSON.stringify(root)) as JsonObject;
+  for (const f of fixes) {
+    let o: Json = copy;
+    for (const k of f.path.slice(0, -1)) o = (o as Record<string, Json>)[k]!;
+    const last = f.path[f.path.length - 1]!;
+    if (f.zero === undefined) delete (o as JsonObject)[last];
+    else (o as JsonObject)[last] = f.zero;
+  }
+  return copy as unknown as PodTemplate;
+}
