@@ -105,7 +105,14 @@ function runWith(resources: Parameters<typeof run>[0], args: CliArgs, config: Co
 
 function report(results: readonly Result[], args: CliArgs, io: CliIO): void {
   // An explanation is what --explain was asked for: --quiet does not hide it.
-  const lines = results.filter((r) => !args.quiet || r.severity === 'error' || args.mode === 'explain').map(formatResult);
+  const lines = results
+    .filter((r) => !args.quiet || r.severity === 'error' || args.mode === 'explain')
+    .map((r) => {
+      // A multi-line message (an explanation): the location goes on its first line.
+      const nl = r.message.indexOf('\n');
+      if (nl < 0) return formatResult(r);
+      return `${formatResult({ ...r, message: r.message.slice(0, nl) })}\n${r.message.slice(nl + 1).replace(/^(?=.)/gm, '    ')}\n`;
+    });
   if (lines.length) io.stderr(lines.join('\n') + '\n');
 }
 

@@ -90,7 +90,7 @@ export function differingPaths(a: Json | undefined, b: Json | undefined, path: s
       const out = names.flatMap((n) => differingPaths(byName(a, n), byName(b, n), `${path}[${n}]`));
       const orderA = a.map((x) => (x as JsonObject).name).join(',');
       const orderB = b.map((x) => (x as JsonObject).name).join(',');
-      return out.length === 0 && orderA !== orderB ? [`${path} (order)`] : out;
+      return orderA !== orderB ? [...out, `${path} (order)`] : out;
     }
     return [path];
   }

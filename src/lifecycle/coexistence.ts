@@ -18,7 +18,7 @@
  */
 import { Label } from '../kube/keys.js';
 import type { PodTemplate } from '../kube/types.js';
-import { callingWebhooks, revisionName, type InjectionWebhook } from '../policy/index.js';
+import { callingWebhooks, type InjectionWebhook } from '../policy/index.js';
 import type { CoexistenceMode } from '../config/schema.js';
 
 export interface CoexistencePlan {
@@ -51,16 +51,15 @@ export function planCoexistence(args: {
     (m) => m.verdict === true,
   );
   if (calling.length === 0) return { clash: false, mode, pod, note: '', severity: 'info' };
-  const first = calling[0]!;
-  const who = `webhook ${first.webhook.name}${first.webhook.configuration !== 'istio-sidecar-injector' ? ` of ${first.webhook.configuration}` : ''} (revision ${revisionName(first.webhook.revision)})`;
-  const where = args.namespaceSource === 'config' ? ' (labels from the function config)' : '';
-  const why = `the live ${who} would inject it again (namespace ${args.namespace}${where})`;
+  const configurations = [...new Set(calling.map((m) => m.webhook.configuration))].join(', ');
+  const where = args.namespaceSource === 'config' ? ', by the labels the function config gives it' : '';
+  const why = `the live ${configurations} webhook would inject it again (namespace ${args.namespace}${where})`;
   if (mode === 'label') {
     const marked: PodTemplate = {
       ...pod,
       metadata: { ...(pod.metadata ?? {}), labels: { ...labels, [COEXISTENCE_MARK.key]: COEXISTENCE_MARK.value } },
     };
-    return { clash: true, mode, pod: marked, note: `labelled ${COEXISTENCE_MARK.key}=${COEXISTENCE_MARK.value} because ${why}`, severity: 'info' };
+    return { clash: true, mode, pod: marked, note: `labelled ${COEXISTENCE_MARK.key}=${COEXISTENCE_MARK.value}: otherwise ${why}`, severity: 'info' };
   }
   if (mode === 'warn') {
     return { clash: true, mode, pod, note: `double injection: ${why} (webhookCoexistence: warn)`, severity: 'warning' };

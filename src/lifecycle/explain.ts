@@ -18,7 +18,9 @@ const OUTCOME: Readonly<Record<WorkloadOutcome['action'], string>> = {
 
 /** The multi-line explanation of one workload's outcome. */
 export function explainText(outcome: WorkloadOutcome): string {
-  const lines = [`${OUTCOME[outcome.action]}: ${outcome.summary}`, ''];
+  // The summary starts with the action word (`injected: ...`); the explanation says it its own way.
+  const detail = outcome.summary.slice(outcome.summary.indexOf(': ') + 2);
+  const lines = [`${OUTCOME[outcome.action]}: ${detail}`, ''];
   lines.push(formatTrail(outcome.decision).trimEnd());
   if (outcome.action === 'injected') lines.push('', `Rendering: revision ${revisionName(outcome.revision)}`);
   return lines.join('\n');

@@ -1,12 +1,13 @@
 /**
  * `--uninject`: takes every injection out of a workload's pod template and gives back the pod as
- * it was before. For pods this tool injected, `stripInjection` is exact (the status annotation,
- * the proxy's saved probes and the `inject-sidecar.dev/original-metadata` record hold everything
- * the injection changed, including the job policy's annotation and the coexistence label). For
- * pods Istio injected (no record) it removes what the status annotation lists, restores probes
- * and prometheus annotations, puts back `proxy.istio.io/overrides`, and also drops the labels and
- * annotations Istio's template adds; the result says the restoration is best effort. No decision
- * is made: uninject does not care whether policy would inject.
+ * it was before, with `stripInjection` (src/inject/strip.ts): the status annotation, the proxy's
+ * saved probes and prometheus settings, `proxy.istio.io/overrides`, the labels and annotations
+ * the templates add, and, where those are not enough, this tool's
+ * `inject-sidecar.dev/original-metadata` record (which also covers the job policy's annotation and
+ * the coexistence label). For this tool's own output that is exact; a pod Istio injected is
+ * stripped the same way, so a label the user had set to the template's own value, or a named
+ * probe port Istio resolved, cannot come back. No decision is made: uninject does not care
+ * whether policy would inject.
  */
 import type { PodTemplate } from '../kube/types.js';
 import { stripInjection } from '../inject/strip.js';
@@ -15,25 +16,23 @@ export interface UninjectOutcome {
   /** The pod without its sidecar; `undefined` when there was nothing to remove. */
   pod?: PodTemplate;
   action: 'uninjected' | 'unchanged';
-  /** Exact restoration (this tool's record) or best effort (injected by Istio). */
-  exact: boolean;
+  /** The pod carried this tool's record (restoration is exact by construction). */
+  recorded: boolean;
   summary: string;
   severity: 'info' | 'warning';
 }
 
 export function uninjectWorkload(pod: PodTemplate): UninjectOutcome {
-  const stripped = stripInjection(pod, { dropKnownMetadata: true });
+  const stripped = stripInjection(pod);
   if (!stripped.wasInjected) {
-    return { action: 'unchanged', exact: true, summary: 'no sidecar to remove', severity: 'info' };
+    return { action: 'unchanged', recorded: false, summary: 'no sidecar to remove', severity: 'info' };
   }
-  if (stripped.exact) {
-    return { pod: stripped.pod, action: 'uninjected', exact: true, summary: 'sidecar removed: restored exactly as it was before injection', severity: 'info' };
-  }
+  const notes = stripped.notes.length ? `; ${stripped.notes.join('; ')}` : '';
   return {
     pod: stripped.pod,
     action: 'uninjected',
-    exact: false,
-    summary: `sidecar removed (best effort): ${stripped.notes.join('; ')}`,
-    severity: 'warning',
+    recorded: stripped.exact,
+    summary: `sidecar removed${stripped.exact ? ' (with the inject-sidecar record)' : ''}${notes}`,
+    severity: stripped.notes.length ? 'warning' : 'info',
   };
 }
