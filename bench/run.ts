@@ -1,0 +1,222 @@
+/**
+ * `npm run bench`: measures the bundled CLI (dist/inject-sidecar.js) against baselines taken in the
+ * same run and prints one table: start-up against `node -e ""`, throughput against a Node process
+ * that only parses and re-serialises the same input with `yaml` (bench/floor.mjs), time per workload
+ * from 100 to 10,000 workloads, and peak RSS against the input size. Baseline and target runs are
+ * interleaved so load on the machine hits both alike; every figure is a median. Inputs are generated
+ * into bench/out/ (gitignored). It does not build the CLI (the npm script does) and it judges
+ * nothing but the issue's targets.
+ *
+ * Options (environment): BENCH_RUNS (start-up repetitions, default 21), BENCH_BIG_RUNS (at most this
+ * many runs per 10,000-workload case, default 3), BENCH_BUDGET_S (stop repeating a big case after
+ * this many seconds, default 60), BENCH_SIZES (default "100,1000,10000").
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resourceList, smallResourceList } from './generate.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..');
+const out = join(here, 'out');
+const cli = join(repo, 'dist/inject-sidecar.js');
+const floor = join(here, 'floor.mjs');
+const maxrss = join(here, 'maxrss.mjs');
+const istioDir = resolve(repo, '../shared/istio-conformance/config');
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 21);
+const BIG_RUNS = Number(process.env.BENCH_BIG_RUNS ?? 3);
+const BUDGET_MS = Number(process.env.BENCH_BUDGET_S ?? 60) * 1000;
+const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
+const BIG = Math.max(...SIZES);
+
+interface Sample {
+  ms: number;
+  /** Peak resident set size in bytes (0 when not measured). */
+  rss: number;
+}
+
+const hasGnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
+
+/** Runs one command with `input` on stdin; wall time, and peak RSS when `rss` is asked for. */
+function runOnce(argv: string[], input: string, rss = false): Sample {
+  const tmp = join(out, '.rss');
+  let cmd = argv;
+  let env = process.env;
+  if (rss && hasGnuTime) cmd = ['/usr/bin/time', '-f', '%M', '-o', tmp, ...argv];
+  else if (rss) env = { ...process.env, NODE_OPTIONS: `--import=${maxrss}`, BENCH_RSS_FILE: tmp };
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd[0]!, cmd.slice(1), { input, env, stdio: ['pipe', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${argv.join(' ')} exited with ${r.status}: ${String(r.stderr).slice(0, 500)}`);
+  let peak = 0;
+  if (rss) peak = Number(readFileSync(tmp, 'utf8').trim().split('\n').pop()) * 1024;
+  return { ms, rss: peak };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Interleaves the commands (A B A B ...) `runs` times or until the budget is spent. */
+function measure(cmds: string[][], input: string, runs: number, budget = Infinity, rss = false): Sample[][] {
+  const samples: Sample[][] = cmds.map(() => []);
+  const start = Date.now();
+  // one warm-up round (file cache, JIT of the runner), not counted
+  if (runs > 3) cmds.forEach((c) => runOnce(c, input));
+  for (let i = 0; i < runs; i++) {
+    cmds.forEach((c, j) => samples[j]!.push(runOnce(c, input, rss)));
+    if (Date.now() - start > budget) break;
+  }
+  return samples;
+}
+
+interface Row {
+  target: string;
+  measured: string;
+  baseline: string;
+  ratio: number;
+  limit: string;
+  holds: boolean;
+  runs: number;
+}
+
+const rows: Row[] = [];
+const fmtMs = (ms: number): string => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
+const fmtMB = (b: number): string => `${(b / 1e6).toFixed(0)} MB`;
+
+function log(msg: string): void {
+  process.stderr.write(`bench: ${msg}\n`);
+}
+
+mkdirSync(out, { recursive: true });
+if (!existsSync(cli)) throw new Error('dist/inject-sidecar.js is missing: run `npm run build` (npm run bench does)');
+
+const istioFlags = existsSync(join(istioDir, 'inject-config.yaml'))
+  ? [
+      '--injectConfigFile',
+      join(istioDir, 'inject-config.yaml'),
+      '--valuesFile',
+      join(istioDir, 'values.json'),
+      '--meshConfigFile',
+      join(istioDir, 'mesh.yaml'),
+    ]
+  : undefined;
+
+// ---- start-up
+{
+  const input = smallResourceList();
+  log(`start-up: ${RUNS} interleaved runs`);
+  const [base, target] = measure([['node', '-e', ''], ['node', cli]], input, RUNS);
+  const b = median(base!.map((s) => s.ms));
+  const t = median(target!.map((s) => s.ms));
+  rows.push({
+    target: 'start-up: 1 small Deployment, KRM mode',
+    measured: fmtMs(t),
+    baseline: `node -e "" ${fmtMs(b)}`,
+    ratio: t / b,
+    limit: '≤ 1.30',
+    holds: t / b <= 1.3,
+    runs: base!.length,
+  });
+}
+
+// ---- throughput and scaling (built-in profile), memory
+const perWorkload: { n: number; ms: number }[] = [];
+const startupMs = median(measure([['node', cli]], smallResourceList(), 7)[0]!.map((s) => s.ms));
+const inputs = new Map<number, string>();
+for (const n of SIZES) {
+  const text = resourceList(n);
+  inputs.set(n, text);
+  writeFileSync(join(out, `resourcelist-${n}.yaml`), text);
+}
+for (const n of SIZES) {
+  const text = inputs.get(n)!;
+  const big = n === BIG;
+  const runs = big ? BIG_RUNS : n >= 1000 ? 5 : 9;
+  log(`${n} workloads (${fmtMB(text.length)}), built-in profile: up to ${runs} interleaved runs`);
+  const [base, target] = measure([['node', floor], ['node', cli]], text, runs, big ? BUDGET_MS : Infinity, big);
+  const b = median(base!.map((s) => s.ms));
+  const t = median(target!.map((s) => s.ms));
+  perWorkload.push({ n, ms: (t - startupMs) / n });
+  if (big) {
+    rows.push({
+      target: `throughput: ${n} workloads + ${n} Services/ConfigMaps, built-in profile`,
+      measured: fmtMs(t),
+      baseline: `yaml parse+toString ${fmtMs(b)}`,
+      ratio: t / b,
+      limit: '≤ 1.00',
+      holds: t / b <= 1.0,
+      runs: base!.length,
+    });
+    const peak = median(target!.map((s) => s.rss));
+    const allowed = 3 * Buffer.byteLength(text) + 100e6;
+    rows.push({
+      target: `memory: peak RSS, ${n} workloads, built-in profile`,
+      measured: fmtMB(peak),
+      baseline: `3 × input ${fmtMB(Buffer.byteLength(text))} + 100 MB = ${fmtMB(allowed)} (floor process: ${fmtMB(median(base!.map((s) => s.rss)))})`,
+      ratio: peak / allowed,
+      limit: '≤ 1.00',
+      holds: peak <= allowed,
+      runs: base!.length,
+    });
+  }
+}
+if (perWorkload.length > 1) {
+  const mid = median(perWorkload.map((p) => p.ms));
+  const worst = Math.max(...perWorkload.map((p) => Math.abs(p.ms / mid - 1)));
+  rows.push({
+    target: `scaling: time per workload, ${perWorkload.map((p) => p.n).join(' / ')} workloads`,
+    measured: perWorkload.map((p) => `${p.ms.toFixed(2)}`).join(' / ') + ' ms',
+    baseline: `median ${mid.toFixed(2)} ms (start-up ${fmtMs(startupMs)} subtracted)`,
+    ratio: 1 + worst,
+    limit: '≤ 1.20 (±20%)',
+    holds: worst <= 0.2,
+    runs: 0,
+  });
+}
+
+// ---- throughput with Istio's templates
+if (istioFlags) {
+  const text = inputs.get(BIG)!;
+  log(`${BIG} workloads, Istio templates: up to ${BIG_RUNS} interleaved runs`);
+  const [base, target] = measure([['node', floor], ['node', cli, ...istioFlags]], text, BIG_RUNS, BUDGET_MS, true);
+  const b = median(base!.map((s) => s.ms));
+  const t = median(target!.map((s) => s.ms));
+  rows.push({
+    target: `throughput: ${BIG} workloads + ${BIG} Services/ConfigMaps, Istio templates`,
+    measured: fmtMs(t),
+    baseline: `yaml parse+toString ${fmtMs(b)}`,
+    ratio: t / b,
+    limit: '≤ 1.00',
+    holds: t / b <= 1.0,
+    runs: base!.length,
+  });
+  const peak = median(target!.map((s) => s.rss));
+  const allowed = 3 * Buffer.byteLength(text) + 100e6;
+  rows.push({
+    target: `memory: peak RSS, ${BIG} workloads, Istio templates`,
+    measured: fmtMB(peak),
+    baseline: `${fmtMB(allowed)} allowed`,
+    ratio: peak / allowed,
+    limit: '≤ 1.00',
+    holds: peak <= allowed,
+    runs: base!.length,
+  });
+} else {
+  log('Istio templates: ../shared/istio-conformance/config not found, case skipped');
+}
+
+// ---- report
+const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${fmtMB(totalmem())} RAM, Node ${process.version}`;
+const header = ['target', 'measured', 'baseline (same run)', 'ratio', 'limit', 'holds', 'runs'];
+const table = [header, ...rows.map((r) => [r.target, r.measured, r.baseline, r.ratio.toFixed(2), r.limit, r.holds ? 'yes' : 'NO', String(r.runs || '-')])];
+const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+const line = (row: string[]): string => '| ' + row.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+const lines = [line(table[0]!), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...table.slice(1).map(line)];
+process.stdout.write(`Machine: ${machine}\n\n${lines.join('\n')}\n`);
+writeFileSync(join(out, 'results.json'), JSON.stringify({ machine, date: new Date().toISOString(), rows, perWorkload }, null, 2));
