@@ -211,7 +211,18 @@ function podTemplateOf(w: FoundWorkload): PodTemplate {
 function writeBack(w: FoundWorkload, pod: PodTemplate): void {
   const podJson = pod as unknown as JsonObject;
   if (w.metadataPath) {
-    if (podJson.metadata !== undefined) w.resource.update([...w.base, ...w.metadataPath], podJson.metadata as Json);
+    if (podJson.metadata !== undefined) {
+      w.resource.update([...w.base, ...w.metadataPath], podJson.metadata as Json);
+    } else {
+      // Uninject gave back a pod without metadata: the metadata the injection added goes too.
+      const parentPath = [...w.base, ...w.metadataPath.slice(0, -1)];
+      const parent = getIn(w.resource.value, parentPath);
+      const key = String(w.metadataPath[w.metadataPath.length - 1]);
+      if (isObject(parent) && key in parent) {
+        const { [key]: _dropped, ...rest } = parent;
+        w.resource.update(parentPath, rest);
+      }
+    }
     w.resource.update([...w.base, ...w.podPath, 'spec'], podJson.spec as Json);
     return;
   }
