@@ -10,6 +10,8 @@ export const INPUT_ERROR_CODES = [
   'alias-limit', // too many alias expansions (YAML "billion laughs")
   'too-deep', // nesting beyond MAX_DEPTH
   'binary', // NUL bytes or other control characters
+  'byte-order-mark', // a byte-order mark after the first character (files joined with their BOMs)
+  'unsupported-tag', // a YAML tag for data JSON cannot hold (!!binary, !!set, !!omap, !!pairs, !!timestamp)
   'not-an-object', // a stream document that is not a mapping
   'not-a-resource-list', // KRM input whose top level is not a ResourceList
   'missing-items', // ResourceList without `items`
@@ -99,6 +101,18 @@ export function checkBinary(text: string, lines: LineIndex, file?: string): void
       `control character U+${code} is not allowed in YAML (binary data?)`,
       lines,
       m.index,
+      file,
+    );
+  }
+  // A BOM is allowed as the first character only. `yaml` reads one after `---` as part of the next
+  // key (`\uFEFFkind`), which would make a workload silently not a workload.
+  const bom = text.indexOf('\uFEFF', 1);
+  if (bom !== -1) {
+    throw inputError(
+      'byte-order-mark',
+      'byte-order mark (U+FEFF) after the start of the text (files joined with their byte-order marks?); only the first character may be one',
+      lines,
+      bom,
       file,
     );
   }

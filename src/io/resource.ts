@@ -5,7 +5,10 @@
  * objects as their original bytes, changed ones re-printed with their comments and styles. It does
  * not know how objects are grouped into files or ResourceLists (stream.ts, resource-list.ts).
  */
-import { parseDocument } from 'yaml';
+import { parseDocument, visit } from 'yaml';
+
+const TAG_PREFIX = 'tag:yaml.org,2002:';
+const NON_JSON_TAGS = new Set(['binary', 'set', 'omap', 'pairs', 'timestamp'].map((t) => TAG_PREFIX + t));
 import type { Document, Scalar, ScalarTag, CollectionTag, DocumentOptions, ParseOptions, SchemaOptions } from 'yaml';
 import { isMap } from 'yaml';
 import type { Json, JsonObject } from '../kube/types.js';
@@ -117,6 +120,19 @@ export function parseWithYaml(
     if (/call stack/i.test(err.message)) throw src.error('too-deep', `nesting is too deep (limit ${MAX_DEPTH})`, abs(0));
     throw src.error('yaml-syntax', `invalid YAML: ${err.message.split('\n')[0]}`, at);
   }
+  // Tags whose data JSON (and so Kubernetes) cannot hold would be lost or garbled on output.
+  visit(doc, {
+    Node(_, node) {
+      const tag = node.tag;
+      if (tag !== undefined && NON_JSON_TAGS.has(tag)) {
+        throw src.error(
+          'unsupported-tag',
+          `YAML tag !!${tag.slice(TAG_PREFIX.length)} is not supported: Kubernetes objects hold only maps, lists, strings, numbers, booleans and null`,
+          abs(node.range?.[0] ?? 0),
+        );
+      }
+    },
+  });
   return doc;
 }
 
