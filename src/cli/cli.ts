@@ -103,10 +103,10 @@ function runWith(resources: Parameters<typeof run>[0], args: CliArgs, config: Co
   return run(resources, config, readIstioFiles(args, config), readRevisionIstioFiles(config));
 }
 
-function report(results: readonly Result[], args: CliArgs, io: CliIO): void {
+function report(results: readonly Result[], args: CliArgs, io: CliIO, mode?: Config['mode']): void {
   // An explanation is what --explain was asked for: --quiet does not hide it.
   const lines = results
-    .filter((r) => !args.quiet || r.severity === 'error' || args.mode === 'explain')
+    .filter((r) => !args.quiet || r.severity === 'error' || mode === 'explain')
     .map((r) => {
       // A multi-line message (an explanation): the location goes on its first line.
       const nl = r.message.indexOf('\n');
@@ -155,7 +155,7 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
   // The ResourceList is written even on errors (the KRM spec asks for it; kpt then shows the
   // results and writes nothing because the exit code is non-zero).
   io.stdout(emitResourceList(list, results));
-  report(results, args, io);
+  report(results, args, io, config?.mode);
   if (config?.mode === 'check') reportCheck(drift, args, io);
   return hasErrors(results) ? EXIT_ERROR : EXIT_OK;
 }
@@ -196,7 +196,7 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   }
   const docs = inputs.flatMap((i) => i.docs);
   const { results, patches, drift } = runWith(docs, args, config);
-  report(results, args, io);
+  report(results, args, io, config.mode);
   if (config.mode === 'check') reportCheck(drift, args, io);
   if (hasErrors(results)) return EXIT_ERROR;
   // --check writes nothing; --explain passes the input through unchanged (nothing was updated).
