@@ -1,0 +1,114 @@
+/**
+ * One fuzz case = a target (how the input reaches the CLI) + a seed + mutations, as a fast-check
+ * value. `runFuzzCase` builds the argv/stdin (writing mutated config files into a scratch
+ * directory), runs the in-process CLI and checks the run contract (harness.ts). Shared by the
+ * bounded in-suite run (fuzz.test.ts) and the long run (`npm run fuzz`, scripts/fuzz.ts).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { checkRun, modeOf, runCli, type CliRun } from './harness.js';
+import { asResourceList, configSeeds, injectConfigSeed, junkArb, manifestSeeds, mutate, opsArb, type Op, type Seed } from './mutate.js';
+
+export const TARGETS = ['stream', 'stdin', 'krm', 'krm-config', 'config', 'template', 'injectConfig', 'junk-stream', 'junk-stdin'] as const;
+export type Target = (typeof TARGETS)[number];
+
+export interface FuzzCase {
+  target: Target;
+  seed: number;
+  config: number;
+  ops: Op[];
+  junk: string;
+}
+
+export interface FuzzContext {
+  seeds: Seed[];
+  configs: Seed[];
+  injectConfig: Seed | undefined;
+  dir: string;
+  injectConfigPath: string | undefined;
+}
+
+export function fuzzContext(): FuzzContext {
+  const dir = mkdtempSync(join(tmpdir(), 'inject-sidecar-fuzz-'));
+  const injectConfig = injectConfigSeed();
+  let injectConfigPath: string | undefined;
+  if (injectConfig) {
+    injectConfigPath = join(dir, 'inject-config.yaml');
+    writeFileSync(injectConfigPath, injectConfig.text);
+  }
+  return { seeds: manifestSeeds(), configs: configSeeds(), injectConfig, dir, injectConfigPath };
+}
+
+export function fuzzCaseArb(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const targets = TARGETS.filter((t) => ctx.injectConfig || (t !== 'template' && t !== 'injectConfig'));
+  return fc.record({
+    target: fc.constantFrom(...targets),
+    seed: fc.nat({ max: ctx.seeds.length - 1 }),
+    config: fc.nat({ max: ctx.configs.length - 1 }),
+    ops: opsArb,
+    junk: junkArb,
+  });
+}
+
+export interface FuzzOutcome {
+  argv: string[];
+  stdin: string;
+  run: CliRun;
+  problem: string | undefined;
+}
+
+export async function runFuzzCase(c: FuzzCase, ctx: FuzzContext): Promise<FuzzOutcome> {
+  const seed = ctx.seeds[c.seed]!.text;
+  const config = ctx.configs[c.config]!.text;
+  const scratch = (name: string, text: string) => {
+    const p = join(ctx.dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  let argv: string[];
+  let stdin: string;
+  switch (c.target) {
+    case 'stream':
+      argv = ['-f', '-'];
+      stdin = mutate(seed, c.ops, ctx.seeds);
+      break;
+    case 'stdin':
+      argv = [];
+      stdin = mutate(seed, c.ops, ctx.seeds);
+      break;
+    case 'krm':
+      argv = [];
+      stdin = mutate(asResourceList(seed), c.ops, ctx.seeds);
+      break;
+    case 'krm-config':
+      argv = [];
+      stdin = mutate(asResourceList(seed, config), c.ops, ctx.seeds);
+      break;
+    case 'config':
+      argv = ['--config', scratch('config.yaml', mutate(config, c.ops, ctx.configs)), '-f', '-'];
+      stdin = seed;
+      break;
+    case 'template':
+      argv = ['--injectConfigFile', ctx.injectConfigPath!, '-f', '-'];
+      stdin = mutate(seed, c.ops, ctx.seeds);
+      break;
+    case 'injectConfig':
+      argv = ['--injectConfigFile', scratch('inject.yaml', mutate(ctx.injectConfig!.text, c.ops, [])), '-f', '-'];
+      stdin = seed;
+      break;
+    case 'junk-stream':
+      argv = ['-f', '-'];
+      stdin = c.junk;
+      break;
+    case 'junk-stdin':
+      argv = [];
+      stdin = c.junk;
+      break;
+  }
+  // a process reads stdin as UTF-8: no lone surrogates reach cli()
+  stdin = stdin.toWellFormed();
+  const run = await runCli(argv, stdin);
+  return { argv, stdin, run, problem: checkRun(run, modeOf(argv, stdin)) };
+}
