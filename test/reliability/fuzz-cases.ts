@@ -108,7 +108,7 @@ export async function runFuzzCase(c: FuzzCase, ctx: FuzzContext): Promise<FuzzOu
       break;
   }
   // a process reads stdin as UTF-8: no lone surrogates reach cli()
-  stdin = stdin.toWellFormed();
+  stdin = Buffer.from(stdin, 'utf8').toString('utf8');
   const run = await runCli(argv, stdin);
   return { argv, stdin, run, problem: checkRun(run, modeOf(argv, stdin)) };
 }
