@@ -255,7 +255,15 @@ export type RenderMode = 'templates' | 'builtin';
 /** How the CLI decides: as istioctl kube-inject (the goldens' own path), or as the admission webhook. */
 export type Emulation = 'kube-inject' | 'webhook';
 
+/**
+ * Istio's goldens are what Istio itself produces: a classic sidecar in Jobs, and no label against
+ * a live webhook. The lifecycle defaults (`jobs: native`, `webhookCoexistence: label`) are this
+ * tool's additions, so the comparison turns them off.
+ */
+const ISTIO_PARITY = ['--jobs', 'classic', '--webhook-coexistence', 'warn'];
+
 async function runCli(argv: string[]): Promise<CaseRun> {
+  argv = [...ISTIO_PARITY, ...argv];
   let stdout = '';
   let stderr = '';
   let exitCode: number;
