@@ -17,6 +17,10 @@ import { inputError, InputError, LineIndex, MAX_ALIAS_COUNT, MAX_DEPTH } from '.
 import type { InputErrorCode } from './errors.js';
 import { assocIn, deepEqual, isAmbiguousString as isAmbiguous, reconcile } from './edit.js';
 import { BAIL, fastParse, UnsafeIndex } from './fast.js';
+import { PATCH_BAIL, patchText } from './patch.js';
+
+/** Text patching of changed resources (patch.ts); off = always re-print through `yaml` (tests compare both). */
+export const textPatching = { enabled: true };
 
 /** A YAML text being read: the whole input or one file, with shared lookup structures. */
 export class SourceText {
@@ -200,14 +204,21 @@ export interface ResourceHandle {
 export class YamlResource implements ResourceHandle {
   private doc: Document.Parsed | Document | undefined;
   private _changed = false;
-  private docBase = 0;
+  /** The value `doc` holds, when it was reconciled to an older value than `_value`. */
+  private docValue: JsonObject | undefined;
+  /** Re-print through `yaml` even when the value is equal (markChanged). */
+  private forced = false;
+  /** The value as read, which the source text holds. */
+  private readonly original: JsonObject;
 
   constructor(
     readonly src: SourceText,
     readonly slot: Slot,
     private _value: JsonObject,
     readonly file?: { path: string; index: number },
-  ) {}
+  ) {
+    this.original = _value;
+  }
 
   get value(): JsonObject {
     return this._value;
@@ -222,12 +233,22 @@ export class YamlResource implements ResourceHandle {
     return this.src.file !== undefined ? { ...p, file: this.src.file } : p;
   }
 
-  /** The editable `yaml` Document (parsed on first use). */
+  /**
+   * The editable `yaml` Document holding the current value (parsed on first use; the updates
+   * made since are applied to it with minimal changes).
+   */
   document(): Document {
     if (!this.doc) {
       const { text, base } = sourceOf(this.src, this.slot);
       this.doc = parseWithYaml(this.src, text, base);
-      this.docBase = base;
+      this.docValue = this.original;
+    }
+    if (this.docValue !== this._value) {
+      const doc = this.doc;
+      const contents = doc.contents;
+      const next = reconcile(doc, contents, this._value);
+      if (next !== contents) doc.contents = next as typeof doc.contents;
+      this.docValue = this._value;
     }
     return this.doc;
   }
@@ -235,10 +256,8 @@ export class YamlResource implements ResourceHandle {
   update(path: readonly (string | number)[], newValue: Json): void {
     const newRoot = assocIn(this._value, path, newValue);
     if (!isObject(newRoot)) throw new TypeError('update: a resource must stay a mapping');
-    const doc = this.document();
-    const contents = doc.contents;
-    const next = reconcile(doc, contents, newRoot);
-    if (next !== contents) doc.contents = next as typeof doc.contents;
+    // bad input surfaces here, as it did when the Document was parsed at the first update
+    if (!textPatching.enabled || this.slot.kind !== 'slot') this.document();
     if (!this._changed) this._changed = !deepEqual(this._value, newRoot);
     this._value = newRoot;
   }
@@ -247,6 +266,7 @@ export class YamlResource implements ResourceHandle {
   markChanged(): void {
     this.document();
     this._changed = true;
+    this.forced = true;
   }
 
   /** Original text of the replaced range. */
@@ -271,6 +291,13 @@ export class YamlResource implements ResourceHandle {
 
   /** Re-prints the edited document, indented to sit where the original was. */
   print(options: { block?: boolean } = {}): string {
+    if (textPatching.enabled && !this.forced && !options.block && this.slot.kind === 'slot' && this.src.eol === '\n') {
+      const { text, start, end, col } = { text: this.src.text, ...this.slot };
+      if (!this.src.unsafe.any(start, end)) {
+        const out = patchText(text, start, end, col, this.original, this._value, this.indentSeq());
+        if (out !== PATCH_BAIL) return out;
+      }
+    }
     const doc = this.document();
     const contents = doc.contents;
     // kpt's comment fix (krm.md 2.4): a head comment belongs to the first key, not the collection.
