@@ -102,7 +102,7 @@ export function istioEnvironment(objects: readonly JsonObject[], config: Config,
       injector: found.injector,
       emulate: config.emulate,
       funcs: [injectionFuncs(inputs.env)],
-      source: found.description,
+      source: found.sources.injector,
     });
     results.push({ severity: 'info', message: `Istio injector configuration: ${found.description}` });
     return {
