@@ -390,9 +390,14 @@ export function buildOriginalRecord(before: PodTemplate, after: PodTemplate): Or
   if (Object.keys(items).length > 0) record.items = items;
 
   // Safety net: if the parts do not reproduce the pod, keep the whole pod.
-  const probe = structuredClone(after);
-  probe.metadata ??= {};
-  probe.metadata.annotations = { ...(probe.metadata.annotations ?? {}), [Annotation.originalMetadata]: JSON.stringify(record) };
+  // stripInjection copies what it changes, so the probe shares everything but its annotations.
+  const probe: PodTemplate = {
+    ...after,
+    metadata: {
+      ...(after.metadata ?? {}),
+      annotations: { ...(after.metadata?.annotations ?? {}), [Annotation.originalMetadata]: JSON.stringify(record) },
+    },
+  };
   if (!deepEqual(stripInjection(probe).pod as unknown as Json, before as unknown as Json)) return { pod: structuredClone(before) as unknown as JsonObject };
   return record;
 }
