@@ -18,6 +18,7 @@ export const INPUT_ERROR_CODES = [
   'items-not-a-list', // `items` present but not a sequence
   'item-not-an-object', // an entry of `items` that is not a mapping
   'multiple-documents', // KRM input with more than one YAML document
+  'function-config-not-an-object', // a ResourceList whose functionConfig is a scalar or a list
   'unsupported-edit', // an edit the I/O layer cannot apply to this document
 ] as const;
 export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];

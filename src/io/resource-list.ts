@@ -270,6 +270,10 @@ export function parseResourceList(text: string): ParsedResourceList {
     layout,
   };
   if (isObject(fc)) parsed.functionConfig = fc;
+  else if (fc !== undefined && fc !== null) {
+    const at = /^functionConfig:/m.exec(src.text)?.index ?? 0;
+    throw src.error('function-config-not-an-object', `functionConfig is ${describeKind(fc)}, not an object (a SidecarInjection or a ConfigMap)`, at);
+  }
   return parsed;
 }
 
