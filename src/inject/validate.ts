@@ -234,7 +234,8 @@ export function annotationProblems(annotations: Record<string, string> | undefin
   const out: AnnotationProblem[] = [];
   if (!annotations) return out;
   for (const key of Object.keys(annotations).sort()) {
-    const check = ANNOTATION_VALIDATION[key];
+    // own keys only: an annotation named `constructor` or `__proto__` is data, not a table lookup
+    const check = Object.hasOwn(ANNOTATION_VALIDATION, key) ? ANNOTATION_VALIDATION[key] : undefined;
     const value = annotations[key];
     if (!check || typeof value !== 'string') continue;
     const problem = check(value);

@@ -2,9 +2,10 @@
  * The shape check of a pod template before injection: the fields the injector reads must have the
  * types Kubernetes' decoder accepts (maps are maps, lists are lists, label and annotation values
  * and container names are strings, `hostNetwork` is a boolean), else a `UserError` names the field
- * ("must be a list, not a map"). `null` is read as Go reads it into a typed field: the zero value
- * (an absent map or list, an empty label value), so Helm output such as `volumes:` with nothing
- * under it injects instead of failing. It does not validate what Istio validates (annotation
+ * ("must be a list, not a map"), and a `__proto__` key anywhere is refused (Kubernetes accepts
+ * none, and JavaScript object copies would lose it silently). `null` is read as Go reads it into a
+ * typed field: the zero value (an absent map or list, an empty label value), so Helm output such
+ * as `volumes:` with nothing under it injects instead of failing. It does not validate what Istio validates (annotation
  * values: inject/validate.ts) nor anything the injector does not read.
  */
 import { UserError } from '../results/result.js';
@@ -118,12 +119,36 @@ function checkFields(obj: JsonObject, fields: Fields, path: string, keys: string
 }
 
 /**
+ * The path of a `__proto__` key, if any. Kubernetes accepts none in a pod (not as a field, nor as
+ * a label, annotation or selector key), and JavaScript copies would drop it silently.
+ */
+function findProtoKey(v: Json | undefined, path: string): string | undefined {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = findProtoKey(v[i], fieldPath(path, i));
+      if (p !== undefined) return p;
+    }
+  } else if (isMap(v)) {
+    for (const k of Object.keys(v)) {
+      if (k === '__proto__') return fieldPath(path, k);
+      const p = findProtoKey(v[k], fieldPath(path, k));
+      if (p !== undefined) return p;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Checks a pod template (`{metadata, spec}`) and returns it with `null`s in the checked fields
  * read as Go's zero values (a copy when anything changed; the input is never modified).
  * Throws a `UserError` (code `invalid-pod`) whose field path is relative to the pod template.
  */
 export function checkPodTemplate(pod: PodTemplate): PodTemplate {
   const root = pod as unknown as JsonObject;
+  const proto = findProtoKey(root, '');
+  if (proto !== undefined) {
+    throw new UserError(`${proto} is not a valid key in a Kubernetes object`, proto, 'invalid-pod');
+  }
   const fixes: Fix[] = [];
   checkFields(root, POD_TEMPLATE, '', [], fixes);
   if (!fixes.length) return pod;
