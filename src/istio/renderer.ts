@@ -56,6 +56,12 @@ export function selectTemplates(
   return { names: out, fromAnnotation };
 }
 
+/**
+ * Bounds for an injection template (they come from the repository, so they may be hostile): real
+ * ones recurse little, loop over a pod's containers and ports, and print a few KiB.
+ */
+export const INJECTION_TEMPLATE_LIMITS = { maxTemplateDepth: 1000, maxRangeIterations: 100_000, maxOutputBytes: 4 * 1024 * 1024 } as const;
+
 type Compiled = { ok: true; template: Template } | { ok: false; error: string };
 
 export class TemplateRenderer implements SidecarRenderer {
@@ -75,7 +81,7 @@ export class TemplateRenderer implements SidecarRenderer {
     if (!entry || entry.text !== text) {
       let result: Compiled;
       try {
-        result = { ok: true, template: new Template(name, { funcs: this.options.funcs, missingKey: 'default' }).parse(text) };
+        result = { ok: true, template: new Template(name, { funcs: this.options.funcs, missingKey: 'default', limits: INJECTION_TEMPLATE_LIMITS }).parse(text) };
       } catch (e) {
         if (!isTemplateError(e)) throw e;
         result = { ok: false, error: e.message };

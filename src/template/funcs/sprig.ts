@@ -66,6 +66,9 @@ import {
 } from './sprig-values.js';
 import { defineFunc, GoFuncError, type FuncMap } from './types.js';
 
+/** Longest string `repeat` builds (a template's whole output is capped by the engine too). */
+const MAX_REPEAT_LENGTH = 16 * 1024 * 1024;
+
 const ANY = 'interface {}';
 const MAP = 'map[string]interface {}';
 
@@ -455,6 +458,8 @@ export function sprigFuncs(): FuncMap {
     substr: s(['int', 'int', 'string'], (a, b, v) => substr(intArg(a), intArg(b), str(v))),
     repeat: s(['int', 'string'], (n, v) => {
       if (intArg(n) < 0) throw new GoFuncError('strings: negative Repeat count');
+      // Go only fails on int overflow; a JS string cannot get that long, so cap it clearly.
+      if (intArg(n) * str(v).length > MAX_REPEAT_LENGTH) throw new GoFuncError('strings: Repeat output too long (over 16 MiB)');
       return str(v).repeat(intArg(n));
     }),
     contains: s(['string', 'string'], (sub, v) => str(v).includes(str(sub)), 'bool'),
