@@ -120,6 +120,7 @@ export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: 
     settings: env.settings,
     renderer: env.renderer,
     ...(ns ? { namespaceAnnotations: ns.annotations } : {}),
+    platform: config.platform,
     recordOriginal: false,
   });
   const coexistence = planCoexistence({

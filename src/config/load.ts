@@ -53,6 +53,7 @@ export interface Config {
   /** Why nativeSidecars has its value, for the run summary. */
   nativeSidecarsReason: string;
   compliancePolicy: string;
+  platform: 'openshift' | undefined;
   injectValueSemantics: 'exact' | 'legacy';
   proxy: ProxySettings;
   values: JsonObject;
@@ -267,6 +268,7 @@ function resolve(spec: Spec): Config {
     nativeSidecars: native.value,
     nativeSidecarsReason: native.reason,
     compliancePolicy: spec.compliancePolicy ?? '',
+    platform: spec.platform,
     injectValueSemantics: spec.injectValueSemantics ?? 'exact',
     proxy: spec.proxy ?? {},
     values: (spec.values ?? {}) as JsonObject,

@@ -213,6 +213,10 @@ export const SpecSchema = z
       .regex(/^v?\d+\.\d+(\.\d+)?([-+].*)?$/, 'expected a Kubernetes version such as 1.33 or v1.33.2')
       .optional(),
     compliancePolicy: z.string().optional().describe('istiod COMPLIANCE_POLICY, e.g. fips-140-3.'),
+    platform: z
+      .enum(['openshift'])
+      .optional()
+      .describe('openshift: the proxy UID/GID come from the namespace annotations openshift.io/sa.scc.uid-range and supplemental-groups.'),
     injectValueSemantics: z
       .enum(['exact', 'legacy'])
       .optional()

@@ -29,6 +29,8 @@ export interface OverrideInput {
   settings?: Pick<InjectorSettings, 'meshConfig'>;
   /** Effective ProxyConfig (for the interception mode); defaults to the mesh `defaultConfig`. */
   proxyConfig?: JsonObject;
+  /** `openshift`: the platform assigns the app's user, see `dropOpenShiftUser`. */
+  platform?: string;
 }
 
 interface ParsedContainers {
@@ -64,6 +66,7 @@ export function reapplyOverwrittenContainers(input: OverrideInput): PodTemplate 
       if (!match) continue;
       const overlay = cloneJson(match);
       if (overlay.image === AUTO_IMAGE) delete overlay.image;
+      if (input.platform === 'openshift' && name === ContainerName.proxy) dropOpenShiftUser(overlay, original);
       overrides[list].push(overlay);
       finalPod = applyContainer(finalPod, list, withoutNulls(overlay) as JsonObject);
     }
@@ -76,7 +79,7 @@ export function reapplyOverwrittenContainers(input: OverrideInput): PodTemplate 
   }
 
   const proxyConfig = input.proxyConfig ?? (get(input.settings?.meshConfig, 'defaultConfig') as JsonObject | undefined) ?? {};
-  adjustInitContainerUser(finalPod, original, proxyConfig);
+  adjustInitContainerUser(finalPod, input.platform === 'openshift' ? withoutOpenShiftUser(original) : original, proxyConfig);
   return asPodTemplate(finalPod);
 }
 
@@ -124,6 +127,30 @@ function withoutNulls(v: Json): Json {
     return out;
   }
   return v;
+}
+
+/**
+ * On OpenShift the user's `istio-proxy` override often repeats the UID the platform assigned to the
+ * app container (copied from it); Istio drops `runAsUser`/`runAsGroup` that equal the first app
+ * container's, so the proxy keeps the UID/GID taken from the namespace's range.
+ */
+function dropOpenShiftUser(overlay: JsonObject, original: PodJson): void {
+  const sc = overlay.securityContext;
+  if (!isObject(sc)) return;
+  const app = (original.spec.containers ?? []).find((c) => c.name !== ContainerName.proxy);
+  const appSc = app && isObject(app.securityContext) ? app.securityContext : {};
+  for (const key of ['runAsUser', 'runAsGroup']) {
+    if (key in sc && sc[key] === appSc[key]) delete sc[key];
+  }
+}
+
+/** `original` with `dropOpenShiftUser` applied to its own istio-proxy container. */
+function withoutOpenShiftUser(original: PodJson): PodJson {
+  const pod = JSON.parse(JSON.stringify(original)) as PodJson;
+  for (const list of ['containers', 'initContainers'] as const) {
+    for (const c of pod.spec[list] ?? []) if (c.name === ContainerName.proxy) dropOpenShiftUser(c, original);
+  }
+  return pod;
 }
 
 /**

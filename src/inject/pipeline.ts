@@ -23,6 +23,8 @@ export interface InjectPodInput {
   renderer: SidecarRenderer;
   /** Annotations of the workload's namespace (OpenShift UID ranges), when known. */
   namespaceAnnotations?: Record<string, string>;
+  /** `openshift`: proxy UID/GID from the namespace's ranges. */
+  platform?: string | undefined;
   /** Write the record that lets a later run strip this injection exactly. */
   recordOriginal?: boolean;
 }
@@ -45,6 +47,7 @@ export function injectPod(input: InjectPodInput): InjectOutcome {
     workload,
     settings,
     ...(input.namespaceAnnotations ? { namespaceAnnotations: input.namespaceAnnotations } : {}),
+    ...(input.platform ? { platform: input.platform } : {}),
   });
   // Every renderer's output goes through Go's typed round trip in istiod: zero-valued omitempty
   // fields disappear (idempotent for renderers that already did this).
@@ -66,6 +69,7 @@ export function injectPod(input: InjectPodInput): InjectOutcome {
     templatePod: templatePod as unknown as PodTemplate,
     settings,
     proxyConfig: data.proxyConfig,
+    ...(input.platform ? { platform: input.platform } : {}),
   });
   pod = postProcessPod(pod, {
     settings: postSettings,
