@@ -1,0 +1,42 @@
+/**
+ * The example package as its README describes it: the demo command's decisions, and which files change.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { cli } from '../src/cli/cli.js';
+
+const root = new URL('../', import.meta.url).pathname;
+
+describe('examples/shop', () => {
+  it('the demo command injects what the README says, and only that', async () => {
+    let stdout = '';
+    let stderr = '';
+    const code = await cli(['--config', `${root}examples/shop/inject-sidecar.yaml`, '-f', `${root}examples/shop`], {
+      readStdin: async () => '',
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+    });
+    expect(code).toBe(0);
+    const decisions = stderr
+      .trim()
+      .split('\n')
+      .map((l) => /^(\w+ [\w/-]+): (injected|skipped)/.exec(l)?.slice(1, 3).join(' '));
+    expect(decisions).toEqual([
+      'Deployment shop/cart injected',
+      'Deployment shop/catalog injected',
+      'StatefulSet shop/db skipped',
+      'DaemonSet ops/node-agent skipped',
+      'CronJob ops/sales-report injected',
+      'Deployment shop/web injected',
+    ]);
+    // Four injected workloads, each with a native istio-proxy (kubeVersion 1.33).
+    expect(stdout.match(/- name: istio-proxy\n\s+image: docker\.io\/istio\/proxyv2:1\.28\.0/g)?.length).toBe(4);
+    expect(stdout.match(/restartPolicy: Always/g)?.length).toBe(4);
+    // Untouched files come out byte for byte.
+    for (const file of ['db.yaml', 'node-agent.yaml', 'namespaces.yaml']) {
+      expect(stdout).toContain(readFileSync(`${root}examples/shop/${file}`, 'utf8'));
+    }
+    expect(stdout).toContain('cpu: 2000m # two cores at peak');
+    expect(stdout).toContain('path: /app-health/web/readyz');
+  });
+});
