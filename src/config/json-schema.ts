@@ -3,7 +3,7 @@
  * schema/sidecar-injection.schema.json for editors (yaml-language-server modelines) and checked
  * for staleness by the test suite.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { FunctionConfigSchema, API_VERSION, KIND } from './schema.js';
 
 export function functionConfigJsonSchema(): Record<string, unknown> {

@@ -5,7 +5,7 @@
  * reads files or the environment (the CLI does that and passes objects in).
  */
 import { parseYamlValue } from '../io/yaml-value.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   API_GROUP,
   API_VERSION,

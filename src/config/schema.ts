@@ -4,7 +4,7 @@
  * committed JSON Schema (schema/sidecar-injection.schema.json) and the documentation all derive
  * from it. It does not load files or resolve defaults that depend on other inputs (see load.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const API_GROUP = 'inject-sidecar.dev';
 export const API_VERSION = `${API_GROUP}/v1alpha1`;
