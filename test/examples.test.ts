@@ -3,19 +3,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { cli } from '../src/cli/cli.js';
+import { runCli } from './support/run-cli.js';
 
 const root = new URL('../', import.meta.url).pathname;
 
 describe('examples/shop', () => {
   it('the demo command injects what the README says, and only that', async () => {
-    let stdout = '';
-    let stderr = '';
-    const code = await cli(['--config', `${root}examples/shop/inject-sidecar.yaml`, '-f', `${root}examples/shop`], {
-      readStdin: async () => '',
-      stdout: (t) => void (stdout += t),
-      stderr: (t) => void (stderr += t),
-    });
+    const { code, stdout, stderr } = await runCli(['--config', `${root}examples/shop/inject-sidecar.yaml`, '-f', `${root}examples/shop`]);
     expect(code).toBe(0);
     const decisions = stderr
       .trim()

@@ -2,19 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from '../../src/cli/cli.js';
 import { HELP } from '../../src/cli/args.js';
-
-async function runCli(argv: string[], stdin = '') {
-  let stdout = '';
-  let stderr = '';
-  const code = await cli(argv, {
-    readStdin: async () => stdin,
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-  });
-  return { code, stdout, stderr };
-}
+import { runCli } from '../support/run-cli.js';
 
 const deployment = (name: string, ns = 'shop', extra = '') => `apiVersion: apps/v1
 kind: Deployment

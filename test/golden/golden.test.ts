@@ -16,22 +16,12 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli } from '../../src/cli/cli.js';
+import { runCli } from '../support/run-cli.js';
 
 const root = new URL('./cases/', import.meta.url).pathname;
 const update = process.env.UPDATE_GOLDEN === '1';
 const KNOWN = new Set(['input.yaml', 'args', 'config.yaml', 'expected.yaml', 'expected-stderr.txt', 'expected-exit', 'README.md']);
 
-async function runCli(argv: string[], stdin: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await cli(argv, {
-    readStdin: async () => stdin,
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-  });
-  return { code, stdout, stderr };
-}
 
 function readOpt(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;

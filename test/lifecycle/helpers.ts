@@ -1,27 +1,10 @@
 /** Shared by the lifecycle tests: drive the CLI with strings, and list the inputs to run over. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli } from '../../src/cli/cli.js';
+export { runCli, type CliRun } from '../support/run-cli.js';
 
 export const repoRoot = new URL('../../', import.meta.url).pathname;
 export const goldenRoot = join(repoRoot, 'test/golden/cases');
-
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export async function runCli(argv: string[], stdin = ''): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await cli(argv, {
-    readStdin: async () => stdin,
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-  });
-  return { code, stdout, stderr };
-}
 
 export interface Source {
   name: string;
