@@ -4,12 +4,12 @@
 # stdin and writes it back injected (kpt fn eval --image, kustomize container transformers).
 # The same image serves as the Argo CD config-management-plugin sidecar (integrations/argocd).
 #
-# Default: a multi-stage build (npm ci + esbuild in the build stage; only the bundled file in the
-# final image):
+# Default: a multi-stage build (npm ci + esbuild in the build stage; only the bundle in the final
+# image):
 #   docker build -t inject-sidecar:0.1.0 .
 #
 # Prebuilt: where the build stage cannot run (no npm in the base image, no registry access), bundle
-# on the host and copy the file in:
+# on the host and copy dist/ in:
 #   npm ci && npm run build
 #   podman build --target prebuilt --build-arg BASE_IMAGE=localhost/node-base:20 -t inject-sidecar:0.1.0 .
 #
@@ -18,7 +18,7 @@
 ARG BASE_IMAGE=node:20-bookworm-slim
 ARG BUILD_IMAGE=${BASE_IMAGE}
 
-# ---- build: install dev dependencies and bundle src/ into one file
+# ---- build: install dev dependencies and bundle src/ into dist/
 FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -43,10 +43,11 @@ WORKDIR /tmp
 USER 65534:65534
 ENTRYPOINT ["node", "/app/inject-sidecar.js"]
 
-# ---- prebuilt: the runtime plus a bundle built on the host (dist/inject-sidecar.js)
+# ---- prebuilt: the runtime plus a bundle built on the host (dist/: inject-sidecar.js and the
+# chunks it imports when needed, found relative to its real path)
 FROM runtime AS prebuilt
-COPY dist/inject-sidecar.js /app/inject-sidecar.js
+COPY dist/ /app/
 
 # ---- default target: the runtime plus the bundle from the build stage
 FROM runtime AS image
-COPY --from=build /src/dist/inject-sidecar.js /app/inject-sidecar.js
+COPY --from=build /src/dist/ /app/

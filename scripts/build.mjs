@@ -1,19 +1,26 @@
-// Bundles the CLI into one ESM file (dist/inject-sidecar.js): one file to start is the
-// cheapest start-up Node offers, and it is what the container image and `bin` ship.
+// Bundles the CLI into dist/: the entry file dist/inject-sidecar.js plus chunks in dist/chunks/
+// for what is loaded with import() only when needed (the Go template engine for Istio's
+// templates). Few files is the cheapest start-up Node offers, and code that a run does not use
+// is neither compiled nor evaluated. The container image and `bin` ship the whole dist/
+// directory; the entry finds its chunks relative to its real path (symlinks to it work).
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 
-const outfile = 'dist/inject-sidecar.js';
+const entry = 'dist/inject-sidecar.js';
+// Chunk names carry a content hash: drop the ones of earlier builds.
+rmSync('dist/chunks', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile,
+  entryPoints: { 'inject-sidecar': 'src/cli/main.ts' },
+  outdir: 'dist',
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
+  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // yaml ships CommonJS for Node; give the bundled CommonJS code a require().
+  // yaml ships CommonJS for Node; give the bundled CommonJS code a require() (in every file).
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
   legalComments: 'none',
   logLevel: 'warning',
 });
-chmodSync(outfile, 0o755);
+chmodSync(entry, 0o755);

@@ -13,7 +13,7 @@ import { builtinValuesJson } from './inject/builtin/values.js';
 import { applyMeshConfig, builtinMeshConfig } from './inject/mesh.js';
 import type { InjectorSettings } from './inject/types.js';
 import type { Environment, NamespaceInfo } from './workload.js';
-import { istioConfigErrorResult, istioEnvironment, type IstioInputs } from './istio/environment.js';
+import { istioConfigErrorResult, istioEnvironment, type IstioInputs, type TemplateEngine } from './istio/environment.js';
 import { IstioConfigError } from './istio/config.js';
 import { chooseWebhooks } from './istio/webhooks.js';
 import { UserError } from './results/result.js';
@@ -60,7 +60,8 @@ export function builtinSettings(config: Config): InjectorSettings {
 
 /**
  * `istio` carries the texts of the Istio files the CLI read for the top-level revision;
- * `revisionIstio` those read for `spec.revisions` entries, by revision name.
+ * `revisionIstio` those read for `spec.revisions` entries, by revision name. `engine` renders
+ * Istio's templates; the caller loads it (istio/templates.ts) when `usesIstioTemplates` says so.
  */
 export function buildEnvironment(
   objects: readonly JsonObject[],
@@ -68,10 +69,11 @@ export function buildEnvironment(
   results: Result[],
   istio: IstioInputs = {},
   revisionIstio: Readonly<Record<string, IstioInputs>> = {},
+  engine?: TemplateEngine,
 ): Environment {
   const namespaces = collectNamespaces(objects, config);
-  const top = renderingFor(objects, config, results, istio);
-  const others = config.revisions.map((rc) => ({ rc, r: renderingFor(objects, rc, results, revisionIstio[rc.revision] ?? {}) }));
+  const top = renderingFor(objects, config, results, istio, engine);
+  const others = config.revisions.map((rc) => ({ rc, r: renderingFor(objects, rc, results, revisionIstio[rc.revision] ?? {}, engine) }));
   // Every configured revision installs its webhooks (and its tags'), as a canary upgrade does;
   // the `auto.` webhook follows the config or the chart values found.
   const standard = standardWebhooks(
@@ -93,6 +95,7 @@ function renderingFor(
   config: Config,
   results: Result[],
   istio: IstioInputs,
+  engine: TemplateEngine | undefined,
 ): { rendering: Pick<Environment, 'settings' | 'renderer' | 'injectorPolicy'>; enableNamespacesByDefault: boolean } {
   const inputs: IstioInputs = {
     injectorConfigMap: config.istio.injectorConfigMap,
@@ -102,7 +105,7 @@ function renderingFor(
   };
   try {
     // Istio's injector configuration (files, or ConfigMaps in the input) when there is one.
-    const found = istioEnvironment(objects, config, inputs, results);
+    const found = istioEnvironment(objects, config, inputs, results, engine);
     if (found) {
       return {
         rendering: {

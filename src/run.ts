@@ -14,7 +14,7 @@ import { checkPodTemplate } from './kube/shape.js';
 import { UserError, type Result } from './results/result.js';
 import { processWorkload, type Environment, type WorkloadOutcome } from './workload.js';
 import { buildEnvironment } from './environment.js';
-import type { IstioInputs } from './istio/environment.js';
+import type { IstioInputs, TemplateEngine } from './istio/environment.js';
 import { explainResult } from './lifecycle/explain.js';
 import { checkWorkload, type DriftKind } from './lifecycle/check.js';
 import { uninjectWorkload } from './lifecycle/uninject.js';
@@ -123,13 +123,15 @@ function fileOf(resource: Resource): { file?: { path: string; index: number } } 
  * `istio` carries the texts of Istio configuration files the CLI read (`--injectConfigFile`, ...);
  * `revisionIstio` those of `spec.revisions` entries, by revision name. `config.mode` says what
  * the run does: inject (write pods), explain (results with the decision trail, write nothing),
- * check (results with drift, write nothing), uninject (strip every injection).
+ * check (results with drift, write nothing), uninject (strip every injection). `engine` renders
+ * Istio's templates when the configuration found uses them (istio/templates.ts; the CLI loads it).
  */
 export function run(
   resources: readonly Resource[],
   config: Config,
   istio: IstioInputs = {},
   revisionIstio: Readonly<Record<string, IstioInputs>> = {},
+  engine?: TemplateEngine,
 ): RunOutput {
   const results: Result[] = [];
   const outcomes: WorkloadOutcome[] = [];
@@ -137,7 +139,7 @@ export function run(
   const drift: RunOutput['drift'] = [];
   const mode = config.mode;
   const env: Environment | undefined =
-    mode === 'uninject' ? undefined : buildEnvironment(resources.map((r) => r.value), config, results, istio, revisionIstio);
+    mode === 'uninject' ? undefined : buildEnvironment(resources.map((r) => r.value), config, results, istio, revisionIstio, engine);
   for (const resource of resources) {
     for (const w of findWorkloads(resource, config, results)) {
       const ref = refOf(w.obj);

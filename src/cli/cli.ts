@@ -11,7 +11,7 @@ import type { Spec } from '../config/schema.js';
 import { createResource, emitResourceList, emitStream, InputError, parseResourceList, parseStream, type ResourceHandle } from '../io/index.js';
 import { parseYamlValue } from '../io/yaml-value.js';
 import { run, type RunOutput } from '../run.js';
-import type { IstioInputs } from '../istio/environment.js';
+import { usesIstioTemplates, type IstioInputs, type TemplateEngine } from '../istio/environment.js';
 import { hasErrors, type Result } from '../results/result.js';
 import { formatResult } from './report.js';
 
@@ -99,8 +99,19 @@ function readRevisionIstioFiles(config: Config): Record<string, IstioInputs> {
   return out;
 }
 
-function runWith(resources: Parameters<typeof run>[0], args: CliArgs, config: Config) {
-  return run(resources, config, readIstioFiles(args, config), readRevisionIstioFiles(config));
+/**
+ * Reads the Istio files and runs. The Go template engine (istio/templates.ts, a chunk of its own
+ * in the bundle) is loaded only when the run may render with Istio's templates, so the built-in
+ * profile starts without it.
+ */
+async function runWith(resources: Parameters<typeof run>[0], args: CliArgs, config: Config): Promise<RunOutput> {
+  const istio = readIstioFiles(args, config);
+  const revisionIstio = readRevisionIstioFiles(config);
+  let engine: TemplateEngine | undefined;
+  if (config.mode !== 'uninject' && usesIstioTemplates(resources.map((r) => r.value), [config, ...config.revisions], [istio, ...Object.values(revisionIstio)])) {
+    engine = (await import('../istio/templates.js')).templateEngine;
+  }
+  return run(resources, config, istio, revisionIstio, engine);
 }
 
 function report(results: readonly Result[], args: CliArgs, io: CliIO, mode?: Config['mode']): void {
@@ -148,7 +159,7 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
       field: { path: 'spec.output' },
     });
   } else if (config) {
-    const out = runWith(list.items, args, config);
+    const out = await runWith(list.items, args, config);
     results.push(...out.results);
     if (config.mode === 'check') drift.push(...out.drift);
   }
@@ -195,7 +206,7 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
     }
   }
   const docs = inputs.flatMap((i) => i.docs);
-  const { results, patches, drift } = runWith(docs, args, config);
+  const { results, patches, drift } = await runWith(docs, args, config);
   report(results, args, io, config.mode);
   if (config.mode === 'check') reportCheck(drift, args, io);
   if (hasErrors(results)) return EXIT_ERROR;

@@ -8,20 +8,26 @@
  *
  * Not responsible for: reading files (the CLI passes their texts), namespaces, or the per-workload
  * pipeline. The caller (src/environment.ts) falls back to the built-in profile on `undefined`.
+ * The template engine itself is in templates.ts, loaded by the CLI only when needed.
  */
 import type { Config } from '../config/load.js';
 import { deepMerge, meshOverlay, valuesOverlay } from '../config/settings.js';
-import type { JsonObject } from '../kube/types.js';
+import { isObject, type JsonObject } from '../kube/types.js';
 import { applyMeshConfig, builtinMeshConfig } from '../inject/mesh.js';
 import { builtinValuesJson } from '../inject/builtin/values.js';
-import { proxyConfigToJSON } from '../inject/proxyconfig.js';
 import type { InjectorSettings, SidecarRenderer } from '../inject/types.js';
 import type { InjectorPolicy } from '../policy/index.js';
 import type { Result } from '../results/result.js';
-import { istioFuncMap } from '../template/funcs/istio.js';
-import type { FuncMap } from '../template/index.js';
-import { findIstioConfiguration, findMeshAndValues, IstioConfigError, type FindIstioConfigOptions, type IstioConfiguration } from './config.js';
-import { TemplateRenderer } from './renderer.js';
+import {
+  findIstioConfiguration,
+  findMeshAndValues,
+  INJECTOR_CONFIGMAP,
+  IstioConfigError,
+  type FindIstioConfigOptions,
+  type InjectorConfig,
+  type IstioConfiguration,
+} from './config.js';
+import type { Emulation } from './renderer.js';
 
 /** The texts of the istioctl-style files and the configured ConfigMap names. */
 export interface IstioInputs {
@@ -53,12 +59,35 @@ function enableNamespacesByDefaultOf(values: JsonObject): boolean {
   return w !== null && typeof w === 'object' && !Array.isArray(w) && w.enableNamespacesByDefault === true;
 }
 
-/** Istio's template function map with this project's `protoToJSON` (cleanProxyConfig + proto order). */
-export function injectionFuncs(env: Readonly<Record<string, string>> = {}): FuncMap {
-  return istioFuncMap({
-    env,
-    protoToJSON: (message) => (message !== null && typeof message === 'object' && !Array.isArray(message) ? proxyConfigToJSON(message as JsonObject) : '{}'),
-  });
+/**
+ * Builds the renderer over Istio's templates. It lives in templates.ts (`templateEngine`), which
+ * the CLI loads only when `usesIstioTemplates` is true, so the built-in profile never loads the
+ * Go template engine.
+ */
+export interface TemplateEngine {
+  renderer(options: { injector: InjectorConfig; emulate: Emulation; env: Readonly<Record<string, string>> | undefined; source: string }): SidecarRenderer;
+}
+
+/**
+ * Could this run render with Istio's templates? True when an injector ConfigMap or an
+ * injection-templates file is configured for any revision, or a ConfigMap named
+ * `istio-sidecar-injector*` is in the input (also inside a List). It may say yes when the
+ * configuration turns out to be for another revision (the engine is then loaded for nothing);
+ * it never says no when `istioEnvironment` would render with templates.
+ */
+export function usesIstioTemplates(
+  objects: readonly JsonObject[],
+  configs: readonly Pick<Config, 'istio'>[],
+  inputs: readonly IstioInputs[],
+): boolean {
+  if (configs.some((c) => c.istio.injectorConfigMap || c.istio.injectConfigFile)) return true;
+  if (inputs.some((i) => i.injectorConfigMap || i.injectConfigFile)) return true;
+  const named = (o: JsonObject): boolean => {
+    if (o.kind === 'List' && Array.isArray(o.items)) return o.items.some((item) => isObject(item) && named(item));
+    const name = isObject(o.metadata) ? o.metadata.name : undefined;
+    return o.kind === 'ConfigMap' && typeof name === 'string' && name.startsWith(INJECTOR_CONFIGMAP);
+  };
+  return objects.some(named);
 }
 
 function findOptions(config: Config, inputs: IstioInputs): FindIstioConfigOptions {
@@ -77,7 +106,13 @@ function findOptions(config: Config, inputs: IstioInputs): FindIstioConfigOption
  * given or found (use the built-in profile as configured). Throws `IstioConfigError` (a
  * `UserError`) for a configured-but-missing or invalid source; see `istioConfigErrorResult`.
  */
-export function istioEnvironment(objects: readonly JsonObject[], config: Config, inputs: IstioInputs, results: Result[]): IstioEnvironment | undefined {
+export function istioEnvironment(
+  objects: readonly JsonObject[],
+  config: Config,
+  inputs: IstioInputs,
+  results: Result[],
+  engine: TemplateEngine | undefined,
+): IstioEnvironment | undefined {
   const opts = findOptions(config, inputs);
   const found = findIstioConfiguration(objects, opts);
   const common = {
@@ -98,12 +133,9 @@ export function istioEnvironment(objects: readonly JsonObject[], config: Config,
       // kube-inject passes no injectedAnnotations; the webhook copies them onto every pod.
       injectedAnnotations: config.emulate === 'webhook' ? found.injector.injectedAnnotations : {},
     };
-    const renderer = new TemplateRenderer({
-      injector: found.injector,
-      emulate: config.emulate,
-      funcs: [injectionFuncs(inputs.env)],
-      source: found.sources.injector,
-    });
+    // A bug, not a user problem: usesIstioTemplates must have said yes for this input.
+    if (!engine) throw new Error('Istio templates found but the template engine was not loaded');
+    const renderer = engine.renderer({ injector: found.injector, emulate: config.emulate, env: inputs.env, source: found.sources.injector });
     results.push({ severity: 'info', message: `Istio injector configuration: ${found.description}` });
     return {
       settings,

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { selectTemplates, TemplateRenderer, type TemplateRendererOptions } from '../../src/istio/renderer.js';
 import { goTemplateData } from '../../src/istio/goview.js';
-import { injectionFuncs } from '../../src/istio/environment.js';
+import { injectionFuncs } from '../../src/istio/templates.js';
 import { dropGoZeroValues } from '../../src/inject/gozero.js';
 import type { SidecarTemplateData } from '../../src/inject/types.js';
 import { UserError } from '../../src/results/result.js';
