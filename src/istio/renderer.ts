@@ -13,6 +13,7 @@ import { Annotation } from '../kube/keys.js';
 import { parseTemplateOutput, TemplateOutputError } from '../io/template-output.js';
 import type { RenderedPatch, SidecarRenderer, SidecarTemplateData } from '../inject/types.js';
 import { UserError } from '../results/result.js';
+import { checkPodPatchTypes } from '../kube/shape.js';
 import { isTemplateError, Template, type FuncMap } from '../template/index.js';
 import { compareGoStrings } from '../template/value.js';
 import type { InjectorConfig } from './config.js';
@@ -119,9 +120,12 @@ export class TemplateRenderer implements SidecarRenderer {
       }
       try {
         // istiod reads the output into corev1 structs: omitempty zero values do not survive.
-        patches.push(parseTemplateOutput(output));
+        const patch = parseTemplateOutput(output);
+        // as in istiod, output that does not fit the pod's types fails here, not in the merge
+        checkPodPatchTypes(patch);
+        patches.push(patch);
       } catch (e) {
-        if (!(e instanceof TemplateOutputError)) throw e;
+        if (!(e instanceof TemplateOutputError) && !(e instanceof UserError)) throw e;
         throw new UserError(
           `failed parsing generated injected YAML of template ${JSON.stringify(name)} (check Istio version): ${e.message}`,
           undefined,

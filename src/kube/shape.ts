@@ -35,7 +35,7 @@ const CONTAINER: Shape = {
   },
 };
 const POD_TEMPLATE: Fields = {
-  metadata: { map: { labels: 'stringMap', annotations: 'stringMap' } },
+  metadata: { map: { name: 'string', generateName: 'string', namespace: 'string', labels: 'stringMap', annotations: 'stringMap' } },
   spec: {
     map: {
       containers: { listOf: CONTAINER },
@@ -73,7 +73,7 @@ const isMap = (v: Json): v is JsonObject => typeof v === 'object' && v !== null 
 /** A `null` to replace by Go's zero value: the object, its key, and the replacement (undefined: drop the key). */
 type Fix = { zero: Json | undefined; path: string[] };
 
-function check(v: Json, shape: Shape, path: string, keys: string[], fixes: Fix[]): void {
+function check(v: Json, shape: Shape, path: string, keys: string[], fixes: Fix[], loose = false): void {
   if (typeof shape === 'string') {
     switch (shape) {
       case 'map':
@@ -83,7 +83,7 @@ function check(v: Json, shape: Shape, path: string, keys: string[], fixes: Fix[]
         if (!Array.isArray(v)) throw new UserError(`${path} must be a list, not ${kindOf(v)}`, path, 'invalid-pod');
         return;
       case 'string':
-        if (typeof v !== 'string') throw new UserError(`${path} must be a string, not ${kindOf(v)}`, path, 'invalid-pod');
+        if (typeof v !== 'string' && !(loose && typeof v !== 'object')) throw new UserError(`${path} must be a string, not ${kindOf(v)}`, path, 'invalid-pod');
         return;
       case 'bool':
         if (typeof v !== 'boolean') throw new UserError(`${path} must be true or false, not ${kindOf(v)}`, path, 'invalid-pod');
@@ -93,7 +93,7 @@ function check(v: Json, shape: Shape, path: string, keys: string[], fixes: Fix[]
         for (const [k, x] of Object.entries(v)) {
           const p = fieldPath(path, k);
           if (x === null) fixes.push({ zero: '', path: [...keys, k] });
-          else if (typeof x !== 'string') {
+          else if (typeof x !== 'string' && !(loose && typeof x !== 'object')) {
             throw new UserError(`${p} must be a string, not ${kindOf(x)}${typeof x === 'object' ? '' : ': quote it'}`, p, 'invalid-pod');
           }
         }
@@ -102,19 +102,19 @@ function check(v: Json, shape: Shape, path: string, keys: string[], fixes: Fix[]
   }
   if ('map' in shape) {
     if (!isMap(v)) throw new UserError(`${path} must be a map, not ${kindOf(v)}`, path, 'invalid-pod');
-    checkFields(v, shape.map, path, keys, fixes);
+    checkFields(v, shape.map, path, keys, fixes, loose);
     return;
   }
   if (!Array.isArray(v)) throw new UserError(`${path} must be a list, not ${kindOf(v)}`, path, 'invalid-pod');
-  v.forEach((item, i) => check(item, shape.listOf, fieldPath(path, i), [...keys, String(i)], fixes));
+  v.forEach((item, i) => check(item, shape.listOf, fieldPath(path, i), [...keys, String(i)], fixes, loose));
 }
 
-function checkFields(obj: JsonObject, fields: Fields, path: string, keys: string[], fixes: Fix[]): void {
+function checkFields(obj: JsonObject, fields: Fields, path: string, keys: string[], fixes: Fix[], loose = false): void {
   for (const [k, shape] of Object.entries(fields)) {
     const v = Object.hasOwn(obj, k) ? obj[k] : undefined;
     if (v === undefined) continue;
     if (v === null) fixes.push({ zero: undefined, path: [...keys, k] });
-    else check(v, shape, fieldPath(path, k), [...keys, k], fixes);
+    else check(v, shape, fieldPath(path, k), [...keys, k], fixes, loose);
   }
 }
 
@@ -128,7 +128,7 @@ function findProtoKey(v: Json | undefined, path: string): string | undefined {
       const p = findProtoKey(v[i], fieldPath(path, i));
       if (p !== undefined) return p;
     }
-  } else if (isMap(v)) {
+  } else if (v !== undefined && isMap(v)) {
     for (const k of Object.keys(v)) {
       if (k === '__proto__') return fieldPath(path, k);
       const p = findProtoKey(v[k], fieldPath(path, k));
@@ -136,6 +136,14 @@ function findProtoKey(v: Json | undefined, path: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Checks the structure of an injection template's output: maps are maps and lists are lists (nulls
+ * are left alone, they mean "delete"; scalars of any type pass, as YAML 1.1 output reads them).
+ */
+export function checkPodPatchTypes(patch: JsonObject): void {
+  checkFields(patch, POD_TEMPLATE, '', [], [], true);
 }
 
 /**
