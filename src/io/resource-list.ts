@@ -119,6 +119,8 @@ function fastLayout(src: SourceText, seg: Segment): Layout | null {
   }
   if (key === 'items') itemsBodyEnd = seg.contentEnd;
   if (!keys.has('items')) return null; // let the slow path report it
+  // `items:` with nothing under it: the slow path reports it (as it does for every other layout)
+  if (items.length === 0) return null;
   // the rest of the document, without the item lines, is small: read it with yaml
   const cut0 = itemsBody;
   const cut1 = itemsBodyEnd;
