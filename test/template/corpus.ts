@@ -23,7 +23,7 @@ export interface CorpusCase {
   data?: unknown;
   /** A typed fixture name instead of JSON data (see typed-fixtures.ts and render.go). */
   typed?: string;
-  options?: { missingkey?: 'default' | 'zero' | 'error' | 'invalid'; funcs?: 'builtins' | 'sprig' };
+  options?: { missingkey?: 'default' | 'zero' | 'error' | 'invalid'; funcs?: 'builtins' | 'sprig' | 'yaml' };
 }
 
 /** Rich JSON data shaped like Istio's `.Values`. */

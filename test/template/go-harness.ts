@@ -1,8 +1,9 @@
 /**
  * Builds and runs the Go renderer (`test/template/go/render.go`) for differential tests, and
  * renders the same cases with the TypeScript engine. The Go program is compiled once per test run
- * into a temporary directory, in GOPATH mode so Debian's sprig package is found offline when
- * installed. Test-only; never imported by src/.
+ * into a temporary directory, in GOPATH mode so Debian's sprig and ghodss/yaml packages are found
+ * offline when installed (each is optional: build tags "sprig" and "yaml"). Test-only; never
+ * imported by src/.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -12,9 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { Template, type FuncMap, type FuncCorpusSamples } from '../../src/template/index.js';
 import type { CorpusCase } from './corpus.js';
 import { typedFixture } from './typed-fixtures.js';
+import * as sprigModule from '../../src/template/funcs/sprig.js';
+import * as istioModule from '../../src/template/funcs/istio.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SPRIG_GOPATH = '/usr/share/gocode';
+const DEBIAN_GOPATH = '/usr/share/gocode';
 
 export interface GoResult {
   output?: string;
@@ -30,25 +33,42 @@ export function hasGo(): boolean {
   }
 }
 
-let built: { bin: string; sprig: boolean } | undefined;
+export interface BuiltRenderer {
+  bin: string;
+  /** sprig.TxtFuncMap() is compiled in (`funcs: 'sprig'` cases). */
+  sprig: boolean;
+  /** Istio's toYaml over ghodss/yaml is compiled in (`funcs: 'yaml'` cases). */
+  yaml: boolean;
+}
 
-/** Compiles render.go once (with sprig when Debian's package is installed). */
-export function buildRenderer(): { bin: string; sprig: boolean } {
+let built: BuiltRenderer | undefined;
+
+/** Compiles render.go once (with sprig and toYaml when Debian's packages are installed). */
+export function buildRenderer(): BuiltRenderer {
   if (built) return built;
   const dir = mkdtempSync(path.join(tmpdir(), 'tmpl-diff-'));
   const bin = path.join(dir, 'render');
-  const sprig = existsSync(path.join(SPRIG_GOPATH, 'src/github.com/Masterminds/sprig'));
+  const has = (pkg: string): boolean => existsSync(path.join(DEBIAN_GOPATH, 'src', pkg));
+  const sprig = has('github.com/Masterminds/sprig');
+  const yaml = has('github.com/ghodss/yaml') && has('gopkg.in/yaml.v2');
+  const tags = [...(sprig ? ['sprig'] : []), ...(yaml ? ['yaml'] : [])];
   const env = {
     ...process.env,
     GO111MODULE: 'off',
-    GOPATH: sprig ? SPRIG_GOPATH : dir,
+    GOPATH: tags.length > 0 ? DEBIAN_GOPATH : dir,
     GOFLAGS: '',
     GOCACHE: process.env.GOCACHE ?? path.join(tmpdir(), 'inject-sidecar-gocache'),
   };
-  const args = ['build', ...(sprig ? ['-tags', 'sprig'] : []), '-o', bin, '.'];
+  const args = ['build', ...(tags.length > 0 ? ['-tags', tags.join(',')] : []), '-o', bin, '.'];
   execFileSync('go', args, { cwd: path.join(here, 'go'), env, stdio: 'pipe' });
-  built = { bin, sprig };
+  built = { bin, sprig, yaml };
   return built;
+}
+
+/** The names of the functions in Go's sprig.TxtFuncMap() (empty without sprig). */
+export function goSprigNames(): string[] {
+  const { bin } = buildRenderer();
+  return JSON.parse(execFileSync(bin, ['-names'], { stdio: 'pipe' }).toString()) as string[];
 }
 
 /** Runs the Go renderer over the cases. */
@@ -59,32 +79,29 @@ export function renderWithGo(cases: readonly CorpusCase[]): GoResult[] {
   return JSON.parse(r.stdout.toString()) as GoResult[];
 }
 
-/** The function libraries other engineers publish, when present. */
-export async function loadLibraries(): Promise<{ sprig?: FuncMap; samples: FuncCorpusSamples }> {
+/**
+ * The function libraries and their corpus samples. Imported statically: vite cannot resolve a
+ * variable dynamic import, which silently left sprig out of the comparison before.
+ */
+export function loadLibraries(): Promise<{ sprig?: FuncMap; samples: FuncCorpusSamples }> {
   const samples: Array<FuncCorpusSamples[number]> = [];
-  let sprig: FuncMap | undefined;
-  for (const mod of ['sprig', 'istio']) {
-    try {
-      const m = (await import(`../../src/template/funcs/${mod}.js`)) as Record<string, unknown>;
-      if (mod === 'sprig') {
-        const f = m['sprigFuncs'] ?? m['sprigFuncMap'] ?? m['SPRIG_FUNCS'];
-        sprig = typeof f === 'function' ? (f as () => FuncMap)() : (f as FuncMap | undefined);
-      }
-      if (Array.isArray(m['corpusSamples'])) samples.push(...(m['corpusSamples'] as FuncCorpusSamples));
-    } catch {
-      // library not written yet
-    }
+  for (const m of [sprigModule, istioModule] as Array<Record<string, unknown>>) {
+    if (Array.isArray(m['corpusSamples'])) samples.push(...(m['corpusSamples'] as FuncCorpusSamples));
   }
-  return { ...(sprig ? { sprig } : {}), samples };
+  return Promise.resolve({ sprig: sprigModule.sprigFuncs(), samples });
 }
 
 /** Renders one case with the TypeScript engine, shaped like render.go's result. */
-export function renderWithTs(c: CorpusCase, sprig?: FuncMap): GoResult {
+export function renderWithTs(c: CorpusCase, sprig?: FuncMap, toYaml?: FuncMap): GoResult {
   try {
     const funcs: FuncMap[] = [];
     if (c.options?.funcs === 'sprig') {
       if (!sprig) return { error: 'sprig is not available' };
       funcs.push(sprig);
+    }
+    if (c.options?.funcs === 'yaml') {
+      if (!toYaml) return { error: 'toYaml is not available' };
+      funcs.push(toYaml);
     }
     const t = new Template(c.name, { funcs, missingKey: c.options?.missingkey ?? 'default' });
     t.parse(c.template);

@@ -103,7 +103,8 @@ table('trim family', [
   ['{{ trim "" }}', ''],
   ['{{ nospace " a b\\tc " }}', 'abc'],
   ['{{ nospace "" }}', ''],
-  ['{{ nospace "a\\u00a0b" }}', 'ab'],
+  // goutils walks bytes: NBSP's second byte (0xA0) is a space to unicode.IsSpace, its first stays as 'Â' (Go does this).
+  ['{{ nospace "a\\u00a0b" }}', 'aÂb'],
 ]);
 
 table('indent / nindent (sprig pads every line)', [
@@ -205,7 +206,7 @@ table('lists', [
   ['{{ concat (list 1) 2 }}', /Cannot concat type int as list/],
   ['{{ slice (list 1 2 3) 1 }}', '[2 3]'],
   ['{{ slice (list 1 2 3) 1 2 }}', '[2]'],
-  ['{{ slice (list 1 2 3) 2 5 }}', /slice bounds out of range/],
+  ['{{ slice (list 1 2 3) 2 5 }}', /reflect\.Value\.Slice: slice index out of bounds/],
   ['{{ chunk 2 (list 1 2 3) }}', '[[1 2] [3]]'],
   ['{{ chunk 5 (list) | len }}', '0'],
   ['{{ until 3 }}', '[0 1 2]'],
@@ -244,7 +245,9 @@ table('dicts', [
   ['{{ merge .d .s }}', 'map[a:true]', { d: { a: false }, s: { a: true } }],
   ['{{ merge .d .s }}', 'map[l:[1]]', { d: { l: [1] }, s: { l: [2] } }],
   ['{{ mergeOverwrite .d .s }}', 'map[l:[2]]', { d: { l: [1] }, s: { l: [2] } }],
-  ['{{ mergeOverwrite .d .s }}', 'map[a:1]', { d: { a: 1 }, s: { a: null } }],
+  // mergo stores a nil source value when overwriting (checked against Go's sprig 3.2.3).
+  ['{{ mergeOverwrite .d .s }}', 'map[a:<nil>]', { d: { a: 1 }, s: { a: null } }],
+  ['{{ merge .d .s }}', 'map[a:1]', { d: { a: 1 }, s: { a: null, b: null } }],
   ['{{ $d := dict }}{{ $_ := merge $d (dict "a" 1) (dict "a" 2 "b" 3) }}{{ $d }}', 'map[a:1 b:3]'],
   ['{{ dig "a" "b" "def" .m }}', '1', { m: { a: { b: 1 } } }],
   ['{{ dig "a" "x" "def" .m }}', 'def', { m: { a: { b: 1 } } }],

@@ -13,7 +13,8 @@
  */
 import { formatFloat } from '../fmt.js';
 import type { GoValue } from '../value.js';
-import { toJsonNode, type JsonNode } from './sprig-json.js';
+import { jsonQuote, toJsonNode, type JsonNode } from './sprig-json.js';
+import { GoFuncError } from './types.js';
 
 /** A node after the JSON -> go-yaml decode. */
 type YNode =
@@ -82,19 +83,66 @@ export function yamlKeyLess(a: string, b: string): boolean {
   return ar.length < br.length;
 }
 
+const NEL = '\u0085';
+
+/** Characters Go's JSON encoder leaves raw that go-yaml's reader refuses ("control characters are not allowed"). */
+const YAML_UNREADABLE = /[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/;
+
+/**
+ * A JSON string as go-yaml v2 reads it back (a double-quoted flow scalar): the raw NEL (U+0085,
+ * which Go's JSON encoder does not escape) is a line break there, folded with the spaces around
+ * it (one break becomes a space, n breaks n-1 newlines); a line starting with a document marker
+ * (`--- `, `... `) after it is a syntax error. A key is a simple key, which must stay on one line
+ * and end within 1024 characters of JSON text, or the decode fails. Throws where the decode fails
+ * (Marshal then returns an error, and Istio's toYaml an empty string).
+ */
+function yamlReadBack(s: string, isKey: boolean): string {
+  const fail = (why: string): never => {
+    throw new GoFuncError(`error converting JSON to YAML: ${why}`);
+  };
+  if (YAML_UNREADABLE.test(s)) fail('control characters are not allowed');
+  if (isKey && [...jsonQuote(s)].length - 2 > 1022) fail('simple key too long');
+  if (!s.includes(NEL)) return s;
+  if (isKey) fail('multi-line simple key');
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    while (i < s.length && s[i] !== ' ' && s[i] !== NEL) out += s[i++];
+    if (i >= s.length) break;
+    let whitespace = '';
+    let leadingBlanks = false;
+    let trailingBreaks = '';
+    while (i < s.length && (s[i] === ' ' || s[i] === NEL)) {
+      if (s[i] === ' ') {
+        if (!leadingBlanks) whitespace += ' ';
+      } else if (!leadingBlanks) {
+        whitespace = '';
+        leadingBlanks = true;
+      } else trailingBreaks += '\n';
+      i++;
+    }
+    if (s[i - 1] === NEL && (s.startsWith('---', i) || s.startsWith('...', i)) && (s[i + 3] === ' ' || s[i + 3] === NEL)) {
+      fail('found unexpected document indicator');
+    }
+    out += leadingBlanks ? (trailingBreaks === '' ? ' ' : trailingBreaks) : whitespace;
+  }
+  return out;
+}
+
 function toYNode(n: JsonNode): YNode {
   switch (n.k) {
     case 'null':
     case 'bool':
-    case 'str':
       return n;
+    case 'str':
+      return { k: 'str', v: yamlReadBack(n.v, false) };
     case 'num':
       return { k: 'num', text: numberText(n.text) };
     case 'arr':
       return { k: 'seq', items: n.items.map(toYNode) };
     case 'obj': {
       // Duplicate keys cannot occur (JSON from Go maps/structs); the last one would win.
-      const entries = n.entries.map(([k, v]) => [k, toYNode(v)] as const);
+      const entries = n.entries.map(([k, v]) => [yamlReadBack(k, true), toYNode(v)] as const);
       entries.sort((x, y) => (yamlKeyLess(x[0], y[0]) ? -1 : yamlKeyLess(y[0], x[0]) ? 1 : 0));
       return { k: 'map', entries };
     }
@@ -281,6 +329,15 @@ class Emitter {
     this.column = 0;
   }
 
+  /** `write_break`: a '\n' is a newline; another break character is copied and starts a line. */
+  private writeBreak(ch: string): void {
+    if (ch === '\n') this.putBreak();
+    else {
+      this.out += ch;
+      this.column = 0;
+    }
+  }
+
   private increaseIndent(flow: boolean, indentless: boolean): void {
     this.indents.push(this.indent);
     if (this.indent < 0) this.indent = flow ? BEST_INDENT : 0;
@@ -424,6 +481,7 @@ class Emitter {
     this.writeIndicator("'", true, false, false);
     const cps = [...value];
     let spaces = false;
+    let breaks = false;
     for (let i = 0; i < cps.length; i++) {
       const ch = cps[i] as string;
       if (ch === ' ') {
@@ -431,7 +489,15 @@ class Emitter {
           this.writeIndent();
         } else this.put(ch);
         spaces = true;
+      } else if (isBreak(ch.codePointAt(0))) {
+        // Only U+2028/U+2029 reach here (a '\n' selects the literal style, and other breaks double quotes).
+        if (!breaks && ch === '\n') this.putBreak();
+        this.writeBreak(ch);
+        this.indention = true;
+        breaks = true;
       } else {
+        if (breaks) this.writeIndent();
+        breaks = false;
         if (ch === "'") this.put("'");
         this.put(ch);
         this.indention = false;
@@ -493,7 +559,7 @@ class Emitter {
     let breaks = true;
     for (const ch of cps) {
       if (isBreak(ch.codePointAt(0))) {
-        this.putBreak();
+        this.writeBreak(ch);
         this.indention = true;
         breaks = true;
       } else {

@@ -6,7 +6,7 @@
  * `toJSON`, `structToJSON`, `toJsonMap`, `fromJSON` and `toYaml` (which goes through JSON). It
  * does not know which function swallows which error; callers decide.
  */
-import { formatFloat } from '../fmt.js';
+import { formatFloat, quoteGo } from '../fmt.js';
 import {
   GoInt,
   GoMap,
@@ -230,31 +230,170 @@ export function rawJsonText(v: unknown): string {
   return writeJson(rawToNode(v));
 }
 
+
 /** Sorts object entries as `encoding/json` sorts map keys (used when a tree is built by hand). */
 export function sortEntries(entries: Array<[string, JsonNode]>): Array<[string, JsonNode]> {
   return entries.sort((a, b) => compareGoStrings(a[0], b[0]));
 }
 
-function hasNonFinite(v: unknown): boolean {
-  if (typeof v === 'number') return !Number.isFinite(v);
-  if (Array.isArray(v)) return v.some(hasNonFinite);
-  if (v !== null && typeof v === 'object') return Object.values(v).some(hasNonFinite);
-  return false;
+/** encoding/json's `quoteChar`: the offending byte, read as a code point, in Go quote syntax. */
+function quoteJsonChar(c: number): string {
+  if (c === 0x27) return "'\\''";
+  if (c === 0x22) return `'"'`;
+  const q = quoteGo(String.fromCharCode(c));
+  return `'${q.slice(1, -1)}'`;
+}
+
+/**
+ * encoding/json's `checkValid` scanner: the syntax error Go reports for the first invalid byte
+ * (`invalid character 'x' looking for beginning of value`, `unexpected end of JSON input`, ...),
+ * or, for valid text, the first number literal outside float64's range (Go's later decode error).
+ */
+export function goJsonSyntaxError(text: string): string | undefined {
+  const b = Buffer.from(text, 'utf8');
+  let i = 0;
+  let tooBig: string | undefined;
+  const EOF = 'unexpected end of JSON input';
+  // At the end of input Go's scanner steps a space: literals and numbers then fail on ' '.
+  const bad = (ctx: string): never => {
+    throw new GoFuncError(`invalid character ${quoteJsonChar(b[i] ?? 0x20)} ${ctx}`);
+  };
+  const at = (): number => b[i] ?? 0x20;
+  const eof = (): boolean => i >= b.length;
+  const ws = (): void => {
+    while (!eof() && (b[i] === 0x20 || b[i] === 0x09 || b[i] === 0x0a || b[i] === 0x0d)) i++;
+  };
+  const need = (): number => {
+    if (eof()) throw new GoFuncError(EOF);
+    return b[i] as number;
+  };
+  const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
+  const isHex = (c: number): boolean => isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+  const literal = (word: string): void => {
+    for (let k = 1; k < word.length; k++) {
+      i++;
+      if (at() !== word.charCodeAt(k)) bad(`in literal ${word} (expecting '${word[k]}')`);
+    }
+    i++;
+  };
+  const str = (): void => {
+    i++;
+    for (;;) {
+      const c = need();
+      if (c === 0x22) {
+        i++;
+        return;
+      }
+      if (c === 0x5c) {
+        i++;
+        const e = need();
+        if (e === 0x75) {
+          for (let k = 0; k < 4; k++) {
+            i++;
+            if (!isHex(need())) bad('in \\u hexadecimal character escape');
+          }
+        } else if (!'"\\/bfnrt'.includes(String.fromCharCode(e))) bad('in string escape code');
+        i++;
+        continue;
+      }
+      if (c < 0x20) bad('in string literal');
+      i++;
+    }
+  };
+  const num = (): void => {
+    const start = i;
+    if (b[i] === 0x2d) {
+      i++;
+      if (!isDigit(at())) bad('in numeric literal');
+    }
+    if (b[i] === 0x30) i++;
+    else while (isDigit(b[i])) i++;
+    if (b[i] === 0x2e) {
+      i++;
+      if (!isDigit(at())) bad('after decimal point in numeric literal');
+      while (isDigit(b[i])) i++;
+    }
+    if (b[i] === 0x65 || b[i] === 0x45) {
+      i++;
+      if (at() === 0x2b || at() === 0x2d) i++;
+      if (!isDigit(at())) bad('in exponent of numeric literal');
+      while (isDigit(b[i])) i++;
+    }
+    const t = b.subarray(start, i).toString('latin1');
+    if (tooBig === undefined && !Number.isFinite(Number(t))) tooBig = t;
+  };
+  const value = (): void => {
+    ws();
+    const c = need();
+    if (c === 0x7b) {
+      i++;
+      ws();
+      if (need() === 0x7d) {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (need() !== 0x22) bad('looking for beginning of object key string');
+        str();
+        ws();
+        if (need() !== 0x3a) bad('after object key');
+        i++;
+        value();
+        ws();
+        const d = need();
+        i++;
+        if (d === 0x7d) return;
+        if (d !== 0x2c) {
+          i--;
+          bad('after object key:value pair');
+        }
+        ws();
+      }
+    }
+    if (c === 0x5b) {
+      i++;
+      ws();
+      if (need() === 0x5d) {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        const d = need();
+        i++;
+        if (d === 0x5d) return;
+        if (d !== 0x2c) {
+          i--;
+          bad('after array element');
+        }
+      }
+    }
+    if (c === 0x22) return str();
+    if (c === 0x2d || isDigit(c)) return num();
+    if (c === 0x74) return literal('true');
+    if (c === 0x66) return literal('false');
+    if (c === 0x6e) return literal('null');
+    return bad('looking for beginning of value');
+  };
+  try {
+    value();
+    ws();
+    if (!eof()) bad('after top-level value');
+  } catch (e) {
+    if (e instanceof GoFuncError) return e.message;
+    throw e;
+  }
+  return tooBig === undefined ? undefined : `json: cannot unmarshal number ${tooBig} into Go value of type float64`;
 }
 
 /**
  * `json.Unmarshal` into `interface{}`: objects become `map[string]interface{}`, numbers float64.
- * Throws `GoFuncError` on invalid JSON or a number out of float64 range.
+ * Throws `GoFuncError` with Go's message on invalid JSON or a number out of float64 range.
  */
 export function goJsonUnmarshal(text: string): GoValue {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    const msg = text.trim() === '' ? 'unexpected end of JSON input' : (e as Error).message;
-    throw new GoFuncError(msg);
-  }
-  if (hasNonFinite(parsed)) throw new GoFuncError('json: cannot unmarshal number into Go value of type float64');
-  return jsonToGo(parsed);
+  const err = goJsonSyntaxError(text);
+  if (err !== undefined) throw new GoFuncError(err);
+  return jsonToGo(JSON.parse(text) as unknown);
 }
 

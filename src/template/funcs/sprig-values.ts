@@ -262,7 +262,11 @@ export function castToFloat64(v: GoValue): number {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'number') return v;
   if (v instanceof GoInt) return Number(v.value);
-  if (typeof v === 'string') return parseGoFloat(v) ?? 0;
+  if (typeof v === 'string') {
+    // strconv.ParseFloat reports a range error for "1e400" (cast then returns 0); "Inf" is valid.
+    const f = parseGoFloat(v) ?? 0;
+    return Number.isFinite(f) || /inf/i.test(v) ? f : 0;
+  }
   return 0;
 }
 
@@ -433,11 +437,63 @@ export function goSplit(s: string, sep: string, n = -1): string[] {
   return [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep)];
 }
 
-/** Go's byte slicing `s[a:b]` on the UTF-8 encoding (partial runes decode as U+FFFD). */
+/**
+ * Decodes UTF-8 bytes as Go's `for range` / `utf8.DecodeRune` walk them: every byte of an invalid
+ * or truncated sequence becomes its own U+FFFD (what Go's JSON encoder and `[]rune(s)` show for a
+ * string cut mid-rune; the WHATWG decoder would merge a truncated sequence into one U+FFFD).
+ */
+export function goUtf8Decode(b: Uint8Array): string {
+  let valid = true;
+  for (const x of b) if (x >= 0x80) valid = false;
+  if (valid) return utf8Decode(b);
+  let out = '';
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i] as number;
+    const need = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (need === 0) {
+      out += String.fromCharCode(c);
+      i++;
+      continue;
+    }
+    if (need < 0 || i + need >= b.length) {
+      out += '\ufffd';
+      i++;
+      continue;
+    }
+    // Second-byte ranges per Go's utf8 acceptance table; following bytes are 0x80..0xBF.
+    const b1 = b[i + 1] as number;
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    let ok = b1 >= lo && b1 <= hi;
+    for (let k = 2; ok && k <= need; k++) {
+      const x = b[i + k] as number;
+      ok = x >= 0x80 && x <= 0xbf;
+    }
+    if (!ok) {
+      out += '\ufffd';
+      i++;
+      continue;
+    }
+    out += utf8Decode(b.subarray(i, i + need + 1));
+    i += need + 1;
+  }
+  return out;
+}
+
+/** Go's byte slicing `s[a:b]` on the UTF-8 encoding (each byte of a cut rune shows as U+FFFD). */
 export function byteSlice(s: string, a: number, b?: number): string {
   if (!/[^\x00-\x7f]/.test(s)) return s.slice(a, b);
   const bytes = utf8Bytes(s);
-  return utf8Decode(bytes.subarray(a, b ?? bytes.length));
+  return goUtf8Decode(bytes.subarray(a, b ?? bytes.length));
+}
+
+/**
+ * goutils' byte walk: `rune(str[i])` for every byte, so a multi-byte character becomes its bytes
+ * read as Latin-1 code points (what sprig's `nospace` and `initials` do with non-ASCII text).
+ */
+export function latin1Runes(s: string): string[] {
+  return [...utf8Bytes(s)].map((x) => String.fromCharCode(x));
 }
 
 /** Go's "slice bounds out of range" panic for `s[a:b]`. */

@@ -51,8 +51,10 @@ import {
   goToUpper,
   goTrim,
   goTrimSpace,
+  goUtf8Decode,
   intArg,
   isEmpty,
+  latin1Runes,
   isGoSpace,
   listItems,
   nilDereference,
@@ -65,6 +67,9 @@ import {
   strval,
 } from './sprig-values.js';
 import { defineFunc, GoFuncError, type FuncMap } from './types.js';
+
+/** copystructure.Copy(nil) panics in reflect (for deepCopy and mustDeepCopy alike). */
+const DEEP_COPY_NIL = 'reflect: call of reflect.Value.Type on zero Value';
 
 /** Longest string `repeat` builds (a template's whole output is capped by the engine too). */
 const MAX_REPEAT_LENGTH = 16 * 1024 * 1024;
@@ -139,10 +144,10 @@ function swapCase(s: string): string {
 }
 
 function initials(s: string): string {
-  // goutils.Initials walks bytes, not runes; ASCII input is what it handles correctly.
+  // goutils.Initials walks bytes, not runes: each byte is read as a Latin-1 code point.
   let out = '';
   let gap = true;
-  for (const ch of s) {
+  for (const ch of latin1Runes(s)) {
     if (isGoSpace(ch.codePointAt(0) ?? 0)) gap = true;
     else if (gap) {
       out += ch;
@@ -150,6 +155,13 @@ function initials(s: string): string {
     }
   }
   return out;
+}
+
+/** goutils.DeleteWhiteSpace: a byte walk (bytes read as Latin-1 code points), unchanged when nothing is removed. */
+function nospace(s: string): string {
+  const runes = latin1Runes(s);
+  const kept = runes.filter((ch) => !isGoSpace(ch.charCodeAt(0)));
+  return kept.length === runes.length ? s : kept.join('');
 }
 
 function quoteAll(args: GoValue[], f: (s: string) => string): string {
@@ -165,6 +177,9 @@ function splitToMap(parts: string[]): GoMap {
 
 // ---------------------------------------------------------------------------------------------
 // lists
+
+/** A nil `[]interface {}`. */
+const NIL_LIST = (): GoSlice => new GoSlice('[]interface {}', [], true);
 
 function requireList(v: GoValue, what: string): GoValue[] {
   if (v === null || v === undefined) throw nilDereference();
@@ -193,16 +208,42 @@ function sliceList(list: GoValue, ...indices: GoValue[]): GoValue {
   if (items.length === 0) return null;
   const start = indices.length > 0 ? Number(castToInt64(indices[0] ?? null)) : 0;
   const end = indices.length < 2 ? items.length : Number(castToInt64(indices[1] ?? null));
-  if (start < 0 || end > items.length || start > end) throw sliceBoundsError(start, end, items.length);
+  // reflect.Value.Slice panics with its own message (not the runtime's slice-bounds one).
+  if (start < 0 || end > items.length || start > end) throw new GoFuncError('reflect.Value.Slice: slice index out of bounds');
   const sliced = items.slice(start, end);
   return list instanceof GoSlice ? new GoSlice(list.elem, sliced) : sliced;
 }
 
+/** Go's `int(f)` on amd64: NaN and out-of-range values become math.MinInt64. */
+function goFloatToInt(f: number): number {
+  return Number.isNaN(f) || f >= 2 ** 63 || f < -(2 ** 63) ? Number.MIN_SAFE_INTEGER : Math.trunc(f);
+}
+
+/** sprig's `mustChunk`, float arithmetic included (a size <= 0 fails in `make` as in Go). */
 function chunk(size: number, list: GoValue): GoValue {
   const items = requireList(list, 'Cannot chunk type');
+  const l = items.length;
+  const makeslice = (n: number): void => {
+    if (n < 0) throw new GoFuncError('runtime error: makeslice: len out of range');
+  };
+  const cs = goFloatToInt(Math.floor((l - 1) / size) + 1);
+  makeslice(cs);
   const out: GoValue[] = [];
-  if (size <= 0) throw new GoFuncError('runtime error: integer divide by zero');
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  for (let i = 0; i < cs; i++) {
+    let clen = size;
+    if (i === cs - 1) {
+      clen = goFloatToInt(Math.floor(l % size));
+      if (clen === 0) clen = size;
+    }
+    makeslice(clen);
+    const part: GoValue[] = [];
+    for (let j = 0; j < clen; j++) {
+      const ix = i * size + j;
+      if (ix < 0 || ix >= l) throw new GoFuncError('reflect: slice index out of range');
+      part.push(items[ix] ?? null);
+    }
+    out.push(part);
+  }
   return new GoSlice('[]interface {}', out);
 }
 
@@ -237,9 +278,11 @@ function mergoEmpty(v: GoValue): boolean {
 export function mergeInto(dst: GoPlainMap, src: GoPlainMap, overwrite: boolean): void {
   for (const key of mapKeys(src)) {
     const s = mapGet(src, key);
-    if (s === null || s === undefined) continue;
-    if (s instanceof GoMap && s.isNilMap) continue;
-    if (s instanceof GoSlice && s.isNilSlice) continue;
+    // mergo: a nil source element is skipped, or stored as nil when overwriting.
+    if (s === null || s === undefined || (s instanceof GoMap && s.isNilMap) || (s instanceof GoSlice && s.isNilSlice)) {
+      if (overwrite) mapSet(dst, key, s ?? null);
+      continue;
+    }
     const has = mapHas(dst, key);
     const d = has ? mapGet(dst, key) : undefined;
     const srcIsMap = isMap(s);
@@ -306,7 +349,7 @@ function b64decode(v: string): string {
   if (clean.length % 4 !== 0) return bad(Math.floor(clean.length / 4) * 4);
   const body = clean.replace(/={1,2}$/, '');
   if (!B64.test(body)) return bad(body.indexOf('='));
-  return utf8Decode(Buffer.from(clean, 'base64'));
+  return goUtf8Decode(Buffer.from(clean, 'base64'));
 }
 
 const B32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -330,27 +373,50 @@ function b32encode(s: string): string {
   return out;
 }
 
+/** Go's base32.StdEncoding.DecodeString (newlines stripped first); errors are returned as text, as sprig does. */
 function b32decode(s: string): string {
-  const clean = s.replace(/[\r\n]/g, '');
-  const body = clean.replace(/=+$/, '');
-  const padOk = clean.length % 8 === 0 && [0, 1, 3, 4, 6].includes(clean.length - body.length);
-  const firstBad = [...body].findIndex((c) => !B32_ALPHABET.includes(c));
-  if (firstBad >= 0 || !padOk) {
-    return `illegal base32 data at input byte ${firstBad >= 0 ? firstBad : body.length}`;
-  }
+  const src = s.replace(/[\r\n]/g, '');
+  const olen = src.length;
+  const bad = (n: number): string => `illegal base32 data at input byte ${n}`;
   const out: number[] = [];
-  let bits = 0;
-  let value = 0;
-  for (const c of body) {
-    value = (value << 5) | B32_ALPHABET.indexOf(c);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 255);
-      bits -= 8;
+  let p = 0;
+  let end = false;
+  while (p < olen && !end) {
+    const dbuf: number[] = [];
+    let dlen = 8;
+    for (let j = 0; j < 8; ) {
+      if (p >= olen) return bad(olen - (olen - p) - j);
+      const ch = src[p] as string;
+      p++;
+      const left = olen - p;
+      if (ch === '=' && j >= 2 && left < 8) {
+        if (left + j < 8 - 1) return bad(olen);
+        for (let k = 0; k < 8 - 1 - j; k++) {
+          if (left > k && src[p + k] !== '=') return bad(olen - left + k - 1);
+        }
+        dlen = j;
+        end = true;
+        if (dlen === 1 || dlen === 3 || dlen === 6) return bad(olen - left - 1);
+        break;
+      }
+      const d = B32_ALPHABET.indexOf(ch);
+      if (d < 0) return bad(olen - left - 1);
+      dbuf.push(d);
+      j++;
     }
-    value &= (1 << bits) - 1;
+    let bits = 0;
+    let value = 0;
+    for (const d of dbuf.slice(0, dlen)) {
+      value = (value << 5) | d;
+      bits += 5;
+      if (bits >= 8) {
+        out.push((value >>> (bits - 8)) & 255);
+        bits -= 8;
+      }
+      value &= (1 << bits) - 1;
+    }
   }
-  return utf8Decode(Uint8Array.from(out));
+  return goUtf8Decode(Uint8Array.from(out));
 }
 
 function adler32(s: string): number {
@@ -446,7 +512,7 @@ export function sprigFuncs(): FuncMap {
     trimSuffix: s(['string', 'string'], (a, b) =>
       str(a) !== '' && str(b).endsWith(str(a)) ? str(b).slice(0, str(b).length - str(a).length) : str(b),
     ),
-    nospace: s(['string'], (v) => [...str(v)].filter((ch) => !isGoSpace(ch.codePointAt(0) ?? 0)).join('')),
+    nospace: s(['string'], (v) => nospace(str(v))),
     trunc: s(['int', 'string'], (c, v) => trunc(intArg(c), str(v))),
     abbrev: s(['int', 'string'], (w, v) => (intArg(w) < 4 ? str(v) : abbreviate(str(v), 0, intArg(w)))),
     abbrevboth: s(['int', 'int', 'string'], (l, r, v) => {
@@ -540,7 +606,7 @@ export function sprigFuncs(): FuncMap {
     deepCopy: s(
       [ANY],
       (v) => {
-        if (v === null || v === undefined) throw new GoFuncError('deepCopy error: copy: cannot copy nil');
+        if (v === null || v === undefined) throw new GoFuncError(DEEP_COPY_NIL);
         return deepCopy(v);
       },
       ANY,
@@ -548,7 +614,7 @@ export function sprigFuncs(): FuncMap {
     mustDeepCopy: defineFunc(
       [ANY],
       (v) => {
-        if (v === null || v === undefined) throw new GoFuncError('copy: cannot copy nil');
+        if (v === null || v === undefined) throw new GoFuncError(DEEP_COPY_NIL);
         return deepCopy(v);
       },
       { returnsError: true, result: ANY },
@@ -599,10 +665,11 @@ export function sprigFuncs(): FuncMap {
     mustFirst: s([ANY], listFn('Cannot find first on type', (items) => (items.length === 0 ? null : (items[0] ?? null))), ANY),
     last: s([ANY], listFn('Cannot find last on type', (items) => (items.length === 0 ? null : (items[items.length - 1] ?? null))), ANY),
     mustLast: s([ANY], listFn('Cannot find last on type', (items) => (items.length === 0 ? null : (items[items.length - 1] ?? null))), ANY),
-    rest: s([ANY], listFn('Cannot find rest on type', (items) => (items.length === 0 ? null : items.slice(1))), ANY),
-    mustRest: s([ANY], listFn('Cannot find rest on type', (items) => (items.length === 0 ? null : items.slice(1))), ANY),
-    initial: s([ANY], listFn('Cannot find initial on type', (items) => (items.length === 0 ? null : items.slice(0, -1))), ANY),
-    mustInitial: s([ANY], listFn('Cannot find initial on type', (items) => (items.length === 0 ? null : items.slice(0, -1))), ANY),
+    // An empty list gives a nil []interface{} (printed `[]`), not a nil interface.
+    rest: s([ANY], listFn('Cannot find rest on type', (items) => (items.length === 0 ? NIL_LIST() : items.slice(1))), ANY),
+    mustRest: s([ANY], listFn('Cannot find rest on type', (items) => (items.length === 0 ? NIL_LIST() : items.slice(1))), ANY),
+    initial: s([ANY], listFn('Cannot find initial on type', (items) => (items.length === 0 ? NIL_LIST() : items.slice(0, -1))), ANY),
+    mustInitial: s([ANY], listFn('Cannot find initial on type', (items) => (items.length === 0 ? NIL_LIST() : items.slice(0, -1))), ANY),
     reverse: s([ANY], listFn('Cannot find reverse on type', (items) => [...items].reverse()), '[]interface {}'),
     mustReverse: s([ANY], listFn('Cannot find reverse on type', (items) => [...items].reverse()), '[]interface {}'),
     uniq: s([ANY], listFn('Cannot find uniq on type', (items) => uniq(items)), '[]interface {}'),

@@ -7,7 +7,9 @@
 // TypeScript side (test/template/typed-fixtures.ts) builds the same values.
 //
 // Build tag "sprig" adds sprig's TxtFuncMap (Debian's golang-github-masterminds-sprig-dev, used
-// in GOPATH mode); without it only Go's builtins exist.
+// in GOPATH mode); build tag "yaml" adds Istio's toYaml (Debian's golang-github-ghodss-yaml-dev and
+// golang-gopkg-yaml.v2-dev). Without them only Go's builtins exist. Run with the argument
+// "-names", the program prints the names of the sprig functions compiled in (a JSON array).
 package main
 
 import (
@@ -17,13 +19,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"text/template"
 )
 
 type options struct {
 	MissingKey string `json:"missingkey"`
-	Funcs      string `json:"funcs"` // "builtins" (default) or "sprig"
+	Funcs      string `json:"funcs"` // "builtins" (default), "sprig" or "yaml" (toYaml only)
 }
 
 type testCase struct {
@@ -131,7 +134,7 @@ func typedFixture(name string) (interface{}, error) {
 	return nil, fmt.Errorf("unknown typed fixture %q", name)
 }
 
-func render(c testCase, funcs template.FuncMap) (out string, err error) {
+func render(c testCase, funcs, yamlFns template.FuncMap) (out string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
@@ -146,6 +149,12 @@ func render(c testCase, funcs template.FuncMap) (out string, err error) {
 			return "", errors.New("sprig is not compiled in")
 		}
 		t = t.Funcs(funcs)
+	}
+	if c.Options.Funcs == "yaml" {
+		if yamlFns == nil {
+			return "", errors.New("toYaml is not compiled in")
+		}
+		t = t.Funcs(yamlFns)
 	}
 	if _, err := t.Parse(c.Template); err != nil {
 		return "", err
@@ -169,6 +178,15 @@ func render(c testCase, funcs template.FuncMap) (out string, err error) {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "-names" {
+		names := []string{}
+		for name := range sprigFuncs() {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		_ = json.NewEncoder(os.Stdout).Encode(names)
+		return
+	}
 	in, err := io.ReadAll(os.Stdin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -180,9 +198,10 @@ func main() {
 		os.Exit(2)
 	}
 	funcs := sprigFuncs()
+	yamlFns := yamlFuncs()
 	results := make([]result, len(cases))
 	for i, c := range cases {
-		out, err := render(c, funcs)
+		out, err := render(c, funcs, yamlFns)
 		if err != nil {
 			msg := err.Error()
 			results[i].Error = &msg
@@ -197,5 +216,5 @@ func main() {
 		os.Exit(2)
 	}
 	// Report which function sets were available, for the test's log.
-	fmt.Fprintf(os.Stderr, "sprig=%v\n", funcs != nil)
+	fmt.Fprintf(os.Stderr, "sprig=%v yaml=%v\n", funcs != nil, yamlFns != nil)
 }

@@ -1,0 +1,24 @@
+//go:build yaml
+
+package main
+
+import (
+	"text/template"
+
+	"github.com/ghodss/yaml"
+)
+
+// toYaml is Istio's injection-template toYaml: sigs.k8s.io/yaml.Marshal (JSON round trip, then
+// go-yaml v2), the string kept with its trailing newline, "" when marshalling fails.
+// github.com/ghodss/yaml is sigs.k8s.io/yaml's ancestor with the same Marshal.
+func yamlFuncs() template.FuncMap {
+	return template.FuncMap{
+		"toYaml": func(v interface{}) string {
+			b, err := yaml.Marshal(v)
+			if err != nil {
+				return ""
+			}
+			return string(b)
+		},
+	}
+}
