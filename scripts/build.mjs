@@ -4,7 +4,7 @@
 // is neither compiled nor evaluated. The container image and `bin` ship the whole dist/
 // directory; the entry finds its chunks relative to its real path (symlinks to it work).
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 
 const entry = 'dist/inject-sidecar.js';
 // Chunk names carry a content hash: drop the ones of earlier builds.
@@ -24,3 +24,6 @@ await build({
   logLevel: 'warning',
 });
 chmodSync(entry, 0o755);
+// Marks dist/ as ESM where it is copied without the repo's package.json (the image's /app):
+// without it Node 20 compiles the entry as CommonJS first, fails, and compiles it again as ESM.
+writeFileSync('dist/package.json', '{ "type": "module" }\n');
