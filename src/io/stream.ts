@@ -61,7 +61,12 @@ export function segmentStream(text: string, bom: number): Segment[] {
       cur.slow = cur.slow || /\S/.test(text.slice(ts + 3, le).replace(/#.*/, ''));
       close(next);
     } else if (text[ts] === '%') {
-      if (cur.contentStart !== -1 || cur.marker) close(ls);
+      // A directive starts a new document only after `...` (which closed the segment already);
+      // after content or `---` it is an error, which yaml reports when it reads the whole segment.
+      if (cur.marker || cur.contentStart !== -1) {
+        if (cur.contentStart === -1) cur.contentStart = ts;
+        cur.contentEnd = next;
+      }
       cur.slow = true;
     } else {
       let q = ts;
