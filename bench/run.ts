@@ -9,7 +9,8 @@
  *
  * Options (environment): BENCH_RUNS (start-up repetitions, default 21), BENCH_BIG_RUNS (at most this
  * many runs per 10,000-workload case, default 3), BENCH_BUDGET_S (stop repeating a big case after
- * this many seconds, default 60), BENCH_SIZES (default "100,1000,10000").
+ * this many seconds, default 60), BENCH_SIZES (default "100,1000,10000"), BENCH_ONLY (which cases to
+ * run, a comma list of startup, builtin, istio; default all three).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ const BIG_RUNS = Number(process.env.BENCH_BIG_RUNS ?? 3);
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_S ?? 60) * 1000;
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
 const BIG = Math.max(...SIZES);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'startup,builtin,istio').split(',').map((s) => s.trim()));
 
 interface Sample {
   ms: number;
@@ -108,7 +110,7 @@ const istioFlags = existsSync(join(istioDir, 'inject-config.yaml'))
   : undefined;
 
 // ---- start-up
-{
+if (ONLY.has('startup')) {
   const input = smallResourceList();
   log(`start-up: ${RUNS} interleaved runs`);
   const [base, target] = measure([['node', '-e', ''], ['node', cli]], input, RUNS);
@@ -127,14 +129,14 @@ const istioFlags = existsSync(join(istioDir, 'inject-config.yaml'))
 
 // ---- throughput and scaling (built-in profile), memory
 const perWorkload: { n: number; ms: number }[] = [];
-const startupMs = median(measure([['node', cli]], smallResourceList(), 7)[0]!.map((s) => s.ms));
+const startupMs = ONLY.has('builtin') ? median(measure([['node', cli]], smallResourceList(), 7)[0]!.map((s) => s.ms)) : 0;
 const inputs = new Map<number, string>();
-for (const n of SIZES) {
+for (const n of ONLY.has('builtin') || ONLY.has('istio') ? SIZES : []) {
   const text = resourceList(n);
   inputs.set(n, text);
   writeFileSync(join(out, `resourcelist-${n}.yaml`), text);
 }
-for (const n of SIZES) {
+for (const n of ONLY.has('builtin') ? SIZES : []) {
   const text = inputs.get(n)!;
   const big = n === BIG;
   const runs = big ? BIG_RUNS : n >= 1000 ? 5 : 9;
@@ -181,7 +183,7 @@ if (perWorkload.length > 1) {
 }
 
 // ---- throughput with Istio's templates
-if (istioFlags) {
+if (istioFlags && ONLY.has('istio')) {
   const text = inputs.get(BIG)!;
   log(`${BIG} workloads, Istio templates: up to ${BIG_RUNS} interleaved runs`);
   const [base, target] = measure([['node', floor], ['node', cli, ...istioFlags]], text, BIG_RUNS, BUDGET_MS, true);
@@ -207,7 +209,7 @@ if (istioFlags) {
     holds: peak <= allowed,
     runs: base!.length,
   });
-} else {
+} else if (ONLY.has('istio')) {
   log('Istio templates: ../shared/istio-conformance/config not found, case skipped');
 }
 

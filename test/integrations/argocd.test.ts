@@ -9,9 +9,9 @@
  * Skips when kubectl is missing on a laptop; fails in CI.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, chownSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { bundle, ensureBundle, repo, requireTools, run, type Ran } from './tools.js';
 
@@ -140,8 +140,16 @@ describe.skipIf(missing.length > 0)('Argo CD config-management plugin (CMP v2 si
     // generate.sh sits apart from the app, as the ConfigMap mount does in the real sidecar.
     binDir = join(sandbox, 'bin');
     mkdirSync(binDir);
-    copyFileSync(bundle, join(binDir, 'inject-sidecar'));
-    chmodSync(join(binDir, 'inject-sidecar'), 0o755);
+    // The bundle is an entry file plus the chunks (and package.json) beside it: copy those, and
+    // put a link to the entry on PATH (Node finds the chunks relative to the link's target).
+    const distCopy = join(sandbox, 'dist');
+    mkdirSync(distCopy);
+    copyFileSync(bundle, join(distCopy, 'inject-sidecar.js'));
+    chmodSync(join(distCopy, 'inject-sidecar.js'), 0o755);
+    for (const extra of ['chunks', 'package.json']) {
+      if (existsSync(join(dirname(bundle), extra))) cpSync(join(dirname(bundle), extra), join(distCopy, extra), { recursive: true });
+    }
+    symlinkSync(join(distCopy, 'inject-sidecar.js'), join(binDir, 'inject-sidecar'));
     cmpDir = join(sandbox, 'cmp-server-config');
     mkdirSync(cmpDir);
     for (const f of ['plugin.yaml', 'generate.sh']) copyFileSync(join(repo, 'integrations/argocd', f), join(cmpDir, f));
