@@ -314,7 +314,9 @@ function dig(args: GoValue[]): GoValue {
   const keys = args.slice(0, -2);
   const assertMap = (v: GoValue): GoPlainMap => {
     if (!isMap(v) || v instanceof GoMap) {
-      throw new GoFuncError(`interface conversion: interface {} is ${typeName(v ?? null)}, not map[string]interface {}`);
+      // Go's TypeAssertionError names a nil dynamic type "nil" (not fmt's "<nil>").
+      const dyn = v === null || v === undefined ? 'nil' : typeName(v);
+      throw new GoFuncError(`interface conversion: interface {} is ${dyn}, not map[string]interface {}`);
     }
     return v as GoPlainMap;
   };
