@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateCorpus, type CorpusCase } from './corpus.js';
 import { buildRenderer, goSprigNames, hasGo, loadLibraries, renderWithGo, renderWithTs, type GoResult } from './go-harness.js';
-import { SAMPLED_NAMES, sprigSamples, toYamlValues } from './sprig-samples.js';
+import { SAMPLED_NAMES, randomStringSamples, randomYamlValues, sprigSamples, toYamlValues } from './sprig-samples.js';
 import { istioFuncs } from '../../src/template/funcs/istio.js';
 import type { FuncMap } from '../../src/template/index.js';
 
@@ -51,12 +51,14 @@ describe('differential: Go text/template vs the TypeScript port', () => {
       const { sprig: sprigBuilt, yaml: yamlBuilt } = buildRenderer();
       const libs = await loadLibraries();
       const sprigOn = sprigBuilt && libs.sprig !== undefined;
+      const goNames = new Set(sprigOn ? goSprigNames() : []);
+      const tsNames = new Set(Object.keys(libs.sprig ?? {}));
       const samples = sprigOn
-        ? [...libs.samples, ...sprigSamples(new Set(goSprigNames()), new Set(Object.keys(libs.sprig ?? {})))]
+        ? [...libs.samples, ...sprigSamples(goNames, tsNames), ...randomStringSamples(60, goNames, tsNames)]
         : libs.samples;
       const cases: CorpusCase[] = generateCorpus(samples, sprigOn);
       if (yamlBuilt) {
-        toYamlValues().forEach((v, i) => {
+        [...toYamlValues(), ...randomYamlValues(300)].forEach((v, i) => {
           cases.push({ name: `${cases.length}-toYaml-${i}`, template: '{{toYaml .v}}', data: { v }, options: { funcs: 'yaml' } });
         });
       }

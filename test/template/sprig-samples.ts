@@ -195,9 +195,9 @@ const SAMPLES: Record<string, readonly string[]> = {
     '"{\\"a\\":[true,false,null]}"', '"\\x7f"', '"[.5]"', '"+1"',
   ],
   b64enc: ['"hello"', '""', '"é"', '.u', '.n'],
-  b64dec: ['"aGVsbG8="', '"aGVsbG8"', '"!!!!"', '.b64', '""', '"/w=="'],
+  b64dec: ['"aGVs\\nbG8="', '"aGVsbG8=\\n"', '"aGVsbA=="', '"aGVsbA="', '"aGVsbA=x"', '"aGVsbA==x"', '"aGVsbA==\\r\\n"', '"aG=="', '"a==="', '"é"', '"aGVsbG8=aGVs"', '"aGVsbG8="', '"aGVsbG8"', '"!!!!"', '.b64', '""', '"/w=="'],
   b32enc: ['"hello"', '""', '.u'],
-  b32dec: ['.b32', '"NBSWY3D"', '"!!"', '""'],
+  b32dec: ['"NBSWY3DP\\n"', '"NBSWY3A="', '"NBSWY==="', '"NBSW===="', '"NB======"', '"N======="', '"NBSWY3DPEE======"', '"NBSWY3D="', '"NBSWY3DP!"', '"éNBSWY"', '"nbswy3dp"', '.b32', '"NBSWY3D"', '"!!"', '""'],
   sha1sum: ['"hello"', '""', '.u'],
   sha256sum: ['"hello"', '""', '.u'],
   adler32sum: ['"hello"', '""', '.u', '.longs'],
@@ -307,4 +307,86 @@ export function toYamlValues(): unknown[] {
     { ['k'.repeat(129)]: 'long key' }, { ['k'.repeat(128)]: 'key at 128' }, { nested: { ['q'.repeat(1100)]: 1 } },
   );
   return values;
+}
+
+/** Deterministic PRNG (mulberry32), as in corpus.ts. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Pieces of random strings: ASCII, case-mapping oddities, combining marks, wide and 4-byte runes, spaces and breaks. */
+const STRING_PIECES = [
+  'a', 'Z', 'q', '0', '9', ' ', ' ', '  ', '\t', '\n', '\r', 'é', 'ß', 'İ', 'ı', 'ǅ', 'ǆ', 'Σ', 'ς', 'ﬃ', 'ŉ', 'ᾳ', '\u212a', 'µ', 'ÿ',
+  '日', '✓', '😀', '\u00a0', '\u2003', '\u0085', '\u2028', '\u0301', '"', "'", '\\', '-', '_', '.', '$', '{', '}', '<', '&', ',', '/',
+  'word', 'Hello', 'WORLD', 'x1', '12', '-3.5',
+];
+
+function randomString(r: () => number): string {
+  const n = Math.floor(r() * 7);
+  let s = '';
+  for (let i = 0; i < n; i++) s += STRING_PIECES[Math.floor(r() * STRING_PIECES.length)] as string;
+  return s;
+}
+
+/** String functions called on random strings (passed as data, so no template escaping is involved). */
+const STRING_CALLS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['upper', ['.r']], ['lower', ['.r']], ['title', ['.r']], ['untitle', ['.r']], ['swapcase', ['.r']], ['trim', ['.r']], ['nospace', ['.r']],
+  ['initials', ['.r']], ['abbrev', ['5', '.r']], ['abbrevboth', ['2', '6', '.r']], ['trunc', ['3', '.r']], ['trunc', ['-2', '.r']],
+  ['substr', ['1', '4', '.r']], ['quote', ['.r']], ['squote', ['.r']], ['b64enc', ['.r']], ['b32enc', ['.r']], ['sha1sum', ['.r']],
+  ['adler32sum', ['.r']], ['toJson', ['.r']], ['toRawJson', ['.r']], ['regexQuoteMeta', ['.r']], ['indent', ['2', '.r']],
+  ['nindent', ['1', '.r']], ['replace', ['" "', '"-"', '.r']], ['splitList', ['" "', '.r']], ['trimAll', ['" a"', '.r']],
+  ['regexFindAll', ['"[[:upper:]]+|\\\\s"', '.r', '-1']], ['regexReplaceAll', ['"(?i)[a-zé]+"', '.r', '"<$0>"']],
+  ['regexSplit', ['"\\\\s+"', '.r', '-1']], ['regexMatch', ['"^\\\\p{L}"', '.r']], ['cat', ['.r', '.r']], ['contains', ['" "', '.r']],
+  ['hasPrefix', ['"a"', '.r']], ['trimPrefix', ['"a"', '.r']], ['repeat', ['2', '.r']], ['atoi', ['.r']], ['int', ['.r']],
+  ['float64', ['.r']], ['toString', ['.r']], ['empty', ['.r']], ['default', ['"d"', '.r']], ['kindOf', ['.r']], ['fromJson', ['.r']],
+  ['b64dec', ['.r']], ['b32dec', ['.r']], ['base', ['.r']], ['clean', ['.r']], ['ext', ['.r']], ['sortAlpha', ['(splitList " " .r)']],
+];
+
+/** Every string call on `count` random strings (seeded, so the same cases every run). */
+export function randomStringSamples(count: number, goNames: ReadonlySet<string>, tsNames: ReadonlySet<string>): FuncCorpusSamples {
+  const r = rng(7);
+  const strings = Array.from({ length: count }, () => randomString(r));
+  const out: Array<FuncCorpusSamples[number]> = [];
+  strings.forEach((str) => {
+    for (const [name, args] of STRING_CALLS) {
+      if (goNames.has(name) && tsNames.has(name)) out.push({ name, args: [args], data: { r: str } });
+    }
+  });
+  return out;
+}
+
+/** Random nested values for toYaml: keys of letters and punctuation only (see the x1a note above). */
+export function randomYamlValues(count: number): unknown[] {
+  const r = rng(11);
+  const keyChars = ['a', 'b', 'Z', 'é', '-', '_', '.', '/', ' ', ':', '#', 'k', 'ns', 'Name'];
+  const scalar = (): unknown => {
+    const x = r();
+    if (x < 0.55) return randomString(r);
+    if (x < 0.75) return [0, 1, -1, 0.5, 1e21, 15001, 1e-9, 3.25][Math.floor(r() * 8)];
+    if (x < 0.85) return r() < 0.5;
+    if (x < 0.9) return null;
+    return ['true', '1.0', '0x10', '', '~', 'null', '- a', 'a: b', '12:30', '2024-01-01'][Math.floor(r() * 10)];
+  };
+  const value = (depth: number): unknown => {
+    const x = r();
+    if (depth > 2 || x < 0.5) return scalar();
+    if (x < 0.75) return Array.from({ length: Math.floor(r() * 4) }, () => value(depth + 1));
+    const obj: Record<string, unknown> = {};
+    const n = Math.floor(r() * 5);
+    for (let i = 0; i < n; i++) {
+      let k = '';
+      const len = 1 + Math.floor(r() * 3);
+      for (let j = 0; j < len; j++) k += keyChars[Math.floor(r() * keyChars.length)] as string;
+      obj[k] = value(depth + 1);
+    }
+    return obj;
+  };
+  return Array.from({ length: count }, () => value(0));
 }

@@ -348,10 +348,26 @@ function mapRunes(s: string, f: (ch: string) => string): string {
   return out;
 }
 
+/**
+ * Simple upper (and title) case of the Greek letters with ypogegrammeni, which JavaScript only
+ * maps fully (`ᾳ` -> `ΑΙ`); Go's `unicode.ToUpper` maps them to one rune with prosgegrammeni (`ᾼ`).
+ */
+function greekIotaUpper(ch: string): string | undefined {
+  const c = ch.codePointAt(0) ?? 0;
+  if ((c >= 0x1f80 && c <= 0x1f87) || (c >= 0x1f90 && c <= 0x1f97) || (c >= 0x1fa0 && c <= 0x1fa7)) return String.fromCodePoint(c + 8);
+  if (c === 0x1fb3 || c === 0x1fc3 || c === 0x1ff3) return String.fromCodePoint(c + 9);
+  return undefined;
+}
+
+/** `unicode.ToUpper` of one rune. */
+function toUpperRune(ch: string): string {
+  return greekIotaUpper(ch) ?? (ch === 'ß' ? ch : ch.toUpperCase());
+}
+
 /** `strings.ToUpper`. */
 export function goToUpper(s: string): string {
   if (!/[^\x00-\x7f]/.test(s)) return s.toUpperCase();
-  return mapRunes(s, (ch) => (ch === 'ß' ? ch : ch.toUpperCase()));
+  return mapRunes(s, toUpperRune);
 }
 
 /** `strings.ToLower`. */
@@ -376,10 +392,10 @@ const TITLE_CASE: Readonly<Record<string, string>> = {
 };
 
 /** `unicode.ToTitle` of one rune. */
-function toTitleRune(ch: string): string {
+export function toTitleRune(ch: string): string {
   const t = TITLE_CASE[ch];
   if (t !== undefined) return t;
-  const u = ch === 'ß' ? ch : ch.toUpperCase();
+  const u = toUpperRune(ch);
   return [...u].length === 1 ? u : ch;
 }
 

@@ -65,6 +65,7 @@ import {
   stringSlice,
   strslice,
   strval,
+  toTitleRune,
 } from './sprig-values.js';
 import { defineFunc, GoFuncError, type FuncMap } from './types.js';
 
@@ -131,14 +132,24 @@ function mapWords(s: string, f: (ch: string) => string): string {
   return out;
 }
 
+/**
+ * goutils.SwapCase: upper and title case letters become lower case; a lower case letter becomes
+ * title case at the start of a word (after whitespace or at the start) and upper case elsewhere.
+ */
 function swapCase(s: string): string {
   let out = '';
+  let whitespace = true;
   for (const ch of s) {
-    const lower = goToLower(ch);
-    const upper = goToUpper(ch);
-    if (ch !== lower) out += lower;
-    else if (ch !== upper) out += upper;
-    else out += ch;
+    if (/^[\p{Lu}\p{Lt}]$/u.test(ch)) {
+      out += goToLower(ch);
+      whitespace = false;
+    } else if (/^\p{Ll}$/u.test(ch)) {
+      out += whitespace ? toTitleRune(ch) : goToUpper(ch);
+      whitespace = false;
+    } else {
+      out += ch;
+      whitespace = isGoSpace(ch.codePointAt(0) ?? 0);
+    }
   }
   return out;
 }
@@ -336,22 +347,58 @@ function dig(args: GoValue[]): GoValue {
 // ---------------------------------------------------------------------------------------------
 // encoding
 
-const B64 = /^[A-Za-z0-9+/]*$/;
+const B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /**
- * Go's `base64.StdEncoding.DecodeString`: strict padding, `\r` and `\n` ignored. On bad input
- * sprig returns the error text; the byte offset follows Go for the common cases (first illegal
- * character, or the start of an incomplete final quantum).
+ * Go's `base64.StdEncoding.DecodeString` (a port of `decodeQuantum`): strict padding, `\r` and
+ * `\n` skipped anywhere. On bad input sprig returns the error text, whose offset counts bytes of
+ * the input as Go does.
  */
 function b64decode(v: string): string {
-  const clean = v.replace(/[\r\n]/g, '');
+  const src = utf8Bytes(v);
   const bad = (i: number): string => `illegal base64 data at input byte ${i}`;
-  const firstIllegal = [...clean].findIndex((c) => !/[A-Za-z0-9+/=]/.test(c));
-  if (firstIllegal >= 0) return bad(firstIllegal);
-  if (clean.length % 4 !== 0) return bad(Math.floor(clean.length / 4) * 4);
-  const body = clean.replace(/={1,2}$/, '');
-  if (!B64.test(body)) return bad(body.indexOf('='));
-  return goUtf8Decode(Buffer.from(clean, 'base64'));
+  const isNl = (c: number | undefined): boolean => c === 0x0a || c === 0x0d;
+  const out: number[] = [];
+  let si = 0;
+  while (si < src.length) {
+    const dbuf = [0, 0, 0, 0];
+    let dlen = 4;
+    let trailing: string | undefined;
+    for (let j = 0; j < 4; j++) {
+      if (si === src.length) {
+        if (j === 0) return goUtf8Decode(Uint8Array.from(out));
+        return bad(si - j);
+      }
+      const c = src[si] as number;
+      si++;
+      const d = c < 0x80 ? B64_ALPHABET.indexOf(String.fromCharCode(c)) : -1;
+      if (d >= 0) {
+        dbuf[j] = d;
+        continue;
+      }
+      if (isNl(c)) {
+        j--;
+        continue;
+      }
+      if (c !== 0x3d) return bad(si - 1);
+      if (j < 2) return bad(si - 1);
+      if (j === 2) {
+        while (si < src.length && isNl(src[si])) si++;
+        if (si === src.length) return bad(src.length);
+        if (src[si] !== 0x3d) return bad(si - 1);
+        si++;
+      }
+      while (si < src.length && isNl(src[si])) si++;
+      if (si < src.length) trailing = bad(si);
+      dlen = j;
+      break;
+    }
+    const val = ((dbuf[0] as number) << 18) | ((dbuf[1] as number) << 12) | ((dbuf[2] as number) << 6) | (dbuf[3] as number);
+    const bytes = [(val >>> 16) & 255, (val >>> 8) & 255, val & 255];
+    out.push(...bytes.slice(0, dlen - 1));
+    if (trailing !== undefined) return trailing;
+  }
+  return goUtf8Decode(Uint8Array.from(out));
 }
 
 const B32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -377,7 +424,8 @@ function b32encode(s: string): string {
 
 /** Go's base32.StdEncoding.DecodeString (newlines stripped first); errors are returned as text, as sprig does. */
 function b32decode(s: string): string {
-  const src = s.replace(/[\r\n]/g, '');
+  // One char per input byte (offsets count bytes, as Go's do), newlines stripped first as Go does.
+  const src = Buffer.from(utf8Bytes(s)).toString('latin1').replace(/[\r\n]/g, '');
   const olen = src.length;
   const bad = (n: number): string => `illegal base32 data at input byte ${n}`;
   const out: number[] = [];
