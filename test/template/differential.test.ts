@@ -9,7 +9,15 @@
 import { describe, expect, it } from 'vitest';
 import { generateCorpus, type CorpusCase } from './corpus.js';
 import { buildRenderer, goSprigNames, hasGo, loadLibraries, renderWithGo, renderWithTs, type GoResult } from './go-harness.js';
-import { SAMPLED_NAMES, randomStringSamples, randomYamlValues, sprigSamples, toYamlValues } from './sprig-samples.js';
+import {
+  SAMPLED_NAMES,
+  randomCollectionSamples,
+  randomNumberSamples,
+  randomStringSamples,
+  randomYamlValues,
+  sprigSamples,
+  toYamlValues,
+} from './sprig-samples.js';
 import { istioFuncs } from '../../src/template/funcs/istio.js';
 import type { FuncMap } from '../../src/template/index.js';
 
@@ -54,7 +62,13 @@ describe('differential: Go text/template vs the TypeScript port', () => {
       const goNames = new Set(sprigOn ? goSprigNames() : []);
       const tsNames = new Set(Object.keys(libs.sprig ?? {}));
       const samples = sprigOn
-        ? [...libs.samples, ...sprigSamples(goNames, tsNames), ...randomStringSamples(60, goNames, tsNames)]
+        ? [
+            ...libs.samples,
+            ...sprigSamples(goNames, tsNames),
+            ...randomStringSamples(60, goNames, tsNames),
+            ...randomNumberSamples(40, goNames, tsNames),
+            ...randomCollectionSamples(40, goNames, tsNames),
+          ]
         : libs.samples;
       const cases: CorpusCase[] = generateCorpus(samples, sprigOn);
       if (yamlBuilt) {

@@ -91,13 +91,26 @@ export function loadLibraries(): Promise<{ sprig?: FuncMap; samples: FuncCorpusS
   return Promise.resolve({ sprig: sprigModule.sprigFuncs(), samples });
 }
 
+/**
+ * The entries of `funcs` whose names occur in the template text (as render.go does for speed):
+ * a template can only call names it contains, so lookups behave as with the whole map.
+ */
+function usedFuncs(funcs: FuncMap, template: string): FuncMap {
+  const out: FuncMap = {};
+  for (const name of template.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+    const f = Object.hasOwn(funcs, name) ? funcs[name] : undefined;
+    if (f !== undefined) out[name] = f;
+  }
+  return out;
+}
+
 /** Renders one case with the TypeScript engine, shaped like render.go's result. */
 export function renderWithTs(c: CorpusCase, sprig?: FuncMap, toYaml?: FuncMap): GoResult {
   try {
     const funcs: FuncMap[] = [];
     if (c.options?.funcs === 'sprig') {
       if (!sprig) return { error: 'sprig is not available' };
-      funcs.push(sprig);
+      funcs.push(usedFuncs(sprig, c.template));
     }
     if (c.options?.funcs === 'yaml') {
       if (!toYaml) return { error: 'toYaml is not available' };

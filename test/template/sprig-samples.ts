@@ -390,3 +390,82 @@ export function randomYamlValues(count: number): unknown[] {
   };
   return Array.from({ length: count }, () => value(0));
 }
+
+/** Numbers as JSON delivers them (all float64): integers, fractions, negatives, huge and tiny magnitudes. */
+function randomNumber(r: () => number): number {
+  const x = r();
+  if (x < 0.3) return Math.floor(r() * 200) - 100;
+  if (x < 0.55) return Math.round((r() * 20 - 10) * 1000) / 1000;
+  if (x < 0.65) return [0.5, -0.5, 1.5, -2.5, 2.675, 1e-7, -0][Math.floor(r() * 7)] as number;
+  if (x < 0.8) return [2 ** 31, -(2 ** 31), 2 ** 53, 2 ** 63, -(2 ** 63), 1e19, 1.8e19, 1e21, -1e300][Math.floor(r() * 9)] as number;
+  return Math.floor(r() * 1e6) * (r() < 0.5 ? -1 : 1);
+}
+
+/** Numeric calls on random float64 data (`.x`, `.y`) and as int constants where sprig wants an int. */
+const NUMBER_CALLS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['add', ['.x', '.y']], ['sub', ['.x', '.y']], ['mul', ['.x', '.y']], ['div', ['.x', '.y']], ['mod', ['.x', '.y']], ['add1', ['.x']],
+  ['max', ['.x', '.y', '0']], ['min', ['.x', '.y', '0']], ['biggest', ['.x', '.y']], ['addf', ['.x', '.y']], ['subf', ['.x', '.y']],
+  ['mulf', ['.x', '.y']], ['divf', ['.x', '.y']], ['maxf', ['.x', '.y']], ['minf', ['.x', '.y']], ['add1f', ['.x']], ['round', ['.x', '1']],
+  ['round', ['.x', '0', '0.4']], ['ceil', ['.x']], ['floor', ['.x']], ['int', ['.x']], ['int64', ['.x']], ['float64', ['.x']],
+  ['toString', ['.x']], ['toJson', ['.x']], ['toDecimal', ['.x']], ['atoi', ['(toString .x)']], ['int64', ['(toString .x)']],
+  ['float64', ['(toString .x)']], ['until', ['(int (mod .x 7))']], ['seq', ['(int (mod .x 5))', '(int (mod .y 5))']],
+  ['untilStep', ['(int (mod .x 5))', '(int (mod .y 9))', '2']], ['quote', ['.x']], ['empty', ['.x']], ['default', ['7', '.x']],
+  ['kindOf', ['(int .x)']], ['typeOf', ['(int64 .x)']], ['deepEqual', ['.x', '.y']], ['plural', ['"one"', '"many"', '(int .x)']],
+  ['trunc', ['(int (mod .x 9))', '"abcdefgh"']], ['repeat', ['(int (mod .y 4))', '"ab"']],
+];
+
+export function randomNumberSamples(count: number, goNames: ReadonlySet<string>, tsNames: ReadonlySet<string>): FuncCorpusSamples {
+  const r = rng(13);
+  const out: Array<FuncCorpusSamples[number]> = [];
+  for (let i = 0; i < count; i++) {
+    const data = { x: randomNumber(r), y: randomNumber(r) };
+    for (const [name, args] of NUMBER_CALLS) {
+      if (goNames.has(name) && tsNames.has(name)) out.push({ name, args: [args], data });
+    }
+  }
+  return out;
+}
+
+/** Random JSON values: lists and maps of mixed scalars, nested, with nulls and empties. */
+function randomJson(r: () => number, depth = 0): unknown {
+  const x = r();
+  if (depth > 2 || x < 0.45) {
+    const y = r();
+    if (y < 0.35) return randomString(r).slice(0, 6);
+    if (y < 0.65) return randomNumber(r);
+    if (y < 0.8) return r() < 0.5;
+    return null;
+  }
+  if (x < 0.75) return Array.from({ length: Math.floor(r() * 5) }, () => randomJson(r, depth + 1));
+  const obj: Record<string, unknown> = {};
+  const n = Math.floor(r() * 4);
+  for (let i = 0; i < n; i++) obj[['a', 'b', 'c', 'é', 'A', '1', ''][Math.floor(r() * 7)] as string] = randomJson(r, depth + 1);
+  return obj;
+}
+
+/** Calls on random lists (`.l`), maps (`.m`, `.m2`) and values (`.v`). */
+const COLLECTION_CALLS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['uniq', ['.l']], ['compact', ['.l']], ['sortAlpha', ['.l']], ['first', ['.l']], ['last', ['.l']], ['rest', ['.l']], ['initial', ['.l']],
+  ['reverse', ['.l']], ['has', ['.v', '.l']], ['without', ['.l', '.v']], ['join', ['","', '.l']], ['toStrings', ['.l']], ['toJson', ['.l']],
+  ['toPrettyJson', ['.l']], ['concat', ['.l', '.l']], ['chunk', ['2', '.l']], ['slice', ['.l', '1']], ['append', ['.l', '.v']],
+  ['prepend', ['.l', '.v']], ['mustUniq', ['.l']], ['pick', ['.m', '"a"', '"é"']], ['omit', ['.m', '"a"']], ['merge', ['.m', '.m2']],
+  ['mergeOverwrite', ['.m', '.m2']], ['toJson', ['.m']], ['toPrettyJson', ['.m']], ['toRawJson', ['.m']], ['hasKey', ['.m', '"b"']],
+  ['get', ['.m', '"c"']], ['dig', ['"a"', '"b"', '"none"', '.m']], ['deepCopy', ['.m']], ['deepEqual', ['.m', '.m2']], ['empty', ['.v']],
+  ['default', ['"d"', '.v']], ['coalesce', ['.v', '.l']], ['toString', ['.v']], ['toJson', ['.v']], ['kindOf', ['.v']], ['typeOf', ['.v']],
+  ['quote', ['.v']], ['cat', ['.v', '.l']], ['pluck', ['"a"', '.m', '.m2']], ['set', ['.m', '"z"', '.v']], ['unset', ['.m', '"a"']],
+  ['keys', ['(pick .m "a")']], ['values', ['(pick .m2 "b")']], ['all', ['.v', '.l']], ['any', ['.v', '.l']],
+];
+
+export function randomCollectionSamples(count: number, goNames: ReadonlySet<string>, tsNames: ReadonlySet<string>): FuncCorpusSamples {
+  const r = rng(17);
+  const asList = (v: unknown): unknown => (Array.isArray(v) ? v : [v, null, v]);
+  const asMap = (v: unknown): unknown => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : { a: v, b: [v] });
+  const out: Array<FuncCorpusSamples[number]> = [];
+  for (let i = 0; i < count; i++) {
+    const data = { l: asList(randomJson(r)), m: asMap(randomJson(r)), m2: asMap(randomJson(r)), v: randomJson(r, 2) };
+    for (const [name, args] of COLLECTION_CALLS) {
+      if (goNames.has(name) && tsNames.has(name)) out.push({ name, args: [args], data });
+    }
+  }
+  return out;
+}
