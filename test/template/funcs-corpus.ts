@@ -1,9 +1,9 @@
 // Sample calls of sprig's functions with Go-ish argument values, edge cases included. Each case
 // renders as `{{ func ARG... }}`: strings, bools and integers become template literals (so Go's
 // constant conversion applies), other values are passed as data (`.a0`, `.a1`, ...; JSON numbers
-// there are float64, as in Istio's `.Values`). Real Go cannot run these (sprig is not in the
-// standard library and modules cannot be fetched), so sprig.test.ts uses the corpus to check that
-// every call ends in output or a Go-level error, never in a JavaScript crash.
+// there are float64, as in Istio's `.Values`). sprig.test.ts uses the corpus to check that every
+// call ends in output or a Go-level error, never in a JavaScript crash; the comparison with real
+// Go's sprig is the differential test's (sprig-samples.ts).
 
 /** A Go-ish value: JSON, plus `{ float: n }` for a float64 literal and `{ nil: true }` for a missing value. */
 export type CorpusArg =

@@ -4,11 +4,18 @@
  * (compared against `sigs.k8s.io/yaml`'s ancestor, github.com/ghodss/yaml). Each sample argument
  * set is template source (`3 "hello"`, `.nums`, `(list 1 "a")`); the corpus renders it as
  * `{{NAME ARGS}}` and with the last argument piped. Data comes through JSON, so every number in
- * `.Values`-like data is a float64, as in Istio. Deterministic; test-only.
+ * `.Values`-like data is a float64, as in Istio. Besides the hand-written sets, seeded random
+ * strings, numbers and JSON collections go through the string, math and list/dict functions, and
+ * random nested values through toYaml. Deterministic; test-only.
  *
  * Left out on purpose (each with its reason):
  * - `keys` and `values` over maps with several entries: Go returns them in random map order (the
  *   TypeScript port sorts); single-entry and empty maps are compared, and `keys | sortAlpha`.
+ * - toYaml maps whose keys mix letters and digits so that go-yaml's key order is not transitive
+ *   (`x10`, `x1a`, `x2`): Go's output then depends on its random map order. Random keys use
+ *   letters and punctuation only.
+ * - Unicode case mappings of characters newer than Go 1.19's Unicode 13 (Node knows later
+ *   versions): none of the pieces the random strings use.
  */
 import type { FuncCorpusSamples } from '../../src/template/index.js';
 import { DATA } from './corpus.js';

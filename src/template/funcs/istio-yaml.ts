@@ -7,9 +7,11 @@
  * quote them (`"true"`, `"15001"`, `""`, `'*'`, ...), multi-line strings as literal blocks, long
  * lines folded at 80 columns, and a trailing newline. This is a port of the relevant parts of
  * go-yaml's encoder, resolver and emitter; it does not parse YAML and does not cover anchors,
- * tags or flow style (the JSON round-trip never produces them). Known gap: a string that ends
- * with two or more newlines as the very last value of the document (go-yaml then appends a `...`
- * document end marker).
+ * tags or flow style (the JSON round-trip never produces them). The read-back step is modelled
+ * where it changes the result: a raw NEL folds, characters go-yaml's reader refuses and over-long
+ * or multi-line keys make Marshal fail (then this throws). Checked against go-yaml v2.4.0 through
+ * github.com/ghodss/yaml by the differential test (test/template), strings ending in several
+ * newlines included (v2.4.0 writes no `...` marker after them).
  */
 import { formatFloat } from '../fmt.js';
 import type { GoValue } from '../value.js';
