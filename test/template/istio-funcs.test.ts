@@ -107,6 +107,24 @@ describe('toYaml (sigs.k8s.io/yaml over go-yaml v2)', () => {
     );
     expect(y(['a\n\nb'])).toBe('- |-\n  a\n\n  b\n');
   });
+  // The next three follow go-yaml reading the JSON back (outputs checked against Go).
+  it('folds a raw NEL as go-yaml reads it back, and fails on one in a key', () => {
+    expect(y('a\u0085b')).toBe('a b\n');
+    expect(y('a \u0085\u0085b')).toBe('|-\n  a\n  b\n');
+    expect(y({ 'a\u0085b': 1 })).toBe('');
+    expect(y('x\u0085--- y')).toBe('');
+  });
+  it('gives "" for characters the YAML reader refuses and for keys over 1022 characters of JSON', () => {
+    expect(y('del\u007f')).toBe('');
+    expect(y({ ok: ['bad\u0090'] })).toBe('');
+    expect(y({ ['k'.repeat(1022)]: 1 }).startsWith('? kkk')).toBe(true);
+    expect(y({ ['k'.repeat(1023)]: 1 })).toBe('');
+    expect(y({ ['k'.repeat(1018) + '<']: 1 })).toBe('');
+  });
+  it('treats U+2028 as a line break when writing', () => {
+    expect(y('\u2028ls')).toBe("'\u2028  ls'\n");
+    expect(y('a\u2028\nb')).toBe('|-\n  a\u2028\n  b\n');
+  });
   it('handles scalars at the root, nil and empty collections', () => {
     expect(y('x')).toBe('x\n');
     expect(render('{{ toYaml .missing }}')).toBe('null\n');

@@ -366,6 +366,31 @@ table('regular expressions (Go RE2 semantics)', [
   ['{{ regexQuoteMeta "plain" }}', 'plain'],
 ]);
 
+// Edge cases the differential test against Go's sprig 3.2.3 turned up (outputs are Go's).
+table('Go parity found by the differential test', [
+  ['{{ trunc 2 "日本" }}', '\ufffd\ufffd'],
+  ['{{ nospace "日 x" }}', '\u00e6\u0097\u00a5x'],
+  ['{{ initials "élan vital" }}', '\u00c3v'],
+  ['{{ rest .l }}|{{ initial .l }}', '[]|[]', { l: [] }],
+  ['{{ chunk 0 (list 1 2) }}', /makeslice: len out of range/],
+  ['{{ chunk -1 (list 1 2) }}', '[]'],
+  ['{{ chunk -2 (list 1) }}', '[[1]]'],
+  ['{{ deepCopy .missing }}', /reflect: call of reflect\.Value\.Type on zero Value/],
+  ['{{ float64 "1e400" }} {{ float64 "Inf" }}', '0 +Inf'],
+  ['{{ mustFromJson "x" }}', /invalid character 'x' looking for beginning of value/],
+  ['{{ mustFromJson "tru" }}', /invalid character ' ' in literal true \(expecting 'e'\)/],
+  ['{{ mustFromJson "[1,]" }}', /invalid character '\]' looking for beginning of value/],
+  ['{{ mustFromJson "{\\"a\\":1" }}', /unexpected end of JSON input/],
+  ['{{ mustFromJson "[1e400]" }}', /json: cannot unmarshal number 1e400 into Go value of type float64/],
+  ['{{ b32dec "NBSWY3D" }}', 'illegal base32 data at input byte 0'],
+  ['{{ b64dec "é" }}', 'illegal base64 data at input byte 0'],
+  ['{{ b64dec "aGVsbA=x" }}', 'illegal base64 data at input byte 6'],
+  ['{{ swapcase "ǆa bc" }}', 'ǅA BC'],
+  ['{{ upper "ᾳ" }} {{ title "ᾳx" }}', 'ᾼ ᾼx'],
+  ['{{ dig "a" "x" "d" .m }}', /interface \{\} is nil, not map/, { m: { a: null } }],
+  ['{{ slice (list 1 2) 2 1 }}', /reflect\.Value\.Slice: slice index out of bounds/],
+]);
+
 table('flow control', [
   ['{{ fail "boom" }}', /error calling fail: boom/],
   ['{{ if false }}{{ fail "x" }}{{ end }}ok', 'ok'],
