@@ -7,6 +7,7 @@
  * `strings.Trim`, ...). It defines no template functions (see `sprig.ts`) and does not format
  * values (see `../fmt.ts`).
  */
+import { underscoreOK } from '../strconv.js';
 import { sprint } from '../fmt.js';
 import {
   GoInt,
@@ -149,34 +150,6 @@ function trimZeroDecimal(s: string): string {
   return s;
 }
 
-/** Go's `underscoreOK`: underscores only between digits (a base prefix counts as a digit). */
-function underscoreOK(s: string): boolean {
-  let saw = '^';
-  let i = 0;
-  if (s[0] === '-' || s[0] === '+') s = s.slice(1);
-  let hex = false;
-  const p = s[1]?.toLowerCase();
-  if (s.length >= 2 && s[0] === '0' && (p === 'b' || p === 'o' || p === 'x')) {
-    i = 2;
-    saw = '0';
-    hex = p === 'x';
-  }
-  for (; i < s.length; i++) {
-    const c = s[i] as string;
-    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
-      saw = '0';
-      continue;
-    }
-    if (c === '_') {
-      if (saw !== '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw === '_') return false;
-    saw = '!';
-  }
-  return saw !== '_';
-}
 
 /**
  * Go's `strconv.ParseInt(s, base, 64)`; base 0 follows Go literal syntax (`0x`, `0o`, `0b`, a

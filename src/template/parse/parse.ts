@@ -8,6 +8,7 @@
  * Go aborts a parse with `panic` and recovers in `Parse`; here a private `ParseAbort` is thrown and
  * caught only in `Tree.parse`, and any other exception (a bug) propagates.
  */
+import { underscoreOK } from '../strconv.js';
 import { quoteGo } from '../fmt.js';
 import { utf8Length } from '../value.js';
 import { ITEM, itemString, lex, type Item, type ItemType, type Lexer } from './lex.js';
@@ -840,36 +841,6 @@ export function unquote(s: string): string | undefined {
   return out;
 }
 
-function underscoreOK(s: string): boolean {
-  // saw tracks the last character (class) we saw: ^ beginning, 0 digit or prefix, _ underscore, ! other.
-  let saw = '^';
-  let i = 0;
-  if (s.length >= 1 && (s[0] === '-' || s[0] === '+')) s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === '0') {
-    const c = (s[1] ?? '').toLowerCase();
-    if (c === 'b' || c === 'o' || c === 'x') {
-      hex = c === 'x';
-      i = 2;
-      saw = '0'; // base prefix counts as a digit for "underscore as digit separator"
-    }
-  }
-  for (; i < s.length; i++) {
-    const ch = s[i] ?? '';
-    if ((ch >= '0' && ch <= '9') || (hex && /[a-fA-F]/.test(ch))) {
-      saw = '0';
-      continue;
-    }
-    if (ch === '_') {
-      if (saw !== '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw === '_') return false;
-    saw = '!';
-  }
-  return saw !== '_';
-}
 
 /** Go's `strconv.ParseUint(s, 0, 64)`. */
 function parseUint0(s0: string): bigint | undefined {
