@@ -90,6 +90,34 @@ describe('safe writes', () => {
   });
 });
 
+// As root the permission check above cannot fail; run the built CLI as nobody instead.
+const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
+describe.runIf(process.getuid?.() === 0)('as root: the built CLI run as nobody', () => {
+  beforeAll(() => {
+    if (!existsSync(DIST)) execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
+    if (!hasSetpriv && process.env.CI === 'true') throw new Error('setpriv (util-linux) is required in CI');
+  });
+
+  it.runIf(hasSetpriv)('-o into a read-only directory fails cleanly with the original intact', () => {
+    chmodSync(dir, 0o755);
+    const ro = join(dir, 'read-only-nobody');
+    mkdirSync(ro);
+    const out = join(ro, 'out.yaml');
+    writeFileSync(out, 'original\n');
+    chmodSync(out, 0o644);
+    chmodSync(ro, 0o555);
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, DIST, '-q', '-o', out, '-f', '-'], {
+      input: `${NS}---\n${dep('web')}`,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^inject-sidecar: .*out\.yaml: cannot write: EACCES/);
+    expect(readFileSync(out, 'utf8')).toBe('original\n');
+    expect(readdirSync(ro)).toEqual(['out.yaml']);
+  });
+});
+
 describe('complete stdout through a pipe', () => {
   beforeAll(() => {
     if (!existsSync(DIST)) execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
