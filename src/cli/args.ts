@@ -37,8 +37,9 @@ Usage:
   inject-sidecar < resource-list.yaml            KRM function: ResourceList in, ResourceList out
   inject-sidecar -f FILE|DIR|- [-f ...] [flags]  YAML stream in, YAML stream out
 
-Without -f, stdin must be a KRM ResourceList (config.kubernetes.io/v1), as kpt and kustomize
-send it; the function config comes in its functionConfig. With -f, the inputs are plain
+Without -f, stdin is a KRM ResourceList (config.kubernetes.io/v1), as kpt and kustomize send
+it, and the function config comes in its functionConfig; a plain stream on stdin (helm
+--post-renderer inject-sidecar) is read as with -f -. With -f, the inputs are plain
 Kubernetes manifests (multi-document YAML, kind: List, or directories of *.yaml/*.yml read in
 sorted order) and the output is a plain YAML stream, ready for kubectl apply or Argo CD.
 
