@@ -127,6 +127,35 @@ if (ONLY.has('startup')) {
   });
 }
 
+/** The throughput row (target against the floor) and the peak-RSS row of one big case. */
+function throughputRows(what: string, profile: string, text: string, base: Sample[], target: Sample[]): Row[] {
+  const b = median(base.map((s) => s.ms));
+  const t = median(target.map((s) => s.ms));
+  const peak = median(target.map((s) => s.rss));
+  const input = Buffer.byteLength(text);
+  const allowed = 3 * input + 100e6;
+  return [
+    {
+      target: `throughput: ${what}, ${profile}`,
+      measured: fmtMs(t),
+      baseline: `yaml parse+toString ${fmtMs(b)}`,
+      ratio: t / b,
+      limit: '≤ 1.00',
+      holds: t / b <= 1.0,
+      runs: base.length,
+    },
+    {
+      target: `memory: peak RSS, ${what.split(' + ')[0]}, ${profile}`,
+      measured: fmtMB(peak),
+      baseline: `3 × input ${fmtMB(input)} + 100 MB = ${fmtMB(allowed)} (floor process: ${fmtMB(median(base.map((s) => s.rss)))})`,
+      ratio: peak / allowed,
+      limit: '≤ 1.00',
+      holds: peak <= allowed,
+      runs: base.length,
+    },
+  ];
+}
+
 // ---- throughput and scaling (built-in profile), memory
 const perWorkload: { n: number; ms: number }[] = [];
 const startupMs = ONLY.has('builtin') ? median(measure([['node', cli]], smallResourceList(), 7)[0]!.map((s) => s.ms)) : 0;
@@ -142,31 +171,9 @@ for (const n of ONLY.has('builtin') ? SIZES : []) {
   const runs = big ? BIG_RUNS : n >= 1000 ? 5 : 9;
   log(`${n} workloads (${fmtMB(text.length)}), built-in profile: up to ${runs} interleaved runs`);
   const [base, target] = measure([['node', floor], ['node', cli]], text, runs, big ? BUDGET_MS : Infinity, big);
-  const b = median(base!.map((s) => s.ms));
   const t = median(target!.map((s) => s.ms));
   perWorkload.push({ n, ms: (t - startupMs) / n });
-  if (big) {
-    rows.push({
-      target: `throughput: ${n} workloads + ${n} Services/ConfigMaps, built-in profile`,
-      measured: fmtMs(t),
-      baseline: `yaml parse+toString ${fmtMs(b)}`,
-      ratio: t / b,
-      limit: '≤ 1.00',
-      holds: t / b <= 1.0,
-      runs: base!.length,
-    });
-    const peak = median(target!.map((s) => s.rss));
-    const allowed = 3 * Buffer.byteLength(text) + 100e6;
-    rows.push({
-      target: `memory: peak RSS, ${n} workloads, built-in profile`,
-      measured: fmtMB(peak),
-      baseline: `3 × input ${fmtMB(Buffer.byteLength(text))} + 100 MB = ${fmtMB(allowed)} (floor process: ${fmtMB(median(base!.map((s) => s.rss)))})`,
-      ratio: peak / allowed,
-      limit: '≤ 1.00',
-      holds: peak <= allowed,
-      runs: base!.length,
-    });
-  }
+  if (big) rows.push(...throughputRows(`${n} workloads + ${n} Services/ConfigMaps`, 'built-in profile', text, base!, target!));
 }
 if (perWorkload.length > 1) {
   const mid = median(perWorkload.map((p) => p.ms));
@@ -187,28 +194,7 @@ if (istioFlags && ONLY.has('istio')) {
   const text = inputs.get(BIG)!;
   log(`${BIG} workloads, Istio templates: up to ${BIG_RUNS} interleaved runs`);
   const [base, target] = measure([['node', floor], ['node', cli, ...istioFlags]], text, BIG_RUNS, BUDGET_MS, true);
-  const b = median(base!.map((s) => s.ms));
-  const t = median(target!.map((s) => s.ms));
-  rows.push({
-    target: `throughput: ${BIG} workloads + ${BIG} Services/ConfigMaps, Istio templates`,
-    measured: fmtMs(t),
-    baseline: `yaml parse+toString ${fmtMs(b)}`,
-    ratio: t / b,
-    limit: '≤ 1.00',
-    holds: t / b <= 1.0,
-    runs: base!.length,
-  });
-  const peak = median(target!.map((s) => s.rss));
-  const allowed = 3 * Buffer.byteLength(text) + 100e6;
-  rows.push({
-    target: `memory: peak RSS, ${BIG} workloads, Istio templates`,
-    measured: fmtMB(peak),
-    baseline: `${fmtMB(allowed)} allowed`,
-    ratio: peak / allowed,
-    limit: '≤ 1.00',
-    holds: peak <= allowed,
-    runs: base!.length,
-  });
+  rows.push(...throughputRows(`${BIG} workloads + ${BIG} Services/ConfigMaps`, 'Istio templates', text, base!, target!));
 } else if (ONLY.has('istio')) {
   log('Istio templates: ../shared/istio-conformance/config not found, case skipped');
 }
