@@ -82,6 +82,21 @@ function execDecimalOp(a: GoValue, rest: readonly GoValue[], op: DecimalOp): num
 // integer sequences
 
 /** sprig's `untilStep` (Go ints); guarded against sequences too large to materialise. */
+/** sprig's `max`/`min`: the int64 value of the first argument that `better` prefers over all others. */
+function int64Extreme(better: (v: bigint, acc: bigint) => boolean) {
+  return defineFunc(
+    [ANY],
+    (a, ...xs) =>
+      int64(
+        xs.reduce<bigint>((acc, x) => {
+          const v = castToInt64(x);
+          return better(v, acc) ? v : acc;
+        }, castToInt64(a)),
+      ),
+    { variadic: ANY, result: 'int64' },
+  );
+}
+
 export function untilStep(start: number, stop: number, step: number): number[] {
   const v: number[] = [];
   const guard = (): void => {
@@ -181,39 +196,10 @@ export function sprigMathFuncs(): FuncMap {
       variadic: ANY,
       result: 'int64',
     }),
-    max: defineFunc(
-      [ANY],
-      (a, ...xs) =>
-        int64(
-          xs.reduce<bigint>((acc, x) => {
-            const v = castToInt64(x);
-            return v > acc ? v : acc;
-          }, castToInt64(a)),
-        ),
-      { variadic: ANY, result: 'int64' },
-    ),
-    min: defineFunc(
-      [ANY],
-      (a, ...xs) =>
-        int64(
-          xs.reduce<bigint>((acc, x) => {
-            const v = castToInt64(x);
-            return v < acc ? v : acc;
-          }, castToInt64(a)),
-        ),
-      { variadic: ANY, result: 'int64' },
-    ),
-    biggest: defineFunc(
-      [ANY],
-      (a, ...xs) =>
-        int64(
-          xs.reduce<bigint>((acc, x) => {
-            const v = castToInt64(x);
-            return v > acc ? v : acc;
-          }, castToInt64(a)),
-        ),
-      { variadic: ANY, result: 'int64' },
-    ),
+    max: int64Extreme((v, acc) => v > acc),
+    min: int64Extreme((v, acc) => v < acc),
+    // sprig registers `biggest` as another name of `max`.
+    biggest: int64Extreme((v, acc) => v > acc),
     maxf: defineFunc([ANY], (a, ...xs) => xs.reduce<number>((acc, x) => Math.max(acc, castToFloat64(x)), castToFloat64(a)), {
       variadic: ANY,
       result: 'float64',
