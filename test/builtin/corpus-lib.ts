@@ -4,38 +4,21 @@
  * kube-inject does it, and normalisation of Go serialisation artefacts so the rendered sidecar
  * can be compared with the parts of a golden that the later pipeline steps do not touch.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import type { Json, JsonObject, PodTemplate } from '../../src/kube/types.js';
 import { isObject } from '../../src/kube/types.js';
+import { deepMerge } from '../../src/config/settings.js';
+import { corpusAvailable as conformanceCorpusAvailable, loadCases, type ConformanceCase } from '../../scripts/conformance.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
 export const corpusDir = path.resolve(repoRoot, '../shared/istio-conformance');
-export const corpusAvailable = existsSync(path.join(corpusDir, 'cases.yaml'));
-
-export interface CorpusCase {
-  name: string;
-  input: string;
-  golden: string | null;
-  expectError: string | null;
-  values: JsonObject;
-  mesh: JsonObject;
-  templates?: JsonObject;
-  nativeSidecars: boolean;
-  compliancePolicy?: string;
-  revision: string;
-  webhookOnly: boolean;
-  platform?: string;
-  namespaceAnnotations?: Record<string, string>;
-}
-
-export function loadCases(): CorpusCase[] {
-  const doc = parse(readFileSync(path.join(corpusDir, 'cases.yaml'), 'utf8')) as { cases: CorpusCase[] };
-  return doc.cases;
-}
+export const corpusAvailable = conformanceCorpusAvailable(corpusDir);
+export type CorpusCase = ConformanceCase;
+export { loadCases };
 
 export function readCorpusJson(rel: string): JsonObject {
   return JSON.parse(readFileSync(path.join(corpusDir, rel), 'utf8')) as JsonObject;
@@ -51,15 +34,8 @@ export function readDocs(rel: string): JsonObject[] {
     .filter((d): d is JsonObject => isObject(d));
 }
 
-/** The README's overlay rule: maps merge key by key; lists, scalars and null replace. */
-export function deepMerge(base: Json, overlay: Json): Json {
-  if (isObject(base) && isObject(overlay)) {
-    const out: JsonObject = { ...base };
-    for (const [k, v] of Object.entries(overlay)) out[k] = k in out ? deepMerge(out[k]!, v) : v;
-    return out;
-  }
-  return overlay;
-}
+/** The README's overlay rule (maps merge key by key; lists, scalars and null replace): config's own. */
+export { deepMerge };
 
 export interface FoundPod {
   /** Path to the pod template inside the document, e.g. `spec.template`. */
