@@ -542,6 +542,14 @@ function atoi(a: string): GoInt {
 }
 
 /** sprig's `TxtFuncMap()` subset (see the module comment for what is left out). */
+/** sprig's `has`/`mustHas`: is `needle` in the list `haystack` (nil: false). */
+function hasIn(needle: GoValue, haystack: GoValue): boolean {
+  if (haystack === null || haystack === undefined) return false;
+  const items = listItems(haystack);
+  if (!items) throw new GoFuncError(`Cannot find has on type ${reflectKind(haystack)}`);
+  return inList(items, needle);
+}
+
 export function sprigFuncs(): FuncMap {
   const s = (params: readonly string[], fn: (...a: GoValue[]) => GoValue, result = 'string') =>
     defineFunc(params, fn, { result });
@@ -736,26 +744,8 @@ export function sprigFuncs(): FuncMap {
       listFn('Cannot find without on type', (items, ...omit) => items.filter((x) => !inList(omit, x))),
       { variadic: ANY, result: '[]interface {}' },
     ),
-    has: s(
-      [ANY, ANY],
-      (needle, haystack) => {
-        if (haystack === null || haystack === undefined) return false;
-        const items = listItems(haystack);
-        if (!items) throw new GoFuncError(`Cannot find has on type ${reflectKind(haystack)}`);
-        return inList(items, needle);
-      },
-      'bool',
-    ),
-    mustHas: s(
-      [ANY, ANY],
-      (needle, haystack) => {
-        if (haystack === null || haystack === undefined) return false;
-        const items = listItems(haystack);
-        if (!items) throw new GoFuncError(`Cannot find has on type ${reflectKind(haystack)}`);
-        return inList(items, needle);
-      },
-      'bool',
-    ),
+    has: s([ANY, ANY], hasIn, 'bool'),
+    mustHas: s([ANY, ANY], hasIn, 'bool'),
     slice: defineFunc([ANY], sliceList, { variadic: ANY, result: ANY }),
     mustSlice: defineFunc([ANY], sliceList, { variadic: ANY, result: ANY, returnsError: true }),
     concat: defineFunc(
