@@ -1,29 +1,135 @@
-// Bundles the CLI into dist/: the entry file dist/inject-sidecar.js plus chunks in dist/chunks/
-// for what is loaded with import() only when needed (the Go template engine for Istio's
-// templates). Few files is the cheapest start-up Node offers, and code that a run does not use
-// is neither compiled nor evaluated. The container image and `bin` ship the whole dist/
-// directory; the entry finds its chunks relative to its real path (symlinks to it work).
-import { build } from 'esbuild';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+// Bundles the CLI into dist/ for the fastest start-up Node 20 offers:
+//
+//   dist/inject-sidecar.js        the loader (scripts/loader.cjs): compiles the scripts below with
+//                                 their V8 code caches and calls the entry's main()
+//   dist/chunks/main-<hash>.js    the entry (src/cli/main.ts), a CommonJS script
+//   dist/chunks/*-<hash>.js       chunks it requires: code shared with the Go template engine, and
+//                                 the engine itself (loaded only when a run renders Istio's templates)
+//   dist/chunks/*.js.cache        V8 code caches, made here by running small jobs in a fresh node
+//   dist/package.json             {"type": "commonjs"}: the loader is CommonJS wherever dist/ is copied
+//
+// esbuild bundles src/ as ESM with code splitting (so the engine stays out of the entry), then
+// each output file is turned into a CommonJS script (import() becomes require()). The container
+// image and `bin` ship the whole dist/ directory; the loader finds chunks/ relative to its real
+// path (symlinks to it work). A code cache only fits the Node version (and V8 flags) that made
+// it; with another one the loader compiles normally, so dist/ stays portable, just slower to start.
+import { build, transform } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-const entry = 'dist/inject-sidecar.js';
-// Chunk names carry a content hash: drop the ones of earlier builds.
-rmSync('dist/chunks', { recursive: true, force: true });
-await build({
-  entryPoints: { 'inject-sidecar': 'src/cli/main.ts' },
-  outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // yaml ships CommonJS for Node; give the bundled CommonJS code a require() (in every file).
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-chmodSync(entry, 0o755);
-// Marks dist/ as ESM where it is copied without the repo's package.json (the image's /app):
-// without it Node 20 compiles the entry as CommonJS first, fails, and compiles it again as ESM.
-writeFileSync('dist/package.json', '{ "type": "module" }\n');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+
+if (process.argv[2] === '--code-cache') await writeCodeCaches();
+else await bundle();
+
+async function bundle() {
+  // Script names carry a content hash: drop the ones (and caches) of earlier builds.
+  rmSync(join(dist, 'chunks'), { recursive: true, force: true });
+  mkdirSync(join(dist, 'chunks'), { recursive: true });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { main: 'src/cli/main.ts' },
+    outdir: join(dist, 'chunks'),
+    entryNames: '[name]-[hash]',
+    chunkNames: '[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // main.ts runs itself only when started as a file; in the bundle the loader calls main().
+    define: { 'import.meta.url': 'undefined' },
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+    write: false,
+  });
+  let entry;
+  for (const file of result.outputFiles) {
+    const out = result.metafile.outputs[join('dist/chunks', basename(file.path))] ?? result.metafile.outputs[file.path];
+    if (out?.entryPoint === 'src/cli/main.ts') entry = basename(file.path);
+    // import() of a chunk becomes require(): the loader resolves both to its own scripts.
+    const { code } = await transform(file.text, { format: 'cjs', target: 'node20', supported: { 'dynamic-import': false }, logLevel: 'warning' });
+    writeFileSync(file.path, code);
+  }
+  if (!entry) throw new Error('build: esbuild reported no entry file');
+  const loader = readFileSync(join(root, 'scripts/loader.cjs'), 'utf8').replace('__ENTRY__', `./${entry}`);
+  writeFileSync(join(dist, 'inject-sidecar.js'), loader);
+  chmodSync(join(dist, 'inject-sidecar.js'), 0o755);
+  // Where dist/ is copied without the repo's package.json (the image's /app) as much as here,
+  // where the root package.json says "module": the loader is CommonJS.
+  writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
+  // A fresh node without the flags this process may run with: V8 ties a cache to its flags.
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const made = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--code-cache'], { env, stdio: 'inherit' });
+  if (made.status !== 0) throw new Error(`build: writing the code caches failed (exit ${made.status})`);
+}
+
+/**
+ * Runs representative jobs through the loaded scripts, then writes each script's code cache:
+ * V8 includes every function compiled so far, so a real run deserializes them instead of
+ * compiling. The jobs: the bench's small KRM job (a Namespace, a Deployment and a function
+ * config), a plain manifest stream, and a ResourceList with an Istio injector ConfigMap (which
+ * loads and runs the template engine).
+ */
+async function writeCodeCaches() {
+  const { load, loaded, ENTRY } = createRequire(import.meta.url)(join(dist, 'inject-sidecar.js'));
+  const { cli } = load(ENTRY);
+  const workload = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: {name: web, namespace: shop}',
+    'spec:',
+    '  selector: {matchLabels: {app: web}}',
+    '  template:',
+    '    metadata: {labels: {app: web}}',
+    '    spec:',
+    '      containers:',
+    '      - name: app',
+    '        image: nginx:1.27',
+    '        ports:',
+    '        - containerPort: 80',
+  ];
+  const namespace = ['apiVersion: v1', 'kind: Namespace', 'metadata: {name: shop, labels: {istio-injection: enabled}}'];
+  const item = (lines) => lines.map((l, i) => (i ? '  ' : '- ') + l);
+  const list = (items, fnConfig) => ['apiVersion: config.kubernetes.io/v1', 'kind: ResourceList', 'items:', ...items.flatMap(item), ...fnConfig].join('\n') + '\n';
+  const fnConfig = [
+    'functionConfig:',
+    '  apiVersion: inject-sidecar.dev/v1alpha1',
+    '  kind: SidecarInjection',
+    '  metadata: {name: inject, annotations: {config.kubernetes.io/local-config: "true"}}',
+    '  spec: {revision: ""}',
+  ];
+  const injector = [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata: {name: istio-sidecar-injector, namespace: istio-system}',
+    'data:',
+    '  values: "{}"',
+    '  config: |',
+    '    policy: enabled',
+    '    templates:',
+    '      sidecar: |',
+    '        spec:',
+    '          containers:',
+    '          - name: istio-proxy',
+    '            image: {{ printf "%s:%s" "proxy" "1.0" | quote }}',
+    '            args: [{{ range $i, $p := .Spec.Containers }}{{ if $i }}, {{ end }}{{ $p.Name | quote }}{{ end }}]',
+  ];
+  const jobs = [
+    { argv: [], input: list([namespace, workload], fnConfig) },
+    { argv: ['-f', '-'], input: [...namespace, '---', ...workload].join('\n') + '\n' },
+    { argv: [], input: list([namespace, injector, workload], []) },
+  ];
+  for (const job of jobs) {
+    const err = [];
+    const code = await cli(job.argv, { readStdin: async () => job.input, stdout: () => {}, stderr: (t) => err.push(t), stdinIsTTY: false });
+    if (code !== 0) throw new Error(`build: the code-cache job ${JSON.stringify(job.argv)} failed (exit ${code}):\n${err.join('')}`);
+  }
+  for (const [file, { script }] of loaded) writeFileSync(`${file}.cache`, script.createCachedData());
+}

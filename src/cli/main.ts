@@ -1,26 +1,90 @@
 /**
- * Process entry point: the only place that touches `process`. Output is written with
- * `process.stdout.write` and the exit code set through `process.exitCode`, never
+ * Process entry point: the only place that touches `process`. `main()` runs the command on the
+ * process's argv and standard streams; the built loader (scripts/build.mjs writes it as
+ * dist/inject-sidecar.js) calls it, and running this file directly (`node --import tsx
+ * src/cli/main.ts`) does too. It is not responsible for anything the command does (cli.ts).
+ *
+ * Standard streams go through file descriptors, not `process.stdin`/`process.stdout`: creating
+ * those stream objects loads Node's stream, net and tty modules, several milliseconds of a start-up
+ * that is ~100 ms in total. Reads and writes are synchronous on a blocking descriptor (the usual
+ * case: a pipe or a file); on a non-blocking one (EAGAIN) the rest goes through the stream
+ * objects. Output is written in full before the exit code is set, and never with
  * `process.exit()`, which would cut a piped stdout at 64 KiB.
  */
+import { fstatSync, readSync, writeSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { cli } from './cli.js';
 
+export { cli };
+
+const isAgain = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'EAGAIN';
+
+/** Reads stdin to its end: synchronously from fd 0, or through `process.stdin` if it would block. */
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for (;;) {
+    const buf = Buffer.allocUnsafe(65536);
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      if (!isAgain(e)) throw e;
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      break;
+    }
+    if (n === 0) break;
+    chunks.push(buf.subarray(0, n));
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-try {
-  process.exitCode = await cli(process.argv.slice(2), {
-    readStdin,
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
-    stdinIsTTY: process.stdin.isTTY === true,
-  });
-} catch (e) {
-  // A bug, not a user problem: say so plainly, without a stack trace unless asked for.
-  const detail = process.env.INJECT_SIDECAR_DEBUG ? `\n${(e as Error).stack}` : '';
-  process.stderr.write(`inject-sidecar: internal error: ${(e as Error).message}${detail}\n`);
-  process.exitCode = 1;
+/** Descriptors that refused a write (non-blocking): from then on, everything goes to their stream. */
+const viaStream = new Set<1 | 2>();
+
+/** Writes all of `text` to fd 1 or 2, in order with what was written before. */
+function writeAll(fd: 1 | 2, text: string): void {
+  const stream = () => (fd === 1 ? process.stdout : process.stderr);
+  if (viaStream.has(fd)) return void stream().write(text);
+  const bytes = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < bytes.length) {
+    try {
+      off += writeSync(fd, bytes, off, bytes.length - off);
+    } catch (e) {
+      if (!isAgain(e)) throw e;
+      viaStream.add(fd);
+      return void stream().write(bytes.subarray(off));
+    }
+  }
 }
+
+/** Only a character device can be a terminal; `process.stdin` (and the tty module) decides then. */
+function stdinIsTTY(): boolean {
+  try {
+    if (!fstatSync(0).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return process.stdin.isTTY === true;
+}
+
+export async function main(): Promise<void> {
+  try {
+    process.exitCode = await cli(process.argv.slice(2), {
+      readStdin,
+      stdout: (text) => writeAll(1, text),
+      stderr: (text) => writeAll(2, text),
+      get stdinIsTTY() {
+        return stdinIsTTY();
+      },
+    });
+  } catch (e) {
+    // A bug, not a user problem: say so plainly, without a stack trace unless asked for.
+    const detail = process.env.INJECT_SIDECAR_DEBUG ? `\n${(e as Error).stack}` : '';
+    process.stderr.write(`inject-sidecar: internal error: ${(e as Error).message}${detail}\n`);
+    process.exitCode = 1;
+  }
+}
+
+// Run directly from source (the bundle is started by its loader, where import.meta.url is unset).
+if (import.meta.url && process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) void main();
