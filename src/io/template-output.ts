@@ -12,6 +12,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
 import type { Json, JsonObject } from '../kube/types.js';
+import { BAIL, readTemplateOutputFast } from './template-fast.js';
 
 /** A problem in the template's output (not valid YAML, or not representable as JSON). */
 export class TemplateOutputError extends Error {
@@ -125,6 +126,20 @@ function convert(node: Node | null | undefined, doc: Document, depth: number): J
  * Throws `TemplateOutputError` when the text is not valid YAML or not a map.
  */
 export function parseTemplateOutput(text: string): JsonObject {
+  const fast = readTemplateOutputFast(text, resolvePlainScalar);
+  return fast === BAIL ? parseTemplateOutputWithYaml(text) : fast;
+}
+
+/**
+ * The fast reader alone (`template-fast.ts` with go-yaml v2's scalar rules): the same data as
+ * `parseTemplateOutput` when it handles the text, `BAIL` when it leaves it to the general parser.
+ */
+export function fastParseTemplateOutput(text: string): JsonObject | typeof BAIL {
+  return readTemplateOutputFast(text, resolvePlainScalar);
+}
+
+/** `parseTemplateOutput` through the general parser only (the reference for the fast reader). */
+export function parseTemplateOutputWithYaml(text: string): JsonObject {
   const docs = parseAllDocuments(text, { schema: 'failsafe', version: '1.1', uniqueKeys: false, strict: false });
   if (!Array.isArray(docs)) return {};
   const doc = docs[0];
