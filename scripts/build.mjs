@@ -43,6 +43,8 @@ async function bundle() {
     target: 'node20',
     // main.ts runs itself only when started as a file; in the bundle the loader calls main().
     define: { 'import.meta.url': 'undefined' },
+    minifyWhitespace: true,
+    minifySyntax: true,
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
@@ -53,8 +55,11 @@ async function bundle() {
     const out = result.metafile.outputs[join('dist/chunks', basename(file.path))] ?? result.metafile.outputs[file.path];
     if (out?.entryPoint === 'src/cli/main.ts') entry = basename(file.path);
     // import() of a chunk becomes require(): the loader resolves both to its own scripts.
-    const { code } = await transform(file.text, { format: 'cjs', target: 'node20', supported: { 'dynamic-import': false }, logLevel: 'warning' });
-    writeFileSync(file.path, code);
+    const { code } = await transform(file.text, { format: 'cjs', target: 'node20', supported: { 'dynamic-import': false }, minifyWhitespace: true, logLevel: 'warning' });
+    // Written as the function the loader calls, so that it compiles the file's text as read: a
+    // wrapper added at run time would be a second copy of a large string, young garbage whose
+    // collection costs more than the rest of a small run's allocations.
+    writeFileSync(file.path, `(function (exports, require, module, __filename, __dirname) {${code}\n})`);
   }
   if (!entry) throw new Error('build: esbuild reported no entry file');
   const loader = readFileSync(join(root, 'scripts/loader.cjs'), 'utf8').replace('__ENTRY__', `./${entry}`);

@@ -29,9 +29,8 @@ function load(name) {
   } catch {
     // no cache: compile normally
   }
-  const source = readFileSync(file, 'utf8');
-  const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new Script(wrapper, { filename: file, cachedData });
+  // The file is one function expression, (function (exports, require, module, __filename, __dirname) {...}).
+  const script = new Script(readFileSync(file, 'utf8'), { filename: file, cachedData });
   const mod = { exports: {}, script };
   loaded.set(file, mod);
   script.runInThisContext().call(mod.exports, mod.exports, requireFrom, mod, file, dir);

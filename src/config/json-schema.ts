@@ -4,10 +4,10 @@
  * for staleness by the test suite.
  */
 import * as z from 'zod';
-import { FunctionConfigSchema, API_VERSION, KIND } from './schema.js';
+import { configSchemas, API_VERSION, KIND } from './schema.js';
 
 export function functionConfigJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(FunctionConfigSchema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(configSchemas().FunctionConfigSchema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
   return {
     ...schema,
     $id: 'https://inject-sidecar.dev/schema/sidecar-injection.schema.json',

@@ -9,9 +9,17 @@ import * as z from 'zod';
 import {
   API_GROUP,
   API_VERSION,
-  FunctionConfigSchema,
+  COEXISTENCE_MODES,
+  configSchemas,
+  EMULATIONS,
+  INJECT_VALUE_SEMANTICS,
+  JOB_POLICIES,
   KIND,
-  SpecSchema,
+  KUBE_VERSION_PATTERN,
+  MODES,
+  OUTPUT_FORMATS,
+  PLATFORMS,
+  POLICIES,
   type IstioSpec,
   type LabelSelector,
   type CoexistenceMode,
@@ -124,9 +132,60 @@ export function loadConfig(fnConfig: unknown, source = 'function config', overri
       fnConfig.apiVersion.startsWith(`${API_GROUP}/`)) {
     fail(source, [{ path: 'apiVersion', message: `unsupported version ${fnConfig.apiVersion}; this build reads ${API_VERSION}` }]);
   }
-  const parsed = FunctionConfigSchema.safeParse(fnConfig);
+  const direct = directSpec(fnConfig);
+  if (direct) return resolveWith(direct);
+  const parsed = configSchemas().FunctionConfigSchema.safeParse(fnConfig);
   if (!parsed.success) fail(source, issuesOf(parsed.error, []));
   return resolveWith(parsed.data.spec ?? {});
+}
+
+const isPlain = (v: unknown): v is Record<string, unknown> => isObject(v) && Object.getPrototypeOf(v) === Object.prototype;
+const oneOf = (values: readonly unknown[]) => (v: unknown) => values.includes(v);
+const isString = (v: unknown) => typeof v === 'string';
+const isName = (v: unknown) => typeof v === 'string' && v.length > 0;
+
+/**
+ * The spec fields `directSpec` checks itself, each with exactly the schema's rule for it (the
+ * value tables are shared with schema.ts; test/config checks the two agree on random configs).
+ */
+const DIRECT_FIELDS: Record<string, (v: unknown) => boolean> = {
+  mode: oneOf(MODES),
+  output: oneOf(OUTPUT_FORMATS),
+  webhookCoexistence: oneOf(COEXISTENCE_MODES),
+  jobs: oneOf(JOB_POLICIES),
+  revision: isString,
+  revisionTags: (v) => Array.isArray(v) && Array.from(v).every(isName),
+  policy: oneOf(POLICIES),
+  emulate: oneOf(EMULATIONS),
+  defaultNamespace: isName,
+  enableNamespacesByDefault: (v) => typeof v === 'boolean',
+  nativeSidecars: (v) => typeof v === 'boolean' || v === 'auto',
+  kubeVersion: (v) => typeof v === 'string' && KUBE_VERSION_PATTERN.test(v),
+  compliancePolicy: isString,
+  platform: oneOf(PLATFORMS),
+  injectValueSemantics: oneOf(INJECT_VALUE_SEMANTICS),
+};
+
+/**
+ * The spec of a config the schema certainly accepts, read without building the zod schema (a
+ * start-up cost): our kind and version, a plain `metadata`, and a `spec` of scalar fields only
+ * (`DIRECT_FIELDS`). Anything else, valid or not, is `undefined` and goes through the schema,
+ * which alone words the errors. The result equals what the schema would return.
+ */
+export function directSpec(fnConfig: JsonObject): Spec | undefined {
+  for (const key of Object.keys(fnConfig)) if (key !== 'apiVersion' && key !== 'kind' && key !== 'metadata' && key !== 'spec') return undefined;
+  if (fnConfig.apiVersion !== API_VERSION || fnConfig.kind !== KIND) return undefined;
+  if (fnConfig.metadata !== undefined && !isPlain(fnConfig.metadata)) return undefined;
+  const spec = fnConfig.spec;
+  if (spec === undefined) return {};
+  if (!isPlain(spec)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(spec)) {
+    const check = Object.hasOwn(DIRECT_FIELDS, key) ? DIRECT_FIELDS[key] : undefined;
+    if (!check?.(value)) return undefined;
+    out[key] = Array.isArray(value) ? [...value] : value;
+  }
+  return out as Spec;
 }
 
 /**
@@ -139,6 +198,7 @@ function specFromConfigMap(cm: JsonObject, source: string): Spec {
   if (!isObject(data)) fail(source, [{ path: 'data', message: 'expected a map of strings' }]);
   const spec: Record<string, unknown> = {};
   const issues: { path: string; message: string }[] = [];
+  const { SpecSchema } = configSchemas();
   const proxyShape = (SpecSchema.shape.proxy.unwrap() as z.ZodObject).shape as Record<string, z.ZodType>;
   const specShape = SpecSchema.shape as Record<string, z.ZodType>;
   for (const [key, raw] of Object.entries(data)) {
