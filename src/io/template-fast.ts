@@ -205,6 +205,8 @@ class Reader {
   /** Indentation of the line at `next`. */
   private ind = 0;
   private depth = 0;
+  /** Start of the document marker line that ended the first document, or -1. */
+  private endMarker = -1;
 
   constructor(text: string, resolve: PlainResolver) {
     this.s = text;
@@ -252,7 +254,10 @@ class Reader {
         p = e + 1;
         continue;
       }
-      if (q === p && this.isDocMarker(p)) return -1;
+      if (q === p && this.isDocMarker(p)) {
+        this.endMarker = p;
+        return -1;
+      }
       this.ind = q - p;
       return p;
     }
@@ -301,13 +306,34 @@ class Reader {
       p = this.restOfLine(p + 3);
     } else if (s.charCodeAt(p) === 0x25) bail('directive');
     const line = this.nextContent(p);
-    if (line < 0) return {};
+    if (line < 0) {
+      this.checkTail();
+      return {};
+    }
     const col = this.ind;
     const cp = line + col;
     if (!this.isKeyLine(cp)) bail('the document is not a block map');
     const map = this.blockMap(col, cp);
     if (this.next >= 0) bail('content after the top-level map');
+    this.checkTail();
     return map;
+  }
+
+  /**
+   * Only the first document counts, but the general parser may still report problems after its
+   * end marker as errors of the first document: anything there but comments is left to it.
+   */
+  private checkTail(): void {
+    if (this.endMarker < 0) return;
+    let p = this.restOfLine(this.endMarker + 3);
+    const s = this.s;
+    while (p < this.n) {
+      while (s.charCodeAt(p) === SP) p++;
+      const c = s.charCodeAt(p);
+      if (c !== NL && c !== HASH && p < this.n) bail('more after the end of the first document');
+      const e = s.indexOf('\n', p);
+      p = e < 0 ? this.n : e + 1;
+    }
   }
 
   /** Whether the line from `p` holds an implicit key: a single-line key followed by ': ' or ':' at the end. */
