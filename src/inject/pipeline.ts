@@ -12,7 +12,6 @@ import { podSchema, strategicMerge } from '../merge/index.js';
 import { reapplyOverwrittenContainers } from './overrides.js';
 import { postProcessPod, recordOriginalMetadata } from './postprocess/index.js';
 import { buildTemplateData } from './data.js';
-import { validateAnnotations } from './validate.js';
 import { dropGoZeroValues } from './gozero.js';
 import type { InjectOutcome, InjectorSettings, SidecarRenderer, WorkloadMeta } from './types.js';
 
@@ -29,15 +28,38 @@ export interface InjectPodInput {
   recordOriginal?: boolean;
 }
 
+/**
+ * What `JSON.parse(JSON.stringify(v))` gives for decoded YAML (plain objects, arrays, strings,
+ * numbers, booleans, null), without the text in between: non-finite numbers become null, -0
+ * becomes 0, undefined object fields are dropped and undefined list items become null.
+ */
 function clone<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v)) as T;
+  return jsonCopy(v as Json | undefined) as T;
+}
+
+function jsonCopy(v: Json | undefined): Json {
+  if (typeof v === 'number') return Number.isFinite(v) ? v + 0 : null;
+  if (typeof v !== 'object' || v === null) return v as Json;
+  if (Array.isArray(v)) {
+    const out: Json[] = new Array<Json>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = v[i] === undefined ? null : jsonCopy(v[i]);
+    return out;
+  }
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) {
+    const x = v[k];
+    if (x === undefined) continue;
+    if (k === '__proto__') Object.defineProperty(out, k, { value: jsonCopy(x), enumerable: true, writable: true, configurable: true });
+    else out[k] = jsonCopy(x);
+  }
+  return out;
 }
 
 export function injectPod(input: InjectPodInput): InjectOutcome {
   const { workload, settings, renderer } = input;
   const pristine = clone(input.pod);
   const warnings: string[] = [];
-  validateAnnotations(pristine.metadata?.annotations ?? {});
+  // buildTemplateData below validates the annotations (Istio's validateAnnotations) first.
   const dnsPolicy = pristine.spec.dnsPolicy;
   if (dnsPolicy && dnsPolicy !== 'ClusterFirst') {
     warnings.push(`dnsPolicy ${dnsPolicy} may prevent the proxy from resolving cluster services (Istio expects ClusterFirst)`);

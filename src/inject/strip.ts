@@ -389,17 +389,32 @@ export function buildOriginalRecord(before: PodTemplate, after: PodTemplate): Or
   if (Object.keys(spec).length > 0) record.spec = spec;
   if (Object.keys(items).length > 0) record.items = items;
 
-  // Safety net: if the parts do not reproduce the pod, keep the whole pod.
-  // stripInjection copies what it changes, so the probe shares everything but its annotations.
-  const probe: PodTemplate = {
-    ...after,
+  // Safety net: if the parts do not reproduce the pod, keep the whole pod. This is what
+  // `stripInjection` does with the record written: `inferPristine` with the record gives
+  // `candidate` again (it reads only the record's entries for the known keys, which are the ones
+  // `candidate` was inferred with; the record annotation itself is dropped first), so only the
+  // record (read back from its JSON text, as stripping will) is left to apply, to `candidate`,
+  // which nothing uses any more.
+  let stripped: PodJson;
+  if (Annotation.status in (after.metadata?.annotations ?? {})) {
+    applyRecord(candidate, parseRecord(JSON.stringify(record)) ?? {});
+    stripped = candidate;
+  } else {
+    // No status annotation: stripping leaves the pod (with the record) as it is.
+    stripped = asPodJson(stripInjection(withRecord(after, record)).pod);
+  }
+  if (!deepEqual(stripped as unknown as Json, before as unknown as Json)) return { pod: structuredClone(before) as unknown as JsonObject };
+  return record;
+}
+
+function withRecord(pod: PodTemplate, record: OriginalRecord): PodTemplate {
+  return {
+    ...pod,
     metadata: {
-      ...(after.metadata ?? {}),
-      annotations: { ...(after.metadata?.annotations ?? {}), [Annotation.originalMetadata]: JSON.stringify(record) },
+      ...(pod.metadata ?? {}),
+      annotations: { ...(pod.metadata?.annotations ?? {}), [Annotation.originalMetadata]: JSON.stringify(record) },
     },
   };
-  if (!deepEqual(stripInjection(probe).pod as unknown as Json, before as unknown as Json)) return { pod: structuredClone(before) as unknown as JsonObject };
-  return record;
 }
 
 function sameKeyOrder(a: JsonObject, b: JsonObject): boolean {

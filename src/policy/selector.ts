@@ -117,7 +117,22 @@ export function labelValueError(value: string): string | undefined {
  * (no values). Keys and values are validated like Kubernetes label keys and values.
  */
 export function compileSelector(selector: LabelSelector | null | undefined): CompileResult {
-  if (selector === null || selector === undefined) return { ok: true, selector: makeSelector([], true) };
+  if (selector === null || selector === undefined) return NOTHING;
+  if (typeof selector !== 'object') return compile(selector);
+  // The same selector objects (webhooks, injector config) are asked about for every workload;
+  // a compiled selector is immutable, so each is compiled once.
+  let compiled = compiledSelectors.get(selector);
+  if (compiled === undefined) {
+    compiled = compile(selector);
+    compiledSelectors.set(selector, compiled);
+  }
+  return compiled;
+}
+
+const NOTHING: CompileResult = { ok: true, selector: makeSelector([], true) };
+const compiledSelectors = new WeakMap<LabelSelector, CompileResult>();
+
+function compile(selector: LabelSelector): CompileResult {
   const requirements: Requirement[] = [];
   const matchLabels = selector.matchLabels ?? {};
   for (const [key, value] of Object.entries(matchLabels)) {

@@ -12,10 +12,18 @@ import { UserError } from '../../results/result.js';
 /** A value read from JSON data: `undefined` is a missing map key (Go's invalid value). */
 export type Val = Json | undefined;
 
+/** The paths the renderer reads are a fixed set of literals: each is split once. */
+const splitPaths = new Map<string, readonly string[]>();
+
 /** Reads `a.b.c` from nested JSON objects; `undefined` when any step is missing or not a map. */
 export function dig(root: Val, path: string): Val {
   let cur: Val = root;
-  for (const key of path.split('.')) {
+  let keys = splitPaths.get(path);
+  if (keys === undefined) {
+    keys = path.split('.');
+    splitPaths.set(path, keys);
+  }
+  for (const key of keys) {
     if (cur === null || cur === undefined || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
     if (!Object.hasOwn(cur, key)) return undefined;
     cur = cur[key];

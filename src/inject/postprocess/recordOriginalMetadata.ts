@@ -8,14 +8,16 @@
 import { Annotation } from '../../kube/keys.js';
 import type { PodTemplate } from '../../kube/types.js';
 import { buildOriginalRecord } from '../strip.js';
-import { annotationsOf, asPodTemplate, clonePod, ensureAnnotations } from './util.js';
 
 export function recordOriginalMetadata(before: PodTemplate, after: PodTemplate): PodTemplate {
-  const pod = clonePod(after);
-  if (!(Annotation.status in annotationsOf(pod))) return after;
+  const annotations = after.metadata?.annotations;
+  if (!annotations || !(Annotation.status in annotations)) return after;
   const record = buildOriginalRecord(before, after);
   // Most pods need no record: the injected pod says everything needed to strip it exactly.
   if (Object.keys(record).length === 0) return after;
-  ensureAnnotations(pod)[Annotation.originalMetadata] = JSON.stringify(record);
-  return asPodTemplate(pod);
+  // Only the annotations change: the new pod shares the rest with `after`.
+  return {
+    ...after,
+    metadata: { ...after.metadata, annotations: { ...annotations, [Annotation.originalMetadata]: JSON.stringify(record) } },
+  };
 }
