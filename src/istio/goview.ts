@@ -371,17 +371,18 @@ function stringMap(v: Json | undefined, elemName = 'string'): GoMap {
   return new GoMap(elemName, m);
 }
 
+const DURATION_TYPE: StructType = {
+  name: '*durationpb.Duration',
+  pointer: true,
+  fields: {
+    Seconds: (s) => new GoInt(nanosOf(s) / 1_000_000_000n, 'int64'),
+    Nanos: (s) => new GoInt(nanosOf(s) % 1_000_000_000n, 'int32'),
+  },
+  format: (s) => (s.data === null ? '<nil>' : protoDurationText(s.data)),
+};
+
 function durationStruct(v: Json | undefined): GoStruct {
-  const type: StructType = {
-    name: '*durationpb.Duration',
-    pointer: true,
-    fields: {
-      Seconds: (s) => new GoInt(nanosOf(s) / 1_000_000_000n, 'int64'),
-      Nanos: (s) => new GoInt(nanosOf(s) % 1_000_000_000n, 'int32'),
-    },
-    format: (s) => (s.data === null ? '<nil>' : protoDurationText(s.data)),
-  };
-  return new GoStruct(type, typeof v === 'string' ? v : null);
+  return new GoStruct(DURATION_TYPE, typeof v === 'string' ? v : null);
 }
 
 function nanosOf(s: GoStruct): bigint {
@@ -407,37 +408,61 @@ function protoDurationText(data: unknown): string {
   return [seconds !== 0n ? `seconds:${seconds}` : '', nanos !== 0n ? `nanos:${nanos}` : ''].filter(Boolean).join(' ');
 }
 
-function wrapper(goType: string, v: Json | undefined, value: (x: Json | undefined) => GoValue): GoStruct {
-  const type: StructType = {
+function wrapperType(goType: string, value: (x: Json | undefined) => GoValue): StructType {
+  return {
     name: `*wrapperspb.${goType}`,
     pointer: true,
     fields: { Value: (s) => value(s.data === null ? undefined : (s.data as Json)) },
     methods: { GetValue: { fn: (s) => value(s.data === null ? undefined : (s.data as Json)) } },
     format: (s) => (s.data === null ? '<nil>' : `value:${String(s.data)}`),
   };
+}
+
+const BOOL_VALUE_TYPE = wrapperType('BoolValue', (x) => x === true);
+const INT32_VALUE_TYPE = wrapperType('Int32Value', (x) => int(x, 'int32'));
+const UINT32_VALUE_TYPE = wrapperType('UInt32Value', (x) => int(x, 'uint32'));
+
+function wrapper(type: StructType, v: Json | undefined): GoStruct {
   return new GoStruct(type, v === undefined || v === null ? null : v);
 }
 
-function enumValue(typeName: string, values: Readonly<Record<number, string>>, v: Json | undefined): GoStruct {
-  const byName = new Map(Object.entries(values).map(([n, name]) => [name, Number(n)]));
-  const number = typeof v === 'number' ? v : typeof v === 'string' ? (byName.get(v) ?? 0) : 0;
-  const name = values[number] ?? String(number);
-  const type: StructType = {
-    name: typeName,
-    underlying: () => new GoInt(number, 'int32'),
-    format: () => name,
-    methods: {
-      String: { fn: () => name },
-      Number: { fn: () => new GoInt(number, 'int32') },
-    },
-  };
+type EnumSpec = { readonly enumType: string; readonly values: Readonly<Record<number, string>> };
+
+/** Per enum spec: its numbers by name, and the type of each value seen (the type carries the value). */
+const enumTables = new WeakMap<EnumSpec, { byName: Map<string, number>; types: Map<number, StructType> }>();
+
+function enumValue(spec: EnumSpec, v: Json | undefined): GoStruct {
+  const { enumType: typeName, values } = spec;
+  let table = enumTables.get(spec);
+  if (table === undefined) {
+    table = { byName: new Map(Object.entries(values).map(([n, name]) => [name, Number(n)])), types: new Map() };
+    enumTables.set(spec, table);
+  }
+  const number = typeof v === 'number' ? v : typeof v === 'string' ? (table.byName.get(v) ?? 0) : 0;
+  let type = table.types.get(number);
+  if (type === undefined) {
+    const name = values[number] ?? String(number);
+    type = {
+      name: typeName,
+      underlying: () => new GoInt(number, 'int32'),
+      format: () => name,
+      methods: {
+        String: { fn: () => name },
+        Number: { fn: () => new GoInt(number, 'int32') },
+      },
+    };
+    if (table.types.size < 1000) table.types.set(number, type);
+  }
   return new GoStruct(type, number);
 }
 
+const GENERIC: StructSpec = { name: 'struct', open: true, fields: [] };
+const NIL_GENERIC_TYPE: StructType = { name: '*struct', pointer: true, fields: {} };
+
 /** A struct for JSON the tables do not describe: every key under its Go name. */
 function genericStruct(v: Json | undefined, pointer = true): GoValue {
-  if (!isObject(v ?? null)) return pointer ? new GoStruct({ name: '*struct', pointer: true, fields: {} }, null) : null;
-  return makeStruct({ name: 'struct', open: true, fields: [] }, v as JsonObject, pointer);
+  if (!isObject(v ?? null)) return pointer ? new GoStruct(NIL_GENERIC_TYPE, null) : null;
+  return makeStruct(GENERIC, v as JsonObject, pointer);
 }
 
 function genericValue(v: Json | undefined): GoValue {
@@ -482,11 +507,11 @@ function convertField(spec: FieldSpec, v: Json | undefined): GoValue {
       case 'duration':
         return durationStruct(v);
       case 'boolValue':
-        return wrapper('BoolValue', v, (x) => x === true);
+        return wrapper(BOOL_VALUE_TYPE, v);
       case 'int32Value':
-        return wrapper('Int32Value', v, (x) => int(x, 'int32'));
+        return wrapper(INT32_VALUE_TYPE, v);
       case 'uint32Value':
-        return wrapper('UInt32Value', v, (x) => int(x, 'uint32'));
+        return wrapper(UINT32_VALUE_TYPE, v);
     }
   }
   if ('struct' in spec) {
@@ -502,23 +527,25 @@ function convertField(spec: FieldSpec, v: Json | undefined): GoValue {
       v.map((x) => (elem === 'generic' ? genericStruct(x, false) : convertField(elem, x))),
     );
   }
-  return enumValue(spec.enumType, spec.values, v);
+  return enumValue(spec, v);
 }
 
 const structTypes = new Map<string, StructType>();
+/** The types of specs without extra keys, by spec: [value, pointer]. */
+const plainStructTypes = new WeakMap<StructSpec, [StructType | undefined, StructType | undefined]>();
 
 // A field read twice gives the same Go value, as in Go (a map field is the same map), and the
 // templates read `.ObjectMeta.Annotations` dozens of times per render: convert once per struct.
-const fieldMemo = new WeakMap<GoStruct, Map<string, GoValue>>();
-
 function memoized(name: string, get: (s: GoStruct) => GoValue): (s: GoStruct) => GoValue {
   return (s) => {
-    let memo = fieldMemo.get(s);
-    if (!memo) {
+    let memo = s.fieldCache;
+    if (memo === undefined) {
       memo = new Map();
-      fieldMemo.set(s, memo);
+      s.fieldCache = memo;
+    } else {
+      const v = memo.get(name);
+      if (v !== undefined || memo.has(name)) return v;
     }
-    if (memo.has(name)) return memo.get(name);
     const v = get(s);
     memo.set(name, v);
     return v;
@@ -527,9 +554,24 @@ function memoized(name: string, get: (s: GoStruct) => GoValue): (s: GoStruct) =>
 
 /** Builds (once per spec and pointer-ness) the `StructType` that reads a JSON object. */
 function structType(spec: StructSpec, pointer: boolean, extraKeys: readonly string[]): StructType {
+  if (extraKeys.length === 0) {
+    let plain = plainStructTypes.get(spec);
+    if (plain === undefined) {
+      plain = [undefined, undefined];
+      plainStructTypes.set(spec, plain);
+    }
+    const i = pointer ? 1 : 0;
+    return (plain[i] ??= newStructType(spec, pointer, extraKeys));
+  }
   const cacheKey = `${pointer ? '*' : ''}${spec.name}|${extraKeys.join(',')}`;
   const cached = structTypes.get(cacheKey);
   if (cached) return cached;
+  const type = newStructType(spec, pointer, extraKeys);
+  if (structTypes.size < 10_000) structTypes.set(cacheKey, type);
+  return type;
+}
+
+function newStructType(spec: StructSpec, pointer: boolean, extraKeys: readonly string[]): StructType {
   const fields: Record<string, (self: GoStruct) => GoValue> = {};
   const methods: Record<string, GoMethod> = {};
   const dataOf = (s: GoStruct) => (s.data ?? {}) as JsonObject;
@@ -544,18 +586,34 @@ function structType(spec: StructSpec, pointer: boolean, extraKeys: readonly stri
     if (Object.hasOwn(fields, goName)) continue;
     fields[goName] = memoized(goName, (s) => genericValue(dataOf(s)[json]));
   }
-  const type: StructType = { name: `${pointer ? '*' : ''}${spec.name}`, pointer, fields, methods };
-  if (structTypes.size < 10_000) structTypes.set(cacheKey, type);
-  return type;
+  return { name: `${pointer ? '*' : ''}${spec.name}`, pointer, fields, methods };
 }
 
+/** The JSON names a spec lists, per spec. */
+const knownFields = new WeakMap<StructSpec, Set<string>>();
+
+const NO_KEYS: readonly string[] = [];
+
 function makeStruct(spec: StructSpec, data: JsonObject | null, pointer: boolean): GoStruct {
-  const known = new Set(spec.fields.map(([, json]) => json));
-  const extra = spec.open && data ? Object.keys(data).filter((k) => !known.has(k)).sort() : [];
+  let extra = NO_KEYS;
+  if (spec.open && data) {
+    let known = knownFields.get(spec);
+    if (known === undefined) {
+      known = new Set(spec.fields.map(([, json]) => json));
+      knownFields.set(spec, known);
+    }
+    const keys = Object.keys(data);
+    for (const k of keys) {
+      if (known.has(k)) continue;
+      extra = keys.filter((key) => !known.has(key)).sort();
+      break;
+    }
+  }
   return new GoStruct(structType(spec, pointer, extra), data);
 }
 
-const valuesCache = new WeakMap<object, GoValue>();
+/** The root type per `.Values` object: `.Values` is converted once and shared by every workload. */
+const rootTypes = new WeakMap<object, StructType>();
 
 const ROOT: StructSpec = {
   name: 'inject.SidecarTemplateData',
@@ -585,15 +643,14 @@ const ROOT: StructSpec = {
 export function goTemplateData(data: SidecarTemplateData): GoStruct {
   // `.Values` is read many times per render and is the same object for every workload of a run:
   // convert it once per object instead of on every field access.
-  let values = valuesCache.get(data.values);
-  if (values === undefined) {
-    values = fromJSON(data.values);
-    valuesCache.set(data.values, values);
+  let type = rootTypes.get(data.values);
+  if (type === undefined) {
+    const values = fromJSON(data.values);
+    const base = structType(ROOT, false, NO_KEYS);
+    type = { ...base, fields: { ...base.fields, Values: () => values } };
+    rootTypes.set(data.values, type);
   }
-  const json = data as unknown as JsonObject;
-  const base = makeStruct(ROOT, json, false);
-  const fields = { ...base.type.fields, Values: () => values };
-  return new GoStruct({ ...base.type, fields }, json);
+  return new GoStruct(type, data as unknown as JsonObject);
 }
 
 /** The JSON a view struct reads (e.g. the ProxyConfig behind `.ProxyConfig`), or `undefined`. */

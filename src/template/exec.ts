@@ -95,6 +95,9 @@ type Val = GoValue | Iface;
 const MISSING: unique symbol = Symbol('missingVal');
 type Final = Val | typeof MISSING;
 
+/** An argument list without arguments (never modified). */
+const NO_ARGS: Node[] = [];
+
 class BreakSignal {}
 class ContinueSignal {}
 const walkBreak = new BreakSignal();
@@ -106,7 +109,10 @@ interface Variable {
 }
 
 interface Output {
-  chunks: string[];
+  text: string;
+  /** UTF-16 code units written. Each is at most 3 UTF-8 bytes, so below a third of the byte limit no byte count is needed. */
+  units: number;
+  /** Exact UTF-8 size of `text`, kept from the point where `units * 3` could pass the limit (-1 before). */
   bytes: number;
   rangeIterations: number;
 }
@@ -213,12 +219,23 @@ export class State {
 
   private write(s: string): void {
     if (s.length === 0) return;
-    const n = utf8Length(s);
-    if (this.out.bytes + n > this.limits.maxOutputBytes) {
-      this.errorf(`output exceeds the limit of ${this.limits.maxOutputBytes} bytes`);
+    const out = this.out;
+    const max = this.limits.maxOutputBytes;
+    out.units += s.length;
+    if (out.bytes < 0) {
+      // The UTF-8 size is at most 3 bytes per code unit: counting bytes starts only near the limit.
+      if (out.units * 3 <= max) {
+        out.text += s;
+        return;
+      }
+      out.bytes = utf8Length(out.text);
     }
-    this.out.bytes += n;
-    this.out.chunks.push(s);
+    const n = utf8Length(s);
+    if (out.bytes + n > max) {
+      this.errorf(`output exceeds the limit of ${max} bytes`);
+    }
+    out.bytes += n;
+    out.text += s;
   }
 
   // walk functions step through the major pieces of the template structure,
@@ -474,16 +491,16 @@ export class State {
       this.notAFunction(args, final);
       return value;
     }
-    return this.evalFieldChain(dot, value, variable, variable.ident.slice(1), args, final);
+    return this.evalFieldChain(dot, value, variable, variable.ident, args, final, 1);
   }
 
   // evalFieldChain evaluates .X.Y.Z possibly followed by arguments.
   // dot is the environment in which to evaluate arguments, while
   // receiver is the value being walked along the chain.
-  private evalFieldChain(dot: Val, receiver: Val, node: Node, ident: string[], args: Node[], final: Final): Val {
+  private evalFieldChain(dot: Val, receiver: Val, node: Node, ident: string[], args: Node[], final: Final, start = 0): Val {
     const n = ident.length;
-    for (let i = 0; i < n - 1; i++) {
-      receiver = this.evalField(dot, ident[i] ?? '', node, [], MISSING, receiver);
+    for (let i = start; i < n - 1; i++) {
+      receiver = this.evalField(dot, ident[i] ?? '', node, NO_ARGS, MISSING, receiver);
     }
     // Now if it's a method, it gets the arguments.
     return this.evalField(dot, ident[n - 1] ?? '', node, args, final, receiver);
@@ -510,17 +527,18 @@ export class State {
     }
     const isIface = receiver instanceof Iface;
     const v = unwrap(receiver);
-    const typ = isIface || v === null ? 'interface {}' : typeName(v);
+    // The receiver's type name, for error messages only.
+    const typ = (): string => (isIface || v === null ? 'interface {}' : typeName(v));
     if (v === null) {
       // Calling a method on a nil interface can't work. The MissingKey option doesn't apply here.
-      this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
+      this.errorf(`nil pointer evaluating ${typ()}.${fieldName}`);
     }
     // Unless it's an interface, need to get to a value of type *T to guarantee
     // we see all methods of both T and *T.
     if (v instanceof GoStruct) {
       const method = v.type.methods && Object.hasOwn(v.type.methods, fieldName) ? v.type.methods[fieldName] : undefined;
       if (method !== undefined) {
-        return this.evalCall(dot, methodDescriptor(method, v), false, node, fieldName, args, final, null);
+        return this.evalCall(dot, methodDescriptor(method), false, node, fieldName, args, final, v);
       }
     }
     const hasArgs = args.length > 1 || final !== MISSING;
@@ -528,7 +546,7 @@ export class State {
     if (v instanceof GoStruct && !v.type.underlying) {
       const getter = v.type.fields && Object.hasOwn(v.type.fields, fieldName) ? v.type.fields[fieldName] : undefined;
       if (getter !== undefined) {
-        if (v.isNilPointer) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
+        if (v.isNilPointer) this.errorf(`nil pointer evaluating ${typ()}.${fieldName}`);
         if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
         const r = getter(v);
         return r === undefined ? null : r;
@@ -552,7 +570,7 @@ export class State {
       }
       return ifaceElem ? new Iface(result) : result;
     }
-    this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
+    this.errorf(`can't evaluate field ${fieldName} in type ${typ()}`);
   }
 
   // evalCall executes a function or method call. If it's a method, fun already has the receiver
@@ -566,18 +584,19 @@ export class State {
     name: string,
     allArgs: Node[],
     final: Final,
-    _unused: null,
+    receiver: GoStruct | null,
   ): GoValue {
-    const args = allArgs.length > 0 ? allArgs.slice(1) : []; // Zeroth arg is function name/node; not passed to function.
+    // Zeroth arg is function name/node; not passed to function: the arguments are allArgs[1:].
+    const nargs = allArgs.length > 0 ? allArgs.length - 1 : 0;
     const params = fun.params;
     const variadic = fun.variadic;
-    let numIn = args.length;
+    let numIn = nargs;
     if (final !== MISSING) numIn++;
-    let numFixed = args.length;
+    let numFixed = nargs;
     if (variadic !== undefined) {
       numFixed = params.length; // last arg is the variadic one.
       if (numIn < numFixed) {
-        this.errorf(`wrong number of args for ${name}: want at least ${params.length} got ${args.length}`);
+        this.errorf(`wrong number of args for ${name}: want at least ${params.length} got ${nargs}`);
       }
     } else if (numIn !== params.length) {
       this.errorf(`wrong number of args for ${name}: want ${params.length} got ${numIn}`);
@@ -587,8 +606,8 @@ export class State {
     if (isBuiltin && (name === 'and' || name === 'or')) {
       const argType = params[0] as GoType;
       let v: GoValue = undefined;
-      for (const arg of args) {
-        v = unwrap(this.evalArg(dot, argType, arg));
+      for (let j = 1; j <= nargs; j++) {
+        v = unwrap(this.evalArg(dot, argType, allArgs[j] as Node));
         if (truth(v) === (name === 'or')) {
           // This value was already unwrapped by the .Interface().(reflect.Value).
           return v;
@@ -598,14 +617,14 @@ export class State {
       return v;
     }
 
-    // Build the arg list.
-    const argv: GoValue[] = [];
+    // Build the arg list (a method's receiver first).
+    const argv: GoValue[] = receiver === null ? [] : [receiver];
     let i = 0;
     // Args must be evaluated. Fixed args first.
-    for (; i < numFixed && i < args.length; i++) argv.push(this.evalArg(dot, params[i] as GoType, args[i] as Node) as GoValue);
+    for (; i < numFixed && i < nargs; i++) argv.push(this.evalArg(dot, params[i] as GoType, allArgs[i + 1] as Node) as GoValue);
     // Now the ... args.
     if (variadic !== undefined) {
-      for (; i < args.length; i++) argv.push(this.evalArg(dot, variadic, args[i] as Node) as GoValue);
+      for (; i < nargs; i++) argv.push(this.evalArg(dot, variadic, allArgs[i + 1] as Node) as GoValue);
     }
     // Add final value if necessary.
     if (final !== MISSING) {
@@ -676,21 +695,22 @@ export class State {
         this.errorf(`cannot assign nil to ${typ === null ? '<nil>' : goTypeName(typ)}`);
         break;
       case 'Field': {
-        const v = this.evalFieldNode(dot, n, [n], MISSING);
+        // Go passes []Node{n}: a list without arguments after the field itself.
+        const v = this.evalFieldNode(dot, n, NO_ARGS, MISSING);
         return typ === null ? v : this.validateType(v, typ);
       }
       case 'Variable': {
-        const v = this.evalVariableNode(dot, n, [], MISSING);
+        const v = this.evalVariableNode(dot, n, NO_ARGS, MISSING);
         return typ === null ? v : this.validateType(v, typ);
       }
       case 'Pipe':
         return this.validateType(this.evalPipeline(dot, n), typ);
       case 'Identifier': {
-        const v = this.evalFunction(dot, n, n, [], MISSING);
+        const v = this.evalFunction(dot, n, n, NO_ARGS, MISSING);
         return typ === null ? v : this.validateType(v, typ);
       }
       case 'Chain': {
-        const v = this.evalChainNode(dot, n, [], MISSING);
+        const v = this.evalChainNode(dot, n, NO_ARGS, MISSING);
         return typ === null ? v : this.validateType(v, typ);
       }
       default:
@@ -748,9 +768,9 @@ export class State {
       case 'Dot':
         return dot;
       case 'Field':
-        return this.evalFieldNode(dot, n, [], MISSING);
+        return this.evalFieldNode(dot, n, NO_ARGS, MISSING);
       case 'Identifier':
-        return this.evalFunction(dot, n, n, [], MISSING);
+        return this.evalFunction(dot, n, n, NO_ARGS, MISSING);
       case 'Nil':
         // NilNode is handled in evalArg, the only place that calls here.
         this.errorf('evalEmptyInterface: nil (can\'t happen)');
@@ -760,7 +780,7 @@ export class State {
       case 'String':
         return n.text;
       case 'Variable':
-        return this.evalVariableNode(dot, n, [], MISSING);
+        return this.evalVariableNode(dot, n, NO_ARGS, MISSING);
       case 'Pipe':
         return this.evalPipeline(dot, n);
       default:
@@ -786,13 +806,20 @@ export function printableString(v: GoValue): string {
   return sprint(v);
 }
 
-function methodDescriptor(m: GoMethod, self: GoStruct): FuncDescriptor {
-  const d: FuncDescriptor = {
-    fn: (...args: GoValue[]) => m.fn(self, ...args),
-    params: m.params ?? [],
-    ...(m.variadic !== undefined ? { variadic: m.variadic } : {}),
-    ...(m.returnsError !== undefined ? { returnsError: m.returnsError } : {}),
-  };
+const methodDescriptors = new WeakMap<GoMethod, FuncDescriptor>();
+
+/** A method as a function descriptor whose `fn` takes the receiver first (`evalCall` passes it). */
+function methodDescriptor(m: GoMethod): FuncDescriptor {
+  let d = methodDescriptors.get(m);
+  if (d === undefined) {
+    d = {
+      fn: m.fn as FuncDescriptor['fn'],
+      params: m.params ?? [],
+      ...(m.variadic !== undefined ? { variadic: m.variadic } : {}),
+      ...(m.returnsError !== undefined ? { returnsError: m.returnsError } : {}),
+    };
+    methodDescriptors.set(m, d);
+  }
   return d;
 }
 
@@ -807,7 +834,7 @@ function isHexInt(s: string): boolean {
 /** Runs `tmpl` on `data`; returns the output or throws `TemplateExecError`. */
 export function execute(tmpl: ExecTemplate, data: GoValue, limits: ExecLimits): string {
   const value = data === null ? undefined : data;
-  const out: Output = { chunks: [], bytes: 0, rangeIterations: 0 };
+  const out: Output = { text: '', units: 0, bytes: -1, rangeIterations: 0 };
   const state = new State(tmpl, out, limits, [{ name: '$', value }], 0);
   const root = tmpl.tree?.root ?? null;
   if (root === null) return state.errorf(`${quoteGo(tmpl.name)} is an incomplete or empty template`);
@@ -819,7 +846,7 @@ export function execute(tmpl: ExecTemplate, data: GoValue, limits: ExecLimits): 
     }
     throw e;
   }
-  return out.chunks.join('');
+  return out.text;
 }
 
 export { toDescriptor };

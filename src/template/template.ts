@@ -27,6 +27,8 @@ export interface TemplateOptions {
 interface Common {
   readonly tmpl: Map<string, Template>;
   readonly funcs: Map<string, FuncDescriptor>;
+  /** `findFunction` results by name (the function map does not change after construction). */
+  readonly found: Map<string, { fn: FuncDescriptor; isBuiltin: boolean }>;
   readonly missingKey: MissingKey;
   readonly limits: ExecLimits;
   readonly leftDelim: string;
@@ -57,6 +59,7 @@ export class Template implements ExecTemplate {
     this.common = {
       tmpl: new Map(),
       funcs,
+      found: new Map(),
       missingKey: options.missingKey ?? 'default',
       limits: { ...DEFAULT_LIMITS, ...options.limits },
       leftDelim: options.leftDelim ?? '',
@@ -102,10 +105,16 @@ export class Template implements ExecTemplate {
   }
 
   findFunction(name: string): { fn: FuncDescriptor; isBuiltin: boolean } | undefined {
-    const f = this.common.funcs.get(name);
-    if (f !== undefined) return { fn: f, isBuiltin: false };
-    if (Object.hasOwn(BUILTINS, name)) return { fn: BUILTINS[name] as FuncDescriptor, isBuiltin: true };
-    return undefined;
+    const c = this.common;
+    const found = c.found.get(name);
+    if (found !== undefined) return found;
+    const f = c.funcs.get(name);
+    let r: { fn: FuncDescriptor; isBuiltin: boolean } | undefined;
+    if (f !== undefined) r = { fn: f, isBuiltin: false };
+    else if (Object.hasOwn(BUILTINS, name)) r = { fn: BUILTINS[name] as FuncDescriptor, isBuiltin: true };
+    // The function map is fixed once the template exists: a name resolves the same way every time.
+    if (r !== undefined) c.found.set(name, r);
+    return r;
   }
 
   /** Executes the template on `data`; throws `TemplateExecError` (message exactly as Go's). */

@@ -180,6 +180,11 @@ export interface StructType {
 
 /** A struct-like Go value: a `StructType` plus the JS data it wraps (`null` for a nil pointer). */
 export class GoStruct {
+  /**
+   * Field values a lazy view has already converted, by field name, for getters that keep them
+   * (a field read twice is then the same Go value, as in Go). Not used by the engine itself.
+   */
+  fieldCache: Map<string, GoValue> | undefined = undefined;
   constructor(
     readonly type: StructType,
     readonly data: unknown,

@@ -223,6 +223,22 @@ describe('limits (bounded engine) and deliberate differences from Go', () => {
     );
   });
 
+  it('bounds output size in UTF-8 bytes, also when the limit is reached long after the first write', () => {
+    // 'é' is 2 bytes, '€' 3, '😀' 4 (two UTF-16 units): the limit counts bytes, not JS string length.
+    for (const [ch, bytes] of [['é', 2], ['€', 3], ['😀', 4], ['a', 1]] as const) {
+      const data = fromJSON({ l: Array.from({ length: 500 }, () => ch) });
+      const max = 500 * bytes;
+      expect(run('{{range .l}}{{.}}{{end}}', data, { limits: { maxOutputBytes: max } })).toBe(ch.repeat(500));
+      expect(errorOf(() => run('{{range .l}}{{.}}{{end}}', data, { limits: { maxOutputBytes: max - 1 } })).message).toContain(
+        `output exceeds the limit of ${max - 1} bytes`,
+      );
+      // text between actions counts too
+      expect(errorOf(() => run('{{range .l}}{{.}}x{{end}}', data, { limits: { maxOutputBytes: max + 499 } })).message).toContain(
+        `output exceeds the limit of ${max + 499} bytes`,
+      );
+    }
+  });
+
   it('rejects complex constants instead of printing them', () => {
     expect(errorOf(() => run('{{1i}}')).message).toBe('template: t:1:2: executing "t" at <1i>: complex constant 1i is not supported');
   });
