@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseYamlValue } from '../../src/io/yaml-value.js';
-import { ConfigError, loadConfig } from '../../src/config/load.js';
+import * as fc from 'fast-check';
+import { ConfigError, directSpec, loadConfig } from '../../src/config/load.js';
+import { API_VERSION, configSchemas, FunctionConfigSchema, SpecSchema } from '../../src/config/schema.js';
+import type { JsonObject } from '../../src/kube/types.js';
 import { functionConfigJsonSchemaText } from '../../src/config/json-schema.js';
 
 function issues(fn: () => unknown): { path: string; message: string }[] {
@@ -109,4 +112,124 @@ describe('example function configs', () => {
       expect(() => loadConfig(value, file)).not.toThrow();
     });
   }
+});
+
+describe('the direct check (configs read without building the zod schema)', () => {
+  const valueArb = fc.oneof(
+    fc.constantFrom('', 'default', 'canary', 'auto', 'inject', 'explain', 'check', 'uninject', 'full', 'patch', 'label', 'warn', 'error'),
+    fc.constantFrom('native', 'classic', 'skip', 'enabled', 'disabled', 'webhook', 'kube-inject', 'openshift', 'exact', 'legacy', 'Inject'),
+    fc.constantFrom('1.33', 'v1.33.2', '1.33-rc.1', '1', 'x1.2', '1.2.3.4', 'v1.2+build', '1.2\n'),
+    fc.boolean(),
+    fc.integer(),
+    fc.constant(null),
+    fc.array(fc.constantFrom('a', '', 'b', 1 as unknown), { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom('a', 'b', 'constructor'), fc.constantFrom('x', 1 as unknown), { maxKeys: 2 }),
+  );
+  const specKey = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.constantFrom(
+        'mode', 'output', 'webhookCoexistence', 'jobs', 'revision', 'revisionTags', 'policy', 'emulate', 'defaultNamespace',
+        'enableNamespacesByDefault', 'nativeSidecars', 'kubeVersion', 'compliancePolicy', 'platform', 'injectValueSemantics',
+      ),
+    },
+    { weight: 1, arbitrary: fc.constantFrom('proxy', 'values', 'namespaces', 'unknown', 'constructor', '__proto__') },
+  );
+  // values the schema accepts for each field, mixed with anything at all
+  const likely: Record<string, unknown[]> = {
+    mode: ['inject', 'explain', 'check', 'uninject'],
+    output: ['full', 'patch'],
+    webhookCoexistence: ['label', 'warn', 'error'],
+    jobs: ['native', 'classic', 'skip'],
+    revision: ['', 'default', 'canary'],
+    revisionTags: [[], ['a'], ['a', 'b']],
+    policy: ['enabled', 'disabled'],
+    emulate: ['webhook', 'kube-inject'],
+    defaultNamespace: ['default', 'x'],
+    enableNamespacesByDefault: [true, false],
+    nativeSidecars: [true, false, 'auto'],
+    kubeVersion: ['1.33', 'v1.30.1', '1.34-rc.0'],
+    compliancePolicy: ['', 'fips-140-3'],
+    platform: ['openshift'],
+    injectValueSemantics: ['exact', 'legacy'],
+    proxy: [{}, { tag: '1' }],
+    values: [{}, { a: 1 }],
+    namespaces: [{}],
+  };
+  // values that nearly pass: wrong case, empty, a trailing newline, another type
+  const nearMiss = fc.constantFrom<unknown>('', 'x', 'Inject', 'AUTO', '1.2\n', 'v1', '1.33.', 'auto', 'true', true, 0, null, [], [''], {});
+  const fieldArb = (key: string) =>
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...(Object.hasOwn(likely, key) ? likely[key]! : [undefined])) },
+      { weight: 2, arbitrary: nearMiss },
+      { weight: 1, arbitrary: valueArb },
+    );
+  const configArb = fc.record(
+    {
+      apiVersion: fc.constantFrom(API_VERSION, API_VERSION, API_VERSION, 'inject-sidecar.dev/v1', 'v1'),
+      kind: fc.constantFrom('SidecarInjection', 'SidecarInjection', 'SidecarInjection', 'ConfigMap', 'Other'),
+      metadata: fc.oneof({ weight: 3, arbitrary: fc.dictionary(fc.constantFrom('name', 'annotations', 'constructor'), valueArb, { maxKeys: 2 }) }, { weight: 1, arbitrary: valueArb }),
+      spec: fc.oneof(
+        { weight: 4, arbitrary: fc.uniqueArray(specKey, { maxLength: 4 }).chain((keys) => fc.tuple(...keys.map((k) => fieldArb(k))).map((vs) => Object.fromEntries(keys.map((k, i) => [k, vs[i]])))) },
+        { weight: 1, arbitrary: valueArb },
+      ),
+    },
+    { requiredKeys: ['apiVersion', 'kind'] },
+  ).chain((c) => fc.oneof({ weight: 9, arbitrary: fc.constant(c) }, { weight: 1, arbitrary: valueArb.map((extra) => ({ ...c, extra })) }));
+
+  it('accepts only what the schema accepts, with the same spec', () => {
+    let direct = 0;
+    fc.assert(
+      fc.property(configArb, (config) => {
+        const got = directSpec(config as JsonObject);
+        if (got === undefined) return;
+        direct++;
+        const parsed = configSchemas().FunctionConfigSchema.safeParse(config);
+        expect(parsed.success).toBe(true);
+        expect(got).toEqual(parsed.data!.spec ?? {});
+      }),
+      { numRuns: 3000 },
+    );
+    // the generator reaches the direct path often enough for this to mean something
+    expect(direct).toBeGreaterThan(100);
+  });
+
+  it('agrees with the schema on every field alone, for every value tried', () => {
+    const values = [...new Set([...Object.values(likely).flat(), ...fc.sample(nearMiss, 200), ...fc.sample(valueArb, { seed: 1, numRuns: 300 })])];
+    let direct = 0;
+    for (const key of [...Object.keys(likely), 'unknown', 'constructor', '__proto__']) {
+      for (const value of values) {
+        const config = { ...base, spec: Object.fromEntries([[key, value]]) };
+        const got = directSpec(config);
+        const parsed = configSchemas().FunctionConfigSchema.safeParse(config);
+        if (got === undefined) continue;
+        direct++;
+        expect({ key, value, accepted: parsed.success }).toEqual({ key, value, accepted: true });
+        expect(got).toEqual(parsed.data!.spec);
+      }
+    }
+    expect(direct).toBeGreaterThan(40);
+  });
+
+  it('reads the usual configs directly and leaves the rest to the schema', () => {
+    expect(directSpec({ ...base, metadata: { name: 'inject' }, spec: { revision: '' } })).toEqual({ revision: '' });
+    expect(directSpec({ ...base })).toEqual({});
+    expect(directSpec({ ...base, spec: { kubeVersion: 'v1.33.2', nativeSidecars: 'auto', revisionTags: ['a'] } })).toEqual({
+      kubeVersion: 'v1.33.2',
+      nativeSidecars: 'auto',
+      revisionTags: ['a'],
+    });
+    expect(directSpec({ ...base, spec: { proxy: { tag: '1' } } })).toBeUndefined();
+    expect(directSpec({ ...base, spec: { policy: 'on' } })).toBeUndefined();
+    expect(directSpec({ ...base, spec: { kubeVersion: 'latest' } })).toBeUndefined();
+    expect(directSpec({ ...base, spec: { revisionTags: [''] } })).toBeUndefined();
+    // errors still come from the schema, with its words and paths
+    expect(issues(() => loadConfig({ ...base, spec: { policy: 'on' } }))[0]!.path).toBe('spec.policy');
+  });
+
+  it('the named schema exports stand for the built schemas', () => {
+    expect('platform' in SpecSchema.shape).toBe(true);
+    expect(SpecSchema.safeParse({ revision: 1 }).success).toBe(false);
+    expect(FunctionConfigSchema.safeParse({ ...base, spec: { revision: 'x' } }).data?.spec?.revision).toBe('x');
+  });
 });
