@@ -14,6 +14,11 @@
 #   podman build --target prebuilt --build-arg BASE_IMAGE=localhost/node-base:20 -t inject-sidecar:0.1.0 .
 #
 # BASE_IMAGE must provide `node` (20 or later) on PATH; BUILD_IMAGE must also provide npm.
+#
+# dist/ holds V8 code caches next to the scripts (made by `npm run build`, which runs small jobs):
+# they halve the start-up, but only with the Node version that made them. Build with the same
+# Node as the runtime (the default: BUILD_IMAGE is BASE_IMAGE; for prebuilt, the host's node
+# should match the base image's); with another version the loader compiles normally: correct, slower.
 
 ARG BASE_IMAGE=node:20-bookworm-slim
 ARG BUILD_IMAGE=${BASE_IMAGE}
@@ -24,7 +29,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
-COPY scripts/build.mjs ./scripts/
+COPY scripts/build.mjs scripts/loader.cjs ./scripts/
 COPY src/ ./src/
 RUN npm run build
 
@@ -43,8 +48,8 @@ WORKDIR /tmp
 USER 65534:65534
 ENTRYPOINT ["node", "/app/inject-sidecar.js"]
 
-# ---- prebuilt: the runtime plus a bundle built on the host (dist/: inject-sidecar.js and the
-# chunks it imports when needed, found relative to its real path)
+# ---- prebuilt: the runtime plus a bundle built on the host (dist/: the loader inject-sidecar.js,
+# package.json, and chunks/ with the scripts and their code caches, found relative to its real path)
 FROM runtime AS prebuilt
 COPY dist/ /app/
 
