@@ -199,7 +199,7 @@ describe('the direct check (configs read without building the zod schema)', () =
     let direct = 0;
     for (const key of [...Object.keys(likely), 'unknown', 'constructor', '__proto__']) {
       for (const value of values) {
-        const config = { ...base, spec: Object.fromEntries([[key, value]]) };
+        const config = { ...base, spec: Object.fromEntries([[key, value]]) } as JsonObject;
         const got = directSpec(config);
         const parsed = configSchemas().FunctionConfigSchema.safeParse(config);
         if (got === undefined) continue;
