@@ -312,6 +312,14 @@ class Reader {
     }
     const col = this.ind;
     const cp = line + col;
+    if (this.at(cp) === LBRACE) {
+      // a flow map as the whole document (JSON, say): no indentation rule applies at the top
+      const map = this.flowMap(cp, 0, 1);
+      this.finishLine(this.restOfLine(this.pos));
+      if (this.next >= 0) bail('content after the top-level map');
+      this.checkTail();
+      return map;
+    }
     if (!this.isKeyLine(cp)) bail('the document is not a block map');
     const map = this.blockMap(col, cp);
     if (this.next >= 0) bail('content after the top-level map');
@@ -421,7 +429,7 @@ class Reader {
         this.next = -1;
         return null;
       }
-      if (this.ind > col) return this.nestedBlock(line, this.ind);
+      if (this.ind > col) return this.nestedBlock(line, this.ind, col);
       if (this.ind === col && this.isDash(line + col)) return this.blockSeq(col, line + col);
       this.next = line;
       return null;
@@ -429,12 +437,18 @@ class Reader {
     return this.inlineValue(col, p, false);
   }
 
-  /** A block collection that starts on its own line (`line`, indented by `ind`). */
-  private nestedBlock(line: number, ind: number): Json {
+  /**
+   * A node that starts on its own line (`line`, indented by `ind`) under a key or '-' of a block
+   * collection at column `col`: a block collection, or a single flow or quoted scalar or flow
+   * collection (block scalars there are left to the general parser).
+   */
+  private nestedBlock(line: number, ind: number, col: number): Json {
     const p = line + ind;
     if (this.isDash(p)) return this.blockSeq(ind, p);
     if (this.isKeyLine(p)) return this.blockMap(ind, p);
-    return bail('a scalar or flow node on its own line');
+    const c = this.at(p);
+    if (c === 0x7c || c === 0x3e) bail('a block scalar on its own line');
+    return this.inlineValue(col, p, false);
   }
 
   /** A block list whose first '-' is at `p`, in column `col`. */
@@ -447,7 +461,7 @@ class Reader {
       const c = this.at(q);
       if (c === NL || c === HASH || q >= this.n) {
         const line = this.nextContent(this.restOfLine(q));
-        if (line >= 0 && this.ind > col) arr.push(this.nestedBlock(line, this.ind));
+        if (line >= 0 && this.ind > col) arr.push(this.nestedBlock(line, this.ind, col));
         else {
           this.next = line;
           arr.push(null);
@@ -504,6 +518,7 @@ class Reader {
 
   /** Where the lexer continues a multi-line scalar on the line starting at `offset`, or -1. */
   private continueScalar(offset: number, indentNext: number): number {
+    if (indentNext === 0) return this.isDocMarker(offset) ? -1 : offset;
     let k = 0;
     while (this.at(offset + k) === SP) k++;
     return this.at(offset + k) === NL || k >= indentNext ? offset + k : -1;
@@ -684,6 +699,7 @@ class Reader {
         }
         const first = s.charCodeAt(p);
         if (first === NL || p >= this.n || first === HASH) continue;
+        if (k === 0 && this.isDocMarker(p)) bail('document marker in a flow collection');
         if (k < indentNext && !(k === indentNext - 1 && level === 1 && (first === RBRACKET || first === RBRACE))) {
           bail('flow collection not indented');
         }

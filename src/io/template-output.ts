@@ -25,6 +25,12 @@ const BOOL_NULL: ReadonlyMap<string, Json> = new Map<string, Json>([
   ...['', '~', 'null', 'Null', 'NULL'].map((s) => [s, null] as [string, Json]),
 ]);
 
+/** Decimal integers up to 15 digits without a leading zero: exact as doubles. */
+const PLAIN_DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
+
+/** ASCII characters a plain scalar must start with to be anything but a string here. */
+const SPECIAL_START: readonly boolean[] = Array.from({ length: 0x80 }, (_, c) => /[0-9+\-.~yYnNtTfFoO]/.test(String.fromCharCode(c)));
+
 const SPECIAL_FLOATS = new Set(['.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF']);
 
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
@@ -51,6 +57,11 @@ function parseGoInt(s: string): number | undefined {
 
 /** go-yaml v2's resolution of an untagged plain scalar, then sigs.k8s.io/yaml's JSON view of it. */
 export function resolvePlainScalar(text: string): Json {
+  // Shortcuts for the common cases (the full rules below give the same answers): a decimal
+  // integer that fits a double exactly, and text whose first character starts no special value.
+  if (PLAIN_DECIMAL.test(text)) return Number(text);
+  const first = text.charCodeAt(0);
+  if (first < 0x80 && !SPECIAL_START[first]) return text;
   if (BOOL_NULL.has(text)) return BOOL_NULL.get(text)!;
   if (SPECIAL_FLOATS.has(text)) throw new TemplateOutputError(`unsupported value ${text} (not representable in JSON)`);
   const c = text.charAt(0);

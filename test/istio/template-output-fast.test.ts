@@ -227,10 +227,11 @@ function blockValue(t: Tree, r: Rand, col: number, inSeq: boolean, lineCol: numb
       return `${r.pick(['', ' ', ' ~', ' null'])}${r.chance(0.2) ? comment(r) : ''}\n`;
     case 'str': {
       if (r.chance(0.2)) return ` ${blockScalar(t.v, r, col)}`;
+      if (r.chance(0.08)) return `\n${sp(col + 1 + r.int(3))}${inlineScalar(t.v, r, col + 1 + r.int(2))}\n`;
       return ` ${inlineScalar(t.v, r, col + 1 + r.int(2))}${r.chance(0.15) ? comment(r) : ''}\n`;
     }
     case 'map': {
-      if (t.entries.length === 0 || r.chance(0.15)) return ` ${flow(t, r, col, r.chance(0.5))}${r.chance(0.1) ? comment(r) : ''}\n`;
+      if (t.entries.length === 0 || r.chance(0.15)) return `${r.chance(0.2) ? `\n${sp(col + r.int(3))}` : ' '}${flow(t, r, col, r.chance(0.5))}${r.chance(0.1) ? comment(r) : ''}\n`;
       if (inSeq && r.chance(0.6)) {
         const gap = 1 + r.int(3);
         return sp(gap) + blockMap(t, r, lineCol + gap, true);
@@ -238,7 +239,7 @@ function blockValue(t: Tree, r: Rand, col: number, inSeq: boolean, lineCol: numb
       return `${r.chance(0.15) ? comment(r) : ''}\n${noise(r, col)}${blockMap(t, r, col + 1 + r.int(4), false)}`;
     }
     case 'seq': {
-      if (t.items.length === 0 || r.chance(0.15)) return ` ${flow(t, r, col, r.chance(0.5))}${r.chance(0.1) ? comment(r) : ''}\n`;
+      if (t.items.length === 0 || r.chance(0.15)) return `${r.chance(0.2) ? `\n${sp(col + r.int(3))}` : ' '}${flow(t, r, col, r.chance(0.5))}${r.chance(0.1) ? comment(r) : ''}\n`;
       if (inSeq && r.chance(0.5)) {
         const gap = 1 + r.int(2);
         return sp(gap) + blockSeq(t, r, lineCol + gap, true);
@@ -294,7 +295,8 @@ function renderDocument(t: Tree & { k: 'map' }, seed: number, edits: boolean): s
   let out = noise(r, 0);
   if (r.chance(0.15)) out += `---${r.chance(0.3) ? comment(r) : ''}\n${noise(r, 0)}`;
   const col = r.chance(0.1) ? 1 + r.int(2) : 0;
-  out += t.entries.length ? blockMap(t, r, col, false) : r.pick(['', '{}\n', '# only\n']);
+  if (r.chance(0.1)) out += `${sp(col)}${flow(t, r, r.pick([0, 0, -1, 1]), r.chance(0.6))}${r.chance(0.2) ? comment(r) : ''}\n`;
+  else out += t.entries.length ? blockMap(t, r, col, false) : r.pick(['', '{}\n', '# only\n']);
   if (r.chance(0.1)) out += r.pick(['...\n', '---\n', '--- x\n', '...\nb: [\n', '---\n- a\n']);
   out += noise(r, 0);
   if (r.chance(0.1) && out.endsWith('\n')) out = out.slice(0, -1);
@@ -531,6 +533,11 @@ describe('fast reader edge cases', () => {
       'k:\n- {\n  a: 1,\n  }\n- [x,\n   y]\n',
       'a: ["x\n  y", \'p\n\n  q\']\n',
       'a: {"k"\n  : v}\n',
+      // a flow node or scalar on its own line under a key or '-'
+      'a:\n  [x, y]\nb:\n    "q"\nc:\n  plain\nd:\n-\n  {k: v}\n',
+      // a flow map as the whole document (JSON)
+      '{\n  "a": {"b": [1, "2", true]},\n"c": null\n}\n',
+      '  {a: 1,\n b: 2} # c\n',
     ]) {
       expectHandled(t);
     }
@@ -541,7 +548,7 @@ describe('fast reader edge cases', () => {
       expectHandled(t);
       expect(fastParseTemplateOutput(t)).toEqual({});
     }
-    for (const t of ['# c\n---\na: 1\n', 'a: 1\n---\nb: 2\n', 'a: 1\n...\n  bad: [\n', 'a: 1 # c\n  # indented comment\n# c\nb: 2\n', '  a: 1\n  b: 2\n', 'a:\n- x\nb:\n  - y\n']) {
+    for (const t of ['# c\n---\na: 1\n', 'a: 1\n...\n# trailing comment\n', 'a: 1\n--- # c\n\n', 'a: 1 # c\n  # indented comment\n# c\nb: 2\n', '  a: 1\n  b: 2\n', 'a:\n- x\nb:\n  - y\n']) {
       expectHandled(t);
     }
   });
@@ -554,6 +561,10 @@ describe('fast reader edge cases', () => {
       '? a\n: b\n',
       'a:\tb\n',
       'a: 1\r\nb: 2\r\n',
+      // only the first document counts, but the general parser may report what follows as its errors
+      'a: 1\n---\nb: 2\n',
+      'a: 1\n...\n  bad: [\n',
+      'a: 1\n... :\n',
       'a: b\n  c\n',
       'a: [b\n  c]\n',
       'a: b: c\n',
@@ -564,8 +575,9 @@ describe('fast reader edge cases', () => {
       '%YAML 1.1\n---\na: 1\n',
       'a: "x"#c\n',
       'a: |\n   \n  x\n',
-      '{"a": 1}\n',
-      'a:\n  "standalone"\n',
+      'a:\n  |\n  x\n',
+      '[1, 2]\n',
+      '{a: 1} x\n',
       '\ufeffa: 1\n',
     ]) {
       expect({ t, fast: fast(t) }).toEqual({ t, fast: BAIL });
