@@ -170,6 +170,40 @@ describe('the start-up loader', () => {
     expect(state()).toEqual(before);
   });
 
+  // Node cannot hand a child a non-blocking pipe; python can. The CLI reads and writes its standard
+  // streams synchronously and must fall back to Node's streams where that would block (EAGAIN).
+  const python = spawnSync('python3', ['--version']).status === 0;
+  it.skipIf(!python)('reads and writes non-blocking pipes in full (stdin arrives late, stdout is read late)', () => {
+    const items = Array.from({ length: 60 }, (_, i) => deployment.replace(/web/g, `web${i}`));
+    const input = list([namespace, ...items], fnConfig);
+    const expected = run(dist, { argv: [], input });
+    expect(Buffer.byteLength(expected.stdout)).toBeGreaterThan(256 * 1024);
+    const script = `
+import os, subprocess, sys, time
+data = sys.stdin.buffer.read()
+r, w = os.pipe(); os.set_blocking(w, False)
+ri, wi = os.pipe(); os.set_blocking(ri, False)
+p = subprocess.Popen([sys.argv[1], sys.argv[2]], stdin=ri, stdout=w)
+os.close(w); os.close(ri)
+time.sleep(0.3)
+with os.fdopen(wi, 'wb') as f:
+    for i in range(0, len(data), 65536):
+        f.write(data[i:i + 65536]); f.flush(); time.sleep(0.01)
+time.sleep(1.0)
+out = b''
+while True:
+    chunk = os.read(r, 65536)
+    if not chunk: break
+    out += chunk
+sys.stdout.buffer.write(out)
+sys.exit(p.wait())
+`;
+    const r = spawnSync('python3', ['-c', script, process.execPath, join(dist, loaderName)], { input, encoding: 'utf8', maxBuffer: 1 << 26 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.length).toBe(expected.stdout.length);
+    expect(r.stdout === expected.stdout).toBe(true);
+  });
+
   it('runs through a symlink to the loader (bin links, the image\'s PATH entry)', () => {
     const dir = copyDist();
     const bin = tempDir('inject-sidecar-bin-');
