@@ -527,11 +527,9 @@ export class State {
     }
     const isIface = receiver instanceof Iface;
     const v = unwrap(receiver);
-    // The receiver's type name, for error messages only.
-    const typ = (): string => (isIface || v === null ? 'interface {}' : typeName(v));
     if (v === null) {
       // Calling a method on a nil interface can't work. The MissingKey option doesn't apply here.
-      this.errorf(`nil pointer evaluating ${typ()}.${fieldName}`);
+      this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
     }
     // Unless it's an interface, need to get to a value of type *T to guarantee
     // we see all methods of both T and *T.
@@ -546,7 +544,7 @@ export class State {
     if (v instanceof GoStruct && !v.type.underlying) {
       const getter = v.type.fields && Object.hasOwn(v.type.fields, fieldName) ? v.type.fields[fieldName] : undefined;
       if (getter !== undefined) {
-        if (v.isNilPointer) this.errorf(`nil pointer evaluating ${typ()}.${fieldName}`);
+        if (v.isNilPointer) this.errorf(`nil pointer evaluating ${receiverTypeName(isIface, v)}.${fieldName}`);
         if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
         const r = getter(v);
         return r === undefined ? null : r;
@@ -570,7 +568,7 @@ export class State {
       }
       return ifaceElem ? new Iface(result) : result;
     }
-    this.errorf(`can't evaluate field ${fieldName} in type ${typ()}`);
+    this.errorf(`can't evaluate field ${fieldName} in type ${receiverTypeName(isIface, v)}`);
   }
 
   // evalCall executes a function or method call. If it's a method, fun already has the receiver
@@ -809,6 +807,11 @@ export function printableString(v: GoValue): string {
 const methodDescriptors = new WeakMap<GoMethod, FuncDescriptor>();
 
 /** A method as a function descriptor whose `fn` takes the receiver first (`evalCall` passes it). */
+/** The type `evalField` names in its errors: an interface-typed receiver is `interface {}`. */
+function receiverTypeName(isIface: boolean, v: GoValue): string {
+  return isIface || v === null ? 'interface {}' : typeName(v);
+}
+
 function methodDescriptor(m: GoMethod): FuncDescriptor {
   let d = methodDescriptors.get(m);
   if (d === undefined) {

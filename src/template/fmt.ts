@@ -758,6 +758,24 @@ function isStringArg(v: GoValue): boolean {
 
 /** Go's `fmt.Sprint`: operands formatted with %v, a space between two operands when neither is a string. */
 export function sprint(...args: GoValue[]): string {
+  if (args.length === 1) {
+    // Fast paths for one basic operand (what a template action prints), same text as below: %v
+    // of a string is the string, of a bool true/false, of an int its decimal digits, and of a
+    // float64 that is an integer below 1e6 in magnitude (not -0) its digits (%g switches to
+    // exponent form from 1e+06).
+    const a = args[0];
+    switch (typeof a) {
+      case 'string':
+        return a;
+      case 'boolean':
+        return a ? 'true' : 'false';
+      case 'number':
+        if (Number.isInteger(a) && a > -1e6 && a < 1e6 && !Object.is(a, -0)) return String(a);
+        break;
+      default:
+        if (a instanceof GoInt) return a.value.toString();
+    }
+  }
   const p = new Printer();
   let prevString = false;
   args.forEach((arg, n) => {

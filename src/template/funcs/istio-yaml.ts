@@ -605,11 +605,28 @@ function isSimpleKey(key: string): boolean {
   return Buffer.byteLength(key, 'utf8') <= 128;
 }
 
+/**
+ * Outputs of `marshalYaml` by the JSON tree they were made from (`JSON.stringify` of the tree: one
+ * text per tree). Istio's templates marshal the same few `.Values` sections for every workload;
+ * the emitter is what costs, the key is cheap. Bounded: cleared when full, large trees not kept.
+ */
+const yamlCache = new Map<string, string>();
+const YAML_CACHE_ENTRIES = 256;
+const YAML_CACHE_KEY_LENGTH = 16 * 1024;
+
 /** `sigs.k8s.io/yaml.Marshal(v)`. Throws `GoFuncError` where `json.Marshal` fails (NaN, Inf). */
 export function marshalYaml(v: GoValue): string {
-  const root = toYNode(toJsonNode(v));
+  const json = toJsonNode(v);
+  const key = JSON.stringify(json);
+  const cached = yamlCache.get(key);
+  if (cached !== undefined) return cached;
+  const root = toYNode(json);
   const e = new Emitter();
   e.emitNode(root, {});
   e.endDocument();
+  if (key.length <= YAML_CACHE_KEY_LENGTH) {
+    if (yamlCache.size >= YAML_CACHE_ENTRIES) yamlCache.clear();
+    yamlCache.set(key, e.out);
+  }
   return e.out;
 }

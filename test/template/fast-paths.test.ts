@@ -1,0 +1,94 @@
+/**
+ * The engine's shortcuts must print exactly what the general code prints: `sprint` of one basic
+ * operand (what a template action prints) against `%v` through the full printer, and `toYaml`'s
+ * output cache against fresh marshalling (equal trees share an output, different ones never do).
+ */
+import { describe, expect, it } from 'vitest';
+import { sprint, sprintf } from '../../src/template/fmt.js';
+import { marshalYaml } from '../../src/template/funcs/istio-yaml.js';
+import { fromJSON, GoInt, GoMap, GoSlice, type GoValue } from '../../src/template/value.js';
+
+describe('sprint of one operand', () => {
+  const values: GoValue[] = [
+    '',
+    'plain',
+    '%v %d',
+    'ünïcödé 😀',
+    true,
+    false,
+    0,
+    -0,
+    1,
+    -1,
+    15001,
+    999_999,
+    -999_999,
+    1_000_000,
+    -1_000_000,
+    123_456_789,
+    0.5,
+    -2.25,
+    1e-5,
+    1e21,
+    2 ** 53,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    new GoInt(0),
+    new GoInt(-42, 'int64'),
+    new GoInt(2n ** 64n - 1n, 'uint64'),
+    new GoInt(-(2n ** 63n), 'int64'),
+    new GoInt(255, 'uint8'),
+  ];
+  for (const v of values) {
+    it(`prints ${String(v)} (${typeof v}) as %v does`, () => {
+      // sprintf('%v') goes through the printer; sprint of two operands does too (no fast path):
+      // Sprint puts a space between operands when neither is a string.
+      const slow = sprintf('%v', v);
+      expect(sprint(v)).toBe(slow);
+      expect(sprint(v, v)).toBe(typeof v === 'string' ? slow + slow : `${slow} ${slow}`);
+    });
+  }
+
+  it('keeps the known texts of floats around the exponent switch', () => {
+    expect(sprint(999_999)).toBe('999999');
+    expect(sprint(1_000_000)).toBe('1e+06');
+    expect(sprint(-0)).toBe('-0');
+    expect(sprint(new GoInt(-7, 'int32'))).toBe('-7');
+  });
+});
+
+describe('toYaml output cache', () => {
+  it('gives equal trees the same output and different trees their own', () => {
+    const a = fromJSON({ limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m' } });
+    const first = marshalYaml(a);
+    expect(first).toBe('limits:\n  cpu: "2"\n  memory: 1Gi\nrequests:\n  cpu: 100m\n');
+    // an equal copy (a cache hit) prints the same
+    expect(marshalYaml(fromJSON({ limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m' } }))).toBe(first);
+    // a number and a string with the same text are different trees
+    expect(marshalYaml(fromJSON({ a: 1 }))).toBe('a: 1\n');
+    expect(marshalYaml(fromJSON({ a: '1' }))).toBe('a: "1"\n');
+    expect(marshalYaml(fromJSON({ a: 1 }))).toBe('a: 1\n');
+    // typed values keep their own JSON (a nil typed map is null, an empty one {})
+    expect(marshalYaml(new GoMap('string', new Map(), true))).toBe('null\n');
+    expect(marshalYaml(new GoMap('string', new Map()))).toBe('{}\n');
+    expect(marshalYaml(new GoSlice('string', ['x']))).toBe('- x\n');
+  });
+
+  it('sees a mutated map as a new tree', () => {
+    const m = fromJSON({ k: 'v' }) as Record<string, GoValue>;
+    expect(marshalYaml(m)).toBe('k: v\n');
+    m.k = 'w';
+    expect(marshalYaml(m)).toBe('k: w\n');
+  });
+
+  it('still fails for values Marshal rejects, every time', () => {
+    for (let i = 0; i < 2; i++) expect(() => marshalYaml(fromJSON({ x: Number.NaN }))).toThrow(/unsupported value/);
+  });
+
+  it('stays correct past its size bound', () => {
+    for (let i = 0; i < 600; i++) expect(marshalYaml(fromJSON({ count: i }))).toBe(`count: ${i}\n`);
+    const big = 'x'.repeat(20_000);
+    expect(marshalYaml(fromJSON({ big }))).toBe(marshalYaml(fromJSON({ big })));
+  });
+});
