@@ -15,7 +15,7 @@
 // it; with another one the loader compiles normally, so dist/ stays portable, just slower to start.
 import { build, transform } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -27,13 +27,12 @@ if (process.argv[2] === '--code-cache') await writeCodeCaches();
 else await bundle();
 
 async function bundle() {
-  // Script names carry a content hash: drop the ones (and caches) of earlier builds.
-  rmSync(join(dist, 'chunks'), { recursive: true, force: true });
-  mkdirSync(join(dist, 'chunks'), { recursive: true });
+  const chunks = join(dist, 'chunks');
+  mkdirSync(chunks, { recursive: true });
   const result = await build({
     absWorkingDir: root,
     entryPoints: { main: 'src/cli/main.ts' },
-    outdir: join(dist, 'chunks'),
+    outdir: chunks,
     entryNames: '[name]-[hash]',
     chunkNames: '[name]-[hash]',
     bundle: true,
@@ -50,29 +49,52 @@ async function bundle() {
     metafile: true,
     write: false,
   });
+  // Other builds may run at the same time (tests build when dist/ is stale) and the CLI may be
+  // running from dist/: every file is written whole under its final name (rename), scripts keep
+  // their content-hashed names, and the loader that names the new entry comes last.
   let entry;
+  const written = new Set();
   for (const file of result.outputFiles) {
-    const out = result.metafile.outputs[join('dist/chunks', basename(file.path))] ?? result.metafile.outputs[file.path];
-    if (out?.entryPoint === 'src/cli/main.ts') entry = basename(file.path);
+    const name = basename(file.path);
+    if (result.metafile.outputs[`dist/chunks/${name}`]?.entryPoint === 'src/cli/main.ts') entry = name;
     // import() of a chunk becomes require(): the loader resolves both to its own scripts.
     const { code } = await transform(file.text, { format: 'cjs', target: 'node20', supported: { 'dynamic-import': false }, minifyWhitespace: true, logLevel: 'warning' });
     // Written as the function the loader calls, so that it compiles the file's text as read: a
     // wrapper added at run time would be a second copy of a large string, young garbage whose
     // collection costs more than the rest of a small run's allocations.
-    writeFileSync(file.path, `(function (exports, require, module, __filename, __dirname) {${code}\n})`);
+    writeWhole(file.path, `(function (exports, require, module, __filename, __dirname) {${code}\n})`);
+    written.add(name).add(`${name}.cache`);
   }
   if (!entry) throw new Error('build: esbuild reported no entry file');
-  const loader = readFileSync(join(root, 'scripts/loader.cjs'), 'utf8').replace('__ENTRY__', `./${entry}`);
-  writeFileSync(join(dist, 'inject-sidecar.js'), loader);
-  chmodSync(join(dist, 'inject-sidecar.js'), 0o755);
   // Where dist/ is copied without the repo's package.json (the image's /app) as much as here,
   // where the root package.json says "module": the loader is CommonJS.
-  writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
-  // A fresh node without the flags this process may run with: V8 ties a cache to its flags.
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  const made = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--code-cache'], { env, stdio: 'inherit' });
-  if (made.status !== 0) throw new Error(`build: writing the code caches failed (exit ${made.status})`);
+  writeWhole(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
+  // The caches are made through the new loader under a temporary name beside the real one.
+  const staged = join(dist, `.inject-sidecar-${process.pid}.js`);
+  writeFileSync(staged, readFileSync(join(root, 'scripts/loader.cjs'), 'utf8').replace('__ENTRY__', `./${entry}`), { mode: 0o755 });
+  try {
+    // A fresh node without the flags this process may run with: V8 ties a cache to its flags.
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const made = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--code-cache', staged], { env, stdio: 'inherit' });
+    if (made.status !== 0) throw new Error(`build: writing the code caches failed (exit ${made.status})`);
+    renameSync(staged, join(dist, 'inject-sidecar.js'));
+  } finally {
+    rmSync(staged, { force: true });
+  }
+  // Earlier builds' scripts and caches, once they are a minute old (a build running beside this
+  // one may just have written its own).
+  for (const name of readdirSync(chunks)) {
+    const path = join(chunks, name);
+    if (!written.has(name) && Date.now() - statSync(path).mtimeMs > 60_000) rmSync(path, { force: true });
+  }
+}
+
+/** Writes a file under a temporary name and renames it: readers see the old file or the new one. */
+function writeWhole(path, data) {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, data);
+  renameSync(temp, path);
 }
 
 /**
@@ -83,7 +105,7 @@ async function bundle() {
  * loads and runs the template engine).
  */
 async function writeCodeCaches() {
-  const { load, loaded, ENTRY } = createRequire(import.meta.url)(join(dist, 'inject-sidecar.js'));
+  const { load, loaded, ENTRY } = createRequire(import.meta.url)(process.argv[3]);
   const { cli } = load(ENTRY);
   const workload = [
     'apiVersion: apps/v1',
@@ -136,5 +158,5 @@ async function writeCodeCaches() {
     const code = await cli(job.argv, { readStdin: async () => job.input, stdout: () => {}, stderr: (t) => err.push(t), stdinIsTTY: false });
     if (code !== 0) throw new Error(`build: the code-cache job ${JSON.stringify(job.argv)} failed (exit ${code}):\n${err.join('')}`);
   }
-  for (const [file, { script }] of loaded) writeFileSync(`${file}.cache`, script.createCachedData());
+  for (const [file, { script }] of loaded) writeWhole(`${file}.cache`, script.createCachedData());
 }
