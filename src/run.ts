@@ -25,11 +25,36 @@ export interface Resource {
   readonly value: JsonObject;
   update(path: Path, value: Json): void;
   readonly file?: { path: string; index: number } | undefined;
+  /** `apiVersion` and `kind`, when the handle knows them without reading the value. */
+  readonly header?: { apiVersion: string; kind: string };
+}
+
+export interface RunOptions {
+  /**
+   * Called once per resource, in input order, when the run is done with it (its updates are all
+   * made): the CLI writes it out and lets it go, so a large input is never held whole.
+   */
+  onResourceDone?: (resource: Resource) => void;
+}
+
+/** Kinds whose objects shape the environment (namespaces, Istio's ConfigMaps and webhooks). */
+const ENVIRONMENT_KINDS: ReadonlySet<string> = new Set(['Namespace', 'ConfigMap', 'MutatingWebhookConfiguration', 'List']);
+
+/** Does this object matter to the environment (see `environmentObjects`)? */
+export function isEnvironmentObject(obj: JsonObject): boolean {
+  return typeof obj.kind === 'string' && ENVIRONMENT_KINDS.has(obj.kind);
+}
+
+/**
+ * The objects the environment is built from: every resource whose kind may matter to it (all of
+ * them when a handle cannot tell its kind without its value).
+ */
+export function environmentObjects(resources: readonly Resource[]): JsonObject[] {
+  return resources.filter((r) => !r.header || ENVIRONMENT_KINDS.has(r.header.kind)).map((r) => r.value);
 }
 
 export interface RunOutput {
   results: Result[];
-  outcomes: WorkloadOutcome[];
   /** `output: patch`: one strategic-merge patch document per changed workload, in input order. */
   patches: JsonObject[];
   /** `mode: check`: the workloads that are not as the configuration implies. */
@@ -132,15 +157,24 @@ export function run(
   istio: IstioInputs = {},
   revisionIstio: Readonly<Record<string, IstioInputs>> = {},
   engine?: TemplateEngine,
+  options: RunOptions = {},
 ): RunOutput {
   const results: Result[] = [];
-  const outcomes: WorkloadOutcome[] = [];
   const patches: JsonObject[] = [];
   const drift: RunOutput['drift'] = [];
   const mode = config.mode;
   const env: Environment | undefined =
-    mode === 'uninject' ? undefined : buildEnvironment(resources.map((r) => r.value), config, results, istio, revisionIstio, engine);
+    mode === 'uninject' ? undefined : buildEnvironment(environmentObjects(resources), config, results, istio, revisionIstio, engine);
   for (const resource of resources) {
+    processResource(resource);
+    options.onResourceDone?.(resource);
+  }
+  return { results, patches, drift };
+
+  function processResource(resource: Resource): void {
+    // Neither a workload nor a List of them: nothing to read.
+    const h = resource.header;
+    if (h && h.kind !== 'List' && !findWorkloadKind(h, config.workloads)) return;
     for (const w of findWorkloads(resource, config, results)) {
       const ref = refOf(w.obj);
       const where = { resourceRef: ref, ...fileOf(w.resource) };
@@ -182,7 +216,6 @@ export function run(
         });
         continue;
       }
-      outcomes.push(outcome);
       const tags = { action: outcome.action, reason: outcome.reason, rule: outcome.rule, ...outcome.tags };
       if (mode === 'explain') {
         results.push(explainResult(outcome, where));
@@ -199,7 +232,6 @@ export function run(
       results.push({ message: outcome.summary, severity: outcome.severity, ...where, tags });
     }
   }
-  return { results, outcomes, patches, drift };
 }
 
 function podTemplateOf(w: FoundWorkload): PodTemplate {

@@ -8,9 +8,18 @@ import { HELP, parseCliArgs, UsageError, type CliArgs } from './args.js';
 import { expandInputs, FileError, readText, writeAtomic } from './files.js';
 import { ConfigError, loadConfig, type Config } from '../config/load.js';
 import type { Spec } from '../config/schema.js';
-import { createResource, emitResourceList, emitStream, InputError, parseResourceList, parseStream, type ResourceHandle } from '../io/index.js';
+import {
+  createResource,
+  emitResourceList,
+  emitStream,
+  InputError,
+  parseResourceList,
+  parseStream,
+  resourceListWriter,
+  type ResourceHandle,
+} from '../io/index.js';
 import { parseYamlValue } from '../io/yaml-value.js';
-import { run, type RunOutput } from '../run.js';
+import { environmentObjects, isEnvironmentObject, run, type RunOptions, type RunOutput } from '../run.js';
 import { usesIstioTemplates, type IstioInputs, type TemplateEngine } from '../istio/environment.js';
 import { hasErrors, type Result } from '../results/result.js';
 import { formatResult } from './report.js';
@@ -104,14 +113,14 @@ function readRevisionIstioFiles(config: Config): Record<string, IstioInputs> {
  * in the bundle) is loaded only when the run may render with Istio's templates, so the built-in
  * profile starts without it.
  */
-async function runWith(resources: Parameters<typeof run>[0], args: CliArgs, config: Config): Promise<RunOutput> {
+async function runWith(resources: Parameters<typeof run>[0], args: CliArgs, config: Config, options?: RunOptions): Promise<RunOutput> {
   const istio = readIstioFiles(args, config);
   const revisionIstio = readRevisionIstioFiles(config);
   let engine: TemplateEngine | undefined;
-  if (config.mode !== 'uninject' && usesIstioTemplates(resources.map((r) => r.value), [config, ...config.revisions], [istio, ...Object.values(revisionIstio)])) {
+  if (config.mode !== 'uninject' && usesIstioTemplates(environmentObjects(resources), [config, ...config.revisions], [istio, ...Object.values(revisionIstio)])) {
     engine = (await import('../istio/templates.js')).templateEngine;
   }
-  return run(resources, config, istio, revisionIstio, engine);
+  return run(resources, config, istio, revisionIstio, engine, options);
 }
 
 function report(results: readonly Result[], args: CliArgs, io: CliIO, mode?: Config['mode']): void {
@@ -135,7 +144,9 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
   // No -f and stdin is not a ResourceList: a plain stream (`helm --post-renderer inject-sidecar`,
   // `kustomize build | inject-sidecar`). Treat it as `-f -`.
   if (!looksLikeResourceList(text)) return streamMode({ ...args, files: ['-'] }, { ...io, readStdin: async () => text });
-  const list = parseResourceList(text);
+  // Items that do not shape the environment are read, checked and let go; the run reads each
+  // again when it comes to it, and the writer below writes it out and lets it go for good.
+  const list = parseResourceList(text, { keep: isEnvironmentObject });
   const results: Result[] = [];
   const drift: RunOutput['drift'] = [];
   let config: Config | undefined;
@@ -158,14 +169,18 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
       severity: 'error',
       field: { path: 'spec.output' },
     });
-  } else if (config) {
-    const out = await runWith(list.items, args, config);
+  }
+  // The ResourceList is written even on errors (the KRM spec asks for it; kpt then shows the
+  // results and writes nothing because the exit code is non-zero). When its layout allows, each
+  // item is written as soon as the run is done with it (every item was read and checked first).
+  const writer = config && config.output !== 'patch' ? resourceListWriter(list, (t) => io.stdout(t)) : undefined;
+  if (config && config.output !== 'patch') {
+    const out = await runWith(list.items, args, config, writer ? { onResourceDone: (r) => writer.done(r as ResourceHandle) } : {});
     results.push(...out.results);
     if (config.mode === 'check') drift.push(...out.drift);
   }
-  // The ResourceList is written even on errors (the KRM spec asks for it; kpt then shows the
-  // results and writes nothing because the exit code is non-zero).
-  io.stdout(emitResourceList(list, results));
+  if (writer) writer.finish(results);
+  else io.stdout(emitResourceList(list, results));
   report(results, args, io, config?.mode);
   if (config?.mode === 'check') reportCheck(drift, args, io);
   return hasErrors(results) ? EXIT_ERROR : EXIT_OK;

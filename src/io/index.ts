@@ -9,6 +9,7 @@ export type { ResourceHandle } from './resource.js';
 export {
   parseResourceList,
   emitResourceList,
+  resourceListWriter,
   printResults,
   resultToJson,
   RESOURCE_LIST_API_VERSIONS,

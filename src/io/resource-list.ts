@@ -244,8 +244,17 @@ function fileOf(v: JsonObject): { path: string; index: number } | undefined {
   return { path, index: Number.isFinite(index) ? index : 0 };
 }
 
+export interface ReadOptions {
+  /**
+   * Which items to keep in memory once read. Every item is read (so bad input is found before
+   * anything is written); the value of an item not kept is dropped and read again when asked for.
+   * Only items the line scanner split off are dropped (they can be read again on their own).
+   */
+  keep?: (value: JsonObject) => boolean;
+}
+
 /** Reads a KRM ResourceList (YAML or JSON). Bad input throws an InputError. */
-export function parseResourceList(text: string): ParsedResourceList {
+export function parseResourceList(text: string, options: ReadOptions = {}): ParsedResourceList {
   const src = new SourceText(text);
   checkBinary(text, src.lines);
   const segments = segmentStream(text, src.bom);
@@ -256,13 +265,16 @@ export function parseResourceList(text: string): ParsedResourceList {
   const seg = content[0]!;
   const first = text[seg.contentStart];
   let layout = !seg.slow && first !== '{' && first !== '[' ? fastLayout(src, seg) : null;
+  const split = layout !== null;
   if (layout) checkHeader(src, layout.top, seg.contentStart);
   else layout = slowLayout(src, seg);
   const items: ResourceHandle[] = layout.items.map((it, i) => {
     const v = it.value !== undefined ? it.value : readSlot(src, it.slot);
     if (!isObject(v))
       throw src.error('item-not-an-object', `items[${i}] is ${describeKind(v)}, not a Kubernetes object`, it.slot.start);
-    return new YamlResource(src, it.slot, v, fileOf(v));
+    const h = new YamlResource(src, it.slot, v, fileOf(v));
+    if (split && options.keep && !options.keep(v)) h.release();
+    return h;
   });
   const fc = layout.top.functionConfig;
   const parsed: ParsedResourceList = {
@@ -311,14 +323,30 @@ function resultsNode(results: readonly Result[]): YAMLSeq {
   return makeNode(results.map(resultToJson)) as YAMLSeq;
 }
 
+/**
+ * `results:` as block YAML (compact sequence), ending with a line break, given to `write` a few
+ * results at a time (each printed on its own: the same text as one document of all of them,
+ * without building one).
+ */
+export function writeResults(results: readonly Result[], write: (text: string) => void): void {
+  if (results.length === 0) return;
+  let chunk = 'results:\n';
+  for (let i = 0; i < results.length; i++) {
+    const doc = new Document(null, { schema: 'core' });
+    doc.contents = resultsNode([results[i]!]) as typeof doc.contents;
+    chunk += doc.toString({ ...PRINT_OPTIONS, indentSeq: false });
+    if (chunk.length > 65536 || i === results.length - 1) {
+      write(chunk);
+      chunk = '';
+    }
+  }
+}
+
 /** `results:` as block YAML (compact sequence), ending with a line break. */
 export function printResults(results: readonly Result[]): string {
-  if (results.length === 0) return '';
-  const doc = new Document(null, { schema: 'core' });
-  const map = new YAMLMap();
-  map.items.push(new Pair(new Scalar('results'), resultsNode(results)));
-  doc.contents = map as typeof doc.contents;
-  return doc.toString({ ...PRINT_OPTIONS, indentSeq: false });
+  let out = '';
+  writeResults(results, (t) => (out += t));
+  return out;
 }
 
 /**
@@ -370,6 +398,49 @@ export function emitResourceList(
     pos = Math.max(pos, e.end);
   }
   return out + text.slice(pos);
+}
+
+/**
+ * Writes the ResourceList as its items are finished, for inputs too large to hold twice: `done`
+ * (in input order) writes everything up to and including that item and lets the item go; `finish`
+ * writes the rest with the results. The bytes are those `emitResourceList` would write. Undefined
+ * when the layout does not allow it (re-printed JSON or flow input, or `results` before `items`):
+ * then write the whole list at the end.
+ */
+export function resourceListWriter(
+  parsed: ParsedResourceList,
+  write: (text: string) => void,
+): { done(item: ResourceHandle): void; finish(results: readonly Result[]): void } | undefined {
+  const { src, layout } = parsed;
+  if (layout.reprint || src.eol !== '\n') return undefined;
+  const last = layout.items[layout.items.length - 1];
+  const resultsAt = layout.results ? layout.results[0] : layout.insertAt;
+  if (last && resultsAt < last.end) return undefined;
+  const index = new Map<ResourceHandle, number>(parsed.items.map((h, i) => [h, i]));
+  const text = src.text;
+  let pos = 0;
+  let next = 0;
+  return {
+    done(item) {
+      const i = index.get(item);
+      if (i === undefined || i !== next) throw new Error('resourceListWriter: items must be done once each, in input order');
+      next++;
+      if (item.changed) {
+        const slot = layout.items[i]!.slot;
+        write(text.slice(pos, slot.start) + item.text());
+        pos = slot.end;
+      }
+      (item as YamlResource).dispose();
+    },
+    finish(results) {
+      if (next !== parsed.items.length) throw new Error('resourceListWriter: not every item was done');
+      const [from, to] = layout.results ?? [layout.insertAt, layout.insertAt];
+      const needNl = !layout.results && results.length > 0 && from > 0 && text[from - 1] !== '\n';
+      write(text.slice(pos, from) + (needNl ? '\n' : ''));
+      writeResults(results, write);
+      write(text.slice(to));
+    },
+  };
 }
 
 /** JSON or flow-style input: the whole list re-printed as block YAML. */

@@ -199,6 +199,18 @@ export interface ResourceHandle {
   readonly position: { line: number; col: number; file?: string };
   /** The object's YAML as it will be emitted (original bytes when unchanged). */
   text(): string;
+  /** `apiVersion` and `kind` as read (empty strings when missing), known without holding the value. */
+  readonly header: { apiVersion: string; kind: string };
+  /**
+   * The caller is done with the value for now: drop it (and any editing state) to save memory. An
+   * unchanged resource reads its value again on the next access; a changed one keeps only its
+   * printed text, so `text()` still works but its value is gone.
+   */
+  release(): void;
+}
+
+function headerOf(v: JsonObject): { apiVersion: string; kind: string } {
+  return { apiVersion: typeof v.apiVersion === 'string' ? v.apiVersion : '', kind: typeof v.kind === 'string' ? v.kind : '' };
 }
 
 export class YamlResource implements ResourceHandle {
@@ -208,20 +220,45 @@ export class YamlResource implements ResourceHandle {
   private docValue: JsonObject | undefined;
   /** Re-print through `yaml` even when the value is equal (markChanged). */
   private forced = false;
+  /** The current value; undefined after `release()` (read again from the source on demand). */
+  private _value: JsonObject | undefined;
   /** The value as read, which the source text holds. */
-  private readonly original: JsonObject;
+  private original: JsonObject | undefined;
+  /** The printed text of a changed resource that was released. */
+  private printed: string | undefined;
+  private disposed = false;
+  readonly header: { apiVersion: string; kind: string };
 
   constructor(
     readonly src: SourceText,
     readonly slot: Slot,
-    private _value: JsonObject,
+    value: JsonObject,
     readonly file?: { path: string; index: number },
   ) {
-    this.original = _value;
+    this._value = value;
+    this.original = value;
+    this.header = headerOf(value);
   }
 
   get value(): JsonObject {
+    if (this._value === undefined) {
+      if (this.disposed) throw new Error('a resource was read after it was written out for good');
+      if (this.printed !== undefined) throw new Error('the value of a changed resource was read after it was written out');
+      // It was read (and checked) once already, so it reads the same again.
+      this._value = this.original = readSlot(this.src, this.slot) as JsonObject;
+    }
     return this._value;
+  }
+
+  release(): void {
+    if (this._changed && this.printed === undefined) this.printed = this.print();
+    this._value = this.original = this.docValue = this.doc = undefined;
+  }
+
+  /** Written out for good (a streaming writer): drop the printed text too; nothing may be read after. */
+  dispose(): void {
+    this.disposed = true;
+    this._value = this.original = this.docValue = this.doc = this.printed = undefined;
   }
 
   get changed(): boolean {
@@ -238,27 +275,30 @@ export class YamlResource implements ResourceHandle {
    * made since are applied to it with minimal changes).
    */
   document(): Document {
+    const value = this.value;
     if (!this.doc) {
       const { text, base } = sourceOf(this.src, this.slot);
       this.doc = parseWithYaml(this.src, text, base);
       this.docValue = this.original;
     }
-    if (this.docValue !== this._value) {
+    if (this.docValue !== value) {
       const doc = this.doc;
       const contents = doc.contents;
-      const next = reconcile(doc, contents, this._value);
+      const next = reconcile(doc, contents, value);
       if (next !== contents) doc.contents = next as typeof doc.contents;
-      this.docValue = this._value;
+      this.docValue = value;
     }
     return this.doc;
   }
 
   update(path: readonly (string | number)[], newValue: Json): void {
-    const newRoot = assocIn(this._value, path, newValue);
+    if (this.printed !== undefined) throw new Error('a changed resource was updated after it was written out');
+    const current = this.value;
+    const newRoot = assocIn(current, path, newValue);
     if (!isObject(newRoot)) throw new TypeError('update: a resource must stay a mapping');
     // bad input surfaces here, as it did when the Document was parsed at the first update
     if (!textPatching.enabled || this.slot.kind !== 'slot') this.document();
-    if (!this._changed) this._changed = !deepEqual(this._value, newRoot);
+    if (!this._changed) this._changed = !deepEqual(current, newRoot);
     this._value = newRoot;
   }
 
@@ -275,12 +315,13 @@ export class YamlResource implements ResourceHandle {
   }
 
   text(): string {
+    if (this.disposed) throw new Error('a resource was read after it was written out for good');
     return this._changed ? this.print() : this.sourceText();
   }
 
   /** Sequence indentation to print with: the kpt annotation, then what the source shows. */
   private indentSeq(): boolean {
-    const a = (this._value.metadata as JsonObject | undefined)?.annotations;
+    const a = (this.value.metadata as JsonObject | undefined)?.annotations;
     const hint = isObject(a) ? a['internal.config.kubernetes.io/seqindent'] : undefined;
     if (hint === 'wide') return true;
     if (hint === 'compact') return false;
@@ -291,10 +332,12 @@ export class YamlResource implements ResourceHandle {
 
   /** Re-prints the edited document, indented to sit where the original was. */
   print(options: { block?: boolean } = {}): string {
+    if (this.printed !== undefined && !options.block) return this.printed;
     if (textPatching.enabled && !this.forced && !options.block && this.slot.kind === 'slot' && this.src.eol === '\n') {
       const { text, start, end, col } = { text: this.src.text, ...this.slot };
       if (!this.src.unsafe.any(start, end)) {
-        const out = patchText(text, start, end, col, this.original, this._value, this.indentSeq());
+        const value = this.value;
+        const out = patchText(text, start, end, col, this.original!, value, this.indentSeq());
         if (out !== PATCH_BAIL) return out;
       }
     }

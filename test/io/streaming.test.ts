@@ -1,0 +1,149 @@
+// Writing a ResourceList while the run goes (resourceListWriter) and letting resources go once
+// they are done (release/dispose): the bytes must be those of the all-at-once writer, nothing may
+// be lost, and bad input must still stop the run before anything is written.
+import { describe, expect, it } from 'vitest';
+import { emitResourceList, parseResourceList, resourceListWriter, type ResourceHandle } from '../../src/io/index.js';
+import type { Result } from '../../src/results/result.js';
+import { resourceList } from '../../bench/generate.js';
+import { runCli } from '../support/run-cli.js';
+
+const item = (name: string, extra = '') => `- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: ${name} # the ${name} deployment
+  spec:
+    replicas: 1${extra}
+`;
+const list = (items: string[], tail = '') => `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${items.join('')}${tail}`;
+
+const results: Result[] = [
+  { message: 'first', severity: 'info', resourceRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'a' } },
+  { message: 'a message\nover two lines: with a colon', severity: 'warning', field: { path: 'spec.replicas' }, tags: { action: 'skipped' } },
+];
+
+/** Runs the streaming writer over `text`, changing the items named in `change`. */
+function streamed(text: string, change: string[], res: readonly Result[]): { out: string; whole: string } {
+  const edit = (items: ResourceHandle[]) => {
+    for (const h of items) {
+      const name = (h.value.metadata as { name: string }).name;
+      if (change.includes(name)) h.update(['spec', 'replicas'], 3);
+    }
+  };
+  const a = parseResourceList(text);
+  edit(a.items);
+  const whole = emitResourceList(a, res);
+  let out = '';
+  const b = parseResourceList(text, { keep: () => false });
+  const writer = resourceListWriter(b, (t) => (out += t));
+  expect(writer).toBeDefined();
+  for (const h of b.items) {
+    edit([h]);
+    writer!.done(h);
+  }
+  writer!.finish(res);
+  return { out, whole };
+}
+
+describe('resourceListWriter', () => {
+  it('writes the same bytes as emitResourceList, item by item', () => {
+    const text = list([item('a'), item('b'), item('c'), item('d')], 'functionConfig:\n  kind: ConfigMap # fc\n');
+    for (const change of [[], ['a'], ['b', 'c'], ['d'], ['a', 'b', 'c', 'd']]) {
+      for (const res of [[], results]) {
+        const { out, whole } = streamed(text, change, res);
+        expect(out).toBe(whole);
+        expect(out.includes('replicas: 3')).toBe(change.length > 0);
+      }
+    }
+  });
+
+  it('replaces an existing results entry after the items, and adds a line break where the input has none', () => {
+    const withResults = list([item('a'), item('b')], 'results:\n- message: old\n  severity: info\nfunctionConfig: {}\n');
+    const { out, whole } = streamed(withResults, ['b'], results);
+    expect(out).toBe(whole);
+    expect(out.includes('old')).toBe(false);
+    const noNl = list([item('a')]).replace(/\n$/, '');
+    const r2 = streamed(noNl, ['a'], results);
+    expect(r2.out).toBe(r2.whole);
+    expect(r2.out).toMatch(/replicas: 3\nresults:\n- message: first/);
+  });
+
+  it('writes the bench ResourceList (comments, flow maps, quoting) as the whole writer does', () => {
+    const text = resourceList(25);
+    const { out, whole } = streamed(text, ['web-0', 'web-7', 'web-24'], results);
+    expect(out).toBe(whole);
+  });
+
+  it('declines layouts it cannot write in order: results before items, JSON, CRLF', () => {
+    const before = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nresults:\n- message: old\nitems:\n${item('a')}`;
+    expect(resourceListWriter(parseResourceList(before), () => {})).toBeUndefined();
+    const json = JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }] });
+    expect(resourceListWriter(parseResourceList(json), () => {})).toBeUndefined();
+    const crlf = list([item('a')]).replace(/\n/g, '\r\n');
+    expect(resourceListWriter(parseResourceList(crlf), () => {})).toBeUndefined();
+  });
+
+  it('insists on input order and on every item', () => {
+    const p = parseResourceList(list([item('a'), item('b')]));
+    const w = resourceListWriter(p, () => {})!;
+    expect(() => w.done(p.items[1]!)).toThrow(/input order/);
+    w.done(p.items[0]!);
+    expect(() => w.finish([])).toThrow(/not every item/);
+  });
+});
+
+describe('letting resources go', () => {
+  it('an unchanged resource reads its value again after release; a changed one keeps its text', () => {
+    const p = parseResourceList(list([item('a'), item('b')]));
+    const [a, b] = p.items as [ResourceHandle, ResourceHandle];
+    const va = a.value;
+    a.release();
+    expect(a.value).not.toBe(va);
+    expect(a.value).toEqual(va);
+    expect(a.header).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment' });
+    b.update(['spec', 'replicas'], 5);
+    const text = b.text();
+    b.release();
+    expect(b.text()).toBe(text);
+    expect(b.changed).toBe(true);
+    expect(() => b.value).toThrow(/written out/);
+    expect(emitResourceList(p, [])).toContain('replicas: 5');
+  });
+
+  it('keep: decides which values stay; the others are still read and checked up front', () => {
+    const kept: string[] = [];
+    const p = parseResourceList(list([item('a'), item('b')]), {
+      keep: (v) => {
+        kept.push(String((v.metadata as { name: string }).name));
+        return false;
+      },
+    });
+    expect(kept).toEqual(['a', 'b']);
+    expect(p.items.map((h) => (h.value.metadata as { name: string }).name)).toEqual(['a', 'b']);
+    const bad = list([item('a'), item('b', '\n    replicas: 2')]);
+    expect(() => parseResourceList(bad, { keep: () => false })).toThrow(/duplicate key/);
+  });
+});
+
+describe('KRM mode streams the ResourceList', () => {
+  it('writes nothing when an item far down the list is not valid YAML', async () => {
+    const good = resourceList(30);
+    // a duplicate key in the last Service of the list
+    const at = good.indexOf('\n    name: ', good.lastIndexOf('kind: Service'));
+    const text = `${good.slice(0, at)}\n    name: again${good.slice(at)}`;
+    const r = await runCli([], text);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/duplicate key "name"/);
+  });
+
+  it('gives the same ResourceList as the whole writer for a list with every kind of item', async () => {
+    const text = resourceList(40);
+    const streamedRun = await runCli([], text);
+    expect(streamedRun.code).toBe(0);
+    // The same run without streaming: the writer declines CRLF, so compare through a CRLF input.
+    const crlf = await runCli([], text.replace(/\n/g, '\r\n'));
+    expect(crlf.code).toBe(0);
+    expect(streamedRun.stdout).toBe(crlf.stdout.replace(/\r\n/g, '\n'));
+    expect((streamedRun.stdout.match(/name: istio-proxy/g) ?? []).length).toBe(40);
+  });
+});
