@@ -354,14 +354,17 @@ function mergeSliceWithoutSpecialElements(
   path: string,
 ): Json[] {
   const merged = [...original];
+  const keyOf = (o: Json | undefined): Json | undefined => (isMap(o) && mergeKey in o ? o[mergeKey] : ABSENT);
+  const found = new KeyIndex(merged, keyOf);
   for (const item of patch) {
     const typed = item as JsonObject;
     if (!(mergeKey in typed)) throw new MergeError(`map ${JSON.stringify(typed)} does not contain declared merge key "${mergeKey}"`, path);
     const value = typed[mergeKey];
-    const index = merged.findIndex((o) => isMap(o) && mergeKey in o && sameValue(o[mergeKey], value));
+    const index = found.indexOf(value);
     const here = `${path}[${mergeKey}=${typeof value === 'string' ? value : JSON.stringify(value)}]`;
-    if (index >= 0) merged[index] = mergeMap(merged[index] as JsonObject, typed, schema, here);
-    else merged.push(mergeMap({}, typed, schema, here));
+    // A null merge key in the patch deletes the key from the item it merged into.
+    if (index >= 0) found.set(index, mergeMap(merged[index] as JsonObject, typed, schema, here));
+    else found.push(mergeMap({}, typed, schema, here));
   }
   return merged;
 }
@@ -369,22 +372,22 @@ function mergeSliceWithoutSpecialElements(
 function partitionPrimitivesByPresentInList(items: Json[], partitionBy: Json[]): [Json[], Json[]] {
   const present: Json[] = [];
   const absent: Json[] = [];
-  for (const item of items) (partitionBy.some((p) => sameValue(p, item)) ? present : absent).push(item);
+  const found = new KeyIndex(partitionBy, (p) => p);
+  for (const item of items) (found.indexOf(item) >= 0 ? present : absent).push(item);
   return [present, absent];
 }
 
 function partitionMapsByPresentInList(items: Json[], partitionBy: Json[], mergeKey: string, path: string): [Json[], Json[]] {
   const present: Json[] = [];
   const absent: Json[] = [];
+  const found = new KeyIndex(partitionBy, (p) => (isMap(p) && mergeKey in p ? p[mergeKey] : ABSENT));
   for (const item of items) {
     if (!isMap(item)) throw new MergeError(`list item ${JSON.stringify(item)} is not a map`, path);
     if (!(mergeKey in item)) {
       absent.push(item); // an original item without the key (see the module comment)
       continue;
     }
-    const value = item[mergeKey];
-    const found = partitionBy.some((p) => isMap(p) && mergeKey in p && sameValue(p[mergeKey], value));
-    (found ? present : absent).push(item);
+    (found.indexOf(item[mergeKey]) >= 0 ? present : absent).push(item);
   }
   return [present, absent];
 }
@@ -405,8 +408,9 @@ function normalizeElementOrder(
 }
 
 function normalizeSliceOrder(toSort: Json[], order: Json[], mergeKey: string, kind: ElementKind, path: string): Json[] {
+  const orderIndex = listIndex(order, mergeKey, kind);
   const indexed = toSort.map((item) => {
-    const i = index(order, item, mergeKey, kind);
+    const i = index(orderIndex, order, item, mergeKey, kind);
     if (i < 0) throw new MergeError(`list item ${JSON.stringify(item)} is missing from the list that orders it`, path);
     return { item, i };
   });
@@ -421,9 +425,10 @@ function normalizeSliceOrder(toSort: Json[], order: Json[], mergeKey: string, ki
  * before the remaining original items.
  */
 function mergeSortedSlice(left: Json[], right: Json[], serverOrder: Json[], mergeKey: string, kind: ElementKind): Json[] {
+  const serverIndex = listIndex(serverOrder, mergeKey, kind);
   const less = (l: Json, r: Json): boolean => {
-    const li = index(serverOrder, l, mergeKey, kind);
-    const ri = index(serverOrder, r, mergeKey, kind);
+    const li = index(serverIndex, serverOrder, l, mergeKey, kind);
+    const ri = index(serverIndex, serverOrder, r, mergeKey, kind);
     return li >= 0 && ri >= 0 && li < ri;
   };
   const out: Json[] = [];
@@ -438,11 +443,77 @@ function mergeSortedSlice(left: Json[], right: Json[], serverOrder: Json[], merg
   return out;
 }
 
-/** Index of `value` in `list`, by merge key for maps and by value for scalars; -1 if absent. */
-function index(list: Json[], value: Json, mergeKey: string, kind: ElementKind): number {
+/** `list` indexed by merge key (maps) or by value (scalars), for `index`. */
+function listIndex(list: Json[], mergeKey: string, kind: ElementKind): KeyIndex {
+  return new KeyIndex(list, kind === 'map' ? (item) => (isMap(item) ? item[mergeKey] : undefined) : (item) => item);
+}
+
+/** Index of `value` in `list` (indexed by `keys`), by merge key for maps and by value for scalars; -1 if absent. */
+function index(keys: KeyIndex, list: Json[], value: Json, mergeKey: string, kind: ElementKind): number {
   // An original item without the merge key is found by identity (it is never copied on the way).
   if (kind === 'map' && isMap(value) && !(mergeKey in value)) return list.indexOf(value);
-  const key = (item: Json | undefined): Json | undefined => (kind === 'map' ? (isMap(item) ? item[mergeKey] : undefined) : item);
-  const wanted = key(value);
-  return list.findIndex((item) => sameValue(key(item), wanted));
+  return keys.indexOf(kind === 'map' ? (isMap(value) ? value[mergeKey] : undefined) : value);
+}
+
+/** Marks a list item that no key can find (a map without the merge key). */
+const ABSENT = Symbol('absent') as unknown as Json;
+
+/**
+ * First index of the item of a list whose key is `sameValue` to a wanted key, without scanning
+ * the list for every lookup (the lists merged for every pod, such as a container's env, would
+ * make that quadratic). Short lists are scanned; longer ones get a map from primitive keys to
+ * their first index, and are scanned only for object keys. Items added with `push` are found too.
+ */
+class KeyIndex {
+  private readonly keys: (Json | undefined)[];
+  private firstIndex: Map<Json | undefined, number> | undefined;
+  private objectKeys = false;
+
+  constructor(
+    private readonly list: Json[],
+    private readonly keyOf: (item: Json | undefined) => Json | undefined,
+  ) {
+    this.keys = list.map(keyOf);
+    if (this.keys.length > 8) this.buildMap();
+  }
+
+  private buildMap(): void {
+    this.firstIndex = new Map();
+    this.objectKeys = false;
+    this.keys.forEach((k, i) => this.remember(k, i));
+  }
+
+  private remember(k: Json | undefined, i: number): void {
+    if (k === ABSENT) return;
+    if (typeof k === 'object' && k !== null) this.objectKeys = true;
+    else if (!this.firstIndex!.has(k)) this.firstIndex!.set(k, i);
+  }
+
+  set(i: number, item: Json): void {
+    const k = this.keyOf(item);
+    const was = this.keys[i];
+    this.list[i] = item;
+    if (k === was || (k !== ABSENT && was !== ABSENT && typeof k === 'object' && sameValue(k, was))) return;
+    this.keys[i] = k;
+    if (this.firstIndex) this.buildMap();
+  }
+
+  push(item: Json): void {
+    const k = this.keyOf(item);
+    this.list.push(item);
+    this.keys.push(k);
+    if (this.firstIndex) this.remember(k, this.keys.length - 1);
+    else if (this.keys.length > 8) this.buildMap();
+  }
+
+  indexOf(wanted: Json | undefined): number {
+    const map = this.firstIndex;
+    if (map === undefined || (typeof wanted === 'object' && wanted !== null)) {
+      if (map !== undefined && !this.objectKeys) return -1;
+      return this.keys.findIndex((k) => k !== ABSENT && sameValue(k, wanted));
+    }
+    // sameValue is ===: NaN finds nothing (the map would find it).
+    if (typeof wanted === 'number' && Number.isNaN(wanted)) return -1;
+    return map.get(wanted) ?? -1;
+  }
 }

@@ -337,9 +337,10 @@ function stageA(input: DecisionInput, run: string): StageA {
   const steps: Step[] = [];
   const webhookIndex = new Map<WebhookMatch, number>();
   const nsText = nsLabels === undefined ? `unknown (only ${Label.metadataName}=${input.namespace})` : labelsText({ ...nsLabels, [Label.metadataName]: input.namespace });
+  const stepInput = `namespace labels ${nsText}; pod labels ${labelsText(podLabels)}`;
   for (const m of matches) {
     webhookIndex.set(m, steps.length);
-    steps.push(webhookStep(m, nsText, podLabels));
+    steps.push(webhookStep(m, stepInput));
   }
 
   const called = matches.filter((m) => m.verdict === true);
@@ -432,7 +433,7 @@ function stageA(input: DecisionInput, run: string): StageA {
   );
 }
 
-function webhookStep(m: WebhookMatch, nsText: string, podLabels: Labels): Step {
+function webhookStep(m: WebhookMatch, input: string): Step {
   const w = m.webhook;
   const verdict: Verdict = w.deactivated ? 'skipped' : m.verdict === 'unknown' ? 'unknown' : m.verdict ? 'matched' : 'not matched';
   let detail: string;
@@ -448,7 +449,7 @@ function webhookStep(m: WebhookMatch, nsText: string, podLabels: Labels): Step {
     webhook: w.name,
     configuration: w.configuration,
     subject: `webhook ${w.name} (${w.configuration}, revision ${revisionName(w.revision)}${w.tag !== undefined ? `, tag ${w.tag}` : ''})`,
-    input: `namespace labels ${nsText}; pod labels ${labelsText(podLabels)}`,
+    input,
     verdict,
     detail,
     deciding: false,

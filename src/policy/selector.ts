@@ -242,6 +242,8 @@ function requirementString(r: Requirement): string {
 }
 
 function makeSelector(requirements: readonly Requirement[], nothing: boolean): CompiledSelector {
+  // Compiled selectors are shared (see compileSelector): their texts are made once.
+  let text: string | undefined;
   return {
     requirements,
     nothing,
@@ -261,7 +263,7 @@ function makeSelector(requirements: readonly Requirement[], nothing: boolean): C
     toString(): string {
       if (nothing) return '<nothing>';
       if (requirements.length === 0) return '<everything>';
-      return requirements.map(requirementString).join(',');
+      return (text ??= requirements.map(requirementString).join(','));
     },
   };
 }

@@ -176,6 +176,30 @@ describe('lists', () => {
   });
 });
 
+describe('long lists (looked up through a key index)', () => {
+  const env = (names: string[], value: string) => names.map((name) => ({ name, value }));
+  const range = (prefix: string, from: number, to: number) => Array.from({ length: to - from }, (_, i) => `${prefix}${from + i}`);
+
+  it('orders and merges as short lists do: patch items in patch order, original-only items where they were', () => {
+    const original = env(range('O', 0, 20), 'o');
+    const patchNames = ['O5', 'N0', 'O2', ...range('N', 1, 10), 'O19'];
+    const out = merge({ spec: { containers: [{ name: 'c', env: original }] } }, { spec: { containers: [{ name: 'c', env: env(patchNames, 'p') }] } });
+    const merged = (spec(out).containers as { env: { name: string; value: string }[] }[])[0]!.env;
+    expect(merged.map((e) => e.name)).toEqual(['O0', 'O1', 'O3', 'O4', 'O5', 'N0', 'O2', ...range('N', 1, 10), ...range('O', 6, 19), 'O19']);
+    for (const e of merged) expect(e.value).toBe(patchNames.includes(e.name) ? 'p' : 'o');
+  });
+  it('a null merge key deletes the key of the item it merged into, so the next item with it is not found there', () => {
+    const original = [...env(range('v', 0, 9), 'o'), { name: null, value: 'n' }] as Json;
+    expect(() => merge({ spec: { volumes: original } }, { spec: { volumes: [{ name: null }, { name: null }] } })).toThrow(
+      'spec.volumes: list item {} is missing from the list that orders it',
+    );
+  });
+  it('long scalar lists: de-duplicated, patch values in patch order among the original ones', () => {
+    const out = merge({ metadata: { finalizers: range('f', 0, 10) } }, { metadata: { finalizers: ['f3', 'g', 'f3'] } }) as { metadata: { finalizers: string[] } };
+    expect(out.metadata.finalizers).toEqual(['f0', 'f1', 'f2', 'f3', 'g', ...range('f', 4, 10)]);
+  });
+});
+
 describe('list directives', () => {
   it('$patch: delete removes the element with that key', () => {
     expect(merge({ spec: { containers: [{ name: 'a' }, { name: 'b' }] } }, { spec: { containers: [{ name: 'a', $patch: 'delete' }] } })).toEqual({
