@@ -8,6 +8,8 @@
  *
  * The parser (eemeli/yaml) runs with the failsafe schema so every scalar arrives as text with its
  * style, and this module resolves plain scalars itself, following go-yaml v2's `resolve()`.
+ * Most texts are read by the fast reader in `template-fast.ts` (same results, one pass); whatever
+ * it does not handle, errors included, goes through eemeli/yaml as described above.
  * It is not a general YAML loader (see `yaml-value.ts` for that) and it does not know about pods.
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
