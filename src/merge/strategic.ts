@@ -151,6 +151,8 @@ function mergeSliceHandler(
  * nulls dropped.
  */
 function fresh(value: Json, schema: SchemaNode, path: string): Json {
+  const plain = plainFresh(value, schema);
+  if (plain !== NEEDS_MERGE) return plain;
   if (isMap(value)) return mergeMap({}, value, schema, path);
   if (Array.isArray(value)) {
     if (mergeStrategy(schema.meta?.strategy) === mergeDirective && value.some((v) => isMap(v))) {
@@ -159,6 +161,64 @@ function fresh(value: Json, schema: SchemaNode, path: string): Json {
     return discardNullValues(value);
   }
   return value;
+}
+
+const NEEDS_MERGE = Symbol('needs merge');
+
+/**
+ * `fresh` for the common case, a value with no directives: what merging it into nothing gives,
+ * computed as a copy (maps without their null fields, merge-keyed lists with unique keys as they
+ * are). `NEEDS_MERGE` when the value has a `$` key where maps are merged, or a merge-keyed list
+ * whose items must be merged with each other or are invalid; `fresh` then merges it the long way
+ * (which also reports the errors). Modifies nothing.
+ */
+function plainFresh(value: Json, schema: SchemaNode): Json | typeof NEEDS_MERGE {
+  if (isMap(value)) {
+    const out: JsonObject = {};
+    for (const k of Object.keys(value)) {
+      if (k.charCodeAt(0) === 36 /* $ */) return NEEDS_MERGE;
+      const v = value[k] as Json;
+      if (v === null) continue;
+      if (typeof v !== 'object') {
+        out[k] = v;
+        continue;
+      }
+      const c = plainFresh(v, fieldSchema(schema, k));
+      if (c === NEEDS_MERGE) return NEEDS_MERGE;
+      out[k] = c;
+    }
+    return out;
+  }
+  if (!Array.isArray(value)) return value;
+  if (mergeStrategy(schema.meta?.strategy) !== mergeDirective || !value.some((v) => isMap(v))) return withoutNullFields(value);
+  const mergeKey = schema.meta?.mergeKey ?? '';
+  if (!mergeKey) return NEEDS_MERGE;
+  const keys = new Set<Json | undefined>();
+  const out: Json[] = [];
+  for (const item of value) {
+    if (!isMap(item) || !(mergeKey in item)) return NEEDS_MERGE;
+    const key = item[mergeKey];
+    // Object keys compare by value (JSON), NaN by ===, and a null key is dropped with the other
+    // nulls (the item is then an error): all the long way.
+    if (key === null || key === undefined || typeof key === 'object' || Number.isNaN(key) || keys.has(key)) return NEEDS_MERGE;
+    keys.add(key);
+    const c = plainFresh(item, schema);
+    if (c === NEEDS_MERGE) return NEEDS_MERGE;
+    out.push(c);
+  }
+  return out;
+}
+
+/** `discardNullValues` as a copy. */
+function withoutNullFields(value: Json): Json {
+  if (Array.isArray(value)) return value.map(withoutNullFields);
+  if (!isMap(value)) return value;
+  const out: JsonObject = {};
+  for (const k of Object.keys(value)) {
+    const v = value[k] as Json;
+    if (v !== null) out[k] = withoutNullFields(v);
+  }
+  return out;
 }
 
 /** `discardNullValuesFromPatch`, applied recursively (maps and maps inside lists). */
@@ -364,7 +424,7 @@ function mergeSliceWithoutSpecialElements(
     const here = `${path}[${mergeKey}=${typeof value === 'string' ? value : JSON.stringify(value)}]`;
     // A null merge key in the patch deletes the key from the item it merged into.
     if (index >= 0) found.set(index, mergeMap(merged[index] as JsonObject, typed, schema, here));
-    else found.push(mergeMap({}, typed, schema, here));
+    else found.push(fresh(typed, schema, here));
   }
   return merged;
 }

@@ -194,6 +194,11 @@ describe('long lists (looked up through a key index)', () => {
       'spec.volumes: list item {} is missing from the list that orders it',
     );
   });
+  it('an added merge-keyed list: items with the same key are merged, a null key is an error', () => {
+    const out = merge({}, { spec: { volumes: [{ name: 'a', emptyDir: {} }, { name: 'b' }, { name: 'a', secret: { secretName: 's' } }] } });
+    expect(spec(out).volumes).toEqual([{ name: 'a', emptyDir: {}, secret: { secretName: 's' } }, { name: 'b' }]);
+    expect(() => merge({}, { spec: { volumes: [{ name: null }] } })).toThrow('spec.volumes: list item {} is missing from the list that orders it');
+  });
   it('long scalar lists: de-duplicated, patch values in patch order among the original ones', () => {
     const out = merge({ metadata: { finalizers: range('f', 0, 10) } }, { metadata: { finalizers: ['f3', 'g', 'f3'] } }) as { metadata: { finalizers: string[] } };
     expect(out.metadata.finalizers).toEqual(['f0', 'f1', 'f2', 'f3', 'g', ...range('f', 4, 10)]);
