@@ -170,7 +170,7 @@ export class State {
 
   // pop pops the variable stack up to the mark.
   private pop(mark: number): void {
-    this.vars.length = mark;
+    if (this.vars.length !== mark) this.vars.length = mark;
   }
 
   // setVar overwrites the last declared variable with the given name.
@@ -716,6 +716,9 @@ export class State {
     }
     if (typ === null) this.errorf(`can't handle ${nodeString(n)} for arg of type <nil>`);
     const tn = goTypeName(typ);
+    // (the type names below are distinct: the order of the tests does not matter)
+    if (tn === 'string') return this.evalString(n);
+    if (tn === 'interface {}' || tn === REFLECT_VALUE) return this.evalEmptyInterface(dot, n);
     if (tn === 'bool') return this.evalBool(n);
     if (tn === 'complex64' || tn === 'complex128') this.errorf(`expected complex; found ${nodeString(n)}`);
     if (tn === 'float32' || tn === 'float64') return this.evalFloat(n);
@@ -723,8 +726,6 @@ export class State {
       if (tn.startsWith('u')) return this.evalUnsignedInteger(tn, n);
       return this.evalInteger(tn, n);
     }
-    if (tn === 'interface {}' || tn === REFLECT_VALUE) return this.evalEmptyInterface(dot, n);
-    if (tn === 'string') return this.evalString(n);
     this.errorf(`can't handle ${nodeString(n)} for arg of type ${tn}`);
   }
 

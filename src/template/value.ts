@@ -123,8 +123,9 @@ export class GoSlice {
     /** A nil slice (prints `[]`, is false, has length 0, but compares equal to nil). */
     readonly isNilSlice = false,
   ) {}
+  private name: string | undefined = undefined;
   get typeName(): string {
-    return `[]${goTypeName(this.elem)}`;
+    return (this.name ??= `[]${goTypeName(this.elem)}`);
   }
 }
 
@@ -137,8 +138,9 @@ export class GoMap {
     /** A nil map (reads as empty, prints `map[]`, is nil for `eq`/`default`). */
     readonly isNilMap = false,
   ) {}
+  private name: string | undefined = undefined;
   get typeName(): string {
-    return `map[string]${goTypeName(this.elem)}`;
+    return (this.name ??= `map[string]${goTypeName(this.elem)}`);
   }
 }
 
