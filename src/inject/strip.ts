@@ -440,7 +440,15 @@ export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   }
   if (!isObject(a) || !isObject(b)) return false;
-  const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-  const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+  // Fields set to undefined count as absent.
+  let na = 0;
+  for (const k of Object.keys(a)) {
+    const v = a[k];
+    if (v === undefined) continue;
+    if (!(k in b) || !deepEqual(v, b[k])) return false;
+    na++;
+  }
+  let nb = 0;
+  for (const k of Object.keys(b)) if (b[k] !== undefined) nb++;
+  return na === nb;
 }
