@@ -525,7 +525,8 @@ const ABSENT = Symbol('absent') as unknown as Json;
  * their first index, and are scanned only for object keys. Items added with `push` are found too.
  */
 class KeyIndex {
-  private readonly keys: (Json | undefined)[];
+  /** Keys by position and primitive key to first position; only for lists longer than `SCAN`. */
+  private keys: (Json | undefined)[] | undefined;
   private firstIndex: Map<Json | undefined, number> | undefined;
   private objectKeys = false;
 
@@ -533,11 +534,11 @@ class KeyIndex {
     private readonly list: Json[],
     private readonly keyOf: (item: Json | undefined) => Json | undefined,
   ) {
-    this.keys = list.map(keyOf);
-    if (this.keys.length > 8) this.buildMap();
+    if (list.length > SCAN) this.build();
   }
 
-  private buildMap(): void {
+  private build(): void {
+    this.keys = this.list.map(this.keyOf);
     this.firstIndex = new Map();
     this.objectKeys = false;
     this.keys.forEach((k, i) => this.remember(k, i));
@@ -550,30 +551,40 @@ class KeyIndex {
   }
 
   set(i: number, item: Json): void {
+    this.list[i] = item;
+    if (!this.keys) return;
     const k = this.keyOf(item);
     const was = this.keys[i];
-    this.list[i] = item;
     if (k === was || (k !== ABSENT && was !== ABSENT && typeof k === 'object' && sameValue(k, was))) return;
-    this.keys[i] = k;
-    if (this.firstIndex) this.buildMap();
+    this.build();
   }
 
   push(item: Json): void {
-    const k = this.keyOf(item);
     this.list.push(item);
-    this.keys.push(k);
-    if (this.firstIndex) this.remember(k, this.keys.length - 1);
-    else if (this.keys.length > 8) this.buildMap();
+    if (this.keys) {
+      const k = this.keyOf(item);
+      this.keys.push(k);
+      this.remember(k, this.keys.length - 1);
+    } else if (this.list.length > SCAN) {
+      this.build();
+    }
   }
 
   indexOf(wanted: Json | undefined): number {
     const map = this.firstIndex;
     if (map === undefined || (typeof wanted === 'object' && wanted !== null)) {
       if (map !== undefined && !this.objectKeys) return -1;
-      return this.keys.findIndex((k) => k !== ABSENT && sameValue(k, wanted));
+      for (let i = 0; i < this.list.length; i++) {
+        const k = this.keyOf(this.list[i]);
+        if (k !== ABSENT && sameValue(k, wanted)) return i;
+      }
+      return -1;
     }
     // sameValue is ===: NaN finds nothing (the map would find it).
     if (typeof wanted === 'number' && Number.isNaN(wanted)) return -1;
     return map.get(wanted) ?? -1;
   }
 }
+
+/** Lists up to this length are scanned. */
+const SCAN = 8;
