@@ -13,11 +13,29 @@ import type { FuncMap } from '../template/index.js';
 import type { TemplateEngine } from './environment.js';
 import { TemplateRenderer } from './renderer.js';
 
+/**
+ * `protoToJSON` texts by the JSON text of the message: the sidecar template prints
+ * `.ProxyConfig` for every workload, and it is the mesh's default config for most of them.
+ * `proxyConfigToJSON` depends on the message's content only. Bounded: cleared when full.
+ */
+const PROTO_JSON_CACHE_ENTRIES = 256;
+
 /** Istio's template function map with this project's `protoToJSON` (cleanProxyConfig + proto order). */
 export function injectionFuncs(env: Readonly<Record<string, string>> = {}): FuncMap {
+  const protoJson = new Map<string, string>();
   return istioFuncMap({
     env,
-    protoToJSON: (message) => (message !== null && typeof message === 'object' && !Array.isArray(message) ? proxyConfigToJSON(message as JsonObject) : '{}'),
+    protoToJSON: (message) => {
+      if (message === null || typeof message !== 'object' || Array.isArray(message)) return '{}';
+      const key = JSON.stringify(message);
+      let text = protoJson.get(key);
+      if (text === undefined) {
+        text = proxyConfigToJSON(message as JsonObject);
+        if (protoJson.size >= PROTO_JSON_CACHE_ENTRIES) protoJson.clear();
+        protoJson.set(key, text);
+      }
+      return text;
+    },
   });
 }
 

@@ -841,7 +841,11 @@ function escapeRune(r: number, quote: number, asciiOnly: boolean): string {
 }
 
 /** Go's `strconv.Quote` (or `QuoteToASCII` with `asciiOnly`). Lone surrogates print as `\ufffd`-like replacement. */
+// Printable ASCII other than `"` and `\`: strconv.Quote writes it as it is.
+const QUOTE_PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 export function quoteGo(s: string, asciiOnly = false): string {
+  if (QUOTE_PLAIN.test(s)) return '"' + s + '"';
   let out = '"';
   for (const ch of s) {
     const r = ch.codePointAt(0) ?? 0;

@@ -91,6 +91,20 @@ describe('the Go view of SidecarTemplateData', () => {
       '{"discoveryAddress":"foo:123"}',
     );
   });
+
+  it('protoToJSON gives each message its own text when one function map serves many workloads', () => {
+    const t = new Template('t', { funcs: [injectionFuncs()], missingKey: 'default' }).parse('{{ protoToJSON .ProxyConfig }}');
+    const run = (pc: SidecarTemplateData['proxyConfig']) => t.execute(goTemplateData(data({ proxyConfig: pc })));
+    const a = { discoveryAddress: 'foo:123', proxyMetadata: { B: '2', A: '1' } };
+    expect(run(a)).toBe('{"discoveryAddress":"foo:123","proxyMetadata":{"A":"1","B":"2"}}');
+    // an equal message (a new object, as every workload gets) prints the same
+    expect(run(structuredClone(a))).toBe('{"discoveryAddress":"foo:123","proxyMetadata":{"A":"1","B":"2"}}');
+    // a message that differs anywhere, nested maps included, prints its own text
+    expect(run({ ...a, proxyMetadata: { A: '1', B: '3' } })).toBe('{"discoveryAddress":"foo:123","proxyMetadata":{"A":"1","B":"3"}}');
+    expect(run({ discoveryAddress: 'bar:1' })).toBe('{"discoveryAddress":"bar:1"}');
+    expect(run(a)).toBe('{"discoveryAddress":"foo:123","proxyMetadata":{"A":"1","B":"2"}}');
+    for (let i = 0; i < 300; i++) expect(run({ concurrency: i + 1 })).toBe(`{"concurrency":${i + 1}}`);
+  });
 });
 
 describe('selectTemplates', () => {

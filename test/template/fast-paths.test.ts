@@ -4,7 +4,8 @@
  * output cache against fresh marshalling (equal trees share an output, different ones never do).
  */
 import { describe, expect, it } from 'vitest';
-import { sprint, sprintf } from '../../src/template/fmt.js';
+import { quoteGo, sprint, sprintf } from '../../src/template/fmt.js';
+import { jsonQuote } from '../../src/template/funcs/sprig-json.js';
 import { marshalYaml } from '../../src/template/funcs/istio-yaml.js';
 import { fromJSON, GoInt, GoMap, GoSlice, type GoValue } from '../../src/template/value.js';
 
@@ -90,5 +91,31 @@ describe('toYaml output cache', () => {
     for (let i = 0; i < 600; i++) expect(marshalYaml(fromJSON({ count: i }))).toBe(`count: ${i}\n`);
     const big = 'x'.repeat(20_000);
     expect(marshalYaml(fromJSON({ big }))).toBe(marshalYaml(fromJSON({ big })));
+  });
+});
+
+describe('quoting printable ASCII', () => {
+  // A trailing 'é' (printed as it is by both quoters) sends a string down the general per-character
+  // path, so every ASCII character is checked both ways.
+  const ascii = Array.from({ length: 0x80 }, (_, c) => String.fromCharCode(c));
+  it('strconv.Quote', () => {
+    for (const ch of ascii) {
+      const s = `a${ch}b`;
+      expect(quoteGo(s + 'é')).toBe(quoteGo(s).slice(0, -1) + 'é"');
+    }
+    expect(quoteGo('istio-proxy')).toBe('"istio-proxy"');
+    expect(quoteGo('say "hi"\\')).toBe('"say \\"hi\\"\\\\"');
+    expect(quoteGo('\x7f')).toBe('"\\x7f"');
+  });
+  it('encoding/json, with and without HTML escaping', () => {
+    for (const html of [true, false]) {
+      for (const ch of ascii) {
+        const s = `a${ch}b`;
+        expect(jsonQuote(s + 'é', html)).toBe(jsonQuote(s, html).slice(0, -1) + 'é"');
+      }
+    }
+    expect(jsonQuote('<a&b>')).toBe('"\\u003ca\\u0026b\\u003e"');
+    expect(jsonQuote('<a&b>', false)).toBe('"<a&b>"');
+    expect(jsonQuote('x"y\\')).toBe('"x\\"y\\\\"');
   });
 });

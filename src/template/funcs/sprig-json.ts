@@ -141,7 +141,12 @@ export function toJsonNode(v: GoValue): JsonNode {
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
 
 /** Go's JSON string literal (`encodeState.string`). */
+// Printable ASCII that encoding/json writes as it is (with and without HTML escaping).
+const JSON_PLAIN_HTML = /^[\x20\x21\x23-\x25\x27-\x3b\x3d\x3f-\x5b\x5d-\x7e]*$/;
+const JSON_PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 export function jsonQuote(s: string, escapeHTML = true): string {
+  if ((escapeHTML ? JSON_PLAIN_HTML : JSON_PLAIN).test(s)) return '"' + s + '"';
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i] as string;
