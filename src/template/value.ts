@@ -373,7 +373,9 @@ export function mapSet(m: GoPlainMap | GoMap, key: string, value: GoValue): void
     m.entries.set(key, value);
     return;
   }
-  Object.defineProperty(m, key, { value, writable: true, enumerable: true, configurable: true });
+  // Without a prototype there is no `__proto__` setter to hit: a plain assignment makes the key.
+  if (Object.getPrototypeOf(m) === null) (m as Record<string, GoValue>)[key] = value;
+  else Object.defineProperty(m, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** The elements of a slice. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { quoteGo, sprint, sprintf } from '../../src/template/fmt.js';
 import { jsonQuote } from '../../src/template/funcs/sprig-json.js';
 import { marshalYaml } from '../../src/template/funcs/istio-yaml.js';
-import { fromJSON, GoInt, GoMap, GoSlice, type GoValue } from '../../src/template/value.js';
+import { fromJSON, GoInt, GoMap, GoSlice, mapGet, mapSet, newGoMap, type GoPlainMap, type GoValue } from '../../src/template/value.js';
 
 describe('sprint of one operand', () => {
   const values: GoValue[] = [
@@ -117,5 +117,20 @@ describe('quoting printable ASCII', () => {
     expect(jsonQuote('<a&b>')).toBe('"\\u003ca\\u0026b\\u003e"');
     expect(jsonQuote('<a&b>', false)).toBe('"<a&b>"');
     expect(jsonQuote('x"y\\')).toBe('"x\\"y\\\\"');
+  });
+});
+
+describe('mapSet', () => {
+  it('makes every key an own data property, __proto__ included, with or without a prototype', () => {
+    for (const m of [newGoMap(), {} as GoPlainMap]) {
+      const proto = Object.getPrototypeOf(m) as unknown;
+      for (const key of ['__proto__', 'constructor', 'a', 'toString']) mapSet(m, key, `v-${key}`);
+      expect(Object.getPrototypeOf(m)).toBe(proto);
+      expect(Object.keys(m)).toEqual(['__proto__', 'constructor', 'a', 'toString']);
+      for (const key of ['__proto__', 'constructor', 'a', 'toString']) expect(mapGet(m, key)).toBe(`v-${key}`);
+      mapSet(m, '__proto__', 'again');
+      expect(mapGet(m, '__proto__')).toBe('again');
+      expect(Object.getPrototypeOf(m)).toBe(proto);
+    }
   });
 });
