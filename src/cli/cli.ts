@@ -215,13 +215,15 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
     if (path === '-') {
       if (stdinUsed) throw new UsageError('-f - given more than once');
       stdinUsed = true;
-      inputs.push({ path, docs: parseStream(await io.readStdin(), '<stdin>') });
+      inputs.push({ path, docs: parseStream(await io.readStdin(), '<stdin>', { keep: isEnvironmentObject }) });
     } else {
-      inputs.push({ path, docs: parseStream(readText(path), path) });
+      inputs.push({ path, docs: parseStream(readText(path), path, { keep: isEnvironmentObject }) });
     }
   }
   const docs = inputs.flatMap((i) => i.docs);
-  const { results, patches, drift } = await runWith(docs, args, config);
+  // Nothing is written unless every document went well, so the output is held until the end:
+  // as text (each document lets its value go once the run is done with it), not as values.
+  const { results, patches, drift } = await runWith(docs, args, config, { onResourceDone: (r) => (r as ResourceHandle).release() });
   report(results, args, io, config.mode);
   if (config.mode === 'check') reportCheck(drift, args, io);
   if (hasErrors(results)) return EXIT_ERROR;

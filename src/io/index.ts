@@ -5,7 +5,7 @@
  */
 export { InputError, INPUT_ERROR_CODES, MAX_ALIAS_COUNT, MAX_DEPTH } from './errors.js';
 export type { InputErrorCode } from './errors.js';
-export type { ResourceHandle } from './resource.js';
+export type { ReadOptions, ResourceHandle } from './resource.js';
 export {
   parseResourceList,
   emitResourceList,

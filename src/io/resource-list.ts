@@ -23,7 +23,7 @@ import {
   toPlain,
   YamlResource,
 } from './resource.js';
-import type { ResourceHandle, Slot } from './resource.js';
+import type { ReadOptions, ResourceHandle, Slot } from './resource.js';
 import { segmentStream } from './stream.js';
 import type { Segment } from './stream.js';
 
@@ -242,15 +242,6 @@ function fileOf(v: JsonObject): { path: string; index: number } | undefined {
   const idx = a['internal.config.kubernetes.io/index'] ?? a['config.kubernetes.io/index'];
   const index = typeof idx === 'string' || typeof idx === 'number' ? Number(idx) : 0;
   return { path, index: Number.isFinite(index) ? index : 0 };
-}
-
-export interface ReadOptions {
-  /**
-   * Which items to keep in memory once read. Every item is read (so bad input is found before
-   * anything is written); the value of an item not kept is dropped and read again when asked for.
-   * Only items the line scanner split off are dropped (they can be read again on their own).
-   */
-  keep?: (value: JsonObject) => boolean;
 }
 
 /** Reads a KRM ResourceList (YAML or JSON). Bad input throws an InputError. */

@@ -186,6 +186,15 @@ export function describeKind(v: Json): string {
   return 'a mapping';
 }
 
+export interface ReadOptions {
+  /**
+   * Which items to keep in memory once read. Every item is read (so bad input is found before
+   * anything is written); the value of an item not kept is dropped and read again when asked for.
+   * (A ResourceList drops only items its line scanner split off: they can be read again on their own.)
+   */
+  keep?: (value: JsonObject) => boolean;
+}
+
 export interface ResourceHandle {
   /** Plain JSON of the object (read-only; give changes to `update`). */
   readonly value: JsonObject;

@@ -10,7 +10,7 @@ import { isObject } from '../kube/types.js';
 import { makeNode } from './edit.js';
 import { checkBinary } from './errors.js';
 import { describeKind, PRINT_OPTIONS, readSlot, SourceText, YamlResource } from './resource.js';
-import type { ResourceHandle, Slot } from './resource.js';
+import type { ReadOptions, ResourceHandle, Slot } from './resource.js';
 import { Document } from 'yaml';
 
 /** One document of a stream: its whole text range, and where its content is. */
@@ -119,8 +119,12 @@ export class ParsedStream {
   }
 }
 
-/** Parses a YAML stream; `file` names it in positions and in each resource's `file`. */
-export function parseStreamFile(text: string, file?: string): ParsedStream {
+/**
+ * Parses a YAML stream; `file` names it in positions and in each resource's `file`. Every
+ * document is read and checked; with `keep`, the values of the others are dropped and read again
+ * when asked for.
+ */
+export function parseStreamFile(text: string, file?: string, options: ReadOptions = {}): ParsedStream {
   const src = new SourceText(text, file);
   checkBinary(text, src.lines, file);
   const segments = segmentStream(text, src.bom);
@@ -143,6 +147,7 @@ export function parseStreamFile(text: string, file?: string): ParsedStream {
     if (!isObject(v))
       throw src.error('not-an-object', `document ${docNo} is ${describeKind(v)}, not a Kubernetes object`, seg.contentStart);
     const r = new YamlResource(src, slot, v, file !== undefined ? { path: file, index: docNo - 1 } : undefined);
+    if (options.keep && !options.keep(v)) r.release();
     parsed.slots.push(r);
     parsed.resources.push(r);
     ownerOf.set(r, parsed);
@@ -151,8 +156,8 @@ export function parseStreamFile(text: string, file?: string): ParsedStream {
 }
 
 /** The resources of a YAML stream (empty documents are kept for output but not offered). */
-export function parseStream(text: string, file?: string): ResourceHandle[] {
-  const parsed = parseStreamFile(text, file);
+export function parseStream(text: string, file?: string, options: ReadOptions = {}): ResourceHandle[] {
+  const parsed = parseStreamFile(text, file, options);
   const list = parsed.resources.slice();
   owners.set(list, parsed);
   return list;

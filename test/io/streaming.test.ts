@@ -2,7 +2,7 @@
 // they are done (release/dispose): the bytes must be those of the all-at-once writer, nothing may
 // be lost, and bad input must still stop the run before anything is written.
 import { describe, expect, it } from 'vitest';
-import { emitResourceList, parseResourceList, resourceListWriter, type ResourceHandle } from '../../src/io/index.js';
+import { emitResourceList, emitStream, parseResourceList, parseStream, resourceListWriter, type ResourceHandle } from '../../src/io/index.js';
 import type { Result } from '../../src/results/result.js';
 import { resourceList } from '../../bench/generate.js';
 import { runCli } from '../support/run-cli.js';
@@ -121,6 +121,25 @@ describe('letting resources go', () => {
     expect(p.items.map((h) => (h.value.metadata as { name: string }).name)).toEqual(['a', 'b']);
     const bad = list([item('a'), item('b', '\n    replicas: 2')]);
     expect(() => parseResourceList(bad, { keep: () => false })).toThrow(/duplicate key/);
+  });
+});
+
+describe('a YAML stream lets its documents go', () => {
+  it('reads every document up front, keeps what `keep` asks for, and writes the same stream after release', () => {
+    const text = '# head\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n' + list([item('a')]).split('items:\n')[1]!.replace(/^- /, '').replace(/^  /gm, '');
+    const seen: string[] = [];
+    const docs = parseStream(text, 'in.yaml', { keep: (v) => (seen.push(String(v.kind)), v.kind === 'Namespace') });
+    expect(seen).toEqual(['Namespace', 'Deployment']);
+    const [ns, dep] = docs as [ResourceHandle, ResourceHandle];
+    expect(ns.header.kind).toBe('Namespace');
+    dep.update(['spec', 'replicas'], 4);
+    dep.release();
+    ns.release();
+    const out = emitStream(docs);
+    expect(out).toContain('replicas: 4');
+    expect(out.startsWith('# head\napiVersion: v1\nkind: Namespace')).toBe(true);
+    expect(out).toContain('name: a # the a deployment');
+    expect(() => parseStream(text + '---\nkind: [\n', 'in.yaml', { keep: () => false })).toThrow(/in\.yaml/);
   });
 });
 
