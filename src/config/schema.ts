@@ -6,33 +6,41 @@
  *
  * The zod objects are built on first use (`configSchemas()`; the named exports are views that
  * build them when touched): building them is ~10 ms of a ~100 ms start-up, and a run whose
- * config is simple enough for load.ts's direct check (or that has none) never needs them. The
- * value tables (`MODES`, `POLICIES`, ...) are plain constants that both use.
+ * config is simple enough for config.ts's direct check (or that has none) never needs them. The
+ * value tables (`MODES`, `POLICIES`, ...) live in values.ts, without zod, and are re-exported.
  */
 import * as z from 'zod';
+import {
+  API_GROUP,
+  API_VERSION,
+  KIND,
+  MODES,
+  OUTPUT_FORMATS,
+  COEXISTENCE_MODES,
+  JOB_POLICIES,
+  POLICIES,
+  EMULATIONS,
+  PLATFORMS,
+  INJECT_VALUE_SEMANTICS,
+  KUBE_VERSION_PATTERN,
+  KUBE_VERSION_MESSAGE,
+} from './values.js';
 
-export const API_GROUP = 'inject-sidecar.dev';
-export const API_VERSION = `${API_GROUP}/v1alpha1`;
-export const KIND = 'SidecarInjection';
-
-/** What a run does (`--explain`, `--check`, `--uninject` set it from the command line). */
-export const MODES = ['inject', 'explain', 'check', 'uninject'] as const;
-/** How changed workloads are written (`--format`). */
-export const OUTPUT_FORMATS = ['full', 'patch'] as const;
-/** What to do when a live injection webhook would inject a rendered pod again. */
-export const COEXISTENCE_MODES = ['label', 'warn', 'error'] as const;
-/** How run-to-completion workloads (Jobs, CronJobs) get their sidecar. */
-export const JOB_POLICIES = ['native', 'classic', 'skip'] as const;
-/** Injector policy (values global.proxy.autoInject). */
-export const POLICIES = ['enabled', 'disabled'] as const;
-/** Whose decisions are emulated. */
-export const EMULATIONS = ['webhook', 'kube-inject'] as const;
-export const PLATFORMS = ['openshift'] as const;
-/** How sidecar.istio.io/inject values are read. */
-export const INJECT_VALUE_SEMANTICS = ['exact', 'legacy'] as const;
-/** `kubeVersion`: a Kubernetes version such as 1.33 or v1.33.2. */
-export const KUBE_VERSION_PATTERN = /^v?\d+\.\d+(\.\d+)?([-+].*)?$/;
-export const KUBE_VERSION_MESSAGE = 'expected a Kubernetes version such as 1.33 or v1.33.2';
+export {
+  API_GROUP,
+  API_VERSION,
+  KIND,
+  MODES,
+  OUTPUT_FORMATS,
+  COEXISTENCE_MODES,
+  JOB_POLICIES,
+  POLICIES,
+  EMULATIONS,
+  PLATFORMS,
+  INJECT_VALUE_SEMANTICS,
+  KUBE_VERSION_PATTERN,
+  KUBE_VERSION_MESSAGE,
+} from './values.js';
 
 function buildSchemas() {
   const labelMap = z.record(z.string(), z.string());

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { parseYamlValue } from '../../src/io/yaml-value.js';
 import * as fc from 'fast-check';
 import { ConfigError, directSpec, loadConfig } from '../../src/config/load.js';
+import { loadConfigLazily } from '../../src/config/config.js';
 import { API_VERSION, configSchemas, FunctionConfigSchema, SpecSchema } from '../../src/config/schema.js';
 import type { JsonObject } from '../../src/kube/types.js';
 import { functionConfigJsonSchemaText } from '../../src/config/json-schema.js';
@@ -231,5 +232,46 @@ describe('the direct check (configs read without building the zod schema)', () =
     expect('platform' in SpecSchema.shape).toBe(true);
     expect(SpecSchema.safeParse({ revision: 1 }).success).toBe(false);
     expect(FunctionConfigSchema.safeParse({ ...base, spec: { revision: 'x' } }).data?.spec?.revision).toBe('x');
+  });
+});
+
+describe('loadConfigLazily (config.ts, without zod until a config needs it)', () => {
+  const outcome = async (f: () => Promise<unknown> | unknown) => {
+    try {
+      return { config: await f() };
+    } catch (e) {
+      return { error: e instanceof ConfigError ? e.issues : String(e) };
+    }
+  };
+  const configs: unknown[] = [
+    undefined,
+    null,
+    'text',
+    [],
+    { ...base },
+    { ...base, spec: { revision: 'canary', revisionTags: ['a'], kubeVersion: '1.34' } },
+    { ...base, spec: { revision: 'canary', revisions: [{ revision: 'canary' }] } },
+    { ...base, spec: { proxy: { tag: '1.28.0' }, namespaces: { shop: { labels: { a: 'b' } } } } },
+    { ...base, spec: { policy: 'on' } },
+    { ...base, apiVersion: 'inject-sidecar.dev/v2' },
+    { apiVersion: 'v1', kind: 'ConfigMap', data: { revision: 'canary', 'proxy.tag': '1', nativeSidecars: 'true' } },
+    { apiVersion: 'v1', kind: 'ConfigMap', data: { nope: 'x' } },
+    { apiVersion: 'v2', kind: 'ConfigMap', data: {} },
+    { kind: 'Other' },
+  ];
+
+  it('gives what loadConfig gives, config or errors', async () => {
+    for (const c of configs) {
+      const want = await outcome(() => loadConfig(c, 'functionConfig', { emulate: 'kube-inject' }));
+      expect(await outcome(() => loadConfigLazily(c, 'functionConfig', { emulate: 'kube-inject' }))).toEqual(want);
+    }
+  });
+
+  it('config.ts and values.ts load neither zod nor the schema', () => {
+    for (const file of ['config.ts', 'values.ts']) {
+      const text = readFileSync(new URL(`../../src/config/${file}`, import.meta.url), 'utf8');
+      const valueImports = [...text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]);
+      expect(valueImports.filter((m) => m === 'zod' || m === './schema.js' || m === './load.js'), file).toEqual([]);
+    }
   });
 });
