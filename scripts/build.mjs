@@ -100,9 +100,9 @@ function writeWhole(path, data) {
 /**
  * Runs representative jobs through the loaded scripts, then writes each script's code cache:
  * V8 includes every function compiled so far, so a real run deserializes them instead of
- * compiling. The jobs: the bench's small KRM job (a Namespace, a Deployment and a function
- * config), a plain manifest stream, and a ResourceList with an Istio injector ConfigMap (which
- * loads and runs the template engine).
+ * compiling. The jobs: a ResourceList with an Istio injector ConfigMap (which loads and runs the
+ * template engine), a plain manifest stream, a function config that needs the zod schema, and the
+ * bench's small KRM job (a Namespace, a Deployment and a simple function config).
  */
 async function writeCodeCaches() {
   const { load, loaded, ENTRY } = createRequire(import.meta.url)(process.argv[3]);
@@ -148,10 +148,14 @@ async function writeCodeCaches() {
     '            image: {{ printf "%s:%s" "proxy" "1.0" | quote }}',
     '            args: [{{ range $i, $p := .Spec.Containers }}{{ if $i }}, {{ end }}{{ $p.Name | quote }}{{ end }}]',
   ];
+  // A config the direct check leaves to the zod schema (a chunk of its own once the CLI loads it lazily).
+  const schemaConfig = fnConfig.map((l) => l.replace('spec: {revision: ""}', 'spec: {revision: "", proxy: {tag: "1.28.0"}}'));
+  // The small KRM job last: its functions are the freshest when the caches are taken.
   const jobs = [
-    { argv: [], input: list([namespace, workload], fnConfig) },
-    { argv: ['-f', '-'], input: [...namespace, '---', ...workload].join('\n') + '\n' },
     { argv: [], input: list([namespace, injector, workload], []) },
+    { argv: ['-f', '-'], input: [...namespace, '---', ...workload].join('\n') + '\n' },
+    { argv: [], input: list([namespace, workload], schemaConfig) },
+    { argv: [], input: list([namespace, workload], fnConfig) },
   ];
   for (const job of jobs) {
     const err = [];

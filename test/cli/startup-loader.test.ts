@@ -126,12 +126,12 @@ describe('the start-up loader', () => {
     expect(JSON.parse(readFileSync(join(dist, 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
     const names = scripts(dist);
     expect(names[0]).toMatch(/^main-/);
-    expect(names.some((f) => f.startsWith('templates-'))).toBe(true);
-    expect(names.length).toBe(3);
-    for (const f of names) expect(existsSync(join(dist, 'chunks', `${f}.cache`)), f).toBe(true);
+    const engine = names.find((f) => f.startsWith('templates-'));
+    expect(engine).toBeDefined();
+    for (const f of [names[0]!, engine!]) expect(existsSync(join(dist, 'chunks', `${f}.cache`)), f).toBe(true);
   });
 
-  it('uses the caches the build wrote', () => {
+  it('uses the caches the build wrote, for every script a small run loads', () => {
     const dir = copyDist();
     const seen = inspect(dir, jobs.krm);
     expect(Object.keys(seen).length).toBeGreaterThanOrEqual(2);
