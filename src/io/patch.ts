@@ -293,6 +293,87 @@ class Layout {
 
 // ---------------------------------------------------------------- printing new values
 
+// What `yaml` (stringifyString.js) checks when it prints a string scalar in block context; the
+// fast printer below makes the same decisions in the same order.
+// eslint-disable-next-line no-control-regex
+const FORCE_DOUBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/m;
+/** `yaml` writes a longer implicit key as an explicit `? key` (the caller's business). */
+const MAX_IMPLICIT_KEY = 1024;
+
+let coreTests: RegExp[] | undefined;
+
+/** The tests of the core schema's non-string scalar tags (`yaml` quotes a plain string one of them matches). */
+function nonStringTests(): RegExp[] {
+  if (coreTests === undefined) {
+    const schema = new Document(null, { schema: 'core' }).schema;
+    const tags = [...schema.tags, ...(schema.compat ?? [])] as { default?: unknown; tag: string; test?: RegExp }[];
+    coreTests = tags.filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test).map((t) => t.test!);
+  }
+  return coreTests;
+}
+
+const YAML_ESCAPES: Readonly<Record<string, string>> = {
+  '0000': '\\0',
+  '0007': '\\a',
+  '000b': '\\v',
+  '001b': '\\e',
+  '0085': '\\N',
+  '00a0': '\\_',
+  '2028': '\\L',
+  '2029': '\\P',
+};
+
+/** `yaml`'s double-quoted form of a one-line string: JSON, with YAML's shorter escapes for `\uXXXX`. */
+function doubleQuoted(v: string): string {
+  const json = JSON.stringify(v);
+  if (!json.includes('\\u')) return json;
+  // each match is a whole escape, so an escaped backslash followed by `u` is left alone
+  return json.replace(/\\(?:u([0-9a-fA-F]{4})|[^u])/g, (esc, code: string | undefined) => {
+    if (code === undefined) return esc;
+    return YAML_ESCAPES[code] ?? (code.startsWith('00') ? '\\x' + code.slice(2) : esc);
+  });
+}
+
+/** `yaml`'s quotedString with default options: single quotes only for text with `"` and no `'`. */
+function quoted(v: string): string {
+  const hasDouble = v.includes('"');
+  const hasSingle = v.includes("'");
+  return hasDouble && !hasSingle ? `'${v}'` : doubleQuoted(v);
+}
+
+/**
+ * The text `yaml` prints for the one-line string `makeScalar(v)` as a block map value (or, when
+ * `key`, as a key), computed directly; undefined for what it leaves to `yaml` (line breaks, keys
+ * too long to be implicit).
+ */
+export function scalarTextFast(v: string, key: boolean): string | undefined {
+  if (v.includes('\n')) return undefined;
+  let out: string;
+  if (isAmbiguousString(v) || FORCE_DOUBLE.test(v)) out = doubleQuoted(v); // QUOTE_DOUBLE
+  else if (
+    NOT_PLAIN.test(v) ||
+    // a key in a root map: `yaml` quotes one that looks like a document marker
+    (key && DOCUMENT_MARKER.test(v)) ||
+    nonStringTests().some((re) => re.test(v))
+  )
+    out = quoted(v);
+  else out = v;
+  return key && out.length > MAX_IMPLICIT_KEY ? undefined : out;
+}
+
+/** The text `yaml` prints for `makeScalar(v)` as the value (or key) of a root block map entry. */
+export function scalarTextYaml(v: string, key: boolean): string {
+  const doc = new Document(null, { schema: 'core' });
+  const map = new YAMLMap();
+  const node = makeScalar(v);
+  map.items.push(key ? new Pair(node, new Scalar('x')) : new Pair(new Scalar('k'), node));
+  doc.contents = map as typeof doc.contents;
+  const text = doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false });
+  return key ? text.slice(0, text.length - ': x\n'.length) : text.slice('k: '.length, text.length - 1);
+}
+
 const scalarCache = new Map<string, string>();
 
 /** A scalar as `yaml` prints `makeScalar(v)` (or a key as `makeKey`) in block context. */
@@ -306,16 +387,12 @@ function scalarText(v: Json, key: boolean, col = 0): string {
   if (typeof v !== 'string') throw bail;
   if (v.includes('\n')) return literalText(v, key, col);
   if (/^[A-Za-z_/][A-Za-z0-9_./=-]*$/.test(v) && !isAmbiguousString(v) && resolvePlain(v) === v) return v;
+  const fast = scalarTextFast(v, key);
+  if (fast !== undefined) return fast;
   const ck = (key ? 'k' : 'v') + v;
   let out = scalarCache.get(ck);
   if (out === undefined) {
-    const doc = new Document(null, { schema: 'core' });
-    const map = new YAMLMap();
-    const node = makeScalar(v);
-    map.items.push(key ? new Pair(node, new Scalar('x')) : new Pair(new Scalar('k'), node));
-    doc.contents = map as typeof doc.contents;
-    const text = doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false });
-    out = key ? text.slice(0, text.length - ': x\n'.length) : text.slice('k: '.length, text.length - 1);
+    out = scalarTextYaml(v, key);
     if (out.includes('\n')) throw bail;
     if (scalarCache.size > 10000) scalarCache.clear();
     scalarCache.set(ck, out);
