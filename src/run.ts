@@ -5,8 +5,8 @@
  * environment and no clock, so its output is a function of its input. The YAML text, the
  * ResourceList envelope and exit codes belong to io/ and cli/.
  */
-import type { Config } from './config/load.js';
-import { isOwnConfig } from './config/load.js';
+import type { Config } from './config/config.js';
+import { isOwnConfig } from './config/config.js';
 import { Annotation } from './kube/keys.js';
 import { findWorkloadKind, formatFieldPath, getIn, parsePath, type Path } from './kube/kinds.js';
 import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef } from './kube/types.js';

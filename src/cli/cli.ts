@@ -6,7 +6,7 @@
  */
 import { HELP, parseCliArgs, UsageError, type CliArgs } from './args.js';
 import { expandInputs, FileError, readText, writeAtomic } from './files.js';
-import { ConfigError, loadConfig, type Config } from '../config/load.js';
+import { ConfigError, loadConfigLazily, type Config } from '../config/config.js';
 import type { Spec } from '../config/schema.js';
 import {
   createResource,
@@ -152,7 +152,7 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
   let config: Config | undefined;
   try {
     const fnConfig = args.config ? readConfigFile(args.config) : list.functionConfig;
-    config = loadConfig(fnConfig, args.config ?? 'functionConfig', flagOverrides(args));
+    config = await loadConfigLazily(fnConfig, args.config ?? 'functionConfig', flagOverrides(args));
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     for (const issue of e.issues) {
@@ -204,7 +204,7 @@ export function looksLikeResourceList(text: string): boolean {
 }
 
 async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
-  const config = loadConfig(args.config ? readConfigFile(args.config) : undefined, args.config ?? 'config', flagOverrides(args));
+  const config = await loadConfigLazily(args.config ? readConfigFile(args.config) : undefined, args.config ?? 'config', flagOverrides(args));
   if (config.output === 'patch' && (config.mode === 'explain' || config.mode === 'check')) {
     throw new UsageError(`${config.mode} changes nothing, so it has no patches: drop the patch output`);
   }
