@@ -13,6 +13,7 @@ import { isObject } from '../kube/types.js';
 import type { Result } from '../results/result.js';
 import { makeNode, makeScalar } from './edit.js';
 import { checkBinary } from './errors.js';
+import { BAIL, FAST_UNSAFE, fastParse } from './fast.js';
 import {
   describeKind,
   parseWithYaml,
@@ -127,7 +128,10 @@ function fastLayout(src: SourceText, seg: Segment): Layout | null {
   const skeleton = text.slice(seg.start, cut0) + text.slice(cut1, seg.end);
   const split = cut0 - seg.start;
   const map = (o: number): number => (o < split ? seg.start + o : seg.start + o + (cut1 - cut0));
-  const top = toPlain(src, parseWithYaml(src, skeleton, map), map);
+  // The fast reader first (no `yaml` at all for the usual small job), `yaml` for the rest.
+  FAST_UNSAFE.lastIndex = 0;
+  const quick = FAST_UNSAFE.test(skeleton) ? BAIL : fastParse(skeleton, seg.contentStart - seg.start, skeleton.length, 0);
+  const top = quick !== BAIL ? quick : toPlain(src, parseWithYaml(src, skeleton, map), map);
   if (!isObject(top)) return null;
   const layout: Layout = {
     top,
