@@ -13,7 +13,6 @@
  */
 import { fstatSync, readSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { cli } from './cli.js';
 
 export { cli };
@@ -37,7 +36,7 @@ async function readStdin(): Promise<string> {
     chunks.push(buf.subarray(0, n));
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (text.length > LARGE_INPUT) keepHeapSmall();
+  if (text.length > LARGE_INPUT) await keepHeapSmall();
   return text;
 }
 
@@ -52,7 +51,9 @@ const LARGE_INPUT = 4_000_000;
  * keep the defaults (and the code caches, which other V8 flags would invalidate for chunks
  * loaded later).
  */
-function keepHeapSmall(): void {
+async function keepHeapSmall(): Promise<void> {
+  // node:v8 loads Node's heap-snapshot and stream modules: ~8 ms a small job does not pay.
+  const { setFlagsFromString } = await import('node:v8');
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--heap-growing-percent=10');
 }
