@@ -374,7 +374,9 @@ export function scalarTextYaml(v: string, key: boolean): string {
   return key ? text.slice(0, text.length - ': x\n'.length) : text.slice('k: '.length, text.length - 1);
 }
 
-const scalarCache = new Map<string, string>();
+/** Printed one-line strings: most of a sidecar's strings come back for every workload. */
+const valueCache = new Map<string, string>();
+const keyCache = new Map<string, string>();
 
 /** A scalar as `yaml` prints `makeScalar(v)` (or a key as `makeKey`) in block context. */
 function scalarText(v: Json, key: boolean, col = 0): string {
@@ -386,16 +388,16 @@ function scalarText(v: Json, key: boolean, col = 0): string {
   }
   if (typeof v !== 'string') throw bail;
   if (v.includes('\n')) return literalText(v, key, col);
-  if (/^[A-Za-z_/][A-Za-z0-9_./=-]*$/.test(v) && !isAmbiguousString(v) && resolvePlain(v) === v) return v;
-  const fast = scalarTextFast(v, key);
-  if (fast !== undefined) return fast;
-  const ck = (key ? 'k' : 'v') + v;
-  let out = scalarCache.get(ck);
+  const cache = key ? keyCache : valueCache;
+  let out = cache.get(v);
   if (out === undefined) {
-    out = scalarTextYaml(v, key);
-    if (out.includes('\n')) throw bail;
-    if (scalarCache.size > 10000) scalarCache.clear();
-    scalarCache.set(ck, out);
+    out = scalarTextFast(v, key);
+    if (out === undefined) {
+      out = scalarTextYaml(v, key);
+      if (out.includes('\n')) throw bail;
+    }
+    if (cache.size > 10000) cache.clear();
+    cache.set(v, out);
   }
   return out;
 }

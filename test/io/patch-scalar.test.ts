@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Node } from 'yaml';
-import { scalarTextFast, scalarTextYaml } from '../../src/io/patch.js';
+import { PATCH_BAIL, patchText, scalarTextFast, scalarTextYaml } from '../../src/io/patch.js';
 
 const repo = resolve(new URL('.', import.meta.url).pathname, '../..');
 const istio = resolve(repo, '../shared/istio-conformance');
@@ -137,5 +137,17 @@ describe('scalarTextFast against the yaml Document path', () => {
     const strings = stringsIn(readdirSync(dir).filter((f) => f.endsWith('.injected')).map((f) => join(dir, f)));
     expect(strings.size).toBeGreaterThan(300);
     allSame(strings);
+  });
+
+  it('is what patching writes for new keys and values', () => {
+    const text = 'a: 1\n';
+    const nu = { a: 1, '---x': 'it: is', b: '"hi" she said', c: ['--concurrency', '2', "it's"], d: 'plain text' };
+    expect(patchText(text, 0, text.length, 0, { a: 1 }, nu, true)).toBe(
+      'a: 1\n"---x": "it: is"\nb: \'"hi" she said\'\nc:\n  - --concurrency\n  - "2"\n  - it\'s\nd: plain text\n',
+    );
+    // twice, so a remembered result is checked as well
+    expect(patchText(text, 0, text.length, 0, { a: 1 }, nu, true)).toBe(patchText(text, 0, text.length, 0, { a: 1 }, nu, true));
+    // a key yaml would write as `? key` is left to yaml, also when it looks plain
+    expect(patchText(text, 0, text.length, 0, { a: 1 }, { a: 1, ['k'.repeat(1025)]: 'v' }, true)).toBe(PATCH_BAIL);
   });
 });
