@@ -377,6 +377,14 @@ export function scalarTextYaml(v: string, key: boolean): string {
 /** Printed one-line strings: most of a sidecar's strings come back for every workload. */
 const valueCache = new Map<string, string>();
 const keyCache = new Map<string, string>();
+/** Longer strings are printed each time (the caches hold at most 10,000 short ones). */
+const MAX_CACHED = 512;
+
+function oneLineText(v: string, key: boolean): string {
+  const out = scalarTextFast(v, key) ?? scalarTextYaml(v, key);
+  if (out.includes('\n')) throw bail;
+  return out;
+}
 
 /** A scalar as `yaml` prints `makeScalar(v)` (or a key as `makeKey`) in block context. */
 function scalarText(v: Json, key: boolean, col = 0): string {
@@ -388,14 +396,11 @@ function scalarText(v: Json, key: boolean, col = 0): string {
   }
   if (typeof v !== 'string') throw bail;
   if (v.includes('\n')) return literalText(v, key, col);
+  if (v.length > MAX_CACHED) return oneLineText(v, key);
   const cache = key ? keyCache : valueCache;
   let out = cache.get(v);
   if (out === undefined) {
-    out = scalarTextFast(v, key);
-    if (out === undefined) {
-      out = scalarTextYaml(v, key);
-      if (out.includes('\n')) throw bail;
-    }
+    out = oneLineText(v, key);
     if (cache.size > 10000) cache.clear();
     cache.set(v, out);
   }

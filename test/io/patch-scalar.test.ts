@@ -141,9 +141,9 @@ describe('scalarTextFast against the yaml Document path', () => {
 
   it('is what patching writes for new keys and values', () => {
     const text = 'a: 1\n';
-    const nu = { a: 1, '---x': 'it: is', b: '"hi" she said', c: ['--concurrency', '2', "it's"], d: 'plain text' };
+    const nu = { a: 1, '---x': 'it: is', b: '"hi" she said', c: ['--concurrency', '2', "it's"], d: 'plain text', e: `${'x: '.repeat(200)}y` };
     expect(patchText(text, 0, text.length, 0, { a: 1 }, nu, true)).toBe(
-      'a: 1\n"---x": "it: is"\nb: \'"hi" she said\'\nc:\n  - --concurrency\n  - "2"\n  - it\'s\nd: plain text\n',
+      `a: 1\n"---x": "it: is"\nb: '"hi" she said'\nc:\n  - --concurrency\n  - "2"\n  - it's\nd: plain text\ne: "${'x: '.repeat(200)}y"\n`,
     );
     // twice, so a remembered result is checked as well
     expect(patchText(text, 0, text.length, 0, { a: 1 }, nu, true)).toBe(patchText(text, 0, text.length, 0, { a: 1 }, nu, true));
