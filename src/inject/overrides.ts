@@ -39,9 +39,17 @@ interface ParsedContainers {
 }
 
 export function reapplyOverwrittenContainers(input: OverrideInput): PodTemplate {
+  return reapplyOverwrittenContainersInPlace(clonePod(input.merged), input);
+}
+
+/**
+ * `reapplyOverwrittenContainers` on `merged`, which the caller owns: it may be modified and
+ * returned (the pipeline passes the merge's fresh result, saving a copy of the pod).
+ */
+export function reapplyOverwrittenContainersInPlace(merged: PodJson, input: Omit<OverrideInput, 'merged'>): PodTemplate {
   const original = asPodJson(input.original);
   const templatePod = asPodJson(input.templatePod);
-  let finalPod = clonePod(input.merged);
+  let finalPod = merged;
   const annotations = annotationsOf(original);
 
   const existingOverrides = parseOverrides(annotations[Annotation.overrides]);

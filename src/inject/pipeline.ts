@@ -9,8 +9,9 @@
 import { Container as ContainerName, Annotation, Label } from '../kube/keys.js';
 import { isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
 import { podSchema, strategicMerge } from '../merge/index.js';
-import { reapplyOverwrittenContainers } from './overrides.js';
-import { postProcessPod, recordOriginalMetadata } from './postprocess/index.js';
+import { reapplyOverwrittenContainersInPlace } from './overrides.js';
+import { postProcessPodInPlace, recordOriginalMetadata } from './postprocess/index.js';
+import { asPodJson, clonePod, type PodJson } from './postprocess/util.js';
 import { buildTemplateData } from './data.js';
 import { dropGoZeroValues } from './gozero.js';
 import type { InjectOutcome, InjectorSettings, SidecarRenderer, WorkloadMeta } from './types.js';
@@ -85,15 +86,18 @@ export function injectPod(input: InjectPodInput): InjectOutcome {
     mergedPod = moveProxyForNativeSidecar(mergedPod as JsonObject, patch);
     mergedPod = strategicMerge(mergedPod, patch, podSchema);
   }
-  let pod = reapplyOverwrittenContainers({
-    merged: mergedPod as unknown as PodTemplate,
+  // The merge's result is a fresh copy: the steps below may work on it in place. Without any
+  // patch, mergedPod still shares the pristine pod's metadata and spec, so it is copied first.
+  const owned = patches.length > 0 ? (mergedPod as unknown as PodJson) : clonePod(mergedPod as unknown as PodTemplate);
+  let pod = reapplyOverwrittenContainersInPlace(owned, {
     original: pristine,
     templatePod: templatePod as unknown as PodTemplate,
     settings,
     proxyConfig: data.proxyConfig,
     ...(input.platform ? { platform: input.platform } : {}),
   });
-  pod = postProcessPod(pod, {
+  // reapplyOverwrittenContainersInPlace returns a pod of its own (the merged one or a new merge).
+  pod = postProcessPodInPlace(asPodJson(pod), {
     settings: postSettings,
     proxyConfig: data.proxyConfig,
     templatePod: templatePod as unknown as PodTemplate,

@@ -73,48 +73,80 @@ const isMap = (v: Json): v is JsonObject => typeof v === 'object' && v !== null 
 /** A `null` to replace by Go's zero value: the object, its key, and the replacement (undefined: drop the key). */
 type Fix = { zero: Json | undefined; path: string[] };
 
-function check(v: Json, shape: Shape, path: string, keys: string[], fixes: Fix[], loose = false): void {
+/**
+ * Where the walk is: the keys and list indexes from the root (pushed and popped as it goes). The
+ * printed path is only built for an error; the key path only for a fix.
+ */
+type Segments = (string | number)[];
+
+function pathOf(segs: Segments, extra?: string | number): string {
+  let path = '';
+  for (const s of segs) path = fieldPath(path, s);
+  return extra === undefined ? path : fieldPath(path, extra);
+}
+
+function keysOf(segs: Segments, extra: string): string[] {
+  const keys = segs.map(String);
+  keys.push(extra);
+  return keys;
+}
+
+function invalid(segs: Segments, message: (path: string) => string, extra?: string | number): never {
+  const path = pathOf(segs, extra);
+  throw new UserError(message(path), path, 'invalid-pod');
+}
+
+function check(v: Json, shape: Shape, segs: Segments, fixes: Fix[], loose: boolean): void {
   if (typeof shape === 'string') {
     switch (shape) {
       case 'map':
-        if (!isMap(v)) throw new UserError(`${path} must be a map, not ${kindOf(v)}`, path, 'invalid-pod');
+        if (!isMap(v)) invalid(segs, (path) => `${path} must be a map, not ${kindOf(v)}`);
         return;
       case 'list':
-        if (!Array.isArray(v)) throw new UserError(`${path} must be a list, not ${kindOf(v)}`, path, 'invalid-pod');
+        if (!Array.isArray(v)) invalid(segs, (path) => `${path} must be a list, not ${kindOf(v)}`);
         return;
       case 'string':
-        if (typeof v !== 'string' && !(loose && typeof v !== 'object')) throw new UserError(`${path} must be a string, not ${kindOf(v)}`, path, 'invalid-pod');
+        if (typeof v !== 'string' && !(loose && typeof v !== 'object')) invalid(segs, (path) => `${path} must be a string, not ${kindOf(v)}`);
         return;
       case 'bool':
-        if (typeof v !== 'boolean') throw new UserError(`${path} must be true or false, not ${kindOf(v)}`, path, 'invalid-pod');
+        if (typeof v !== 'boolean') invalid(segs, (path) => `${path} must be true or false, not ${kindOf(v)}`);
         return;
       case 'stringMap':
-        if (!isMap(v)) throw new UserError(`${path} must be a map of strings, not ${kindOf(v)}`, path, 'invalid-pod');
-        for (const [k, x] of Object.entries(v)) {
-          const p = fieldPath(path, k);
-          if (x === null) fixes.push({ zero: '', path: [...keys, k] });
+        if (!isMap(v)) invalid(segs, (path) => `${path} must be a map of strings, not ${kindOf(v)}`);
+        for (const k in v) {
+          if (!Object.hasOwn(v, k)) continue;
+          const x = v[k] as Json;
+          if (x === null) fixes.push({ zero: '', path: keysOf(segs, k) });
           else if (typeof x !== 'string' && !(loose && typeof x !== 'object')) {
-            throw new UserError(`${p} must be a string, not ${kindOf(x)}${typeof x === 'object' ? '' : ': quote it'}`, p, 'invalid-pod');
+            invalid(segs, (p) => `${p} must be a string, not ${kindOf(x)}${typeof x === 'object' ? '' : ': quote it'}`, k);
           }
         }
         return;
     }
   }
   if ('map' in shape) {
-    if (!isMap(v)) throw new UserError(`${path} must be a map, not ${kindOf(v)}`, path, 'invalid-pod');
-    checkFields(v, shape.map, path, keys, fixes, loose);
+    if (!isMap(v)) invalid(segs, (path) => `${path} must be a map, not ${kindOf(v)}`);
+    checkFields(v, shape.map, segs, fixes, loose);
     return;
   }
-  if (!Array.isArray(v)) throw new UserError(`${path} must be a list, not ${kindOf(v)}`, path, 'invalid-pod');
-  v.forEach((item, i) => check(item, shape.listOf, fieldPath(path, i), [...keys, String(i)], fixes, loose));
+  if (!Array.isArray(v)) invalid(segs, (path) => `${path} must be a list, not ${kindOf(v)}`);
+  for (let i = 0; i < v.length; i++) {
+    segs.push(i);
+    check(v[i] as Json, shape.listOf, segs, fixes, loose);
+    segs.pop();
+  }
 }
 
-function checkFields(obj: JsonObject, fields: Fields, path: string, keys: string[], fixes: Fix[], loose = false): void {
-  for (const [k, shape] of Object.entries(fields)) {
+function checkFields(obj: JsonObject, fields: Fields, segs: Segments, fixes: Fix[], loose = false): void {
+  for (const k in fields) {
     const v = Object.hasOwn(obj, k) ? obj[k] : undefined;
     if (v === undefined) continue;
-    if (v === null) fixes.push({ zero: undefined, path: [...keys, k] });
-    else check(v, shape, fieldPath(path, k), [...keys, k], fixes, loose);
+    if (v === null) fixes.push({ zero: undefined, path: keysOf(segs, k) });
+    else {
+      segs.push(k);
+      check(v, fields[k] as Shape, segs, fixes, loose);
+      segs.pop();
+    }
   }
 }
 
@@ -122,16 +154,20 @@ function checkFields(obj: JsonObject, fields: Fields, path: string, keys: string
  * The path of a `__proto__` key, if any. Kubernetes accepts none in a pod (not as a field, nor as
  * a label, annotation or selector key), and JavaScript copies would drop it silently.
  */
-function findProtoKey(v: Json | undefined, path: string): string | undefined {
+function findProtoKey(v: Json | undefined, segs: Segments): string | undefined {
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
-      const p = findProtoKey(v[i], fieldPath(path, i));
+      segs.push(i);
+      const p = findProtoKey(v[i], segs);
+      segs.pop();
       if (p !== undefined) return p;
     }
   } else if (v !== undefined && isMap(v)) {
     for (const k of Object.keys(v)) {
-      if (k === '__proto__') return fieldPath(path, k);
-      const p = findProtoKey(v[k], fieldPath(path, k));
+      if (k === '__proto__') return pathOf(segs, k);
+      segs.push(k);
+      const p = findProtoKey(v[k], segs);
+      segs.pop();
       if (p !== undefined) return p;
     }
   }
@@ -143,7 +179,7 @@ function findProtoKey(v: Json | undefined, path: string): string | undefined {
  * are left alone, they mean "delete"; scalars of any type pass, as YAML 1.1 output reads them).
  */
 export function checkPodPatchTypes(patch: JsonObject): void {
-  checkFields(patch, POD_TEMPLATE, '', [], [], true);
+  checkFields(patch, POD_TEMPLATE, [], [], true);
 }
 
 /**
@@ -153,12 +189,12 @@ export function checkPodPatchTypes(patch: JsonObject): void {
  */
 export function checkPodTemplate(pod: PodTemplate): PodTemplate {
   const root = pod as unknown as JsonObject;
-  const proto = findProtoKey(root, '');
+  const proto = findProtoKey(root, []);
   if (proto !== undefined) {
     throw new UserError(`${proto} is not a valid key in a Kubernetes object`, proto, 'invalid-pod');
   }
   const fixes: Fix[] = [];
-  checkFields(root, POD_TEMPLATE, '', [], fixes);
+  checkFields(root, POD_TEMPLATE, [], fixes);
   if (!fixes.length) return pod;
   const copy = JSON.parse(JSON.stringify(root)) as JsonObject;
   for (const f of fixes) {

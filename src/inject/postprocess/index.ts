@@ -14,7 +14,7 @@ import { applySecurePrometheusAnnotationInPlace } from './applySecurePrometheusA
 import type { PostProcessContext } from './context.js';
 import { overwriteClusterInfoInPlace } from './overwriteClusterInfo.js';
 import { reorderPodInPlace } from './reorderPod.js';
-import { asPodTemplate, clonePod } from './util.js';
+import { asPodTemplate, clonePod, type PodJson } from './util.js';
 
 export type { PostProcessContext } from './context.js';
 export { overwriteClusterInfo } from './overwriteClusterInfo.js';
@@ -41,7 +41,11 @@ export const postProcessSteps = [
  * reserved prometheus port).
  */
 export function postProcessPod(input: PodTemplate, ctx: PostProcessContext): PodTemplate {
-  const pod = clonePod(input);
+  return postProcessPodInPlace(clonePod(input), ctx);
+}
+
+/** `postProcessPod` on a pod the caller owns: modified in place and returned (no copy). */
+export function postProcessPodInPlace(pod: PodJson, ctx: PostProcessContext): PodTemplate {
   for (const step of postProcessSteps) step(pod, ctx);
   return asPodTemplate(pod);
 }
