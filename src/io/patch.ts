@@ -455,6 +455,19 @@ function itemText(x: Json, col: number, seqIndented: boolean): string {
   return `${pad}- ${body.slice(col + 2)}`;
 }
 
+/**
+ * A new list item as `yaml` prints `makeNode(x)` in a block sequence whose `-` is in column col,
+ * or undefined where this printer leaves the text to `yaml` (ResourceList results use it).
+ */
+export function newItemText(x: Json, col: number, seqIndented: boolean): string | undefined {
+  try {
+    return itemText(x, col, seqIndented);
+  } catch (e) {
+    if (e === bail) return undefined;
+    throw e;
+  }
+}
+
 // ---------------------------------------------------------------- diffing
 
 interface Edit {

@@ -14,6 +14,7 @@ import type { Result } from '../results/result.js';
 import { makeNode, makeScalar } from './edit.js';
 import { checkBinary } from './errors.js';
 import { BAIL, FAST_UNSAFE, fastParse } from './fast.js';
+import { newItemText } from './patch.js';
 import {
   describeKind,
   parseWithYaml,
@@ -327,9 +328,14 @@ export function writeResults(results: readonly Result[], write: (text: string) =
   if (results.length === 0) return;
   let chunk = 'results:\n';
   for (let i = 0; i < results.length; i++) {
-    const doc = new Document(null, { schema: 'core' });
-    doc.contents = resultsNode([results[i]!]) as typeof doc.contents;
-    chunk += doc.toString({ ...PRINT_OPTIONS, indentSeq: false });
+    const json = resultToJson(results[i]!);
+    const quick = newItemText(json, 0, false);
+    if (quick !== undefined) chunk += quick;
+    else {
+      const doc = new Document(null, { schema: 'core' });
+      doc.contents = makeNode([json]) as typeof doc.contents;
+      chunk += doc.toString({ ...PRINT_OPTIONS, indentSeq: false });
+    }
     if (chunk.length > 65536 || i === results.length - 1) {
       write(chunk);
       chunk = '';

@@ -6,6 +6,12 @@ import { emitResourceList, emitStream, parseResourceList, parseStream, resourceL
 import type { Result } from '../../src/results/result.js';
 import { resourceList } from '../../bench/generate.js';
 import { runCli } from '../support/run-cli.js';
+import { Document } from 'yaml';
+import fc from 'fast-check';
+import { printResults, resultToJson } from '../../src/io/index.js';
+import { makeNode } from '../../src/io/edit.js';
+import { newItemText } from '../../src/io/patch.js';
+import { PRINT_OPTIONS } from '../../src/io/resource.js';
 
 const item = (name: string, extra = '') => `- apiVersion: apps/v1
   kind: Deployment
@@ -164,5 +170,42 @@ describe('KRM mode streams the ResourceList', () => {
     expect(crlf.code).toBe(0);
     expect(streamedRun.stdout).toBe(crlf.stdout.replace(/\r\n/g, '\n'));
     expect((streamedRun.stdout.match(/name: istio-proxy/g) ?? []).length).toBe(40);
+  });
+});
+
+describe('results', () => {
+  /** The reference: one yaml Document of the whole `results` list. */
+  const viaYaml = (rs: readonly Result[]): string => {
+    if (rs.length === 0) return '';
+    const doc = new Document(null, { schema: 'core' });
+    doc.contents = makeNode({ results: rs.map(resultToJson) }) as typeof doc.contents;
+    return doc.toString({ ...PRINT_OPTIONS, indentSeq: false });
+  };
+
+  it('are printed as one yaml Document of them all would print them', () => {
+    const odd: Result[] = [
+      ...results,
+      { message: 'injected: namespace label istio-injection=enabled (webhook a.b)', severity: 'info', file: { path: 'apps/web.yaml', index: 2 } },
+      { message: 'Explanation\n  step 1: yes\n  step 2: "no"\n', severity: 'info', tags: { rule: 'B3', 'with space': 'x: y' } },
+      { message: '- starts like an item', severity: 'error', field: { path: 'spec.template.metadata.annotations["sidecar.istio.io/inject"]' } },
+      { message: 'true', severity: 'warning', resourceRef: { apiVersion: 'v1', kind: 'Pod', name: '123', namespace: 'null' } },
+      { message: '  leading and trailing  ', severity: 'info' },
+      { message: 'tab\there # and hash', severity: 'info' },
+    ];
+    expect(printResults(odd)).toBe(viaYaml(odd));
+    expect(printResults([])).toBe('');
+    // the usual results take the direct printer, not a yaml Document
+    for (const r of odd.slice(0, 4)) expect(newItemText(resultToJson(r), 0, false)).toBeDefined();
+  });
+
+  it('print arbitrary messages and tags the way yaml does', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', ':', '#', '-', '"', "'", '\n', '|', '{', '1', '.', 'é', '\t', '!', '&', '*') });
+    fc.assert(
+      fc.property(fc.array(fc.record({ message: text, tag: text }), { minLength: 1, maxLength: 4 }), (xs) => {
+        const rs: Result[] = xs.map((x) => ({ message: x.message, severity: 'info', tags: { t: x.tag } }));
+        expect(printResults(rs)).toBe(viaYaml(rs));
+      }),
+      { seed: 42, numRuns: 2000 },
+    );
   });
 });
