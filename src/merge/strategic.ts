@@ -59,6 +59,11 @@ function clone<T extends Json>(v: T): T {
   return out as T;
 }
 
+function isEmptyMap(v: JsonObject): boolean {
+  for (const _ in v) return false;
+  return true;
+}
+
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
@@ -69,6 +74,12 @@ function join(path: string, key: string): string {
  */
 export function strategicMerge(original: Json, patch: Json, schema: SchemaNode): Json {
   if (!isMap(patch)) throw new MergeError('a strategic merge patch must be an object', '');
+  if (!isMap(original) || isEmptyMap(original)) {
+    // Into nothing (e.g. a template's output over an empty pod): a patch without directives merges
+    // to its own copy without nulls, which `plainFresh` makes without copying the patch first.
+    const plain = plainFresh(patch, schema);
+    if (plain !== NEEDS_MERGE) return plain;
+  }
   const base = isMap(original) ? clone(original) : {};
   return mergeMap(base, clone(patch), schema, '');
 }
