@@ -27,12 +27,12 @@
  * this tool injected. A pod injected by Istio itself is stripped the same way; a label the user
  * had set to the template's own value cannot be told apart there, and is removed with the rest.
  */
-import { Annotation, Label } from '../kube/keys.js';
+import { Annotation, Container as ContainerName, Label } from '../kube/keys.js';
 import { isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
 import { clearPrometheusAnnotations, findAnnotation, PROMETHEUS_ANNOTATIONS_ENV } from './postprocess/applyPrometheusMerge.js';
 import { parseInjectionStatus } from './postprocess/applyMetadata.js';
 import { HOOK_KINDS, KUBE_APP_PROBERS_ENV, PROBE_KINDS, formatProberURL, parseProbers, restoreAppHandler, type Prober } from './probes.js';
-import { asPodJson, asPodTemplate, cloneJson, clonePod, findSidecar, sanitizeLabelName, type PodJson } from './postprocess/util.js';
+import { asPodJson, asPodTemplate, cloneJson, clonePod, findContainer, findSidecar, sanitizeLabelName, type PodJson } from './postprocess/util.js';
 
 export interface StripResult {
   pod: PodTemplate;
@@ -158,24 +158,24 @@ function parseRecord(text: string): OriginalRecord | undefined {
  * proxy container too (its env has the prometheus settings).
  */
 export function stripMechanically(input: PodTemplate): { pod: PodJson; sidecar: JsonObject | undefined } {
-  const pod = clonePod(input);
-  const annotations = pod.metadata?.annotations ?? {};
-  const status = parseInjectionStatus(annotations[Annotation.status] ?? '') ?? {
+  const status = parseInjectionStatus(input.metadata?.annotations?.[Annotation.status] ?? '') ?? {
     initContainers: [],
     containers: [],
     volumes: [],
     imagePullSecrets: [],
     revision: '',
   };
-  const sidecar = findSidecar(pod);
+  // The proxy as the pod has it (its env has the probers and the prometheus settings). It is only
+  // read: when the status lists it, the copy below leaves it out, so the input's object is returned.
+  const source = findSidecar(asPodJson(input));
+  const pod = cloneWithoutListed(asPodJson(input), status);
+  // Kept (its list's status names do not include it): the copy in the pod, which is then also the
+  // first proxy there, since the copy only leaves items out.
+  const sourceList = findContainer(ContainerName.proxy, asPodJson(input).spec.containers) !== undefined ? 'containers' : 'initContainers';
+  const sidecar = source !== undefined && !status[sourceList].includes(ContainerName.proxy) ? findSidecar(pod) : source;
   const probersEnv = envValue(sidecar, KUBE_APP_PROBERS_ENV);
   const probers = probersEnv !== undefined ? parseProbers(probersEnv) : undefined;
 
-  for (const list of INJECTED_LISTS) {
-    const names = new Set(status[list]);
-    const items = pod.spec[list];
-    if (items && names.size > 0) pod.spec[list] = items.filter((item) => !names.has(String(item.name)));
-  }
   if (probers) restoreProbes(pod, probers);
   if (pod.metadata?.annotations) {
     delete pod.metadata.annotations[Annotation.status];
@@ -183,6 +183,34 @@ export function stripMechanically(input: PodTemplate): { pod: PodJson; sidecar: 
     delete pod.metadata.annotations[Annotation.originalMetadata];
   }
   return { pod, sidecar };
+}
+
+/**
+ * A copy of the pod without the items the status lists (`clonePod`, then each listed list
+ * filtered by item name): the removed items, the largest part of an injected pod, are not copied.
+ */
+function cloneWithoutListed(input: PodJson, status: Record<ListName, readonly string[]>): PodJson {
+  const out: JsonObject = {};
+  for (const k in input) {
+    const v = (input as unknown as JsonObject)[k];
+    if (v === undefined) continue;
+    out[k] = k === 'spec' && isObject(v) ? cloneSpecWithoutListed(v, status) : cloneJson(v);
+  }
+  return out as unknown as PodJson;
+}
+
+function cloneSpecWithoutListed(spec: JsonObject, status: Record<ListName, readonly string[]>): JsonObject {
+  const out: JsonObject = {};
+  for (const k in spec) {
+    const v = spec[k];
+    if (v === undefined) continue;
+    const listed = (INJECTED_LISTS as readonly string[]).includes(k) ? status[k as ListName] : undefined;
+    const names = listed !== undefined && listed.length > 0 ? new Set(listed) : undefined;
+    if (names !== undefined && v) {
+      out[k] = (v as JsonObject[]).filter((item) => !names.has(String(item.name))).map((item) => cloneJson(item));
+    } else out[k] = cloneJson(v);
+  }
+  return out;
 }
 
 function envValue(container: JsonObject | undefined, name: string): string | undefined {

@@ -87,10 +87,19 @@ export function parseGoInt(value: string): number | undefined {
   return /^[+-]?\d+$/.test(value) ? Number(value) : undefined;
 }
 
+/** Annotation keys recur on every pod and the steps sanitize each one several times: remembered (bounded). */
+const sanitizedNames = new Map<string, string>();
+
 /** Prometheus' `strutil.SanitizeLabelName`: every character outside `[a-zA-Z0-9_]` becomes `_`. */
 export function sanitizeLabelName(name: string): string {
-  return name.replace(/[^a-zA-Z0-9_]/g, '_');
+  let out = sanitizedNames.get(name);
+  if (out === undefined) {
+    out = name.replace(/[^a-zA-Z0-9_]/g, '_');
+    if (sanitizedNames.size < 10_000) sanitizedNames.set(name, out);
+  }
+  return out;
 }
+
 
 /** Reads a nested field of a JSON object (`get(values, 'global', 'proxy', 'x')`). */
 export function get(obj: Json | undefined, ...path: string[]): Json | undefined {
