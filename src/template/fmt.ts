@@ -745,9 +745,38 @@ function intFromArg(a: readonly GoValue[], argNum: number): [number, boolean, nu
 
 /** Go's `fmt.Sprintf`. */
 export function sprintf(format: string, ...args: GoValue[]): string {
+  const fast = sprintfPlain(format, args);
+  if (fast !== undefined) return fast;
   const p = new Printer();
   p.doPrintf(format, args);
   return p.buf.join('');
+}
+
+/**
+ * `Sprintf` for the common templates' formats, without a `Printer`: only `%%`, and `%s`/`%v` of a
+ * string or `%t`/`%v` of a bool (printed as they are), with exactly one operand per verb.
+ * `undefined` for anything else (flags, widths, other verbs or operands, missing or extra ones).
+ */
+function sprintfPlain(format: string, args: readonly GoValue[]): string | undefined {
+  let out = '';
+  let last = 0;
+  let argNum = 0;
+  for (let i = format.indexOf('%'); i >= 0; i = format.indexOf('%', last)) {
+    const verb = format.charCodeAt(i + 1);
+    out += format.slice(last, i);
+    last = i + 2;
+    if (verb === 37 /* % */) {
+      out += '%';
+      continue;
+    }
+    if (argNum >= args.length) return undefined;
+    const a = args[argNum++];
+    if (typeof a === 'string' && (verb === 115 /* s */ || verb === 118 /* v */)) out += a;
+    else if (typeof a === 'boolean' && (verb === 116 /* t */ || verb === 118 /* v */)) out += a ? 'true' : 'false';
+    else return undefined;
+  }
+  if (argNum !== args.length) return undefined;
+  return out + format.slice(last);
 }
 
 function isStringArg(v: GoValue): boolean {

@@ -1,6 +1,7 @@
 /**
  * The engine's shortcuts must print exactly what the general code prints: `sprint` of one basic
- * operand (what a template action prints) against `%v` through the full printer, and `toYaml`'s
+ * operand (what a template action prints) against `%v` through the full printer, `sprintf` of
+ * plain formats (`%s`/`%v`/`%t`/`%%`) against the printer, and `toYaml`'s
  * output cache against fresh marshalling (equal trees share an output, different ones never do).
  */
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,43 @@ import { quoteGo, sprint, sprintf } from '../../src/template/fmt.js';
 import { jsonQuote } from '../../src/template/funcs/sprig-json.js';
 import { marshalYaml } from '../../src/template/funcs/istio-yaml.js';
 import { fromJSON, GoInt, GoMap, GoSlice, mapGet, mapSet, newGoMap, type GoPlainMap, type GoValue } from '../../src/template/value.js';
+
+describe('sprintf of plain formats', () => {
+  // A `-` flag without a width changes nothing in Go but takes the general printer.
+  const viaPrinter = (format: string, args: GoValue[]): string => sprintf(format.replace(/%([stv])/g, '%-$1'), ...args);
+  const cases: Array<[string, GoValue[]]> = [
+    ['--log_output_level=%s', ['default:info']],
+    ['%t', [true]],
+    ['%t', [false]],
+    ['%v|%v', ['a', false]],
+    ['istio.%s', ['']],
+    ['100%% %s', ['ünïcödé 😀']],
+    ['%s%s', ['a%sb', '%v']],
+    ['no verbs', []],
+    ['%s', ['a', 'b']],
+    ['%s %s', ['a']],
+    ['%t', ['true']],
+    ['%s', [true]],
+    ['%s', [new GoInt(3)]],
+    ['%v', [1.5]],
+    ['%s', [null]],
+    ['%', ['a']],
+    ['%', []],
+    ['a%', []],
+  ];
+  for (const [format, args] of cases) {
+    it(`prints ${JSON.stringify(format)} of ${args.map((a) => String(a)).join(', ')} as the printer does`, () => {
+      expect(sprintf(format, ...args)).toBe(viaPrinter(format, args));
+    });
+  }
+
+  it('keeps Go\'s texts for the cases the shortcut declines', () => {
+    expect(sprintf('%s', 'a', 'b')).toBe('a%!(EXTRA string=b)');
+    expect(sprintf('%s %s', 'a')).toBe('a %!s(MISSING)');
+    expect(sprintf('%t', 'true')).toBe('%!t(string=true)');
+    expect(sprintf('100%%')).toBe('100%');
+  });
+});
 
 describe('sprint of one operand', () => {
   const values: GoValue[] = [
@@ -43,9 +81,10 @@ describe('sprint of one operand', () => {
   ];
   for (const v of values) {
     it(`prints ${String(v)} (${typeof v}) as %v does`, () => {
-      // sprintf('%v') goes through the printer; sprint of two operands does too (no fast path):
-      // Sprint puts a space between operands when neither is a string.
-      const slow = sprintf('%v', v);
+      // sprintf('%-v') goes through the printer (a flag: no shortcut; without a width it changes
+      // nothing); sprint of two operands does too. Sprint puts a space between operands when
+      // neither is a string.
+      const slow = sprintf('%-v', v);
       expect(sprint(v)).toBe(slow);
       expect(sprint(v, v)).toBe(typeof v === 'string' ? slow + slow : `${slow} ${slow}`);
     });
