@@ -402,9 +402,17 @@ function scalarText(v: Json, key: boolean, col = 0): string {
   if (out === undefined) {
     out = oneLineText(v, key);
     if (cache.size > 10000) cache.clear();
-    cache.set(v, out);
+    // A string read from a larger text may be a slice that keeps all of that text alive (V8's
+    // sliced strings): a template's whole output per cached name. The cache keeps copies.
+    const own = detach(v);
+    cache.set(own, out === v ? own : detach(out));
   }
   return out;
+}
+
+/** A copy of `s` that shares no storage with the text it may have been sliced from. */
+function detach(s: string): string {
+  return (' ' + s).slice(1);
 }
 
 /**
