@@ -26,21 +26,8 @@ import {
   KUBE_VERSION_MESSAGE,
 } from './values.js';
 
-export {
-  API_GROUP,
-  API_VERSION,
-  KIND,
-  MODES,
-  OUTPUT_FORMATS,
-  COEXISTENCE_MODES,
-  JOB_POLICIES,
-  POLICIES,
-  EMULATIONS,
-  PLATFORMS,
-  INJECT_VALUE_SEMANTICS,
-  KUBE_VERSION_PATTERN,
-  KUBE_VERSION_MESSAGE,
-} from './values.js';
+// The value tables, for the schema's users.
+export * from './values.js';
 
 function buildSchemas() {
   const labelMap = z.record(z.string(), z.string());
