@@ -41,3 +41,15 @@ export interface ResourceRef {
 export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** A deep copy of a JSON value (fields holding `undefined` left out); several times faster than `structuredClone` for these. */
+export function cloneJson<T extends Json | undefined>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => cloneJson(v)) as T;
+  const out: JsonObject = {};
+  for (const k in value) {
+    const v = (value as JsonObject)[k];
+    if (v !== undefined) out[k] = cloneJson(v);
+  }
+  return out as T;
+}

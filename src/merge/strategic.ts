@@ -15,7 +15,7 @@
  * in place as an item the patch does not touch, where apimachinery fails; patch items still need
  * their merge key.
  */
-import type { Json, JsonObject } from '../kube/types.js';
+import { cloneJson as clone, isObject as isMap, type Json, type JsonObject } from '../kube/types.js';
 import { UserError } from '../results/result.js';
 import { fieldSchema, type PatchStrategy, type SchemaNode } from './schema.js';
 
@@ -42,22 +42,6 @@ export class MergeError extends UserError {
 }
 
 type ElementKind = 'map' | 'scalar';
-
-function isMap(v: Json | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Deep copy of a JSON value (much faster than `structuredClone` for plain data). */
-function clone<T extends Json>(v: T): T {
-  if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) return v.map((x) => clone(x)) as T;
-  const out: JsonObject = {};
-  for (const k in v) {
-    const x = (v as JsonObject)[k];
-    if (x !== undefined) out[k] = clone(x);
-  }
-  return out as T;
-}
 
 function isEmptyMap(v: JsonObject): boolean {
   for (const _ in v) return false;

@@ -4,7 +4,9 @@
  * Prometheus' `SanitizeLabelName`, and typed reads of mesh config and values. No step logic.
  */
 import { Container as ContainerName } from '../../kube/keys.js';
-import { isObject, type Json, type JsonObject, type PodTemplate } from '../../kube/types.js';
+import { cloneJson, isObject, type Json, type JsonObject, type PodTemplate } from '../../kube/types.js';
+
+export { cloneJson };
 
 /** A pod template viewed as plain JSON, for code that edits it generically. */
 export interface PodJson {
@@ -24,18 +26,6 @@ export function asPodTemplate(pod: PodJson): PodTemplate {
 /** A deep copy (pods are JSON values). */
 export function clonePod(pod: PodTemplate): PodJson {
   return cloneJson(pod as unknown as Json) as unknown as PodJson;
-}
-
-/** A deep copy of a JSON value; several times faster than `structuredClone` for these. */
-export function cloneJson<T extends Json | undefined>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((v) => cloneJson(v)) as T;
-  const out: JsonObject = {};
-  for (const k in value) {
-    const v = (value as JsonObject)[k];
-    if (v !== undefined) out[k] = cloneJson(v);
-  }
-  return out as T;
 }
 
 export function findContainer(name: string, list: readonly JsonObject[] | undefined): JsonObject | undefined {
