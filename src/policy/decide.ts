@@ -231,19 +231,7 @@ export function decide(input: DecisionInput): Decision {
   // Stage A calls this run's revision.
   const via = a.runCalled[0] as WebhookMatch;
   const viaText = webhookRef(via.webhook);
-  if (!b.inject) {
-    return finish({
-      inject: false,
-      revision: run,
-      revisions: a.revisions,
-      reason: b.reason,
-      rule: `${b.rule} (called by ${viaText})`,
-      trail,
-      deciding: offset + b.deciding,
-      warn: warnValue,
-    });
-  }
-  if (a.called.length > 1) {
+  if (b.inject && a.called.length > 1) {
     return finish({
       inject: true,
       revision: run,
@@ -255,7 +243,7 @@ export function decide(input: DecisionInput): Decision {
       warn: true,
     });
   }
-  if (b.usedDefault) {
+  if (b.inject && b.usedDefault) {
     // Policy enabled and nothing explicit: the webhook selector is what made it happen.
     const matchText = describeMatch(via, input);
     return finish({
@@ -269,15 +257,16 @@ export function decide(input: DecisionInput): Decision {
       warn: warnValue,
     });
   }
+  // Stage B decided (it said no, or an explicit value said yes).
   return finish({
-    inject: true,
+    inject: b.inject,
     revision: run,
     revisions: a.revisions,
     reason: b.reason,
     rule: `${b.rule} (called by ${viaText})`,
     trail,
     deciding: offset + b.deciding,
-    warn: false,
+    warn: warnValue,
   });
 }
 
