@@ -417,17 +417,15 @@ export function resourceListWriter(
   const last = layout.items[layout.items.length - 1];
   const resultsAt = layout.results ? layout.results[0] : layout.insertAt;
   if (last && resultsAt < last.end) return undefined;
-  const index = new Map<ResourceHandle, number>(parsed.items.map((h, i) => [h, i]));
   const text = src.text;
   let pos = 0;
   let next = 0;
   return {
     done(item) {
-      const i = index.get(item);
-      if (i === undefined || i !== next) throw new Error('resourceListWriter: items must be done once each, in input order');
+      if (parsed.items[next] !== item) throw new Error('resourceListWriter: items must be done once each, in input order');
+      const slot = layout.items[next]!.slot;
       next++;
       if (item.changed) {
-        const slot = layout.items[i]!.slot;
         write(text.slice(pos, slot.start) + item.text());
         pos = slot.end;
       }
