@@ -162,7 +162,7 @@ describe('files a function config names stay inside its tree', () => {
     const { repo } = layout('not-yaml');
     writeFileSync(join(repo, 'config', 'values.yaml'), `just a scalar with ${SECRET}\n`);
     writeFileSync(join(repo, 'config', 'c.yaml'), config(istioSection({ valuesFile: 'values.yaml' })));
-    const r = run(['--config', 'config/c.yaml', '-f', 'app.yaml'], { cwd: repo });
+    const r = run(['--config', 'c.yaml', '-f', '../app.yaml'], { cwd: join(repo, 'config') });
     expectNoLeak(r);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('values.yaml');
