@@ -95,18 +95,25 @@ export function readBounded(path: string, cap: number, label = displayPath(path)
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new FileError(`${label}: is a directory`, field);
     if (!st.isFile()) throw new FileError(`${label}: not a regular file (devices, FIFOs and sockets are not read)`, field);
-    if (st.size > cap) throw new FileError(`${label}: larger than the limit of ${formatBytes(cap)}`, field);
-    const chunks: Buffer[] = [];
+    const tooLarge = () => new FileError(`${label}: larger than the limit of ${formatBytes(cap)}`, field);
+    if (st.size > cap) throw tooLarge();
+    // One buffer of the size fstat gave plus a byte (to see growth), doubled up to cap + 1 if the
+    // file grows or reports no size (/proc files): no copy for the usual case.
+    let buf = Buffer.allocUnsafe(Math.min(st.size, cap) + 1);
     let total = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(Math.max(st.size - total, 0) + 1, cap + 1 - total, 1 << 20) || 1);
-      const n = readSync(fd, buf, 0, buf.length, null);
+      if (total === buf.length) {
+        if (total > cap) throw tooLarge();
+        const bigger = Buffer.allocUnsafe(Math.min(Math.max(buf.length * 2, 65536), cap + 1));
+        buf.copy(bigger, 0, 0, total);
+        buf = bigger;
+      }
+      const n = readSync(fd, buf, total, buf.length - total, null);
       if (n === 0) break;
       total += n;
-      if (total > cap) throw new FileError(`${label}: larger than the limit of ${formatBytes(cap)}`, field);
-      chunks.push(n === buf.length ? buf : buf.subarray(0, n));
     }
-    return (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total)).toString('utf8');
+    if (total > cap) throw tooLarge();
+    return buf.toString('utf8', 0, total);
   } catch (e) {
     if (e instanceof FileError) throw e;
     throw new FileError(`${label}: ${errnoReason(e)}`, field);
