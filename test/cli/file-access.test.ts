@@ -147,6 +147,19 @@ describe('files a function config names stay inside its tree', () => {
     expect(r.stderr).toContain('spec.revisions[0].istio.valuesFile: /proc/self/environ: absolute paths are not allowed');
   });
 
+  it('a dangling or looping link named by the config says so', () => {
+    const { repo } = layout('config-links');
+    symlinkSync('missing.yaml', join(repo, 'dangling.yaml'));
+    symlinkSync('loop.yaml', join(repo, 'loop.yaml'));
+    for (const [file, reason] of [['dangling.yaml', 'dangling symlink'], ['loop.yaml', 'symlink loop']]) {
+      writeFileSync(join(repo, 'c.yaml'), config(istioSection({ valuesFile: file! })));
+      const r = run(['--config', 'c.yaml', '-f', 'app.yaml'], { cwd: repo });
+      expect([r.code, r.stderr]).toEqual([1, `inject-sidecar: spec.istio.valuesFile: ${file}: ${reason}\n`]);
+    }
+    const loop = run(['--config', 'loop.yaml', '-f', 'app.yaml'], { cwd: repo });
+    expect([loop.code, loop.stderr]).toEqual([1, 'inject-sidecar: loop.yaml: symlink loop\n']);
+  });
+
   it('--config-root widens the tree (the operator allows it)', () => {
     const { repo, outside } = layout('widen');
     writeFileSync(join(repo, 'config', 'c.yaml'), config(istioSection({ valuesFile: '../../outside/kubeconfig.yaml', injectConfigFile: 'template.yaml' })));
