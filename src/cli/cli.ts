@@ -24,6 +24,7 @@ import { environmentObjects, isEnvironmentObject, run, type RunOptions, type Run
 import { usesIstioTemplates, type IstioInputs, type TemplateEngine } from '../istio/environment.js';
 import { hasErrors, type Result } from '../results/result.js';
 import { formatResult } from './report.js';
+import { isObject } from '../kube/types.js';
 
 export const VERSION = '0.1.0';
 
@@ -104,7 +105,9 @@ interface IstioFiles {
  * from anywhere) for the top-level revision, else those the config's `istio` section names (the
  * repository's: confined to the config's tree, see fsguard.ts), and each `spec.revisions` entry's.
  */
-function readIstioFiles(args: CliArgs, config: Config): IstioFiles {
+function readIstioFiles(args: CliArgs, config: Config, fnConfig: unknown): IstioFiles {
+  // A flat ConfigMap holds the same fields under data (data.istio is YAML text).
+  const top = isObject(fnConfig) && fnConfig.kind === 'ConfigMap' ? 'data' : 'spec';
   let roots: ConfigRoots | undefined;
   const section = (istio: Config['istio'], field: string, flags?: CliArgs): IstioInputs => {
     const read = (key: 'injectConfigFile' | 'meshConfigFile' | 'valuesFile') => {
@@ -118,8 +121,8 @@ function readIstioFiles(args: CliArgs, config: Config): IstioFiles {
     return { injectConfigFile: read('injectConfigFile'), meshConfigFile: read('meshConfigFile'), valuesFile: read('valuesFile') };
   };
   const revisionIstio: Record<string, IstioInputs> = {};
-  config.revisions.forEach((rc, i) => (revisionIstio[rc.revision] = section(rc.istio, `spec.revisions[${i}].istio`)));
-  return { istio: section(config.istio, 'spec.istio', args), revisionIstio };
+  config.revisions.forEach((rc, i) => (revisionIstio[rc.revision] = section(rc.istio, `${top}.revisions[${i}].istio`)));
+  return { istio: section(config.istio, `${top}.istio`, args), revisionIstio };
 }
 
 /**
@@ -162,8 +165,9 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
   const results: Result[] = [];
   const drift: RunOutput['drift'] = [];
   let config: Config | undefined;
+  let fnConfig: unknown;
   try {
-    const fnConfig = args.config ? readConfigFile(args.config) : list.functionConfig;
+    fnConfig = args.config ? readConfigFile(args.config) : list.functionConfig;
     config = await loadConfigLazily(fnConfig, args.config ?? 'functionConfig', flagOverrides(args));
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
@@ -190,7 +194,7 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
   let files: IstioFiles | undefined;
   if (config && config.output !== 'patch') {
     try {
-      files = readIstioFiles(args, config);
+      files = readIstioFiles(args, config, fnConfig);
     } catch (e) {
       if (!(e instanceof FileError)) throw e;
       results.push({ message: e.message, severity: 'error', ...(e.field ? { field: { path: e.field } } : {}) });
@@ -227,7 +231,8 @@ export function looksLikeResourceList(text: string): boolean {
 }
 
 async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
-  const config = await loadConfigLazily(args.config ? readConfigFile(args.config) : undefined, args.config ?? 'config', flagOverrides(args));
+  const fnConfig = args.config ? readConfigFile(args.config) : undefined;
+  const config = await loadConfigLazily(fnConfig, args.config ?? 'config', flagOverrides(args));
   if (config.output === 'patch' && (config.mode === 'explain' || config.mode === 'check')) {
     throw new UsageError(`${config.mode} changes nothing, so it has no patches: drop the patch output`);
   }
@@ -238,7 +243,7 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
     const text = path === '-' ? await io.readStdin() : readText(path);
     inputs.push({ path, root, docs: parseStream(text, path === '-' ? '<stdin>' : displayPath(path), { keep: isEnvironmentObject }) });
   }
-  const istioFiles = readIstioFiles(args, config);
+  const istioFiles = readIstioFiles(args, config, fnConfig);
   const docs = inputs.flatMap((i) => i.docs);
   // Nothing is written unless every document went well, so the output is held until the end:
   // as text (each document lets its value go once the run is done with it), not as values.

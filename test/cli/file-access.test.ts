@@ -125,6 +125,15 @@ describe('files a function config names stay inside its tree', () => {
     expect(r.stdout).toMatch(/field:\s*\n\s*path: spec\.istio\.valuesFile/);
   });
 
+  it('KRM: a flat ConfigMap functionConfig is confined too, named by its data field', () => {
+    const { repo, outside } = layout('krm-configmap');
+    const cm = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  istio: '{valuesFile: ${join(outside, 'kubeconfig.yaml')}, injectConfigFile: config/template.yaml}'\n`;
+    const r = run([], { cwd: repo, input: resourceList(cm) });
+    expectNoLeak(r);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`data.istio.valuesFile: ${join(outside, 'kubeconfig.yaml')}: absolute paths are not allowed`);
+  });
+
   it('KRM: paths resolve against the current directory (the package); a .. escape is refused', () => {
     const { repo } = layout('krm-escape');
     writeFileSync(join(repo, 'kubeconfig.yaml'), KUBECONFIG);
