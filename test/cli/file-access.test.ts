@@ -302,6 +302,15 @@ describe('directory inputs', () => {
     expect(d.stderr).toMatch(/: more than 32 directory levels below the -f directory\n$/);
   });
 
+  it('-R bounds the number of files', () => {
+    const p = join(dir, 'many');
+    mkdirSync(join(p, 'sub'), { recursive: true });
+    for (let i = 0; i <= 10_000; i++) writeFileSync(join(p, 'sub', `f${i}.yaml`), '');
+    const r = run(['-R', '-f', p]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^inject-sidecar: \S+\.yaml: more than 10000 input files\n$/);
+  });
+
   it('the same file given twice is read once, with a warning', () => {
     const p = tree('twice', { 'app.yaml': `${NS}---\n${dep('web')}` });
     const r = run(['-f', join(p, 'app.yaml'), '-f', `${p}/./app.yaml`, '-f', p]);
