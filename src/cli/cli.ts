@@ -168,7 +168,7 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
   let fnConfig: unknown;
   try {
     fnConfig = args.config ? readConfigFile(args.config) : list.functionConfig;
-    config = await loadConfigLazily(fnConfig, args.config ?? 'functionConfig', flagOverrides(args));
+    config = await loadConfigLazily(fnConfig, args.config !== undefined ? displayPath(args.config) : 'functionConfig', flagOverrides(args));
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     for (const issue of e.issues) {
@@ -232,7 +232,7 @@ export function looksLikeResourceList(text: string): boolean {
 
 async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   const fnConfig = args.config ? readConfigFile(args.config) : undefined;
-  const config = await loadConfigLazily(fnConfig, args.config ?? 'config', flagOverrides(args));
+  const config = await loadConfigLazily(fnConfig, args.config !== undefined ? displayPath(args.config) : 'config', flagOverrides(args));
   if (config.output === 'patch' && (config.mode === 'explain' || config.mode === 'check')) {
     throw new UsageError(`${config.mode} changes nothing, so it has no patches: drop the patch output`);
   }

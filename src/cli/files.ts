@@ -220,6 +220,14 @@ function tryUnlink(path: string): void {
   pending.delete(path);
 }
 
+/** Why a write failed: the error code and its meaning, never Node's message (it quotes raw paths). */
+function writeReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === undefined) return (e as Error).message;
+  const reason = errnoReason(e);
+  return reason === code ? code : `${code}: ${reason}`;
+}
+
 /** A name in `dir` next to `base` that no one can guess (and so plant a link under beforehand). */
 function sideName(dir: string, base: string, suffix: string): string {
   return join(dir, `.${base}.${randomBytes(9).toString('base64url')}.${suffix}`);
@@ -276,7 +284,7 @@ function writeTemp(target: { path: string; shown: string; mode: number | undefin
   try {
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, target.mode ?? 0o644);
   } catch (e) {
-    throw new FileError(`${target.shown}: cannot write: ${(e as Error).message}`);
+    throw new FileError(`${target.shown}: cannot write: ${writeReason(e)}`);
   }
   pending.add(tmp);
   try {
@@ -286,7 +294,7 @@ function writeTemp(target: { path: string; shown: string; mode: number | undefin
   } catch (e) {
     closeSync(fd);
     tryUnlink(tmp);
-    throw new FileError(`${target.shown}: cannot write: ${(e as Error).message}`);
+    throw new FileError(`${target.shown}: cannot write: ${writeReason(e)}`);
   }
   closeSync(fd);
   return tmp;
@@ -301,7 +309,7 @@ function writeSpecial(target: { path: string; shown: string }, text: string): vo
       closeSync(fd);
     }
   } catch (e) {
-    throw new FileError(`${target.shown}: cannot write: ${(e as Error).message}`);
+    throw new FileError(`${target.shown}: cannot write: ${writeReason(e)}`);
   }
 }
 
@@ -334,7 +342,7 @@ export function writeAllAtomic(writes: readonly { path: string; text: string; ro
         try {
           linkSync(t.path, bak);
         } catch (e) {
-          throw new FileError(`${t.shown}: cannot write: cannot keep the original while writing: ${(e as Error).message}`);
+          throw new FileError(`${t.shown}: cannot write: cannot keep the original while writing: ${writeReason(e)}`);
         }
         pending.add(bak);
         backups[i] = bak;
@@ -363,7 +371,7 @@ export function writeAllAtomic(writes: readonly { path: string; text: string; ro
             }
           }
         }
-        const why = e instanceof FileError ? e.message : `${t.shown}: cannot write: ${(e as Error).message}`;
+        const why = e instanceof FileError ? e.message : `${t.shown}: cannot write: ${writeReason(e)}`;
         throw new FileError(`${why}${done.length ? ` (the ${done.length} file(s) already replaced were restored)` : ''}`);
       }
     }
