@@ -29,6 +29,18 @@ setting() {
 inject=${INJECT_SIDECAR:-inject-sidecar}
 command -v "$inject" >/dev/null || die "$inject not found on PATH"
 
+# The repository is the pull request's: a file it names (the config, a manifest) must be a regular
+# file inside the application directory after resolving symlinks, or a link could hand the repo
+# server's own files (a kubeconfig, /proc/self/environ) to the injector as an operator's input.
+# (Files the config names are kept inside its directory by inject-sidecar itself.)
+app_dir=$(pwd -P)
+inside_app() {
+  local real
+  real=$(realpath -e -- "$1" 2>/dev/null) || return 1
+  [ -f "$real" ] && [[ $real == "$app_dir"/* ]]
+}
+quoted() { printf '%q' "$1"; }
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/inject-sidecar-cmp.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -36,12 +48,13 @@ trap 'rm -rf "$work"' EXIT
 flags=()
 config=$(setting CONFIG)
 if [ -n "$config" ]; then
-  [ -f "$config" ] || die "config $config not found in the application directory"
+  [ -f "$config" ] || die "config $(quoted "$config") not found in the application directory"
 elif [ -f inject-sidecar.yaml ]; then
   config=inject-sidecar.yaml
 fi
 
 if [ -n "$config" ]; then
+  inside_app "$config" || die "config $(quoted "$config") is not a regular file inside the application directory (after resolving symlinks)"
   # The file in Git is the configuration; the flag-backed parameters below override single
   # settings. The others belong in the file: refuse them rather than ignore them.
   for name in PROXY_HUB PROXY_TAG; do
@@ -143,6 +156,7 @@ case "$source_type" in
     # Kptfile has no extension, so a kpt package's Kptfile is never read.)
     for f in *.yaml *.yml *.json; do
       [ -n "$config" ] && [ "$f" -ef "$config" ] && continue
+      inside_app "$f" || die "$(quoted "$f") is not a regular file inside the application directory (after resolving symlinks)"
       inputs+=(-f "$f")
     done
     ;;

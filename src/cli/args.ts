@@ -10,6 +10,10 @@ export interface CliArgs {
   output: string | undefined;
   inPlace: boolean;
   config: string | undefined;
+  /** `--config-root DIR`: a further tree the files a function config names may be in. */
+  configRoot: string | undefined;
+  /** `-R`: read the subdirectories of -f directories too. */
+  recursive: boolean;
   quiet: boolean;
   help: boolean;
   version: boolean;
@@ -44,11 +48,17 @@ Kubernetes manifests (multi-document YAML, kind: List, or directories of *.yaml/
 sorted order) and the output is a plain YAML stream, ready for kubectl apply or Argo CD.
 
 Input and output:
-  -f, --filename PATH     Input file, directory or - for stdin (repeatable).
+  -f, --filename PATH     Input file, directory or - for stdin (repeatable). A file or stdin
+                          may hold at most 256 MiB; only regular files are read.
+  -R, --recursive         Read the subdirectories of -f directories too (sorted; at most 32
+                          levels and 10,000 files; directory symlinks are not followed).
   -o, --output FILE       Write the stream to FILE (atomically) instead of stdout.
       --in-place          Rewrite each input file with its injected version.
       --config FILE       Function config (kind SidecarInjection, or a ConfigMap); in KRM mode it
                           replaces the ResourceList's functionConfig.
+      --config-root DIR   Files a function config names (spec.istio.valuesFile, ...) must be
+                          inside the config's directory (the current directory for a
+                          ResourceList's functionConfig); this flag allows DIR's tree too.
   -q, --quiet             No summary on stderr (errors are still printed).
       --format F          full (default): the changed objects; patch: one kustomize
                           strategic-merge patch per changed workload (stream mode only).
@@ -96,6 +106,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         output: { type: 'string', short: 'o' },
         'in-place': { type: 'boolean' },
         config: { type: 'string' },
+        'config-root': { type: 'string' },
+        recursive: { type: 'boolean', short: 'R' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -134,6 +146,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     output: v.output,
     inPlace: v['in-place'] ?? false,
     config: v.config,
+    configRoot: v['config-root'],
+    recursive: v.recursive ?? false,
     quiet: v.quiet ?? false,
     help: v.help ?? false,
     version: v.version ?? false,

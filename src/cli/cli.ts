@@ -5,7 +5,8 @@
  * so tests drive `cli()` with strings.
  */
 import { HELP, parseCliArgs, UsageError, type CliArgs } from './args.js';
-import { expandInputs, FileError, readText, writeAtomic } from './files.js';
+import { expandInputs, FileError, readText, writeAllAtomic, writeAtomic } from './files.js';
+import { configRoots, displayPath, MAX_CONFIG_BYTES, readBounded, readConfigNamed, type ConfigRoots } from './fsguard.js';
 import { ConfigError, loadConfigLazily, type Config } from '../config/config.js';
 import type { Spec } from '../config/schema.js';
 import {
@@ -23,6 +24,7 @@ import { environmentObjects, isEnvironmentObject, run, type RunOptions, type Run
 import { usesIstioTemplates, type IstioInputs, type TemplateEngine } from '../istio/environment.js';
 import { hasErrors, type Result } from '../results/result.js';
 import { formatResult } from './report.js';
+import { isObject } from '../kube/types.js';
 
 export const VERSION = '0.1.0';
 
@@ -32,6 +34,8 @@ export interface CliIO {
   stderr(text: string): void;
   /** Is stdin a terminal (no ResourceList piped in)? */
   stdinIsTTY?: boolean;
+  /** Runs the writing of output files (main.ts: with signal handlers that remove temporary files). */
+  whileWriting?(write: () => void): Promise<void>;
 }
 
 export const EXIT_OK = 0;
@@ -83,29 +87,42 @@ function flagOverrides(args: CliArgs): Spec {
   return o;
 }
 
+/** Reads the operator's `--config` file (anywhere, but a regular file of at most 16 MiB). */
 function readConfigFile(path: string): unknown {
-  const text = readText(path);
+  const text = readBounded(path, MAX_CONFIG_BYTES);
   const value = parseYamlValue(text);
-  if (value === undefined) throw new ConfigError(`${path}: not valid YAML`, [{ path: '', message: 'not valid YAML' }]);
+  if (value === undefined) throw new ConfigError(`${displayPath(path)}: not valid YAML`, [{ path: '', message: 'not valid YAML' }]);
   return value;
 }
 
-/** Reads the Istio configuration files named by the flags (istioctl's) or the config's `istio` section. */
-function readIstioFiles(args: CliArgs, config: Config): IstioInputs {
-  const read = (path: string | undefined) => (path === undefined ? undefined : { path, text: readText(path) });
-  return {
-    injectConfigFile: read(args.injectConfigFile ?? config.istio.injectConfigFile),
-    meshConfigFile: read(args.meshConfigFile ?? config.istio.meshConfigFile),
-    valuesFile: read(args.valuesFile ?? config.istio.valuesFile),
-  };
+interface IstioFiles {
+  istio: IstioInputs;
+  revisionIstio: Record<string, IstioInputs>;
 }
 
-/** The files of each `spec.revisions` entry's `istio` section (the flags belong to the top-level revision). */
-function readRevisionIstioFiles(config: Config): Record<string, IstioInputs> {
-  const none: CliArgs = { ...parseCliArgs([]) };
-  const out: Record<string, IstioInputs> = {};
-  for (const rc of config.revisions) out[rc.revision] = readIstioFiles(none, rc);
-  return out;
+/**
+ * Reads the Istio configuration files: those named by the flags (istioctl's; the operator's, read
+ * from anywhere) for the top-level revision, else those the config's `istio` section names (the
+ * repository's: confined to the config's tree, see fsguard.ts), and each `spec.revisions` entry's.
+ */
+function readIstioFiles(args: CliArgs, config: Config, fnConfig: unknown): IstioFiles {
+  // A flat ConfigMap holds the same fields under data (data.istio is YAML text).
+  const top = isObject(fnConfig) && fnConfig.kind === 'ConfigMap' ? 'data' : 'spec';
+  let roots: ConfigRoots | undefined;
+  const section = (istio: Config['istio'], field: string, flags?: CliArgs): IstioInputs => {
+    const read = (key: 'injectConfigFile' | 'meshConfigFile' | 'valuesFile') => {
+      const flag = flags?.[key];
+      if (flag !== undefined) return { path: displayPath(flag), text: readBounded(flag, MAX_CONFIG_BYTES) };
+      const path = istio[key];
+      if (path === undefined) return undefined;
+      roots ??= configRoots(args.config, args.configRoot);
+      return { path: displayPath(path), text: readConfigNamed(path, `${field}.${key}`, roots) };
+    };
+    return { injectConfigFile: read('injectConfigFile'), meshConfigFile: read('meshConfigFile'), valuesFile: read('valuesFile') };
+  };
+  const revisionIstio: Record<string, IstioInputs> = {};
+  config.revisions.forEach((rc, i) => (revisionIstio[rc.revision] = section(rc.istio, `${top}.revisions[${i}].istio`)));
+  return { istio: section(config.istio, `${top}.istio`, args), revisionIstio };
 }
 
 /**
@@ -113,9 +130,7 @@ function readRevisionIstioFiles(config: Config): Record<string, IstioInputs> {
  * in the bundle) is loaded only when the run may render with Istio's templates, so the built-in
  * profile starts without it.
  */
-async function runWith(resources: Parameters<typeof run>[0], args: CliArgs, config: Config, options?: RunOptions): Promise<RunOutput> {
-  const istio = readIstioFiles(args, config);
-  const revisionIstio = readRevisionIstioFiles(config);
+async function runWith(resources: Parameters<typeof run>[0], config: Config, { istio, revisionIstio }: IstioFiles, options?: RunOptions): Promise<RunOutput> {
   let engine: TemplateEngine | undefined;
   if (config.mode !== 'uninject' && usesIstioTemplates(environmentObjects(resources), [config, ...config.revisions], [istio, ...Object.values(revisionIstio)])) {
     engine = (await import('../istio/templates.js')).templateEngine;
@@ -150,9 +165,10 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
   const results: Result[] = [];
   const drift: RunOutput['drift'] = [];
   let config: Config | undefined;
+  let fnConfig: unknown;
   try {
-    const fnConfig = args.config ? readConfigFile(args.config) : list.functionConfig;
-    config = await loadConfigLazily(fnConfig, args.config ?? 'functionConfig', flagOverrides(args));
+    fnConfig = args.config ? readConfigFile(args.config) : list.functionConfig;
+    config = await loadConfigLazily(fnConfig, args.config !== undefined ? displayPath(args.config) : 'functionConfig', flagOverrides(args));
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     for (const issue of e.issues) {
@@ -173,9 +189,20 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
   // The ResourceList is written even on errors (the KRM spec asks for it; kpt then shows the
   // results and writes nothing because the exit code is non-zero). When its layout allows, each
   // item is written as soon as the run is done with it (every item was read and checked first).
-  const writer = config && config.output !== 'patch' ? resourceListWriter(list, (t) => io.stdout(t)) : undefined;
+  // The files the config names are read before anything is written: a file that may not or cannot
+  // be read is an error result naming the field, and the list comes back unchanged.
+  let files: IstioFiles | undefined;
   if (config && config.output !== 'patch') {
-    const out = await runWith(list.items, args, config, writer ? { onResourceDone: (r) => writer.done(r as ResourceHandle) } : {});
+    try {
+      files = readIstioFiles(args, config, fnConfig);
+    } catch (e) {
+      if (!(e instanceof FileError)) throw e;
+      results.push({ message: e.message, severity: 'error', ...(e.field ? { field: { path: e.field } } : {}) });
+    }
+  }
+  const writer = config && files ? resourceListWriter(list, (t) => io.stdout(t)) : undefined;
+  if (config && files) {
+    const out = await runWith(list.items, config, files, writer ? { onResourceDone: (r) => writer.done(r as ResourceHandle) } : {});
     results.push(...out.results);
     if (config.mode === 'check') drift.push(...out.drift);
   }
@@ -204,26 +231,23 @@ export function looksLikeResourceList(text: string): boolean {
 }
 
 async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
-  const config = await loadConfigLazily(args.config ? readConfigFile(args.config) : undefined, args.config ?? 'config', flagOverrides(args));
+  const fnConfig = args.config ? readConfigFile(args.config) : undefined;
+  const config = await loadConfigLazily(fnConfig, args.config !== undefined ? displayPath(args.config) : 'config', flagOverrides(args));
   if (config.output === 'patch' && (config.mode === 'explain' || config.mode === 'check')) {
     throw new UsageError(`${config.mode} changes nothing, so it has no patches: drop the patch output`);
   }
-  const files = expandInputs(args.files);
-  const inputs: { path: string; docs: ResourceHandle[] }[] = [];
-  let stdinUsed = false;
-  for (const path of files) {
-    if (path === '-') {
-      if (stdinUsed) throw new UsageError('-f - given more than once');
-      stdinUsed = true;
-      inputs.push({ path, docs: parseStream(await io.readStdin(), '<stdin>', { keep: isEnvironmentObject }) });
-    } else {
-      inputs.push({ path, docs: parseStream(readText(path), path, { keep: isEnvironmentObject }) });
-    }
+  const { files, warnings } = expandInputs(args.files, { recursive: args.recursive });
+  if (warnings.length && !args.quiet) io.stderr(warnings.map((w) => `warning: ${w}\n`).join(''));
+  const inputs: { path: string; root: string; docs: ResourceHandle[] }[] = [];
+  for (const { path, root } of files) {
+    const text = path === '-' ? await io.readStdin() : readText(path);
+    inputs.push({ path, root, docs: parseStream(text, path === '-' ? '<stdin>' : displayPath(path), { keep: isEnvironmentObject }) });
   }
+  const istioFiles = readIstioFiles(args, config, fnConfig);
   const docs = inputs.flatMap((i) => i.docs);
   // Nothing is written unless every document went well, so the output is held until the end:
   // as text (each document lets its value go once the run is done with it), not as values.
-  const { results, patches, drift } = await runWith(docs, args, config, { onResourceDone: (r) => (r as ResourceHandle).release() });
+  const { results, patches, drift } = await runWith(docs, config, istioFiles, { onResourceDone: (r) => (r as ResourceHandle).release() });
   report(results, args, io, config.mode);
   if (config.mode === 'check') reportCheck(drift, args, io);
   if (hasErrors(results)) return EXIT_ERROR;
@@ -231,18 +255,23 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   if (config.mode === 'check') return EXIT_OK;
   if (config.output === 'patch') {
     const out = emitStream(patches.map((p) => createResource(p)));
-    if (args.output) writeAtomic(args.output, out);
+    if (args.output) await writeFiles(io, () => writeAtomic(args.output!, out));
     else io.stdout(out);
     return EXIT_OK;
   }
   if (args.inPlace) {
-    for (const input of inputs) {
-      if (input.docs.some((d) => d.changed)) writeAtomic(input.path, emitStream(input.docs));
-    }
+    // All or nothing: every changed file is written to its temporary file before the first is replaced.
+    const writes = inputs.filter((i) => i.docs.some((d) => d.changed)).map((i) => ({ path: i.path, root: i.root, text: emitStream(i.docs) }));
+    if (writes.length) await writeFiles(io, () => writeAllAtomic(writes));
     return EXIT_OK;
   }
   const out = emitStream(inputs.flatMap((i) => i.docs));
-  if (args.output) writeAtomic(args.output, out);
+  if (args.output) await writeFiles(io, () => writeAtomic(args.output!, out));
   else io.stdout(out);
   return EXIT_OK;
+}
+
+async function writeFiles(io: CliIO, write: () => void): Promise<void> {
+  if (io.whileWriting) await io.whileWriting(write);
+  else write();
 }

@@ -1,78 +1,381 @@
 /**
- * File-system edge of the CLI: expanding `-f` arguments into files, reading them, and writing
- * output atomically (temporary file in the same directory, then rename) so that an error or a
- * crash never leaves a truncated or half-written file behind.
+ * File-system edge of the CLI: expanding `-f` arguments into files (directories, `-R`, symlinks),
+ * reading them (bounded, see fsguard.ts), and writing output safely: a temporary file created
+ * exclusively under an unguessable name in the target's directory, synced, then renamed over the
+ * target, so that an error, a crash or a planted symlink never leaves a truncated, half-written or
+ * redirected file behind. `--in-place` over many files is all or nothing.
  */
-import { readdirSync, readFileSync, renameSync, statSync, writeFileSync, unlinkSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Dirent,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { displayPath, errnoReason, FileError, isDanglingLink, isInside, MAX_INPUT_BYTES, readBounded } from './fsguard.js';
 
-export class FileError extends Error {
-  override name = 'FileError';
+export { FileError };
+
+/** `-R` walks at most this many directory levels below a `-f` directory ... */
+export const MAX_WALK_DEPTH = 32;
+/** ... and yields at most this many files in total. */
+export const MAX_INPUT_FILES = 10_000;
+
+export interface InputFile {
+  /** The path to read and (with --in-place) write, as given or joined from a directory. */
+  path: string;
+  /** Real path of the tree it came from: the `-f` directory, or the `-f` file's directory. */
+  root: string;
 }
 
-/** Expands files and directories (their *.yaml / *.yml files, sorted) into a list of paths. */
-export function expandInputs(paths: readonly string[]): string[] {
-  const out: string[] = [];
+export interface Expanded {
+  files: InputFile[];
+  /** Problems that do not stop the run (a link out of a directory, subdirectories without -R, a file given twice). */
+  warnings: string[];
+}
+
+const YAML_NAME = /\.ya?ml$/;
+
+/** The reason a path given on the command line cannot be used: missing, dangling or looping. */
+function statError(path: string, e: unknown): FileError {
+  const reason = errnoReason(e);
+  if (reason === 'no such file') {
+    return new FileError(`${displayPath(path)}: ${isDanglingLink(path) ? 'dangling symlink' : 'no such file or directory'}`);
+  }
+  return new FileError(`${displayPath(path)}: ${reason}`);
+}
+
+/**
+ * Expands files and directories into a list of files: a directory gives its *.yaml / *.yml files
+ * in sorted order, with `recursive` those of its subdirectories too (depth-first, sorted, bounded
+ * by MAX_WALK_DEPTH and MAX_INPUT_FILES). A file reached twice is read once, with a warning.
+ */
+export function expandInputs(paths: readonly string[], opts: { recursive?: boolean } = {}): Expanded {
+  const files: InputFile[] = [];
+  const warnings: string[] = [];
+  const seen = new Map<string, string>();
+  const add = (path: string, real: string, root: string) => {
+    const first = seen.get(real);
+    if (first !== undefined) {
+      warnings.push(`${displayPath(path)}: the same file as ${displayPath(first)}, given twice: read once`);
+      return;
+    }
+    if (files.length >= MAX_INPUT_FILES) throw new FileError(`${displayPath(path)}: more than ${MAX_INPUT_FILES} input files`);
+    seen.set(real, path);
+    files.push({ path, root });
+  };
+  let stdin = false;
   for (const p of paths) {
     if (p === '-') {
-      out.push(p);
+      if (stdin) warnings.push('-: stdin given twice: read once');
+      else files.push({ path: p, root: '' });
+      stdin = true;
       continue;
     }
     let st;
+    let real: string;
     try {
       st = statSync(p);
-    } catch {
-      throw new FileError(`${p}: no such file or directory`);
+      real = realpathSync(p);
+    } catch (e) {
+      throw statError(p, e);
     }
     if (st.isDirectory()) {
-      const entries = readdirSync(p)
-        .filter((f) => /\.ya?ml$/.test(f))
-        .sort()
-        .map((f) => join(p, f))
-        .filter((f) => statSync(f).isFile());
-      if (!entries.length) throw new FileError(`${p}: directory has no *.yaml or *.yml files`);
-      out.push(...entries);
+      const before = { files: files.length, warnings: warnings.length };
+      const subdirs = walk(p, real, real, 0, opts.recursive === true, add, warnings);
+      if (subdirs.length) {
+        warnings.push(
+          `${displayPath(p)}: subdirector${subdirs.length === 1 ? 'y' : 'ies'} with YAML files not read (give -R to read them): ${subdirs.map(displayPath).join(', ')}`,
+        );
+      }
+      if (files.length === before.files && warnings.length === before.warnings) {
+        throw new FileError(`${displayPath(p)}: directory has no *.yaml or *.yml files`);
+      }
     } else {
-      out.push(p);
+      // A file named directly: its tree is the directory it was named in (a link out of it is read,
+      // as the operator asked, but --in-place does not write through it).
+      add(p, real, realDirOf(p));
     }
   }
-  return out;
+  return { files, warnings };
 }
 
-export function readText(path: string): string {
+function realDirOf(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return realpathSync(dirname(path));
   } catch (e) {
-    throw new FileError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw statError(dirname(path), e);
   }
 }
 
-/** Writes `text` to `path` through a temporary file and a rename: readers see the old or the new file, never a part. */
-export function writeAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+/**
+ * Adds the YAML files of `dir` (real path `realDir`, below the tree `root`), and with `recursive`
+ * those of its subdirectories. Returns, when not recursive, the subdirectories holding YAML files.
+ */
+function walk(
+  dir: string,
+  realDir: string,
+  root: string,
+  depth: number,
+  recursive: boolean,
+  add: (path: string, real: string, root: string) => void,
+  warnings: string[],
+): string[] {
+  let entries: Dirent[];
   try {
-    writeFileSync(tmp, text, { mode: existingMode(path) });
-    const fd = openSync(tmp, 'r');
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new FileError(`${displayPath(dir)}: ${errnoReason(e)}`);
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const withYaml: string[] = [];
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    const isYaml = YAML_NAME.test(entry.name);
+    if (entry.isDirectory()) {
+      if (!recursive) {
+        if (containsYaml(path, depth + 1)) withYaml.push(path);
+      } else if (depth + 1 > MAX_WALK_DEPTH) {
+        throw new FileError(`${displayPath(path)}: more than ${MAX_WALK_DEPTH} directory levels below the -f directory`);
+      } else {
+        walk(path, join(realDir, entry.name), root, depth + 1, recursive, add, warnings);
+      }
+    } else if (entry.isSymbolicLink()) {
+      let real: string;
+      let st;
+      try {
+        real = realpathSync(path);
+        st = statSync(real);
+      } catch (e) {
+        // A broken link that is not a manifest is none of our business (it cannot be a directory).
+        if (!isYaml) continue;
+        const reason = errnoReason(e);
+        throw new FileError(`${displayPath(path)}: ${reason === 'no such file' ? 'dangling symlink' : reason}`);
+      }
+      if (st.isDirectory()) {
+        // Directory links are not followed: they can lead out of the tree, or back into it.
+        if (recursive) warnings.push(`${displayPath(path)}: symlink to a directory, not followed`);
+      } else if (!isYaml) {
+        continue;
+      } else if (!isInside(root, real)) {
+        warnings.push(`${displayPath(path)}: skipped: symlink to a file outside ${displayPath(root)}`);
+      } else if (!st.isFile()) {
+        warnings.push(`${displayPath(path)}: skipped: not a regular file`);
+      } else {
+        add(path, real, root);
+      }
+    } else if (isYaml) {
+      if (entry.isFile()) add(path, join(realDir, entry.name), root);
+      else warnings.push(`${displayPath(path)}: skipped: not a regular file`);
+    }
+  }
+  return withYaml;
+}
+
+/** Does `dir` hold a *.yaml / *.yml file at any depth (bounded; links are not followed)? */
+function containsYaml(dir: string, depth: number): boolean {
+  if (depth > MAX_WALK_DEPTH) return false;
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  if (entries.some((e) => !e.isDirectory() && YAML_NAME.test(e.name))) return true;
+  return entries.some((e) => e.isDirectory() && containsYaml(join(dir, e.name), depth + 1));
+}
+
+/** Reads a manifest file given with -f (or found in a -f directory): a regular file of at most MAX_INPUT_BYTES. */
+export function readText(path: string): string {
+  return readBounded(path, MAX_INPUT_BYTES);
+}
+
+// ---- writing --------------------------------------------------------------------------------
+
+/** Temporary and backup files that exist right now (removed by removePendingFiles on a signal). */
+const pending = new Set<string>();
+
+/** Removes every temporary or backup file this process has not yet renamed or deleted. */
+export function removePendingFiles(): void {
+  for (const p of pending) tryUnlink(p);
+}
+
+function tryUnlink(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+  pending.delete(path);
+}
+
+/** Why a write failed: the error code and its meaning, never Node's message (it quotes raw paths). */
+function writeReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === undefined) return (e as Error).message;
+  const reason = errnoReason(e);
+  return reason === code ? code : `${code}: ${reason}`;
+}
+
+/** A name in `dir` next to `base` that no one can guess (and so plant a link under beforehand). */
+function sideName(dir: string, base: string, suffix: string): string {
+  return join(dir, `.${base}.${randomBytes(9).toString('base64url')}.${suffix}`);
+}
+
+type Target =
+  /** A regular file (or a new one): temporary file, then rename. */
+  | { kind: 'file'; path: string; shown: string; mode: number | undefined }
+  /** A device or FIFO: opened and written like a shell redirection, never replaced. */
+  | { kind: 'special'; path: string; shown: string };
+
+/**
+ * Where a write to `path` goes. `-o` (root undefined) follows a symlink as a shell redirection
+ * does; `--in-place` (root set) writes through a symlink only to a target inside `root`.
+ */
+function resolveTarget(path: string, root: string | undefined): Target {
+  const shown = displayPath(path);
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'file', path, shown, mode: undefined };
+    throw new FileError(`${shown}: cannot write: ${errnoReason(e)}`);
+  }
+  let real = path;
+  if (st.isSymbolicLink()) {
     try {
-      fsyncSync(fd);
+      real = realpathSync(path);
+      st = statSync(real);
+    } catch (e) {
+      const reason = errnoReason(e);
+      throw new FileError(`${shown}: cannot write: ${reason === 'no such file' ? 'dangling symlink' : reason}`);
+    }
+    if (root !== undefined && !isInside(root, real)) {
+      throw new FileError(`${shown}: cannot write in place: symlink to ${displayPath(real)}, outside the input tree ${displayPath(root)}`);
+    }
+  }
+  if (st.isDirectory()) throw new FileError(`${shown}: cannot write: is a directory`);
+  if (!st.isFile()) return { kind: 'special', path: real, shown };
+  return { kind: 'file', path: real, shown, mode: st.mode & 0o7777 };
+}
+
+/** Writes all of `text` to an open descriptor. */
+function writeFully(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
+/** Creates a temporary file beside `target` (exclusively: never through a link), writes, syncs. */
+function writeTemp(target: { path: string; shown: string; mode: number | undefined }, text: string): string {
+  const tmp = sideName(dirname(target.path), basename(target.path), 'tmp');
+  let fd: number;
+  try {
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, target.mode ?? 0o644);
+  } catch (e) {
+    throw new FileError(`${target.shown}: cannot write: ${writeReason(e)}`);
+  }
+  pending.add(tmp);
+  try {
+    if (target.mode !== undefined) fchmodSync(fd, target.mode);
+    writeFully(fd, text);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    tryUnlink(tmp);
+    throw new FileError(`${target.shown}: cannot write: ${writeReason(e)}`);
+  }
+  closeSync(fd);
+  return tmp;
+}
+
+function writeSpecial(target: { path: string; shown: string }, text: string): void {
+  try {
+    const fd = openSync(target.path, constants.O_WRONLY | constants.O_TRUNC);
+    try {
+      writeFully(fd, text);
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, path);
   } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
-    }
-    throw new FileError(`${path}: cannot write: ${(e as Error).message}`);
+    throw new FileError(`${target.shown}: cannot write: ${writeReason(e)}`);
   }
 }
 
-function existingMode(path: string): number {
+/**
+ * Writes `text` to `path` (`-o`): through a temporary file and a rename, so readers see the old or
+ * the new file, never a part. A symlink is followed (as a shell redirection would), a device or
+ * FIFO is written to, not replaced.
+ */
+export function writeAtomic(path: string, text: string): void {
+  writeAllAtomic([{ path, text }]);
+}
+
+/**
+ * Writes several files all or nothing: every temporary file is written and synced before the first
+ * rename, every original is kept under a hard link until all renames are done, and a failed rename
+ * puts back the originals already replaced. With `root` (`--in-place`), a symlinked file is written
+ * through to its target only when that target is inside the file's input tree.
+ */
+export function writeAllAtomic(writes: readonly { path: string; text: string; root?: string }[]): void {
+  const targets = writes.map((w) => resolveTarget(w.path, w.root));
+  const temps: string[] = [];
+  const backups: (string | undefined)[] = [];
   try {
-    return statSync(path).mode & 0o777;
-  } catch {
-    return 0o644;
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i]!;
+      if (t.kind === 'special') continue;
+      temps[i] = writeTemp(t, writes[i]!.text);
+      if (t.mode !== undefined && targets.length > 1) {
+        const bak = sideName(dirname(t.path), basename(t.path), 'bak');
+        try {
+          linkSync(t.path, bak);
+        } catch (e) {
+          throw new FileError(`${t.shown}: cannot write: cannot keep the original while writing: ${writeReason(e)}`);
+        }
+        pending.add(bak);
+        backups[i] = bak;
+      }
+    }
+    const done: number[] = [];
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i]!;
+      try {
+        if (t.kind === 'special') {
+          writeSpecial(t, writes[i]!.text);
+          continue;
+        }
+        renameSync(temps[i]!, t.path);
+        pending.delete(temps[i]!);
+        done.push(i);
+      } catch (e) {
+        for (const j of done) {
+          const bak = backups[j];
+          if (bak !== undefined) {
+            try {
+              renameSync(bak, targets[j]!.path);
+              pending.delete(bak);
+            } catch {
+              // left for removePendingFiles below; the message says the run failed
+            }
+          }
+        }
+        const why = e instanceof FileError ? e.message : `${t.shown}: cannot write: ${writeReason(e)}`;
+        throw new FileError(`${why}${done.length ? ` (the ${done.length} file(s) already replaced were restored)` : ''}`);
+      }
+    }
+  } finally {
+    for (const p of [...temps, ...backups]) if (p !== undefined && pending.has(p)) tryUnlink(p);
   }
 }

@@ -12,16 +12,25 @@
  * `process.exit()`, which would cut a piped stdout at 64 KiB.
  */
 import { fstatSync, readSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { cli } from './cli.js';
+import { removePendingFiles } from './files.js';
+import { FileError, MAX_INPUT_BYTES } from './fsguard.js';
 
 export { cli };
 
 const isAgain = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'EAGAIN';
 
-/** Reads stdin to its end: synchronously from fd 0, or through `process.stdin` if it would block. */
+const stdinTooLarge = () => new FileError(`<stdin>: larger than the limit of ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
+
+/**
+ * Reads stdin to its end (at most MAX_INPUT_BYTES: an endless stream is an error, not 4 GB):
+ * synchronously from fd 0, or through `process.stdin` if it would block.
+ */
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
+  let total = 0;
   for (;;) {
     const buf = Buffer.allocUnsafe(65536);
     let n: number;
@@ -29,10 +38,19 @@ async function readStdin(): Promise<string> {
       n = readSync(0, buf, 0, buf.length, null);
     } catch (e) {
       if (!isAgain(e)) throw e;
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      for await (const chunk of process.stdin) {
+        total += (chunk as Buffer).length;
+        if (total > MAX_INPUT_BYTES) {
+          process.stdin.destroy();
+          throw stdinTooLarge();
+        }
+        chunks.push(chunk as Buffer);
+      }
       break;
     }
     if (n === 0) break;
+    total += n;
+    if (total > MAX_INPUT_BYTES) throw stdinTooLarge();
     chunks.push(buf.subarray(0, n));
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -88,6 +106,36 @@ function stdinIsTTY(): boolean {
   return process.stdin.isTTY === true;
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Writes output files with handlers for SIGINT, SIGTERM and SIGHUP in place: a signal that comes
+ * while writing removes the temporary files (the write itself is synchronous, so it completes or
+ * rolls back first), then is raised again once the handlers are gone, so the process ends as the
+ * signal asks (exit code 128 + its number where it is not killed by it).
+ */
+async function whileWriting(write: () => void): Promise<void> {
+  let caught: (typeof SIGNALS)[number] | undefined;
+  const onSignal = (sig: (typeof SIGNALS)[number]) => {
+    caught ??= sig;
+    removePendingFiles();
+  };
+  for (const sig of SIGNALS) process.on(sig, onSignal);
+  try {
+    write();
+  } finally {
+    removePendingFiles();
+    // A signal that arrived during the synchronous write is delivered on the next turns of the loop.
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    for (const sig of SIGNALS) process.off(sig, onSignal);
+    if (caught) {
+      process.exitCode = 128 + constants.signals[caught];
+      process.kill(process.pid, caught);
+    }
+  }
+}
+
 export async function main(): Promise<void> {
   try {
     process.exitCode = await cli(process.argv.slice(2), {
@@ -97,6 +145,7 @@ export async function main(): Promise<void> {
       get stdinIsTTY() {
         return stdinIsTTY();
       },
+      whileWriting,
     });
   } catch (e) {
     // A bug, not a user problem: say so plainly, without a stack trace unless asked for.

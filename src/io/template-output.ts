@@ -162,7 +162,7 @@ export function parseTemplateOutputWithYaml(text: string): JsonObject {
   const value = convert(doc.contents as Node | null, doc as Document, 0);
   if (value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new TemplateOutputError(`the template output is not a map (got ${Array.isArray(value) ? 'a list' : `the scalar ${JSON.stringify(value)}`})`);
+    throw new TemplateOutputError(`the template output is not a map (got ${Array.isArray(value) ? 'a list' : `a ${value === null ? 'null' : typeof value}`})`);
   }
   return value;
 }

@@ -37,7 +37,7 @@ describe('cli', () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
     for (const flag of ['--filename', '--output', '--in-place', '--config', '--quiet', '--revision', '--emulate', '--native-sidecars',
-      '--compliance-policy', '--injectConfigFile', '--meshConfigFile', '--valuesFile']) {
+      '--compliance-policy', '--injectConfigFile', '--meshConfigFile', '--valuesFile', '--recursive', '--config-root']) {
       expect(HELP).toContain(flag);
     }
   });

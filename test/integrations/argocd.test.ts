@@ -9,7 +9,7 @@
  * Skips when kubectl is missing on a laptop; fails in CI.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -86,6 +86,8 @@ interface AppRun {
   apiVersions?: string[];
   params?: Param[];
   env?: Record<string, string>;
+  /** Variables of the sidecar's own environment (not Argo CD's): e.g. a secret the repo server holds. */
+  processEnv?: Record<string, string>;
   extraPath?: string;
 }
 
@@ -111,6 +113,7 @@ function generate(appDir: string, o: AppRun = {}): Ran {
     KUBE_API_VERSIONS: (o.apiVersions ?? ['v1', 'apps/v1', 'batch/v1']).join(','),
     ...Object.fromEntries(Object.entries(o.env ?? {}).map(([k, v]) => [`ARGOCD_ENV_${k}`, v])),
     ...paramEnv(o.params ?? []),
+    ...o.processEnv,
   };
   const [cmd, ...cmdArgs] = plugin.spec.generate.command;
   const argv = [...cmdArgs, ...(plugin.spec.generate.args ?? [])];
@@ -308,6 +311,50 @@ describe.skipIf(missing.length > 0)('Argo CD config-management plugin (CMP v2 si
       expect(r.stdout).toBe('');
       expect(r.stderr.trim()).not.toBe('');
     });
+  });
+
+  describe('a pull request cannot read the repo server\'s files or environment', () => {
+    const SECRET = 's3cr3t-xyz';
+    const TOKEN = 'kube-tok-98765';
+    let outside: string;
+    beforeAll(() => {
+      outside = mkdtempSync(join(sandbox, 'outside-'));
+      writeFileSync(join(outside, 'kubeconfig.yaml'), `apiVersion: v1\nkind: Config\nusers:\n- name: a\n  user:\n    token: ${TOKEN}\n`);
+      writeFileSync(join(outside, 'secret.yaml'), `apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: shop}\nstringData: {token: ${TOKEN}}\n`);
+      chmodSync(outside, 0o755);
+    });
+    const withIstio = (fields: string) => (dir: string) => {
+      const cfg = readFileSync(join(dir, 'inject-sidecar.yaml'), 'utf8');
+      writeFileSync(join(dir, 'inject-sidecar.yaml'), `${cfg}  istio:\n${fields}`);
+      writeFileSync(join(dir, 'template.yaml'), 'metadata:\n  annotations:\n    leak: {{ toJson .Values | quote }}\n');
+    };
+    const cases: [string, (dir: string) => void][] = [
+      ['valuesFile: /proc/self/environ', withIstio('    valuesFile: /proc/self/environ\n')],
+      ['valuesFile: an absolute kubeconfig path, with a template printing the values', (d) => withIstio(`    valuesFile: ${join(outside, 'kubeconfig.yaml')}\n    injectConfigFile: template.yaml\n`)(d)],
+      ['valuesFile: a .. escape', (d) => withIstio(`    valuesFile: ${join('..', '..', ...outside.slice(sandbox.length + 1).split('/'), 'kubeconfig.yaml')}\n    injectConfigFile: template.yaml\n`)(d)],
+      ['valuesFile: a symlink out of the app', (d) => {
+        symlinkSync(join(outside, 'kubeconfig.yaml'), join(d, 'values.yaml'));
+        withIstio('    valuesFile: values.yaml\n    injectConfigFile: template.yaml\n')(d);
+      }],
+      ['the config itself a symlink out of the app', (d) => {
+        rmSync(join(d, 'inject-sidecar.yaml'));
+        symlinkSync(join(outside, 'kubeconfig.yaml'), join(d, 'inject-sidecar.yaml'));
+      }],
+      ['a manifest that is a symlink out of the app', (d) => symlinkSync(join(outside, 'secret.yaml'), join(d, 'zz-secret.yaml'))],
+    ];
+    for (const [what, edit] of cases) {
+      it(`${what}: refused, nothing on stdout, no secret on stderr`, () => {
+        const app = unpack(join(repo, 'examples/shop'), edit);
+        const r = generate(app, { namespace: 'shop', processEnv: { SECRET_TOKEN: SECRET } });
+        expect(r.stderr).not.toContain('internal error');
+        for (const secret of [SECRET, TOKEN]) {
+          expect(r.stdout).not.toContain(secret);
+          expect(r.stderr).not.toContain(secret);
+        }
+        expect(r.code).not.toBe(0);
+        expect(r.stdout).toBe('');
+      });
+    }
   });
 
   it('the top-level kustomization installs the sidecar into argocd-repo-server', () => {

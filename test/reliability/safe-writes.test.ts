@@ -4,8 +4,22 @@
  * and no temporary file behind; the built CLI flushes all of a large stdout into a pipe before it
  * exits (it never calls process.exit()).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  watch,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +104,72 @@ describe('safe writes', () => {
   });
 });
 
+describe('safe writes: hostile file system', () => {
+  it('--in-place never writes through a symlink planted under the temporary name of the old scheme', async () => {
+    const p = project('planted', { 'web.yaml': `${NS}---\n${dep('web')}` });
+    const victim = join(dir, 'planted-victim.txt');
+    writeFileSync(victim, 'victim\n');
+    // The old name was .<file>.<pid>.tmp: fixed in a container where node runs as PID 1.
+    symlinkSync(victim, join(p, `.web.yaml.${process.pid}.tmp`));
+    const r = await runCli(['-q', '--in-place', '-f', p]);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(readFileSync(victim, 'utf8')).toBe('victim\n');
+    expect(lstatSync(join(p, 'web.yaml')).isFile()).toBe(true);
+    expect(readFileSync(join(p, 'web.yaml'), 'utf8')).toContain('name: istio-proxy');
+    expect(readdirSync(p).sort()).toEqual([`.web.yaml.${process.pid}.tmp`, 'web.yaml']);
+  });
+
+  it('-o to a FIFO writes into it (as a shell redirection), never replaces it', async () => {
+    const fifo = join(dir, 'out.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const sink = join(dir, 'fifo-sink.yaml');
+    const reader = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', fifo, sink]);
+    const exited = new Promise<number | null>((res) => reader.on('exit', res));
+    const r = await runCli(['-q', '-o', fifo, '-f', '-'], `${NS}---\n${dep('web')}`);
+    const timer = setTimeout(() => reader.kill(), 5000);
+    await exited;
+    clearTimeout(timer);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    expect(readFileSync(sink, 'utf8')).toContain('name: istio-proxy');
+  });
+
+  it('--in-place on a symlinked manifest writes through to its target inside the tree; the link stays', async () => {
+    const p = project('linked', {});
+    mkdirSync(join(p, 'manifests'));
+    writeFileSync(join(p, 'manifests', 'web.yaml'), `${NS}---\n${dep('web')}`);
+    symlinkSync(join('manifests', 'web.yaml'), join(p, 'web.yaml'));
+    const r = await runCli(['-q', '--in-place', '-f', p]);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(lstatSync(join(p, 'web.yaml')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(p, 'web.yaml'))).toBe(join('manifests', 'web.yaml'));
+    expect(readFileSync(join(p, 'manifests', 'web.yaml'), 'utf8')).toContain('name: istio-proxy');
+  });
+
+  it('--in-place refuses a symlinked manifest whose target is outside its tree, and writes nothing', async () => {
+    const p = project('linked-out', { 'a.yaml': `${NS}---\n${dep('a')}` });
+    const outside = join(dir, 'linked-out-target.yaml');
+    writeFileSync(outside, dep('b'));
+    symlinkSync(outside, join(p, 'b.yaml'));
+    const before = readFileSync(join(p, 'a.yaml'), 'utf8');
+    const r = await runCli(['-q', '--in-place', '-f', join(p, 'a.yaml'), '-f', join(p, 'b.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`inject-sidecar: ${join(p, 'b.yaml')}: cannot write in place: symlink to ${outside}, outside the input tree ${p}\n`);
+    expect(readFileSync(join(p, 'a.yaml'), 'utf8')).toBe(before);
+    expect(readFileSync(outside, 'utf8')).toBe(dep('b'));
+    expect(lstatSync(join(p, 'b.yaml')).isSymbolicLink()).toBe(true);
+  });
+
+  it('--in-place keeps each file\'s mode', async () => {
+    const p = project('mode', { 'web.yaml': `${NS}---\n${dep('web')}` });
+    chmodSync(join(p, 'web.yaml'), 0o640);
+    const r = await runCli(['-q', '--in-place', '-f', p]);
+    expect(r.code).toBe(0);
+    expect(statSync(join(p, 'web.yaml')).mode & 0o7777).toBe(0o640);
+    expect(readFileSync(join(p, 'web.yaml'), 'utf8')).toContain('name: istio-proxy');
+  });
+});
+
 // As root the permission check above cannot fail; run the built CLI as nobody instead.
 const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
 describe.runIf(process.getuid?.() === 0)('as root: the built CLI run as nobody', () => {
@@ -115,6 +195,61 @@ describe.runIf(process.getuid?.() === 0)('as root: the built CLI run as nobody',
     expect(r.stderr).toMatch(/^inject-sidecar: .*out\.yaml: cannot write: EACCES/);
     expect(readFileSync(out, 'utf8')).toBe('original\n');
     expect(readdirSync(ro)).toEqual(['out.yaml']);
+  });
+});
+
+describe('--in-place over many files is all or nothing', () => {
+  beforeAll(() => {
+    if (!existsSync(DIST)) execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
+  });
+  const asNobody = (args: string[]) =>
+    process.getuid?.() === 0
+      ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, DIST, ...args], { encoding: 'utf8' })
+      : spawnSync(process.execPath, [DIST, ...args], { encoding: 'utf8' });
+
+  it.runIf(process.getuid?.() !== 0 || hasSetpriv)('a file that cannot be written leaves the ones before it untouched', () => {
+    chmodSync(dir, 0o755);
+    const p = join(dir, 'all-or-nothing');
+    mkdirSync(join(p, 'a'), { recursive: true });
+    mkdirSync(join(p, 'b'));
+    writeFileSync(join(p, 'a', 'web.yaml'), `${NS}---\n${dep('web')}`);
+    writeFileSync(join(p, 'b', 'api.yaml'), dep('api'));
+    chmodSync(p, 0o777);
+    chmodSync(join(p, 'a'), 0o777);
+    chmodSync(join(p, 'a', 'web.yaml'), 0o666);
+    chmodSync(join(p, 'b', 'api.yaml'), 0o666);
+    chmodSync(join(p, 'b'), 0o555); // the file is writable, its directory (for the temporary file) is not
+    const before = [readFileSync(join(p, 'a', 'web.yaml'), 'utf8'), readFileSync(join(p, 'b', 'api.yaml'), 'utf8')];
+    const r = asNobody(['-q', '--in-place', '-f', join(p, 'a', 'web.yaml'), '-f', join(p, 'b', 'api.yaml')]);
+    chmodSync(join(p, 'b'), 0o755);
+    expect(r.stderr).toMatch(/api\.yaml: cannot write: /);
+    expect(r.status).toBe(1);
+    expect([readFileSync(join(p, 'a', 'web.yaml'), 'utf8'), readFileSync(join(p, 'b', 'api.yaml'), 'utf8')]).toEqual(before);
+    expect(readdirSync(join(p, 'a'))).toEqual(['web.yaml']);
+  });
+
+  it('SIGTERM while writing leaves no temporary or backup file, and every file old or new', async () => {
+    const p = join(dir, 'signal');
+    mkdirSync(p);
+    const blob = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big, namespace: shop}\ndata:\n  blob: "${'z'.repeat(2_000_000)}"\n`;
+    const files = Array.from({ length: 12 }, (_, i) => `f${String(i).padStart(2, '0')}.yaml`);
+    for (const f of files) writeFileSync(join(p, f), `${NS}---\n${dep(f.slice(0, 3))}---\n${blob}`);
+    const before = Object.fromEntries(files.map((f) => [f, readFileSync(join(p, f), 'utf8')]));
+    const child = spawn(process.execPath, [DIST, '-q', '--in-place', '-f', p], { stdio: 'ignore' });
+    let signalled = false;
+    const watcher = watch(p, (_e, name) => {
+      if (!signalled && name && /\.tmp$/.test(name)) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
+    });
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res) => child.on('exit', (c, s) => res([c, s])));
+    watcher.close();
+    expect(signalled).toBe(true);
+    expect(code === null ? signal : code).toBe('SIGTERM');
+    expect(readdirSync(p).sort()).toEqual(files);
+    const states = files.map((f) => (readFileSync(join(p, f), 'utf8') === before[f] ? 'old' : 'new'));
+    expect(new Set(states).size).toBe(1);
   });
 });
 
