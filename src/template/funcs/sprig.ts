@@ -823,7 +823,7 @@ export function sprigFuncs(): FuncMap {
     dig: defineFunc([], (...ps) => dig(ps), { variadic: ANY, result: ANY, returnsError: true }),
 
     // regular expressions
-    regexMatch: s(['string', 'string'], (re, v) => swallow(() => matchString(compileGo(str(re)), str(v)), false), 'bool'),
+    regexMatch: s(['string', 'string'], (re, v) => regexMatch(str(re), str(v)), 'bool'),
     mustRegexMatch: defineFunc(['string', 'string'], (re, v) => matchString(compileGo(str(re)), str(v)), {
       returnsError: true,
       result: 'bool',
@@ -866,11 +866,17 @@ export function sprigFuncs(): FuncMap {
   return fns;
 }
 
+/** sprig's regexMatch ignores a compile error (answers false); the matcher's step limit is an error. */
+function regexMatch(re: string, v: string): boolean {
+  const g = swallow<ReturnType<typeof compileGo> | undefined>(() => compileGo(re), undefined);
+  return g !== undefined && matchString(g, v);
+}
+
 function regexFindAll(re: ReturnType<typeof compileGo>, s: string, n: number): GoSlice {
   if (n === 0) return stringSlice([], true);
   const ms = findAll(re, s, n);
   if (ms.length === 0) return stringSlice([], true);
-  return stringSlice(ms.map((m) => s.slice(m.start, m.end)));
+  return stringSlice(ms);
 }
 
 function regexSplit(re: ReturnType<typeof compileGo>, s: string, n: number): GoSlice {
