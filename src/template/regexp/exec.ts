@@ -35,18 +35,21 @@ export const MAX_STEPS = 50_000_000;
 
 /** The step budget of one call ran out. */
 export class StepLimitError extends Error {
-  constructor() {
-    super(`regexp: matching needs more than ${MAX_STEPS} steps (pattern too large for this input)`);
+  constructor(readonly limit: number) {
+    super(`regexp: matching needs more than ${limit} steps (pattern too large for this input)`);
     this.name = 'StepLimitError';
   }
 }
 
 /** A budget shared by the matches of one API call. */
 export class Budget {
-  left = MAX_STEPS;
+  private left: number;
+  constructor(private readonly limit: number) {
+    this.left = limit;
+  }
   spend(n: number): void {
     this.left -= n;
-    if (this.left < 0) throw new StepLimitError();
+    if (this.left < 0) throw new StepLimitError(this.limit);
   }
 }
 

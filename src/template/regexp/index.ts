@@ -8,7 +8,7 @@
  */
 import { canBackquote, quoteGo } from '../fmt.js';
 import { compile, startCond, type Prog } from './compile.js';
-import { Budget, Machine, step } from './exec.js';
+import { Budget, MAX_STEPS, Machine, step } from './exec.js';
 import { Perl, capNames, maxCap, parse, simplify } from './syntax.js';
 
 export { Error as SyntaxError, MAX_HEIGHT, MAX_REPEAT, MAX_SIZE } from './syntax.js';
@@ -22,7 +22,10 @@ export class Regexp {
   private readonly subexpNames: readonly string[];
 
   /** Use `Compile` / `MustCompile`. */
-  constructor(readonly expr: string) {
+  constructor(
+    readonly expr: string,
+    private readonly maxSteps = MAX_STEPS,
+  ) {
     const re = parse(expr, Perl);
     this.numSubexp = maxCap(re);
     this.subexpNames = capNames(re);
@@ -48,6 +51,10 @@ export class Regexp {
     return name === '' ? -1 : this.subexpNames.indexOf(name);
   }
 
+  private budget(): Budget {
+    return new Budget(this.maxSteps);
+  }
+
   private machine(ncap: number, budget: Budget): Machine {
     return new Machine(this.prog, this.cond, ncap, budget);
   }
@@ -58,11 +65,11 @@ export class Regexp {
   }
 
   MatchString(s: string): boolean {
-    return this.exec(this.machine(0, new Budget()), s, 0) !== undefined;
+    return this.exec(this.machine(0, this.budget()), s, 0) !== undefined;
   }
 
   FindStringIndex(s: string): [number, number] | null {
-    const a = this.exec(this.machine(2, new Budget()), s, 0);
+    const a = this.exec(this.machine(2, this.budget()), s, 0);
     return a ? [a[0] as number, a[1] as number] : null;
   }
 
@@ -73,7 +80,7 @@ export class Regexp {
   }
 
   FindStringSubmatchIndex(s: string): number[] | null {
-    const a = this.exec(this.machine(this.prog.numCap, new Budget()), s, 0);
+    const a = this.exec(this.machine(this.prog.numCap, this.budget()), s, 0);
     return a ? this.pad(a) : null;
   }
 
@@ -98,7 +105,7 @@ export class Regexp {
 
   /** Go's `allMatches`: successive non-overlapping matches; an empty match right after one is skipped. */
   private allMatches(s: string, n: number, ncap: number, deliver: (a: number[]) => void): void {
-    const m = this.machine(ncap, new Budget());
+    const m = this.machine(ncap, this.budget());
     const end = s.length;
     if (n < 0) n = end + 1;
     for (let pos = 0, i = 0, prevMatchEnd = -1; i < n && pos <= end; ) {
@@ -139,7 +146,7 @@ export class Regexp {
 
   /** Go's `replaceAll` loop: `repl` appends the replacement for the match positions `a`. */
   private replaceAll(src: string, ncap: number, repl: (a: readonly number[]) => string): string {
-    const m = this.machine(Math.min(ncap, this.prog.numCap), new Budget());
+    const m = this.machine(Math.min(ncap, this.prog.numCap), this.budget());
     let out = '';
     let lastMatchEnd = 0;
     let searchPos = 0;
@@ -264,9 +271,12 @@ function extract(str: string): { name: string; num: number; rest: string } | und
   return { name, num, rest: s.slice(i) };
 }
 
-/** Go's `regexp.Compile`. Throws `SyntaxError` (message: `error parsing regexp: ...`). */
-export function Compile(expr: string): Regexp {
-  return new Regexp(expr);
+/**
+ * Go's `regexp.Compile`. Throws `SyntaxError` (message: `error parsing regexp: ...`). `maxSteps`
+ * (not Go's) is the instruction-visit budget of each call of the result.
+ */
+export function Compile(expr: string, opts: { maxSteps?: number } = {}): Regexp {
+  return new Regexp(expr, opts.maxSteps);
 }
 
 /** Go's quoting of a pattern in `MustCompile`'s panic: backquoted when possible. */
