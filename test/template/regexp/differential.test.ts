@@ -16,7 +16,10 @@ import { goVersion, runOracle, type OracleCase, type OracleResult } from './go-o
 const goAvailable = goVersion() !== undefined;
 const onCI = process.env.CI === 'true';
 
-const LETTERS = ['a', 'b', 'c', 'x', 'k', 'K', 'é', 'Ω', 'ω', 'ſ', '\u212a', ' ', '-', '_', '1', '😀', '.'];
+const LETTERS = ['a', 'b', 'c', 'x', 'k', 'K', 'é', 'Ω', 'ω', 'ſ', '\u212a', ' ', '-', '_', '1', '😀', '.', 'S', 'σ', 'ς', '+'];
+
+/** Longer one-off runs: RX_N (cases), RX_SEED, RX_DEPTH (pattern nesting). */
+const DEPTH = Number(process.env.RX_DEPTH ?? 3);
 
 const literal = fc.constantFrom(...LETTERS.filter((c) => c !== '.'));
 const escape = fc.constantFrom('\\.', '\\*', '\\\\', '\\n', '\\t', '\\x61', '\\x{3A9}', '\\141', '\\Qa.b\\E', '\\-', '\\_', '\\Q\\E');
@@ -24,8 +27,10 @@ const cls = fc.constantFrom(
   '[ab]', '[^a]', '[a-c]', '[^a-cx]', '[[:alpha:]]', '[[:^digit:]]', '[\\d_]', '[^\\s]', '[]a]', '[a-]', '[\\pL1]',
   '[^\\PL]', '[Kk]', '[ſ]', '[\\x{212A}]', '[[:word:]-]', '[^\\n]', '[a-cé]', '[[:upper:][:space:]]',
   '\\d', '\\w', '\\s', '\\D', '\\W', '\\S', '\\pL', '\\p{Greek}', '\\PL', '\\p{Lu}', '\\p{^Ll}', '\\pN', '\\p{Latin}',
-  '\\p{Letter}', '.',
+  '\\p{Letter}', '.', '[α-ω]', '[a-ſ]', '[\\s\\S]', '[^\\x00-\\x{10FFFF}]', '[^\\W]', '[\\x{212A}-\\x{2130}]', '[[:^space:]]',
+  '[^[:ascii:]]', '\\p{Ll}', '\\P{Greek}', '[\\p{Greek}a]', '\\p{Common}', '\\p{Sm}',
 );
+const empty = fc.constantFrom('()', '(?:)', '(|a)', '(^)', '($|a)', '(\\b)', '(a|)');
 const anchor = fc.constantFrom('^', '$', '\\A', '\\z', '\\b', '\\B');
 const quantifier = fc.constantFrom('*', '+', '?', '{2}', '{0,1}', '{1,3}', '{2,}', '{0}', '*?', '+?', '??', '{1,2}?', '{0,}?');
 const flags = fc.constantFrom('(?i)', '(?m)', '(?s)', '(?U)', '(?is)', '(?-s)', '(?i-m)', '(?sm)', '(?U-i)');
@@ -33,12 +38,12 @@ const opener = fc.constantFrom('(', '(', '(?:', '(?P<n1>', '(?<n2>', '(?i:', '(?
 
 const { pattern } = fc.letrec<{ pattern: string; atom: string; group: string; piece: string }>((tie) => ({
   pattern: fc.oneof(
-    { maxDepth: 3, depthIdentifier: 're' },
+    { maxDepth: DEPTH, depthIdentifier: 're' },
     tie('piece'),
     fc.array(tie('piece'), { minLength: 2, maxLength: 4 }).map((a) => a.join('')),
     fc.array(fc.array(tie('piece'), { maxLength: 3 }).map((a) => a.join('')), { minLength: 2, maxLength: 3 }).map((a) => a.join('|')),
   ),
-  atom: fc.oneof({ maxDepth: 3, depthIdentifier: 're' }, literal, literal, escape, cls, anchor, flags, tie('group')),
+  atom: fc.oneof({ maxDepth: DEPTH, depthIdentifier: 're' }, literal, literal, escape, cls, anchor, flags, empty, tie('group')),
   group: fc.tuple(opener, tie('pattern')).map(([o, r]) => `${o}${r})`),
   piece: fc.oneof(tie('atom'), fc.tuple(tie('atom'), quantifier).map(([a, q]) => a + q)),
 }));
@@ -124,7 +129,7 @@ function normalise(r: OracleResult): Partial<OracleResult> {
   return r.error !== undefined ? { error: r.error } : { ...r, error: undefined };
 }
 
-const GENERATED = 6000;
+const GENERATED = Number(process.env.RX_N ?? 6000);
 const NOISE = 1500;
 
 describe('differential: Go regexp vs the TypeScript port', () => {
@@ -141,7 +146,7 @@ describe('differential: Go regexp vs the TypeScript port', () => {
     () => {
       const cases = [
         ...FIXED,
-        ...fc.sample(caseArb(pattern), { numRuns: GENERATED, seed: 20261207 }),
+        ...fc.sample(caseArb(pattern), { numRuns: GENERATED, seed: Number(process.env.RX_SEED ?? 20261207) }),
         ...fc.sample(caseArb(noise), { numRuns: NOISE, seed: 7122026 }),
       ];
       const goResults = runOracle(cases);
