@@ -212,7 +212,8 @@ class Compiler {
     return f;
   }
 
-  quest(f1: Frag, nongreedy: boolean): Frag {
+  /** An Alt that prefers f1 (greedy) or its other, still open branch (non-greedy). */
+  choice(f1: Frag, nongreedy: boolean): Frag {
     const f = this.inst(InstAlt);
     const i = this.p.inst[f.i] as Inst;
     if (nongreedy) {
@@ -222,20 +223,17 @@ class Compiler {
       i.out = f1.i;
       f.head = f.tail = (f.i << 1) | 1;
     }
+    return f;
+  }
+
+  quest(f1: Frag, nongreedy: boolean): Frag {
+    const f = this.choice(f1, nongreedy);
     [f.head, f.tail] = this.append(f.head, f.tail, f1.head, f1.tail);
     return f;
   }
 
   loop(f1: Frag, nongreedy: boolean): Frag {
-    const f = this.inst(InstAlt);
-    const i = this.p.inst[f.i] as Inst;
-    if (nongreedy) {
-      i.arg = f1.i;
-      f.head = f.tail = f.i << 1;
-    } else {
-      i.out = f1.i;
-      f.head = f.tail = (f.i << 1) | 1;
-    }
+    const f = this.choice(f1, nongreedy);
     this.patch(f1.head, f.i);
     return f;
   }
