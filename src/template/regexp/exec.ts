@@ -3,9 +3,10 @@
  * step over the input, one rune at a time, in priority order, so the time is O(len(input) ×
  * len(prog)) whatever the pattern and the answer is Go's leftmost-first match with its
  * submatches. Positions are UTF-16 indices; runes are decoded from the string as Go decodes
- * UTF-8 (a lone surrogate reads as U+FFFD, one unit wide). Every instruction visit counts against
- * a budget (`MAX_STEPS` per call of the public API), so even the linear worst case ends with an
- * error instead of taking minutes.
+ * UTF-8 (a lone surrogate reads as U+FFFD, one unit wide). Every instruction visit (and every
+ * copy of a thread's captures) counts against a budget (`MAX_STEPS` per call of the public API),
+ * and the capture arrays of live threads against `MAX_CAPTURE_SLOTS`, so even the linear worst
+ * case ends with an error instead of taking minutes or gigabytes.
  */
 import {
   EmptyBeginLine,
@@ -33,10 +34,19 @@ import { foldOrbit } from './unicode.js';
 /** Instruction visits allowed per call (`MatchString`, `FindAllString`, `ReplaceAllString`, ...). */
 export const MAX_STEPS = 50_000_000;
 
-/** The step budget of one call ran out. */
+/**
+ * Capture positions (slots) that the live threads of one call may hold at once: threads × slots
+ * per thread, e.g. 4,000 threads of a pattern with 500 groups.
+ */
+export const MAX_CAPTURE_SLOTS = 4_000_000;
+
+/** The step budget (or the capture memory) of one call ran out. */
 export class StepLimitError extends Error {
-  constructor(readonly limit: number) {
-    super(`regexp: matching needs more than ${limit} steps (pattern too large for this input)`);
+  constructor(
+    readonly limit: number,
+    what = 'steps',
+  ) {
+    super(`regexp: matching needs more than ${limit} ${what} (pattern too large for this input)`);
     this.name = 'StepLimitError';
   }
 }
@@ -174,12 +184,16 @@ export class Machine {
     this.matchcap = new Array<number>(ncap).fill(-1);
   }
 
+  private slots = 0;
+
   private alloc(i: Inst): Thread {
     const t = this.pool.pop();
     if (t) {
       t.inst = i;
       return t;
     }
+    this.slots += this.ncap;
+    if (this.slots > MAX_CAPTURE_SLOTS) throw new StepLimitError(MAX_CAPTURE_SLOTS, 'capture slots');
     return { inst: i, cap: new Array<number>(this.ncap).fill(-1) };
   }
 
@@ -341,7 +355,10 @@ export class Machine {
               th.inst = i;
               t = undefined;
             }
-            if (cap.length > 0 && th.cap !== cap) for (let k = 0; k < cap.length; k++) th.cap[k] = cap[k] as number;
+            if (cap.length > 0 && th.cap !== cap) {
+              for (let k = 0; k < cap.length; k++) th.cap[k] = cap[k] as number;
+              visits += cap.length >> 1; // copying captures is work too
+            }
             q.denseT[j] = th;
           }
         }

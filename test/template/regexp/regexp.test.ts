@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   Compile,
+  MAX_CAPTURE_SLOTS,
   MAX_SIZE,
   MAX_STEPS,
   MatchString,
@@ -149,17 +150,26 @@ describe('regexp: errors and limits', () => {
     expect(error(large)).toBe(`error parsing regexp: expression too large: \`${large}\``);
   });
 
-  it('stops a match that needs more than MAX_STEPS instruction visits, as a template error', () => {
+  it('stops a match that needs more instruction visits than its budget', () => {
     // About 2,000 live threads per rune: linear, but beyond a budget of a million visits.
     const re = Compile('(?:a?){1000}b', { maxSteps: 1_000_000 });
     expect(() => re.MatchString('a'.repeat(1_000))).toThrow(StepLimitError);
     expect(Compile('(?:a?){1000}b', { maxSteps: 1_000_000 }).MatchString('a'.repeat(100) + 'b')).toBe(true);
-    // The template functions use MAX_STEPS, and report it as their error (never as "no match").
+    // The template functions use MAX_STEPS (step-limit.test.ts checks how they report it).
     expect(MAX_STEPS).toBe(50_000_000);
-    expect(() => render('{{ regexMatch "(?:a?){1000}b" .s }}', { s: 'a'.repeat(30_000) })).toThrow(
-      /error calling regexMatch: regexp: matching needs more than 50000000 steps/,
+  });
+
+  it('bounds the memory of submatch tracking (threads × capture slots)', () => {
+    const many = Compile('(a?)'.repeat(3000));
+    expect(many.MatchString('aaa')).toBe(true);
+    expect(() => many.FindStringSubmatch('aaa')).toThrow(
+      `regexp: matching needs more than ${MAX_CAPTURE_SLOTS} capture slots (pattern too large for this input)`,
     );
-  }, 120_000);
+    expect(() => render('{{ regexReplaceAll .p "aaa" "$1" }}', { p: '(a?)'.repeat(3000) })).toThrow(
+      /error calling regexReplaceAll: regexp: matching needs more than 4000000 capture slots/,
+    );
+    expect(Compile('(a?)'.repeat(50)).FindStringSubmatch('aa')?.slice(0, 4)).toEqual(['aa', 'a', 'a', '']);
+  });
 
   it('regexMatch still answers false for a pattern that does not compile', () => {
     expect(render('{{ regexMatch "(" "x" }}')).toBe('false');
