@@ -131,7 +131,10 @@ class Compiler {
       }
       case OpCharClass:
         // Cleaned in place once: copies of a repeated class share one range list.
-        re.rune = cleanClass(re.rune);
+        if (!re.clean) {
+          re.rune = cleanClass(re.rune);
+          re.clean = true;
+        }
         return this.rune(re.rune, re.flags);
       case OpAnyCharNotNL:
         return this.rune([0, 9, 11, MAX_RUNE], 0);

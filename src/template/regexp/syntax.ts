@@ -100,6 +100,8 @@ export interface Regexp {
   /** Cached height and compiled size (parse-time limit checks). */
   h?: number;
   sz?: number;
+  /** `rune` is known to be sorted and merged (the compiler cleans each class once). */
+  clean?: boolean;
 }
 
 function node(op: number, flags = 0): Regexp {
