@@ -1,12 +1,25 @@
 /**
- * Sprig's `regex*` functions run Go's `regexp`; here they run its port (../regexp): RE2 syntax
- * and leftmost-first semantics, linear time, Go's error texts. This module adapts it to the
- * function library: compile errors and the matcher's step limit become `GoFuncError`s, and
- * compiled patterns are cached, since a template calls the same pattern once per value. It does
- * not define template functions (see `sprig.ts`).
+ * Sprig's `regex*` functions. Sprig runs Go's `regexp`; these run its port (../regexp): RE2
+ * syntax and leftmost-first semantics, linear time, Go's error texts. Compile errors and the
+ * matcher's limits become the functions' `GoFuncError`s; compiled patterns are cached, since a
+ * template calls the same pattern once per value; and all calls through one function map share
+ * one step budget (`MAX_SHARED_STEPS`), so a template cannot multiply the per-call bound by
+ * looping.
  */
-import { Compile, QuoteMeta, quote, StepLimitError, SyntaxError, type Regexp } from '../regexp/index.js';
-import { GoFuncError } from './types.js';
+import {
+  Budget,
+  Compile,
+  MAX_SHARED_STEPS,
+  QuoteMeta,
+  quote,
+  StepLimitError,
+  SyntaxError,
+  withSharedBudget,
+  type Regexp,
+} from '../regexp/index.js';
+import type { GoValue } from '../value.js';
+import { intArg, stringSlice } from './sprig-values.js';
+import { defineFunc, GoFuncError, type FuncMap } from './types.js';
 
 /** A compiled Go regular expression. */
 export type GoRegexp = Regexp;
@@ -84,3 +97,56 @@ export function split(g: GoRegexp, s: string, n: number): string[] | undefined {
 
 /** `regexp.QuoteMeta`. */
 export const quoteMeta = QuoteMeta;
+
+/** sprig's regexMatch ignores a compile error (answers false); the matcher's limits are errors. */
+function regexMatch(re: string, v: string): boolean {
+  let g: GoRegexp;
+  try {
+    g = compileGo(re);
+  } catch (e) {
+    if (e instanceof GoFuncError) return false;
+    throw e;
+  }
+  return matchString(g, v);
+}
+
+function regexFindAll(g: GoRegexp, s: string, n: number): GoValue {
+  if (n === 0) return stringSlice([], true);
+  const ms = findAll(g, s, n);
+  return ms.length === 0 ? stringSlice([], true) : stringSlice(ms);
+}
+
+function regexSplit(g: GoRegexp, s: string, n: number): GoValue {
+  const parts = split(g, s, n);
+  return parts === undefined ? stringSlice([], true) : stringSlice(parts);
+}
+
+/**
+ * The regex functions of sprig's map: `regexX` panics on a bad pattern (Go's MustCompile text),
+ * `mustRegexX` returns Go's compile error. Each map gets its own shared step budget.
+ */
+export function sprigRegexFuncs(): FuncMap {
+  const budget = new Budget(MAX_SHARED_STEPS, 'steps in all regular expression calls of this run');
+  const str = (v: GoValue): string => v as string;
+  /** Defines a function whose matching is charged to this map's budget. */
+  const def = (params: readonly string[], fn: (...a: GoValue[]) => GoValue, result: string, returnsError = false) =>
+    defineFunc(params, (...a) => withSharedBudget(budget, () => fn(...a)), returnsError ? { result, returnsError } : { result });
+  const S2 = ['string', 'string'];
+  const S3 = ['string', 'string', 'string'];
+  const SSI = ['string', 'string', 'int'];
+  return {
+    regexMatch: def(S2, (re, v) => regexMatch(str(re), str(v)), 'bool'),
+    mustRegexMatch: def(S2, (re, v) => matchString(compileGo(str(re)), str(v)), 'bool', true),
+    regexFind: def(S2, (re, v) => findString(mustCompileGo(str(re)), str(v)), 'string'),
+    mustRegexFind: def(S2, (re, v) => findString(compileGo(str(re)), str(v)), 'string', true),
+    regexFindAll: def(SSI, (re, v, n) => regexFindAll(mustCompileGo(str(re)), str(v), intArg(n)), '[]string'),
+    mustRegexFindAll: def(SSI, (re, v, n) => regexFindAll(compileGo(str(re)), str(v), intArg(n)), '[]string', true),
+    regexReplaceAll: def(S3, (re, v, r) => replaceAll(mustCompileGo(str(re)), str(v), str(r), false), 'string'),
+    mustRegexReplaceAll: def(S3, (re, v, r) => replaceAll(compileGo(str(re)), str(v), str(r), false), 'string', true),
+    regexReplaceAllLiteral: def(S3, (re, v, r) => replaceAll(mustCompileGo(str(re)), str(v), str(r), true), 'string'),
+    mustRegexReplaceAllLiteral: def(S3, (re, v, r) => replaceAll(compileGo(str(re)), str(v), str(r), true), 'string', true),
+    regexSplit: def(SSI, (re, v, n) => regexSplit(mustCompileGo(str(re)), str(v), intArg(n)), '[]string'),
+    mustRegexSplit: def(SSI, (re, v, n) => regexSplit(compileGo(str(re)), str(v), intArg(n)), '[]string', true),
+    regexQuoteMeta: def(['string'], (v) => quoteMeta(str(v)), 'string'),
+  };
+}

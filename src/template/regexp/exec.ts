@@ -51,15 +51,39 @@ export class StepLimitError extends Error {
   }
 }
 
-/** A budget shared by the matches of one API call. */
+/**
+ * Instruction visits allowed across all the calls made under one shared budget
+ * (`withSharedBudget`): the template functions share one per function map, i.e. per run.
+ */
+export const MAX_SHARED_STEPS = 200_000_000;
+
+/** A step budget: of the matches of one API call, or shared by many calls (`withSharedBudget`). */
 export class Budget {
   private left: number;
-  constructor(private readonly limit: number) {
+  constructor(
+    private readonly limit: number,
+    private readonly what = 'steps',
+  ) {
     this.left = limit;
   }
   spend(n: number): void {
     this.left -= n;
-    if (this.left < 0) throw new StepLimitError(this.limit);
+    if (this.left < 0) throw new StepLimitError(this.limit, this.what);
+    if (shared !== undefined && shared !== this) shared.spend(n);
+  }
+}
+
+/** The budget every call made inside `withSharedBudget` also spends from. */
+let shared: Budget | undefined;
+
+/** Runs `f` (synchronously) with every regexp step also charged to `budget`. */
+export function withSharedBudget<T>(budget: Budget, f: () => T): T {
+  const prev = shared;
+  shared = budget;
+  try {
+    return f();
+  } finally {
+    shared = prev;
   }
 }
 

@@ -12,7 +12,7 @@ import { Budget, MAX_STEPS, Machine, step } from './exec.js';
 import { Perl, capNames, maxCap, parse, simplify } from './syntax.js';
 
 export { Error as SyntaxError, MAX_HEIGHT, MAX_REPEAT, MAX_SIZE } from './syntax.js';
-export { MAX_CAPTURE_SLOTS, MAX_STEPS, StepLimitError } from './exec.js';
+export { Budget, MAX_CAPTURE_SLOTS, MAX_SHARED_STEPS, MAX_STEPS, StepLimitError, withSharedBudget } from './exec.js';
 
 /** A compiled regular expression (Go's `*regexp.Regexp`). */
 export class Regexp {

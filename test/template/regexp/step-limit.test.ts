@@ -1,7 +1,8 @@
 /**
  * How the template functions report the matcher's step limit: as the function's error, never as
- * "no match" (regexMatch swallows compile errors only). The limit is lowered to 100,000 steps for
- * this file so the test takes milliseconds instead of the seconds 50,000,000 steps take.
+ * "no match" (regexMatch swallows compile errors only), and the budget all calls through one
+ * function map share, which a loop cannot multiply. The limits are lowered (100,000 steps per call,
+ * 1,000,000 per map) so the tests take milliseconds instead of seconds.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { Template } from '../../../src/template/index.js';
@@ -11,6 +12,7 @@ import type { GoValue } from '../../../src/template/value.js';
 vi.mock('../../../src/template/regexp/exec.js', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../../src/template/regexp/exec.js')>()),
   MAX_STEPS: 100_000,
+  MAX_SHARED_STEPS: 1_000_000,
 }));
 
 function render(text: string, data: unknown): string {
@@ -30,5 +32,18 @@ describe('regex template functions at the step limit', () => {
 
   it('answers below the limit', () => {
     expect(render('{{ regexMatch .p .s }}', { p: data.p, s: 'aab' })).toBe('true');
+  });
+
+  it('stops a loop of calls, each under the per-call limit, at the shared budget of the function map', () => {
+    // Each call takes tens of thousands of steps: under 100,000, but 100 of them are not.
+    const loop = '{{ range until 100 }}{{ regexMatch $.p $.s }}{{ end }}';
+    const few = '{{ range until 3 }}{{ regexMatch $.p $.s }}{{ end }}';
+    const d = { p: data.p, s: 'a'.repeat(20) };
+    expect(render(few, d)).toBe('falsefalsefalse');
+    expect(() => render(loop, d)).toThrow(
+      'error calling regexMatch: regexp: matching needs more than 1000000 steps in all regular expression calls of this run',
+    );
+    // A new function map (a new run) starts with a full budget.
+    expect(render(few, d)).toBe('falsefalsefalse');
   });
 });
