@@ -4,7 +4,8 @@
  * the input (a Pike VM; see exec.ts), with no backtracking through JavaScript's RegExp. The API
  * keeps Go's names; positions are UTF-16 indices (Go's are byte offsets: the strings returned are
  * the same). Limits: Go's syntax limits (repeat counts 1000, nesting depth 1000), programs of at
- * most `MAX_SIZE` instructions, and at most `MAX_STEPS` instruction visits per call.
+ * most `MAX_SIZE` instructions, at most `MAX_STEPS` instruction visits and `MAX_CAPTURE_SLOTS`
+ * capture positions per call, and optionally a budget shared by many calls (`withSharedBudget`).
  */
 import { canBackquote, quoteGo } from '../fmt.js';
 import { compile, startCond, type Prog } from './compile.js';
