@@ -37,7 +37,7 @@ import {
 } from '../value.js';
 import { goJsonMarshal, goJsonUnmarshal } from './sprig-json.js';
 import { sprigMathFuncs } from './sprig-math.js';
-import { compileGo, findAll, findString, matchString, mustCompileGo, quoteMeta, replaceAll, split } from './sprig-regex.js';
+import { sprigRegexFuncs } from './sprig-regex.js';
 import {
   byteSlice,
   castToFloat64,
@@ -822,60 +822,10 @@ export function sprigFuncs(): FuncMap {
     mustMergeOverwrite: defineFunc([MAP], merge(true), { variadic: MAP, result: ANY, returnsError: true }),
     dig: defineFunc([], (...ps) => dig(ps), { variadic: ANY, result: ANY, returnsError: true }),
 
-    // regular expressions
-    regexMatch: s(['string', 'string'], (re, v) => swallow(() => matchString(compileGo(str(re)), str(v)), false), 'bool'),
-    mustRegexMatch: defineFunc(['string', 'string'], (re, v) => matchString(compileGo(str(re)), str(v)), {
-      returnsError: true,
-      result: 'bool',
-    }),
-    regexFind: s(['string', 'string'], (re, v) => findString(mustCompileGo(str(re)), str(v))),
-    mustRegexFind: defineFunc(['string', 'string'], (re, v) => findString(compileGo(str(re)), str(v)), {
-      returnsError: true,
-      result: 'string',
-    }),
-    regexFindAll: s(['string', 'string', 'int'], (re, v, n) => regexFindAll(mustCompileGo(str(re)), str(v), intArg(n)), '[]string'),
-    mustRegexFindAll: defineFunc(
-      ['string', 'string', 'int'],
-      (re, v, n) => regexFindAll(compileGo(str(re)), str(v), intArg(n)),
-      { returnsError: true, result: '[]string' },
-    ),
-    regexReplaceAll: s(['string', 'string', 'string'], (re, v, r) => replaceAll(mustCompileGo(str(re)), str(v), str(r), false)),
-    mustRegexReplaceAll: defineFunc(
-      ['string', 'string', 'string'],
-      (re, v, r) => replaceAll(compileGo(str(re)), str(v), str(r), false),
-      { returnsError: true, result: 'string' },
-    ),
-    regexReplaceAllLiteral: s(['string', 'string', 'string'], (re, v, r) =>
-      replaceAll(mustCompileGo(str(re)), str(v), str(r), true),
-    ),
-    mustRegexReplaceAllLiteral: defineFunc(
-      ['string', 'string', 'string'],
-      (re, v, r) => replaceAll(compileGo(str(re)), str(v), str(r), true),
-      { returnsError: true, result: 'string' },
-    ),
-    regexSplit: s(['string', 'string', 'int'], (re, v, n) => regexSplit(mustCompileGo(str(re)), str(v), intArg(n)), '[]string'),
-    mustRegexSplit: defineFunc(
-      ['string', 'string', 'int'],
-      (re, v, n) => regexSplit(compileGo(str(re)), str(v), intArg(n)),
-      { returnsError: true, result: '[]string' },
-    ),
-    regexQuoteMeta: s(['string'], (v) => quoteMeta(str(v))),
-
+    ...sprigRegexFuncs(),
     ...sprigMathFuncs(),
   };
   return fns;
-}
-
-function regexFindAll(re: ReturnType<typeof compileGo>, s: string, n: number): GoSlice {
-  if (n === 0) return stringSlice([], true);
-  const ms = findAll(re, s, n);
-  if (ms.length === 0) return stringSlice([], true);
-  return stringSlice(ms.map((m) => s.slice(m.start, m.end)));
-}
-
-function regexSplit(re: ReturnType<typeof compileGo>, s: string, n: number): GoSlice {
-  const parts = split(re, s, n);
-  return parts === undefined ? stringSlice([], true) : stringSlice(parts);
 }
 
 /** Exposed for tests: Go's int64 conversion of a float64 as sprig's `int64` performs it. */
