@@ -85,7 +85,7 @@ function flagOverrides(args: CliArgs): Spec {
 
 function readConfigFile(path: string): unknown {
   const text = readText(path);
-  const value = parseYamlValue(text);
+  const value = parseYamlValue(text, path);
   if (value === undefined) throw new ConfigError(`${path}: not valid YAML`, [{ path: '', message: 'not valid YAML' }]);
   return value;
 }

@@ -4,6 +4,7 @@
  * crash never leaves a truncated or half-written file behind.
  */
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync, unlinkSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { decodeUtf8 } from '../io/index.js';
 import { basename, dirname, join } from 'node:path';
 
 export class FileError extends Error {
@@ -40,11 +41,13 @@ export function expandInputs(paths: readonly string[]): string[] {
 }
 
 export function readText(path: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     throw new FileError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
+  return decodeUtf8(bytes, path);
 }
 
 /** Writes `text` to `path` through a temporary file and a rename: readers see the old or the new file, never a part. */

@@ -14,6 +14,7 @@
 import { fstatSync, readSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cli } from './cli.js';
+import { decodeUtf8 } from '../io/index.js';
 
 export { cli };
 
@@ -35,7 +36,7 @@ async function readStdin(): Promise<string> {
     if (n === 0) break;
     chunks.push(buf.subarray(0, n));
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = decodeUtf8(Buffer.concat(chunks), '<stdin>');
   if (text.length > LARGE_INPUT) await keepHeapSmall();
   return text;
 }

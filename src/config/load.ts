@@ -7,6 +7,7 @@
  * config.ts, which the CLI uses so that a run with a simple config does not load zod.
  */
 import { parseYamlValue } from '../io/yaml-value.js';
+import { InputError } from '../io/errors.js';
 import * as z from 'zod';
 import { configSchemas, type Spec } from './schema.js';
 import { isObject, type JsonObject } from '../kube/types.js';
@@ -63,19 +64,26 @@ function specFromConfigMap(cm: JsonObject, source: string): Spec {
       continue;
     }
     const [head, ...rest] = key.split('.');
-    if (head === 'proxy' && rest.length === 1) {
-      const field = rest[0]!;
-      const type = proxyShape[field];
-      if (!type) {
-        issues.push({ path, message: 'unknown field' });
-        continue;
-      }
-      ((spec.proxy ??= {}) as Record<string, unknown>)[field] = coerce(raw, type);
-    } else if (rest.length === 0 && head && specShape[head] && head !== 'proxy') {
-      spec[head] = coerce(raw, specShape[head]);
-    } else {
+    // own properties only: `__proto__`, `constructor` or `toString` are unknown fields, not Object's
+    const isProxy = head === 'proxy' && rest.length === 1;
+    const type = isProxy
+      ? Object.hasOwn(proxyShape, rest[0]!) ? proxyShape[rest[0]!] : undefined
+      : rest.length === 0 && head && head !== 'proxy' && Object.hasOwn(specShape, head) ? specShape[head] : undefined;
+    if (!type) {
       issues.push({ path, message: 'unknown field' });
+      continue;
     }
+    let value: unknown;
+    try {
+      value = coerce(raw, type);
+    } catch (e) {
+      // a limit of the YAML entry point (alias bomb, nesting, control characters)
+      if (!(e instanceof InputError)) throw e;
+      issues.push({ path, message: e.message });
+      continue;
+    }
+    if (isProxy) ((spec.proxy ??= {}) as Record<string, unknown>)[rest[0]!] = value;
+    else spec[head!] = value;
   }
   if (issues.length) fail(source, issues);
   const parsed = SpecSchema.safeParse(spec);

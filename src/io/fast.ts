@@ -12,7 +12,7 @@
  * Documents elsewhere.
  */
 import type { Json, JsonObject } from '../kube/types.js';
-import { MAX_DEPTH } from './errors.js';
+import { controlCharacter, MAX_DEPTH } from './errors.js';
 
 export const BAIL: unique symbol = Symbol('bail');
 
@@ -335,14 +335,13 @@ class FastParser {
           out += '\r';
           r = k + 2;
           break;
-        case '0':
-          out += '\0';
-          r = k + 2;
-          break;
         case 'u': {
           const hex = s.slice(k + 2, k + 6);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw bail;
-          out += String.fromCharCode(parseInt(hex, 16));
+          const ch = String.fromCharCode(parseInt(hex, 16));
+          // a control character: yaml (parse.ts) refuses it with its position
+          if (controlCharacter(ch)) throw bail;
+          out += ch;
           r = k + 6;
           break;
         }

@@ -132,7 +132,7 @@ function fastLayout(src: SourceText, seg: Segment): Layout | null {
   // The fast reader first (no `yaml` at all for the usual small job), `yaml` for the rest.
   FAST_UNSAFE.lastIndex = 0;
   const quick = FAST_UNSAFE.test(skeleton) ? BAIL : fastParse(skeleton, seg.contentStart - seg.start, skeleton.length, 0);
-  const top = quick !== BAIL ? quick : toPlain(src, parseWithYaml(src, skeleton, map), map);
+  const top = quick !== BAIL ? quick : toPlain(parseWithYaml(src, skeleton, map));
   if (!isObject(top)) return null;
   const layout: Layout = {
     top,
@@ -174,7 +174,7 @@ function fastLayout(src: SourceText, seg: Segment): Layout | null {
 function slowLayout(src: SourceText, seg: Segment): Layout {
   const text = src.text;
   const doc = parseWithYaml(src, text.slice(seg.start, seg.end), seg.start);
-  const top = toPlain(src, doc, seg.start);
+  const top = toPlain(doc);
   const at = (o: number | undefined): number => seg.start + (o ?? 0);
   if (!isObject(top) || !isMap(doc.contents))
     throw src.error('not-a-resource-list', `expected a ResourceList, found ${describeKind(top)}`, at(doc.contents?.range?.[0]));

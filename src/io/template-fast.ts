@@ -16,6 +16,7 @@
  * its resolver (go-yaml v2's rules live in `template-output.ts`).
  */
 import type { Json, JsonObject } from '../kube/types.js';
+import { controlCharacter } from './errors.js';
 
 /** Returned when the fast reader does not handle the text; read it with the general parser. */
 export const BAIL: unique symbol = Symbol('template-fast: not handled');
@@ -191,6 +192,8 @@ function doubleQuotedValue(source: string): string {
       if (source[i + 1] !== '\n') res += source.slice(start, i + 1);
     } else res += ch;
   }
+  // an escaped control character: the general parser (parse.ts) refuses it with its position
+  if (controlCharacter(res)) bail('control character');
   return res;
 }
 

@@ -22,9 +22,9 @@ const cases: { name: string; code: InputErrorCode; line: number; col: number; ru
   { name: 'document that is a string', code: 'not-an-object', line: 1, col: 1, run: () => parseStream('hello\n') },
   { name: 'duplicate key', code: 'duplicate-key', line: 4, col: 3, run: () => parseStream('kind: A\nmetadata:\n  name: a\n  name: b\n') },
   { name: 'duplicate key in a flow map', code: 'duplicate-key', line: 2, col: 16, run: () => parseStream('kind: A\nlabels: {a: 1, a: 2}\n') },
-  { name: 'alias bomb', code: 'alias-limit', line: 1, col: 1, run: () => parseStream(bomb()) },
-  { name: 'extreme nesting (block)', code: 'too-deep', line: 1, col: 1, run: () => parseStream(deepBlock(300)) },
-  { name: 'extreme nesting (flow)', code: 'too-deep', line: 1, col: 1, run: () => parseStream('a: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n') },
+  { name: 'alias bomb (at the alias past the limit)', code: 'alias-limit', line: 4, col: 8, run: () => parseStream(bomb()) },
+  { name: 'extreme nesting (block), at the node past the limit', code: 'too-deep', line: 201, col: 201, run: () => parseStream(deepBlock(300)) },
+  { name: 'extreme nesting (flow), at the node past the limit', code: 'too-deep', line: 1, col: 203, run: () => parseStream('a: ' + '['.repeat(300) + ']'.repeat(300) + '\n') },
   { name: 'NUL byte', code: 'binary', line: 2, col: 8, run: () => parseStream('kind: A\nname: a\u0000b\n') },
   { name: 'binary junk', code: 'binary', line: 1, col: 3, run: () => parseStream('\u0089P\u0001\u0002NG') },
   { name: 'ResourceList without items', code: 'missing-items', line: 1, col: 1, run: () => parseResourceList('apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n') },
@@ -74,7 +74,7 @@ describe('bad input gives a typed InputError naming the place', () => {
       'line 4, column 3: duplicate key "name" in a mapping',
     );
     expect(fail(() => parseStream(bomb())).message).toBe(
-      'line 1, column 1: too many YAML alias expansions (more than 100); refusing a possible "billion laughs" input',
+      'line 4, column 8: more than 100 alias expansions in one document; refusing a possible "billion laughs" input',
     );
     expect(fail(() => parseStream('kind: A\nname: a\u0000b\n')).message).toBe(
       'line 2, column 8: control character U+0000 is not allowed in YAML (binary data?)',

@@ -492,7 +492,7 @@ describe('fast reader edge cases', () => {
 
   it('reads quoted scalars with escapes and folded line breaks', () => {
     const cases = [
-      'a: "tab\\there \\x41\\u00e9\\U0001d11e \\/ \\\\ \\" \\N\\_\\L\\P\\0\\a\\b\\e\\f\\v\\r\\n end"\n',
+      'a: "tab\\there \\x41\\u00e9\\U0001d11e \\/ \\\\ \\" \\N\\_\\L\\P\\r\\n end"\n',
       'a: "one\n  two\n\n  three  \n   four"\n',
       'a: "joined\\\n     here"\n',
       "a: 'it''s\n  folded\n\n\n  twice'\n",
@@ -502,6 +502,14 @@ describe('fast reader edge cases', () => {
     expect(fastParseTemplateOutput(cases[1]!)).toEqual({ a: 'one two\nthree four' });
     expect(fastParseTemplateOutput(cases[2]!)).toEqual({ a: 'joinedhere' });
     expect(fastParseTemplateOutput(cases[3]!)).toEqual({ a: "it's folded\n\ntwice" });
+  });
+
+  it('leaves escaped control characters to the general parser, which refuses them', () => {
+    for (const esc of ['\\0', '\\a', '\\b', '\\e', '\\f', '\\v', '\\x7f', '\\u0001']) {
+      const t = `a: "x${esc}y"\n`;
+      expect(fastParseTemplateOutput(t)).toBe(BAIL);
+      expect(() => parseTemplateOutput(t)).toThrow(/line 1, column 4: control character U\+00[0-7][0-9A-F] is not allowed/);
+    }
   });
 
   it('reads block scalars with every chomping mode and indentation indicators', () => {
