@@ -39,6 +39,8 @@ export function loadConfig(fnConfig: unknown, source = 'function config', overri
   const resolveWith = (spec: Spec) => resolveAll({ ...spec, ...overrides }, source);
   const obj = fnConfig as JsonObject;
   if (obj.kind === 'ConfigMap' && (obj.apiVersion === 'v1' || obj.apiVersion === undefined)) return resolveWith(specFromConfigMap(obj, source));
+  const proto = protoKeyPath(obj, []);
+  if (proto) fail(source, [protoIssue(proto)]);
   const parsed = configSchemas().FunctionConfigSchema.safeParse(obj);
   if (!parsed.success) fail(source, issuesOf(parsed.error, []));
   return resolveWith(parsed.data.spec ?? {});
@@ -82,6 +84,11 @@ function specFromConfigMap(cm: JsonObject, source: string): Spec {
       issues.push({ path, message: e.message });
       continue;
     }
+    const proto = protoKeyPath(value, ['data', key]);
+    if (proto) {
+      issues.push(protoIssue(proto));
+      continue;
+    }
     if (isProxy) ((spec.proxy ??= {}) as Record<string, unknown>)[rest[0]!] = value;
     else spec[head!] = value;
   }
@@ -100,6 +107,31 @@ function specFromConfigMap(cm: JsonObject, source: string): Spec {
     );
   }
   return parsed.data;
+}
+
+/**
+ * The path to the first own `__proto__` key in a value, if any. The schema (zod) would drop such
+ * a key without a word, so it is an error naming the field instead.
+ */
+function protoKeyPath(v: unknown, path: PropertyKey[]): PropertyKey[] | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) {
+      const p = protoKeyPath(x, [...path, i]);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    if (k === '__proto__') return [...path, k];
+    const p = protoKeyPath(x, [...path, k]);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+function protoIssue(path: PropertyKey[]): { path: string; message: string } {
+  return { path: formatPath(path), message: 'the key __proto__ is not supported (JavaScript reserves it for object prototypes)' };
 }
 
 /** ConfigMap values are strings; give booleans, numbers and structures the type the schema wants. */

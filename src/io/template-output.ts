@@ -14,7 +14,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node } from 'yaml';
 import { asError, MAX_CONFIG_TEXT, parseYaml, placeIn } from './parse.js';
-import type { Json, JsonObject } from '../kube/types.js';
+import { setOwn, type Json, type JsonObject } from '../kube/types.js';
 import { BAIL, readTemplateOutputFast } from './template-fast.js';
 
 /** A problem in the template's output (not valid YAML, or not representable as JSON). */
@@ -116,19 +116,14 @@ function convert(node: Node | null | undefined, doc: Document, depth: number): J
           if (s === null || typeof s !== 'object' || Array.isArray(s)) {
             throw new TemplateOutputError('map merge requires map or sequence of maps as the value');
           }
-          for (const [k, v] of Object.entries(s)) if (!Object.hasOwn(merged, k)) merged[k] = v;
+          for (const [k, v] of Object.entries(s)) if (!Object.hasOwn(merged, k)) setOwn(merged, k, v);
         }
         continue;
       }
       const key = keyString(convert(keyNode, doc, depth + 1));
-      Object.defineProperty(out, key, {
-        value: convert(pair.value as Node, doc, depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      setOwn(out, key, convert(pair.value as Node, doc, depth + 1));
     }
-    for (const [k, v] of Object.entries(merged)) if (!Object.hasOwn(out, k)) out[k] = v;
+    for (const [k, v] of Object.entries(merged)) if (!Object.hasOwn(out, k)) setOwn(out, k, v);
     return out;
   }
   return null;
