@@ -375,11 +375,7 @@ export function emitResourceList(
   });
   if (added.length > 0) {
     const pad = ' '.repeat(layout.seqIndent);
-    let block = '';
-    for (const h of added) {
-      const body = h.text().replace(/\r?\n$/, '').replace(/\n(?=[^\n])/g, '\n' + pad + '  ');
-      block += `${pad}- ${body}\n`;
-    }
+    const block = added.map((h) => `${pad}- ${h.text().replace(/\r?\n$/, '').replace(/\n(?=[^\n])/g, '\n' + pad + '  ')}\n`).join('');
     const at = layout.itemsEnd;
     const needNl = at > 0 && text[at - 1] !== '\n';
     edits.push({ start: at, end: at, text: eol((needNl ? '\n' : '') + block) });
@@ -392,13 +388,14 @@ export function emitResourceList(
     edits.push({ start: at, end: at, text: (needNl ? src.eol : '') + res });
   }
   edits.sort((a, b) => a.start - b.start || a.end - b.end);
-  let out = '';
+  const parts: string[] = [];
   let pos = 0;
   for (const e of edits) {
-    out += text.slice(pos, e.start) + e.text;
+    parts.push(text.slice(pos, e.start), e.text);
     pos = Math.max(pos, e.end);
   }
-  return out + text.slice(pos);
+  parts.push(text.slice(pos));
+  return parts.join('');
 }
 
 /**
