@@ -111,7 +111,7 @@ export function checkNodes(doc: Document.Parsed, place: Place): void {
     const at = n.range?.[0] ?? 0;
     if (isAlias(n)) {
       const target = n.resolve(doc) as Node | undefined;
-      if (target === undefined) throw place('yaml-syntax', `invalid YAML: alias *${n.source} has no anchor &${n.source} before it in this document`, at);
+      if (target === undefined) throw place('yaml-syntax', `invalid YAML: alias *${n.source} has no anchor &${n.source} before it in the same document (anchors do not reach into other documents or ResourceList items)`, at);
       if (open.has(target)) throw place('yaml-syntax', `invalid YAML: alias *${n.source} is inside the node anchored &${n.source} (a cycle)`, at);
       const m = measured.get(target) ?? walk(target, depth);
       aliasCount += 1 + m.aliases;
