@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, parseResourceList, parseStream } from '../../src/io/index.js';
+import { decodeUtf8, InputError, parseResourceList, parseStream } from '../../src/io/index.js';
 import type { InputErrorCode } from '../../src/io/index.js';
 
 function fail(f: () => unknown): InputError {
@@ -94,5 +94,27 @@ describe('accepted oddities', () => {
   it('CRLF line endings are accepted', () => {
     const [d] = parseStream('kind: A\r\ndata:\r\n  s: |\r\n    x\r\n    y\r\n');
     expect(d!.value).toEqual({ kind: 'A', data: { s: 'x\ny\n' } });
+  });
+});
+
+describe('decodeUtf8', () => {
+  const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+  const cases: [string, Buffer, number, number, string][] = [
+    ['a byte that starts nothing', bytes('kind: A\nname: x', [0xff]), 2, 8, '0xFF at offset 15'],
+    ['columns count characters, not bytes', bytes('a: é€', [0x80], '\n'), 1, 6, '0x80 at offset 8'],
+    ['a sequence cut off by the end', bytes('a: b\nc: ', [0xe2, 0x82]), 2, 4, '0xE2 at offset 8'],
+    ['a sequence cut off by ASCII', bytes('a: ', [0xe2, 0x82], 'x\n'), 1, 4, '0xE2 at offset 3'],
+    ['an overlong encoding', bytes('a: ', [0xc0, 0x80]), 1, 4, '0xC0 at offset 3'],
+    ['an encoded surrogate', bytes('a: ', [0xed, 0xa0, 0x80]), 1, 4, '0xED at offset 3'],
+  ];
+  for (const [name, b, line, col, detail] of cases) {
+    it(name, () => {
+      const e = fail(() => decodeUtf8(b, 'f.yaml'));
+      expect([e.code, e.line, e.col]).toEqual(['invalid-utf8', line, col]);
+      expect(e.message).toBe(`f.yaml:${line}:${col}: invalid UTF-8 (byte ${detail})`);
+    });
+  }
+  it('keeps a byte-order mark and decodes valid text', () => {
+    expect(decodeUtf8(bytes([0xef, 0xbb, 0xbf], 'a: é\n'), 'f.yaml')).toBe('\uFEFFa: é\n');
   });
 });
