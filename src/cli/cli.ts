@@ -90,7 +90,7 @@ function flagOverrides(args: CliArgs): Spec {
 /** Reads the operator's `--config` file (anywhere, but a regular file of at most 16 MiB). */
 function readConfigFile(path: string): unknown {
   const text = readBounded(path, MAX_CONFIG_BYTES);
-  const value = parseYamlValue(text);
+  const value = parseYamlValue(text, path);
   if (value === undefined) throw new ConfigError(`${displayPath(path)}: not valid YAML`, [{ path: '', message: 'not valid YAML' }]);
   return value;
 }

@@ -10,6 +10,7 @@
  * No message here quotes a file's content: at most the field and the path, escaped for a
  * terminal by `displayPath`.
  */
+import { decodeUtf8 } from '../io/index.js';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
@@ -113,7 +114,7 @@ export function readBounded(path: string, cap: number, label = displayPath(path)
       total += n;
     }
     if (total > cap) throw tooLarge();
-    return buf.toString('utf8', 0, total);
+    return decodeUtf8(buf.subarray(0, total), label);
   } catch (e) {
     if (e instanceof FileError) throw e;
     throw new FileError(`${label}: ${errnoReason(e)}`, field);

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { cli } from './cli.js';
 import { removePendingFiles } from './files.js';
 import { FileError, MAX_INPUT_BYTES } from './fsguard.js';
+import { decodeUtf8 } from '../io/index.js';
 
 export { cli };
 
@@ -53,7 +54,7 @@ async function readStdin(): Promise<string> {
     if (total > MAX_INPUT_BYTES) throw stdinTooLarge();
     chunks.push(buf.subarray(0, n));
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = decodeUtf8(Buffer.concat(chunks), '<stdin>');
   if (text.length > LARGE_INPUT) await keepHeapSmall();
   return text;
 }

@@ -7,6 +7,7 @@
  * config.ts, which the CLI uses so that a run with a simple config does not load zod.
  */
 import { parseYamlValue } from '../io/yaml-value.js';
+import { InputError } from '../io/errors.js';
 import * as z from 'zod';
 import { configSchemas, type Spec } from './schema.js';
 import { isObject, type JsonObject } from '../kube/types.js';
@@ -38,6 +39,8 @@ export function loadConfig(fnConfig: unknown, source = 'function config', overri
   const resolveWith = (spec: Spec) => resolveAll({ ...spec, ...overrides }, source);
   const obj = fnConfig as JsonObject;
   if (obj.kind === 'ConfigMap' && (obj.apiVersion === 'v1' || obj.apiVersion === undefined)) return resolveWith(specFromConfigMap(obj, source));
+  const proto = protoKeyPath(obj, []);
+  if (proto) fail(source, [protoIssue(proto)]);
   const parsed = configSchemas().FunctionConfigSchema.safeParse(obj);
   if (!parsed.success) fail(source, issuesOf(parsed.error, []));
   return resolveWith(parsed.data.spec ?? {});
@@ -63,19 +66,31 @@ function specFromConfigMap(cm: JsonObject, source: string): Spec {
       continue;
     }
     const [head, ...rest] = key.split('.');
-    if (head === 'proxy' && rest.length === 1) {
-      const field = rest[0]!;
-      const type = proxyShape[field];
-      if (!type) {
-        issues.push({ path, message: 'unknown field' });
-        continue;
-      }
-      ((spec.proxy ??= {}) as Record<string, unknown>)[field] = coerce(raw, type);
-    } else if (rest.length === 0 && head && specShape[head] && head !== 'proxy') {
-      spec[head] = coerce(raw, specShape[head]);
-    } else {
+    // own properties only: `__proto__`, `constructor` or `toString` are unknown fields, not Object's
+    const isProxy = head === 'proxy' && rest.length === 1;
+    const type = isProxy
+      ? Object.hasOwn(proxyShape, rest[0]!) ? proxyShape[rest[0]!] : undefined
+      : rest.length === 0 && head && head !== 'proxy' && Object.hasOwn(specShape, head) ? specShape[head] : undefined;
+    if (!type) {
       issues.push({ path, message: 'unknown field' });
+      continue;
     }
+    let value: unknown;
+    try {
+      value = coerce(raw, type);
+    } catch (e) {
+      // a limit of the YAML entry point (alias bomb, nesting, control characters)
+      if (!(e instanceof InputError)) throw e;
+      issues.push({ path, message: e.message });
+      continue;
+    }
+    const proto = protoKeyPath(value, ['data', key]);
+    if (proto) {
+      issues.push(protoIssue(proto));
+      continue;
+    }
+    if (isProxy) ((spec.proxy ??= {}) as Record<string, unknown>)[rest[0]!] = value;
+    else spec[head!] = value;
   }
   if (issues.length) fail(source, issues);
   const parsed = SpecSchema.safeParse(spec);
@@ -92,6 +107,31 @@ function specFromConfigMap(cm: JsonObject, source: string): Spec {
     );
   }
   return parsed.data;
+}
+
+/**
+ * The path to the first own `__proto__` key in a value, if any. The schema (zod) would drop such
+ * a key without a word, so it is an error naming the field instead.
+ */
+function protoKeyPath(v: unknown, path: PropertyKey[]): PropertyKey[] | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) {
+      const p = protoKeyPath(x, [...path, i]);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    if (k === '__proto__') return [...path, k];
+    const p = protoKeyPath(x, [...path, k]);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+function protoIssue(path: PropertyKey[]): { path: string; message: string } {
+  return { path: formatPath(path), message: 'the key __proto__ is not supported (JavaScript reserves it for object prototypes)' };
 }
 
 /** ConfigMap values are strings; give booleans, numbers and structures the type the schema wants. */

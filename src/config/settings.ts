@@ -4,7 +4,7 @@
  * data the same way. The defaults themselves live with the built-in profile; this file only
  * translates and overlays.
  */
-import { isObject, type Json, type JsonObject } from '../kube/types.js';
+import { isObject, setOwn, type Json, type JsonObject } from '../kube/types.js';
 import type { Config } from './load.js';
 
 /** Deep merge: maps merge key by key; lists, scalars and null replace. Inputs are not modified. */
@@ -12,8 +12,8 @@ export function deepMerge(base: Json | undefined, overlay: Json | undefined): Js
   if (overlay === undefined) return clone(base ?? null);
   if (!isObject(base) || !isObject(overlay)) return clone(overlay);
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(base)) out[k] = clone(v);
-  for (const [k, v] of Object.entries(overlay)) out[k] = deepMerge(base[k], v);
+  for (const [k, v] of Object.entries(base)) setOwn(out, k, clone(v));
+  for (const [k, v] of Object.entries(overlay)) setOwn(out, k, deepMerge(Object.hasOwn(base, k) ? base[k] : undefined, v));
   return out;
 }
 

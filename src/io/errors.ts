@@ -7,9 +7,11 @@
 export const INPUT_ERROR_CODES = [
   'yaml-syntax', // malformed YAML (message from the parser, with its position)
   'duplicate-key', // a mapping with the same key twice
-  'alias-limit', // too many alias expansions (YAML "billion laughs")
+  'alias-limit', // too many alias expansions, or too much expanded by aliases (YAML "billion laughs")
   'too-deep', // nesting beyond MAX_DEPTH
-  'binary', // NUL bytes or other control characters
+  'binary', // NUL bytes or other control characters (also written as escapes)
+  'invalid-utf8', // bytes that are not UTF-8
+  'too-large', // a text longer than its limit
   'byte-order-mark', // a byte-order mark after the first character (files joined with their BOMs)
   'unsupported-tag', // a YAML tag for data JSON cannot hold (!!binary, !!set, !!omap, !!pairs, !!timestamp)
   'not-an-object', // a stream document that is not a mapping
@@ -25,8 +27,10 @@ export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
 
 /** Deepest nesting of mappings/sequences accepted; Kubernetes objects stay far below it. */
 export const MAX_DEPTH = 200;
-/** Cap on alias expansions per document (passed to yaml as `maxAliasCount`). */
+/** Cap on alias expansions per document (aliases inside an aliased node count at each expansion). */
 export const MAX_ALIAS_COUNT = 100;
+/** Cap on the characters (plus one per node) aliases add to a document when expanded. */
+export const MAX_ALIAS_EXPANSION = 4 * 1024 * 1024;
 
 export class InputError extends Error {
   override readonly name = 'InputError';
@@ -92,19 +96,17 @@ export function inputError(
 // eslint-disable-next-line no-control-regex
 const BINARY = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFE\uFFFF]/;
 
+/** The first control character YAML does not allow in `text`, with its offset and U+ name. */
+export function controlCharacter(text: string): { index: number; name: string } | undefined {
+  const m = BINARY.exec(text);
+  if (!m) return undefined;
+  return { index: m.index, name: `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` };
+}
+
 /** Rejects NUL bytes and other control characters with their position. */
 export function checkBinary(text: string, lines: LineIndex, file?: string): void {
-  const m = BINARY.exec(text);
-  if (m) {
-    const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    throw inputError(
-      'binary',
-      `control character U+${code} is not allowed in YAML (binary data?)`,
-      lines,
-      m.index,
-      file,
-    );
-  }
+  const c = controlCharacter(text);
+  if (c) throw inputError('binary', `control character ${c.name} is not allowed in YAML (binary data?)`, lines, c.index, file);
   // A BOM is allowed as the first character only. `yaml` reads one after `---` as part of the next
   // key (`\uFEFFkind`), which would make a workload silently not a workload.
   const bom = text.indexOf('\uFEFF', 1);
@@ -117,4 +119,54 @@ export function checkBinary(text: string, lines: LineIndex, file?: string): void
       file,
     );
   }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes bytes read from `name` (a file or `<stdin>`) as UTF-8, keeping a byte-order mark.
+ * Bytes that are not UTF-8 are an `invalid-utf8` error at their line and column, instead of
+ * silently becoming U+FFFD.
+ */
+export function decodeUtf8(bytes: Uint8Array, name: string): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    const at = invalidUtf8Offset(bytes);
+    let ls = at;
+    while (ls > 0 && bytes[ls - 1] !== 10) ls--;
+    let line = 1;
+    for (let i = 0; i < ls; i++) if (bytes[i] === 10) line++;
+    const col = new TextDecoder().decode(bytes.subarray(ls, at)).length + 1;
+    const byte = `0x${bytes[at]!.toString(16).toUpperCase().padStart(2, '0')}`;
+    throw new InputError('invalid-utf8', `invalid UTF-8 (byte ${byte} at offset ${at})`, line, col, name);
+  }
+}
+
+/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence. */
+function invalidUtf8Offset(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c < 0x80) n = 0;
+    else if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c === 0xe0) lo = 0xa0;
+      if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) return i; // a bad or cut-off sequence starts here
+    }
+    i += n + 1;
+  }
+  return Math.max(0, b.length - 1);
 }

@@ -12,7 +12,7 @@
  * Documents elsewhere.
  */
 import type { Json, JsonObject } from '../kube/types.js';
-import { MAX_DEPTH } from './errors.js';
+import { controlCharacter, MAX_DEPTH } from './errors.js';
 
 export const BAIL: unique symbol = Symbol('bail');
 
@@ -67,6 +67,18 @@ export function resolvePlain(s: string): Json {
   if (RE_EXP.test(s)) return parseFloat(s);
   if (RE_FLOAT.test(s)) return parseFloat(s);
   return s;
+}
+
+/**
+ * `s.indexOf(needle, from)` bounded to `end` (the end of the line or node being read): -1 when
+ * the needle does not start before `end`. A plain `indexOf` would scan to the end of the whole
+ * input each time the needle is missing (a comment-free input), which is quadratic.
+ */
+export function indexWithin(s: string, needle: string, from: number, end: number): number {
+  const c0 = needle.charCodeAt(0);
+  const last = end - needle.length;
+  for (let i = from; i <= last; i++) if (s.charCodeAt(i) === c0 && (needle.length === 1 || s.startsWith(needle, i))) return i;
+  return -1;
 }
 
 class FastParser {
@@ -173,8 +185,8 @@ class FastParser {
       if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) throw bail;
       r = q;
       for (;;) {
-        r = s.indexOf(':', r);
-        if (r === -1 || r >= ce) return null;
+        r = indexWithin(s, ':', r, ce);
+        if (r === -1) return null;
         const n = r + 1 < ce ? s.charCodeAt(r + 1) : NL;
         if (n === SP || n === NL) break;
         r++;
@@ -268,8 +280,8 @@ class FastParser {
     if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) throw bail;
     // plain scalar: up to a comment; no ': ' inside (that would be a nested mapping)
     let e = ce;
-    const h = s.indexOf(' #', q);
-    if (h !== -1 && h < e) e = h;
+    const h = indexWithin(s, ' #', q, ce);
+    if (h !== -1) e = h;
     let t = e;
     while (t > q && s.charCodeAt(t - 1) === SP) t--;
     const str = s.slice(q, t);
@@ -288,8 +300,8 @@ class FastParser {
       let out = '';
       let r = q + 1;
       for (;;) {
-        const k = s.indexOf("'", r);
-        if (k === -1 || k >= ce) throw bail;
+        const k = indexWithin(s, "'", r, ce);
+        if (k === -1) throw bail;
         out += s.slice(r, k);
         if (s[k + 1] === "'") {
           out += "'";
@@ -335,14 +347,13 @@ class FastParser {
           out += '\r';
           r = k + 2;
           break;
-        case '0':
-          out += '\0';
-          r = k + 2;
-          break;
         case 'u': {
           const hex = s.slice(k + 2, k + 6);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw bail;
-          out += String.fromCharCode(parseInt(hex, 16));
+          const ch = String.fromCharCode(parseInt(hex, 16));
+          // a control character: yaml (parse.ts) refuses it with its position
+          if (controlCharacter(ch)) throw bail;
+          out += ch;
           r = k + 6;
           break;
         }

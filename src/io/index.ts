@@ -3,7 +3,7 @@
  * apply the core's edits minimally, and write the result back with untouched documents as their
  * original bytes. The only module of the project that imports `yaml`.
  */
-export { InputError, INPUT_ERROR_CODES, MAX_ALIAS_COUNT, MAX_DEPTH } from './errors.js';
+export { decodeUtf8, InputError, INPUT_ERROR_CODES, MAX_ALIAS_COUNT, MAX_ALIAS_EXPANSION, MAX_DEPTH } from './errors.js';
 export type { InputErrorCode } from './errors.js';
 export type { ReadOptions, ResourceHandle } from './resource.js';
 export {

@@ -14,7 +14,7 @@ import { Document, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Json, JsonObject } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
 import { deepEqual, isAmbiguousString, makeScalar } from './edit.js';
-import { resolvePlain } from './fast.js';
+import { indexWithin, resolvePlain } from './fast.js';
 
 export const PATCH_BAIL: unique symbol = Symbol('patch-bail');
 
@@ -130,8 +130,8 @@ class Layout {
       const line = this.lines[this.i]!;
       const lead = first ? q : line.lead;
       first = false;
-      const colon = s.indexOf(':', q);
-      if (colon === -1 || colon >= line.le) throw bail;
+      const colon = indexWithin(s, ':', q, line.le);
+      if (colon === -1) throw bail;
       const key = s.slice(q, colon);
       if (!PLAIN_KEY.test(key) || typeof resolvePlain(key) !== 'string' || entries.has(key)) throw bail;
       let value: PNode;
@@ -202,7 +202,7 @@ class Layout {
   isKeyLine(q: number, le: number): boolean {
     const c = this.s.charCodeAt(q);
     if (c === 34 || c === 39 || c === 123 || c === 91) return false;
-    for (let k = this.s.indexOf(':', q); k !== -1 && k < le; k = this.s.indexOf(':', k + 1)) {
+    for (let k = indexWithin(this.s, ':', q, le); k !== -1; k = indexWithin(this.s, ':', k + 1, le)) {
       if (k + 1 === le || this.s.charCodeAt(k + 1) === 32) return true;
     }
     return false;
@@ -216,16 +216,16 @@ class Layout {
     let ve: number;
     let flow = false;
     if (c === '"') {
-      const k = s.indexOf('"', q + 1);
-      if (k === -1 || k >= le) throw bail;
+      const k = indexWithin(s, '"', q + 1, le);
+      if (k === -1) throw bail;
       const body = s.slice(q + 1, k);
       if (body.includes('\\') || NOT_PRINTABLE_ASCII.test(body)) throw bail;
       ve = k + 1;
     } else if (c === "'") {
       let k = q + 1;
       for (;;) {
-        k = s.indexOf("'", k);
-        if (k === -1 || k >= le) throw bail;
+        k = indexWithin(s, "'", k, le);
+        if (k === -1) throw bail;
         if (s[k + 1] === "'") k += 2;
         else break;
       }
@@ -236,8 +236,8 @@ class Layout {
       flow = true;
     } else {
       if ('|>&*!%@`#'.includes(c)) throw bail;
-      const h = s.indexOf(' #', q);
-      ve = h === -1 || h >= le ? le : h;
+      const h = indexWithin(s, ' #', q, le);
+      ve = h === -1 ? le : h;
       if (s.charCodeAt(ve - 1) === 32) throw bail; // more than one space before the comment
       if (NOT_PRINTABLE_ASCII.test(s.slice(q, ve))) throw bail;
     }
@@ -255,16 +255,16 @@ class Layout {
     for (let k = q; k < le; k++) {
       const ch = s[k]!;
       if (ch === '"') {
-        const e = s.indexOf('"', k + 1);
-        if (e === -1 || e >= le) throw bail;
+        const e = indexWithin(s, '"', k + 1, le);
+        if (e === -1) throw bail;
         const body = s.slice(k + 1, e);
         if (body.includes('\\') || NOT_PRINTABLE_ASCII.test(body)) throw bail;
         k = e;
       } else if (ch === "'") {
         let e = k + 1;
         for (;;) {
-          e = s.indexOf("'", e);
-          if (e === -1 || e >= le) throw bail;
+          e = indexWithin(s, "'", e, le);
+          if (e === -1) throw bail;
           if (s[e + 1] === "'") e += 2;
           else break;
         }

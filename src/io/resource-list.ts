@@ -132,7 +132,7 @@ function fastLayout(src: SourceText, seg: Segment): Layout | null {
   // The fast reader first (no `yaml` at all for the usual small job), `yaml` for the rest.
   FAST_UNSAFE.lastIndex = 0;
   const quick = FAST_UNSAFE.test(skeleton) ? BAIL : fastParse(skeleton, seg.contentStart - seg.start, skeleton.length, 0);
-  const top = quick !== BAIL ? quick : toPlain(src, parseWithYaml(src, skeleton, map), map);
+  const top = quick !== BAIL ? quick : toPlain(parseWithYaml(src, skeleton, map));
   if (!isObject(top)) return null;
   const layout: Layout = {
     top,
@@ -174,7 +174,7 @@ function fastLayout(src: SourceText, seg: Segment): Layout | null {
 function slowLayout(src: SourceText, seg: Segment): Layout {
   const text = src.text;
   const doc = parseWithYaml(src, text.slice(seg.start, seg.end), seg.start);
-  const top = toPlain(src, doc, seg.start);
+  const top = toPlain(doc);
   const at = (o: number | undefined): number => seg.start + (o ?? 0);
   if (!isObject(top) || !isMap(doc.contents))
     throw src.error('not-a-resource-list', `expected a ResourceList, found ${describeKind(top)}`, at(doc.contents?.range?.[0]));
@@ -375,11 +375,7 @@ export function emitResourceList(
   });
   if (added.length > 0) {
     const pad = ' '.repeat(layout.seqIndent);
-    let block = '';
-    for (const h of added) {
-      const body = h.text().replace(/\r?\n$/, '').replace(/\n(?=[^\n])/g, '\n' + pad + '  ');
-      block += `${pad}- ${body}\n`;
-    }
+    const block = added.map((h) => `${pad}- ${h.text().replace(/\r?\n$/, '').replace(/\n(?=[^\n])/g, '\n' + pad + '  ')}\n`).join('');
     const at = layout.itemsEnd;
     const needNl = at > 0 && text[at - 1] !== '\n';
     edits.push({ start: at, end: at, text: eol((needNl ? '\n' : '') + block) });
@@ -392,13 +388,14 @@ export function emitResourceList(
     edits.push({ start: at, end: at, text: (needNl ? src.eol : '') + res });
   }
   edits.sort((a, b) => a.start - b.start || a.end - b.end);
-  let out = '';
+  const parts: string[] = [];
   let pos = 0;
   for (const e of edits) {
-    out += text.slice(pos, e.start) + e.text;
+    parts.push(text.slice(pos, e.start), e.text);
     pos = Math.max(pos, e.end);
   }
-  return out + text.slice(pos);
+  parts.push(text.slice(pos));
+  return parts.join('');
 }
 
 /**

@@ -5,7 +5,7 @@
  * objects as their original bytes, changed ones re-printed with their comments and styles. It does
  * not know how objects are grouped into files or ResourceLists (stream.ts, resource-list.ts).
  */
-import { parseDocument, visit } from 'yaml';
+import { visit } from 'yaml';
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
 const NON_JSON_TAGS = new Set(['binary', 'set', 'omap', 'pairs', 'timestamp'].map((t) => TAG_PREFIX + t));
@@ -13,7 +13,8 @@ import type { Document, Scalar, ScalarTag, CollectionTag, DocumentOptions, Parse
 import { isMap } from 'yaml';
 import type { Json, JsonObject } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
-import { inputError, InputError, LineIndex, MAX_ALIAS_COUNT, MAX_DEPTH } from './errors.js';
+import { inputError, InputError, LineIndex } from './errors.js';
+import { parseYaml } from './parse.js';
 import type { InputErrorCode } from './errors.js';
 import { assocIn, deepEqual, isAmbiguousString as isAmbiguous, reconcile } from './edit.js';
 import { BAIL, fastParse, UnsafeIndex } from './fast.js';
@@ -99,31 +100,15 @@ function sourceOf(src: SourceText, slot: Slot): { text: string; base: number } {
   return { text: ' '.repeat(slot.col) + src.text.slice(slot.start, slot.end), base: slot.start - slot.col };
 }
 
-/** Parses with `yaml`, turning its errors into InputErrors at original positions. */
+/** Parses with `yaml` through the one entry point (parse.ts), its errors at original positions. */
 export function parseWithYaml(
   src: SourceText,
   text: string,
   base: number | ((offset: number) => number),
 ): Document.Parsed {
   const abs = typeof base === 'number' ? (o: number) => base + o : base;
-  let doc: Document.Parsed;
-  try {
-    doc = parseDocument(text, EDIT_OPTIONS);
-  } catch (e) {
-    if (e instanceof RangeError) throw src.error('too-deep', `nesting is too deep (limit ${MAX_DEPTH})`, abs(0));
-    throw e;
-  }
-  const err = doc.errors[0];
-  if (err) {
-    const at = abs(err.pos?.[0] ?? 0);
-    if (err.code === 'DUPLICATE_KEY') {
-      const m = /^\s*("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:\n]*?)\s*:/.exec(text.slice(err.pos[0]));
-      const key = m ? m[1]! : '?';
-      throw src.error('duplicate-key', `duplicate key ${/^["']/.test(key) ? key : JSON.stringify(key)} in a mapping`, at);
-    }
-    if (/call stack/i.test(err.message)) throw src.error('too-deep', `nesting is too deep (limit ${MAX_DEPTH})`, abs(0));
-    throw src.error('yaml-syntax', `invalid YAML: ${err.message.split('\n')[0]}`, at);
-  }
+  // the whole input was checked for raw control characters (stream.ts, resource-list.ts)
+  const doc = parseYaml(text, EDIT_OPTIONS, (code, detail, offset) => src.error(code, detail, abs(offset)), { rawChecked: true });
   // Tags whose data JSON (and so Kubernetes) cannot hold would be lost or garbled on output.
   visit(doc, {
     Node(_, node) {
@@ -140,31 +125,9 @@ export function parseWithYaml(
   return doc;
 }
 
-/** Plain value of a parsed document, with alias expansion capped and depth bounded. */
-export function toPlain(src: SourceText, doc: Document.Parsed, base: number | ((offset: number) => number)): Json {
-  const abs = typeof base === 'number' ? (o: number) => base + o : base;
-  let v: unknown;
-  try {
-    v = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (e) {
-    if (e instanceof ReferenceError && /alias/i.test(e.message))
-      throw src.error(
-        'alias-limit',
-        `too many YAML alias expansions (more than ${MAX_ALIAS_COUNT}); refusing a possible "billion laughs" input`,
-        abs(doc.range?.[0] ?? 0),
-      );
-    if (e instanceof RangeError) throw src.error('too-deep', `nesting is too deep (limit ${MAX_DEPTH})`, abs(0));
-    throw e;
-  }
-  if (depthOver(v, MAX_DEPTH)) throw src.error('too-deep', `nesting is too deep (limit ${MAX_DEPTH})`, abs(0));
-  return v as Json;
-}
-
-function depthOver(v: unknown, limit: number): boolean {
-  if (typeof v !== 'object' || v === null) return false;
-  if (limit <= 0) return true;
-  for (const x of Array.isArray(v) ? v : Object.values(v)) if (depthOver(x, limit - 1)) return true;
-  return false;
+/** Plain value of a document parsed by `parseWithYaml` (aliases and depth were checked there). */
+export function toPlain(doc: Document.Parsed): Json {
+  return doc.toJS({ maxAliasCount: -1 }) as Json;
 }
 
 /** Reads the plain value of a slot: the fast reader when it can, else `yaml`. */
@@ -174,7 +137,7 @@ export function readSlot(src: SourceText, slot: Slot): Json {
     if (v !== BAIL) return v;
   }
   const { text, base } = sourceOf(src, slot);
-  return toPlain(src, parseWithYaml(src, text, base), base);
+  return toPlain(parseWithYaml(src, text, base));
 }
 
 export function describeKind(v: Json): string {

@@ -101,21 +101,23 @@ export class ParsedStream {
   /** The file's new text: untouched documents verbatim, changed ones re-printed, dropped ones removed. */
   emit(keep?: ReadonlySet<ResourceHandle>): string {
     const text = this.src.text;
-    let out = '';
+    const parts: string[] = [];
     let pos = 0;
     this.segments.forEach((seg, i) => {
       const r = this.slots[i];
       if (r && keep && !keep.has(r)) {
-        out += text.slice(pos, seg.start);
+        parts.push(text.slice(pos, seg.start));
         pos = seg.end;
         return;
       }
       if (r && r.changed) {
-        out += text.slice(pos, r.slot.start) + r.print();
+        parts.push(text.slice(pos, r.slot.start), r.print());
         pos = r.slot.end;
       }
     });
-    return out + text.slice(pos);
+    if (parts.length === 0) return text;
+    parts.push(text.slice(pos));
+    return parts.join('');
   }
 }
 
@@ -182,17 +184,20 @@ export function createResource(value: JsonObject, file?: { path: string; index: 
  * that come from no file follow as new documents.
  */
 export function emitStream(docs: readonly ResourceHandle[] | ParsedStream | readonly ParsedStream[]): string {
-  const files = emitFiles(docs);
-  let out = '';
-  for (const { text } of files) {
+  // Parts joined once: growing one string and asking it `endsWith` flattens it for every file,
+  // which made 20,000 one-object files take 15 s and 100,000 more than 300 s.
+  const parts: string[] = [];
+  let endsWithNl = true;
+  for (const { text } of emitFiles(docs)) {
     if (text === '') continue;
-    if (out !== '') {
-      if (!out.endsWith('\n')) out += '\n';
-      if (!/^(?:\uFEFF)?---(?:[ \t\r\n]|$)/.test(text)) out += '---\n';
-    }
-    out += out === '' ? text : text.replace(/^\uFEFF/, '');
+    if (parts.length > 0) {
+      if (!endsWithNl) parts.push('\n');
+      if (!/^(?:\uFEFF)?---(?:[ \t\r\n]|$)/.test(text)) parts.push('---\n');
+      parts.push(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    } else parts.push(text);
+    endsWithNl = text.endsWith('\n');
   }
-  return out;
+  return parts.join('');
 }
 
 /** Per-file output for `--in-place`: each input file's new text (new resources get file `undefined`). */

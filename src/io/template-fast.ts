@@ -15,7 +15,8 @@
  * How plain scalars become numbers, booleans and nulls is not decided here: the caller passes
  * its resolver (go-yaml v2's rules live in `template-output.ts`).
  */
-import type { Json, JsonObject } from '../kube/types.js';
+import { setOwn, type Json, type JsonObject } from '../kube/types.js';
+import { controlCharacter } from './errors.js';
 
 /** Returned when the fast reader does not handle the text; read it with the general parser. */
 export const BAIL: unique symbol = Symbol('template-fast: not handled');
@@ -94,14 +95,6 @@ function isBadPlainStart(c: number, next: number, inFlow: boolean): boolean {
       return true;
     default:
       return c !== c;
-  }
-}
-
-function setKey(obj: JsonObject, key: string, value: Json): void {
-  if (key === '__proto__') {
-    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    obj[key] = value;
   }
 }
 
@@ -191,6 +184,8 @@ function doubleQuotedValue(source: string): string {
       if (source[i + 1] !== '\n') res += source.slice(start, i + 1);
     } else res += ch;
   }
+  // an escaped control character: the general parser (parse.ts) refuses it with its position
+  if (controlCharacter(res)) bail('control character');
   return res;
 }
 
@@ -409,7 +404,7 @@ class Reader {
         key = this.plainKey(this.s.slice(p, e));
         after = colon + 1;
       }
-      setKey(obj, key, this.mapValue(col, after));
+      setOwn(obj, key, this.mapValue(col, after));
       if (this.next < 0 || this.ind < col) break;
       if (this.ind > col) bail('bad indentation in a map');
       p = this.next + col;
@@ -773,7 +768,7 @@ class Reader {
           p = this.flowSpace(this.pos, indentNext, level);
         }
       }
-      setKey(obj, key, value);
+      setOwn(obj, key, value);
       const e = this.at(p);
       if (e === COMMA) p = this.flowSpace(p + 1, indentNext, level);
       else if (e !== RBRACE) bail('unexpected text in a flow map');

@@ -12,8 +12,9 @@
  * it does not handle, errors included, goes through eemeli/yaml as described above.
  * It is not a general YAML loader (see `yaml-value.ts` for that) and it does not know about pods.
  */
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
-import type { Json, JsonObject } from '../kube/types.js';
+import { isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node } from 'yaml';
+import { asError, MAX_CONFIG_TEXT, parseYaml, placeIn } from './parse.js';
+import { setOwn, type Json, type JsonObject } from '../kube/types.js';
 import { BAIL, readTemplateOutputFast } from './template-fast.js';
 
 /** A problem in the template's output (not valid YAML, or not representable as JSON). */
@@ -115,19 +116,14 @@ function convert(node: Node | null | undefined, doc: Document, depth: number): J
           if (s === null || typeof s !== 'object' || Array.isArray(s)) {
             throw new TemplateOutputError('map merge requires map or sequence of maps as the value');
           }
-          for (const [k, v] of Object.entries(s)) if (!Object.hasOwn(merged, k)) merged[k] = v;
+          for (const [k, v] of Object.entries(s)) if (!Object.hasOwn(merged, k)) setOwn(merged, k, v);
         }
         continue;
       }
       const key = keyString(convert(keyNode, doc, depth + 1));
-      Object.defineProperty(out, key, {
-        value: convert(pair.value as Node, doc, depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      setOwn(out, key, convert(pair.value as Node, doc, depth + 1));
     }
-    for (const [k, v] of Object.entries(merged)) if (!Object.hasOwn(out, k)) out[k] = v;
+    for (const [k, v] of Object.entries(merged)) if (!Object.hasOwn(out, k)) setOwn(out, k, v);
     return out;
   }
   return null;
@@ -139,6 +135,7 @@ function convert(node: Node | null | undefined, doc: Document, depth: number): J
  * Throws `TemplateOutputError` when the text is not valid YAML or not a map.
  */
 export function parseTemplateOutput(text: string): JsonObject {
+  if (text.length > MAX_CONFIG_TEXT) throw new TemplateOutputError(`the text is longer than ${MAX_CONFIG_TEXT} characters`);
   const fast = readTemplateOutputFast(text, resolvePlainScalar);
   return fast === BAIL ? parseTemplateOutputWithYaml(text) : fast;
 }
@@ -151,14 +148,18 @@ export function fastParseTemplateOutput(text: string): JsonObject | typeof BAIL 
   return readTemplateOutputFast(text, resolvePlainScalar);
 }
 
-/** `parseTemplateOutput` through the general parser only (the reference for the fast reader). */
+const GO_YAML_OPTIONS = { schema: 'failsafe', version: '1.1', uniqueKeys: false, strict: false, logLevel: 'error' } as const;
+
+/**
+ * `parseTemplateOutput` through the general parser only (the reference for the fast reader),
+ * with the limits of the one YAML entry point (parse.ts).
+ */
 export function parseTemplateOutputWithYaml(text: string): JsonObject {
-  const docs = parseAllDocuments(text, { schema: 'failsafe', version: '1.1', uniqueKeys: false, strict: false });
-  if (!Array.isArray(docs)) return {};
-  const doc = docs[0];
+  const doc = asError(
+    () => parseYaml(text, GO_YAML_OPTIONS, placeIn(text), { maxLength: MAX_CONFIG_TEXT, firstOnly: true }),
+    (e) => new TemplateOutputError(e.message),
+  );
   if (!doc) return {};
-  const error = doc.errors[0];
-  if (error) throw new TemplateOutputError(error.message.split('\n')[0] ?? error.message);
   const value = convert(doc.contents as Node | null, doc as Document, 0);
   if (value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {

@@ -49,7 +49,16 @@ export function cloneJson<T extends Json | undefined>(value: T): T {
   const out: JsonObject = {};
   for (const k in value) {
     const v = (value as JsonObject)[k];
-    if (v !== undefined) out[k] = cloneJson(v);
+    if (v !== undefined) setOwn(out, k, cloneJson(v));
   }
   return out as T;
+}
+
+/**
+ * Sets a key of a JSON object as an own property: `__proto__` too, which a plain assignment
+ * would turn into a prototype change (and so silently drop).
+ */
+export function setOwn(obj: JsonObject, key: string, value: Json): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, parseResourceList, parseStream } from '../../src/io/index.js';
+import { decodeUtf8, InputError, parseResourceList, parseStream } from '../../src/io/index.js';
 import type { InputErrorCode } from '../../src/io/index.js';
 
 function fail(f: () => unknown): InputError {
@@ -22,9 +22,9 @@ const cases: { name: string; code: InputErrorCode; line: number; col: number; ru
   { name: 'document that is a string', code: 'not-an-object', line: 1, col: 1, run: () => parseStream('hello\n') },
   { name: 'duplicate key', code: 'duplicate-key', line: 4, col: 3, run: () => parseStream('kind: A\nmetadata:\n  name: a\n  name: b\n') },
   { name: 'duplicate key in a flow map', code: 'duplicate-key', line: 2, col: 16, run: () => parseStream('kind: A\nlabels: {a: 1, a: 2}\n') },
-  { name: 'alias bomb', code: 'alias-limit', line: 1, col: 1, run: () => parseStream(bomb()) },
-  { name: 'extreme nesting (block)', code: 'too-deep', line: 1, col: 1, run: () => parseStream(deepBlock(300)) },
-  { name: 'extreme nesting (flow)', code: 'too-deep', line: 1, col: 1, run: () => parseStream('a: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n') },
+  { name: 'alias bomb (at the alias past the limit)', code: 'alias-limit', line: 4, col: 8, run: () => parseStream(bomb()) },
+  { name: 'extreme nesting (block), at the node past the limit', code: 'too-deep', line: 201, col: 201, run: () => parseStream(deepBlock(300)) },
+  { name: 'extreme nesting (flow), at the node past the limit', code: 'too-deep', line: 1, col: 203, run: () => parseStream('a: ' + '['.repeat(300) + ']'.repeat(300) + '\n') },
   { name: 'NUL byte', code: 'binary', line: 2, col: 8, run: () => parseStream('kind: A\nname: a\u0000b\n') },
   { name: 'binary junk', code: 'binary', line: 1, col: 3, run: () => parseStream('\u0089P\u0001\u0002NG') },
   { name: 'ResourceList without items', code: 'missing-items', line: 1, col: 1, run: () => parseResourceList('apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n') },
@@ -74,7 +74,7 @@ describe('bad input gives a typed InputError naming the place', () => {
       'line 4, column 3: duplicate key "name" in a mapping',
     );
     expect(fail(() => parseStream(bomb())).message).toBe(
-      'line 1, column 1: too many YAML alias expansions (more than 100); refusing a possible "billion laughs" input',
+      'line 4, column 8: more than 100 alias expansions in one document; refusing a possible "billion laughs" input',
     );
     expect(fail(() => parseStream('kind: A\nname: a\u0000b\n')).message).toBe(
       'line 2, column 8: control character U+0000 is not allowed in YAML (binary data?)',
@@ -94,5 +94,27 @@ describe('accepted oddities', () => {
   it('CRLF line endings are accepted', () => {
     const [d] = parseStream('kind: A\r\ndata:\r\n  s: |\r\n    x\r\n    y\r\n');
     expect(d!.value).toEqual({ kind: 'A', data: { s: 'x\ny\n' } });
+  });
+});
+
+describe('decodeUtf8', () => {
+  const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+  const cases: [string, Buffer, number, number, string][] = [
+    ['a byte that starts nothing', bytes('kind: A\nname: x', [0xff]), 2, 8, '0xFF at offset 15'],
+    ['columns count characters, not bytes', bytes('a: é€', [0x80], '\n'), 1, 6, '0x80 at offset 8'],
+    ['a sequence cut off by the end', bytes('a: b\nc: ', [0xe2, 0x82]), 2, 4, '0xE2 at offset 8'],
+    ['a sequence cut off by ASCII', bytes('a: ', [0xe2, 0x82], 'x\n'), 1, 4, '0xE2 at offset 3'],
+    ['an overlong encoding', bytes('a: ', [0xc0, 0x80]), 1, 4, '0xC0 at offset 3'],
+    ['an encoded surrogate', bytes('a: ', [0xed, 0xa0, 0x80]), 1, 4, '0xED at offset 3'],
+  ];
+  for (const [name, b, line, col, detail] of cases) {
+    it(name, () => {
+      const e = fail(() => decodeUtf8(b, 'f.yaml'));
+      expect([e.code, e.line, e.col]).toEqual(['invalid-utf8', line, col]);
+      expect(e.message).toBe(`f.yaml:${line}:${col}: invalid UTF-8 (byte ${detail})`);
+    });
+  }
+  it('keeps a byte-order mark and decodes valid text', () => {
+    expect(decodeUtf8(bytes([0xef, 0xbb, 0xbf], 'a: é\n'), 'f.yaml')).toBe('\uFEFFa: é\n');
   });
 });

@@ -45,32 +45,40 @@ const key = fc.constantFrom(...keys);
 const comment = fc.constantFrom('', ' # c', '  #c', '#c');
 
 type Tree = string[];
-const node: fc.Memo<Tree> = fc.memo((depth) => {
-  const leaf = scalar.map((s) => [s]);
-  if (depth <= 1) return leaf;
-  const map = fc.array(fc.tuple(key, node(depth - 1), comment, fc.constantFrom(2, 2, 2, 1, 3)), { minLength: 1, maxLength: 3 }).map((entries) => {
-    const lines: string[] = [];
-    for (const [k, v, c, ind] of entries) {
-      if (v.length === 1 && !v[0]!.startsWith('- ') && !v[0]!.includes(':\n')) lines.push(`${k}: ${v[0]}${c}`);
-      else {
-        lines.push(`${k}:${c}`);
-        for (const l of v) lines.push(' '.repeat(ind) + l);
+/** Documents with the given comments; a sequence under a key is indented by 0 (`- ` at the key's column), 1, 2 or 3. */
+const nodeWith = (comment: fc.Arbitrary<string>): fc.Memo<Tree> => {
+  const node: fc.Memo<Tree> = fc.memo((depth) => {
+    const leaf = scalar.map((s) => [s]);
+    if (depth <= 1) return leaf;
+    const map = fc.array(fc.tuple(key, node(depth - 1), comment, fc.constantFrom(2, 2, 2, 1, 3, 0)), { minLength: 1, maxLength: 3 }).map((entries) => {
+      const lines: string[] = [];
+      for (const [k, v, c, ind] of entries) {
+        if (v.length === 1 && !v[0]!.startsWith('- ') && !v[0]!.includes(':\n')) lines.push(`${k}: ${v[0]}${c}`);
+        else {
+          lines.push(`${k}:${c}`);
+          const by = ind === 0 && !v[0]!.startsWith('- ') ? 2 : ind;
+          for (const l of v) lines.push(' '.repeat(by) + l);
+        }
       }
-    }
-    return lines;
+      return lines;
+    });
+    const seq = fc.array(fc.tuple(node(depth - 1), comment), { minLength: 1, maxLength: 3 }).map((entries) => {
+      const lines: string[] = [];
+      for (const [v, c] of entries) {
+        lines.push(`- ${v[0]}${v.length === 1 ? c : ''}`);
+        for (const l of v.slice(1)) lines.push('  ' + l);
+      }
+      return lines;
+    });
+    const literal = fc.tuple(fc.constantFrom('|', '|-', '|+'), fc.array(fc.constantFrom('x', '  y', '', '# not comment', '---'), { minLength: 1, maxLength: 4 }))
+      .map(([h, ls]) => [h, ...ls.map((l) => (l === '' ? '' : '  ' + l))]);
+    return fc.oneof(leaf, map, seq, literal);
   });
-  const seq = fc.array(fc.tuple(node(depth - 1), comment), { minLength: 1, maxLength: 3 }).map((entries) => {
-    const lines: string[] = [];
-    for (const [v, c] of entries) {
-      lines.push(`- ${v[0]}${v.length === 1 ? c : ''}`);
-      for (const l of v.slice(1)) lines.push('  ' + l);
-    }
-    return lines;
-  });
-  const literal = fc.tuple(fc.constantFrom('|', '|-', '|+'), fc.array(fc.constantFrom('x', '  y', '', '# not comment', '---'), { minLength: 1, maxLength: 4 }))
-    .map(([h, ls]) => [h, ...ls.map((l) => (l === '' ? '' : '  ' + l))]);
-  return fc.oneof(leaf, map, seq, literal);
-});
+  return node;
+};
+const node = nodeWith(comment);
+/** Comment-free documents (yaml.stringify, kubectl get -o yaml, kustomize build). */
+const commentFree = nodeWith(fc.constant(''))(4).map((lines) => lines.join('\n') + '\n');
 
 const documents = fc
   .tuple(node(4), fc.array(fc.tuple(fc.nat(40), fc.constantFrom(' ', '  ', '\n', '#', ':', '-', '"', "'", '|', '{', '}', ',', '\n\n', '\n ')), { maxLength: 3 }))
@@ -86,6 +94,23 @@ const documents = fc
 describe('fast reader vs yaml (differential)', () => {
   it('agrees with yaml on generated and mutated documents', () => {
     fc.assert(fc.property(documents, (t) => agrees(t)), { seed: 20240501, numRuns: 10000 });
+  });
+
+  it('agrees with yaml on comment-free documents with both sequence indentations', () => {
+    fc.assert(fc.property(commentFree, (t) => agrees(t)), { seed: 20261207, numRuns: 3000 });
+  });
+
+  it('reads a node the same when text follows its end (every search stays inside the node)', () => {
+    const after = fc.constantFrom('', 'x: 1 # c\n', " 'q' \"d\" # : \n", '# only a comment\n', 'k: v\n  - a # b\n');
+    fc.assert(
+      fc.property(fc.oneof(documents, commentFree), after, (t, rest) => {
+        const start = firstContent(t);
+        if (start === -1 || /[\t\r\u0085\u2028\u2029\uFEFF]/.test(t)) return;
+        const col = start - (t.lastIndexOf('\n', start - 1) + 1);
+        expect(fastParse(t + rest, start, t.length, col)).toEqual(fastParse(t, start, t.length, col));
+      }),
+      { seed: 7, numRuns: 3000 },
+    );
   });
 
   const corpus = [
@@ -119,6 +144,10 @@ describe('fast reader vs yaml (differential)', () => {
     'a: {x: 1}}\n',
     '- - - a\n',
     'a: "\\"q\\""\n',
+    'a:\n- x\n- y: 1\n  z: 2\nb: c\n',
+    'a:\n  - x\n  - y: 1\n    z: 2\nb: c\n',
+    'a:\n- - x\n  - y\nb:\n  - c\n',
+    "a: 'x'\nb: it's\nc: \"d\"\n",
   ];
   for (const t of corpus) it(`corpus ${JSON.stringify(t)}`, () => agrees(t));
 

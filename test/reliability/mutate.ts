@@ -77,7 +77,21 @@ const TOKENS = [
 ];
 
 /** Replacements for a scalar after `key: `. */
+/** Hostile YAML values for the one entry point's limits: alias bombs (many aliases, or a few to a big node), deep nesting, escaped control characters. */
+const HOSTILE_SCALARS = [
+  (() => {
+    let s = '[&a0 [x,x,x,x,x,x,x,x,x]';
+    for (let i = 1; i < 9; i++) s += `, &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]`;
+    return `${s}]`;
+  })(),
+  `[&w "${'x'.repeat(100_000)}", ${Array(60).fill('*w').join(', ')}]`,
+  '['.repeat(300) + ']'.repeat(300),
+  '{a: '.repeat(250) + '1' + '}'.repeat(250),
+  '"\\x7f"', '"\\e"', '"a\\U0000007Fb"', '"\\0"', '*nowhere',
+];
+
 const SCALARS = [
+  ...HOSTILE_SCALARS,
   'null', '~', '""', "''", '[]', '{}', '0', '-1', '99999999999999999999999', '1.5', '1e400', '.nan', 'true', 'yes', 'no',
   '"true"', '|', '>-', '*a', '&a x', '!!binary aGk=', '!!int "1"', '"\\u0000"', '"\\ud800"', '[a, {b: c}]', '{a: [b]}',
   '"' + 'x'.repeat(300) + '"', '__proto__', '{__proto__: {polluted: 1}}', '{constructor: {prototype: {polluted: 1}}}',

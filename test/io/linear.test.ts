@@ -1,0 +1,121 @@
+/**
+ * The readers and writers of src/io take time linear in their input, whatever its shape: comment-
+ * free text (yaml.stringify, `kubectl get -o yaml`, `kustomize build`) with sequences at the key's
+ * column or indented, and many small files. A search that is not bounded to its line or node
+ * (`indexOf(' #')` scanning to the end of the input when no comment follows) or a string grown and
+ * re-read per file makes them quadratic.
+ *
+ * How it is measured (no wall-clock assertion): the CPU time (`process.cpuUsage`) of one run on
+ * an input 8 times larger, divided by that of 8 runs on the small input. Linear work gives about 1
+ * whatever the machine's speed; quadratic work gives about 8. The test asserts < 3, after a warm-up
+ * run, and retries once to ride out a noisy neighbour.
+ */
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { emitResourceList, emitStream, parseResourceList, parseStream, parseStreamFile } from '../../src/io/index.js';
+import { parseTemplateOutput } from '../../src/io/template-output.js';
+import type { JsonObject } from '../../src/kube/types.js';
+
+const K = 8;
+const LIMIT = 3;
+
+function cpu(f: () => void): number {
+  const t = process.cpuUsage();
+  f();
+  const d = process.cpuUsage(t);
+  return d.user + d.system;
+}
+
+/** CPU(f(K·n)) / (K · CPU(f(n))), the inputs made before measuring. */
+function ratio(make: (n: number) => () => void, n: number): number {
+  const small = make(n);
+  const large = make(n * K);
+  small();
+  const a = cpu(() => {
+    for (let i = 0; i < K; i++) small();
+  });
+  const b = cpu(large);
+  return b / a;
+}
+
+function expectLinear(make: (n: number) => () => void, n: number): void {
+  let r = ratio(make, n);
+  if (r >= LIMIT) r = ratio(make, n);
+  expect(r).toBeLessThan(LIMIT);
+}
+
+function objects(n: number): JsonObject[] {
+  const out: JsonObject[] = [];
+  for (let i = 0; i < n; i++) {
+    // a new object at each use: a shared one would be written as an anchor and aliases
+    const labels = () => ({ app: `app${i}`, tier: 'web' });
+    out.push({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `app${i}`, namespace: 'shop', labels: labels() },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels() },
+        template: {
+          metadata: { labels: labels() },
+          spec: { containers: [{ name: 'app', image: 'example/app:1.0', args: ['--port', '8080', '--verbose'], ports: [{ containerPort: 8080 }] }] },
+        },
+      },
+    });
+    out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: `app${i}` }, spec: { selector: labels(), ports: [{ port: 80, targetPort: 8080 }] } });
+  }
+  return out;
+}
+
+const resourceList = (n: number, indentSeq: boolean) => stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: objects(n) }, { indentSeq });
+const streamText = (n: number, indentSeq: boolean) => objects(n).map((o) => stringify(o, { indentSeq })).join('---\n');
+
+describe('time is linear in the input (CPU ratio at n and 8n)', () => {
+  for (const indentSeq of [true, false]) {
+    const shape = indentSeq ? 'indented sequences' : "sequences at the key's column";
+    it(`reads a comment-free ResourceList (${shape})`, () => {
+      expectLinear((n) => {
+        const text = resourceList(n, indentSeq);
+        return () => {
+          for (const h of parseResourceList(text).items) void h.value;
+        };
+      }, 60);
+    });
+
+    it(`edits and writes a comment-free ResourceList (${shape})`, () => {
+      expectLinear((n) => {
+        const text = resourceList(n, indentSeq);
+        return () => {
+          const list = parseResourceList(text);
+          for (const h of list.items) if (h.header.kind === 'Deployment') h.update(['metadata', 'annotations'], { injected: 'yes' });
+          emitResourceList(list, []);
+        };
+      }, 60);
+    });
+
+    it(`reads and writes a comment-free stream (${shape})`, () => {
+      expectLinear((n) => {
+        const text = streamText(n, indentSeq);
+        return () => {
+          const docs = parseStream(text);
+          for (const h of docs) if (h.header.kind === 'Deployment') h.update(['metadata', 'annotations'], { injected: 'yes' });
+          emitStream(docs);
+        };
+      }, 60);
+    });
+  }
+
+  it('writes many one-object files as one stream', () => {
+    expectLinear((n) => {
+      const files = Array.from({ length: n }, (_, i) => parseStreamFile(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n`, `f${i}.yaml`));
+      return () => void emitStream(files);
+    }, 2500);
+  });
+
+  it('reads comment-free template output', () => {
+    expectLinear((n) => {
+      const text = stringify({ spec: { containers: objects(n).map((o, i) => ({ name: `c${i}`, env: [{ name: 'A', value: JSON.stringify(o) }], args: ['--a', '--b'] })) } });
+      return () => void parseTemplateOutput(text);
+    }, 40);
+  });
+});
