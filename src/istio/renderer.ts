@@ -142,8 +142,32 @@ export class TemplateRenderer implements SidecarRenderer {
           'template-output',
         );
       }
+      checkIdentity(patches[patches.length - 1] as RenderedPatch, data, name);
     }
     return patches;
   }
 }
 
+/**
+ * A template may not rename the pod or move it to another namespace: an admission webhook cannot
+ * either (the API server rejects the patch), and an injector that did would let a repository's
+ * template put a workload into `kube-system`. The pod's own value (for the namespace also the
+ * workload's) is allowed; an empty or null value is Go's zero value, dropped before the merge.
+ */
+function checkIdentity(patch: RenderedPatch, data: SidecarTemplateData, template: string): void {
+  const meta = patch.metadata;
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return;
+  const own = data.objectMeta;
+  const allowed = { name: [own.name], namespace: [own.namespace, data.deploymentMeta.namespace] };
+  for (const key of ['name', 'namespace'] as const) {
+    if (!Object.hasOwn(meta, key)) continue;
+    const v = meta[key];
+    if (v === null || v === '' || (typeof v === 'string' && allowed[key].includes(v))) continue;
+    const current = own[key] ?? '';
+    throw new UserError(
+      `injection template ${JSON.stringify(template)} may not change the pod's metadata.${key} (from ${JSON.stringify(current)} to ${JSON.stringify(v)}): an admission webhook cannot`,
+      `metadata.${key}`,
+      'template-identity',
+    );
+  }
+}
