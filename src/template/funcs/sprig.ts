@@ -45,6 +45,7 @@ import {
   castToInt64,
   chargeIndent,
   chargeJoin,
+  chargeRuneWalk,
   COMPOSITE_BYTES,
   deepCopy,
   deepEqual,
@@ -127,6 +128,7 @@ function abbreviate(str: string, offset: number, maxWidth: number): string {
 }
 
 function mapWords(s: string, f: (ch: string) => string): string {
+  chargeRuneWalk(s);
   let out = '';
   let gap = true;
   for (const ch of s) {
@@ -142,6 +144,7 @@ function mapWords(s: string, f: (ch: string) => string): string {
  * title case at the start of a word (after whitespace or at the start) and upper case elsewhere.
  */
 function swapCase(s: string): string {
+  chargeRuneWalk(s);
   let out = '';
   let whitespace = true;
   for (const ch of s) {
@@ -431,6 +434,7 @@ const B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
  * the input as Go does.
  */
 function b64decode(v: string): string {
+  chargeRuneWalk(v);
   const src = utf8Bytes(v);
   const bad = (i: number): string => `illegal base64 data at input byte ${i}`;
   const isNl = (c: number | undefined): boolean => c === 0x0a || c === 0x0d;
@@ -480,6 +484,7 @@ function b64decode(v: string): string {
 const B32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 function b32encode(s: string): string {
+  chargeRuneWalk(s);
   const bytes = utf8Bytes(s);
   let out = '';
   let bits = 0;
@@ -500,6 +505,7 @@ function b32encode(s: string): string {
 
 /** Go's base32.StdEncoding.DecodeString (newlines stripped first); errors are returned as text, as sprig does. */
 function b32decode(s: string): string {
+  chargeRuneWalk(s);
   // One char per input byte (offsets count bytes, as Go's do), newlines stripped first as Go does.
   const src = Buffer.from(utf8Bytes(s)).toString('latin1').replace(/[\r\n]/g, '');
   const olen = src.length;
