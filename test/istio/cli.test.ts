@@ -160,6 +160,34 @@ spec:
   });
 });
 
+describe('an injection template past its execution budget (issue 12, finding 3)', () => {
+  const hostile = injectorConfigMap('x').replace('        metadata:\n', '        {{ $a := until 10000000 }}\n        metadata:\n');
+  const asItems = (text: string) => text.split('---\n').map((d) => '- ' + d.trimEnd().replaceAll('\n', '\n  ')).join('\n');
+
+  it('in KRM mode: an error result on the workload, every item returned, exit 1', async () => {
+    const list = `apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+functionConfig:
+  apiVersion: inject-sidecar.dev/v1alpha1
+  kind: SidecarInjection
+  spec:
+    emulate: kube-inject
+items:
+${asItems([hostile, workload('shop')].join('---\n'))}
+`;
+    const r = await run([], list);
+    expect(r.code).toBe(1);
+    const out = docs(r.stdout)[0]!;
+    expect(out.items).toHaveLength(2);
+    const errors = out.results.filter((x: { severity: string }) => x.severity === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toMatch(
+      /^injection template "sidecar" failed: template: sidecar:\d+:\d+: executing "sidecar" at <until 10000000>: allocations exceed the limit of 33554432 bytes$/,
+    );
+    expect(errors[0].resourceRef).toMatchObject({ kind: 'Deployment', name: 'web', namespace: 'shop' });
+  });
+});
+
 describe('webhook emulation with the ConfigMap values', () => {
   it("sidecarInjectorWebhook.enableNamespacesByDefault adds the chart's auto. webhook", async () => {
     const on = injectorConfigMap('auto').replace('{"global":{"marker":"auto"}}', '{"global":{"marker":"auto"},"sidecarInjectorWebhook":{"enableNamespacesByDefault":true}}');
