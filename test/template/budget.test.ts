@@ -41,10 +41,14 @@ describe('a hostile injection template ends with a Go-style error naming templat
     );
   });
 
-  it('a string argument is charged by its length: a loop passing a large string around runs out of steps', () => {
-    expect(errorOf(() => run('{{$s := repeat 4000000 "x"}}{{range until 10000}}{{$x := contains "y" $s}}{{end}}'))).toMatch(
-      /execution steps exceed the limit of 1000000$/,
+  it('a string argument is charged by its length: a loop passing a 100 KB string to contains runs out of budget', () => {
+    expect(errorOf(() => run('{{$s := repeat 100000 "x"}}{{range until 10000}}{{$x := contains "y" $s}}{{end}}'))).toMatch(
+      /^template: sidecar:1:\d+: executing "sidecar" at <contains "y" \$s>: allocations exceed the limit of 33554432 bytes$/,
     );
+    const usage = newUsage();
+    run('{{$s := repeat 1000 "x"}}{{$x := contains "y" $s}}', INJECTION_TEMPLATE_LIMITS, usage);
+    expect(usage.allocBytes).toBeGreaterThanOrEqual(1000 + 16 * 1000);
+    expect(usage.steps).toBeGreaterThanOrEqual(1000 / 256);
   });
 
   it('the same budget under the default limits, with their numbers', () => {
