@@ -926,6 +926,8 @@ export function execute(tmpl: ExecTemplate, data: GoValue, limits: ExecLimits, u
     if (isStackOverflow(e)) {
       state.errorf('template recursion too deep for the JavaScript stack');
     }
+    // charged outside a function call or a print (none known): still the execution's error
+    if (e instanceof BudgetExceeded) state.errorf(e.message);
     throw e;
   } finally {
     if (usage !== undefined) {
