@@ -888,6 +888,7 @@ export function sprigFuncs(): FuncMap {
       [MAP],
       (d, ...ks) => {
         const out = newGoMap();
+        chargeBytes(COMPOSITE_BYTES * (1 + ks.length));
         for (const k of ks) if (mapHas(asPlain(d), str(k))) mapSet(out, str(k), mapGet(asPlain(d), str(k)) ?? null);
         return out;
       },
@@ -898,7 +899,10 @@ export function sprigFuncs(): FuncMap {
       (d, ...ks) => {
         const drop = new Set(ks.map(str));
         const out = newGoMap();
-        for (const k of mapKeys(asPlain(d))) if (!drop.has(k)) mapSet(out, k, mapGet(asPlain(d), k) ?? null);
+        const keys = mapKeys(asPlain(d));
+        chargeSteps(keys.length);
+        chargeBytes(COMPOSITE_BYTES * (1 + keys.length));
+        for (const k of keys) if (!drop.has(k)) mapSet(out, k, mapGet(asPlain(d), k) ?? null);
         return out;
       },
       { variadic: 'string', result: MAP },
