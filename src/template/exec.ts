@@ -6,10 +6,12 @@
  * `evalField`, `evalCall`, `evalArg`, `validateType`, `idealConstant`, `printValue`) and so do
  * the error messages: `template: NAME:LINE:COL: executing "NAME" at <NODE>: MESSAGE`.
  *
- * Beyond Go, it enforces limits (template call depth, total range iterations, output bytes) so a
- * hostile template cannot run away. It does not parse (see `parse/`) and defines no functions
+ * Beyond Go, it enforces limits (template call depth, total range iterations, execution steps,
+ * bytes allocated by function results, output bytes; see `budget.ts`) so a hostile template cannot
+ * run away. It does not parse (see `parse/`) and defines no functions
  * (see `funcs/`).
  */
+import { BudgetExceeded, chargeBytes, chargeSteps, stepsExceeded, withBudget, type Budget } from './budget.js';
 import { quoteGo, sprint, sprintf } from './fmt.js';
 import { Iface, REFLECT_VALUE, truth } from './funcs/builtins.js';
 import { GoFuncError, toDescriptor, type FuncDescriptor } from './funcs/types.js';
@@ -59,13 +61,35 @@ export interface ExecLimits {
   maxRangeIterations: number;
   /** Maximum output size in UTF-8 bytes. */
   maxOutputBytes: number;
+  /**
+   * Maximum execution steps: one per node walked, command evaluated and function called, plus
+   * the work functions report (one per element compared, copied or serialised, one per 256
+   * characters of a string argument).
+   */
+  maxSteps: number;
+  /**
+   * Maximum bytes allocated by function results over the execution (a string counts its length,
+   * a list 8 bytes per element, a map 32 per entry; functions that build more than their result
+   * shows, such as `until` or `toJson`, charge what they build before building it).
+   */
+  maxAllocBytes: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ExecLimits> = {
   maxTemplateDepth: 1000,
   maxRangeIterations: 1_000_000,
   maxOutputBytes: 64 * 1024 * 1024,
+  maxSteps: 10_000_000,
+  maxAllocBytes: 256 * 1024 * 1024,
 };
+
+/** What one execution used (for measuring templates against the limits). */
+export interface ExecUsage {
+  steps: number;
+  allocBytes: number;
+  outputBytes: number;
+  rangeIterations: number;
+}
 
 /** An execution error, formatted as Go formats `ExecError`. */
 export class TemplateExecError extends Error {
@@ -115,6 +139,8 @@ interface Output {
   /** Exact UTF-8 size of `text`, kept from the point where `units * 3` could pass the limit (-1 before). */
   bytes: number;
   rangeIterations: number;
+  /** Steps and allocations of the execution. */
+  budget: Budget;
 }
 
 function unwrap(v: Val): GoValue {
@@ -242,6 +268,7 @@ export class State {
   // generating output as they go.
   walk(dot: Val, node: Node): void {
     this.at(node);
+    this.step();
     switch (node.type) {
       case 'Action': {
         // Do not pop variables so they persist until next end.
@@ -295,6 +322,12 @@ export class State {
     } finally {
       this.pop(mark);
     }
+  }
+
+  /** Charges one step of the evaluator's own work. */
+  private step(): void {
+    const b = this.out.budget;
+    if (++b.steps > b.maxSteps) this.errorf(stepsExceeded(b).message);
   }
 
   private countIteration(): void {
@@ -409,6 +442,7 @@ export class State {
   }
 
   private evalCommand(dot: Val, cmd: CommandNode, final: Final): Val {
+    this.step();
     const firstWord = cmd.args[0] as Node;
     switch (firstWord.type) {
       case 'Field':
@@ -634,10 +668,14 @@ export class State {
     }
     let v: GoValue;
     try {
+      chargeCall(argv);
       v = fun.fn(...argv);
+      chargeResult(v);
     } catch (e) {
       if (e instanceof TemplateExecError) throw e;
       this.at(node);
+      if (e instanceof BudgetExceeded) this.errorf(e.message);
+      if (isStackOverflow(e)) this.errorf(`error calling ${name}: value nested too deeply for the JavaScript stack`);
       const msg = e instanceof GoFuncError || e instanceof Error ? e.message : String(e);
       this.errorf(`error calling ${name}: ${msg}`);
     }
@@ -792,7 +830,14 @@ export class State {
   // the template.
   private printValue(n: Node, v: GoValue): void {
     this.at(n);
-    this.write(printableString(v));
+    let s: string;
+    try {
+      s = printableString(v);
+    } catch (e) {
+      if (e instanceof BudgetExceeded) this.errorf(e.message);
+      throw e;
+    }
+    this.write(s);
   }
 }
 
@@ -835,20 +880,62 @@ function isHexInt(s: string): boolean {
   return s.length > 2 && s[0] === '0' && (s[1] === 'x' || s[1] === 'X') && !/[pP]/.test(s);
 }
 
-/** Runs `tmpl` on `data`; returns the output or throws `TemplateExecError`. */
-export function execute(tmpl: ExecTemplate, data: GoValue, limits: ExecLimits): string {
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/**
+ * What a function may allocate per character of a string argument while it works, charged before
+ * the call: escaping and case functions build their result a character at a time, which costs
+ * JavaScript far more than the result's size (`urlquery` of a 12-million-character string peaked
+ * at 950 MB and took 30 s). At 16 bytes per character, an execution passes at most 2 million
+ * characters to functions under the injection budget.
+ */
+const STRING_ARG_BYTES = 16;
+
+/** A function call's work on its string arguments: one step per 256 characters, and their working memory. */
+function chargeCall(argv: readonly GoValue[]): void {
+  let chars = 0;
+  for (const a of argv) if (typeof a === 'string') chars += a.length;
+  chargeSteps(1 + (chars >>> 8));
+  if (chars > 0) chargeBytes(STRING_ARG_BYTES * chars);
+}
+
+/** A function result as allocated bytes (what the result holds at its top level). */
+function chargeResult(v: GoValue): void {
+  if (typeof v === 'string') chargeBytes(v.length);
+  else if (Array.isArray(v)) chargeBytes(8 * v.length);
+  else if (v instanceof GoSlice) chargeBytes(8 * v.items.length);
+  else if (v instanceof GoMap) chargeBytes(32 * v.entries.size);
+}
+
+/**
+ * Runs `tmpl` on `data`; returns the output or throws `TemplateExecError`. `usage`, if given,
+ * receives what the execution used (also when it fails).
+ */
+export function execute(tmpl: ExecTemplate, data: GoValue, limits: ExecLimits, usage?: ExecUsage): string {
   const value = data === null ? undefined : data;
-  const out: Output = { text: '', units: 0, bytes: -1, rangeIterations: 0 };
+  const budget: Budget = { steps: 0, bytes: 0, maxSteps: limits.maxSteps, maxBytes: limits.maxAllocBytes };
+  const out: Output = { text: '', units: 0, bytes: -1, rangeIterations: 0, budget };
   const state = new State(tmpl, out, limits, [{ name: '$', value }], 0);
   const root = tmpl.tree?.root ?? null;
   if (root === null) return state.errorf(`${quoteGo(tmpl.name)} is an incomplete or empty template`);
   try {
-    state.walk(value, root);
+    withBudget(budget, () => state.walk(value, root));
   } catch (e) {
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    if (isStackOverflow(e)) {
       state.errorf('template recursion too deep for the JavaScript stack');
     }
+    // charged outside a function call or a print (none known): still the execution's error
+    if (e instanceof BudgetExceeded) state.errorf(e.message);
     throw e;
+  } finally {
+    if (usage !== undefined) {
+      usage.steps = budget.steps;
+      usage.allocBytes = budget.bytes;
+      usage.outputBytes = out.bytes >= 0 ? out.bytes : utf8Length(out.text);
+      usage.rangeIterations = out.rangeIterations;
+    }
   }
   return out.text;
 }

@@ -8,6 +8,7 @@
  * It is not responsible for template semantics such as `<no value>` (that is `exec.ts`); `%p` and
  * hexadecimal floats are approximations (Go prints memory addresses there).
  */
+import { chargeBytes, chargeSteps } from './budget.js';
 import {
   GoInt,
   GoMap,
@@ -78,11 +79,13 @@ class Printer {
   goodArgNum = true;
 
   write(s: string): void {
+    chargeBytes(s.length);
     this.buf.push(s);
   }
 
   writePadding(n: number): void {
     if (n <= 0) return;
+    chargeBytes(n);
     this.buf.push((this.f.zero ? '0' : ' ').repeat(n));
   }
 
@@ -449,6 +452,7 @@ class Printer {
   }
 
   printValue(v: GoValue, verb: string, depth: number): void {
+    chargeSteps(1);
     if (depth > 0 && v !== undefined && v !== null) {
       if (this.handleMethods(v, verb)) return;
     } else if (depth === 0 && this.handleMethods(v, verb)) {

@@ -7,7 +7,7 @@ import { TemplateExecError } from './exec.js';
 import { TemplateParseError } from './parse/parse.js';
 
 export { Template, type TemplateOptions } from './template.js';
-export { TemplateExecError, DEFAULT_LIMITS, type ExecLimits, type MissingKey } from './exec.js';
+export { TemplateExecError, DEFAULT_LIMITS, type ExecLimits, type ExecUsage, type MissingKey } from './exec.js';
 export { TemplateParseError } from './parse/parse.js';
 export { BUILTINS } from './funcs/builtins.js';
 export * from './funcs/types.js';

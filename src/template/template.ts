@@ -4,7 +4,7 @@
  * defined inside the text (`define`, `block`) share one set, as in Go, so `{{template "x"}}`
  * finds them. It holds no parsing or evaluation logic itself.
  */
-import { DEFAULT_LIMITS, execute, type ExecLimits, type ExecTemplate, type MissingKey } from './exec.js';
+import { DEFAULT_LIMITS, execute, type ExecLimits, type ExecTemplate, type ExecUsage, type MissingKey } from './exec.js';
 import { BUILTINS } from './funcs/builtins.js';
 import { toDescriptor, type FuncDescriptor, type FuncMap } from './funcs/types.js';
 import { isEmptyTree, parseTrees, type Tree } from './parse/parse.js';
@@ -117,10 +117,13 @@ export class Template implements ExecTemplate {
     return r;
   }
 
-  /** Executes the template on `data`; throws `TemplateExecError` (message exactly as Go's). */
-  execute(data: GoValue, limits?: Partial<ExecLimits>): string {
+  /**
+   * Executes the template on `data`; throws `TemplateExecError` (message exactly as Go's).
+   * `usage`, if given, receives the steps, allocations and output of the execution.
+   */
+  execute(data: GoValue, limits?: Partial<ExecLimits>, usage?: ExecUsage): string {
     const l = limits ? { ...this.common.limits, ...limits } : this.common.limits;
-    return execute(this, data, l);
+    return execute(this, data, l, usage);
   }
 
   /** Executes the associated template `name` (Go's `ExecuteTemplate`). */

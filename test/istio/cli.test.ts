@@ -118,6 +118,76 @@ describe('Istio injector configuration from the input', () => {
   });
 });
 
+describe('a template may not change the identity of the pod (issue 12, finding 8)', () => {
+  const renaming = (meta: string) => injectorConfigMap('x').replace('        metadata:\n', `        metadata:\n${meta}`);
+  const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: shop
+spec:
+  containers:
+  - name: web
+    image: example/web:1
+`;
+
+  it('a template moving the pod to kube-system under another name fails the workload; nothing is written', async () => {
+    const input = tmpFile('all.yaml', [renaming('          name: evil\n          namespace: kube-system\n'), workload('shop')].join('---\n'));
+    const r = await run(['-f', input, '--emulate', 'kube-inject']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/error: Deployment shop\/web: injection template "sidecar" may not change the pod's metadata\.name \(from "" to "evil"\)/);
+  });
+
+  it('a bare Pod cannot be renamed or moved either, one field at a time', async () => {
+    const renamed = await run(['-f', tmpFile('all.yaml', [renaming('          name: evil\n'), pod].join('---\n')), '--emulate', 'kube-inject']);
+    expect(renamed.code).toBe(1);
+    expect(renamed.stdout).toBe('');
+    expect(renamed.stderr).toMatch(/error: Pod shop\/web: injection template "sidecar" may not change the pod's metadata\.name \(from "web" to "evil"\)/);
+    const moved = await run(['-f', tmpFile('all.yaml', [renaming('          namespace: kube-system\n'), pod].join('---\n')), '--emulate', 'kube-inject']);
+    expect(moved.code).toBe(1);
+    expect(moved.stderr).toMatch(/error: Pod shop\/web: injection template "sidecar" may not change the pod's metadata\.namespace \(from "shop" to "kube-system"\)/);
+  });
+
+  it("the pod's own name and namespace (or empty values) may be written back", async () => {
+    const same = renaming('          name: web\n          namespace: shop\n');
+    const r = await run(['-f', tmpFile('all.yaml', [same, pod].join('---\n')), '--emulate', 'kube-inject']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = docs(r.stdout).find((d) => d.kind === 'Pod')!;
+    expect(out.metadata).toMatchObject({ name: 'web', namespace: 'shop', labels: { 'rendered-by': 'x' } });
+    const empty = await run(['-f', tmpFile('all.yaml', [renaming('          name: ""\n'), workload('shop')].join('---\n')), '--emulate', 'kube-inject']);
+    expect(empty.code, empty.stderr).toBe(0);
+  });
+});
+
+describe('an injection template past its execution budget (issue 12, finding 3)', () => {
+  const hostile = injectorConfigMap('x').replace('        metadata:\n', '        {{ $a := until 10000000 }}\n        metadata:\n');
+  const asItems = (text: string) => text.split('---\n').map((d) => '- ' + d.trimEnd().replaceAll('\n', '\n  ')).join('\n');
+
+  it('in KRM mode: an error result on the workload, every item returned, exit 1', async () => {
+    const list = `apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+functionConfig:
+  apiVersion: inject-sidecar.dev/v1alpha1
+  kind: SidecarInjection
+  spec:
+    emulate: kube-inject
+items:
+${asItems([hostile, workload('shop')].join('---\n'))}
+`;
+    const r = await run([], list);
+    expect(r.code).toBe(1);
+    const out = docs(r.stdout)[0]!;
+    expect(out.items).toHaveLength(2);
+    const errors = out.results.filter((x: { severity: string }) => x.severity === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toMatch(
+      /^injection template "sidecar" failed: template: sidecar:\d+:\d+: executing "sidecar" at <until 10000000>: allocations exceed the limit of 33554432 bytes$/,
+    );
+    expect(errors[0].resourceRef).toMatchObject({ kind: 'Deployment', name: 'web', namespace: 'shop' });
+  });
+});
+
 describe('webhook emulation with the ConfigMap values', () => {
   it("sidecarInjectorWebhook.enableNamespacesByDefault adds the chart's auto. webhook", async () => {
     const on = injectorConfigMap('auto').replace('{"global":{"marker":"auto"}}', '{"global":{"marker":"auto"},"sidecarInjectorWebhook":{"enableNamespacesByDefault":true}}');

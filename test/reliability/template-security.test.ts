@@ -44,7 +44,7 @@ describe('template limits through the CLI', () => {
     ['range iterations', '{{ range until 2000 }}{{ range until 2000 }}{{ end }}{{ end }}', /range iterations exceed the limit of 100000/],
     ['output size', '{{ range until 90000 }}{{ repeat 100 "x" }}{{ end }}', /output exceeds the limit of 4194304 bytes/],
     ['huge string', '{{ repeat 1000000000 "xxxxxxxxxx" }}', /error calling repeat: strings: Repeat output too long \(over 16 MiB\)/],
-    ['huge sequence', '{{ until 100000000 | len }}', /error calling until: sequence too long \(over 10,000,000 elements\)/],
+    ['huge sequence', '{{ until 100000000 | len }}', /executing "sidecar" at <until 100000000>: allocations exceed the limit of 33554432 bytes/],
   ];
   for (const [name, template, message] of cases) {
     it(`${name}: a clear error, exit 1, nothing on stdout`, async () => {

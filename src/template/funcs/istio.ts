@@ -12,6 +12,7 @@
  * Not responsible for building the template data or for sprig's functions (see `sprig.ts`).
  */
 import { appendMultusNetwork, directory, excludeInboundPort, imageVersion, OTEL_ANNOTATION_PREFIX, otelResourceAttributes as otelText } from './istio-text.js';
+import { chargeSteps } from '../budget.js';
 import { sprint } from '../fmt.js';
 import {
   GoMap,
@@ -30,7 +31,7 @@ import {
 import { marshalYaml } from './istio-yaml.js';
 import { goJsonMarshal, goJsonUnmarshal, rawJsonText } from './sprig-json.js';
 import { sprigFuncs } from './sprig.js';
-import { goToLower, intArg, stringMap } from './sprig-values.js';
+import { chargeIndent, goToLower, intArg, stringMap } from './sprig-values.js';
 import { defineFunc, GoFuncError, type FuncMap } from './types.js';
 
 const ANY = 'interface {}';
@@ -222,6 +223,7 @@ function annotation(meta: GoValue, name: string, def: GoValue): string {
 
 /** Istio's `indent`: every line but the first gets `spaces` spaces (Go `%*s` padding, so |n|). */
 export function istioIndent(spaces: number, source: string): string {
+  chargeIndent(spaces, source);
   const pad = ' '.repeat(Math.abs(spaces));
   return source
     .split('\n')
@@ -231,6 +233,7 @@ export function istioIndent(spaces: number, source: string): string {
 
 /** Istio's `omitNil`: drops nil values recursively; maps and lists left empty become nil. */
 export function omitNil(data: GoValue): GoValue {
+  chargeSteps(1);
   if (Array.isArray(data)) {
     const out: GoValue[] = [];
     for (const item of data) {

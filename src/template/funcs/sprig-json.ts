@@ -6,6 +6,7 @@
  * `toJSON`, `structToJSON`, `toJsonMap`, `fromJSON` and `toYaml` (which goes through JSON). It
  * does not know which function swallows which error; callers decide.
  */
+import { chargeBytes, chargeSteps } from '../budget.js';
 import { formatFloat, quoteGo } from '../fmt.js';
 import {
   GoInt,
@@ -112,13 +113,21 @@ function bytesToBase64(items: readonly GoValue[]): string {
   return Buffer.from(bytes).toString('base64');
 }
 
+/** What a JSON node costs in the allocation budget besides its string (see `toJsonNode`). */
+const JSON_NODE_BYTES = 8;
+
 /** The JSON `json.Marshal` would produce for a GoValue, as a tree. Throws `GoFuncError` for NaN/Inf. */
 export function toJsonNode(v: GoValue): JsonNode {
+  // every node a step and its text (at least a few bytes) an allocation: a value sharing its parts
+  // (a dict holding one dict twice, forty levels down) expands here, bounded by the budget
+  chargeSteps(1);
+  chargeBytes(JSON_NODE_BYTES);
   if (v === undefined || v === null) return NULL;
   switch (typeof v) {
     case 'boolean':
       return { k: 'bool', v };
     case 'string':
+      chargeBytes(v.length);
       return { k: 'str', v };
     case 'number':
       return { k: 'num', text: jsonFloatText(v) };
@@ -196,6 +205,7 @@ export function writeJson(n: JsonNode, opts: { escapeHTML?: boolean; indent?: st
   const escapeHTML = opts.escapeHTML ?? true;
   const ind = opts.indent;
   const walk = (node: JsonNode, depth: number): string => {
+    if (ind !== undefined) chargeBytes(ind.length * depth);
     switch (node.k) {
       case 'null':
         return 'null';

@@ -6,6 +6,7 @@
  * of each float64, division rounded half away from zero at 16 places). Random functions
  * (`randInt`) are deliberately absent: render output must be a function of the input.
  */
+import { chargeBytes } from '../budget.js';
 import { GoInt, GoSlice, type GoValue } from '../value.js';
 import { castToFloat64, castToInt64, intArg } from './sprig-values.js';
 import { defineFunc, GoFuncError, type FuncMap } from './types.js';
@@ -97,11 +98,17 @@ function int64Extreme(better: (v: bigint, acc: bigint) => boolean) {
   );
 }
 
+/** What one element of `until`/`untilStep`/`seq` costs: the number, the Go int made of it, a list slot. */
+const SEQUENCE_ELEMENT_BYTES = 160;
+
 export function untilStep(start: number, stop: number, step: number): number[] {
   const v: number[] = [];
   const guard = (): void => {
     if (v.length > 10_000_000) throw new GoFuncError('sequence too long (over 10,000,000 elements)');
   };
+  // charged before it is built (the count capped where the guard stops it)
+  const count = step === 0 || stop < start !== step < 0 ? 0 : Math.ceil((stop - start) / step);
+  chargeBytes(Math.min(count, 10_000_001) * SEQUENCE_ELEMENT_BYTES);
   if (stop < start) {
     if (step >= 0) return v;
     for (let i = start; i > stop; i += step) {

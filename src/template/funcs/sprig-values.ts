@@ -7,6 +7,7 @@
  * `strings.Trim`, ...). It defines no template functions (see `sprig.ts`) and does not format
  * values (see `../fmt.ts`).
  */
+import { chargeBytes, chargeSteps } from '../budget.js';
 import { underscoreOK } from '../strconv.js';
 import { sprint } from '../fmt.js';
 import {
@@ -96,6 +97,38 @@ export function listItems(v: GoValue): GoValue[] | undefined {
   return undefined;
 }
 
+/** What a map or list header costs in the allocation budget (its entries are charged apart). */
+export const COMPOSITE_BYTES = 32;
+
+/** Charges the bytes of joining `parts` with `sep` before the string is built (see `budget.ts`). */
+export function chargeJoin(parts: readonly string[], sep: string): void {
+  let n = sep.length * parts.length;
+  for (const p of parts) n += p.length;
+  chargeBytes(n);
+}
+
+/**
+ * What a function building its result one character at a time costs per character in the
+ * allocation budget (JavaScript's intermediate strings and arrays, measured: a 15 MB string through
+ * `swapcase` peaked at 824 MB): charged before the walk, so a huge string fails at once.
+ */
+const RUNE_WALK_BYTES = 32;
+
+/** Charges a character-by-character walk over `s` (see `RUNE_WALK_BYTES`). */
+export function chargeRuneWalk(s: string): void {
+  chargeBytes(RUNE_WALK_BYTES * s.length);
+}
+
+/** Charges `indent`'s result (a pad of `spaces` before each of the lines of `s`) before it is built. */
+export function chargeIndent(spaces: number, s: string): void {
+  let lines = 1;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) lines++;
+  chargeBytes(s.length + Math.abs(spaces) * lines);
+}
+
+/** What a part of `goSplit`'s result costs in the allocation budget (slot and string header). */
+const SPLIT_PART_BYTES = 16;
+
 /** Builds a Go `[]string`. */
 export function stringSlice(items: string[], isNil = false): GoSlice {
   return new GoSlice('string', items, isNil);
@@ -118,7 +151,10 @@ export function stringMap(entries: Iterable<[string, string]> = []): GoMap {
 export function strslice(v: GoValue): string[] {
   if (v instanceof GoSlice && v.elem === 'string') return v.items as string[];
   const items = listItems(v);
-  if (items) return items.filter((x) => x !== null && x !== undefined).map(strval);
+  if (items) {
+    chargeSteps(items.length);
+    return items.filter((x) => x !== null && x !== undefined).map(strval);
+  }
   if (v === null || v === undefined) return [];
   return [strval(v)];
 }
@@ -248,6 +284,7 @@ export function castToFloat64(v: GoValue): number {
 
 /** `reflect.DeepEqual` over GoValues: same dynamic types, same contents; nil and empty containers differ. */
 export function deepEqual(a: GoValue, b: GoValue): boolean {
+  chargeSteps(1);
   if (a === undefined) a = null;
   if (b === undefined) b = null;
   if (a === null || b === null) return a === b;
@@ -285,8 +322,10 @@ export function deepEqual(a: GoValue, b: GoValue): boolean {
 
 /** A deep copy of maps and slices (copystructure.Copy for template data). */
 export function deepCopy(v: GoValue): GoValue {
+  chargeSteps(1);
   if (v === undefined || v === null || typeof v !== 'object') return v;
   if (v instanceof GoInt || v instanceof GoStruct) return v;
+  chargeBytes(COMPOSITE_BYTES);
   if (Array.isArray(v)) return v.map(deepCopy);
   if (v instanceof GoSlice) return new GoSlice(v.elem, v.items.map(deepCopy), v.isNilSlice);
   if (v instanceof GoMap) {
@@ -313,6 +352,7 @@ export function isGoSpace(r: number): boolean {
 
 /** Per-rune simple case mapping, as Go's `unicode.ToUpper`/`ToLower` (no multi-rune expansions). */
 function mapRunes(s: string, f: (ch: string) => string): string {
+  chargeRuneWalk(s);
   let out = '';
   for (const ch of s) {
     const m = f(ch);
@@ -378,6 +418,7 @@ function isLetterOrDigit(ch: string): boolean {
 
 /** `strings.Title` (deprecated in Go, but what sprig's `title` calls). */
 export function goTitle(s: string): string {
+  chargeRuneWalk(s);
   let prev = ' ';
   let out = '';
   for (const ch of s) {
@@ -416,6 +457,9 @@ export function goTrimSpace(s: string): string {
 /** `strings.Split(s, sep)` (an empty separator splits into runes). */
 export function goSplit(s: string, sep: string, n = -1): string[] {
   if (n === 0) return [];
+  // charged before splitting: at most one part per character (per separator's length), each a
+  // list slot and a string header
+  chargeBytes(SPLIT_PART_BYTES * (Math.floor(s.length / Math.max(sep.length, 1)) + 1));
   if (sep === '') {
     const runes = [...s];
     if (n < 0 || n >= runes.length) return runes;
@@ -482,6 +526,7 @@ export function byteSlice(s: string, a: number, b?: number): string {
  * read as Latin-1 code points (what sprig's `nospace` and `initials` do with non-ASCII text).
  */
 export function latin1Runes(s: string): string[] {
+  chargeRuneWalk(s);
   return [...utf8Bytes(s)].map((x) => String.fromCharCode(x));
 }
 

@@ -16,6 +16,7 @@
  * Istio's own functions, some of which replace sprig's, live in `istio.ts`.
  */
 import { createHash } from 'node:crypto';
+import { chargeBytes, chargeSteps } from '../budget.js';
 import { sprint, quoteGo } from '../fmt.js';
 import {
   GoInt,
@@ -42,6 +43,10 @@ import {
   byteSlice,
   castToFloat64,
   castToInt64,
+  chargeIndent,
+  chargeJoin,
+  chargeRuneWalk,
+  COMPOSITE_BYTES,
   deepCopy,
   deepEqual,
   floatToInt64,
@@ -84,6 +89,7 @@ const MAP = 'map[string]interface {}';
 /** sprig's `indent`: pads every line, the first included. */
 export function sprigIndent(spaces: number, v: string): string {
   if (spaces < 0) throw new GoFuncError('strings: negative Repeat count');
+  chargeIndent(spaces, v);
   const pad = ' '.repeat(spaces);
   return pad + v.replaceAll('\n', '\n' + pad);
 }
@@ -122,6 +128,7 @@ function abbreviate(str: string, offset: number, maxWidth: number): string {
 }
 
 function mapWords(s: string, f: (ch: string) => string): string {
+  chargeRuneWalk(s);
   let out = '';
   let gap = true;
   for (const ch of s) {
@@ -137,6 +144,7 @@ function mapWords(s: string, f: (ch: string) => string): string {
  * title case at the start of a word (after whitespace or at the start) and upper case elsewhere.
  */
 function swapCase(s: string): string {
+  chargeRuneWalk(s);
   let out = '';
   let whitespace = true;
   for (const ch of s) {
@@ -176,10 +184,16 @@ function nospace(s: string): string {
 }
 
 function quoteAll(args: GoValue[], f: (s: string) => string): string {
-  return args
-    .filter((a) => a !== null && a !== undefined)
-    .map((a) => f(strval(a)))
-    .join(' ');
+  return joinCharged(
+    args.filter((a) => a !== null && a !== undefined).map((a) => f(strval(a))),
+    ' ',
+  );
+}
+
+/** `parts.join(sep)`, charged to the execution budget before it is built. */
+function joinCharged(parts: string[], sep: string): string {
+  chargeJoin(parts, sep);
+  return parts.join(sep);
 }
 
 function splitToMap(parts: string[]): GoMap {
@@ -208,10 +222,72 @@ function inList(haystack: GoValue[], needle: GoValue): boolean {
   return haystack.some((x) => deepEqual(x, needle));
 }
 
+/**
+ * A scalar's kind and primitive: two scalars are `reflect.DeepEqual` exactly when both match under
+ * SameValueZero (same dynamic type, same value; NaN equals nothing, so it gets `null`). A
+ * composite value gets `undefined`.
+ */
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function scalarKey(v: GoValue): [kind: string, value: unknown] | null | undefined {
+  if (v === null || v === undefined) return ['nil', null];
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return [typeof v, v];
+    case 'number':
+      return Number.isNaN(v) ? null : ['float64', v];
+    default:
+      if (!(v instanceof GoInt)) return undefined;
+      // a number hashes much faster than a bigint; beyond 2^53 the decimal text keeps values apart
+      return [v.type, v.value >= -MAX_SAFE && v.value <= MAX_SAFE ? Number(v.value) : String(v.value)];
+  }
+}
+
+/**
+ * A set of values under `reflect.DeepEqual`, linear for scalars (hashed by `scalarKey`): composite
+ * values are compared one by one, as sprig does for every value.
+ */
+class DeepEqualSet {
+  private readonly scalars = new Map<string, Set<unknown>>();
+  private readonly composites: GoValue[] = [];
+  has(v: GoValue): boolean {
+    const k = scalarKey(v);
+    if (k === null) return false;
+    if (k !== undefined) return this.scalars.get(k[0])?.has(k[1]) ?? false;
+    return inList(this.composites, v);
+  }
+  add(v: GoValue): void {
+    const k = scalarKey(v);
+    if (k === null) return;
+    if (k === undefined) {
+      this.composites.push(v);
+      return;
+    }
+    let set = this.scalars.get(k[0]);
+    if (set === undefined) this.scalars.set(k[0], (set = new Set()));
+    set.add(k[1]);
+  }
+}
+
 function uniq(items: GoValue[]): GoValue[] {
+  chargeSteps(items.length);
   const out: GoValue[] = [];
-  for (const x of items) if (!inList(out, x)) out.push(x);
+  const seen = new DeepEqualSet();
+  for (const x of items) {
+    if (seen.has(x)) continue;
+    seen.add(x);
+    out.push(x);
+  }
   return out;
+}
+
+/** sprig's `without`: the items not deep-equal to any of `omit`. */
+function without(items: GoValue[], omit: GoValue[]): GoValue[] {
+  chargeSteps(items.length + omit.length);
+  const drop = new DeepEqualSet();
+  for (const x of omit) drop.add(x);
+  return items.filter((x) => !drop.has(x));
 }
 
 function sliceList(list: GoValue, ...indices: GoValue[]): GoValue {
@@ -272,6 +348,7 @@ function asPlain(d: GoValue): GoPlainMap {
 }
 
 function dict(args: GoValue[]): GoPlainMap {
+  chargeBytes(COMPOSITE_BYTES * (1 + Math.ceil(args.length / 2)));
   const out = newGoMap();
   for (let i = 0; i < args.length; i += 2) {
     const key = strval(args[i] ?? null);
@@ -287,7 +364,9 @@ function mergoEmpty(v: GoValue): boolean {
 
 /** mergo.Merge (optionally WithOverride) of `map[string]interface{}` trees, in place on `dst`. */
 export function mergeInto(dst: GoPlainMap, src: GoPlainMap, overwrite: boolean): void {
-  for (const key of mapKeys(src)) {
+  const keys = mapKeys(src);
+  chargeSteps(keys.length);
+  for (const key of keys) {
     const s = mapGet(src, key);
     // mergo: a nil source element is skipped, or stored as nil when overwriting.
     if (s === null || s === undefined || (s instanceof GoMap && s.isNilMap) || (s instanceof GoSlice && s.isNilSlice)) {
@@ -355,6 +434,7 @@ const B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
  * the input as Go does.
  */
 function b64decode(v: string): string {
+  chargeRuneWalk(v);
   const src = utf8Bytes(v);
   const bad = (i: number): string => `illegal base64 data at input byte ${i}`;
   const isNl = (c: number | undefined): boolean => c === 0x0a || c === 0x0d;
@@ -404,6 +484,7 @@ function b64decode(v: string): string {
 const B32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 function b32encode(s: string): string {
+  chargeRuneWalk(s);
   const bytes = utf8Bytes(s);
   let out = '';
   let bits = 0;
@@ -424,6 +505,7 @@ function b32encode(s: string): string {
 
 /** Go's base32.StdEncoding.DecodeString (newlines stripped first); errors are returned as text, as sprig does. */
 function b32decode(s: string): string {
+  chargeRuneWalk(s);
   // One char per input byte (offsets count bytes, as Go's do), newlines stripped first as Go does.
   const src = Buffer.from(utf8Bytes(s)).toString('latin1').replace(/[\r\n]/g, '');
   const olen = src.length;
@@ -547,6 +629,7 @@ function hasIn(needle: GoValue, haystack: GoValue): boolean {
   if (haystack === null || haystack === undefined) return false;
   const items = listItems(haystack);
   if (!items) throw new GoFuncError(`Cannot find has on type ${reflectKind(haystack)}`);
+  chargeSteps(items.length);
   return inList(items, needle);
 }
 
@@ -584,12 +667,15 @@ export function sprigFuncs(): FuncMap {
       if (intArg(n) < 0) throw new GoFuncError('strings: negative Repeat count');
       // Go only fails on int overflow; a JS string cannot get that long, so cap it clearly.
       if (intArg(n) * str(v).length > MAX_REPEAT_LENGTH) throw new GoFuncError('strings: Repeat output too long (over 16 MiB)');
+      chargeBytes(intArg(n) * str(v).length);
       return str(v).repeat(intArg(n));
     }),
     contains: s(['string', 'string'], (sub, v) => str(v).includes(str(sub)), 'bool'),
     hasPrefix: s(['string', 'string'], (p, v) => str(v).startsWith(str(p)), 'bool'),
     hasSuffix: s(['string', 'string'], (p, v) => str(v).endsWith(str(p)), 'bool'),
     replace: s(['string', 'string', 'string'], (o, n, v) => {
+      // at most one replacement per character (or per rune and one more for an empty old string)
+      if (str(n).length > str(o).length) chargeBytes((str(v).length + 1) * (str(n).length - str(o).length));
       if (str(o) === '') {
         // strings.Replace with an empty old string inserts `new` around every rune.
         const runes = [...str(v)];
@@ -602,7 +688,7 @@ export function sprigFuncs(): FuncMap {
     nindent: s(['int', 'string'], (n, v) => '\n' + sprigIndent(intArg(n), str(v))),
     quote: defineFunc([], (...a) => quoteAll(a, (x) => quoteGo(x)), { variadic: ANY, result: 'string' }),
     squote: defineFunc([], (...a) => quoteAll(a, (x) => `'${x}'`), { variadic: ANY, result: 'string' }),
-    cat: defineFunc([], (...a) => a.filter((x) => x !== null && x !== undefined).map((x) => sprint(x ?? null)).join(' '), {
+    cat: defineFunc([], (...a) => joinCharged(a.filter((x) => x !== null && x !== undefined).map((x) => sprint(x ?? null)), ' '), {
       variadic: ANY,
       result: 'string',
     }),
@@ -615,7 +701,7 @@ export function sprigFuncs(): FuncMap {
     ),
     toString: s([ANY], (v) => strval(v)),
     toStrings: s([ANY], (v) => stringSlice(strslice(v)), '[]string'),
-    join: s(['string', ANY], (sep, v) => strslice(v).join(str(sep))),
+    join: s(['string', ANY], (sep, v) => joinCharged(strslice(v), str(sep))),
     sortAlpha: s(
       [ANY],
       (v) => {
@@ -736,12 +822,12 @@ export function sprigFuncs(): FuncMap {
     mustCompact: s([ANY], listFn('Cannot compact on type', (items) => items.filter((x) => !isEmpty(x))), '[]interface {}'),
     without: defineFunc(
       [ANY],
-      listFn('Cannot find without on type', (items, ...omit) => items.filter((x) => !inList(omit, x))),
+      listFn('Cannot find without on type', (items, ...omit) => without(items, omit)),
       { variadic: ANY, result: '[]interface {}' },
     ),
     mustWithout: defineFunc(
       [ANY],
-      listFn('Cannot find without on type', (items, ...omit) => items.filter((x) => !inList(omit, x))),
+      listFn('Cannot find without on type', (items, ...omit) => without(items, omit)),
       { variadic: ANY, result: '[]interface {}' },
     ),
     has: s([ANY, ANY], hasIn, 'bool'),
@@ -756,7 +842,8 @@ export function sprigFuncs(): FuncMap {
           if (l === null || l === undefined) throw nilDereference();
           const items = listItems(l);
           if (!items) throw new GoFuncError(`Cannot concat type ${reflectKind(l)} as list`);
-          out.push(...items);
+          chargeBytes(8 * items.length);
+          for (const x of items) out.push(x);
         }
         return out;
       },
@@ -801,6 +888,7 @@ export function sprigFuncs(): FuncMap {
       [MAP],
       (d, ...ks) => {
         const out = newGoMap();
+        chargeBytes(COMPOSITE_BYTES * (1 + ks.length));
         for (const k of ks) if (mapHas(asPlain(d), str(k))) mapSet(out, str(k), mapGet(asPlain(d), str(k)) ?? null);
         return out;
       },
@@ -811,7 +899,10 @@ export function sprigFuncs(): FuncMap {
       (d, ...ks) => {
         const drop = new Set(ks.map(str));
         const out = newGoMap();
-        for (const k of mapKeys(asPlain(d))) if (!drop.has(k)) mapSet(out, k, mapGet(asPlain(d), k) ?? null);
+        const keys = mapKeys(asPlain(d));
+        chargeSteps(keys.length);
+        chargeBytes(COMPOSITE_BYTES * (1 + keys.length));
+        for (const k of keys) if (!drop.has(k)) mapSet(out, k, mapGet(asPlain(d), k) ?? null);
         return out;
       },
       { variadic: 'string', result: MAP },
