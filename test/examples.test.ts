@@ -11,9 +11,9 @@ describe('examples/shop', () => {
   it('the demo command injects what the README says, and only that', async () => {
     const { code, stdout, stderr } = await runCli(['--config', `${root}examples/shop/inject-sidecar.yaml`, '-f', `${root}examples/shop`]);
     expect(code).toBe(0);
-    const decisions = stderr
-      .trim()
-      .split('\n')
+    const lines = stderr.trim().split('\n');
+    expect(lines.pop()).toBe('6 workloads: 4 injected, 0 upgraded, 0 unchanged, 2 skipped, 0 removed, 0 errors');
+    const decisions = lines
       .map((l) => /^(\w+ [\w/-]+): (injected|skipped)/.exec(l)?.slice(1, 3).join(' '));
     expect(decisions).toEqual([
       'Deployment shop/cart injected',
@@ -31,6 +31,9 @@ describe('examples/shop', () => {
       expect(stdout).toContain(readFileSync(`${root}examples/shop/${file}`, 'utf8'));
     }
     expect(stdout).toContain('cpu: 2000m # two cores at peak');
+    // Like kustomize build: no function config and no Kptfile in a stream for kubectl apply.
+    expect(stdout).not.toContain('kind: SidecarInjection');
+    expect(stdout).not.toContain('kind: Kptfile');
     expect(stdout).toContain('path: /app-health/web/readyz');
   });
 });
