@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { runCli } from './support/run-cli.js';
 
 const root = new URL('../', import.meta.url).pathname;
@@ -35,5 +36,23 @@ describe('examples/shop', () => {
     expect(stdout).not.toContain('kind: SidecarInjection');
     expect(stdout).not.toContain('kind: Kptfile');
     expect(stdout).toContain('path: /app-health/web/readyz');
+  });
+});
+
+describe('npm run demo (needs npm run build)', () => {
+  it('shows the summary and a shortened diff of one workload in one screen; the YAML only with --full', () => {
+    const demo = spawnSync(process.execPath, [`${root}scripts/demo.mjs`], { encoding: 'utf8' });
+    expect(demo.status, demo.stderr).toBe(0);
+    const lines = demo.stdout.trimEnd().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(42);
+    expect(lines.filter((l) => l.length > 100)).toEqual([]);
+    expect(demo.stdout).toMatch(/^injected +Deployment shop\/cart +namespace-label +rev default +docker\.io\/istio\/proxyv2:1\.28\.0$/m);
+    expect(demo.stdout).toContain('6 workloads: 4 injected, 0 upgraded, 0 unchanged, 2 skipped, 0 removed, 0 errors');
+    expect(demo.stdout).toMatch(/^- {13}tcpSocket:$/m);
+    expect(demo.stdout).toMatch(/^\+ {13}httpGet:$/m);
+    expect(demo.stdout).not.toContain('kind: SidecarInjection');
+    const full = spawnSync(process.execPath, [`${root}scripts/demo.mjs`, '--full'], { encoding: 'utf8' });
+    expect(full.status).toBe(0);
+    expect(full.stdout.match(/- name: istio-proxy$/gm)).toHaveLength(4);
   });
 });
