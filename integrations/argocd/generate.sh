@@ -81,6 +81,10 @@ NODE
   flags+=(--config "$work/config.json")
 fi
 
+# Objects without metadata.namespace go to the destination namespace (as kubectl apply -n): the
+# injector decides and renders for it, and writes no namespace into the manifests.
+[ -n "${ARGOCD_APP_NAMESPACE:-}" ] && flags+=(--namespace "$ARGOCD_APP_NAMESPACE")
+v=$(setting SUMMARY) && [ -n "$v" ] && flags+=(--summary "$v")
 v=$(setting REVISION) && [ -n "$v" ] && flags+=(--revision "$v")
 v=$(setting EMULATE) && [ -n "$v" ] && flags+=(--emulate "$v")
 v=$(setting COMPLIANCE_POLICY) && [ -n "$v" ] && flags+=(--compliance-policy "$v")
