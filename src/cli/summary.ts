@@ -132,7 +132,7 @@ export function totalsLine(s: Summary): string {
     return `check failed: ${plural(drifted.length, 'workload')} not as the configuration implies (${kinds})`;
   }
   if (s.mode === 'uninject') {
-    return `${plural(n, 'workload')}: ${t.removed} sidecars removed, ${t.unchanged} without one, ${plural(t.error, 'error')}`;
+    return `${plural(n, 'workload')}: ${plural(t.removed, 'sidecar')} removed, ${t.unchanged} without one, ${plural(t.error, 'error')}`;
   }
   const parts = [`${t.injected} injected`, `${t.upgraded} upgraded`, `${t.unchanged} unchanged`, `${t.skipped} skipped`, `${t.removed} removed`];
   if (t.undecided) parts.push(`${t.undecided} undecided`);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { cli } from '../../src/cli/cli.js';
+import { HELP } from '../../src/cli/args.js';
 import { runCli } from '../support/run-cli.js';
 import { app, bookinfo, namespaceObject } from './bookinfo.js';
 
@@ -116,6 +117,11 @@ data:
     expect(r.stdout).toContain('kind: Namespace');
   });
 
+  it('--help says what the stream leaves out, and calls it ready for kubectl apply no more', () => {
+    expect(HELP).not.toContain('ready for kubectl apply');
+    expect(HELP).toContain('config.kubernetes.io/local-config: "true"');
+  });
+
   it('--in-place keeps them in their files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stream-'));
     writeFileSync(join(dir, 'app.yaml'), `${input}---\n${local}`);
@@ -151,36 +157,24 @@ describe('KRM mode stderr', () => {
 });
 
 describe('progress', () => {
-  it('is shown on a terminal when the run lasts more than a second, and cleared', async () => {
+  const many = Array.from({ length: 40 }, (_, i) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n`).join('---\n');
+  /** Runs with a fake clock that advances `step` ms per reading; returns the exit code and stderr. */
+  async function runTimed(argv: string[], tty: boolean, step: number): Promise<{ code: number; stderr: string }> {
     let t = 0;
     let stderr = '';
-    const many = Array.from({ length: 40 }, (_, i) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n`).join('---\n');
-    const code = await cli(['-q', '-f', '-'], {
-      readStdin: async () => many,
-      stdout: () => {},
-      stderr: (s) => void (stderr += s),
-      stderrIsTTY: true,
-      now: () => (t += 100),
-    });
-    expect(code).toBe(0);
-    expect(stderr).toBe('');
-    const code2 = await cli(['-f', '-'], {
-      readStdin: async () => many,
-      stdout: () => {},
-      stderr: (s) => void (stderr += s),
-      stderrIsTTY: true,
-      now: () => (t += 1000),
-    });
-    expect(code2).toBe(0);
-    expect(stderr).toMatch(/\rinject-sidecar: \d+\/40 documents/);
-    expect(stderr).toContain('\r\x1b[K');
+    const code = await cli(argv, { readStdin: async () => many, stdout: () => {}, stderr: (s) => void (stderr += s), stderrIsTTY: tty, now: () => (t += step) });
+    return { code, stderr };
+  }
+
+  it('is shown on a terminal when the run lasts more than a second, and cleared', async () => {
+    const slow = await runTimed(['-f', '-'], true, 1000);
+    expect(slow.code).toBe(0);
+    expect(slow.stderr).toMatch(/^\rinject-sidecar: 16\/40 documents\rinject-sidecar: 32\/40 documents\r\x1b\[K/);
   });
 
-  it('is not shown when stderr is not a terminal', async () => {
-    let t = 0;
-    let stderr = '';
-    const many = Array.from({ length: 40 }, (_, i) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n`).join('---\n');
-    await cli(['-f', '-'], { readStdin: async () => many, stdout: () => {}, stderr: (s) => void (stderr += s), stderrIsTTY: false, now: () => (t += 100) });
-    expect(stderr).not.toContain('documents');
+  it('is not shown for a short run, with --quiet, or when stderr is not a terminal', async () => {
+    expect((await runTimed(['-f', '-'], true, 10)).stderr).not.toContain('documents');
+    expect((await runTimed(['-q', '-f', '-'], true, 1000)).stderr).toBe('');
+    expect((await runTimed(['-f', '-'], false, 1000)).stderr).not.toContain('documents');
   });
 });
