@@ -167,7 +167,8 @@ function cell(text: string, max = 160): string {
   return short.replace(/\r?\n/g, ' ').replace(/[\\|`*_<>[\]]/g, (c) => `\\${c}`);
 }
 
-const code = (text: string) => (text ? `\`${text.replace(/`/g, "'")}\`` : '');
+/** An image name as inline code in a table cell: no backtick, pipe or line break can escape it. */
+const code = (text: string) => (text ? `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\s+/g, ' ')}\`` : '');
 
 /** A heading with the totals, a table per workload, then problems: ready for a pull-request comment. */
 export function formatMarkdown(s: Summary): string {

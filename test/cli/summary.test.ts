@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { cli } from '../../src/cli/cli.js';
 import { HELP } from '../../src/cli/args.js';
+import { formatMarkdown, summarize } from '../../src/cli/summary.js';
 import { runCli } from '../support/run-cli.js';
 import { app, bookinfo, namespaceObject } from './bookinfo.js';
 
@@ -47,6 +48,14 @@ describe('--summary', () => {
     const r = await runCli(['--summary', 'markdown', '-f', '-'], bookinfo.replace('name: details-v1', 'name: "a|b<script>"'));
     expect(r.stderr).toContain('a\\|b\\<script\\>');
     expect(r.stderr).not.toContain('<script>');
+  });
+
+  it('markdown: an image cannot break out of its code span or the table', () => {
+    const result = { message: 'injected: x', severity: 'info' as const, resourceRef: { apiVersion: 'v1', kind: 'Pod', name: 'p' }, tags: { action: 'injected', reason: 'r', image: 'a|b`c\nd' } };
+    const md = formatMarkdown(summarize([result], 'inject'));
+    const row = md.split('\n').find((l) => l.startsWith('| Pod p |')) ?? '';
+    expect(row).toContain("`a\\|b'c d`");
+    expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(8);
   });
 
   it('json: totals and workloads', async () => {
