@@ -59,7 +59,6 @@ const env = process.env;
 const setting = (n) => env[`PARAM_${n}`] || env[`ARGOCD_ENV_${n}`] || '';
 const spec = {};
 const ns = env.ARGOCD_APP_NAMESPACE;
-if (ns) spec.defaultNamespace = ns;
 const kube = (env.KUBE_VERSION || '').replace(/^v/, '').match(/^\d+\.\d+(\.\d+)?/);
 if (kube) spec.kubeVersion = kube[0];
 // Map parameters keep their exact keys only in ARGOCD_APP_PARAMETERS (PARAM_* upper-cases them).
