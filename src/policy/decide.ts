@@ -325,7 +325,12 @@ function stageA(input: DecisionInput, run: string): StageA {
 
   const steps: Step[] = [];
   const webhookIndex = new Map<WebhookMatch, number>();
-  const nsText = nsLabels === undefined ? `unknown (only ${Label.metadataName}=${input.namespace})` : labelsText({ ...nsLabels, [Label.metadataName]: input.namespace });
+  const nsText =
+    input.namespace === ''
+      ? 'unknown (no namespace given)'
+      : nsLabels === undefined
+        ? `unknown (only ${Label.metadataName}=${input.namespace})`
+        : labelsText({ ...nsLabels, [Label.metadataName]: input.namespace });
   const stepInput = `namespace labels ${nsText}; pod labels ${labelsText(podLabels)}`;
   for (const m of matches) {
     webhookIndex.set(m, steps.length);
@@ -420,7 +425,7 @@ function stageA(input: DecisionInput, run: string): StageA {
   }
   return stop(
     'no-webhook-matched',
-    `no webhook selects namespace ${input.namespace} (${nsText}) with pod labels ${labelsText(podLabels)}`,
+    `no webhook selects ${input.namespace === '' ? 'the namespace' : `namespace ${input.namespace}`} (${nsText}) with pod labels ${labelsText(podLabels)}`,
   );
 }
 
@@ -547,7 +552,7 @@ function stageB(input: DecisionInput): StageB {
   const ig = step(
     'ignored-namespace',
     'ignored namespace',
-    kubeInject ? `pod template metadata.namespace ${JSON.stringify(podNamespace)}` : `namespace ${podNamespace}`,
+    kubeInject ? `pod template metadata.namespace ${JSON.stringify(podNamespace)}` : podNamespace === '' ? 'no namespace given' : `namespace ${podNamespace}`,
     ignored ? 'matched' : 'not matched',
     ignored ? `${podNamespace} is never injected` : `not one of ${IGNORED_NAMESPACES.join(', ')}`,
   );

@@ -19,6 +19,13 @@ describe('-n/--namespace', () => {
     expect(proxies(r.stdout)).toBe(0);
   });
 
+  it('--explain without a namespace shows no empty name in the trail', async () => {
+    const r = await runCli(['--explain', '-f', '-'], bookinfo);
+    expect(r.stderr).toContain('unknown (no namespace given)');
+    expect(r.stderr).not.toContain('metadata.name=)');
+    expect(r.stderr).not.toMatch(/input: +namespace *$/m);
+  });
+
   it('-n names the namespace of objects without one: decided from its labels, injected', async () => {
     const r = await runCli(['-n', 'bookinfo', '-f', '-'], `${namespaceObject('bookinfo')}---\n${bookinfo}`);
     expect(r.code).toBe(0);
