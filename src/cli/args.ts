@@ -66,11 +66,12 @@ Input and output:
 
 Modes (default: inject):
       --explain           Explain every workload's decision (each webhook and injector rule
-                          consulted, the deciding one marked) on stderr and in the results;
-                          change nothing (stream mode writes the input unchanged).
+                          consulted, the deciding one marked) in the results (and on stderr in
+                          stream mode); change nothing (stream mode writes the input unchanged).
       --check             CI gate: change nothing, write nothing to stdout in stream mode; exit 1
                           when a workload is not as injection would leave it (sidecar missing,
-                          injected where policy says no, or stale).
+                          injected where policy says no, or stale) or when its decision depends on
+                          labels of a namespace it does not know (undecided).
       --uninject          Remove injected sidecars, giving back the manifests as they were.
 
 Injection settings (override the function config):
