@@ -39,6 +39,12 @@ export interface CliIO {
   stderrIsTTY?: boolean;
   /** A monotonic clock in milliseconds (for progress; without it, no progress is shown). */
   now?: () => number;
+  /**
+   * The orchestrator asks for messages on stderr (`LOG_TO_STDERR=true`, which kustomize sets for
+   * container functions: it shows stderr and never the results). KRM mode then prints every
+   * result on stderr too; otherwise the results carry them (kpt shows them itself).
+   */
+  logToStderr?: boolean;
 }
 
 export const EXIT_OK = 0;
@@ -133,8 +139,8 @@ async function runWith(resources: Parameters<typeof run>[0], args: CliArgs, conf
 
 /**
  * What stderr says at the end of a run. Stream mode: one line per result, then the totals line.
- * KRM mode: the results carry every message (kpt shows them), so stderr has only the errors (for
- * kustomize, which shows stderr and not the results) and the totals line. `--summary` replaces
+ * KRM mode: the results carry every message (kpt shows them), so stderr has only the errors and
+ * the totals line, unless the orchestrator asks for messages on stderr (`logToStderr`). `--summary` replaces
  * the per-result lines by the summary in its format; `--quiet` leaves only errors (and a failed
  * check's line). An explanation is what --explain was asked for: --quiet does not hide it.
  */
@@ -144,7 +150,8 @@ function report(results: readonly Result[], args: CliArgs, io: CliIO, mode: Conf
     io.stderr(formatSummary(summary, args.summary));
     return;
   }
-  const shown = (r: Result) => r.severity === 'error' || (!krm && (!args.quiet || mode === 'explain'));
+  const repeat = !krm || io.logToStderr === true;
+  const shown = (r: Result) => r.severity === 'error' || (repeat && (!args.quiet || mode === 'explain'));
   const lines = results.filter(shown).map((r) => {
     // A multi-line message (an explanation): the location goes on its first line.
     const nl = r.message.indexOf('\n');

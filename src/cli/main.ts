@@ -118,6 +118,7 @@ export async function main(): Promise<void> {
       stdinIsTTY: await isTTY(0),
       stderrIsTTY: await isTTY(2),
       now: () => performance.now(),
+      logToStderr: process.env.LOG_TO_STDERR === 'true',
     });
   } catch (e) {
     // A bug, not a user problem: say so plainly, without a stack trace unless asked for.

@@ -162,6 +162,12 @@ describe('KRM mode stderr', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('injected: namespace label');
     expect(r.stderr).toBe('3 workloads: 2 injected, 0 upgraded, 0 unchanged, 1 skipped, 0 removed, 0 errors\n');
+    // kustomize's container functions get LOG_TO_STDERR=true: it shows stderr, never the results.
+    let stderr = '';
+    const code = await cli([], { readStdin: async () => list(docs.map((d) => parse(d))), stdout: () => {}, stderr: (t) => void (stderr += t), logToStderr: true });
+    expect(code).toBe(0);
+    expect(stderr).toContain('Deployment bookinfo/details-v1: injected: namespace label');
+    expect(stderr.trimEnd().split('\n').pop()).toBe('3 workloads: 2 injected, 0 upgraded, 0 unchanged, 1 skipped, 0 removed, 0 errors');
   });
 });
 
