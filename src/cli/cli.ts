@@ -310,11 +310,13 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
 /**
  * Objects that are configuration for the tools, not for the cluster (kustomize build leaves them
  * out of its output): our own config, a kpt Kptfile, anything annotated
- * `config.kubernetes.io/local-config: "true"`. Only a document whose text mentions the annotation
- * is read for it (the others are known from their header).
+ * `config.kubernetes.io/local-config: "true"`. Only an unchanged document whose text mentions the
+ * annotation is read for it (the others are known from their header).
  */
 function isLocalConfig(doc: ResourceHandle): boolean {
   const h = doc.header;
   if (isPassThrough({ apiVersion: h.apiVersion, kind: h.kind })) return true;
+  // A changed document was injected, so it is not local config (and its text is not printed twice).
+  if (doc.changed) return false;
   return doc.text().includes('local-config') && isPassThrough(doc.value);
 }
