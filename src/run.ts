@@ -16,7 +16,8 @@ import { processWorkload, type Environment, type WorkloadOutcome } from './workl
 import { buildEnvironment } from './environment.js';
 import type { IstioInputs, TemplateEngine } from './istio/environment.js';
 import { explainResult } from './lifecycle/explain.js';
-import { checkWorkload, type DriftKind } from './lifecycle/check.js';
+import { checkWorkload, proxyImage, type DriftKind } from './lifecycle/check.js';
+import { revisionName } from './policy/index.js';
 import { uninjectWorkload } from './lifecycle/uninject.js';
 import { workloadPatch } from './lifecycle/patch.js';
 
@@ -27,6 +28,8 @@ export interface Resource {
   readonly file?: { path: string; index: number } | undefined;
   /** `apiVersion` and `kind`, when the handle knows them without reading the value. */
   readonly header?: { apiVersion: string; kind: string };
+  /** True once an update really changed the object (io's handles know). */
+  readonly changed?: boolean;
 }
 
 export interface RunOptions {
@@ -59,6 +62,12 @@ export interface RunOutput {
   patches: JsonObject[];
   /** `mode: check`: the workloads that are not as the configuration implies. */
   drift: { ref: ResourceRef; kind: DriftKind }[];
+  /**
+   * The results of workloads that came in with a sidecar and were injected again (for summaries;
+   * not in the tags, so the results of a second run match the first's): `unchanged` when the
+   * document came out as it went in.
+   */
+  reinjected: Map<Result, { unchanged: boolean }>;
 }
 
 /** Objects that pass through untouched: kpt's Kptfile, local-config objects, our own config. */
@@ -162,6 +171,7 @@ export function run(
   const results: Result[] = [];
   const patches: JsonObject[] = [];
   const drift: RunOutput['drift'] = [];
+  const reinjected: RunOutput['reinjected'] = new Map();
   const mode = config.mode;
   const env: Environment | undefined =
     mode === 'uninject' ? undefined : buildEnvironment(environmentObjects(resources), config, results, istio, revisionIstio, engine);
@@ -169,7 +179,7 @@ export function run(
     processResource(resource);
     options.onResourceDone?.(resource);
   }
-  return { results, patches, drift };
+  return { results, patches, drift, reinjected };
 
   function processResource(resource: Resource): void {
     // Neither a workload nor a List of them: nothing to read.
@@ -198,7 +208,8 @@ export function run(
       if (mode === 'uninject' || !env) {
         const u = uninjectWorkload(pod);
         if (u.pod) write(u.pod);
-        results.push({ message: u.summary, severity: u.severity, ...where, tags: { action: u.action } });
+        const previous = u.pod ? proxyImage(pod) : undefined;
+        results.push({ message: u.summary, severity: u.severity, ...where, tags: { action: u.action, ...(previous ? { previousImage: previous } : {}) } });
         continue;
       }
       let outcome: WorkloadOutcome;
@@ -216,7 +227,7 @@ export function run(
         });
         continue;
       }
-      const tags = { action: outcome.action, reason: outcome.reason, rule: outcome.rule, ...outcome.tags };
+      const tags: Record<string, string> = { action: outcome.action, reason: outcome.reason, rule: outcome.rule, ...outcome.tags, ...imageTags(pod, outcome) };
       if (mode === 'explain') {
         results.push(explainResult(outcome, where));
         continue;
@@ -228,10 +239,28 @@ export function run(
         results.push({ message: verdict.message, severity, ...where, tags: { ...tags, ...(verdict.drift ? { drift: verdict.drift } : {}) } });
         continue;
       }
+      const changedBefore = w.resource.changed;
       if (outcome.pod) write(outcome.pod);
-      results.push({ message: outcome.summary, severity: outcome.severity, ...where, tags });
+      const result: Result = { message: outcome.summary, severity: outcome.severity, ...where, tags };
+      // Injected again exactly as before: nothing in the document changed.
+      if (outcome.action === 'injected' && outcome.wasInjected) reinjected.set(result, { unchanged: changedBefore === false && w.resource.changed === false });
+      results.push(result);
     }
   }
+}
+
+/**
+ * Result tags for summaries: the revision and proxy image a workload is injected with, and the
+ * other proxy image it carried when it came in (an upgrade from one image to another).
+ */
+function imageTags(current: PodTemplate, outcome: WorkloadOutcome): Record<string, string> {
+  const tags: Record<string, string> = {};
+  const image = outcome.action === 'injected' && outcome.pod ? proxyImage(outcome.pod) : undefined;
+  if (outcome.action === 'injected') tags.revision = revisionName(outcome.revision);
+  if (image !== undefined) tags.image = image;
+  const previous = outcome.wasInjected ? proxyImage(current) : undefined;
+  if (previous !== undefined && previous !== image) tags.previousImage = previous;
+  return tags;
 }
 
 function podTemplateOf(w: FoundWorkload): PodTemplate {

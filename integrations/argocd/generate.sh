@@ -72,7 +72,6 @@ const env = process.env;
 const setting = (n) => env[`PARAM_${n}`] || env[`ARGOCD_ENV_${n}`] || '';
 const spec = {};
 const ns = env.ARGOCD_APP_NAMESPACE;
-if (ns) spec.defaultNamespace = ns;
 const kube = (env.KUBE_VERSION || '').replace(/^v/, '').match(/^\d+\.\d+(\.\d+)?/);
 if (kube) spec.kubeVersion = kube[0];
 // Map parameters keep their exact keys only in ARGOCD_APP_PARAMETERS (PARAM_* upper-cases them).
@@ -94,6 +93,10 @@ NODE
   flags+=(--config "$work/config.json")
 fi
 
+# Objects without metadata.namespace go to the destination namespace (as kubectl apply -n): the
+# injector decides and renders for it, and writes no namespace into the manifests.
+[ -n "${ARGOCD_APP_NAMESPACE:-}" ] && flags+=(--namespace "$ARGOCD_APP_NAMESPACE")
+v=$(setting SUMMARY) && [ -n "$v" ] && flags+=(--summary "$v")
 v=$(setting REVISION) && [ -n "$v" ] && flags+=(--revision "$v")
 v=$(setting EMULATE) && [ -n "$v" ] && flags+=(--emulate "$v")
 v=$(setting COMPLIANCE_POLICY) && [ -n "$v" ] && flags+=(--compliance-policy "$v")

@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 
 export interface CliArgs {
   files: string[];
+  /** `-n/--namespace`: the namespace of objects without `metadata.namespace` (overrides spec.defaultNamespace). */
+  namespace: string | undefined;
   output: string | undefined;
   inPlace: boolean;
   config: string | undefined;
@@ -15,6 +17,8 @@ export interface CliArgs {
   /** `-R`: read the subdirectories of -f directories too. */
   recursive: boolean;
   quiet: boolean;
+  /** `--summary`: print the run's summary on stderr in this format instead of one line per result. */
+  summary: 'text' | 'markdown' | 'json' | undefined;
   help: boolean;
   version: boolean;
   revision: string | undefined;
@@ -45,7 +49,9 @@ Without -f, stdin is a KRM ResourceList (config.kubernetes.io/v1), as kpt and ku
 it, and the function config comes in its functionConfig; a plain stream on stdin (helm
 --post-renderer inject-sidecar) is read as with -f -. With -f, the inputs are plain
 Kubernetes manifests (multi-document YAML, kind: List, or directories of *.yaml/*.yml read in
-sorted order) and the output is a plain YAML stream, ready for kubectl apply or Argo CD.
+sorted order) and the output is a plain YAML stream for kubectl apply or Argo CD: like kustomize
+build, it leaves out the function config, Kptfiles and objects annotated
+config.kubernetes.io/local-config: "true" (--in-place keeps them in their files).
 
 Input and output:
   -f, --filename PATH     Input file, directory or - for stdin (repeatable). A file or stdin
@@ -59,20 +65,29 @@ Input and output:
       --config-root DIR   Files a function config names (spec.istio.valuesFile, ...) must be
                           inside the config's directory (the current directory for a
                           ResourceList's functionConfig); this flag allows DIR's tree too.
-  -q, --quiet             No summary on stderr (errors are still printed).
+  -q, --quiet             Only errors on stderr: no result lines, no totals line.
+      --summary F         On stderr, instead of one line per result: text (one short line per
+                          workload: action, reason code, revision, proxy image), markdown (a
+                          table for a pull-request comment) or json. Without it, stderr has one
+                          line per result and a totals line at the end (KRM mode: the results
+                          carry the messages; stderr has errors and the totals line).
       --format F          full (default): the changed objects; patch: one kustomize
                           strategic-merge patch per changed workload (stream mode only).
 
 Modes (default: inject):
       --explain           Explain every workload's decision (each webhook and injector rule
-                          consulted, the deciding one marked) on stderr and in the results;
-                          change nothing (stream mode writes the input unchanged).
+                          consulted, the deciding one marked) in the results (and on stderr in
+                          stream mode); change nothing (stream mode writes the input unchanged).
       --check             CI gate: change nothing, write nothing to stdout in stream mode; exit 1
                           when a workload is not as injection would leave it (sidecar missing,
-                          injected where policy says no, or stale).
+                          injected where policy says no, or stale) or when its decision depends on
+                          labels of a namespace it does not know (undecided).
       --uninject          Remove injected sidecars, giving back the manifests as they were.
 
 Injection settings (override the function config):
+  -n, --namespace NS      The namespace of objects without metadata.namespace, as with kubectl
+                          apply -n: used to decide and to render, never written into the output
+                          (overrides spec.defaultNamespace).
   -r, --revision REV      Control-plane revision to render for ("default" = the default revision).
       --emulate MODE      webhook (default): decide as the admission webhook does, from namespace
                           labels, pod labels and annotations; kube-inject: as istioctl kube-inject.
@@ -104,11 +119,13 @@ export function parseCliArgs(argv: string[]): CliArgs {
       options: {
         filename: { type: 'string', short: 'f', multiple: true },
         output: { type: 'string', short: 'o' },
+        namespace: { type: 'string', short: 'n' },
         'in-place': { type: 'boolean' },
         config: { type: 'string' },
         'config-root': { type: 'string' },
         recursive: { type: 'boolean', short: 'R' },
         quiet: { type: 'boolean', short: 'q' },
+        summary: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
         revision: { type: 'string', short: 'r' },
@@ -143,12 +160,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
   };
   const args: CliArgs = {
     files: v.filename ?? [],
+    namespace: v.namespace,
     output: v.output,
     inPlace: v['in-place'] ?? false,
     config: v.config,
     configRoot: v['config-root'],
     recursive: v.recursive ?? false,
     quiet: v.quiet ?? false,
+    summary: oneOf('summary', v.summary, ['text', 'markdown', 'json'] as const),
     help: v.help ?? false,
     version: v.version ?? false,
     revision: v.revision,
@@ -168,6 +187,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   if (args.nativeSidecars !== undefined && !['true', 'false', 'auto'].includes(args.nativeSidecars)) {
     throw new UsageError(`--native-sidecars must be true, false or auto, not ${JSON.stringify(args.nativeSidecars)}`);
+  }
+  if (args.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(args.namespace)) {
+    throw new UsageError(`--namespace must be a namespace name (lower-case letters, digits and -, at most 63), not ${JSON.stringify(args.namespace)}`);
   }
   if (args.format === 'patch' && args.inPlace) throw new UsageError('--format patch and --in-place cannot be used together');
   if (args.inPlace && (args.mode === 'explain' || args.mode === 'check')) {

@@ -25,6 +25,9 @@ import { usesIstioTemplates, type IstioInputs, type TemplateEngine } from '../is
 import { hasErrors, type Result } from '../results/result.js';
 import { formatResult } from './report.js';
 import { isObject } from '../kube/types.js';
+import { formatSummary, summarize, totalsLine, type Mode, type Reinjected } from './summary.js';
+import { isPassThrough } from '../run.js';
+import { resolve } from 'node:path';
 
 export const VERSION = '0.1.0';
 
@@ -36,6 +39,16 @@ export interface CliIO {
   stdinIsTTY?: boolean;
   /** Runs the writing of output files (main.ts: with signal handlers that remove temporary files). */
   whileWriting?(write: () => void): Promise<void>;
+  /** Is stderr a terminal? Long runs then show progress on it. */
+  stderrIsTTY?: boolean;
+  /** A monotonic clock in milliseconds (for progress; without it, no progress is shown). */
+  now?: () => number;
+  /**
+   * The orchestrator asks for messages on stderr (`LOG_TO_STDERR=true`, which kustomize sets for
+   * container functions: it shows stderr and never the results). KRM mode then prints every
+   * result on stderr too; otherwise the results carry them (kpt shows them itself).
+   */
+  logToStderr?: boolean;
 }
 
 export const EXIT_OK = 0;
@@ -76,6 +89,7 @@ export async function cli(argv: string[], io: CliIO): Promise<number> {
 
 function flagOverrides(args: CliArgs): Spec {
   const o: Spec = {};
+  if (args.namespace !== undefined) o.defaultNamespace = args.namespace;
   if (args.revision !== undefined) o.revision = args.revision;
   if (args.emulate !== undefined) o.emulate = args.emulate as Spec['emulate'];
   if (args.nativeSidecars !== undefined) o.nativeSidecars = args.nativeSidecars === 'auto' ? 'auto' : args.nativeSidecars === 'true';
@@ -138,17 +152,57 @@ async function runWith(resources: Parameters<typeof run>[0], config: Config, { i
   return run(resources, config, istio, revisionIstio, engine, options);
 }
 
-function report(results: readonly Result[], args: CliArgs, io: CliIO, mode?: Config['mode']): void {
-  // An explanation is what --explain was asked for: --quiet does not hide it.
-  const lines = results
-    .filter((r) => !args.quiet || r.severity === 'error' || mode === 'explain')
-    .map((r) => {
-      // A multi-line message (an explanation): the location goes on its first line.
-      const nl = r.message.indexOf('\n');
-      if (nl < 0) return formatResult(r);
-      return `${formatResult({ ...r, message: r.message.slice(0, nl) })}\n${r.message.slice(nl + 1).replace(/^(?=.)/gm, '    ')}\n`;
-    });
+/**
+ * What stderr says at the end of a run. Stream mode: one line per result, then the totals line.
+ * KRM mode: the results carry every message (kpt shows them), so stderr has only the errors and
+ * the totals line, unless the orchestrator asks for messages on stderr (`logToStderr`). `--summary` replaces
+ * the per-result lines by the summary in its format; `--quiet` leaves only errors (and a failed
+ * check's line). An explanation is what --explain was asked for: --quiet does not hide it.
+ */
+function report(results: readonly Result[], args: CliArgs, io: CliIO, mode: Config['mode'] | undefined, krm: boolean, reinjected?: Reinjected): void {
+  const summary = summarize(results, (mode ?? 'inject') as Mode, reinjected);
+  if (args.summary) {
+    io.stderr(formatSummary(summary, args.summary));
+    return;
+  }
+  const repeat = !krm || io.logToStderr === true;
+  const shown = (r: Result) => r.severity === 'error' || (repeat && (!args.quiet || mode === 'explain'));
+  const lines = results.filter(shown).map((r) => {
+    // A multi-line message (an explanation): the location goes on its first line.
+    const nl = r.message.indexOf('\n');
+    if (nl < 0) return formatResult(r);
+    return `${formatResult({ ...r, message: r.message.slice(0, nl) })}\n${r.message.slice(nl + 1).replace(/^(?=.)/gm, '    ')}\n`;
+  });
+  const failedCheck = mode === 'check' && summary.workloads.some((w) => w.drift);
+  if (!args.quiet || failedCheck) lines.push(totalsLine(summary));
   if (lines.length) io.stderr(lines.join('\n') + '\n');
+}
+
+/**
+ * Progress on a terminal for long runs: `inject-sidecar: 1200/5000 documents` on one line of
+ * stderr, rewritten at most every 200 ms once the run has lasted a second, cleared at the end.
+ */
+function progress(io: CliIO, total: number, quiet: boolean): { tick(): void; done(): void } {
+  const now = io.now;
+  if (!io.stderrIsTTY || !now || quiet) return { tick() {}, done() {} };
+  const start = now();
+  let count = 0;
+  let last = 0;
+  let shown = false;
+  return {
+    tick() {
+      count++;
+      if ((count & 15) !== 0) return;
+      const t = now();
+      if (t - start < 1000 || t - last < 200) return;
+      last = t;
+      shown = true;
+      io.stderr(`\rinject-sidecar: ${count}/${total} documents`);
+    },
+    done() {
+      if (shown) io.stderr('\r\x1b[K');
+    },
+  };
 }
 
 async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
@@ -163,7 +217,7 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
   // again when it comes to it, and the writer below writes it out and lets it go for good.
   const list = parseResourceList(text, { keep: isEnvironmentObject });
   const results: Result[] = [];
-  const drift: RunOutput['drift'] = [];
+  let reinjected: Reinjected | undefined;
   let config: Config | undefined;
   let fnConfig: unknown;
   try {
@@ -202,27 +256,21 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
   }
   const writer = config && files ? resourceListWriter(list, (t) => io.stdout(t)) : undefined;
   if (config && files) {
-    const out = await runWith(list.items, config, files, writer ? { onResourceDone: (r) => writer.done(r as ResourceHandle) } : {});
+    if (list.items.length === 0) results.push({ message: 'no objects in input', severity: 'warning' });
+    const bar = progress(io, list.items.length, args.quiet);
+    const done = (r: ResourceHandle) => {
+      writer?.done(r);
+      bar.tick();
+    };
+    const out = await runWith(list.items, config, files, { onResourceDone: (r) => done(r as ResourceHandle) });
+    bar.done();
     results.push(...out.results);
-    if (config.mode === 'check') drift.push(...out.drift);
+    reinjected = out.reinjected;
   }
   if (writer) writer.finish(results);
   else io.stdout(emitResourceList(list, results));
-  report(results, args, io, config?.mode);
-  if (config?.mode === 'check') reportCheck(drift, args, io);
+  report(results, args, io, config?.mode, true, reinjected);
   return hasErrors(results) ? EXIT_ERROR : EXIT_OK;
-}
-
-/** The last line of `--check`: how many workloads drifted, by kind. */
-function reportCheck(drift: RunOutput['drift'], args: CliArgs, io: CliIO): void {
-  if (drift.length === 0) {
-    if (!args.quiet) io.stderr('check passed: every workload is as the configuration implies\n');
-    return;
-  }
-  const counts = new Map<string, number>();
-  for (const d of drift) counts.set(d.kind, (counts.get(d.kind) ?? 0) + 1);
-  const kinds = [...counts].map(([k, n]) => `${k}: ${n}`).join(', ');
-  io.stderr(`check failed: ${drift.length} workload${drift.length === 1 ? '' : 's'} not as the configuration implies (${kinds})\n`);
 }
 
 /** A ResourceList has `kind: ResourceList` at the top level (YAML at column 0, or JSON). */
@@ -245,11 +293,22 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   }
   const istioFiles = readIstioFiles(args, config, fnConfig);
   const docs = inputs.flatMap((i) => i.docs);
+  if (docs.length === 0 && !args.quiet) io.stderr('warning: no objects in input\n');
   // Nothing is written unless every document went well, so the output is held until the end:
   // as text (each document lets its value go once the run is done with it), not as values.
-  const { results, patches, drift } = await runWith(docs, config, istioFiles, { onResourceDone: (r) => (r as ResourceHandle).release() });
-  report(results, args, io, config.mode);
-  if (config.mode === 'check') reportCheck(drift, args, io);
+  const local = new Set<ResourceHandle>();
+  const configPath = args.config === undefined ? undefined : resolve(args.config);
+  const bar = progress(io, docs.length, args.quiet);
+  const { results, patches, reinjected } = await runWith(docs, config, istioFiles, {
+    onResourceDone: (r) => {
+      const handle = r as ResourceHandle;
+      if (isLocalConfig(handle)) local.add(handle);
+      handle.release();
+      bar.tick();
+    },
+  });
+  bar.done();
+  report(results, args, io, config.mode, false, reinjected);
   if (hasErrors(results)) return EXIT_ERROR;
   // --check writes nothing; --explain passes the input through unchanged (nothing was updated).
   if (config.mode === 'check') return EXIT_OK;
@@ -265,7 +324,8 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
     if (writes.length) await writeFiles(io, () => writeAllAtomic(writes));
     return EXIT_OK;
   }
-  const out = emitStream(inputs.flatMap((i) => i.docs));
+  // As kustomize build: the function config and local-config objects stay out of the stream.
+  const out = emitStream(inputs.flatMap((i) => (configPath !== undefined && i.path !== '-' && resolve(i.path) === configPath ? [] : i.docs.filter((d) => !local.has(d)))));
   if (args.output) await writeFiles(io, () => writeAtomic(args.output!, out));
   else io.stdout(out);
   return EXIT_OK;
@@ -274,4 +334,18 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
 async function writeFiles(io: CliIO, write: () => void): Promise<void> {
   if (io.whileWriting) await io.whileWriting(write);
   else write();
+}
+
+/**
+ * Objects that are configuration for the tools, not for the cluster (kustomize build leaves them
+ * out of its output): our own config, a kpt Kptfile, anything annotated
+ * `config.kubernetes.io/local-config: "true"`. Only an unchanged document whose text mentions the
+ * annotation is read for it (the others are known from their header).
+ */
+function isLocalConfig(doc: ResourceHandle): boolean {
+  const h = doc.header;
+  if (isPassThrough({ apiVersion: h.apiVersion, kind: h.kind })) return true;
+  // A changed document was injected, so it is not local config (and its text is not printed twice).
+  if (doc.changed) return false;
+  return doc.text().includes('local-config') && isPassThrough(doc.value);
 }

@@ -80,31 +80,52 @@ async function keepHeapSmall(): Promise<void> {
 /** Descriptors that refused a write (non-blocking): from then on, everything goes to their stream. */
 const viaStream = new Set<1 | 2>();
 
+/**
+ * Descriptors whose reader has gone (`… | head -1`): like any Unix filter, the rest of the output
+ * is dropped quietly; the run goes on to its exit code.
+ */
+const closed = new Set<1 | 2>();
+
+const isBrokenPipe = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'EPIPE';
+
+/** The stream object of fd 1 or 2, with a broken pipe handled as by `writeAll`. */
+function streamOf(fd: 1 | 2): NodeJS.WriteStream {
+  const stream = fd === 1 ? process.stdout : process.stderr;
+  if (stream.listenerCount('error') === 0) {
+    stream.on('error', (e) => {
+      if (!isBrokenPipe(e)) throw e;
+      closed.add(fd);
+    });
+  }
+  return stream;
+}
+
 /** Writes all of `text` to fd 1 or 2, in order with what was written before. */
 function writeAll(fd: 1 | 2, text: string): void {
-  const stream = () => (fd === 1 ? process.stdout : process.stderr);
-  if (viaStream.has(fd)) return void stream().write(text);
+  if (closed.has(fd)) return;
+  if (viaStream.has(fd)) return void streamOf(fd).write(text);
   const bytes = Buffer.from(text, 'utf8');
   let off = 0;
   while (off < bytes.length) {
     try {
       off += writeSync(fd, bytes, off, bytes.length - off);
     } catch (e) {
+      if (isBrokenPipe(e)) return void closed.add(fd);
       if (!isAgain(e)) throw e;
       viaStream.add(fd);
-      return void stream().write(bytes.subarray(off));
+      return void streamOf(fd).write(bytes.subarray(off));
     }
   }
 }
 
-/** Only a character device can be a terminal; `process.stdin` (and the tty module) decides then. */
-function stdinIsTTY(): boolean {
+/** Only a character device can be a terminal; the tty module decides then (loaded only for one). */
+async function isTTY(fd: 0 | 2): Promise<boolean> {
   try {
-    if (!fstatSync(0).isCharacterDevice()) return false;
+    if (!fstatSync(fd).isCharacterDevice()) return false;
   } catch {
     return false;
   }
-  return process.stdin.isTTY === true;
+  return (await import('node:tty')).isatty(fd);
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -143,9 +164,10 @@ export async function main(): Promise<void> {
       readStdin,
       stdout: (text) => writeAll(1, text),
       stderr: (text) => writeAll(2, text),
-      get stdinIsTTY() {
-        return stdinIsTTY();
-      },
+      stdinIsTTY: await isTTY(0),
+      stderrIsTTY: await isTTY(2),
+      now: () => performance.now(),
+      logToStderr: process.env.LOG_TO_STDERR === 'true',
       whileWriting,
     });
   } catch (e) {

@@ -7,6 +7,8 @@
  * - `unwanted`: the pod has a sidecar where policy says no (a fresh run would remove it);
  * - `stale`: injected, but not as a fresh run would inject it now (other image, revision or
  *   settings, a hand edit, a sidecar left by an older version). The report names what differs.
+ * - `undecided`: the decision depends on labels of a namespace the run does not know, so the
+ *   state cannot be checked (a gate must not pass what it cannot see).
  *
  * Pure comparison; running the pipeline is the caller's job, and so is the exit code.
  */
@@ -16,7 +18,7 @@ import { deepEqual } from '../inject/strip.js';
 import { revisionName } from '../policy/index.js';
 import type { WorkloadOutcome } from '../workload.js';
 
-export type DriftKind = 'missing' | 'unwanted' | 'stale';
+export type DriftKind = 'missing' | 'unwanted' | 'stale' | 'undecided';
 
 export interface CheckVerdict {
   drift?: DriftKind;
@@ -30,6 +32,7 @@ const MAX_PATHS = 5;
 export function checkWorkload(current: PodTemplate, outcome: WorkloadOutcome): CheckVerdict {
   const injectedNow = Annotation.status in (current.metadata?.annotations ?? {});
   if (outcome.severity === 'error') return { message: outcome.summary };
+  if (outcome.reason === 'namespace-unknown') return { drift: 'undecided', message: `drift (undecided): ${outcome.rule}` };
   if (outcome.action === 'removed') {
     return { drift: 'unwanted', message: `drift (unwanted): has a sidecar, but ${outcome.rule}` };
   }
@@ -72,7 +75,8 @@ function statusRevision(pod: PodTemplate): string | undefined {
   }
 }
 
-function proxyImage(pod: PodTemplate): string | undefined {
+/** The image of the pod's istio-proxy container, if it has one. */
+export function proxyImage(pod: PodTemplate): string | undefined {
   for (const list of [pod.spec.initContainers, pod.spec.containers]) {
     for (const c of list ?? []) if (c.name === Container.proxy && typeof c.image === 'string') return c.image;
   }

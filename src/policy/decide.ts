@@ -114,7 +114,7 @@ export const REASONS: Readonly<Record<ReasonCode, string>> = {
   'no-webhook-matched': 'no webhook selects this namespace and pod, so istiod is never called',
   'revision-not-installed': 'an istio.io/rev label names a revision or tag that has no webhook',
   'namespace-unknown':
-    'the namespace is not in the input and its labels decide; provide it (Namespace object, or namespaces: in the function config)',
+    'the namespace is not in the input (or not given: -n/--namespace, spec.defaultNamespace) and its labels decide; provide it (Namespace object, or namespaces: in the function config)',
   'other-revision': 'the webhooks that match call another revision than the one this run renders',
   'multiple-webhooks': 'more than one webhook matches: the pod would be injected more than once',
 };
@@ -325,7 +325,12 @@ function stageA(input: DecisionInput, run: string): StageA {
 
   const steps: Step[] = [];
   const webhookIndex = new Map<WebhookMatch, number>();
-  const nsText = nsLabels === undefined ? `unknown (only ${Label.metadataName}=${input.namespace})` : labelsText({ ...nsLabels, [Label.metadataName]: input.namespace });
+  const nsText =
+    input.namespace === ''
+      ? 'unknown (no namespace given)'
+      : nsLabels === undefined
+        ? `unknown (only ${Label.metadataName}=${input.namespace})`
+        : labelsText({ ...nsLabels, [Label.metadataName]: input.namespace });
   const stepInput = `namespace labels ${nsText}; pod labels ${labelsText(podLabels)}`;
   for (const m of matches) {
     webhookIndex.set(m, steps.length);
@@ -357,10 +362,12 @@ function stageA(input: DecisionInput, run: string): StageA {
   }
   if (runPossible.length > 0) {
     const keys = [...new Set(runPossible.flatMap((m) => m.unknownKeys))].sort();
+    const calledText = `${runPossible.map((m) => webhookRef(m.webhook)).join(', ')} ${runPossible.length > 1 ? 'are' : 'is'} called`;
     const rule =
-      `namespace ${input.namespace} is not in the input, and its labels ${keys.join(', ')} decide whether ` +
-      `${runPossible.map((m) => webhookRef(m.webhook)).join(', ')} ${runPossible.length > 1 ? 'are' : 'is'} called; ` +
-      `add the Namespace object to the input, or give its labels under namespaces: in the function config`;
+      input.namespace === ''
+        ? `no namespace: give -n/--namespace or spec.defaultNamespace (the object has no metadata.namespace, and the namespace labels ${keys.join(', ')} decide whether ${calledText})`
+        : `namespace ${input.namespace} is not in the input, and its labels ${keys.join(', ')} decide whether ${calledText}; ` +
+          `add the Namespace object to the input, or give its labels under namespaces: in the function config`;
     steps.push(summaryStep('unknown', `depends on namespace labels ${keys.join(', ')}`));
     return { kind: 'undetermined', rule, called, runCalled, revisions, steps, summary, webhookIndex };
   }
@@ -418,7 +425,7 @@ function stageA(input: DecisionInput, run: string): StageA {
   }
   return stop(
     'no-webhook-matched',
-    `no webhook selects namespace ${input.namespace} (${nsText}) with pod labels ${labelsText(podLabels)}`,
+    `no webhook selects ${input.namespace === '' ? 'the namespace' : `namespace ${input.namespace}`} (${nsText}) with pod labels ${labelsText(podLabels)}`,
   );
 }
 
@@ -545,7 +552,7 @@ function stageB(input: DecisionInput): StageB {
   const ig = step(
     'ignored-namespace',
     'ignored namespace',
-    kubeInject ? `pod template metadata.namespace ${JSON.stringify(podNamespace)}` : `namespace ${podNamespace}`,
+    kubeInject ? `pod template metadata.namespace ${JSON.stringify(podNamespace)}` : podNamespace === '' ? 'no namespace given' : `namespace ${podNamespace}`,
     ignored ? 'matched' : 'not matched',
     ignored ? `${podNamespace} is never injected` : `not one of ${IGNORED_NAMESPACES.join(', ')}`,
   );

@@ -77,7 +77,10 @@ describe.skipIf(!hasKpt)('kpt', () => {
       'shop/report.yaml',
       'shop/web.yaml',
     ]);
-    expect(r.stderr).toContain('Deployment shop/cart: injected');
+    // kpt shows the results; the function's stderr adds only the totals line, not the messages again.
+    expect(r.stderr).toContain('apps/v1/Deployment/shop/cart: injected');
+    expect(r.stderr).not.toContain('Deployment shop/cart: injected');
+    expect(r.stderr).toContain('6 workloads: 4 injected, 0 upgraded, 0 unchanged, 2 skipped, 0 removed, 0 errors');
   });
 
   it('fn eval --exec with key=value config (ConfigMap) and kube-inject emulation', () => {

@@ -220,6 +220,22 @@ describe.skipIf(missing.length > 0)('Argo CD config-management plugin (CMP v2 si
     expect(names(spec2.containers)).toEqual(['web', 'istio-proxy']);
   });
 
+  it('a config file without defaultNamespace: the destination namespace decides (--namespace), not written out', () => {
+    const app = unpack(join(repo, 'integrations/argocd/example-app'));
+    writeFileSync(
+      join(app, 'inject-sidecar.yaml'),
+      'apiVersion: inject-sidecar.dev/v1alpha1\nkind: SidecarInjection\nmetadata:\n  name: c\nspec:\n  namespaces:\n    storefront:\n      labels: {istio-injection: enabled}\n',
+    );
+    const r = generate(app, { params: [{ name: 'source', string: 'kustomize' }, { name: 'summary', string: 'text' }] });
+    expect(r.code, r.stderr).toBe(0);
+    const web = find(objects(r.stdout), 'Deployment', 'web');
+    expect(names(web?.spec.template.spec.containers)).toContain('istio-proxy');
+    expect(web?.metadata?.namespace).toBeUndefined();
+    // --summary text: one line per workload and the totals line, in the sidecar's log.
+    expect(r.stderr).toMatch(/^injected +Deployment web +namespace-label/m);
+    expect(r.stderr).toContain('1 injected');
+  });
+
   it('without the namespace label (webhook emulation) nothing is injected, and the stream is still emitted', () => {
     const app = unpack(join(repo, 'integrations/argocd/example-app'));
     const r = generate(app, {});

@@ -112,7 +112,8 @@ describe('catalogue of bad inputs: exact messages', () => {
     const widget = 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: shop\nspec:\n  template: {}\n';
     const r = await run(['--config', config, '-f', file('w.yaml', `${NS}---\n${widget}`)]);
     expect(r.stderr).toBe(
-      'error: Widget shop/w: no pod template at spec.pod.template.spec (workload kind Widget is configured with podTemplatePath spec.pod.template) [field spec.pod.template.spec, in <dir>/w.yaml (document 2)]\n',
+      'error: Widget shop/w: no pod template at spec.pod.template.spec (workload kind Widget is configured with podTemplatePath spec.pod.template) [field spec.pod.template.spec, in <dir>/w.yaml (document 2)]\n' +
+        '1 workload: 0 injected, 0 upgraded, 0 unchanged, 0 skipped, 0 removed, 1 error\n',
     );
     expect([r.code, r.stdout]).toEqual([1, '']);
   });
@@ -120,7 +121,8 @@ describe('catalogue of bad inputs: exact messages', () => {
   it('invalid Istio annotation values name the annotation (and how many others are invalid)', async () => {
     const r = await run(['-f', '-'], `${NS}---\n${dep('      annotations:\n        traffic.sidecar.istio.io/excludeOutboundPorts: "80,x"\n        sidecar.istio.io/proxyCPU: "lots"\n')}`);
     expect(r.stderr).toBe(
-      "error: Deployment shop/web: invalid value 'lots' for annotation 'sidecar.istio.io/proxyCPU': quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (and 1 more invalid annotation: traffic.sidecar.istio.io/excludeOutboundPorts) [field spec.template.metadata.annotations[\"sidecar.istio.io/proxyCPU\"], in <stdin> (document 2)]\n",
+      "error: Deployment shop/web: invalid value 'lots' for annotation 'sidecar.istio.io/proxyCPU': quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (and 1 more invalid annotation: traffic.sidecar.istio.io/excludeOutboundPorts) [field spec.template.metadata.annotations[\"sidecar.istio.io/proxyCPU\"], in <stdin> (document 2)]\n" +
+        '1 workload: 0 injected, 0 upgraded, 0 unchanged, 0 skipped, 0 removed, 1 error\n',
     );
     expect([r.code, r.stdout]).toEqual([1, '']);
   });
@@ -162,7 +164,8 @@ describe('catalogue of bad inputs: exact messages', () => {
     const r = await run(['--config', file('c.yaml', cfg('  istio:\n    injectorConfigMap: istio-system/istio-sidecar-injector\n')), '-f', '-'], `${NS}---\n${dep()}`);
     expect(r.stderr).toBe(
       'error: the injector ConfigMap istio-system/istio-sidecar-injector is configured but not in the input [field spec.istio.injectorConfigMap]\n' +
-        'error: Deployment shop/web: not injected: the Istio injector configuration is invalid (see the error above) [field spec.template, in <stdin> (document 2)]\n',
+        'error: Deployment shop/web: not injected: the Istio injector configuration is invalid (see the error above) [field spec.template, in <stdin> (document 2)]\n' +
+        '1 workload: 0 injected, 0 upgraded, 0 unchanged, 0 skipped, 0 removed, 2 errors\n',
     );
     expect([r.code, r.stdout]).toEqual([1, '']);
   });
