@@ -10,6 +10,7 @@ import { ConfigError, loadConfigLazily, type Config } from '../config/config.js'
 import type { Spec } from '../config/schema.js';
 import {
   createResource,
+  emitFile,
   emitResourceList,
   emitStream,
   InputError,
@@ -237,11 +238,11 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   }
   if (args.inPlace) {
     for (const input of inputs) {
-      if (input.docs.some((d) => d.changed)) writeAtomic(input.path, emitStream(input.docs));
+      if (input.docs.some((d) => d.changed)) writeAtomic(input.path, emitFile(input.docs, { file: input.path }));
     }
     return EXIT_OK;
   }
-  const out = emitStream(inputs.flatMap((i) => i.docs));
+  const out = emitFile(inputs.flatMap((i) => i.docs), { file: inputs.length === 1 ? inputs[0]!.path : undefined });
   if (args.output) writeAtomic(args.output, out);
   else io.stdout(out);
   return EXIT_OK;
