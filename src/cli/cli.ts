@@ -19,7 +19,6 @@ import {
   resourceListWriter,
   type ResourceHandle,
 } from '../io/index.js';
-import { parseYamlValue } from '../io/yaml-value.js';
 import { environmentObjects, isEnvironmentObject, run, type RunOptions, type RunOutput } from '../run.js';
 import { usesIstioTemplates, type IstioInputs, type TemplateEngine } from '../istio/environment.js';
 import { hasErrors, type Result } from '../results/result.js';
@@ -84,11 +83,21 @@ function flagOverrides(args: CliArgs): Spec {
   return o;
 }
 
+/** The function config file named by --config: one YAML document; problems name it as the config. */
 function readConfigFile(path: string): unknown {
-  const text = readText(path);
-  const value = parseYamlValue(text);
-  if (value === undefined) throw new ConfigError(`${path}: not valid YAML`, [{ path: '', message: 'not valid YAML' }]);
-  return value;
+  let text: string;
+  try {
+    text = readText(path);
+  } catch (e) {
+    throw e instanceof FileError ? new FileError(`config file ${e.message}`) : e;
+  }
+  // the manifests' reader: its limits, and errors as `config FILE:LINE:COL: ...`
+  const docs = parseStream(text, `config ${path}`);
+  if (docs.length !== 1) {
+    const message = `expected one document, found ${docs.length}`;
+    throw new ConfigError(`config ${path}: ${message}`, [{ path: '', message }]);
+  }
+  return docs[0]!.value;
 }
 
 /** Reads the Istio configuration files named by the flags (istioctl's) or the config's `istio` section. */
