@@ -214,7 +214,7 @@ export function looksLikeResourceList(text: string): boolean {
 }
 
 async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
-  const config = await loadConfigLazily(args.config ? readConfigFile(args.config) : undefined, args.config ?? 'config', flagOverrides(args));
+  const config = await loadConfigLazily(args.config ? readConfigFile(args.config) : undefined, args.config ? `config ${args.config}` : 'config', flagOverrides(args));
   if (config.output === 'patch' && (config.mode === 'explain' || config.mode === 'check')) {
     throw new UsageError(`${config.mode} changes nothing, so it has no patches: drop the patch output`);
   }
