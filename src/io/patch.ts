@@ -247,59 +247,35 @@ class Layout {
     const s = this.s;
     let depth = 0;
     let le = line.le;
-    let k = v;
-    for (;;) {
+    let quote = 0; // the open quote's character code, 0 outside quotes
+    for (let k = v; ; k++) {
       if (k >= le) {
-        // next line of a multi-line value
+        // the value goes on on the next line
         if (le >= this.end) throw bail;
         const ls = le + 1;
         le = this.eol(ls);
         let q = ls;
         while (q < le && s.charCodeAt(q) === 32) q++;
-        if (q < le && q - ls <= kc) throw bail;
+        if (quote === 0 && q < le && q - ls <= kc) throw bail;
         line.ce = le;
-        k = ls;
+        k = ls - 1;
         continue;
       }
-      const ch = s[k]!;
-      if (ch === '"') {
-        for (k++; ; k++) {
-          if (k >= le) {
-            if (le >= this.end) throw bail;
-            const ls = le + 1;
-            le = this.eol(ls);
-            line.ce = le;
-            k = ls - 1;
-            continue;
-          }
-          const d = s[k];
-          if (d === '\\') k++;
-          else if (d === '"') break;
+      const c = s.charCodeAt(k);
+      if (quote !== 0) {
+        if (quote === 34 && c === 92) k++; // `\x` in a double-quoted scalar
+        else if (c === quote && quote === 39 && s.charCodeAt(k + 1) === 39) k++; // `''` in a single-quoted one
+        else if (c === quote) {
+          quote = 0;
+          if (depth === 0) return k + 1;
         }
-        if (depth === 0) return k + 1;
-      } else if (ch === "'") {
-        for (k++; ; k++) {
-          if (k >= le) {
-            if (le >= this.end) throw bail;
-            const ls = le + 1;
-            le = this.eol(ls);
-            line.ce = le;
-            k = ls - 1;
-            continue;
-          }
-          if (s[k] === "'") {
-            if (s[k + 1] === "'") k++;
-            else break;
-          }
-        }
-        if (depth === 0) return k + 1;
-      } else if (ch === '{' || ch === '[') depth++;
-      else if (ch === '}' || ch === ']') {
+      } else if (c === 34 || c === 39) quote = c;
+      else if (c === 123 || c === 91) depth++;
+      else if (c === 125 || c === 93) {
         if (--depth === 0) return k + 1;
         if (depth < 0) throw bail;
-      } else if (ch === '#' && s.charCodeAt(k - 1) === 32) throw bail; // a comment inside a flow collection
-      else if ((ch === '&' || ch === '*' || ch === '!') && depth > 0) throw bail;
-      k++;
+      } else if (c === 35 && s.charCodeAt(k - 1) === 32) throw bail; // a comment inside a flow collection
+      else if ((c === 38 || c === 42 || c === 33) && depth > 0) throw bail; // anchors, aliases, tags
     }
   }
 

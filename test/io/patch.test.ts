@@ -92,6 +92,7 @@ describe('patchText', () => {
       ['r:\n  {}\nargs: ["a","b"]\np: "/metrics"\nq: \'x\'\n', { r: {}, args: ['a', 'b'], p: '/stats', q: "it's" }, 'r:\n  {}\nargs: ["a","b"]\np: "/stats"\nq: \'it\'\'s\'\n'],
       ['a: {}\nb:\n  c: 1\n', { a: { x: 1 }, b: {} }, 'a:\n  x: 1\nb: {}\n'],
       ['t: a\n  b\nu: 1\n', { t: 'a b', u: 2 }, 't: a\n  b\nu: 2\n'],
+      ['q: "a \\"#\n  b"\nf: [x, \'y\'\'s\',\n  "z]"]\nu: 1\n', { q: 'a "# b', f: ['x', "y's", 'z]'], u: 2 }, 'q: "a \\"#\n  b"\nf: [x, \'y\'\'s\',\n  "z]"]\nu: 2\n'],
     ];
     for (const [t, nu, want] of cases) {
       expect(doc(t).value).not.toEqual(nu);
