@@ -24,6 +24,9 @@ import {
   INJECT_VALUE_SEMANTICS,
   KUBE_VERSION_PATTERN,
   KUBE_VERSION_MESSAGE,
+  IMAGE_TYPES,
+  IMAGE_PULL_POLICIES,
+  INTERCEPTION_MODES,
   LOG_LEVELS,
   COMPONENT_LOG_LEVEL_PATTERN,
   COMPONENT_LOG_LEVEL_MESSAGE,
@@ -82,17 +85,17 @@ function buildSchemas() {
         .min(1)
         .optional()
         .describe('istio-init image name or full reference (values global.proxy_init.image).'),
-      imageType: oneOf(['default', 'distroless', 'debug'])
+      imageType: oneOf(IMAGE_TYPES)
         .optional()
         .describe('Image variant suffix (values global.variant).'),
-      imagePullPolicy: oneOf(['Always', 'IfNotPresent', 'Never', '']).optional(),
+      imagePullPolicy: oneOf(IMAGE_PULL_POLICIES).optional(),
       imagePullSecrets: z.array(z.string().min(1)).optional().describe('Secrets added to every injected pod.'),
       resources: z
         .object({ requests: resourceList.optional(), limits: resourceList.optional() })
         .strict()
         .optional()
         .describe('Proxy (and init container) resources; quantities are written as given.'),
-      interceptionMode: oneOf(['REDIRECT', 'TPROXY', 'NONE']).optional(),
+      interceptionMode: oneOf(INTERCEPTION_MODES).optional(),
       cni: z
         .boolean()
         .optional()

@@ -26,6 +26,11 @@ export const INJECT_VALUE_SEMANTICS = ['exact', 'legacy'] as const;
 export const KUBE_VERSION_PATTERN = /^v?\d+\.\d+(\.\d+)?([-+].*)?$/;
 export const KUBE_VERSION_MESSAGE = 'expected a Kubernetes version such as 1.33 or v1.33.2';
 
+/** Proxy image variants (values global.variant). */
+export const IMAGE_TYPES = ['default', 'distroless', 'debug'] as const;
+export const IMAGE_PULL_POLICIES = ['Always', 'IfNotPresent', 'Never', ''] as const;
+export const INTERCEPTION_MODES = ['REDIRECT', 'TPROXY', 'NONE'] as const;
+
 /** Log levels of Envoy and of Istio's scopes (`--proxyLogLevel`, `--log_output_level`). */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warning', 'error', 'critical', 'off'] as const;
 /** `name:level,...` (Envoy components for componentLogLevel, Istio scopes for agentLogLevel). */

@@ -153,7 +153,29 @@ describe('the direct check (configs read without building the zod schema)', () =
     compliancePolicy: ['', 'fips-140-3'],
     platform: ['openshift'],
     injectValueSemantics: ['exact', 'legacy'],
-    proxy: [{}, { tag: '1' }],
+    proxy: [
+      {},
+      { tag: '1' },
+      { hub: 'docker.io/istio', tag: '1.28.0', logLevel: 'debug', componentLogLevel: 'misc:error,upstream:debug' },
+      { hub: 'docker.io/istio/' },
+      { hub: 'Docker.io/istio' },
+      { tag: '' },
+      { tag: '-x' },
+      { logLevel: 'verbose' },
+      { agentLogLevel: 'default:info' },
+      { agentLogLevel: 'default' },
+      { statusPort: 15020 },
+      { statusPort: 70000 },
+      { statusPort: 1.5 },
+      { cni: true, holdApplicationUntilProxyStarts: false, imageType: 'distroless', imagePullPolicy: '', interceptionMode: 'TPROXY' },
+      { imageType: 'slim' },
+      { image: '' },
+      { clusterName: '', network: 'n', meshID: 'm', istioNamespace: 'istio-system', includeIPRanges: '*' },
+      { istioNamespace: '' },
+      { resources: { requests: { cpu: '100m' } } },
+      { imagePullSecrets: ['s'] },
+      { tga: '1' },
+    ],
     values: [{}, { a: 1 }],
     namespaces: [{}],
   };
@@ -220,7 +242,8 @@ describe('the direct check (configs read without building the zod schema)', () =
       nativeSidecars: 'auto',
       revisionTags: ['a'],
     });
-    expect(directSpec({ ...base, spec: { proxy: { tag: '1' } } })).toBeUndefined();
+    expect(directSpec({ ...base, spec: { proxy: { hub: 'docker.io/istio', tag: '1' } } })).toEqual({ proxy: { hub: 'docker.io/istio', tag: '1' } });
+    expect(directSpec({ ...base, spec: { proxy: { resources: {} } } })).toBeUndefined();
     expect(directSpec({ ...base, spec: { policy: 'on' } })).toBeUndefined();
     expect(directSpec({ ...base, spec: { kubeVersion: 'latest' } })).toBeUndefined();
     expect(directSpec({ ...base, spec: { revisionTags: [''] } })).toBeUndefined();
