@@ -41,25 +41,26 @@ for (const c of existsSync(goldens) ? readdirSync(goldens) : []) {
   inputs.push({ name: `golden ${c}`, argv: [...(existsSync(config) ? ['--config', config] : []), ...args], stdin: readFileSync(input, 'utf8') });
 }
 if (existsSync(join(istio, 'inputs'))) {
-  const flags = ['--injectConfigFile', join(istio, 'config/inject-config.yaml'), '--valuesFile', join(istio, 'config/values.json'), '--meshConfigFile', join(istio, 'config/mesh.yaml')];
+  const flags = ['--emulate', 'kube-inject', '--injectConfigFile', join(istio, 'config/inject-config.yaml'), '--valuesFile', join(istio, 'config/values.json'), '--meshConfigFile', join(istio, 'config/mesh.yaml')];
   for (const f of readdirSync(join(istio, 'inputs')).sort()) {
     inputs.push({ name: `istio ${f}`, argv: ['-f', '-', ...flags], stdin: readFileSync(join(istio, 'inputs', f), 'utf8') });
   }
 }
 inputs.push({ name: 'bench ResourceList (40 workloads)', argv: [], stdin: resourceList(40) });
 
-/** Inputs whose layout `yaml` prints differently: patching keeps it (and changes fewer lines). */
+/** Golden inputs whose layout `yaml` prints differently: patching keeps it (and changes fewer lines). */
 const OWN_LAYOUT = new Set(['golden comments-and-quantities']);
 
 describe('text patching gives what re-printing through yaml gives, or a smaller diff', () => {
   it.each(inputs.map((i) => [i.name, i] as const))('%s', async (name, i) => {
     const patched = await run(i.argv, i.stdin, true);
     const printed = await run(i.argv, i.stdin, false);
-    if (!OWN_LAYOUT.has(name)) {
+    if (!OWN_LAYOUT.has(name) && !name.startsWith('istio ')) {
       expect(patched).toBe(printed);
       return;
     }
-    expect(patched).not.toBe(printed);
+    // Istio's inputs are hand-written (trailing spaces, blank lines, either sequence style...)
+    if (patched === printed) return;
     const values = (t: string) => parseAllDocuments(t).map((d) => d.toJS() as unknown);
     expect(values(patched)).toEqual(values(printed));
     const byPatch = removedLines(i.stdin, patched);
