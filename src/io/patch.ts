@@ -139,8 +139,8 @@ class Layout {
   keyColon(q: number, le: number): number {
     const c = this.s.charCodeAt(q);
     if (c === 34 || c === 39 || c === 123 || c === 91) return -1;
-    for (let k = this.s.indexOf(':', q); k !== -1 && k < le; k = this.s.indexOf(':', k + 1)) {
-      if (k + 1 === le || this.s.charCodeAt(k + 1) === 32) return k;
+    for (let k = q; k < le; k++) {
+      if (this.s.charCodeAt(k) === 58 && (k + 1 === le || this.s.charCodeAt(k + 1) === 32)) return k;
     }
     return -1;
   }
@@ -182,8 +182,7 @@ class Layout {
     line.vs = v;
     if ('&*!%@`'.includes(c)) throw bail; // anchors, aliases, tags, reserved
     if (c === '|' || c === '>') {
-      const h = s.indexOf(' #', v);
-      const header = s.slice(v, h === -1 || h >= line.le ? line.le : h).trimEnd();
+      const header = s.slice(v, this.commentAt(v, line.le)).trimEnd();
       if (!/^[|>][1-9-]?[1-9-]?$/.test(header)) throw bail; // `+` keeps trailing blank lines: left to yaml
       line.style = 'whole';
       line.ce = this.more(line.le, kc, true);
@@ -197,13 +196,18 @@ class Layout {
       this.afterValue(close, this.eol(close));
       return;
     }
-    const h = s.indexOf(' #', v);
-    line.ve = this.trimEnd(h === -1 || h >= line.le ? line.le : h);
+    line.ve = this.trimEnd(this.commentAt(v, line.le));
     line.ce = this.more(line.le, kc, false);
     if (line.ce !== line.le) {
       line.style = 'whole';
       line.ve = this.trimEnd(line.ce);
     }
+  }
+
+  /** Where ` #` starts a comment in [v, le), or le (a search bounded to the line). */
+  commentAt(v: number, le: number): number {
+    for (let k = v; k + 1 < le; k++) if (this.s.charCodeAt(k) === 32 && this.s.charCodeAt(k + 1) === 35) return k;
+    return le;
   }
 
   /** Only spaces and a comment may follow a value that ends at x. */
@@ -660,7 +664,8 @@ class Differ {
     if (v.t === 'scalar' && (old === null || isEmptyCollection(old)) && (Array.isArray(nu) || isObject(nu)) && !isEmptyCollection(nu)) {
       if (v.vs !== v.ve && !/^(?:\{\}|\[\]|null|~)$/.test(this.text.slice(v.vs, v.ve))) return false;
       // the rest of the line (a comment) would follow the new block: only when there is none
-      if (this.text.slice(v.ve, this.text.indexOf('\n', v.ve)).trim() !== '') throw bail;
+      const nl = this.text.indexOf('\n', v.ve); // the value's line ends with a line break (patchText checks)
+      if (this.text.slice(v.ve, nl).trim() !== '') throw bail;
       const body = Array.isArray(nu) ? seqText(nu, this.seqIndented ? col + 2 : col, this.seqIndented) : mapText(nu, col + 2, this.seqIndented);
       this.edits.push({ start: e.gap, end: v.ve, text: '\n' + body.slice(0, -1) });
       return true;
