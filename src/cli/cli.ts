@@ -11,6 +11,7 @@ import { ConfigError, loadConfigLazily, type Config } from '../config/config.js'
 import type { Spec } from '../config/schema.js';
 import {
   createResource,
+  emitFile,
   emitResourceList,
   emitStream,
   InputError,
@@ -19,7 +20,6 @@ import {
   resourceListWriter,
   type ResourceHandle,
 } from '../io/index.js';
-import { parseYamlValue } from '../io/yaml-value.js';
 import { environmentObjects, isEnvironmentObject, run, type RunOptions, type RunOutput } from '../run.js';
 import { usesIstioTemplates, type IstioInputs, type TemplateEngine } from '../istio/environment.js';
 import { hasErrors, type Result } from '../results/result.js';
@@ -101,12 +101,21 @@ function flagOverrides(args: CliArgs): Spec {
   return o;
 }
 
-/** Reads the operator's `--config` file (anywhere, but a regular file of at most 16 MiB). */
+/** The function config file named by --config (anywhere, a regular file of at most 16 MiB): one YAML document; problems name it as the config. */
 function readConfigFile(path: string): unknown {
-  const text = readBounded(path, MAX_CONFIG_BYTES);
-  const value = parseYamlValue(text, path);
-  if (value === undefined) throw new ConfigError(`${displayPath(path)}: not valid YAML`, [{ path: '', message: 'not valid YAML' }]);
-  return value;
+  let text: string;
+  try {
+    text = readBounded(path, MAX_CONFIG_BYTES);
+  } catch (e) {
+    throw e instanceof FileError ? new FileError(`config file ${e.message}`) : e;
+  }
+  // the manifests' reader: its limits, and errors as `config FILE:LINE:COL: ...`
+  const docs = parseStream(text, `config ${displayPath(path)}`);
+  if (docs.length !== 1) {
+    const message = `expected one document, found ${docs.length}`;
+    throw new ConfigError(`config ${displayPath(path)}: ${message}`, [{ path: '', message }]);
+  }
+  return docs[0]!.value;
 }
 
 interface IstioFiles {
@@ -280,7 +289,7 @@ export function looksLikeResourceList(text: string): boolean {
 
 async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   const fnConfig = args.config ? readConfigFile(args.config) : undefined;
-  const config = await loadConfigLazily(fnConfig, args.config !== undefined ? displayPath(args.config) : 'config', flagOverrides(args));
+  const config = await loadConfigLazily(fnConfig, args.config !== undefined ? `config ${displayPath(args.config)}` : 'config', flagOverrides(args));
   if (config.output === 'patch' && (config.mode === 'explain' || config.mode === 'check')) {
     throw new UsageError(`${config.mode} changes nothing, so it has no patches: drop the patch output`);
   }
@@ -320,12 +329,13 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   }
   if (args.inPlace) {
     // All or nothing: every changed file is written to its temporary file before the first is replaced.
-    const writes = inputs.filter((i) => i.docs.some((d) => d.changed)).map((i) => ({ path: i.path, root: i.root, text: emitStream(i.docs) }));
+    const writes = inputs.filter((i) => i.docs.some((d) => d.changed)).map((i) => ({ path: i.path, root: i.root, text: emitFile(i.docs, { file: i.path }) }));
     if (writes.length) await writeFiles(io, () => writeAllAtomic(writes));
     return EXIT_OK;
   }
   // As kustomize build: the function config and local-config objects stay out of the stream.
-  const out = emitStream(inputs.flatMap((i) => (configPath !== undefined && i.path !== '-' && resolve(i.path) === configPath ? [] : i.docs.filter((d) => !local.has(d)))));
+  const kept = inputs.map((i) => ({ path: i.path, docs: configPath !== undefined && i.path !== '-' && resolve(i.path) === configPath ? [] : i.docs.filter((d) => !local.has(d)) })).filter((i) => i.docs.length > 0);
+  const out = emitFile(kept.flatMap((i) => i.docs), { file: kept.length === 1 ? kept[0]!.path : undefined });
   if (args.output) await writeFiles(io, () => writeAtomic(args.output!, out));
   else io.stdout(out);
   return EXIT_OK;

@@ -19,6 +19,13 @@ import {
   OUTPUT_FORMATS,
   PLATFORMS,
   POLICIES,
+  IMAGE_TYPES,
+  IMAGE_PULL_POLICIES,
+  INTERCEPTION_MODES,
+  LOG_LEVELS,
+  COMPONENT_LOG_LEVEL_PATTERN,
+  HUB_PATTERN,
+  TAG_PATTERN,
 } from './values.js';
 import type {
   IstioSpec,
@@ -157,10 +164,44 @@ const DIRECT_FIELDS: Record<string, (v: unknown) => boolean> = {
   injectValueSemantics: oneOf(INJECT_VALUE_SEMANTICS),
 };
 
+const matches = (re: RegExp) => (v: unknown) => typeof v === 'string' && re.test(v);
+
+/** The scalar `proxy` fields `directSpec` checks itself, with the schema's rules (ProxySchema). */
+const DIRECT_PROXY_FIELDS: Record<string, (v: unknown) => boolean> = {
+  hub: matches(HUB_PATTERN),
+  tag: matches(TAG_PATTERN),
+  image: isName,
+  initImage: isName,
+  imageType: oneOf(IMAGE_TYPES),
+  imagePullPolicy: oneOf(IMAGE_PULL_POLICIES),
+  interceptionMode: oneOf(INTERCEPTION_MODES),
+  cni: (v) => typeof v === 'boolean',
+  logLevel: oneOf(LOG_LEVELS),
+  componentLogLevel: matches(COMPONENT_LOG_LEVEL_PATTERN),
+  agentLogLevel: matches(COMPONENT_LOG_LEVEL_PATTERN),
+  statusPort: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535,
+  holdApplicationUntilProxyStarts: (v) => typeof v === 'boolean',
+  includeIPRanges: isString,
+  excludeIPRanges: isString,
+  includeInboundPorts: isString,
+  excludeInboundPorts: isString,
+  includeOutboundPorts: isString,
+  excludeOutboundPorts: isString,
+  clusterDomain: isName,
+  istioNamespace: isName,
+  clusterName: isString,
+  network: isString,
+  meshID: isString,
+};
+
+/** A `proxy` of scalar fields only, each as the schema accepts it (its collections go through the schema). */
+const isDirectProxy = (v: unknown): boolean =>
+  isPlain(v) && Object.entries(v).every(([k, x]) => Object.hasOwn(DIRECT_PROXY_FIELDS, k) && DIRECT_PROXY_FIELDS[k]!(x));
+
 /**
  * The spec of a config the schema certainly accepts, read without building the zod schema (a
  * start-up cost): our kind and version, a plain `metadata`, and a `spec` of scalar fields only
- * (`DIRECT_FIELDS`). Anything else, valid or not, is `undefined` and goes through the schema,
+ * (`DIRECT_FIELDS`) and a `proxy` of scalar fields (`DIRECT_PROXY_FIELDS`). Anything else, valid or not, is `undefined` and goes through the schema,
  * which alone words the errors. The result equals what the schema would return.
  */
 export function directSpec(fnConfig: JsonObject): Spec | undefined {
@@ -172,6 +213,11 @@ export function directSpec(fnConfig: JsonObject): Spec | undefined {
   if (!isPlain(spec)) return undefined;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(spec)) {
+    if (key === 'proxy') {
+      if (!isDirectProxy(value)) return undefined;
+      out[key] = { ...(value as JsonObject) };
+      continue;
+    }
     const check = Object.hasOwn(DIRECT_FIELDS, key) ? DIRECT_FIELDS[key] : undefined;
     if (!check?.(value)) return undefined;
     out[key] = Array.isArray(value) ? [...value] : value;

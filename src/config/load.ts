@@ -12,21 +12,46 @@ import * as z from 'zod';
 import { configSchemas, type Spec } from './schema.js';
 import { isObject, type JsonObject } from '../kube/types.js';
 import { configWithoutSchema, fail, formatPath, resolveAll, type Config } from './config.js';
+import { didYouMean } from './values.js';
 
 export { ConfigError, directSpec, formatPath, isOwnConfig, loadConfigLazily, type Config } from './config.js';
 
-function issuesOf(error: z.ZodError, prefix: PropertyKey[]): { path: string; message: string }[] {
+function issuesOf(error: z.ZodError, prefix: PropertyKey[], root: z.ZodType): { path: string; message: string }[] {
   const out: { path: string; message: string }[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
+      const known = knownKeys(root, issue.path);
       for (const key of issue.keys) {
-        out.push({ path: formatPath([...prefix, ...issue.path, key]), message: 'unknown field' });
+        out.push({ path: formatPath([...prefix, ...issue.path, key]), message: unknownField(key, known) });
       }
     } else {
       out.push({ path: formatPath([...prefix, ...issue.path]), message: issue.message });
     }
   }
   return out;
+}
+
+/** `unknown field`, with the closest known field name when one is close. */
+function unknownField(key: string, known: readonly string[]): string {
+  const near = didYouMean(key, known);
+  return near === undefined ? 'unknown field' : `unknown field; did you mean ${near}?`;
+}
+
+/** The field names of the object the schema expects at `path` (none where it is not an object). */
+function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: z.ZodType | undefined = schema;
+  const unwrap = (n: z.ZodType): z.ZodType => (n instanceof z.ZodOptional || n instanceof z.ZodNullable ? unwrap(n.unwrap() as z.ZodType) : n);
+  for (const step of path) {
+    if (node === undefined) return [];
+    node = unwrap(node);
+    if (node instanceof z.ZodObject) node = (node.shape as Record<string, z.ZodType>)[String(step)];
+    else if (node instanceof z.ZodRecord) node = node.valueType as z.ZodType;
+    else if (node instanceof z.ZodArray) node = node.element as z.ZodType;
+    else return [];
+  }
+  if (node === undefined) return [];
+  node = unwrap(node);
+  return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
 }
 
 /**
@@ -42,7 +67,7 @@ export function loadConfig(fnConfig: unknown, source = 'function config', overri
   const proto = protoKeyPath(obj, []);
   if (proto) fail(source, [protoIssue(proto)]);
   const parsed = configSchemas().FunctionConfigSchema.safeParse(obj);
-  if (!parsed.success) fail(source, issuesOf(parsed.error, []));
+  if (!parsed.success) fail(source, issuesOf(parsed.error, [], configSchemas().FunctionConfigSchema));
   return resolveWith(parsed.data.spec ?? {});
 }
 
@@ -72,7 +97,9 @@ function specFromConfigMap(cm: JsonObject, source: string): Spec {
       ? Object.hasOwn(proxyShape, rest[0]!) ? proxyShape[rest[0]!] : undefined
       : rest.length === 0 && head && head !== 'proxy' && Object.hasOwn(specShape, head) ? specShape[head] : undefined;
     if (!type) {
-      issues.push({ path, message: 'unknown field' });
+      const proxyKnown = Object.keys(proxyShape).map((f) => `proxy.${f}`);
+      const known = isProxy ? proxyKnown : [...Object.keys(specShape).filter((f) => f !== 'proxy'), ...proxyKnown];
+      issues.push({ path, message: unknownField(key, known) });
       continue;
     }
     let value: unknown;

@@ -24,12 +24,28 @@ import {
   INJECT_VALUE_SEMANTICS,
   KUBE_VERSION_PATTERN,
   KUBE_VERSION_MESSAGE,
+  IMAGE_TYPES,
+  IMAGE_PULL_POLICIES,
+  INTERCEPTION_MODES,
+  LOG_LEVELS,
+  COMPONENT_LOG_LEVEL_PATTERN,
+  COMPONENT_LOG_LEVEL_MESSAGE,
+  HUB_PATTERN,
+  HUB_MESSAGE,
+  TAG_PATTERN,
+  TAG_MESSAGE,
+  QUANTITY_MESSAGE,
+  expectedOneOf,
 } from './values.js';
+import { parseQuantity } from '../kube/quantity.js';
 
 // The value tables, for the schema's users.
 export * from './values.js';
 
 function buildSchemas() {
+  /** An enumerated field whose error lists the accepted values. */
+  const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: expectedOneOf(values) });
+  const nativeSidecars = z.union([z.boolean(), z.literal('auto')], { error: expectedOneOf([true, false, 'auto']) });
   const labelMap = z.record(z.string(), z.string());
 
   /** A Kubernetes `metav1.LabelSelector`. */
@@ -41,7 +57,7 @@ function buildSchemas() {
           z
             .object({
               key: z.string(),
-              operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+              operator: oneOf(['In', 'NotIn', 'Exists', 'DoesNotExist']),
               values: z.array(z.string()).optional(),
             })
             .strict(),
@@ -50,13 +66,15 @@ function buildSchemas() {
     })
     .strict();
 
-  const quantity = z.union([z.string(), z.number()]);
+  const quantity = z
+    .union([z.string(), z.number()], { error: QUANTITY_MESSAGE })
+    .refine((v) => parseQuantity(v) !== undefined, { error: QUANTITY_MESSAGE });
   const resourceList = z.record(z.string(), quantity.nullable());
 
   const ProxySchema = z
     .object({
-      hub: z.string().min(1).optional().describe('Registry and repository of the proxy images (values global.hub).'),
-      tag: z.string().min(1).optional().describe('Image tag of the proxy images (values global.tag).'),
+      hub: z.string().regex(HUB_PATTERN, HUB_MESSAGE).optional().describe('Registry and repository of the proxy images (values global.hub).'),
+      tag: z.string().regex(TAG_PATTERN, TAG_MESSAGE).optional().describe('Image tag of the proxy images (values global.tag).'),
       image: z
         .string()
         .min(1)
@@ -67,25 +85,32 @@ function buildSchemas() {
         .min(1)
         .optional()
         .describe('istio-init image name or full reference (values global.proxy_init.image).'),
-      imageType: z
-        .enum(['default', 'distroless', 'debug'])
+      imageType: oneOf(IMAGE_TYPES)
         .optional()
         .describe('Image variant suffix (values global.variant).'),
-      imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never', '']).optional(),
+      imagePullPolicy: oneOf(IMAGE_PULL_POLICIES).optional(),
       imagePullSecrets: z.array(z.string().min(1)).optional().describe('Secrets added to every injected pod.'),
       resources: z
         .object({ requests: resourceList.optional(), limits: resourceList.optional() })
         .strict()
         .optional()
         .describe('Proxy (and init container) resources; quantities are written as given.'),
-      interceptionMode: z.enum(['REDIRECT', 'TPROXY', 'NONE']).optional(),
+      interceptionMode: oneOf(INTERCEPTION_MODES).optional(),
       cni: z
         .boolean()
         .optional()
         .describe('Istio CNI plugin installed: istio-validation replaces istio-init.'),
-      logLevel: z.string().min(1).optional().describe('Envoy log level (values global.proxy.logLevel).'),
-      componentLogLevel: z.string().min(1).optional(),
-      agentLogLevel: z.string().min(1).optional().describe('pilot-agent log level (values global.logging.level).'),
+      logLevel: oneOf(LOG_LEVELS).optional().describe('Envoy log level (values global.proxy.logLevel).'),
+      componentLogLevel: z
+        .string()
+        .regex(COMPONENT_LOG_LEVEL_PATTERN, COMPONENT_LOG_LEVEL_MESSAGE)
+        .optional()
+        .describe('Envoy component log levels, name:level,... (values global.proxy.componentLogLevel).'),
+      agentLogLevel: z
+        .string()
+        .regex(COMPONENT_LOG_LEVEL_PATTERN, COMPONENT_LOG_LEVEL_MESSAGE)
+        .optional()
+        .describe('pilot-agent log levels, scope:level,... (values global.logging.level).'),
       statusPort: z.number().int().min(0).max(65535).optional(),
       holdApplicationUntilProxyStarts: z.boolean().optional(),
       includeIPRanges: z.string().optional(),
@@ -153,10 +178,10 @@ function buildSchemas() {
   const revisionEntryShape = {
     revision: z.string().min(1).describe('The revision name (the istio.io/rev value its webhooks serve).'),
     revisionTags: z.array(z.string().min(1)).optional().describe('Revision tags pointing at this revision.'),
-    policy: z.enum(POLICIES).optional(),
+    policy: oneOf(POLICIES).optional(),
     neverInjectSelector: z.array(LabelSelectorSchema).optional(),
     alwaysInjectSelector: z.array(LabelSelectorSchema).optional(),
-    nativeSidecars: z.union([z.boolean(), z.literal('auto')]).optional(),
+    nativeSidecars: nativeSidecars.optional(),
     compliancePolicy: z.string().optional(),
     proxy: ProxySchema.optional().describe('Merged field by field over the top-level proxy settings.'),
     values: z.record(z.string(), z.unknown()).optional().describe('Deep-merged over the top-level values overlay.'),
@@ -170,20 +195,16 @@ function buildSchemas() {
 
   const SpecSchema = z
     .object({
-      mode: z
-        .enum(MODES)
+      mode: oneOf(MODES)
         .optional()
         .describe('inject (default); explain: report every decision, change nothing; check: fail when manifests are not as injection would leave them; uninject: remove injected sidecars.'),
-      output: z
-        .enum(OUTPUT_FORMATS)
+      output: oneOf(OUTPUT_FORMATS)
         .optional()
         .describe('full (default): the changed objects; patch: a kustomize strategic-merge patch per changed workload (stream mode).'),
-      webhookCoexistence: z
-        .enum(COEXISTENCE_MODES)
+      webhookCoexistence: oneOf(COEXISTENCE_MODES)
         .optional()
         .describe('A live webhook would inject a rendered pod again: label (default) marks the pod sidecar.istio.io/inject=false; warn; error.'),
-      jobs: z
-        .enum(JOB_POLICIES)
+      jobs: oneOf(JOB_POLICIES)
         .optional()
         .describe('Jobs and CronJobs: native (default) sidecar that ends with the job; classic sidecar (the job never completes on its own); skip.'),
       revisions: z
@@ -198,9 +219,8 @@ function buildSchemas() {
         .array(z.string().min(1))
         .optional()
         .describe('Revision tags that point at this revision (istio.io/rev=<tag> selects it too).'),
-      policy: z.enum(POLICIES).optional().describe('Injector policy (values global.proxy.autoInject).'),
-      emulate: z
-        .enum(EMULATIONS)
+      policy: oneOf(POLICIES).optional().describe('Injector policy (values global.proxy.autoInject).'),
+      emulate: oneOf(EMULATIONS)
         .optional()
         .describe('webhook: decide as the admission webhook would (namespace labels, pod labels, policy); kube-inject: as istioctl kube-inject.'),
       namespaces: z
@@ -215,8 +235,7 @@ function buildSchemas() {
       enableNamespacesByDefault: z.boolean().optional(),
       neverInjectSelector: z.array(LabelSelectorSchema).optional(),
       alwaysInjectSelector: z.array(LabelSelectorSchema).optional(),
-      nativeSidecars: z
-        .union([z.boolean(), z.literal('auto')])
+      nativeSidecars: nativeSidecars
         .optional()
         .describe('istio-proxy as a Kubernetes native sidecar; auto decides from kubeVersion (>= 1.33).'),
       kubeVersion: z
@@ -224,12 +243,10 @@ function buildSchemas() {
         .regex(KUBE_VERSION_PATTERN, KUBE_VERSION_MESSAGE)
         .optional(),
       compliancePolicy: z.string().optional().describe('istiod COMPLIANCE_POLICY, e.g. fips-140-3.'),
-      platform: z
-        .enum(PLATFORMS)
+      platform: oneOf(PLATFORMS)
         .optional()
         .describe('openshift: the proxy UID/GID come from the namespace annotations openshift.io/sa.scc.uid-range and supplemental-groups.'),
-      injectValueSemantics: z
-        .enum(INJECT_VALUE_SEMANTICS)
+      injectValueSemantics: oneOf(INJECT_VALUE_SEMANTICS)
         .optional()
         .describe('How sidecar.istio.io/inject values are read: exact (Istio >= 1.27) or legacy (<= 1.26).'),
       proxy: ProxySchema.optional(),

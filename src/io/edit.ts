@@ -157,7 +157,23 @@ export function reconcile(doc: Document, node: unknown, v: Json): Node {
     reconcileSeq(doc, node, v);
     return node;
   }
-  return carryComments(node, makeNode(v));
+  return carryComments(node, isScalar(node) ? restyled(node, v) : makeNode(v));
+}
+
+// Characters `yaml` prints only double-quoted (stringifyString.js); a single-quoted scalar cannot hold them.
+// eslint-disable-next-line no-control-regex
+export const FORCE_DOUBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+
+/**
+ * A new scalar for `v` replacing `old`: a one-line string keeps the old scalar's quotes, so an edit
+ * that later restores the old value restores its text too (`"/metrics"`, not `/metrics`).
+ */
+function restyled(old: Scalar, v: Json): Node {
+  const quote = old.type === 'QUOTE_DOUBLE' || old.type === 'QUOTE_SINGLE' ? old.type : undefined;
+  if (quote === undefined || typeof v !== 'string' || v.includes('\n')) return makeNode(v);
+  const node = new Scalar(v);
+  node.type = quote === 'QUOTE_SINGLE' && FORCE_DOUBLE.test(v) ? 'QUOTE_DOUBLE' : quote;
+  return node;
 }
 
 function reconcileMap(doc: Document, map: YAMLMap, v: JsonObject): void {

@@ -17,3 +17,4 @@ export {
 export type { ParsedResourceList } from './resource-list.js';
 export { parseStream, parseStreamFile, emitStream, emitFiles, createResource, ParsedStream } from './stream.js';
 export { isAmbiguousString } from './edit.js';
+export { emitFile } from './json-file.js';

@@ -1,20 +1,24 @@
 /**
  * Text patching of a changed resource: given the original text of a block node (a stream document
  * or a ResourceList item), its original plain value and its new value, writes the new text by
- * splicing the original: changed scalars are replaced in place, new keys and list items are
- * inserted as block YAML at the place `reconcile` (edit.ts) would put them, deleted ones are cut.
- * It is the fast path of `YamlResource.print` and must give exactly what re-printing the edited
- * `yaml` Document gives; so it only accepts text that `yaml` would print back unchanged (block
- * style, two-space map indentation, one sequence style, single-line scalars without escapes, no
- * blank lines, comments aligned with the next line...) and edits it can place with certainty. For
- * anything else it returns `BAIL` and the caller takes the `yaml` path. It knows nothing about
- * Kubernetes; it does not parse values (the fast reader and `yaml` do).
+ * splicing the original: changed scalars are replaced in place (keeping their quoting), new keys
+ * and list items are inserted as block YAML at the place `reconcile` (edit.ts) would put them,
+ * deleted ones are cut. Everything else keeps its bytes: the diff between the input and the output
+ * holds only the lines of changed fields. It is the main path of `YamlResource.print`; on text in
+ * the form `yaml` prints (block style, two-space indentation, one sequence style...) it gives
+ * exactly what re-printing the edited `yaml` Document gives, and beyond that it keeps the source's
+ * own layout: blank and whitespace-only lines, trailing spaces, either sequence style (both may
+ * mix), any indentation, flow collections, block and multi-line scalars and `key:\n  {}` values
+ * (these are kept whole and only replaced whole). For what it cannot place with certainty
+ * (anchors, tags, quoted keys, edits inside a flow collection or a multi-line scalar...) it returns
+ * `BAIL` and the caller takes the `yaml` path. It knows nothing about Kubernetes; it does not parse
+ * values (the fast reader and `yaml` do).
  */
 import { Document, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Json, JsonObject } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
-import { deepEqual, isAmbiguousString, makeScalar } from './edit.js';
-import { indexWithin, resolvePlain } from './fast.js';
+import { deepEqual, FORCE_DOUBLE, isAmbiguousString, makeScalar } from './edit.js';
+import { resolvePlain } from './fast.js';
 
 export const PATCH_BAIL: unique symbol = Symbol('patch-bail');
 
@@ -24,19 +28,24 @@ export const patchStats = { patched: 0, bailed: 0 };
 class Bail {}
 const bail = new Bail();
 
+/** How a scalar is written: plain, quoted, or kept whole (flow collection, block or multi-line scalar). */
+type ScalarStyle = 'plain' | '"' | "'" | 'whole';
+
 interface PScalar {
   t: 'scalar';
-  /** Inline value text [vs, ve); vs === ve for an empty (null) value after `key:`. */
+  /** Value text [vs, ve); vs === ve for an empty (null) value after `key:`. */
   vs: number;
   ve: number;
-  flow: boolean;
+  style: ScalarStyle;
 }
 interface PEntry {
-  /** Start of the comment lines that lead the entry (or of its first line). */
+  /** Start of the comment and blank lines that lead the entry (or of its first line). */
   lead: number;
   value: PNode;
   /** Offset after the entry's last line. */
   end: number;
+  /** For a map entry: the offset just after its `:`. */
+  gap?: number;
 }
 interface PMap {
   t: 'map';
@@ -58,8 +67,14 @@ interface Line {
   q: number;
   le: number;
   ind: number;
-  /** Start of the comment lines just before this line (ls when none). */
+  /** Start of the comment and blank lines just before this line (ls when none). */
   lead: number;
+  /** End of the line's value text (past its continuation lines) and where that value starts; vs = -1 when the line ends after `key:` or `-`. */
+  vs: number;
+  ve: number;
+  style: ScalarStyle;
+  /** Offset of the `\n` ending the line's last continuation line (le when none). */
+  ce: number;
 }
 
 const PLAIN_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
@@ -70,8 +85,6 @@ const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
 class Layout {
   readonly lines: Line[] = [];
   i = 0;
-  /** Sequence styles seen: true = indented under the key, false = compact. */
-  seqIndented: boolean | undefined;
 
   constructor(
     readonly s: string,
@@ -82,29 +95,36 @@ class Layout {
     let ls = start;
     let first = true;
     let lead = -1;
-    let leadInd = -1;
     while (ls < end) {
-      const nl = s.indexOf('\n', ls);
-      const le = nl === -1 || nl >= end ? end : nl;
+      const le = this.eol(ls);
       let q = ls;
       while (q < le && s.charCodeAt(q) === 32) q++;
-      const ind = first ? col : q - ls;
-      if (q >= le) throw bail; // blank line
-      if (s.charCodeAt(le - 1) === 32 || s.charCodeAt(le - 1) === 13) throw bail; // trailing space, CR
-      if (s.charCodeAt(q) === 35) {
+      if (s.charCodeAt(le - 1) === 13) throw bail; // CR
+      if (q >= le || s.charCodeAt(q) === 35) {
+        // a blank or whitespace-only line, or a comment: leads the next entry
         if (first) throw bail;
         if (lead === -1) lead = ls;
-        else if (ind !== leadInd) throw bail;
-        leadInd = ind;
-      } else {
-        if (lead !== -1 && leadInd !== ind) throw bail; // a comment not aligned with what follows
-        this.lines.push({ ls, q, le, ind, lead: lead === -1 ? ls : lead });
-        lead = -1;
+        ls = le + 1;
+        continue;
       }
+      const line: Line = { ls, q, le, ind: first ? col : q - ls, lead: lead === -1 ? ls : lead, vs: -1, ve: -1, style: 'plain', ce: le };
+      this.lines.push(line);
+      lead = -1;
       first = false;
-      ls = le + 1;
+      this.value(line);
+      ls = line.ce + 1;
     }
-    if (lead !== -1) throw bail;
+  }
+
+  /** Offset of the `\n` ending the line that starts at ls (or the range end). */
+  eol(ls: number): number {
+    const nl = this.s.indexOf('\n', ls);
+    return nl === -1 || nl >= this.end ? this.end : nl;
+  }
+
+  /** Column of offset x on the line. */
+  colOf(line: Line, x: number): number {
+    return line.ind + (x - line.q);
   }
 
   isDash(q: number, le: number): boolean {
@@ -112,7 +132,155 @@ class Layout {
   }
 
   lineEnd(line: Line): number {
-    return Math.min(line.le + 1, this.end);
+    return Math.min(line.ce + 1, this.end);
+  }
+
+  /** The first `:` ending a key on the line, or -1. */
+  keyColon(q: number, le: number): number {
+    const c = this.s.charCodeAt(q);
+    if (c === 34 || c === 39 || c === 123 || c === 91) return -1;
+    for (let k = q; k < le; k++) {
+      if (this.s.charCodeAt(k) === 58 && (k + 1 === le || this.s.charCodeAt(k + 1) === 32)) return k;
+    }
+    return -1;
+  }
+
+  isKeyLine(q: number, le: number): boolean {
+    return this.keyColon(q, le) !== -1;
+  }
+
+  /**
+   * Finds the scalar value the line ends with (after its `- ` and `key: ` prefixes) and the lines
+   * that continue it: a block scalar's body, a quoted scalar or flow collection running over
+   * several lines, a plain scalar's more-indented continuation lines.
+   */
+  value(line: Line): void {
+    const s = this.s;
+    const le = line.le;
+    let p = line.q;
+    let kc = line.ind; // column of the innermost node that starts on the line
+    while (this.isDash(p, le)) {
+      kc = this.colOf(line, p);
+      p++;
+      while (p < le && s.charCodeAt(p) === 32) p++;
+      if (p >= le) return;
+    }
+    const colon = this.keyColon(p, le);
+    if (colon !== -1) {
+      kc = this.colOf(line, p);
+      p = colon + 1;
+      while (p < le && s.charCodeAt(p) === 32) p++;
+      if (p >= le || s.charCodeAt(p) === 35) return; // value on the next lines, or null
+    }
+    this.scalarAt(line, p, kc);
+  }
+
+  /** The scalar starting at v on the line, in a node at column kc. */
+  scalarAt(line: Line, v: number, kc: number): void {
+    const s = this.s;
+    const c = s[v]!;
+    line.vs = v;
+    if ('&*!%@`'.includes(c)) throw bail; // anchors, aliases, tags, reserved
+    if (c === '|' || c === '>') {
+      const header = s.slice(v, this.commentAt(v, line.le)).trimEnd();
+      if (!/^[|>][1-9-]?[1-9-]?$/.test(header)) throw bail; // `+` keeps trailing blank lines: left to yaml
+      line.style = 'whole';
+      line.ce = this.more(line.le, kc, true);
+      line.ve = this.trimEnd(line.ce);
+      return;
+    }
+    if (c === '"' || c === "'" || c === '[' || c === '{') {
+      const close = this.closing(v, kc, line);
+      line.style = c === '"' || c === "'" ? (line.ce === line.le ? c : 'whole') : 'whole';
+      line.ve = close;
+      this.afterValue(close, this.eol(close));
+      return;
+    }
+    line.ve = this.trimEnd(this.commentAt(v, line.le));
+    line.ce = this.more(line.le, kc, false);
+    if (line.ce !== line.le) {
+      line.style = 'whole';
+      line.ve = this.trimEnd(line.ce);
+    }
+  }
+
+  /** Where ` #` starts a comment in [v, le), or le (a search bounded to the line). */
+  commentAt(v: number, le: number): number {
+    for (let k = v; k + 1 < le; k++) if (this.s.charCodeAt(k) === 32 && this.s.charCodeAt(k + 1) === 35) return k;
+    return le;
+  }
+
+  /** Only spaces and a comment may follow a value that ends at x. */
+  afterValue(x: number, le: number): void {
+    while (x < le && this.s.charCodeAt(x) === 32) x++;
+    if (x < le && (this.s.charCodeAt(x) !== 35 || this.s.charCodeAt(x - 1) !== 32)) throw bail;
+  }
+
+  trimEnd(x: number): number {
+    while (this.s.charCodeAt(x - 1) === 32) x--;
+    return x;
+  }
+
+  /**
+   * The `\n` offset of the last line after the line ending at le that is more indented than column
+   * kc (blank lines between them included; comments too when `any`, as in a block scalar).
+   */
+  more(le: number, kc: number, any: boolean): number {
+    const s = this.s;
+    let last = le;
+    let ls = le + 1;
+    while (ls < this.end) {
+      const e = this.eol(ls);
+      let q = ls;
+      while (q < e && s.charCodeAt(q) === 32) q++;
+      if (q < e) {
+        if (q - ls <= kc) break;
+        if (!any && s.charCodeAt(q) === 35) break; // a comment ends a plain scalar
+        last = e;
+      }
+      ls = e + 1;
+    }
+    return last;
+  }
+
+  /**
+   * The offset after the quoted scalar or flow collection starting at v, which may run over more
+   * lines (each more indented than kc); sets line.ce to the `\n` of its last line.
+   */
+  closing(v: number, kc: number, line: Line): number {
+    const s = this.s;
+    let depth = 0;
+    let le = line.le;
+    let quote = 0; // the open quote's character code, 0 outside quotes
+    for (let k = v; ; k++) {
+      if (k >= le) {
+        // the value goes on on the next line
+        if (le >= this.end) throw bail;
+        const ls = le + 1;
+        le = this.eol(ls);
+        let q = ls;
+        while (q < le && s.charCodeAt(q) === 32) q++;
+        if (quote === 0 && q < le && q - ls <= kc) throw bail;
+        line.ce = le;
+        k = ls - 1;
+        continue;
+      }
+      const c = s.charCodeAt(k);
+      if (quote !== 0) {
+        if (quote === 34 && c === 92) k++; // `\x` in a double-quoted scalar
+        else if (c === quote && quote === 39 && s.charCodeAt(k + 1) === 39) k++; // `''` in a single-quoted one
+        else if (c === quote) {
+          quote = 0;
+          if (depth === 0) return k + 1;
+        }
+      } else if (c === 34 || c === 39) quote = c;
+      else if (c === 123 || c === 91) depth++;
+      else if (c === 125 || c === 93) {
+        if (--depth === 0) return k + 1;
+        if (depth < 0) throw bail;
+      } else if (c === 35 && s.charCodeAt(k - 1) === 32) throw bail; // a comment inside a flow collection
+      else if ((c === 38 || c === 42 || c === 33) && depth > 0) throw bail; // anchors, aliases, tags
+    }
   }
 
   /** The block node starting at offset q on line i, in column col. */
@@ -120,6 +288,11 @@ class Layout {
     const line = this.lines[this.i]!;
     if (this.isDash(q, line.le)) return this.seq(q, col);
     return this.map(q, col);
+  }
+
+  /** The value of the line's scalar. */
+  scalar(line: Line): PScalar {
+    return { t: 'scalar', vs: line.vs, ve: line.ve, style: line.style };
   }
 
   map(q: number, col: number): PMap {
@@ -130,37 +303,39 @@ class Layout {
       const line = this.lines[this.i]!;
       const lead = first ? q : line.lead;
       first = false;
-      const colon = indexWithin(s, ':', q, line.le);
+      const colon = this.keyColon(q, line.le);
       if (colon === -1) throw bail;
       const key = s.slice(q, colon);
       if (!PLAIN_KEY.test(key) || typeof resolvePlain(key) !== 'string' || entries.has(key)) throw bail;
       let value: PNode;
-      if (colon + 1 === line.le) {
+      let end: number;
+      if (line.vs === -1) {
         // value on the following lines, or empty
         this.i++;
         const next = this.lines[this.i];
         if (next && next.ind > col) {
-          if (this.isDash(next.q, next.le)) {
-            if (next.ind !== col + 2) throw bail;
-            this.style(true);
-            value = this.seq(next.q, next.ind);
-          } else {
-            if (next.ind !== col + 2) throw bail;
-            value = this.map(next.q, next.ind);
+          if (this.isDash(next.q, next.le)) value = this.seq(next.q, next.ind);
+          else if (this.isKeyLine(next.q, next.le)) value = this.map(next.q, next.ind);
+          else {
+            // a scalar or flow collection on its own line (`resources:\n  {}`): kept whole
+            if (next.vs !== next.q) throw bail;
+            value = { t: 'scalar', vs: next.vs, ve: next.ve, style: 'whole' };
+            this.i++;
           }
+          end = value.t === 'scalar' ? this.lineEnd(next) : value.end;
         } else if (next && next.ind === col && this.isDash(next.q, next.le)) {
-          this.style(false);
           value = this.seq(next.q, col);
+          end = value.end;
         } else {
-          value = { t: 'scalar', vs: colon + 1, ve: colon + 1, flow: false };
+          value = { t: 'scalar', vs: colon + 1, ve: colon + 1, style: 'plain' };
+          end = this.lineEnd(line);
         }
       } else {
-        if (s.charCodeAt(colon + 1) !== 32 || s.charCodeAt(colon + 2) === 32) throw bail;
-        value = this.inline(colon + 2, line);
+        value = this.scalar(line);
         this.i++;
+        end = this.lineEnd(line);
       }
-      const end = value.t === 'scalar' ? this.lineEnd(line) : value.end;
-      entries.set(key, { lead, value, end });
+      entries.set(key, { lead, value, end, gap: colon + 1 });
       const next = this.lines[this.i];
       if (!next || next.ind < col) return { t: 'map', col, entries, end };
       if (next.ind > col || this.isDash(next.q, next.le)) {
@@ -180,13 +355,14 @@ class Layout {
       const line = this.lines[this.i]!;
       const lead = first ? (q === line.q ? line.lead : q) : line.lead;
       first = false;
-      if (q + 1 >= line.le || s.charCodeAt(q + 2) === 32) throw bail; // `-` alone, or extra spaces
-      const v = q + 2;
+      let v = q + 1;
+      while (v < line.le && s.charCodeAt(v) === 32) v++;
+      if (v >= line.le) throw bail; // `-` alone, its item on the next lines
       let value: PNode;
-      if (this.isDash(v, line.le)) value = this.seq(v, col + 2);
-      else if (this.isKeyLine(v, line.le)) value = this.map(v, col + 2);
+      if (this.isDash(v, line.le)) value = this.seq(v, this.colOf(line, v));
+      else if (this.isKeyLine(v, line.le)) value = this.map(v, this.colOf(line, v));
       else {
-        value = this.inline(v, line);
+        value = this.scalar(line);
         this.i++;
       }
       const end = value.t === 'scalar' ? this.lineEnd(line) : value.end;
@@ -198,105 +374,12 @@ class Layout {
       q = next.q;
     }
   }
-
-  isKeyLine(q: number, le: number): boolean {
-    const c = this.s.charCodeAt(q);
-    if (c === 34 || c === 39 || c === 123 || c === 91) return false;
-    for (let k = indexWithin(this.s, ':', q, le); k !== -1; k = indexWithin(this.s, ':', k + 1, le)) {
-      if (k + 1 === le || this.s.charCodeAt(k + 1) === 32) return true;
-    }
-    return false;
-  }
-
-  /** A single-line scalar or flow collection at q; the rest of the line may hold ` # comment`. */
-  inline(q: number, line: Line): PScalar {
-    const s = this.s;
-    const le = line.le;
-    const c = s[q]!;
-    let ve: number;
-    let flow = false;
-    if (c === '"') {
-      const k = indexWithin(s, '"', q + 1, le);
-      if (k === -1) throw bail;
-      const body = s.slice(q + 1, k);
-      if (body.includes('\\') || NOT_PRINTABLE_ASCII.test(body)) throw bail;
-      ve = k + 1;
-    } else if (c === "'") {
-      let k = q + 1;
-      for (;;) {
-        k = indexWithin(s, "'", k, le);
-        if (k === -1) throw bail;
-        if (s[k + 1] === "'") k += 2;
-        else break;
-      }
-      if (NOT_PRINTABLE_ASCII.test(s.slice(q + 1, k))) throw bail;
-      ve = k + 1;
-    } else if (c === '{' || c === '[') {
-      ve = this.flowEnd(q, le);
-      flow = true;
-    } else {
-      if ('|>&*!%@`#'.includes(c)) throw bail;
-      const h = indexWithin(s, ' #', q, le);
-      ve = h === -1 ? le : h;
-      if (s.charCodeAt(ve - 1) === 32) throw bail; // more than one space before the comment
-      if (NOT_PRINTABLE_ASCII.test(s.slice(q, ve))) throw bail;
-    }
-    if (ve < le) {
-      // only ` #comment` may follow, with exactly one space
-      if (s.charCodeAt(ve) !== 32 || s.charCodeAt(ve + 1) !== 35) throw bail;
-    }
-    return { t: 'scalar', vs: q, ve, flow };
-  }
-
-  /** End of a one-line flow collection in the form yaml prints (`{a: b, c: [d]}`, no padding). */
-  flowEnd(q: number, le: number): number {
-    const s = this.s;
-    let depth = 0;
-    for (let k = q; k < le; k++) {
-      const ch = s[k]!;
-      if (ch === '"') {
-        const e = indexWithin(s, '"', k + 1, le);
-        if (e === -1) throw bail;
-        const body = s.slice(k + 1, e);
-        if (body.includes('\\') || NOT_PRINTABLE_ASCII.test(body)) throw bail;
-        k = e;
-      } else if (ch === "'") {
-        let e = k + 1;
-        for (;;) {
-          e = indexWithin(s, "'", e, le);
-          if (e === -1) throw bail;
-          if (s[e + 1] === "'") e += 2;
-          else break;
-        }
-        if (NOT_PRINTABLE_ASCII.test(s.slice(k + 1, e))) throw bail;
-        k = e;
-      } else if (ch === '{' || ch === '[') {
-        depth++;
-        if (s[k + 1] === ' ') throw bail;
-      } else if (ch === '}' || ch === ']') {
-        if (s[k - 1] === ' ' || s[k - 1] === ',') throw bail;
-        if (--depth === 0) return k + 1;
-      } else if (ch === ',') {
-        if (s[k + 1] !== ' ' || s[k + 2] === ' ') throw bail;
-      } else if (ch === ':') {
-        if (s[k + 1] === ' ' && s[k + 2] === ' ') throw bail;
-      } else if (ch === '#' || NOT_PRINTABLE_ASCII.test(ch)) throw bail;
-    }
-    throw bail;
-  }
-
-  style(indented: boolean): void {
-    if (this.seqIndented === undefined) this.seqIndented = indented;
-    else if (this.seqIndented !== indented) throw bail;
-  }
 }
 
 // ---------------------------------------------------------------- printing new values
 
 // What `yaml` (stringifyString.js) checks when it prints a string scalar in block context; the
 // fast printer below makes the same decisions in the same order.
-// eslint-disable-next-line no-control-regex
-const FORCE_DOUBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/m;
 /** `yaml` writes a longer implicit key as an explicit `? key` (the caller's business). */
@@ -408,6 +491,34 @@ function scalarText(v: Json, key: boolean, col = 0): string {
     cache.set(own, out === v ? own : detach(out));
   }
   return out;
+}
+
+/**
+ * The text replacing a one-line scalar written in `style`: a string keeps the source's quotes
+ * (`"/metrics"` becomes `"/stats/prometheus"`, and back), so a later edit restoring the old value
+ * restores its bytes; plain scalars and other values are written as new ones.
+ */
+function replacementText(style: ScalarStyle, v: Json): string {
+  if (typeof v !== 'string' || v.includes('\n') || style === 'plain' || style === 'whole') return scalarText(v, false, -1);
+  if (style === "'" && !FORCE_DOUBLE.test(v)) return `'${v.replace(/'/g, "''")}'`;
+  return doubleQuoted(v);
+}
+
+// A plain scalar inside a flow collection may not hold these (YAML 1.2 flow indicators).
+const NOT_PLAIN_IN_FLOW = /[,[\]{}]/;
+
+/** A value as `yaml` prints it in a flow collection (`{a: b, c: [d, "e,f"]}`, no padding). */
+function flowText(v: Json): string {
+  if (Array.isArray(v)) return `[${v.map(flowText).join(', ')}]`;
+  if (isObject(v)) return `{${Object.entries(v).map(([k, x]) => `${flowScalar(k, true)}: ${flowText(x)}`).join(', ')}}`;
+  return flowScalar(v, false);
+}
+
+function flowScalar(v: Json, key: boolean): string {
+  if (typeof v !== 'string') return scalarText(v, key);
+  const out = scalarText(v, key);
+  if (out.includes('\n')) throw bail;
+  return out === v && NOT_PLAIN_IN_FLOW.test(v) ? doubleQuoted(v) : out;
 }
 
 /** A copy of `s` that shares no storage with the text it may have been sliced from. */
@@ -529,10 +640,41 @@ class Differ {
       if (!Array.isArray(old) || !Array.isArray(nu)) throw bail;
       this.seq(p, old, nu);
     } else {
-      if (p.flow || Array.isArray(nu) || isObject(nu) || Array.isArray(old) || isObject(old)) throw bail;
-      const text = scalarText(nu, false, -1);
+      if (p.style === 'whole') {
+        // a one-line flow collection is written again as one, in the form `yaml` prints
+        const c = this.text.charCodeAt(p.vs);
+        if ((c !== 123 && c !== 91) || this.text.lastIndexOf('\n', p.ve - 1) >= p.vs) throw bail;
+        if (!Array.isArray(nu) && !isObject(nu)) throw bail;
+        this.edits.push({ start: p.vs, end: p.ve, text: flowText(nu) });
+        return;
+      }
+      if (Array.isArray(nu) || isObject(nu) || Array.isArray(old) || isObject(old)) throw bail;
+      const text = replacementText(p.style, nu);
       this.edits.push({ start: p.vs, end: p.ve, text: p.vs === p.ve ? ' ' + text : text });
     }
+  }
+
+  /**
+   * A map entry whose value turns from empty (null, `{}`, `[]`) into a block collection or the
+   * other way round: its value text after the `:` is replaced; false when that is not the case.
+   */
+  private emptied(e: PEntry, col: number, old: Json, nu: Json): boolean {
+    if (e.gap === undefined) return false;
+    const v = e.value;
+    if (v.t === 'scalar' && (old === null || isEmptyCollection(old)) && (Array.isArray(nu) || isObject(nu)) && !isEmptyCollection(nu)) {
+      if (v.vs !== v.ve && !/^(?:\{\}|\[\]|null|~)$/.test(this.text.slice(v.vs, v.ve))) return false;
+      // the rest of the line (a comment) would follow the new block: only when there is none
+      const nl = this.text.indexOf('\n', v.ve); // the value's line ends with a line break (patchText checks)
+      if (this.text.slice(v.ve, nl).trim() !== '') throw bail;
+      const body = Array.isArray(nu) ? seqText(nu, this.seqIndented ? col + 2 : col, this.seqIndented) : mapText(nu, col + 2, this.seqIndented);
+      this.edits.push({ start: e.gap, end: v.ve, text: '\n' + body.slice(0, -1) });
+      return true;
+    }
+    if (v.t !== 'scalar' && isEmptyCollection(nu) && (Array.isArray(old) || isObject(old)) && !isEmptyCollection(old)) {
+      this.edits.push({ start: e.gap, end: e.end, text: Array.isArray(nu) ? ' []\n' : ' {}\n' });
+      return true;
+    }
+    return false;
   }
 
   /** Removes an entry; only whole lines (a first key sharing its line with `- ` stays). */
@@ -548,7 +690,7 @@ class Differ {
   }
 
   map(p: PMap, old: JsonObject, nu: JsonObject): void {
-    if (Object.keys(nu).length === 0) throw bail; // `{}`: the re-printer's business
+    if (Object.keys(nu).length === 0) throw bail; // `{}` at the top: the re-printer's business
     if (p.entries.size !== Object.keys(old).length) throw bail;
     const has = (o: JsonObject, k: string) => Object.prototype.hasOwnProperty.call(o, k);
     let last: PEntry | undefined;
@@ -563,7 +705,7 @@ class Differ {
     for (const [k, v] of Object.entries(nu)) {
       const e = p.entries.get(k);
       if (e) {
-        this.node(e.value, old[k]!, v);
+        if (!deepEqual(old[k]!, v) && !this.emptied(e, p.col, old[k]!, v)) this.node(e.value, old[k]!, v);
         at = e.end;
         prevSet = true;
         continue;
@@ -632,12 +774,16 @@ export function patchText(
   nu: Json,
   seqIndented: boolean,
 ): string | typeof PATCH_BAIL {
+  if (end > start && text.charCodeAt(end - 1) !== 10 && end === text.length) {
+    // the last line of the input has no line break: patch as if it had one, and drop it again
+    const out = patchText(text + '\n', start, end + 1, col, old, nu, seqIndented);
+    return out === PATCH_BAIL || !out.endsWith('\n') ? out : out.slice(0, -1);
+  }
   try {
     if (end <= start || text.charCodeAt(end - 1) !== 10) throw bail;
     const layout = new Layout(text, start, end, col);
     const root = layout.block(start, col);
     if (layout.i !== layout.lines.length) throw bail;
-    if (layout.seqIndented !== undefined && layout.seqIndented !== seqIndented) throw bail;
     const differ = new Differ(text, seqIndented);
     differ.node(root, old, nu);
     const edits = differ.edits;

@@ -44,9 +44,9 @@ describe('function config', () => {
 
   it('reports unknown fields with their path', () => {
     expect(issues(() => loadConfig({ ...base, spec: { proxy: { tga: 'x' } } }))).toEqual([
-      { path: 'spec.proxy.tga', message: 'unknown field' },
+      { path: 'spec.proxy.tga', message: 'unknown field; did you mean tag?' },
     ]);
-    expect(issues(() => loadConfig({ ...base, spce: {} }))[0]!.path).toBe('spce');
+    expect(issues(() => loadConfig({ ...base, spce: {} }))[0]).toEqual({ path: 'spce', message: 'unknown field; did you mean spec?' });
   });
 
   it('reports wrongly typed fields with their path', () => {
@@ -153,7 +153,29 @@ describe('the direct check (configs read without building the zod schema)', () =
     compliancePolicy: ['', 'fips-140-3'],
     platform: ['openshift'],
     injectValueSemantics: ['exact', 'legacy'],
-    proxy: [{}, { tag: '1' }],
+    proxy: [
+      {},
+      { tag: '1' },
+      { hub: 'docker.io/istio', tag: '1.28.0', logLevel: 'debug', componentLogLevel: 'misc:error,upstream:debug' },
+      { hub: 'docker.io/istio/' },
+      { hub: 'Docker.io/istio' },
+      { tag: '' },
+      { tag: '-x' },
+      { logLevel: 'verbose' },
+      { agentLogLevel: 'default:info' },
+      { agentLogLevel: 'default' },
+      { statusPort: 15020 },
+      { statusPort: 70000 },
+      { statusPort: 1.5 },
+      { cni: true, holdApplicationUntilProxyStarts: false, imageType: 'distroless', imagePullPolicy: '', interceptionMode: 'TPROXY' },
+      { imageType: 'slim' },
+      { image: '' },
+      { clusterName: '', network: 'n', meshID: 'm', istioNamespace: 'istio-system', includeIPRanges: '*' },
+      { istioNamespace: '' },
+      { resources: { requests: { cpu: '100m' } } },
+      { imagePullSecrets: ['s'] },
+      { tga: '1' },
+    ],
     values: [{}, { a: 1 }],
     namespaces: [{}],
   };
@@ -220,7 +242,8 @@ describe('the direct check (configs read without building the zod schema)', () =
       nativeSidecars: 'auto',
       revisionTags: ['a'],
     });
-    expect(directSpec({ ...base, spec: { proxy: { tag: '1' } } })).toBeUndefined();
+    expect(directSpec({ ...base, spec: { proxy: { hub: 'docker.io/istio', tag: '1' } } })).toEqual({ proxy: { hub: 'docker.io/istio', tag: '1' } });
+    expect(directSpec({ ...base, spec: { proxy: { resources: {} } } })).toBeUndefined();
     expect(directSpec({ ...base, spec: { policy: 'on' } })).toBeUndefined();
     expect(directSpec({ ...base, spec: { kubeVersion: 'latest' } })).toBeUndefined();
     expect(directSpec({ ...base, spec: { revisionTags: [''] } })).toBeUndefined();
@@ -272,6 +295,74 @@ describe('loadConfigLazily (config.ts, without zod until a config needs it)', ()
       const text = readFileSync(new URL(`../../src/config/${file}`, import.meta.url), 'utf8');
       const valueImports = [...text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]);
       expect(valueImports.filter((m) => m === 'zod' || m === './schema.js' || m === './load.js'), file).toEqual([]);
+    }
+  });
+});
+
+describe('function config values are checked by value', () => {
+  const one = (spec: Record<string, unknown>) => issues(() => loadConfig({ ...base, spec }));
+
+  it('proxy resources must be Kubernetes quantities, named by their field', () => {
+    expect(one({ proxy: { resources: { requests: { cpu: 'lots' } } } })).toEqual([
+      { path: 'spec.proxy.resources.requests.cpu', message: 'expected a Kubernetes quantity such as 100m, 128Mi or 2' },
+    ]);
+    expect(one({ proxy: { resources: { limits: { memory: true } } } })[0]!.path).toBe('spec.proxy.resources.limits.memory');
+    const c = loadConfig({ ...base, spec: { proxy: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: 2, memory: '1e3' } } } } });
+    expect(c.proxy.resources?.limits?.cpu).toBe(2);
+  });
+
+  it("log levels are Istio's", () => {
+    expect(one({ proxy: { logLevel: 'verbose' } })).toEqual([
+      { path: 'spec.proxy.logLevel', message: 'expected trace, debug, info, warning, error, critical or off' },
+    ]);
+    for (const bad of ['misc', 'misc:loud', 'misc:error,', 'misc:error upstream:debug']) {
+      expect(one({ proxy: { componentLogLevel: bad } })[0]!.path).toBe('spec.proxy.componentLogLevel');
+    }
+    expect(one({ proxy: { agentLogLevel: 'default:chatty' } })[0]!.message).toContain('name:level');
+    const c = loadConfig({ ...base, spec: { proxy: { logLevel: 'debug', componentLogLevel: 'misc:error,upstream:debug', agentLogLevel: 'default:info' } } });
+    expect(c.proxy.componentLogLevel).toBe('misc:error,upstream:debug');
+  });
+
+  it('image hubs and tags', () => {
+    for (const hub of ['docker.io/istio/', 'docker.io/ istio', 'Docker.io/Istio', '']) {
+      expect(one({ proxy: { hub } }), hub).toEqual([{ path: 'spec.proxy.hub', message: expect.stringContaining('no trailing /') as string }]);
+    }
+    for (const hub of ['docker.io/istio', 'gcr.io/istio-release', 'localhost:5000/mesh', 'registry.example.com/a/b_c']) {
+      expect(loadConfig({ ...base, spec: { proxy: { hub } } }).proxy.hub).toBe(hub);
+    }
+    expect(one({ proxy: { tag: '1.28 .0' } })[0]!.path).toBe('spec.proxy.tag');
+    expect(one({ proxy: { tag: '-x' } })[0]!.path).toBe('spec.proxy.tag');
+    expect(loadConfig({ ...base, spec: { proxy: { tag: '1.28.0-distroless' } } }).proxy.tag).toBe('1.28.0-distroless');
+  });
+
+  it('enumerated fields list the accepted values', () => {
+    expect(one({ nativeSidecars: 'yes' })).toEqual([{ path: 'spec.nativeSidecars', message: 'expected true, false or auto' }]);
+    expect(one({ policy: 'on' })).toEqual([{ path: 'spec.policy', message: 'expected enabled or disabled' }]);
+    expect(one({ jobs: 'x' })[0]!.message).toBe('expected native, classic or skip');
+    expect(one({ proxy: { imagePullPolicy: 'always' } })[0]!.message).toBe('expected Always, IfNotPresent, Never or ""');
+    expect(one({ revisions: [{ revision: 'canary', nativeSidecars: 1 }] })[0]).toEqual({
+      path: 'spec.revisions[0].nativeSidecars',
+      message: 'expected true, false or auto',
+    });
+  });
+
+  it('unknown fields suggest the closest known one', () => {
+    expect(one({ defaultNamespce: 'shop' })).toEqual([{ path: 'spec.defaultNamespce', message: 'unknown field; did you mean defaultNamespace?' }]);
+    expect(one({ proxy: { tga: '1' } })).toEqual([{ path: 'spec.proxy.tga', message: 'unknown field; did you mean tag?' }]);
+    expect(one({ namespaces: { shop: { label: {} } } })[0]!.message).toBe('unknown field; did you mean labels?');
+    expect(one({ revisions: [{ revision: 'a', polcy: 'enabled' }] })[0]!.message).toBe('unknown field; did you mean policy?');
+    expect(one({ somethingElse: 1 })).toEqual([{ path: 'spec.somethingElse', message: 'unknown field' }]);
+    expect(issues(() => loadConfig({ apiVersion: 'v1', kind: 'ConfigMap', data: { 'proxy.hubb': 'x', nativeSidecar: 'true' } }))).toEqual([
+      { path: 'data["proxy.hubb"]', message: 'unknown field; did you mean proxy.hub?' },
+      { path: 'data.nativeSidecar', message: 'unknown field; did you mean nativeSidecars?' },
+    ]);
+  });
+
+  it('the direct path leaves every value the schema rejects to the schema', () => {
+    const rejected: JsonObject[] = [{ nativeSidecars: 'yes' }, { policy: 'on' }, { proxy: { hub: 'docker.io/istio/' } }, { proxy: { logLevel: 'verbose' } }, { defaultNamespce: 'x' }];
+    for (const spec of rejected) {
+      expect(directSpec({ ...base, spec })).toBeUndefined();
+      expect(configSchemas().FunctionConfigSchema.safeParse({ ...base, spec }).success).toBe(false);
     }
   });
 });

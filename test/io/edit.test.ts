@@ -70,7 +70,7 @@ spec:
         - containerPort: 80
         resources:
           limits:
-            cpu: 2000m # two cores
+            cpu: 2000m   # two cores
             memory: 1Gi
       - name: istio-proxy
         image: proxyv2:1.24

@@ -85,12 +85,14 @@ describe('catalogue of bad inputs: exact messages', () => {
   it('unknown and wrongly typed config fields, each with its path (--config)', async () => {
     const input = file('d.yaml', `${NS}---\n${dep()}`);
     const unknown = await run(['--config', file('c.yaml', cfg('  revison: canary\n  proxy:\n    tagg: 1.28.0\n')), '-f', input]);
-    expect(unknown.stderr).toBe('inject-sidecar: invalid <dir>/c.yaml:\n  spec.proxy.tagg: unknown field\n  spec.revison: unknown field\n');
+    expect(unknown.stderr).toBe(
+      'inject-sidecar: invalid config <dir>/c.yaml:\n  spec.proxy.tagg: unknown field; did you mean tag?\n  spec.revison: unknown field; did you mean revision?\n',
+    );
     expect([unknown.code, unknown.stdout]).toEqual([1, '']);
     const typed = await run(['--config', file('c.yaml', cfg('  policy: sometimes\n  proxy:\n    statusPort: "x"\n  namespaces:\n    shop:\n      labels:\n        istio-injection: 1\n')), '-f', input]);
     expect(typed.stderr).toBe(
-      'inject-sidecar: invalid <dir>/c.yaml:\n' +
-        '  spec.policy: Invalid option: expected one of "enabled"|"disabled"\n' +
+      'inject-sidecar: invalid config <dir>/c.yaml:\n' +
+        '  spec.policy: expected enabled or disabled\n' +
         '  spec.namespaces.shop.labels.istio-injection: Invalid input: expected string, received number\n' +
         '  spec.proxy.statusPort: Invalid input: expected number, received string\n',
     );
@@ -101,8 +103,8 @@ describe('catalogue of bad inputs: exact messages', () => {
     const r = await run([], rl(indentItem(NS), 'functionConfig:\n  apiVersion: inject-sidecar.dev/v1alpha1\n  kind: SidecarInjection\n  metadata: {name: c}\n  spec:\n    emulate: sometimes\n    proxy: {hubb: x}\n'));
     expect(r.code).toBe(1);
     expect(r.messages).toEqual([
-      'invalid function config: spec.emulate: Invalid option: expected one of "webhook"|"kube-inject"',
-      'invalid function config: spec.proxy.hubb: unknown field',
+      'invalid function config: spec.emulate: expected webhook or kube-inject',
+      'invalid function config: spec.proxy.hubb: unknown field; did you mean hub?',
     ]);
     expect((parse(r.stdout) as { items: unknown[] }).items).toHaveLength(1);
   });
