@@ -10,7 +10,7 @@
  * No message here quotes a file's content: at most the field and the path, escaped for a
  * terminal by `displayPath`.
  */
-import { decodeUtf8 } from '../io/index.js';
+import { decodeUtf8, InputError } from '../io/index.js';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
@@ -116,7 +116,8 @@ export function readBounded(path: string, cap: number, label = displayPath(path)
     if (total > cap) throw tooLarge();
     return decodeUtf8(buf.subarray(0, total), label);
   } catch (e) {
-    if (e instanceof FileError) throw e;
+    // Invalid UTF-8 is the input's problem, with its position (decodeUtf8's error).
+    if (e instanceof FileError || e instanceof InputError) throw e;
     throw new FileError(`${label}: ${errnoReason(e)}`, field);
   } finally {
     closeSync(fd);

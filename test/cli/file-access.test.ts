@@ -166,7 +166,7 @@ describe('files a function config names stay inside its tree', () => {
       expect([r.code, r.stderr]).toEqual([1, `inject-sidecar: spec.istio.valuesFile: ${file}: ${reason}\n`]);
     }
     const loop = run(['--config', 'loop.yaml', '-f', 'app.yaml'], { cwd: repo });
-    expect([loop.code, loop.stderr]).toEqual([1, 'inject-sidecar: loop.yaml: symlink loop\n']);
+    expect([loop.code, loop.stderr]).toEqual([1, 'inject-sidecar: config file loop.yaml: symlink loop\n']);
   });
 
   it('--config-root widens the tree (the operator allows it)', () => {
@@ -193,14 +193,14 @@ describe('files a function config names stay inside its tree', () => {
 
 describe('only regular files, with a size cap', () => {
   it.each([
-    ['-f', ['-f', '/dev/zero']],
-    ['--config', ['--config', '/dev/zero', '-f', '-']],
-    ['--valuesFile', ['--valuesFile', '/dev/zero', '-f', '-']],
-  ])('%s /dev/zero is a clean error naming it', (_flag, args) => {
+    ['-f', ['-f', '/dev/zero'], ''],
+    ['--config', ['--config', '/dev/zero', '-f', '-'], 'config file '],
+    ['--valuesFile', ['--valuesFile', '/dev/zero', '-f', '-'], ''],
+  ])('%s /dev/zero is a clean error naming it', (_flag, args, what) => {
     const r = run(args as string[], { input: `${NS}---\n${dep('web')}` });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('inject-sidecar: /dev/zero: not a regular file (devices, FIFOs and sockets are not read)\n');
+    expect(r.stderr).toBe(`inject-sidecar: ${what}/dev/zero: not a regular file (devices, FIFOs and sockets are not read)\n`);
   });
 
   it('a FIFO as -f does not hang: it is refused', () => {
@@ -221,7 +221,7 @@ describe('only regular files, with a size cap', () => {
     };
     const cfg = big('big-config.yaml', 16 * 1024 * 1024 + 1);
     const r = run(['--config', cfg, '-f', '-'], { input: NS });
-    expect([r.code, r.stderr]).toEqual([1, `inject-sidecar: ${cfg}: larger than the limit of 16 MiB\n`]);
+    expect([r.code, r.stderr]).toEqual([1, `inject-sidecar: config file ${cfg}: larger than the limit of 16 MiB\n`]);
     const input = big('big-input.yaml', 256 * 1024 * 1024 + 1);
     const s = run(['-f', input]);
     expect([s.code, s.stderr]).toEqual([1, `inject-sidecar: ${input}: larger than the limit of 256 MiB\n`]);
