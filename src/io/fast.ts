@@ -268,8 +268,9 @@ class FastParser {
     if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) throw bail;
     // plain scalar: up to a comment; no ': ' inside (that would be a nested mapping)
     let e = ce;
-    const h = s.indexOf(' #', q);
-    if (h !== -1 && h < e) e = h;
+    // searched within the line only (an unbounded search scans the rest of the input for every scalar)
+    const h = s.slice(q, ce).indexOf(' #');
+    if (h !== -1) e = q + h;
     let t = e;
     while (t > q && s.charCodeAt(t - 1) === SP) t--;
     const str = s.slice(q, t);
