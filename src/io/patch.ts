@@ -30,6 +30,8 @@ interface PScalar {
   vs: number;
   ve: number;
   flow: boolean;
+  /** A block scalar (`|`, `|-`): offset after its last content line. Kept or cut, never edited in place. */
+  end?: number;
 }
 interface PEntry {
   /** Start of the comment lines that lead the entry (or of its first line). */
@@ -156,10 +158,10 @@ class Layout {
         }
       } else {
         if (s.charCodeAt(colon + 1) !== 32 || s.charCodeAt(colon + 2) === 32) throw bail;
-        value = this.inline(colon + 2, line);
+        value = this.inline(colon + 2, line, col);
         this.i++;
       }
-      const end = value.t === 'scalar' ? this.lineEnd(line) : value.end;
+      const end = value.t === 'scalar' ? (value.end ?? this.lineEnd(line)) : value.end;
       entries.set(key, { lead, value, end });
       const next = this.lines[this.i];
       if (!next || next.ind < col) return { t: 'map', col, entries, end };
@@ -186,10 +188,10 @@ class Layout {
       if (this.isDash(v, line.le)) value = this.seq(v, col + 2);
       else if (this.isKeyLine(v, line.le)) value = this.map(v, col + 2);
       else {
-        value = this.inline(v, line);
+        value = this.inline(v, line, col);
         this.i++;
       }
-      const end = value.t === 'scalar' ? this.lineEnd(line) : value.end;
+      const end = value.t === 'scalar' ? (value.end ?? this.lineEnd(line)) : value.end;
       items.push({ lead, value, end });
       const next = this.lines[this.i];
       if (!next || next.ind < col) return { t: 'seq', col, items, end };
@@ -208,8 +210,11 @@ class Layout {
     return false;
   }
 
-  /** A single-line scalar or flow collection at q; the rest of the line may hold ` # comment`. */
-  inline(q: number, line: Line): PScalar {
+  /**
+   * A single-line scalar or flow collection at q; the rest of the line may hold ` # comment`. A
+   * block scalar (the value of a node in column col) is taken whole: see blockScalar.
+   */
+  inline(q: number, line: Line, col: number): PScalar {
     const s = this.s;
     const le = line.le;
     const c = s[q]!;
@@ -234,6 +239,8 @@ class Layout {
     } else if (c === '{' || c === '[') {
       ve = this.flowEnd(q, le);
       flow = true;
+    } else if (c === '|') {
+      return this.blockScalar(q, line, col);
     } else {
       if ('|>&*!%@`#'.includes(c)) throw bail;
       const h = s.indexOf(' #', q);
@@ -246,6 +253,28 @@ class Layout {
       if (s.charCodeAt(ve) !== 32 || s.charCodeAt(ve + 1) !== 35) throw bail;
     }
     return { t: 'scalar', vs: q, ve, flow };
+  }
+
+  /**
+   * A literal block scalar at q as `yaml` prints it (literalText): header `|` or `|-` alone on its
+   * line, content lines indented by exactly col + 2 (more only after the first), printable ASCII,
+   * no blank lines (the line scanner has refused them). Content lines starting with `#` were taken
+   * for comments by the scanner: those give up. Leaves this.i on the last content line.
+   */
+  blockScalar(q: number, line: Line, col: number): PScalar {
+    const s = this.s;
+    if (q + 1 !== line.le && !(q + 2 === line.le && s.charCodeAt(q + 1) === 45)) throw bail;
+    let j = this.i + 1;
+    for (; j < this.lines.length; j++) {
+      const l = this.lines[j]!;
+      if (l.ind <= col) break;
+      if (l.lead !== l.ls || l.ind < col + 2 || (j === this.i + 1 && l.ind !== col + 2)) throw bail;
+      if (NOT_PRINTABLE_ASCII.test(s.slice(l.q, l.le))) throw bail;
+    }
+    if (j === this.i + 1) throw bail; // no content
+    const last = this.lines[j - 1]!;
+    this.i = j - 1;
+    return { t: 'scalar', vs: q, ve: line.le, flow: false, end: this.lineEnd(last) };
   }
 
   /** End of a one-line flow collection in the form yaml prints (`{a: b, c: [d]}`, no padding). */
@@ -529,7 +558,7 @@ class Differ {
       if (!Array.isArray(old) || !Array.isArray(nu)) throw bail;
       this.seq(p, old, nu);
     } else {
-      if (p.flow || Array.isArray(nu) || isObject(nu) || Array.isArray(old) || isObject(old)) throw bail;
+      if (p.flow || p.end !== undefined || Array.isArray(nu) || isObject(nu) || Array.isArray(old) || isObject(old)) throw bail;
       const text = scalarText(nu, false, -1);
       this.edits.push({ start: p.vs, end: p.ve, text: p.vs === p.ve ? ' ' + text : text });
     }
