@@ -243,8 +243,9 @@ class Layout {
       return this.blockScalar(q, line, col);
     } else {
       if ('|>&*!%@`#'.includes(c)) throw bail;
-      const h = s.indexOf(' #', q);
-      ve = h === -1 || h >= le ? le : h;
+      // searched within the line only (an unbounded search scans the rest of a stream for every scalar)
+      const h = s.slice(q, le).indexOf(' #');
+      ve = h === -1 ? le : q + h;
       if (s.charCodeAt(ve - 1) === 32) throw bail; // more than one space before the comment
       if (NOT_PRINTABLE_ASCII.test(s.slice(q, ve))) throw bail;
     }
