@@ -131,17 +131,21 @@ const FUNCTION_CONFIG = [
   '    revision: ""',
 ].join('\n') + '\n';
 
+/** The documents of the inputs: the Namespaces, then each workload followed by its Service/ConfigMap. */
+function documents(workloads: number): string[] {
+  const docs: string[] = [];
+  let id = 0;
+  for (let n = 0; n < Math.min(NAMESPACES, workloads); n++) docs.push(namespace(n, id++));
+  for (let i = 0; i < workloads; i++) {
+    docs.push(workload(i, id++));
+    docs.push(other(i, id++));
+  }
+  return docs;
+}
+
 /** A ResourceList with `workloads` workloads, as many Services/ConfigMaps, and their Namespaces. */
 export function resourceList(workloads: number): string {
-  const parts = ['apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n'];
-  let id = 0;
-  for (let n = 0; n < Math.min(NAMESPACES, workloads); n++) parts.push(item(namespace(n, id++)));
-  for (let i = 0; i < workloads; i++) {
-    parts.push(item(workload(i, id++)));
-    parts.push(item(other(i, id++)));
-  }
-  parts.push(FUNCTION_CONFIG);
-  return parts.join('');
+  return ['apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n', ...documents(workloads).map(item), FUNCTION_CONFIG].join('');
 }
 
 /** The start-up input: one small Deployment (and its Namespace) with a function config. */
@@ -186,14 +190,7 @@ export function smallResourceList(): string {
  * objects carry none (what a chart, kubectl or a plain repository has).
  */
 export function objects(workloads: number, kpt = false): Record<string, unknown>[] {
-  const docs: string[] = [];
-  let id = 0;
-  for (let n = 0; n < Math.min(NAMESPACES, workloads); n++) docs.push(namespace(n, id++));
-  for (let i = 0; i < workloads; i++) {
-    docs.push(workload(i, id++));
-    docs.push(other(i, id++));
-  }
-  return docs.map((d) => {
+  return documents(workloads).map((d) => {
     const o = parse(d) as Record<string, unknown>;
     if (!kpt) {
       const meta = o.metadata as Record<string, unknown>;
@@ -308,8 +305,7 @@ export const SHAPE_NOTES: Record<Shape, string> = {
  */
 export function shapeInput(shape: Shape, workloads: number, stream: boolean): string | Map<string, string> {
   if (shape === 'kpt') {
-    if (!stream) return resourceList(workloads);
-    return objects(workloads, true).length ? kptStream(workloads) : '';
+    return stream ? documents(workloads).join('---\n') : resourceList(workloads);
   }
   const objs = objects(workloads);
   switch (shape) {
@@ -341,18 +337,6 @@ export function shapeInput(shape: Shape, workloads: number, stream: boolean): st
       return JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: objs, functionConfig: FUNCTION_CONFIG_VALUE }, null, 2) + '\n';
     }
   }
-}
-
-/** The kpt-shaped documents as one `---` stream (comments and flow maps kept, annotations too). */
-function kptStream(workloads: number): string {
-  const docs: string[] = [];
-  let id = 0;
-  for (let n = 0; n < Math.min(NAMESPACES, workloads); n++) docs.push(namespace(n, id++));
-  for (let i = 0; i < workloads; i++) {
-    docs.push(workload(i, id++));
-    docs.push(other(i, id++));
-  }
-  return docs.join('---\n');
 }
 
 /** `files` one-object files (a Namespace and, after it, Deployments in it), for the many-files case. */
