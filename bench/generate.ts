@@ -5,6 +5,7 @@
  * so every workload is injected). Deterministic: the same N gives the same bytes. It does not run
  * anything or decide what is measured (run.ts does).
  */
+import { parse, stringify } from 'yaml';
 
 const NAMESPACES = 20;
 
@@ -130,17 +131,21 @@ const FUNCTION_CONFIG = [
   '    revision: ""',
 ].join('\n') + '\n';
 
+/** The documents of the inputs: the Namespaces, then each workload followed by its Service/ConfigMap. */
+function documents(workloads: number): string[] {
+  const docs: string[] = [];
+  let id = 0;
+  for (let n = 0; n < Math.min(NAMESPACES, workloads); n++) docs.push(namespace(n, id++));
+  for (let i = 0; i < workloads; i++) {
+    docs.push(workload(i, id++));
+    docs.push(other(i, id++));
+  }
+  return docs;
+}
+
 /** A ResourceList with `workloads` workloads, as many Services/ConfigMaps, and their Namespaces. */
 export function resourceList(workloads: number): string {
-  const parts = ['apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n'];
-  let id = 0;
-  for (let n = 0; n < Math.min(NAMESPACES, workloads); n++) parts.push(item(namespace(n, id++)));
-  for (let i = 0; i < workloads; i++) {
-    parts.push(item(workload(i, id++)));
-    parts.push(item(other(i, id++)));
-  }
-  parts.push(FUNCTION_CONFIG);
-  return parts.join('');
+  return ['apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n', ...documents(workloads).map(item), FUNCTION_CONFIG].join('');
 }
 
 /** The start-up input: one small Deployment (and its Namespace) with a function config. */
@@ -175,4 +180,171 @@ export function smallResourceList(): string {
     '          ports:',
     '          - containerPort: 80',
   ].join('\n') + '\n' + FUNCTION_CONFIG;
+}
+
+// ---- input shapes (npm run bench measures every shape in stream and KRM mode)
+
+/**
+ * The objects of `resourceList(n)` as values, in its order: the Namespaces, then each workload
+ * followed by its Service/ConfigMap. `kpt` keeps kpt's path/index/id annotations; without it the
+ * objects carry none (what a chart, kubectl or a plain repository has).
+ */
+export function objects(workloads: number, kpt = false): Record<string, unknown>[] {
+  return documents(workloads).map((d) => {
+    const o = parse(d) as Record<string, unknown>;
+    if (!kpt) {
+      const meta = o.metadata as Record<string, unknown>;
+      delete meta.annotations;
+    }
+    return o;
+  });
+}
+
+/** Keys sorted at every level (what Go's encoders and kustomize write). */
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+  return out;
+}
+
+/** An object as `kubectl get -o yaml` shows it: server fields, managedFields, ownerReferences, status. */
+function asLive(o: Record<string, unknown>, i: number): Record<string, unknown> {
+  const meta = { ...(o.metadata as Record<string, unknown>) };
+  const kind = String(o.kind);
+  meta.creationTimestamp = '2026-01-02T03:04:05Z';
+  meta.resourceVersion = String(100000 + i);
+  meta.uid = `0000${i.toString(16).padStart(8, '0')}-1111-2222-3333-444455556666`.slice(-36);
+  if (kind !== 'Namespace') meta.generation = 1;
+  meta.ownerReferences = [
+    { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', name: 'shop', uid: '99999999-8888-7777-6666-555555555555', blockOwnerDeletion: true, controller: true },
+  ];
+  meta.managedFields = [
+    {
+      apiVersion: String(o.apiVersion),
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } }, 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"app"}': { '.': {}, 'f:image': {}, 'f:name': {} } } } } } },
+      manager: 'argocd-controller',
+      operation: 'Apply',
+      time: '2026-01-02T03:04:05Z',
+    },
+    { apiVersion: String(o.apiVersion), fieldsType: 'FieldsV1', fieldsV1: { 'f:status': { 'f:observedGeneration': {} } }, manager: 'kube-controller-manager', operation: 'Update', subresource: 'status', time: '2026-01-02T03:04:06Z' },
+  ];
+  const out: Record<string, unknown> = { ...o, metadata: meta };
+  if (kind === 'Deployment' || kind === 'StatefulSet' || kind === 'DaemonSet') {
+    out.status = {
+      availableReplicas: 1,
+      conditions: [
+        { lastTransitionTime: '2026-01-02T03:04:07Z', lastUpdateTime: '2026-01-02T03:04:07Z', message: `${kind} has minimum availability.`, reason: 'MinimumReplicasAvailable', status: 'True', type: 'Available' },
+        { lastTransitionTime: '2026-01-02T03:04:05Z', lastUpdateTime: '2026-01-02T03:04:07Z', message: `ReplicaSet "web-${i}-5d9c7b" has successfully progressed.`, reason: 'NewReplicaSetAvailable', status: 'True', type: 'Progressing' },
+      ],
+      observedGeneration: 1,
+      readyReplicas: 1,
+      replicas: 1,
+      updatedReplicas: 1,
+    };
+  } else if (kind === 'Service') out.status = { loadBalancer: {} };
+  else if (kind === 'Namespace') out.status = { phase: 'Active' };
+  return sortKeys(out) as Record<string, unknown>;
+}
+
+const FUNCTION_CONFIG_VALUE = {
+  apiVersion: 'inject-sidecar.dev/v1alpha1',
+  kind: 'SidecarInjection',
+  metadata: { name: 'inject', annotations: { 'config.kubernetes.io/local-config': 'true' } },
+  spec: { revision: '' },
+};
+
+/** A ResourceList whose items are the given documents' text (each indented under `- `). */
+function listOfTexts(texts: string[], compactSeq = true): string {
+  const pad = compactSeq ? '' : '  ';
+  const parts = ['apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n'];
+  for (const t of texts) parts.push(pad + '- ' + t.replace(/\n(?=.)/g, `\n${pad}  `));
+  parts.push(FUNCTION_CONFIG);
+  return parts.join('');
+}
+
+/** kpt's path annotations for a file name (what kpt and kustomize add to every item). */
+function withPath(o: Record<string, unknown>, path: string, index: number): Record<string, unknown> {
+  const meta = { ...(o.metadata as Record<string, unknown>) };
+  meta.annotations = {
+    ...((meta.annotations as Record<string, unknown> | undefined) ?? {}),
+    'config.kubernetes.io/index': String(index),
+    'config.kubernetes.io/path': path,
+    'internal.config.kubernetes.io/index': String(index),
+    'internal.config.kubernetes.io/path': path,
+  };
+  return { ...o, metadata: meta };
+}
+
+function fileName(o: Record<string, unknown>): string {
+  const meta = o.metadata as Record<string, unknown>;
+  const ns = typeof meta.namespace === 'string' ? meta.namespace : 'cluster';
+  return `${ns}/${String(o.kind).toLowerCase()}-${String(meta.name)}.yaml`;
+}
+
+export const SHAPES = ['kpt', 'stringify', 'kubectl', 'helm', 'kustomize', 'tree', 'json'] as const;
+export type Shape = (typeof SHAPES)[number];
+
+/** What each shape is, for the report. */
+export const SHAPE_NOTES: Record<Shape, string> = {
+  kpt: 'the original input: comments, flow maps, quoted strings, kpt annotations',
+  stringify: 'yaml.stringify output: no comments, sequences indented under their key',
+  kubectl: 'kubectl get -o yaml: a List, sorted keys, status, managedFields, ownerReferences',
+  helm: 'helm template: `---` stream, `# Source:` comment on every document',
+  kustomize: 'kustomize build: sorted keys, no comments, `- ` not indented',
+  tree: 'one object per file in a directory tree (one directory per namespace)',
+  json: 'JSON: a List (stream mode) or a ResourceList (KRM mode)',
+};
+
+/**
+ * An input of `workloads` workloads (and as many Services/ConfigMaps, and their Namespaces) in
+ * the given shape. `stream`: a YAML (or JSON) stream for `-f`; otherwise a ResourceList for KRM
+ * mode. For `tree` in stream mode the result is a map of relative file paths to contents.
+ */
+export function shapeInput(shape: Shape, workloads: number, stream: boolean): string | Map<string, string> {
+  if (shape === 'kpt') {
+    return stream ? documents(workloads).join('---\n') : resourceList(workloads);
+  }
+  const objs = objects(workloads);
+  switch (shape) {
+    case 'stringify': {
+      if (stream) return objs.map((o) => stringify(o)).join('---\n');
+      return stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: objs.map((o, i) => withPath(o, fileName(o), i)), functionConfig: FUNCTION_CONFIG_VALUE });
+    }
+    case 'kubectl': {
+      const live = objs.map(asLive);
+      if (stream) return stringify({ apiVersion: 'v1', items: live, kind: 'List', metadata: { resourceVersion: '' } }, { indentSeq: false });
+      return listOfTexts(live.map((o) => stringify(o, { indentSeq: false })));
+    }
+    case 'helm': {
+      const texts = objs.map((o) => `# Source: shop/templates/${String(o.kind).toLowerCase()}.yaml\n${stringify(o)}`);
+      if (stream) return texts.map((t) => `---\n${t}`).join('');
+      return listOfTexts(texts);
+    }
+    case 'kustomize': {
+      const sorted = objs.map((o, i) => sortKeys(withPath(o, fileName(o), i)) as Record<string, unknown>);
+      if (stream) return objs.map((o) => stringify(sortKeys(o), { indentSeq: false })).join('---\n');
+      return stringify(sortKeys({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: sorted, functionConfig: FUNCTION_CONFIG_VALUE }), { indentSeq: false });
+    }
+    case 'tree': {
+      if (!stream) return listOfTexts(objs.map((o, i) => stringify(withPath(o, fileName(o), i))));
+      return new Map(objs.map((o) => [fileName(o), stringify(o)]));
+    }
+    case 'json': {
+      if (stream) return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objs }, null, 2) + '\n';
+      return JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: objs, functionConfig: FUNCTION_CONFIG_VALUE }, null, 2) + '\n';
+    }
+  }
+}
+
+/** `files` one-object files (a Namespace and, after it, Deployments in it), for the many-files case. */
+export function oneObjectFiles(files: number): Map<string, string> {
+  const out = new Map<string, string>([['ns/namespace.yaml', namespace(0, 0).replace(/ {2}annotations:[\s\S]*$/, '')]]);
+  for (let i = 0; i < files - 1; i++) {
+    const text = workload(i * NAMESPACES, i + 1).replace(/^ {2}annotations:\n(?: {4}.*\n)+/m, '');
+    out.set(`d${String(Math.floor(i / 1000)).padStart(3, '0')}/web-${i}.yaml`, text);
+  }
+  return out;
 }

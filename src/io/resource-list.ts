@@ -115,7 +115,7 @@ function fastLayout(src: SourceText, seg: Segment): Layout | null {
         else if (ind <= seqIndent) return null;
         else if (items.length === 0) return null;
         else items[items.length - 1]!.end = next;
-      } else if (ind === 0) return null; // a `-` at column 0 outside `items`
+      } else if (ind === 0 && key === undefined) return null; // a `-` at column 0 before any key
     }
     ls = next;
   }

@@ -115,6 +115,26 @@ describe('patchText', () => {
     for (const [t, nu] of cases) expect(patchText(t, 0, t.length, 0, doc(t).value, nu, false), t).toBe(PATCH_BAIL);
   });
 
+  it('keeps and cuts literal block scalars as yaml prints them, and leaves editing one to yaml', () => {
+    const text = 'a: |\n  x\n    y\nl:\n- name: p\n  v: |-\n    {}\n- name: q\nb: 1\n';
+    const old = doc(text).value;
+    const kept = patchText(text, 0, text.length, 0, old, { ...(old as object), b: 2 }, false);
+    expect(kept).toBe(text.replace('b: 1', 'b: 2'));
+    const cut = patchText(text, 0, text.length, 0, old, { a: 'x\n  y\n', l: [{ name: 'q' }], b: 1 }, false);
+    expect(cut).toBe('a: |\n  x\n    y\nl:\n- name: q\nb: 1\n');
+    expect(patchText(text, 0, text.length, 0, old, { ...(old as object), a: 'z\n' }, false)).toBe(PATCH_BAIL);
+  });
+
+  it('uninjects and re-injects its own output by patching, as re-printing would', async () => {
+    const injected = await run([], resourceList(12), true);
+    for (const argv of [['--uninject'], []]) {
+      const before = { ...patchStats };
+      const patched = await run(argv, injected, true);
+      expect(patchStats.bailed - before.bailed).toBe(0);
+      expect(patched).toBe(await run(argv, injected, false));
+    }
+  });
+
   it('patches every workload of a kpt-style ResourceList (no fallback)', async () => {
     const text = resourceList(10);
     const before = { ...patchStats };

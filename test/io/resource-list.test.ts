@@ -149,6 +149,14 @@ results:
     expect(parse(out)).toMatchObject(JSON.parse(json));
   });
 
+  it('reads its own output (a results sequence at column 0) item by item, not as one yaml document', () => {
+    const text = `${kpt}results:\n- message: injected\n  severity: info\n  tags:\n    action: injected\n`;
+    const rl = parseResourceList(text);
+    expect(rl.layout.fullDoc).toBeUndefined();
+    expect(rl.items.map((i) => i.value.kind)).toEqual(['Kptfile', 'Deployment']);
+    expect(emitResourceList(rl, [{ message: 'm', severity: 'info' }])).toBe(`${kpt}results:\n- message: m\n  severity: info\n`);
+  });
+
   it('falls back to yaml for unusual layouts (anchors, --- marker) and still splices items', () => {
     const text = '---\napiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  - &x {kind: A, apiVersion: v1, metadata: {name: a}}\n  - kind: B # b\n    apiVersion: v1\n';
     const rl = parseResourceList(text);
