@@ -135,7 +135,7 @@ export function istioEnvironment(
     };
     // A bug, not a user problem: usesIstioTemplates must have said yes for this input.
     if (!engine) throw new Error('Istio templates found but the template engine was not loaded');
-    const renderer = engine.renderer({ injector: found.injector, emulate: config.emulate, env: inputs.env, source: found.sources.injector });
+    const renderer = engine.renderer({ injector: found.injector, emulate: config.emulate, env: istiodEnv(config, inputs.env), source: found.sources.injector });
     results.push({ severity: 'info', message: `Istio injector configuration: ${found.description}` });
     return {
       settings,
@@ -166,6 +166,17 @@ export function istioEnvironment(
     description,
     enableNamespacesByDefault: enableNamespacesByDefaultOf(values),
   };
+}
+
+/**
+ * istiod's environment as the templates' `env` function reads it. Istio's templates before 1.27
+ * decide native sidecars from `env "ENABLE_NATIVE_SIDECARS"` rather than `.NativeSidecars` (in
+ * those releases istiod set both from that one variable), so the resolved `nativeSidecars`
+ * setting is served under that name too. A value given explicitly in `istio.env` describes
+ * istiod's environment literally and wins.
+ */
+function istiodEnv(config: Config, env: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
+  return { ENABLE_NATIVE_SIDECARS: String(config.nativeSidecars), ...env };
 }
 
 /** The error result for a configuration problem (resource and field when known). */
