@@ -1,6 +1,7 @@
 /**
- * Istio conformance runner: runs every case of the Istio golden corpus (`../shared/istio-conformance`,
- * format in its README) through the CLI exactly as a user would run the drop-in `istioctl
+ * Istio conformance runner: runs every case of Istio's golden corpora (`../shared/istio-conformance`
+ * for Istio's master, and `releases/<tag>/` beside it for each release; format in its README)
+ * through the CLI exactly as a user would run the drop-in `istioctl
  * kube-inject` command line (`-f input --injectConfigFile --meshConfigFile --valuesFile --emulate
  * kube-inject`), with the case's overlays written to temporary files, and compares the output with
  * the golden semantically (the README's "Comparing" rules, implemented in `compareManifests`).
@@ -10,10 +11,13 @@
  * built-in renderer (given the corpus values and mesh as raw overlays) must produce the same output
  * as the template path. `--webhook` decides as the admission webhook instead (the namespace is
  * labelled `istio-injection=enabled`; kube-inject-only cases are left out). `--lenient` also
- * ignores Go `omitempty` zero values (triage only). `--case NAME` runs one case. The test suite imports this module
- * (test/conformance/conformance.test.ts); it holds no expectations itself.
+ * ignores Go `omitempty` zero values (triage only). `--case NAME` runs one case. `--corpus NAME`
+ * (`master` or a release tag, repeatable) picks corpora; without it every corpus runs, and a table
+ * of pass counts per corpus closes the output. The test suite imports this module
+ * (test/conformance/*.test.ts); the expectations (recorded pass counts, argued differences) are
+ * in conformance/.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -45,6 +49,38 @@ export interface ConformanceCase {
   namespaceAnnotations?: Record<string, string>;
   expectWarning?: string;
   notes: string | null;
+}
+
+/** One golden corpus: Istio's master (`master`) or a release (`releases/<tag>`, named by its tag). */
+export interface Corpus {
+  name: string;
+  dir: string;
+}
+
+/** `1.31.0-rc.0` as numbers for ordering: [1, 31, 0, -1] (a pre-release sorts before its release). */
+function versionKey(tag: string): number[] {
+  const [core = '', pre] = tag.split('-', 2);
+  return [...core.split('.').map((n) => Number(n) || 0), pre === undefined ? 0 : -1];
+}
+
+export function compareVersions(a: string, b: string): number {
+  const x = versionKey(a);
+  const y = versionKey(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Every corpus present: master first, then the releases from oldest to newest. */
+export function listCorpora(root = CORPUS_DIR): Corpus[] {
+  const out: Corpus[] = corpusAvailable(root) ? [{ name: 'master', dir: root }] : [];
+  const releases = join(root, 'releases');
+  if (!existsSync(releases)) return out;
+  const tags = readdirSync(releases).filter((t) => corpusAvailable(join(releases, t)));
+  for (const tag of tags.sort(compareVersions)) out.push({ name: tag, dir: join(releases, tag) });
+  return out;
 }
 
 export function corpusAvailable(dir = CORPUS_DIR): boolean {
@@ -390,44 +426,96 @@ export async function checkOneTruth(c: ConformanceCase, dir = CORPUS_DIR): Promi
   return { name: c.name, pass: problems.length === 0, problems, run: builtin };
 }
 
+// ---- expectations (conformance/) --------------------------------------------------------------
+
+/** An entry of conformance/known-differences.yaml; `corpora` absent means every corpus. */
+export interface KnownEntry {
+  case: string;
+  corpora?: string[];
+  reason?: string;
+  owner?: string;
+  cause?: string;
+}
+
+export interface KnownDifferences {
+  differences?: KnownEntry[];
+  pending?: KnownEntry[];
+  oneTruthPending?: KnownEntry[];
+}
+
+export function loadKnownDifferences(): KnownDifferences {
+  return parse(readFileSync(join(REPO_ROOT, 'conformance/known-differences.yaml'), 'utf8')) as KnownDifferences;
+}
+
+/** The entries of a list that apply to a corpus. */
+export function entriesFor(entries: KnownEntry[] | undefined, corpus: string): KnownEntry[] {
+  return (entries ?? []).filter((e) => e.corpora === undefined || e.corpora.includes(corpus));
+}
+
+/** Recorded pass counts per corpus and emulation (conformance/pass-counts.yaml). */
+export type PassCounts = Record<string, Record<'kubeInject' | 'webhook', { pass: number; cases: number }>>;
+
+export function loadPassCounts(): PassCounts {
+  return parse(readFileSync(join(REPO_ROOT, 'conformance/pass-counts.yaml'), 'utf8')) as PassCounts;
+}
+
+/** The cases an emulation runs: the webhook leaves out the cases Istio checks only through kube-inject. */
+export function casesFor(cases: ConformanceCase[], emulate: Emulation): ConformanceCase[] {
+  return cases.filter((c) => !(emulate === 'webhook' && c.kubeInjectOnly));
+}
+
 // ---- command line -----------------------------------------------------------------------------
 
 async function main(argv: string[]): Promise<number> {
-  if (!corpusAvailable()) {
+  const corpora = listCorpora();
+  if (corpora.length === 0) {
     process.stderr.write(`conformance: corpus not found at ../shared/istio-conformance\n`);
     return 2;
   }
-  const only = argv.includes('--case') ? argv[argv.indexOf('--case') + 1] : undefined;
+  const valueOf = (flag: string) => argv.flatMap((a, i) => (a === flag && i + 1 < argv.length ? [argv[i + 1]!] : []));
+  const only = valueOf('--case')[0];
+  const wanted = valueOf('--corpus');
   const builtin = argv.includes('--builtin');
   const verbose = argv.includes('--verbose');
   const lenient = argv.includes('--lenient');
   const emulate: Emulation = argv.includes('--webhook') ? 'webhook' : 'kube-inject';
-  const cases = loadCases().filter((c) => (!only || c.name === only) && !(emulate === 'webhook' && c.kubeInjectOnly));
-  let passed = 0;
-  const failed: string[] = [];
-  for (const c of cases) {
-    const r = await checkCase(c, CORPUS_DIR, lenient, emulate);
-    if (r.pass) passed++;
-    else failed.push(c.name);
-    process.stdout.write(`${r.pass ? 'PASS' : 'FAIL'} ${c.name}\n`);
-    if (!r.pass || verbose) for (const p of r.problems) process.stdout.write(`     ${p}\n`);
+  const unknown = wanted.filter((w) => !corpora.some((c) => c.name === w));
+  if (unknown.length) {
+    process.stderr.write(`conformance: no corpus ${unknown.join(', ')}; have ${corpora.map((c) => c.name).join(', ')}\n`);
+    return 2;
   }
-  process.stdout.write(`\n${passed}/${cases.length} conformance cases pass (${emulate} emulation)\n`);
-  if (failed.length) process.stdout.write(`failing: ${failed.join(' ')}\n`);
-  if (builtin) {
-    let same = 0;
-    let total = 0;
-    for (const c of cases.filter((x) => builtinSupports(x))) {
-      total++;
-      const r = await checkOneTruth(c);
-      if (r.pass) same++;
-      else {
-        process.stdout.write(`DIFF built-in vs templates: ${c.name}\n`);
-        for (const p of r.problems) process.stdout.write(`     ${p}\n`);
-      }
+  const summary: string[] = [];
+  for (const corpus of corpora.filter((c) => wanted.length === 0 || wanted.includes(c.name))) {
+    const cases = casesFor(loadCases(corpus.dir), emulate).filter((c) => !only || c.name === only);
+    let passed = 0;
+    const failed: string[] = [];
+    process.stdout.write(`== corpus ${corpus.name}\n`);
+    for (const c of cases) {
+      const r = await checkCase(c, corpus.dir, lenient, emulate);
+      if (r.pass) passed++;
+      else failed.push(c.name);
+      process.stdout.write(`${r.pass ? 'PASS' : 'FAIL'} ${c.name}\n`);
+      if (!r.pass || verbose) for (const p of r.problems) process.stdout.write(`     ${p}\n`);
     }
-    process.stdout.write(`one truth: ${same}/${total} cases render identically with the built-in profile\n`);
+    process.stdout.write(`\n${passed}/${cases.length} conformance cases pass (${corpus.name}, ${emulate} emulation)\n`);
+    if (failed.length) process.stdout.write(`failing: ${failed.join(' ')}\n`);
+    summary.push(`${corpus.name.padEnd(12)} ${String(passed).padStart(3)}/${cases.length}${failed.length ? `  failing: ${failed.join(' ')}` : ''}`);
+    if (builtin) {
+      let same = 0;
+      let total = 0;
+      for (const c of cases.filter((x) => builtinSupports(x, corpus.dir))) {
+        total++;
+        const r = await checkOneTruth(c, corpus.dir);
+        if (r.pass) same++;
+        else {
+          process.stdout.write(`DIFF built-in vs templates: ${c.name}\n`);
+          for (const p of r.problems) process.stdout.write(`     ${p}\n`);
+        }
+      }
+      process.stdout.write(`one truth: ${same}/${total} cases render identically with the built-in profile\n`);
+    }
   }
+  process.stdout.write(`\npass counts (${emulate} emulation):\n${summary.join('\n')}\n`);
   return 0;
 }
 
