@@ -23,6 +23,7 @@ import { environmentObjects, isEnvironmentObject, run, type RunOptions, type Run
 import { usesIstioTemplates, type IstioInputs, type TemplateEngine } from '../istio/environment.js';
 import { hasErrors, type Result } from '../results/result.js';
 import { formatResult } from './report.js';
+import { supportedReleasesText } from '../inject/builtin/releases.js';
 
 export const VERSION = '0.1.0';
 
@@ -52,7 +53,7 @@ export async function cli(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   if (args.version) {
-    io.stdout(`inject-sidecar ${VERSION}\n`);
+    io.stdout(`inject-sidecar ${VERSION}\nbuilt-in profile: the sidecar template of Istio's development branch by default; --istio-version selects Istio ${supportedReleasesText()}\n`);
     return EXIT_OK;
   }
   try {
@@ -75,6 +76,7 @@ function flagOverrides(args: CliArgs): Spec {
   if (args.revision !== undefined) o.revision = args.revision;
   if (args.emulate !== undefined) o.emulate = args.emulate as Spec['emulate'];
   if (args.nativeSidecars !== undefined) o.nativeSidecars = args.nativeSidecars === 'auto' ? 'auto' : args.nativeSidecars === 'true';
+  if (args.istioVersion !== undefined) o.istioVersion = args.istioVersion;
   if (args.compliancePolicy !== undefined) o.compliancePolicy = args.compliancePolicy;
   if (args.mode !== undefined) o.mode = args.mode;
   if (args.format !== undefined) o.output = args.format;

@@ -15,6 +15,7 @@ import { deepMerge, meshOverlay, valuesOverlay } from '../config/settings.js';
 import { isObject, type JsonObject } from '../kube/types.js';
 import { applyMeshConfig, builtinMeshConfig } from '../inject/mesh.js';
 import { builtinValuesJson } from '../inject/builtin/values.js';
+import { selectedRelease } from '../inject/builtin/releases.js';
 import type { InjectorSettings, SidecarRenderer } from '../inject/types.js';
 import type { InjectorPolicy } from '../policy/index.js';
 import type { Result } from '../results/result.js';
@@ -154,7 +155,8 @@ export function istioEnvironment(
   if (!rest.values && !rest.mesh) return undefined;
   // Built-in profile over the given values/mesh: those replace the built-in defaults, the
   // function config's settings still apply on top.
-  const baseValues = rest.values ? (deepMerge(builtinValuesJson(), rest.values.values) as JsonObject) : builtinValuesJson();
+  const release = selectedRelease(config.istioVersion);
+  const baseValues = rest.values ? (deepMerge(builtinValuesJson(release), rest.values.values) as JsonObject) : builtinValuesJson(release);
   const values = deepMerge(deepMerge(baseValues, valuesOverlay(config)), config.values) as JsonObject;
   const meshBase = rest.mesh ? rest.mesh.meshConfig : builtinMeshConfig();
   const meshConfig = applyMeshConfig(deepMerge(meshOverlay(config), config.meshConfig) as JsonObject, meshBase);

@@ -21,6 +21,7 @@ import { holdApplicationOf, interceptionModeOf, proxyConfigToJSON, proxyMetadata
 import { meshNumber } from '../mesh.js';
 import { dflt, dig, dq, plainScalar, print, sprint, sq, trimAll, trunc, truthy, valueOrDefault, type Val } from './gosem.js';
 import { appendMultusNetwork, containerPortJSON, directory, excludeInboundPort, otelResourceAttributes } from './funcs.js';
+import { has, type BuiltinRelease, type SidecarChange } from './releases.js';
 
 /** Templates the built-in profile knows. */
 export const BUILTIN_TEMPLATES: readonly string[] = ['sidecar'];
@@ -89,7 +90,10 @@ class Ctx {
   readonly cni: boolean;
   readonly appContainers: string[];
 
-  constructor(readonly d: SidecarTemplateData) {
+  constructor(
+    readonly d: SidecarTemplateData,
+    readonly release: BuiltinRelease | undefined = undefined,
+  ) {
     this.a = d.objectMeta.annotations ?? {};
     this.labels = d.objectMeta.labels ?? {};
     this.v = d.values;
@@ -105,6 +109,11 @@ class Ctx {
 
   val(path: string): Val {
     return dig(this.v, path);
+  }
+
+  /** Does the selected release's template have this change (releases.ts)? */
+  has(change: SidecarChange): boolean {
+    return has(this.release, change);
   }
 
   isset(key: string): boolean {
@@ -152,7 +161,8 @@ function renderLabels(c: Ctx): JsonObject {
   if (c.pm.ISTIO_META_ENABLE_HBONE === 'true') labels[Label.tunnel] = idx(l, Label.tunnel) || 'http';
   const name =
     idx(l, Label.canonicalName) || idx(l, Label.appName) || idx(l, Label.app) || c.d.deploymentMeta.name;
-  labels[Label.canonicalName] = trimAll(trunc(name, 63), '-_.');
+  const truncated = trunc(name, 63);
+  labels[Label.canonicalName] = c.has('canonicalNameTrimAll') ? trimAll(truncated, '-_.') : truncated.endsWith('-') ? truncated.slice(0, -1) : truncated;
   labels[Label.canonicalRevision] =
     idx(l, Label.canonicalRevision) || idx(l, Label.appVersion) || idx(l, Label.version) || 'latest';
   return labels;
@@ -281,7 +291,7 @@ function renderInitContainer(c: Ctx): Container {
 
   const container: Container = {
     name: c.cni ? ContainerName.validation : ContainerName.init,
-    image: imageFor(c, 'global.proxy_init.image', c.d.proxyInitImage),
+    image: imageFor(c, 'global.proxy_init.image', c.has('proxyInitImage') ? c.d.proxyInitImage : c.d.proxyImage),
     args,
   };
   const pull = imagePullPolicy(c);
@@ -319,8 +329,8 @@ function fieldRefEnv(name: string, fieldPath: string): JsonObject {
   return { name, valueFrom: { fieldRef: { fieldPath } } };
 }
 
-function resourceFieldEnv(name: string, resource: string): JsonObject {
-  return { name, valueFrom: { resourceFieldRef: { resource, divisor: '1' } } };
+function resourceFieldEnv(c: Ctx, name: string, resource: string): JsonObject {
+  return { name, valueFrom: { resourceFieldRef: c.has('resourceDivisor') ? { resource, divisor: '1' } : { resource } } };
 }
 
 /** `ISTIO_META_POD_PORTS`: the block scalar the template builds from every container port. */
@@ -357,15 +367,16 @@ function renderProxyEnv(c: Ctx): JsonObject[] {
     fieldRefEnv('INSTANCE_IP', 'status.podIP'),
     fieldRefEnv('SERVICE_ACCOUNT', 'spec.serviceAccountName'),
     fieldRefEnv('HOST_IP', 'status.hostIP'),
-    resourceFieldEnv('ISTIO_CPU_LIMIT', 'limits.cpu'),
+    resourceFieldEnv(c, 'ISTIO_CPU_LIMIT', 'limits.cpu'),
   );
   add('PROXY_CONFIG', `${proxyConfigToJSON(d.proxyConfig)}\n`);
   add('ISTIO_META_POD_PORTS', podPortsValue(d.spec.containers ?? []));
   add('ISTIO_META_APP_CONTAINERS', c.q(c.appContainers.join(','), 'spec.containers'));
-  env.push(resourceFieldEnv('GOMEMLIMIT', 'limits.memory'));
+  env.push(resourceFieldEnv(c, 'GOMEMLIMIT', 'limits.memory'));
+  if (c.has('gomaxprocs')) env.push(resourceFieldEnv(c, 'GOMAXPROCS', 'limits.cpu'));
   if (d.compliancePolicy) {
     add('COMPLIANCE_POLICY', c.q(d.compliancePolicy, 'compliancePolicy'));
-    if (d.compliancePolicy === 'fips-140-3') add('GODEBUG', 'fips140=only');
+    if (d.compliancePolicy === 'fips-140-3' && c.has('godebugFips')) add('GODEBUG', 'fips140=only');
   }
   add('ISTIO_META_CLUSTER_ID', c.q(print(valueOrDefault(c.val('global.multiCluster.clusterName'), 'Kubernetes')), 'values global.multiCluster.clusterName'));
   env.push(fieldRefEnv('ISTIO_META_NODE_NAME', 'spec.nodeName'));
@@ -390,7 +401,7 @@ function renderProxyEnv(c: Ctx): JsonObject[] {
       add(String(plainScalar(k)), c.q(print(v), ann(Annotation.datadogEnv)));
     }
   }
-  const otel = otelResourceAttributes(d.meshConfig, c.a, c.labels, d.deploymentMeta.namespace, d.spec.containers ?? []);
+  const otel = c.has('otelResourceAttributes') ? otelResourceAttributes(d.meshConfig, c.a, c.labels, d.deploymentMeta.namespace, d.spec.containers ?? []) : '';
   if (otel) add('OTEL_RESOURCE_ATTRIBUTES', c.q(otel, 'OTEL_RESOURCE_ATTRIBUTES'));
   for (const k of Object.keys(c.pm).sort()) env.push({ name: plainScalar(k), value: c.q(c.pm[k]!, `proxyMetadata.${k}`) });
   return env;
@@ -577,7 +588,8 @@ function renderVolumes(c: Ctx): JsonObject[] {
       v.push({ name: 'istiod-ca-cert', configMap: { name: plainScalar(print(dflt('istio-ca-root-cert', bundle))) } });
     }
   }
-  v.push({ name: 'istio-ca-crl', configMap: { name: plainScalar(print(dflt('istio-ca-crl', c.val('pilot.crlConfigMapName')))), optional: true } });
+  const crl = c.has('crlConfigMapName') ? plainScalar(print(dflt('istio-ca-crl', c.val('pilot.crlConfigMapName')))) : 'istio-ca-crl';
+  v.push({ name: 'istio-ca-crl', configMap: { name: crl, optional: true } });
   if (truthy(c.val('global.mountMtlsCerts'))) {
     const sa = c.d.spec.serviceAccountName ?? '';
     v.push({ name: 'istio-certs', secret: { optional: true, secretName: plainScalar(sa === '' ? 'istio.default' : `istio.${sa}`) } });
@@ -597,8 +609,8 @@ function renderImagePullSecrets(c: Ctx): JsonObject[] | undefined {
 }
 
 /** What Istio's `sidecar` template renders for `data`, as parsed YAML. */
-export function renderSidecar(data: SidecarTemplateData): RenderedPatch {
-  const c = new Ctx(data);
+export function renderSidecar(data: SidecarTemplateData, release?: BuiltinRelease): RenderedPatch {
+  const c = new Ctx(data, release);
   const holdProxy = (holdApplicationOf(data.proxyConfig) || truthy(c.val('global.proxy.holdApplicationUntilProxyStarts'))) && !c.native;
   const noInitContainer = c.mode === 'NONE' && !c.native;
 
@@ -643,10 +655,15 @@ export function selectBuiltinTemplates(annotations: Record<string, string> | und
   return names;
 }
 
-/** The built-in Istio profile as a `SidecarRenderer`. */
-export const builtinRenderer: SidecarRenderer = {
-  source: 'built-in istio profile',
-  render(data: SidecarTemplateData): RenderedPatch[] {
-    return selectBuiltinTemplates(data.objectMeta.annotations).map(() => renderSidecar(data));
-  },
-};
+/** The built-in Istio profile as a `SidecarRenderer`, rendering the release's template (releases.ts). */
+export function builtinRendererFor(release: BuiltinRelease | undefined): SidecarRenderer {
+  return {
+    source: release ? `built-in istio profile (Istio ${release.version})` : 'built-in istio profile',
+    render(data: SidecarTemplateData): RenderedPatch[] {
+      return selectBuiltinTemplates(data.objectMeta.annotations).map(() => renderSidecar(data, release));
+    },
+  };
+}
+
+/** The built-in Istio profile with the development template. */
+export const builtinRenderer: SidecarRenderer = builtinRendererFor(undefined);
