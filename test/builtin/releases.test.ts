@@ -14,12 +14,13 @@ import { runCli } from '../support/run-cli.js';
 describe('built-in profile releases', () => {
   it('reads X.Y and full release versions; only supported minors', () => {
     expect(builtinRelease('1.30')?.image).toBe('1.30.3');
-    expect(builtinRelease('1.26.3')).toBeUndefined();
+    expect(builtinRelease('1.26.3')?.version).toBe('1.26');
+    expect(builtinRelease('1.27')).toBeUndefined();
     expect(builtinRelease('1.31.0-rc.0')?.version).toBe('1.31');
     expect(builtinRelease('1.28.1')?.minor).toBe(28);
     expect(builtinRelease('latest')).toBeUndefined();
     expect(selectedRelease(undefined)).toBeUndefined();
-    expect(supportedReleasesText()).toBe('1.28, 1.29, 1.30, 1.31');
+    expect(supportedReleasesText()).toBe('1.26, 1.28, 1.29, 1.30, 1.31');
   });
 
   it('answers each change by the release that made it; no release is the development template', () => {
@@ -33,11 +34,13 @@ describe('built-in profile releases', () => {
     expect(has(r('1.31'), 'gomaxprocs')).toBe(true);
     expect(has(undefined, 'gomaxprocs')).toBe(false);
     expect(has(undefined, 'proxyInitImage')).toBe(true);
+    expect(has(r('1.26'), 'crlVolume')).toBe(false);
+    expect(has(r('1.28'), 'crlVolume')).toBe(true);
   });
 
   it('an unsupported version names the supported ones and points to injector-config mode', () => {
-    const m = unsupportedReleaseMessage('1.26');
-    expect(m).toContain('1.28, 1.29, 1.30, 1.31');
+    const m = unsupportedReleaseMessage('1.24');
+    expect(m).toContain('1.26, 1.28, 1.29, 1.30, 1.31');
     expect(m).toMatch(/injector-config mode/);
   });
 });
@@ -67,9 +70,9 @@ spec:
   });
 
   it('an unsupported release is a usage error, and a config error in spec.istioVersion', async () => {
-    const flag = await runCli(['--istio-version', '1.26'], pod);
+    const flag = await runCli(['--istio-version', '1.24'], pod);
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/--istio-version: .*1\.28, 1\.29, 1\.30, 1\.31.*injector-config mode/);
+    expect(flag.stderr).toMatch(/--istio-version: .*1\.26, 1\.28, 1\.29, 1\.30, 1\.31.*injector-config mode/);
     expect(flag.stdout).toBe('');
     const dir = mkdtempSync(join(tmpdir(), 'inject-sidecar-releases-'));
     const config = join(dir, 'config.yaml');

@@ -26,6 +26,7 @@ const release = (version: string, image: string): BuiltinRelease => ({ version, 
 
 /** Supported releases, oldest first. */
 export const BUILTIN_RELEASES: readonly BuiltinRelease[] = [
+  release('1.26', '1.26.8'),
   release('1.28', '1.28.10'),
   release('1.29', '1.29.6'),
   release('1.30', '1.30.3'),
@@ -37,6 +38,19 @@ export const BUILTIN_RELEASES: readonly BuiltinRelease[] = [
  * minor on; `until` changes exist up to and including that minor.
  */
 export const SIDECAR_CHANGES = {
+  // Between 1.26 and 1.28 (no 1.27 corpus: 28 is the first release known to have them).
+  /** The nativeSidecar annotation means native unless it is "false" (before: only "true" means native). */
+  nativeAnnotationNotFalse: { since: 28 },
+  /** `omitNil` on `global.proxy.resources` (before: null entries are rendered). */
+  omitNilResources: { since: 28 },
+  /** `--native-nftables` for istio-init when `global.nativeNftables` is set. */
+  nativeNftables: { since: 28 },
+  /** `seccompProfile` from `global.proxy.seccompProfile` on istio-init and istio-proxy. */
+  seccompProfile: { since: 28 },
+  /** The `istio-ca-crl` volume and its mount. */
+  crlVolume: { since: 28 },
+  /** The istiod CA ConfigMap is `global.trustBundleName` (before: always `istio-ca-root-cert`). */
+  trustBundleConfigMap: { since: 28 },
   /** `resourceFieldRef.divisor: "1"` on ISTIO_CPU_LIMIT, GOMEMLIMIT, GOMAXPROCS (before: none, printed as "0"). */
   resourceDivisor: { since: 29 },
   /** The `istio-ca-crl` ConfigMap name from `pilot.crlConfigMapName` (before: always `istio-ca-crl`). */

@@ -101,8 +101,12 @@ class Ctx {
     this.mode = this.annotation(Annotation.interceptionMode, interceptionModeOf(d.proxyConfig));
     this.tproxy = this.mode === 'TPROXY';
     this.capNetBindService = this.annotation(Annotation.capNetBindService, this.val('global.proxy.capNetBindService')) === 'true';
-    const nativeSetting = idx(this.a, Annotation.nativeSidecar) || (d.nativeSidecars ? 'true' : 'false');
-    this.native = nativeSetting !== 'false';
+    if (has(release, 'nativeAnnotationNotFalse')) {
+      const nativeSetting = idx(this.a, Annotation.nativeSidecar) || (d.nativeSidecars ? 'true' : 'false');
+      this.native = nativeSetting !== 'false';
+    } else {
+      this.native = this.isset(Annotation.nativeSidecar) ? this.a[Annotation.nativeSidecar] === 'true' : d.nativeSidecars;
+    }
     this.cni = truthy(this.val('pilot.cni.enabled'));
     this.appContainers = (d.spec.containers ?? []).map((c) => c.name).filter((n) => n !== ContainerName.proxy);
   }
@@ -224,10 +228,11 @@ function renderResources(c: Ctx): Json {
   }
   const resources = c.val('global.proxy.resources');
   if (!truthy(resources)) return null;
-  return omitNil(clone(resources as Json));
+  return c.has('omitNilResources') ? omitNil(clone(resources as Json)) : clone(resources as Json);
 }
 
 function seccompProfile(c: Ctx): Json | undefined {
+  if (!c.has('seccompProfile')) return undefined;
   const p = c.val('global.proxy.seccompProfile');
   return truthy(p) ? clone(p as Json) : undefined;
 }
@@ -287,7 +292,7 @@ function renderInitContainer(c: Ctx): Container {
   if (truthy(c.val('global.logAsJson'))) args.push('--log_as_json');
   if (c.cni) args.push('--run-validation', '--skip-rule-apply');
   else if (truthy(c.val('global.proxy_init.forceApplyIptables'))) args.push('--force-apply');
-  if (truthy(c.val('global.nativeNftables'))) args.push('--native-nftables');
+  if (c.has('nativeNftables') && truthy(c.val('global.nativeNftables'))) args.push('--native-nftables');
 
   const container: Container = {
     name: c.cni ? ContainerName.validation : ContainerName.init,
@@ -510,7 +515,8 @@ function renderVolumeMounts(c: Ctx): JsonObject[] {
     m.push({ name: 'workload-certs', mountPath: '/var/run/secrets/workload-spiffe-credentials' });
   }
   if (c.val('global.pilotCertProvider') === 'istiod') {
-    m.push({ mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' }, { mountPath: '/var/run/secrets/istio/crl', name: 'istio-ca-crl' });
+    m.push({ mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' });
+    if (c.has('crlVolume')) m.push({ mountPath: '/var/run/secrets/istio/crl', name: 'istio-ca-crl' });
   }
   m.push({ mountPath: '/var/lib/istio/data', name: 'istio-data' });
   if (c.isset(Annotation.bootstrapOverride)) m.push({ mountPath: '/etc/istio/custom-bootstrap', name: 'custom-bootstrap-volume' });
@@ -585,11 +591,12 @@ function renderVolumes(c: Ctx): JsonObject[] {
         },
       });
     } else {
-      v.push({ name: 'istiod-ca-cert', configMap: { name: plainScalar(print(dflt('istio-ca-root-cert', bundle))) } });
+      const name = c.has('trustBundleConfigMap') ? plainScalar(print(dflt('istio-ca-root-cert', bundle))) : 'istio-ca-root-cert';
+      v.push({ name: 'istiod-ca-cert', configMap: { name } });
     }
   }
   const crl = c.has('crlConfigMapName') ? plainScalar(print(dflt('istio-ca-crl', c.val('pilot.crlConfigMapName')))) : 'istio-ca-crl';
-  v.push({ name: 'istio-ca-crl', configMap: { name: crl, optional: true } });
+  if (c.has('crlVolume')) v.push({ name: 'istio-ca-crl', configMap: { name: crl, optional: true } });
   if (truthy(c.val('global.mountMtlsCerts'))) {
     const sa = c.d.spec.serviceAccountName ?? '';
     v.push({ name: 'istio-certs', secret: { optional: true, secretName: plainScalar(sa === '' ? 'istio.default' : `istio.${sa}`) } });
