@@ -20,7 +20,7 @@ describe('built-in profile releases', () => {
     expect(builtinRelease('1.28.1')?.minor).toBe(28);
     expect(builtinRelease('latest')).toBeUndefined();
     expect(selectedRelease(undefined)).toBeUndefined();
-    expect(supportedReleasesText()).toBe('1.26, 1.28, 1.29, 1.30, 1.31');
+    expect(supportedReleasesText()).toBe('1.24, 1.26, 1.28, 1.29, 1.30, 1.31');
   });
 
   it('answers each change by the release that made it; no release is the development template', () => {
@@ -36,11 +36,13 @@ describe('built-in profile releases', () => {
     expect(has(undefined, 'proxyInitImage')).toBe(true);
     expect(has(r('1.26'), 'crlVolume')).toBe(false);
     expect(has(r('1.28'), 'crlVolume')).toBe(true);
+    expect(has(r('1.24'), 'noInitContainer')).toBe(false);
+    expect(has(r('1.26'), 'noInitContainer')).toBe(true);
   });
 
   it('an unsupported version names the supported ones and points to injector-config mode', () => {
-    const m = unsupportedReleaseMessage('1.24');
-    expect(m).toContain('1.26, 1.28, 1.29, 1.30, 1.31');
+    const m = unsupportedReleaseMessage('1.22');
+    expect(m).toContain('1.24, 1.26, 1.28, 1.29, 1.30, 1.31');
     expect(m).toMatch(/injector-config mode/);
   });
 });
@@ -70,9 +72,9 @@ spec:
   });
 
   it('an unsupported release is a usage error, and a config error in spec.istioVersion', async () => {
-    const flag = await runCli(['--istio-version', '1.24'], pod);
+    const flag = await runCli(['--istio-version', '1.23'], pod);
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/--istio-version: .*1\.26, 1\.28, 1\.29, 1\.30, 1\.31.*injector-config mode/);
+    expect(flag.stderr).toMatch(/--istio-version: .*1\.24, 1\.26, 1\.28, 1\.29, 1\.30, 1\.31.*injector-config mode/);
     expect(flag.stdout).toBe('');
     const dir = mkdtempSync(join(tmpdir(), 'inject-sidecar-releases-'));
     const config = join(dir, 'config.yaml');

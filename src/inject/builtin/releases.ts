@@ -26,6 +26,7 @@ const release = (version: string, image: string): BuiltinRelease => ({ version, 
 
 /** Supported releases, oldest first. */
 export const BUILTIN_RELEASES: readonly BuiltinRelease[] = [
+  release('1.24', '1.24.6'),
   release('1.26', '1.26.8'),
   release('1.28', '1.28.10'),
   release('1.29', '1.29.6'),
@@ -38,6 +39,21 @@ export const BUILTIN_RELEASES: readonly BuiltinRelease[] = [
  * minor on; `until` changes exist up to and including that minor.
  */
 export const SIDECAR_CHANGES = {
+  // Between 1.24 and 1.26 (no 1.25 corpus: 26 is the first release known to have them).
+  /** The includeInboundPorts annotation is written even when empty. */
+  includeInboundPortsAlways: { since: 26 },
+  /** The `istio.io/reroute-virtual-interfaces` annotation (copied, and istio-init's `-k`). */
+  rerouteVirtualInterfaces: { since: 26 },
+  /** Under TPROXY istio-init runs as 1337 (`-u`, runAsUser/runAsGroup) whatever the proxy UID/GID. */
+  tproxyFixedIds: { since: 26 },
+  /** Interception mode NONE without native sidecars renders no init container (`initContainers: []`). */
+  noInitContainer: { since: 26 },
+  /** ISTIO_META_WORKLOAD_NAME from the `service.istio.io/workload-name` label first. */
+  workloadNameLabel: { since: 26 },
+  /** A proxy running as root (TPROXY, NET_BIND_SERVICE) has runAsGroup 1337 (before: the proxy GID). */
+  rootProxyGroup1337: { since: 26 },
+  /** The istiod CA from a ClusterTrustBundle when `pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API`. */
+  clusterTrustBundle: { since: 26 },
   // Between 1.26 and 1.28 (no 1.27 corpus: 28 is the first release known to have them).
   /** The nativeSidecar annotation means native unless it is "false" (before: only "true" means native). */
   nativeAnnotationNotFalse: { since: 28 },

@@ -188,7 +188,8 @@ function renderAnnotations(c: Ctx): JsonObject {
   if (include) out[Annotation.includeOutboundIPRanges] = c.q(include, ann(Annotation.includeOutboundIPRanges));
   const exclude = c.annotation(Annotation.excludeOutboundIPRanges, c.val('global.proxy.excludeIPRanges'));
   if (exclude) out[Annotation.excludeOutboundIPRanges] = c.q(exclude, ann(Annotation.excludeOutboundIPRanges));
-  out[Annotation.includeInboundPorts] = c.q(c.annotation(Annotation.includeInboundPorts, c.val('global.proxy.includeInboundPorts')), ann(Annotation.includeInboundPorts));
+  const includeInbound = c.annotation(Annotation.includeInboundPorts, c.val('global.proxy.includeInboundPorts'));
+  if (includeInbound || c.has('includeInboundPortsAlways')) out[Annotation.includeInboundPorts] = c.q(includeInbound, ann(Annotation.includeInboundPorts));
   out[Annotation.excludeInboundPorts] = c.q(c.excludeInbound(), ann(Annotation.excludeInboundPorts));
   if (c.isset(Annotation.includeOutboundPorts) || c.nonEmptyValue('global.proxy.includeOutboundPorts')) {
     out[Annotation.includeOutboundPorts] = c.q(c.annotation(Annotation.includeOutboundPorts, c.val('global.proxy.includeOutboundPorts')), ann(Annotation.includeOutboundPorts));
@@ -198,7 +199,10 @@ function renderAnnotations(c: Ctx): JsonObject {
   if (c.isset(Annotation.excludeOutboundPorts) || (excludeOutboundValue !== undefined && excludeOutboundValue !== null && excludeOutboundValue !== '')) {
     out[Annotation.excludeOutboundPorts] = c.q(c.annotation(Annotation.excludeOutboundPorts, excludeOutboundValue), ann(Annotation.excludeOutboundPorts));
   }
-  for (const key of [Annotation.kubevirtInterfaces, Annotation.rerouteVirtualInterfaces, Annotation.excludeInterfaces]) {
+  const interfaces = c.has('rerouteVirtualInterfaces')
+    ? [Annotation.kubevirtInterfaces, Annotation.rerouteVirtualInterfaces, Annotation.excludeInterfaces]
+    : [Annotation.kubevirtInterfaces, Annotation.excludeInterfaces];
+  for (const key of interfaces) {
     const value = idx(c.a, key);
     if (value) out[key] = c.q(value, ann(key));
   }
@@ -263,7 +267,7 @@ function renderInitContainer(c: Ctx): Container {
     '-z',
     portText(meshNumber(c.d.meshConfig, 'proxyInboundListenPort'), '15006'),
     '-u',
-    c.tproxy ? '1337' : String(c.uid()),
+    c.tproxy && c.has('tproxyFixedIds') ? '1337' : String(c.uid()),
     '-m',
     c.q(c.mode, ann(Annotation.interceptionMode)),
     '-i',
@@ -282,7 +286,7 @@ function renderInitContainer(c: Ctx): Container {
   if (c.isset(Annotation.excludeOutboundPorts) || c.nonEmptyValue('global.proxy.excludeOutboundPorts')) {
     args.push('-o', a(Annotation.excludeOutboundPorts, 'global.proxy.excludeOutboundPorts'));
   }
-  if (c.isset(Annotation.rerouteVirtualInterfaces)) {
+  if (c.isset(Annotation.rerouteVirtualInterfaces) && c.has('rerouteVirtualInterfaces')) {
     args.push('-k', c.q(idx(c.a, Annotation.rerouteVirtualInterfaces), ann(Annotation.rerouteVirtualInterfaces)));
   } else if (c.isset(Annotation.kubevirtInterfaces)) {
     args.push('-k', c.q(idx(c.a, Annotation.kubevirtInterfaces), ann(Annotation.kubevirtInterfaces)));
@@ -317,8 +321,8 @@ function renderInitContainer(c: Ctx): Container {
   } else {
     Object.assign(sc, {
       readOnlyRootFilesystem: true,
-      runAsGroup: c.tproxy ? 1337 : c.gid(),
-      runAsUser: c.tproxy ? 1337 : c.uid(),
+      runAsGroup: c.tproxy && c.has('tproxyFixedIds') ? 1337 : c.gid(),
+      runAsUser: c.tproxy && c.has('tproxyFixedIds') ? 1337 : c.uid(),
       runAsNonRoot: true,
     });
   }
@@ -388,7 +392,7 @@ function renderProxyEnv(c: Ctx): JsonObject[] {
   add('ISTIO_META_INTERCEPTION_MODE', c.q(idx(c.a, Annotation.interceptionMode) || interceptionModeOf(d.proxyConfig), ann(Annotation.interceptionMode)));
   const network = c.val('global.network');
   if (truthy(network)) add('ISTIO_META_NETWORK', c.q(print(network), 'values global.network'));
-  const workloadName = idx(c.labels, Label.workloadName) || d.deploymentMeta.name;
+  const workloadName = (c.has('workloadNameLabel') ? idx(c.labels, Label.workloadName) : '') || d.deploymentMeta.name;
   if (workloadName) add('ISTIO_META_WORKLOAD_NAME', c.q(workloadName, `metadata.labels["${Label.workloadName}"]`));
   if (d.typeMeta.apiVersion && d.deploymentMeta.name) {
     const ns = d.deploymentMeta.namespace || 'default';
@@ -493,7 +497,7 @@ function renderProxyContainer(c: Ctx, holdProxy: boolean): Container {
     }
     capabilities.drop = ['ALL'];
     sc = { allowPrivilegeEscalation: privileged, capabilities, privileged, readOnlyRootFilesystem: true };
-    if (c.tproxy || c.capNetBindService) Object.assign(sc, { runAsNonRoot: false, runAsUser: 0, runAsGroup: 1337 });
+    if (c.tproxy || c.capNetBindService) Object.assign(sc, { runAsNonRoot: false, runAsUser: 0, runAsGroup: c.has('rootProxyGroup1337') ? 1337 : c.gid() });
     else Object.assign(sc, { runAsNonRoot: true, runAsUser: c.uid(), runAsGroup: c.gid() });
   }
   const seccomp = seccompProfile(c);
@@ -583,7 +587,7 @@ function renderVolumes(c: Ctx): JsonObject[] {
   );
   if (c.val('global.pilotCertProvider') === 'istiod') {
     const bundle = c.val('global.trustBundleName');
-    if (c.val('pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API') === true) {
+    if (c.has('clusterTrustBundle') && c.val('pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API') === true) {
       v.push({
         name: 'istiod-ca-cert',
         projected: {
@@ -619,7 +623,7 @@ function renderImagePullSecrets(c: Ctx): JsonObject[] | undefined {
 export function renderSidecar(data: SidecarTemplateData, release?: BuiltinRelease): RenderedPatch {
   const c = new Ctx(data, release);
   const holdProxy = (holdApplicationOf(data.proxyConfig) || truthy(c.val('global.proxy.holdApplicationUntilProxyStarts'))) && !c.native;
-  const noInitContainer = c.mode === 'NONE' && !c.native;
+  const noInitContainer = c.mode === 'NONE' && !c.native && c.has('noInitContainer');
 
   const spec: JsonObject = {};
   const proxy = renderProxyContainer(c, holdProxy) as unknown as JsonObject;
