@@ -1,6 +1,7 @@
 /**
- * Istio conformance runner: runs every case of the Istio golden corpus (`../shared/istio-conformance`,
- * format in its README) through the CLI exactly as a user would run the drop-in `istioctl
+ * Istio conformance runner: runs every case of Istio's golden corpora (`../shared/istio-conformance`
+ * for Istio's master, and `releases/<tag>/` beside it for each release; format in its README)
+ * through the CLI exactly as a user would run the drop-in `istioctl
  * kube-inject` command line (`-f input --injectConfigFile --meshConfigFile --valuesFile --emulate
  * kube-inject`), with the case's overlays written to temporary files, and compares the output with
  * the golden semantically (the README's "Comparing" rules, implemented in `compareManifests`).
@@ -10,10 +11,13 @@
  * built-in renderer (given the corpus values and mesh as raw overlays) must produce the same output
  * as the template path. `--webhook` decides as the admission webhook instead (the namespace is
  * labelled `istio-injection=enabled`; kube-inject-only cases are left out). `--lenient` also
- * ignores Go `omitempty` zero values (triage only). `--case NAME` runs one case. The test suite imports this module
- * (test/conformance/conformance.test.ts); it holds no expectations itself.
+ * ignores Go `omitempty` zero values (triage only). `--case NAME` runs one case. `--corpus NAME`
+ * (`master` or a release tag, repeatable) picks corpora; without it every corpus runs, and a table
+ * of pass counts per corpus closes the output. The test suite imports this module
+ * (test/conformance/*.test.ts); the expectations (recorded pass counts, argued differences) are
+ * in conformance/.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -45,6 +49,38 @@ export interface ConformanceCase {
   namespaceAnnotations?: Record<string, string>;
   expectWarning?: string;
   notes: string | null;
+}
+
+/** One golden corpus: Istio's master (`master`) or a release (`releases/<tag>`, named by its tag). */
+export interface Corpus {
+  name: string;
+  dir: string;
+}
+
+/** `1.31.0-rc.0` as numbers for ordering: [1, 31, 0, -1] (a pre-release sorts before its release). */
+function versionKey(tag: string): number[] {
+  const [core = '', pre] = tag.split('-', 2);
+  return [...core.split('.').map((n) => Number(n) || 0), pre === undefined ? 0 : -1];
+}
+
+export function compareVersions(a: string, b: string): number {
+  const x = versionKey(a);
+  const y = versionKey(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Every corpus present: master first, then the releases from oldest to newest. */
+export function listCorpora(root = CORPUS_DIR): Corpus[] {
+  const out: Corpus[] = corpusAvailable(root) ? [{ name: 'master', dir: root }] : [];
+  const releases = join(root, 'releases');
+  if (!existsSync(releases)) return out;
+  const tags = readdirSync(releases).filter((t) => corpusAvailable(join(releases, t)));
+  for (const tag of tags.sort(compareVersions)) out.push({ name: tag, dir: join(releases, tag) });
+  return out;
 }
 
 export function corpusAvailable(dir = CORPUS_DIR): boolean {
@@ -297,8 +333,17 @@ export function caseInputs(c: ConformanceCase, dir = CORPUS_DIR): { values: Json
   return { values, mesh, injectConfig };
 }
 
-/** Runs one case through the CLI; `builtin` renders with the built-in profile instead of the templates. */
-export async function runCase(c: ConformanceCase, mode: RenderMode = 'templates', dir = CORPUS_DIR, emulate: Emulation = 'kube-inject'): Promise<CaseRun> {
+/**
+ * Runs one case through the CLI; `builtin` renders with the built-in profile instead of the
+ * templates, at `istioVersion` when given (`spec.istioVersion`: a release corpus' own minor).
+ */
+export async function runCase(
+  c: ConformanceCase,
+  mode: RenderMode = 'templates',
+  dir = CORPUS_DIR,
+  emulate: Emulation = 'kube-inject',
+  istioVersion?: string,
+): Promise<CaseRun> {
   const tmp = mkdtempSync(join(tmpdir(), 'inject-sidecar-conformance-'));
   try {
     const { values, mesh, injectConfig } = caseInputs(c, dir);
@@ -330,6 +375,7 @@ export async function runCase(c: ConformanceCase, mode: RenderMode = 'templates'
     } else {
       spec.values = values;
       spec.meshConfig = mesh;
+      if (istioVersion !== undefined) spec.istioVersion = istioVersion;
     }
     if (Object.keys(spec).length) {
       const configFile = join(tmp, 'config.yaml');
@@ -376,58 +422,141 @@ export function builtinSupports(c: ConformanceCase, dir = CORPUS_DIR): boolean {
   return selected.every((list) => list.split(',').every((n) => n.trim() === 'sidecar'));
 }
 
-/** One truth: the built-in profile gives byte-identical output (or the same failure) as the templates. */
-export async function checkOneTruth(c: ConformanceCase, dir = CORPUS_DIR): Promise<CaseResult> {
-  const templates = await runCase(c, 'templates', dir);
-  const builtin = await runCase(c, 'builtin', dir);
-  const problems: string[] = [];
-  if ((templates.exitCode === 0) !== (builtin.exitCode === 0)) {
-    problems.push(`template path exit ${templates.exitCode} (${templates.stderr.trim()}), built-in exit ${builtin.exitCode} (${builtin.stderr.trim()})`);
-  } else if (templates.exitCode === 0 && templates.stdout !== builtin.stdout) {
-    const diff = compareManifests(templates.stdout, builtin.stdout);
-    problems.push(...(diff.length ? diff.map((d) => d.replace('golden', 'templates').replace('actual', 'built-in')) : ['outputs differ in text only (same documents)']));
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
   }
+  return v;
+}
+
+/** The two streams hold the same documents, exactly (mapping key order aside). */
+export function sameData(a: string, b: string): boolean {
+  return JSON.stringify(sortKeys(splitDocuments(a))) === JSON.stringify(sortKeys(splitDocuments(b)));
+}
+
+/** How the built-in run differs from the template run of the same case (empty: one truth holds). */
+export function oneTruthProblems(templates: CaseRun, builtin: CaseRun): string[] {
+  if ((templates.exitCode === 0) !== (builtin.exitCode === 0)) {
+    return [`template path exit ${templates.exitCode} (${templates.stderr.trim()}), built-in exit ${builtin.exitCode} (${builtin.stderr.trim()})`];
+  }
+  if (templates.exitCode !== 0 || sameData(templates.stdout, builtin.stdout)) return [];
+  // Exact data: no quantity or JSON normalisation between our own two paths (key order aside).
+  const diff = compareManifests(templates.stdout, builtin.stdout);
+  return diff.length ? diff.map((d) => d.replace('golden', 'templates').replace('actual', 'built-in')) : ['same documents after normalisation, different data (quantity or JSON text)'];
+}
+
+/** The minor a release corpus is (`1.30.3` -> `1.30`); undefined for master. */
+export function corpusMinor(corpus: string): string | undefined {
+  const m = /^(\d+)\.(\d+)\./.exec(corpus);
+  return m ? `${m[1]}.${m[2]}` : undefined;
+}
+
+/**
+ * One truth: the built-in profile gives byte-identical output (or the same failure) as the
+ * templates; for a release corpus, rendered at that release (`istioVersion`).
+ */
+export async function checkOneTruth(c: ConformanceCase, dir = CORPUS_DIR, istioVersion?: string): Promise<CaseResult> {
+  const templates = await runCase(c, 'templates', dir);
+  const builtin = await runCase(c, 'builtin', dir, 'kube-inject', istioVersion);
+  const problems = oneTruthProblems(templates, builtin);
   return { name: c.name, pass: problems.length === 0, problems, run: builtin };
+}
+
+// ---- expectations (conformance/) --------------------------------------------------------------
+
+/** An entry of conformance/known-differences.yaml; `corpora` absent means every corpus. */
+export interface KnownEntry {
+  case: string;
+  corpora?: string[];
+  reason?: string;
+  owner?: string;
+  cause?: string;
+}
+
+export interface KnownDifferences {
+  differences?: KnownEntry[];
+  pending?: KnownEntry[];
+  oneTruthPending?: KnownEntry[];
+}
+
+export function loadKnownDifferences(): KnownDifferences {
+  return parse(readFileSync(join(REPO_ROOT, 'conformance/known-differences.yaml'), 'utf8')) as KnownDifferences;
+}
+
+/** The entries of a list that apply to a corpus. */
+export function entriesFor(entries: KnownEntry[] | undefined, corpus: string): KnownEntry[] {
+  return (entries ?? []).filter((e) => e.corpora === undefined || e.corpora.includes(corpus));
+}
+
+/** Recorded pass counts per corpus and emulation (conformance/pass-counts.yaml). */
+export type PassCounts = Record<string, Record<'kubeInject' | 'webhook', { pass: number; cases: number }>>;
+
+export function loadPassCounts(): PassCounts {
+  return parse(readFileSync(join(REPO_ROOT, 'conformance/pass-counts.yaml'), 'utf8')) as PassCounts;
+}
+
+/** The cases an emulation runs: the webhook leaves out the cases Istio checks only through kube-inject. */
+export function casesFor(cases: ConformanceCase[], emulate: Emulation): ConformanceCase[] {
+  return cases.filter((c) => !(emulate === 'webhook' && c.kubeInjectOnly));
 }
 
 // ---- command line -----------------------------------------------------------------------------
 
 async function main(argv: string[]): Promise<number> {
-  if (!corpusAvailable()) {
+  const corpora = listCorpora();
+  if (corpora.length === 0) {
     process.stderr.write(`conformance: corpus not found at ../shared/istio-conformance\n`);
     return 2;
   }
-  const only = argv.includes('--case') ? argv[argv.indexOf('--case') + 1] : undefined;
+  const valueOf = (flag: string) => argv.flatMap((a, i) => (a === flag && i + 1 < argv.length ? [argv[i + 1]!] : []));
+  const only = valueOf('--case')[0];
+  const wanted = valueOf('--corpus');
   const builtin = argv.includes('--builtin');
   const verbose = argv.includes('--verbose');
   const lenient = argv.includes('--lenient');
   const emulate: Emulation = argv.includes('--webhook') ? 'webhook' : 'kube-inject';
-  const cases = loadCases().filter((c) => (!only || c.name === only) && !(emulate === 'webhook' && c.kubeInjectOnly));
-  let passed = 0;
-  const failed: string[] = [];
-  for (const c of cases) {
-    const r = await checkCase(c, CORPUS_DIR, lenient, emulate);
-    if (r.pass) passed++;
-    else failed.push(c.name);
-    process.stdout.write(`${r.pass ? 'PASS' : 'FAIL'} ${c.name}\n`);
-    if (!r.pass || verbose) for (const p of r.problems) process.stdout.write(`     ${p}\n`);
+  const unknown = wanted.filter((w) => !corpora.some((c) => c.name === w));
+  if (unknown.length) {
+    process.stderr.write(`conformance: no corpus ${unknown.join(', ')}; have ${corpora.map((c) => c.name).join(', ')}\n`);
+    return 2;
   }
-  process.stdout.write(`\n${passed}/${cases.length} conformance cases pass (${emulate} emulation)\n`);
-  if (failed.length) process.stdout.write(`failing: ${failed.join(' ')}\n`);
-  if (builtin) {
-    let same = 0;
-    let total = 0;
-    for (const c of cases.filter((x) => builtinSupports(x))) {
-      total++;
-      const r = await checkOneTruth(c);
-      if (r.pass) same++;
-      else {
-        process.stdout.write(`DIFF built-in vs templates: ${c.name}\n`);
-        for (const p of r.problems) process.stdout.write(`     ${p}\n`);
-      }
+  const summary: string[] = [];
+  for (const corpus of corpora.filter((c) => wanted.length === 0 || wanted.includes(c.name))) {
+    const cases = casesFor(loadCases(corpus.dir), emulate).filter((c) => !only || c.name === only);
+    let passed = 0;
+    const failed: string[] = [];
+    process.stdout.write(`== corpus ${corpus.name}\n`);
+    for (const c of cases) {
+      const r = await checkCase(c, corpus.dir, lenient, emulate);
+      if (r.pass) passed++;
+      else failed.push(c.name);
+      process.stdout.write(`${r.pass ? 'PASS' : 'FAIL'} ${c.name}\n`);
+      if (!r.pass || verbose) for (const p of r.problems) process.stdout.write(`     ${p}\n`);
     }
-    process.stdout.write(`one truth: ${same}/${total} cases render identically with the built-in profile\n`);
+    process.stdout.write(`\n${passed}/${cases.length} conformance cases pass (${corpus.name}, ${emulate} emulation)\n`);
+    if (failed.length) process.stdout.write(`failing: ${failed.join(' ')}\n`);
+    summary.push(`${corpus.name.padEnd(12)} ${String(passed).padStart(3)}/${cases.length}${failed.length ? `  failing: ${failed.join(' ')}` : ''}`);
+    if (builtin) {
+      let same = 0;
+      let total = 0;
+      for (const c of cases.filter((x) => builtinSupports(x, corpus.dir))) {
+        total++;
+        const r = await checkOneTruth(c, corpus.dir, corpusMinor(corpus.name));
+        if (r.pass) same++;
+        else {
+          process.stdout.write(`DIFF built-in vs templates: ${c.name}\n`);
+          for (const p of r.problems) process.stdout.write(`     ${p}\n`);
+        }
+      }
+      process.stdout.write(`one truth: ${same}/${total} cases render identically with the built-in profile\n`);
+    }
   }
+  process.stdout.write(`\npass counts (${emulate} emulation):\n${summary.join('\n')}\n`);
   return 0;
 }
 

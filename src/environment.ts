@@ -8,7 +8,8 @@ import { deepMerge, meshOverlay, valuesOverlay } from './config/settings.js';
 import { isObject, type JsonObject } from './kube/types.js';
 import type { Result } from './results/result.js';
 import { standardWebhooks } from './policy/index.js';
-import { builtinRenderer } from './inject/builtin/render.js';
+import { builtinRendererFor } from './inject/builtin/render.js';
+import { selectedRelease } from './inject/builtin/releases.js';
 import { builtinValuesJson } from './inject/builtin/values.js';
 import { applyMeshConfig, builtinMeshConfig } from './inject/mesh.js';
 import type { InjectorSettings } from './inject/types.js';
@@ -44,8 +45,14 @@ export function collectNamespaces(objects: readonly JsonObject[], config: Config
   return namespaces;
 }
 
+/** The built-in profile's renderer for the config's `istioVersion` (validated by the config schema). */
+function builtinRendererOf(config: Config) {
+  return builtinRendererFor(selectedRelease(config.istioVersion));
+}
+
 export function builtinSettings(config: Config): InjectorSettings {
-  const values = deepMerge(deepMerge(builtinValuesJson(), valuesOverlay(config)), config.values) as JsonObject;
+  const release = selectedRelease(config.istioVersion);
+  const values = deepMerge(deepMerge(builtinValuesJson(release), valuesOverlay(config)), config.values) as JsonObject;
   const meshConfig = applyMeshConfig(deepMerge(meshOverlay(config), config.meshConfig) as JsonObject, builtinMeshConfig());
   return {
     values,
@@ -110,7 +117,7 @@ function renderingFor(
       return {
         rendering: {
           settings: found.settings,
-          renderer: found.renderer ?? builtinRenderer,
+          renderer: found.renderer ?? builtinRendererOf(config),
           ...(found.injectorPolicy ? { injectorPolicy: found.injectorPolicy } : {}),
         },
         enableNamespacesByDefault: found.enableNamespacesByDefault,
@@ -134,5 +141,5 @@ function renderingFor(
       enableNamespacesByDefault: false,
     };
   }
-  return { rendering: { settings: builtinSettings(config), renderer: builtinRenderer }, enableNamespacesByDefault: false };
+  return { rendering: { settings: builtinSettings(config), renderer: builtinRendererOf(config) }, enableNamespacesByDefault: false };
 }

@@ -4,6 +4,7 @@
  * `--valuesFile`, `--revision`) so the tool is a drop-in for that command line.
  */
 import { parseArgs } from 'node:util';
+import { builtinRelease, unsupportedReleaseMessage } from '../inject/builtin/releases.js';
 
 export interface CliArgs {
   files: string[];
@@ -24,6 +25,7 @@ export interface CliArgs {
   revision: string | undefined;
   emulate: string | undefined;
   nativeSidecars: string | undefined;
+  istioVersion: string | undefined;
   compliancePolicy: string | undefined;
   injectConfigFile: string | undefined;
   meshConfigFile: string | undefined;
@@ -92,6 +94,7 @@ Injection settings (override the function config):
       --emulate MODE      webhook (default): decide as the admission webhook does, from namespace
                           labels, pod labels and annotations; kube-inject: as istioctl kube-inject.
       --native-sidecars V true, false or auto (auto needs kubeVersion in the config).
+      --istio-version X.Y The Istio release whose sidecar the built-in profile renders.
       --compliance-policy P  istiod's COMPLIANCE_POLICY, e.g. fips-140-3.
       --jobs P            Jobs and CronJobs: native (default), classic or skip.
       --webhook-coexistence M  A live webhook would inject a rendered pod again: label (default:
@@ -131,6 +134,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         revision: { type: 'string', short: 'r' },
         emulate: { type: 'string' },
         'native-sidecars': { type: 'string' },
+        'istio-version': { type: 'string' },
         'compliance-policy': { type: 'string' },
         injectConfigFile: { type: 'string' },
         meshConfigFile: { type: 'string' },
@@ -173,6 +177,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     revision: v.revision,
     emulate: v.emulate,
     nativeSidecars: v['native-sidecars'],
+    istioVersion: v['istio-version'],
     compliancePolicy: v['compliance-policy'],
     injectConfigFile: v.injectConfigFile,
     meshConfigFile: v.meshConfigFile,
@@ -184,6 +189,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
   };
   if (args.emulate !== undefined && args.emulate !== 'webhook' && args.emulate !== 'kube-inject') {
     throw new UsageError(`--emulate must be webhook or kube-inject, not ${JSON.stringify(args.emulate)}`);
+  }
+  if (args.istioVersion !== undefined && builtinRelease(args.istioVersion) === undefined) {
+    throw new UsageError(`--istio-version: ${unsupportedReleaseMessage(args.istioVersion)}`);
   }
   if (args.nativeSidecars !== undefined && !['true', 'false', 'auto'].includes(args.nativeSidecars)) {
     throw new UsageError(`--native-sidecars must be true, false or auto, not ${JSON.stringify(args.nativeSidecars)}`);

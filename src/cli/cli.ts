@@ -28,6 +28,7 @@ import { isObject } from '../kube/types.js';
 import { formatSummary, summarize, totalsLine, type Mode, type Reinjected } from './summary.js';
 import { isPassThrough } from '../run.js';
 import { resolve } from 'node:path';
+import { supportedReleasesText } from '../inject/builtin/releases.js';
 
 export const VERSION = '0.1.0';
 
@@ -69,7 +70,7 @@ export async function cli(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   if (args.version) {
-    io.stdout(`inject-sidecar ${VERSION}\n`);
+    io.stdout(`inject-sidecar ${VERSION}\nbuilt-in profile: the sidecar template of Istio's development branch by default; --istio-version selects Istio ${supportedReleasesText()}\n`);
     return EXIT_OK;
   }
   try {
@@ -93,6 +94,7 @@ function flagOverrides(args: CliArgs): Spec {
   if (args.revision !== undefined) o.revision = args.revision;
   if (args.emulate !== undefined) o.emulate = args.emulate as Spec['emulate'];
   if (args.nativeSidecars !== undefined) o.nativeSidecars = args.nativeSidecars === 'auto' ? 'auto' : args.nativeSidecars === 'true';
+  if (args.istioVersion !== undefined) o.istioVersion = args.istioVersion;
   if (args.compliancePolicy !== undefined) o.compliancePolicy = args.compliancePolicy;
   if (args.mode !== undefined) o.mode = args.mode;
   if (args.format !== undefined) o.output = args.format;

@@ -41,6 +41,7 @@ import type {
 import { isObject, type JsonObject } from '../kube/types.js';
 import { BUILTIN_WORKLOAD_KINDS } from '../kube/kinds.js';
 import { deepMerge } from './settings.js';
+import { builtinRelease } from '../inject/builtin/releases.js';
 
 export interface Config {
   /** What the run does: inject (default), explain, check or uninject. */
@@ -51,6 +52,8 @@ export interface Config {
   jobs: JobPolicy;
   /** As given (`undefined` when unknown); `nativeSidecars` is already resolved from it. */
   kubeVersion: string | undefined;
+  /** `spec.istioVersion`: the release whose sidecar template the built-in profile renders (`undefined`: the development template). */
+  istioVersion: string | undefined;
   /**
    * Further control-plane revisions (`spec.revisions`), each resolved to a complete config that
    * inherits the top-level settings; their own `revisions` is empty.
@@ -159,6 +162,7 @@ const DIRECT_FIELDS: Record<string, (v: unknown) => boolean> = {
   enableNamespacesByDefault: (v) => typeof v === 'boolean',
   nativeSidecars: (v) => typeof v === 'boolean' || v === 'auto',
   kubeVersion: (v) => typeof v === 'string' && KUBE_VERSION_PATTERN.test(v),
+  istioVersion: (v) => typeof v === 'string' && builtinRelease(v) !== undefined,
   compliancePolicy: isString,
   platform: oneOf(PLATFORMS),
   injectValueSemantics: oneOf(INJECT_VALUE_SEMANTICS),
@@ -293,6 +297,7 @@ function resolve(spec: Spec): Config {
     webhookCoexistence: spec.webhookCoexistence ?? 'label',
     jobs: spec.jobs ?? 'native',
     kubeVersion: spec.kubeVersion,
+    istioVersion: spec.istioVersion,
     revisions: [],
     revision,
     revisionTags: spec.revisionTags ?? [],

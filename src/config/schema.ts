@@ -10,6 +10,7 @@
  * value tables (`MODES`, `POLICIES`, ...) live in values.ts, without zod, and are re-exported.
  */
 import * as z from 'zod';
+import { builtinRelease, unsupportedReleaseMessage } from '../inject/builtin/releases.js';
 import {
   API_GROUP,
   API_VERSION,
@@ -242,6 +243,11 @@ function buildSchemas() {
         .string()
         .regex(KUBE_VERSION_PATTERN, KUBE_VERSION_MESSAGE)
         .optional(),
+      istioVersion: z
+        .string()
+        .refine((v) => builtinRelease(v) !== undefined, { error: (issue) => unsupportedReleaseMessage(String(issue.input)) })
+        .optional()
+        .describe('The Istio release (X.Y) whose sidecar template the built-in profile renders; its proxy image defaults to that release.'),
       compliancePolicy: z.string().optional().describe('istiod COMPLIANCE_POLICY, e.g. fips-140-3.'),
       platform: oneOf(PLATFORMS)
         .optional()

@@ -1,71 +1,76 @@
 /**
  * What Go's typed round trip does to a template's containers: istiod merges the rendered YAML into
- * a `corev1.Pod` struct and marshals it again, so scalar fields tagged `omitempty` that the template
- * set to their zero value (`initialDelaySeconds: 0`, an env `value: ""`, `readOnly: false`)
- * disappear. Pointer fields (`runAsUser: 0`, `readOnlyRootFilesystem: false`) stay. This module
- * drops exactly those zero values from the containers of a rendered patch, keeping everything
- * else (key order, quantities, unknown fields) as the template wrote it.
+ * a `corev1.Pod` struct and marshals it again (istioctl kube-inject prints that struct; the
+ * webhook's JSON patch is the difference between it and the pod it was sent), so
+ * - scalar fields tagged `omitempty` that the template set to their zero value
+ *   (`initialDelaySeconds: 0`, an env `value: ""`, `readOnly: false`) disappear, while pointer
+ *   fields (`runAsUser: 0`, `readOnlyRootFilesystem: false`) stay;
+ * - scalar fields Go always writes appear with their zero value when the template left them out:
+ *   `resourceFieldRef.divisor` is a non-pointer `resource.Quantity` (whose `omitempty` has no
+ *   effect on a struct), so a template without it comes out with `divisor: "0"` (Istio's templates
+ *   before 1.29 write no divisor).
+ * The Go struct shapes are the ones `json.Marshal` uses for the override annotation
+ * (postprocess/gojson.ts); this module applies them to the rendered patch in place of a full
+ * re-serialization, keeping everything else (key order, quantities, unknown fields) as the
+ * template wrote it. Non-pointer structs Go prints as `{}` (`resources: {}`) are not added: they
+ * mean the same as an absent field and would only be noise. Nulls are kept: in a patch they
+ * delete, and the merge must see them.
  *
  * Not responsible for: the merge, or any field outside containers and init containers.
  */
 import { isObject, type Json, type JsonObject } from '../kube/types.js';
+import { Container, type Fields, type Kind } from './postprocess/gojson.js';
 
-/** A struct's omitempty scalar fields, and the struct type of nested struct/list fields. */
-interface Shape {
-  readonly zeroDropped: ReadonlySet<string>;
-  readonly nested?: Readonly<Record<string, Shape>>;
+/** Go's zero value of a scalar kind as `json.Marshal` writes it; undefined for kinds not filled in. */
+function printedZero(kind: Kind): Json | undefined {
+  switch (kind) {
+    case 'string':
+      return '';
+    case 'int':
+    case 'intstr':
+      return 0;
+    case 'bool':
+      return false;
+    case 'quantity':
+      return '0';
+    default:
+      return undefined;
+  }
 }
 
-const shape = (zeroDropped: string[], nested?: Record<string, Shape>): Shape => ({
-  zeroDropped: new Set(zeroDropped),
-  ...(nested ? { nested } : {}),
-});
-
-const HTTP_GET = shape(['path', 'host', 'scheme']);
-const TCP_SOCKET = shape(['host']);
-const HANDLER = shape([], { httpGet: HTTP_GET, tcpSocket: TCP_SOCKET });
-const PROBE = shape(['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'], {
-  httpGet: HTTP_GET,
-  tcpSocket: TCP_SOCKET,
-});
-
-/** corev1.Container (Go field tags of k8s.io/api core/v1). */
-const CONTAINER = shape(
-  ['image', 'workingDir', 'terminationMessagePath', 'terminationMessagePolicy', 'imagePullPolicy', 'stdin', 'stdinOnce', 'tty'],
-  {
-    ports: shape(['name', 'hostPort', 'protocol', 'hostIP']),
-    env: shape(['value']),
-    volumeMounts: shape(['readOnly', 'subPath', 'subPathExpr']),
-    livenessProbe: PROBE,
-    readinessProbe: PROBE,
-    startupProbe: PROBE,
-    lifecycle: shape([], { postStart: HANDLER, preStop: HANDLER }),
-  },
-);
-
-function isZero(v: Json): boolean {
-  return v === 0 || v === '' || v === false;
+function isZeroScalar(v: Json, kind: Kind): boolean {
+  return (kind === 'string' && v === '') || (kind === 'int' && v === 0) || (kind === 'bool' && v === false);
 }
 
-function apply(value: Json, s: Shape): Json {
-  if (Array.isArray(value)) return value.map((item) => apply(item, s));
-  if (!isObject(value)) return value;
+function applyKind(value: Json, kind: Kind): Json {
+  if (typeof kind !== 'object') return value;
+  if ('list' in kind) return Array.isArray(value) ? value.map((item) => applyKind(item, kind.list)) : value;
+  return isObject(value) ? applyFields(value, kind.struct) : value;
+}
+
+function applyFields(value: JsonObject, fields: Fields): JsonObject {
   const out: JsonObject = {};
+  const known = new Map(fields.map(([name, kind, omitempty]) => [name, { kind, omitempty: omitempty === true }]));
   for (const [k, v] of Object.entries(value)) {
-    if (s.zeroDropped.has(k) && isZero(v)) continue;
-    const nested = s.nested?.[k];
-    out[k] = nested ? apply(v, nested) : v;
+    const field = known.get(k);
+    if (field === undefined) out[k] = v;
+    else if (!(field.omitempty && isZeroScalar(v, field.kind))) out[k] = applyKind(v, field.kind);
+  }
+  for (const [name, kind, omitempty] of fields) {
+    if (omitempty || Object.hasOwn(value, name)) continue;
+    const zero = printedZero(kind);
+    if (zero !== undefined) out[name] = zero;
   }
   return out;
 }
 
-/** The patch with Go's omitempty zero values removed from `spec.containers` and `spec.initContainers`. */
+/** The patch as Go's typed round trip prints `spec.containers` and `spec.initContainers` (module comment). */
 export function dropGoZeroValues(patch: JsonObject): JsonObject {
   if (!isObject(patch.spec ?? null)) return patch;
   const spec = patch.spec as JsonObject;
   const out: JsonObject = { ...spec };
   for (const list of ['containers', 'initContainers'] as const) {
-    if (Array.isArray(spec[list])) out[list] = apply(spec[list], CONTAINER);
+    if (Array.isArray(spec[list])) out[list] = spec[list].map((c) => (isObject(c) ? applyFields(c, Container) : c));
   }
   return { ...patch, spec: out };
 }

@@ -15,6 +15,7 @@ import { deepMerge, meshOverlay, valuesOverlay } from '../config/settings.js';
 import { isObject, type JsonObject } from '../kube/types.js';
 import { applyMeshConfig, builtinMeshConfig } from '../inject/mesh.js';
 import { builtinValuesJson } from '../inject/builtin/values.js';
+import { selectedRelease } from '../inject/builtin/releases.js';
 import type { InjectorSettings, SidecarRenderer } from '../inject/types.js';
 import type { InjectorPolicy } from '../policy/index.js';
 import type { Result } from '../results/result.js';
@@ -135,7 +136,7 @@ export function istioEnvironment(
     };
     // A bug, not a user problem: usesIstioTemplates must have said yes for this input.
     if (!engine) throw new Error('Istio templates found but the template engine was not loaded');
-    const renderer = engine.renderer({ injector: found.injector, emulate: config.emulate, env: inputs.env, source: found.sources.injector });
+    const renderer = engine.renderer({ injector: found.injector, emulate: config.emulate, env: istiodEnv(config, inputs.env), source: found.sources.injector });
     results.push({ severity: 'info', message: `Istio injector configuration: ${found.description}` });
     return {
       settings,
@@ -154,7 +155,8 @@ export function istioEnvironment(
   if (!rest.values && !rest.mesh) return undefined;
   // Built-in profile over the given values/mesh: those replace the built-in defaults, the
   // function config's settings still apply on top.
-  const baseValues = rest.values ? (deepMerge(builtinValuesJson(), rest.values.values) as JsonObject) : builtinValuesJson();
+  const release = selectedRelease(config.istioVersion);
+  const baseValues = rest.values ? (deepMerge(builtinValuesJson(release), rest.values.values) as JsonObject) : builtinValuesJson(release);
   const values = deepMerge(deepMerge(baseValues, valuesOverlay(config)), config.values) as JsonObject;
   const meshBase = rest.mesh ? rest.mesh.meshConfig : builtinMeshConfig();
   const meshConfig = applyMeshConfig(deepMerge(meshOverlay(config), config.meshConfig) as JsonObject, meshBase);
@@ -166,6 +168,17 @@ export function istioEnvironment(
     description,
     enableNamespacesByDefault: enableNamespacesByDefaultOf(values),
   };
+}
+
+/**
+ * istiod's environment as the templates' `env` function reads it. Istio's templates before 1.27
+ * decide native sidecars from `env "ENABLE_NATIVE_SIDECARS"` rather than `.NativeSidecars` (in
+ * those releases istiod set both from that one variable), so the resolved `nativeSidecars`
+ * setting is served under that name too. A value given explicitly in `istio.env` describes
+ * istiod's environment literally and wins.
+ */
+function istiodEnv(config: Config, env: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
+  return { ENABLE_NATIVE_SIDECARS: String(config.nativeSidecars), ...env };
 }
 
 /** The error result for a configuration problem (resource and field when known). */

@@ -133,7 +133,7 @@ describe('renderSidecar: branches', () => {
     const s = withValues((v) => Object.assign(g(v, 'pilot', 'cni'), { enabled: true, provider: 'multus' }));
     expect(render(pod(), s).metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBe('default/istio-cni');
     expect(render(pod({ 'k8s.v1.cni.cncf.io/networks': 'a, b' }), s).metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBe('a, b, default/istio-cni');
-    expect(render(pod({ 'k8s.v1.cni.cncf.io/networks': '[{"name":"a"}]' }), s).metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBe('[{"name":"a"}, {"name": "default/istio-cni"}]');
+    expect(render(pod({ 'k8s.v1.cni.cncf.io/networks': '[{"name":"a"}]' }), s).metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBe('[{"name":"a"}, {"name": "istio-cni", "namespace": "default"}]');
   });
 
   it('hold application: postStart wait (classic only)', () => {

@@ -271,6 +271,20 @@ describe.skipIf(!corpusAvailable())('drop-in for istioctl kube-inject', () => {
     expect(r.stderr).toMatch(/templates from file .*inject-config\.yaml, values from file .*values\.json, mesh config from file .*mesh\.yaml/);
   });
 
+  it("nativeSidecars reaches templates that read istiod's ENABLE_NATIVE_SIDECARS (Istio before 1.27)", async () => {
+    const cm = injectorConfigMap('m').replace(
+      'rendered-by: {{ .Values.global.marker }}',
+      'env-native: "{{ env `ENABLE_NATIVE_SIDECARS` `false` }}"\n            field-native: "{{ .NativeSidecars }}"',
+    );
+    const input = tmpFile('all.yaml', [cm, workload('shop')].join('---\n'));
+    for (const native of ['true', 'false']) {
+      const r = await run(['-f', input, '--emulate', 'kube-inject', '--native-sidecars', native]);
+      expect(r.code, r.stderr).toBe(0);
+      const labels = docs(r.stdout).find((d) => d.kind === 'Deployment')!.spec.template.metadata.labels;
+      expect(labels).toMatchObject({ 'env-native': native, 'field-native': native });
+    }
+  });
+
   it('a Helm-rendered Istio (its ConfigMaps) in the same input is picked up with no flags', async () => {
     const helm = readFileSync(join(CORPUS_DIR, 'config/configmaps.yaml'), 'utf8');
     const app = readFileSync(join(CORPUS_DIR, 'inputs/hello.yaml'), 'utf8');

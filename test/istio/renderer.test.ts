@@ -194,4 +194,20 @@ describe('TemplateRenderer', () => {
       },
     });
   });
+
+  it("prints the zero of typed fields Go always writes: a resourceFieldRef's divisor is \"0\"", () => {
+    // Templates before Istio 1.29 leave divisor out; corev1.ResourceFieldSelector.Divisor is a
+    // non-pointer resource.Quantity, so istioctl's typed round trip prints `divisor: "0"`.
+    const ref = (extra: Record<string, string> = {}) => ({ valueFrom: { resourceFieldRef: { resource: 'limits.cpu', ...extra } } });
+    const patch = dropGoZeroValues({
+      spec: {
+        containers: [{ name: 'istio-proxy', env: [{ name: 'GOMAXPROCS', ...ref() }, { name: 'ONE', ...ref({ divisor: '1' }) }] }],
+      },
+    });
+    expect(patch).toEqual({
+      spec: {
+        containers: [{ name: 'istio-proxy', env: [{ name: 'GOMAXPROCS', ...ref({ divisor: '0' }) }, { name: 'ONE', ...ref({ divisor: '1' }) }] }],
+      },
+    });
+  });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Template } from '../../src/template/index.js';
 import { istioFuncMap, istioFuncs, formatGoDuration, imageVersion } from '../../src/template/funcs/istio.js';
 import { yamlKeyLess } from '../../src/template/funcs/istio-yaml.js';
+import { appendMultusNetwork } from '../../src/template/funcs/istio-text.js';
 import { GoInt, GoMap, GoSlice, GoStruct, type GoValue, type StructType } from '../../src/template/value.js';
 
 const ENV = { PILOT_X: 'on', EMPTY: '' };
@@ -297,9 +298,22 @@ describe('strings: directory, contains, toLower, appendMultusNetwork, env', () =
     expect(call('')).toBe(n);
     expect(call('alt_cni')).toBe('alt_cni, default/istio-cni');
     expect(call('a, default/istio-cni')).toBe('a, default/istio-cni');
-    expect(call('[{"name": "alt"}]')).toBe('[{"name": "alt"}, {"name": "default/istio-cni"}]');
-    expect(call('[{"name":"default/istio-cni"}]')).toBe('[{"name":"default/istio-cni"}]');
+    // JSON form (Istio 1.23.6 and later): a namespaced network is written as Multus reads it.
+    expect(call('[{"name": "alt"}]')).toBe('[{"name": "alt"}, {"name": "istio-cni", "namespace": "default"}]');
+    expect(call('[{"name":"istio-cni","namespace":"default"}]')).toBe('[{"name":"istio-cni","namespace":"default"}]');
+    expect(call('[{"name":"istio-cni"}]')).toBe('[{"name":"istio-cni"}, {"name": "istio-cni", "namespace": "default"}]');
+    expect(call('[{"name":"istio-cni","namespace":"other"}] ')).toBe('[{"name":"istio-cni","namespace":"other"}, {"name": "istio-cni", "namespace": "default"}] ');
+    expect(call('[null]')).toBe('[null, {"name": "istio-cni", "namespace": "default"}]');
     expect(call('[bad]')).toBe('[bad]');
+    expect(call('[1]')).toBe('[1]');
+    const plain = (existing: string) => render('{{ appendMultusNetwork .e "istio-cni" }}', { e: existing });
+    expect(plain('[{"name":"a"}]')).toBe('[{"name":"a"}, {"name": "istio-cni"}]');
+    expect(plain('[{"name":"istio-cni"}]')).toBe('[{"name":"istio-cni"}]');
+  });
+  it('appendMultusNetwork, JSON form, before Istio 1.23.6: the qualified name as the name', () => {
+    const legacy = (existing: string) => appendMultusNetwork(existing, 'default/istio-cni', { namespaceField: false });
+    expect(legacy('[{"name": "alt"}]')).toBe('[{"name": "alt"}, {"name": "default/istio-cni"}]');
+    expect(legacy('[{"name":"default/istio-cni"}]')).toBe('[{"name":"default/istio-cni"}]');
   });
   it('env reads the configured map, never the process environment', () => {
     process.env.INJECT_SIDECAR_TEST_LEAK = 'leak';

@@ -21,6 +21,7 @@ import { holdApplicationOf, interceptionModeOf, proxyConfigToJSON, proxyMetadata
 import { meshNumber } from '../mesh.js';
 import { dflt, dig, dq, plainScalar, print, sprint, sq, trimAll, trunc, truthy, valueOrDefault, type Val } from './gosem.js';
 import { appendMultusNetwork, containerPortJSON, directory, excludeInboundPort, otelResourceAttributes } from './funcs.js';
+import { has, type BuiltinRelease, type SidecarChange } from './releases.js';
 
 /** Templates the built-in profile knows. */
 export const BUILTIN_TEMPLATES: readonly string[] = ['sidecar'];
@@ -89,7 +90,10 @@ class Ctx {
   readonly cni: boolean;
   readonly appContainers: string[];
 
-  constructor(readonly d: SidecarTemplateData) {
+  constructor(
+    readonly d: SidecarTemplateData,
+    readonly release: BuiltinRelease | undefined = undefined,
+  ) {
     this.a = d.objectMeta.annotations ?? {};
     this.labels = d.objectMeta.labels ?? {};
     this.v = d.values;
@@ -97,14 +101,23 @@ class Ctx {
     this.mode = this.annotation(Annotation.interceptionMode, interceptionModeOf(d.proxyConfig));
     this.tproxy = this.mode === 'TPROXY';
     this.capNetBindService = this.annotation(Annotation.capNetBindService, this.val('global.proxy.capNetBindService')) === 'true';
-    const nativeSetting = idx(this.a, Annotation.nativeSidecar) || (d.nativeSidecars ? 'true' : 'false');
-    this.native = nativeSetting !== 'false';
+    if (has(release, 'nativeAnnotationNotFalse')) {
+      const nativeSetting = idx(this.a, Annotation.nativeSidecar) || (d.nativeSidecars ? 'true' : 'false');
+      this.native = nativeSetting !== 'false';
+    } else {
+      this.native = this.isset(Annotation.nativeSidecar) ? this.a[Annotation.nativeSidecar] === 'true' : d.nativeSidecars;
+    }
     this.cni = truthy(this.val('pilot.cni.enabled'));
     this.appContainers = (d.spec.containers ?? []).map((c) => c.name).filter((n) => n !== ContainerName.proxy);
   }
 
   val(path: string): Val {
     return dig(this.v, path);
+  }
+
+  /** Does the selected release's template have this change (releases.ts)? */
+  has(change: SidecarChange): boolean {
+    return has(this.release, change);
   }
 
   isset(key: string): boolean {
@@ -152,7 +165,8 @@ function renderLabels(c: Ctx): JsonObject {
   if (c.pm.ISTIO_META_ENABLE_HBONE === 'true') labels[Label.tunnel] = idx(l, Label.tunnel) || 'http';
   const name =
     idx(l, Label.canonicalName) || idx(l, Label.appName) || idx(l, Label.app) || c.d.deploymentMeta.name;
-  labels[Label.canonicalName] = trimAll(trunc(name, 63), '-_.');
+  const truncated = trunc(name, 63);
+  labels[Label.canonicalName] = c.has('canonicalNameTrimAll') ? trimAll(truncated, '-_.') : truncated.endsWith('-') ? truncated.slice(0, -1) : truncated;
   labels[Label.canonicalRevision] =
     idx(l, Label.canonicalRevision) || idx(l, Label.appVersion) || idx(l, Label.version) || 'latest';
   return labels;
@@ -174,7 +188,8 @@ function renderAnnotations(c: Ctx): JsonObject {
   if (include) out[Annotation.includeOutboundIPRanges] = c.q(include, ann(Annotation.includeOutboundIPRanges));
   const exclude = c.annotation(Annotation.excludeOutboundIPRanges, c.val('global.proxy.excludeIPRanges'));
   if (exclude) out[Annotation.excludeOutboundIPRanges] = c.q(exclude, ann(Annotation.excludeOutboundIPRanges));
-  out[Annotation.includeInboundPorts] = c.q(c.annotation(Annotation.includeInboundPorts, c.val('global.proxy.includeInboundPorts')), ann(Annotation.includeInboundPorts));
+  const includeInbound = c.annotation(Annotation.includeInboundPorts, c.val('global.proxy.includeInboundPorts'));
+  if (includeInbound || c.has('includeInboundPortsAlways')) out[Annotation.includeInboundPorts] = c.q(includeInbound, ann(Annotation.includeInboundPorts));
   out[Annotation.excludeInboundPorts] = c.q(c.excludeInbound(), ann(Annotation.excludeInboundPorts));
   if (c.isset(Annotation.includeOutboundPorts) || c.nonEmptyValue('global.proxy.includeOutboundPorts')) {
     out[Annotation.includeOutboundPorts] = c.q(c.annotation(Annotation.includeOutboundPorts, c.val('global.proxy.includeOutboundPorts')), ann(Annotation.includeOutboundPorts));
@@ -184,7 +199,10 @@ function renderAnnotations(c: Ctx): JsonObject {
   if (c.isset(Annotation.excludeOutboundPorts) || (excludeOutboundValue !== undefined && excludeOutboundValue !== null && excludeOutboundValue !== '')) {
     out[Annotation.excludeOutboundPorts] = c.q(c.annotation(Annotation.excludeOutboundPorts, excludeOutboundValue), ann(Annotation.excludeOutboundPorts));
   }
-  for (const key of [Annotation.kubevirtInterfaces, Annotation.rerouteVirtualInterfaces, Annotation.excludeInterfaces]) {
+  const interfaces = c.has('rerouteVirtualInterfaces')
+    ? [Annotation.kubevirtInterfaces, Annotation.rerouteVirtualInterfaces, Annotation.excludeInterfaces]
+    : [Annotation.kubevirtInterfaces, Annotation.excludeInterfaces];
+  for (const key of interfaces) {
     const value = idx(c.a, key);
     if (value) out[key] = c.q(value, ann(key));
   }
@@ -214,10 +232,11 @@ function renderResources(c: Ctx): Json {
   }
   const resources = c.val('global.proxy.resources');
   if (!truthy(resources)) return null;
-  return omitNil(clone(resources as Json));
+  return c.has('omitNilResources') ? omitNil(clone(resources as Json)) : clone(resources as Json);
 }
 
 function seccompProfile(c: Ctx): Json | undefined {
+  if (!c.has('seccompProfile')) return undefined;
   const p = c.val('global.proxy.seccompProfile');
   return truthy(p) ? clone(p as Json) : undefined;
 }
@@ -248,7 +267,7 @@ function renderInitContainer(c: Ctx): Container {
     '-z',
     portText(meshNumber(c.d.meshConfig, 'proxyInboundListenPort'), '15006'),
     '-u',
-    c.tproxy ? '1337' : String(c.uid()),
+    c.tproxy && c.has('tproxyFixedIds') ? '1337' : String(c.uid()),
     '-m',
     c.q(c.mode, ann(Annotation.interceptionMode)),
     '-i',
@@ -267,7 +286,7 @@ function renderInitContainer(c: Ctx): Container {
   if (c.isset(Annotation.excludeOutboundPorts) || c.nonEmptyValue('global.proxy.excludeOutboundPorts')) {
     args.push('-o', a(Annotation.excludeOutboundPorts, 'global.proxy.excludeOutboundPorts'));
   }
-  if (c.isset(Annotation.rerouteVirtualInterfaces)) {
+  if (c.isset(Annotation.rerouteVirtualInterfaces) && c.has('rerouteVirtualInterfaces')) {
     args.push('-k', c.q(idx(c.a, Annotation.rerouteVirtualInterfaces), ann(Annotation.rerouteVirtualInterfaces)));
   } else if (c.isset(Annotation.kubevirtInterfaces)) {
     args.push('-k', c.q(idx(c.a, Annotation.kubevirtInterfaces), ann(Annotation.kubevirtInterfaces)));
@@ -277,11 +296,11 @@ function renderInitContainer(c: Ctx): Container {
   if (truthy(c.val('global.logAsJson'))) args.push('--log_as_json');
   if (c.cni) args.push('--run-validation', '--skip-rule-apply');
   else if (truthy(c.val('global.proxy_init.forceApplyIptables'))) args.push('--force-apply');
-  if (truthy(c.val('global.nativeNftables'))) args.push('--native-nftables');
+  if (c.has('nativeNftables') && truthy(c.val('global.nativeNftables'))) args.push('--native-nftables');
 
   const container: Container = {
     name: c.cni ? ContainerName.validation : ContainerName.init,
-    image: imageFor(c, 'global.proxy_init.image', c.d.proxyInitImage),
+    image: imageFor(c, 'global.proxy_init.image', c.has('proxyInitImage') ? c.d.proxyInitImage : c.d.proxyImage),
     args,
   };
   const pull = imagePullPolicy(c);
@@ -302,8 +321,8 @@ function renderInitContainer(c: Ctx): Container {
   } else {
     Object.assign(sc, {
       readOnlyRootFilesystem: true,
-      runAsGroup: c.tproxy ? 1337 : c.gid(),
-      runAsUser: c.tproxy ? 1337 : c.uid(),
+      runAsGroup: c.tproxy && c.has('tproxyFixedIds') ? 1337 : c.gid(),
+      runAsUser: c.tproxy && c.has('tproxyFixedIds') ? 1337 : c.uid(),
       runAsNonRoot: true,
     });
   }
@@ -319,8 +338,8 @@ function fieldRefEnv(name: string, fieldPath: string): JsonObject {
   return { name, valueFrom: { fieldRef: { fieldPath } } };
 }
 
-function resourceFieldEnv(name: string, resource: string): JsonObject {
-  return { name, valueFrom: { resourceFieldRef: { resource, divisor: '1' } } };
+function resourceFieldEnv(c: Ctx, name: string, resource: string): JsonObject {
+  return { name, valueFrom: { resourceFieldRef: c.has('resourceDivisor') ? { resource, divisor: '1' } : { resource } } };
 }
 
 /** `ISTIO_META_POD_PORTS`: the block scalar the template builds from every container port. */
@@ -357,22 +376,23 @@ function renderProxyEnv(c: Ctx): JsonObject[] {
     fieldRefEnv('INSTANCE_IP', 'status.podIP'),
     fieldRefEnv('SERVICE_ACCOUNT', 'spec.serviceAccountName'),
     fieldRefEnv('HOST_IP', 'status.hostIP'),
-    resourceFieldEnv('ISTIO_CPU_LIMIT', 'limits.cpu'),
+    resourceFieldEnv(c, 'ISTIO_CPU_LIMIT', 'limits.cpu'),
   );
   add('PROXY_CONFIG', `${proxyConfigToJSON(d.proxyConfig)}\n`);
   add('ISTIO_META_POD_PORTS', podPortsValue(d.spec.containers ?? []));
   add('ISTIO_META_APP_CONTAINERS', c.q(c.appContainers.join(','), 'spec.containers'));
-  env.push(resourceFieldEnv('GOMEMLIMIT', 'limits.memory'));
+  env.push(resourceFieldEnv(c, 'GOMEMLIMIT', 'limits.memory'));
+  if (c.has('gomaxprocs')) env.push(resourceFieldEnv(c, 'GOMAXPROCS', 'limits.cpu'));
   if (d.compliancePolicy) {
     add('COMPLIANCE_POLICY', c.q(d.compliancePolicy, 'compliancePolicy'));
-    if (d.compliancePolicy === 'fips-140-3') add('GODEBUG', 'fips140=only');
+    if (d.compliancePolicy === 'fips-140-3' && c.has('godebugFips')) add('GODEBUG', 'fips140=only');
   }
   add('ISTIO_META_CLUSTER_ID', c.q(print(valueOrDefault(c.val('global.multiCluster.clusterName'), 'Kubernetes')), 'values global.multiCluster.clusterName'));
   env.push(fieldRefEnv('ISTIO_META_NODE_NAME', 'spec.nodeName'));
   add('ISTIO_META_INTERCEPTION_MODE', c.q(idx(c.a, Annotation.interceptionMode) || interceptionModeOf(d.proxyConfig), ann(Annotation.interceptionMode)));
   const network = c.val('global.network');
   if (truthy(network)) add('ISTIO_META_NETWORK', c.q(print(network), 'values global.network'));
-  const workloadName = idx(c.labels, Label.workloadName) || d.deploymentMeta.name;
+  const workloadName = (c.has('workloadNameLabel') ? idx(c.labels, Label.workloadName) : '') || d.deploymentMeta.name;
   if (workloadName) add('ISTIO_META_WORKLOAD_NAME', c.q(workloadName, `metadata.labels["${Label.workloadName}"]`));
   if (d.typeMeta.apiVersion && d.deploymentMeta.name) {
     const ns = d.deploymentMeta.namespace || 'default';
@@ -390,7 +410,7 @@ function renderProxyEnv(c: Ctx): JsonObject[] {
       add(String(plainScalar(k)), c.q(print(v), ann(Annotation.datadogEnv)));
     }
   }
-  const otel = otelResourceAttributes(d.meshConfig, c.a, c.labels, d.deploymentMeta.namespace, d.spec.containers ?? []);
+  const otel = c.has('otelResourceAttributes') ? otelResourceAttributes(d.meshConfig, c.a, c.labels, d.deploymentMeta.namespace, d.spec.containers ?? []) : '';
   if (otel) add('OTEL_RESOURCE_ATTRIBUTES', c.q(otel, 'OTEL_RESOURCE_ATTRIBUTES'));
   for (const k of Object.keys(c.pm).sort()) env.push({ name: plainScalar(k), value: c.q(c.pm[k]!, `proxyMetadata.${k}`) });
   return env;
@@ -477,7 +497,7 @@ function renderProxyContainer(c: Ctx, holdProxy: boolean): Container {
     }
     capabilities.drop = ['ALL'];
     sc = { allowPrivilegeEscalation: privileged, capabilities, privileged, readOnlyRootFilesystem: true };
-    if (c.tproxy || c.capNetBindService) Object.assign(sc, { runAsNonRoot: false, runAsUser: 0, runAsGroup: 1337 });
+    if (c.tproxy || c.capNetBindService) Object.assign(sc, { runAsNonRoot: false, runAsUser: 0, runAsGroup: c.has('rootProxyGroup1337') ? 1337 : c.gid() });
     else Object.assign(sc, { runAsNonRoot: true, runAsUser: c.uid(), runAsGroup: c.gid() });
   }
   const seccomp = seccompProfile(c);
@@ -499,7 +519,8 @@ function renderVolumeMounts(c: Ctx): JsonObject[] {
     m.push({ name: 'workload-certs', mountPath: '/var/run/secrets/workload-spiffe-credentials' });
   }
   if (c.val('global.pilotCertProvider') === 'istiod') {
-    m.push({ mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' }, { mountPath: '/var/run/secrets/istio/crl', name: 'istio-ca-crl' });
+    m.push({ mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' });
+    if (c.has('crlVolume')) m.push({ mountPath: '/var/run/secrets/istio/crl', name: 'istio-ca-crl' });
   }
   m.push({ mountPath: '/var/lib/istio/data', name: 'istio-data' });
   if (c.isset(Annotation.bootstrapOverride)) m.push({ mountPath: '/etc/istio/custom-bootstrap', name: 'custom-bootstrap-volume' });
@@ -566,7 +587,7 @@ function renderVolumes(c: Ctx): JsonObject[] {
   );
   if (c.val('global.pilotCertProvider') === 'istiod') {
     const bundle = c.val('global.trustBundleName');
-    if (c.val('pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API') === true) {
+    if (c.has('clusterTrustBundle') && c.val('pilot.env.ENABLE_CLUSTER_TRUST_BUNDLE_API') === true) {
       v.push({
         name: 'istiod-ca-cert',
         projected: {
@@ -574,10 +595,12 @@ function renderVolumes(c: Ctx): JsonObject[] {
         },
       });
     } else {
-      v.push({ name: 'istiod-ca-cert', configMap: { name: plainScalar(print(dflt('istio-ca-root-cert', bundle))) } });
+      const name = c.has('trustBundleConfigMap') ? plainScalar(print(dflt('istio-ca-root-cert', bundle))) : 'istio-ca-root-cert';
+      v.push({ name: 'istiod-ca-cert', configMap: { name } });
     }
   }
-  v.push({ name: 'istio-ca-crl', configMap: { name: plainScalar(print(dflt('istio-ca-crl', c.val('pilot.crlConfigMapName')))), optional: true } });
+  const crl = c.has('crlConfigMapName') ? plainScalar(print(dflt('istio-ca-crl', c.val('pilot.crlConfigMapName')))) : 'istio-ca-crl';
+  if (c.has('crlVolume')) v.push({ name: 'istio-ca-crl', configMap: { name: crl, optional: true } });
   if (truthy(c.val('global.mountMtlsCerts'))) {
     const sa = c.d.spec.serviceAccountName ?? '';
     v.push({ name: 'istio-certs', secret: { optional: true, secretName: plainScalar(sa === '' ? 'istio.default' : `istio.${sa}`) } });
@@ -597,10 +620,10 @@ function renderImagePullSecrets(c: Ctx): JsonObject[] | undefined {
 }
 
 /** What Istio's `sidecar` template renders for `data`, as parsed YAML. */
-export function renderSidecar(data: SidecarTemplateData): RenderedPatch {
-  const c = new Ctx(data);
+export function renderSidecar(data: SidecarTemplateData, release?: BuiltinRelease): RenderedPatch {
+  const c = new Ctx(data, release);
   const holdProxy = (holdApplicationOf(data.proxyConfig) || truthy(c.val('global.proxy.holdApplicationUntilProxyStarts'))) && !c.native;
-  const noInitContainer = c.mode === 'NONE' && !c.native;
+  const noInitContainer = c.mode === 'NONE' && !c.native && c.has('noInitContainer');
 
   const spec: JsonObject = {};
   const proxy = renderProxyContainer(c, holdProxy) as unknown as JsonObject;
@@ -643,10 +666,15 @@ export function selectBuiltinTemplates(annotations: Record<string, string> | und
   return names;
 }
 
-/** The built-in Istio profile as a `SidecarRenderer`. */
-export const builtinRenderer: SidecarRenderer = {
-  source: 'built-in istio profile',
-  render(data: SidecarTemplateData): RenderedPatch[] {
-    return selectBuiltinTemplates(data.objectMeta.annotations).map(() => renderSidecar(data));
-  },
-};
+/** The built-in Istio profile as a `SidecarRenderer`, rendering the release's template (releases.ts). */
+export function builtinRendererFor(release: BuiltinRelease | undefined): SidecarRenderer {
+  return {
+    source: release ? `built-in istio profile (Istio ${release.version})` : 'built-in istio profile',
+    render(data: SidecarTemplateData): RenderedPatch[] {
+      return selectBuiltinTemplates(data.objectMeta.annotations).map(() => renderSidecar(data, release));
+    },
+  };
+}
+
+/** The built-in Istio profile with the development template. */
+export const builtinRenderer: SidecarRenderer = builtinRendererFor(undefined);

@@ -12,6 +12,7 @@
  * defaults) or rendering anything.
  */
 import type { JsonObject } from '../../kube/types.js';
+import type { BuiltinRelease } from './releases.js';
 
 /** Resource requirements as chart values write them (entries may be null to drop a default). */
 export type ResourceValues = {
@@ -161,7 +162,12 @@ export function builtinValues(): IstioValues {
   };
 }
 
-/** The built-in values as plain JSON (the form `InjectorSettings.values` holds). */
-export function builtinValuesJson(): JsonObject {
-  return builtinValues() as unknown as JsonObject;
+/**
+ * The built-in values as plain JSON (the form `InjectorSettings.values` holds); with a release
+ * (`spec.istioVersion`), its proxy image tag is that release's newest patch (releases.ts).
+ */
+export function builtinValuesJson(release?: BuiltinRelease): JsonObject {
+  const values = builtinValues();
+  if (release) values.global.tag = release.image;
+  return values as unknown as JsonObject;
 }

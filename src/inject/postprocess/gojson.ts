@@ -54,7 +54,7 @@ function goString(s: string): string {
 
 // ---- corev1 struct shapes, in Go field order ----
 
-type Kind =
+export type Kind =
   | 'string'
   | 'int'
   | 'bool'
@@ -68,7 +68,7 @@ type Kind =
   | { list: Kind };
 
 /** `[json name, kind, omitempty]` */
-type Fields = readonly (readonly [string, Kind, boolean?])[];
+export type Fields = readonly (readonly [string, Kind, boolean?])[];
 
 const O = true;
 const ptr = (struct: Fields): Kind => ({ struct, ptr: true });
@@ -162,7 +162,7 @@ const SecurityContext: Fields = [
   ['seccompProfile', ptr(Profile), O],
   ['appArmorProfile', ptr(Profile), O],
 ];
-const Container: Fields = [
+export const Container: Fields = [
   ['name', 'string'],
   ['image', 'string', O],
   ['command', list('string'), O],

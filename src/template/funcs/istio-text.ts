@@ -24,9 +24,13 @@ export function excludeInboundPort(port: string, excluded: string): string {
 
 /**
  * `appendMultusNetwork(existing, network)`: adds the network to a flat (`a, b`) or JSON
- * (`[{"name": "a"}]`) `k8s.v1.cni.cncf.io/networks` value, unless it is already there.
+ * (`[{"name": "a"}]`) `k8s.v1.cni.cncf.io/networks` value, unless it is already there. In the JSON
+ * form a namespaced network (`default/istio-cni`) is written as Multus reads it,
+ * `{"name": "istio-cni", "namespace": "default"}`, and text after the closing `]` is kept (Istio
+ * 1.23.6 and later); `namespaceField: false` gives the earlier behaviour, which wrote the
+ * qualified name as the name and dropped what followed the `]`.
  */
-export function appendMultusNetwork(existing: string, network: string): string {
+export function appendMultusNetwork(existing: string, network: string, opts: { namespaceField?: boolean } = {}): string {
   if (existing === '') return network;
   const i = existing.lastIndexOf(']');
   if (i !== -1) {
@@ -36,12 +40,26 @@ export function appendMultusNetwork(existing: string, network: string): string {
     } catch {
       return existing;
     }
-    if (!Array.isArray(nets) || nets.some((n) => n === null || typeof n !== 'object' || Array.isArray(n))) return existing;
-    if (nets.some((n) => (n as Record<string, unknown>).name === network)) return existing;
-    return existing.slice(0, i) + `, {"name": "${network}"}]`;
+    // Go unmarshals into []map[string]any: a list of objects (or nulls), else it gives up.
+    if (!Array.isArray(nets) || nets.some((n) => n !== null && (typeof n !== 'object' || Array.isArray(n)))) return existing;
+    const entries = nets as (Record<string, unknown> | null)[];
+    if (opts.namespaceField === false) {
+      if (entries.some((n) => n?.name === network)) return existing;
+      return existing.slice(0, i) + `, {"name": "${network}"}]`;
+    }
+    const [namespace, name] = splitQualifiedName(network);
+    if (entries.some((n) => n?.name === name && (n.namespace ?? '') === namespace)) return existing;
+    const entry = namespace === '' ? `{"name": "${name}"}` : `{"name": "${name}", "namespace": "${namespace}"}`;
+    return `${existing.slice(0, i)}, ${entry}${existing.slice(i)}`;
   }
   for (const n of existing.split(',')) if (n.trim() === network) return existing;
   return existing + ', ' + network;
+}
+
+/** Kubernetes' `SplitQualifiedName`: `ns/name` as `[ns, name]`, a name alone as `["", name]`. */
+function splitQualifiedName(s: string): [string, string] {
+  const parts = s.split('/');
+  return parts.length < 2 ? ['', s] : [parts[0]!, parts[1]!];
 }
 
 /** `directory`: the directory part of Go's `path.Split` (keeps the trailing slash). */

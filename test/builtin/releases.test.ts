@@ -1,0 +1,112 @@
+/**
+ * The releases the built-in profile renders (src/inject/builtin/releases.ts): version parsing,
+ * the change predicates, and the error for a release it does not render, from the command line
+ * and from the function config.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { builtinRelease, has, selectedRelease, supportedReleasesText, unsupportedReleaseMessage } from '../../src/inject/builtin/releases.js';
+import { renderSidecar } from '../../src/inject/builtin/render.js';
+import { runCli } from '../support/run-cli.js';
+
+describe('built-in profile releases', () => {
+  it('reads X.Y and full release versions; only supported minors', () => {
+    expect(builtinRelease('1.30')?.image).toBe('1.30.3');
+    expect(builtinRelease('1.26.3')?.version).toBe('1.26');
+    expect(builtinRelease('1.27')).toBeUndefined();
+    expect(builtinRelease('1.31.0-rc.0')?.version).toBe('1.31');
+    expect(builtinRelease('1.28.1')?.minor).toBe(28);
+    expect(builtinRelease('latest')).toBeUndefined();
+    expect(selectedRelease(undefined)).toBeUndefined();
+    expect(supportedReleasesText()).toBe('1.24, 1.26, 1.28, 1.29, 1.30, 1.31');
+  });
+
+  it('answers each change by the release that made it; no release is the development template', () => {
+    const r = (v: string) => builtinRelease(v)!;
+    expect(has(r('1.28'), 'resourceDivisor')).toBe(false);
+    expect(has(r('1.29'), 'resourceDivisor')).toBe(true);
+    expect(has(r('1.29'), 'otelResourceAttributes')).toBe(false);
+    expect(has(r('1.30'), 'otelResourceAttributes')).toBe(true);
+    expect(has(r('1.30'), 'proxyInitImage')).toBe(false);
+    expect(has(r('1.31'), 'proxyInitImage')).toBe(true);
+    expect(has(r('1.31'), 'gomaxprocs')).toBe(true);
+    expect(has(undefined, 'gomaxprocs')).toBe(false);
+    expect(has(undefined, 'proxyInitImage')).toBe(true);
+    expect(has(r('1.26'), 'crlVolume')).toBe(false);
+    expect(has(r('1.28'), 'crlVolume')).toBe(true);
+    expect(has(r('1.24'), 'noInitContainer')).toBe(false);
+    expect(has(r('1.26'), 'noInitContainer')).toBe(true);
+  });
+
+  it('an unsupported version names the supported ones and points to injector-config mode', () => {
+    const m = unsupportedReleaseMessage('1.22');
+    expect(m).toContain('1.24, 1.26, 1.28, 1.29, 1.30, 1.31');
+    expect(m).toMatch(/injector-config mode/);
+  });
+});
+
+describe('--istio-version and spec.istioVersion', () => {
+  const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web-}}
+spec:
+  containers:
+  - name: web
+    image: example/web:1
+`;
+  // GOMAXPROCS is only ever an env var of istio-proxy.
+  const proxyEnv = (stdout: string) => stdout.split('\n').filter((l) => /- name: GOMAXPROCS$/.test(l)).join('\n');
+
+  it('renders the selected release: its image tag and its env', async () => {
+    const r130 = await runCli(['--emulate', 'kube-inject', '--istio-version', '1.30'], pod);
+    expect(r130.code, r130.stderr).toBe(0);
+    expect(r130.stdout).toContain('proxyv2:1.30.3');
+    expect(proxyEnv(r130.stdout)).toContain('GOMAXPROCS');
+    const dev = await runCli(['--emulate', 'kube-inject'], pod);
+    expect(dev.code, dev.stderr).toBe(0);
+    expect(proxyEnv(dev.stdout)).not.toContain('GOMAXPROCS');
+    // trimSuffix "-" (1.30) and trimAll "-_." (1.31) leave the same canonical name here.
+    expect(r130.stdout).toContain('service.istio.io/canonical-name: web');
+  });
+
+  it('an unsupported release is a usage error, and a config error in spec.istioVersion', async () => {
+    const flag = await runCli(['--istio-version', '1.23'], pod);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/--istio-version: .*1\.24, 1\.26, 1\.28, 1\.29, 1\.30, 1\.31.*injector-config mode/);
+    expect(flag.stdout).toBe('');
+    const dir = mkdtempSync(join(tmpdir(), 'inject-sidecar-releases-'));
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, 'apiVersion: inject-sidecar.dev/v1alpha1\nkind: SidecarInjection\nspec:\n  istioVersion: "1.22"\n');
+    const spec = await runCli(['--config', config], pod);
+    expect(spec.code).not.toBe(0);
+    expect(spec.stderr).toMatch(/spec\.istioVersion: Istio "1\.22" is not a release the built-in profile renders/);
+  });
+});
+
+describe('renderSidecar at a release', () => {
+  it('istio-init runs .ProxyImage before 1.31 and .ProxyInitImage from 1.31', () => {
+    const data = {
+      typeMeta: { apiVersion: 'v1', kind: 'Pod' },
+      deploymentMeta: { name: 'web', namespace: 'shop' },
+      objectMeta: { labels: {}, annotations: {} },
+      spec: { containers: [{ name: 'web', image: 'example/web:1' }] },
+      proxyConfig: {},
+      meshConfig: {},
+      values: { global: { proxy: {}, proxy_init: {} } },
+      revision: '',
+      nativeSidecars: false,
+      proxyImage: 'hub/proxyv2:p',
+      proxyInitImage: 'hub/proxyv2:init',
+      proxyUID: 1337,
+      proxyGID: 1337,
+      inboundTrafficPolicyMode: 'passthrough',
+      compliancePolicy: '',
+    } as never;
+    const initImage = (v?: string) => ((renderSidecar(data, v ? builtinRelease(v) : undefined).spec as { initContainers: { image: string }[] }).initContainers[0]!.image);
+    expect(initImage('1.30')).toBe('hub/proxyv2:p');
+    expect(initImage('1.31')).toBe('hub/proxyv2:init');
+    expect(initImage()).toBe('hub/proxyv2:init');
+  });
+});
