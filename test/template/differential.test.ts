@@ -6,7 +6,7 @@
  * `sprig.TxtFuncMap()`), and Istio's `toYaml` is compared on a generated set of values. Skips when `go` is
  * absent, except on CI (CI=true), where it fails.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus, type CorpusCase } from './corpus.js';
 import { buildRenderer, goSprigNames, hasGo, loadLibraries, renderWithGo, renderWithTs, type GoResult } from './go-harness.js';
 import {
@@ -35,6 +35,11 @@ function show(r: GoResult): string {
 const EXCLUDED: Readonly<Record<string, string>> = {};
 
 describe('differential: Go text/template vs the TypeScript port', () => {
+  // The first build compiles sprig and its modules: minutes on a busy machine, so not in a test.
+  beforeAll(() => {
+    if (goAvailable) buildRenderer();
+  }, 600_000);
+
   it('has Go available on CI', () => {
     if (!goAvailable && !onCI) {
       console.warn('go is not installed: the differential test is skipped (install Go to run it)');
