@@ -13,7 +13,7 @@
  */
 import { BudgetExceeded, chargeBytes, chargeSteps, stepsExceeded, withBudget, type Budget } from './budget.js';
 import { quoteGo, sprint, sprintf } from './fmt.js';
-import { Iface, REFLECT_VALUE, truth } from './funcs/builtins.js';
+import { call, Iface, REFLECT_VALUE, truth } from './funcs/builtins.js';
 import { GoFuncError, toDescriptor, type FuncDescriptor } from './funcs/types.js';
 import type {
   BranchNode,
@@ -380,6 +380,13 @@ export class State {
           ranged = true;
           for (const [k, v] of entries) oneIteration(k, ifaceElems ? new Iface(v ?? null) : (v ?? null));
         }
+      } else if (val instanceof GoInt) {
+        // Go 1.22+: an integer n ranges over 0..n-1, the element as the one variable.
+        if (r.pipe.decl.length > 1) this.errorf(`can't use ${sprintf('%v', val)} to iterate over more than one variable`);
+        if (val.value > 0n) {
+          ranged = true;
+          for (let i = 0n; i < val.value; i++) oneIteration(undefined, new GoInt(i, val.type));
+        }
       } else if (val === undefined) {
         // An invalid value is likely a nil map, etc. and acts like an empty map.
       } else {
@@ -666,10 +673,16 @@ export class State {
       } else t = params[params.length - 1] as GoType;
       argv.push(this.validateType(final, t));
     }
+    // Special case for the "call" builtin: the callee's name (as written) goes into its errors.
+    let fn = fun.fn;
+    if (isBuiltin && name === 'call') {
+      const callee = nargs === 0 ? (typeof final === 'string' ? final : `<${typeName(final as GoValue)} Value>`) : nodeString(allArgs[1] as Node);
+      fn = (f: GoValue) => call(callee, f);
+    }
     let v: GoValue;
     try {
       chargeCall(argv);
-      v = fun.fn(...argv);
+      v = fn(...argv);
       chargeResult(v);
     } catch (e) {
       if (e instanceof TemplateExecError) throw e;

@@ -1,12 +1,12 @@
 /**
- * Differential test: renders the generated corpus with Go 1.19's text/template (via render.go)
- * and with the TypeScript port, and requires identical output, or both failing with the same
- * message. With Debian's sprig package installed, every sprig function both sides have is called
- * with the sample arguments of sprig-samples.ts (against `sprig.TxtFuncMap()`); with Debian's
- * ghodss/yaml, Istio's `toYaml` is compared on a generated set of values. Skips when `go` is
+ * Differential test: renders the generated corpus with the machine's Go text/template (via
+ * render.go, a module pinning sprig v3.3.0 and sigs.k8s.io/yaml as Istio does) and with the
+ * TypeScript port, and requires identical output, or both failing with the same message. Every
+ * sprig function both sides have is called with the sample arguments of sprig-samples.ts (against
+ * `sprig.TxtFuncMap()`), and Istio's `toYaml` is compared on a generated set of values. Skips when `go` is
  * absent, except on CI (CI=true), where it fails.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus, type CorpusCase } from './corpus.js';
 import { buildRenderer, goSprigNames, hasGo, loadLibraries, renderWithGo, renderWithTs, type GoResult } from './go-harness.js';
 import {
@@ -35,9 +35,14 @@ function show(r: GoResult): string {
 const EXCLUDED: Readonly<Record<string, string>> = {};
 
 describe('differential: Go text/template vs the TypeScript port', () => {
+  // The first build compiles sprig and its modules: minutes on a busy machine, so not in a test.
+  beforeAll(() => {
+    if (goAvailable) buildRenderer();
+  }, 600_000);
+
   it('has Go available on CI', () => {
     if (!goAvailable && !onCI) {
-      console.warn('go is not installed: the differential test is skipped (install golang-go to run it)');
+      console.warn('go is not installed: the differential test is skipped (install Go to run it)');
       return;
     }
     expect(goAvailable).toBe(true);

@@ -124,7 +124,7 @@ describe('errors read as Go prints them', () => {
   });
 
   const execRows: Array<[string, string]> = [
-    ['{{eq .a 1}}', 'template: t:1:2: executing "t" at <eq .a 1>: error calling eq: incompatible types for comparison'],
+    ['{{eq .a 1}}', 'template: t:1:2: executing "t" at <eq .a 1>: error calling eq: incompatible types for comparison: string and int'],
     ['{{index .l 5}}', 'template: t:1:2: executing "t" at <index .l 5>: error calling index: index out of range: 5'],
     ['{{len 3}}', 'template: t:1:2: executing "t" at <len 3>: error calling len: len of type int'],
     ['{{not}}', 'template: t:1:2: executing "t" at <not>: wrong number of args for not: want 1 got 0'],

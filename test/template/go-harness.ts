@@ -1,12 +1,12 @@
 /**
  * Builds and runs the Go renderer (`test/template/go/render.go`) for differential tests, and
- * renders the same cases with the TypeScript engine. The Go program is compiled once per test run
- * into a temporary directory, in GOPATH mode so Debian's sprig and ghodss/yaml packages are found
- * offline when installed (each is optional: build tags "sprig" and "yaml"). Test-only; never
- * imported by src/.
+ * renders the same cases with the TypeScript engine. The Go program is a module of its own
+ * (test/template/go/go.mod) pinning sprig v3.3.0 and sigs.k8s.io/yaml, the versions Istio builds
+ * its injector with; it is compiled once per test run with the machine's Go, its modules from the
+ * module proxy (scripts/peers.sh downloads them ahead). Test-only; never imported by src/.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,6 @@ import * as sprigModule from '../../src/template/funcs/sprig.js';
 import * as istioModule from '../../src/template/funcs/istio.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DEBIAN_GOPATH = '/usr/share/gocode';
 
 export interface GoResult {
   output?: string;
@@ -35,33 +34,27 @@ export function hasGo(): boolean {
 
 export interface BuiltRenderer {
   bin: string;
-  /** sprig.TxtFuncMap() is compiled in (`funcs: 'sprig'` cases). */
+  /** sprig.TxtFuncMap() is compiled in (`funcs: 'sprig'` cases): always, since the module pins it. */
   sprig: boolean;
-  /** Istio's toYaml over ghodss/yaml is compiled in (`funcs: 'yaml'` cases). */
+  /** Istio's toYaml over sigs.k8s.io/yaml is compiled in (`funcs: 'yaml'` cases): always. */
   yaml: boolean;
 }
 
 let built: BuiltRenderer | undefined;
 
-/** Compiles render.go once (with sprig and toYaml when Debian's packages are installed). */
+/** Compiles render.go once per run (module mode: go.sum pins every module it needs). */
 export function buildRenderer(): BuiltRenderer {
   if (built) return built;
   const dir = mkdtempSync(path.join(tmpdir(), 'tmpl-diff-'));
   const bin = path.join(dir, 'render');
-  const has = (pkg: string): boolean => existsSync(path.join(DEBIAN_GOPATH, 'src', pkg));
-  const sprig = has('github.com/Masterminds/sprig');
-  const yaml = has('github.com/ghodss/yaml') && has('gopkg.in/yaml.v2');
-  const tags = [...(sprig ? ['sprig'] : []), ...(yaml ? ['yaml'] : [])];
-  const env = {
-    ...process.env,
-    GO111MODULE: 'off',
-    GOPATH: tags.length > 0 ? DEBIAN_GOPATH : dir,
-    GOFLAGS: '',
-    GOCACHE: process.env.GOCACHE ?? path.join(tmpdir(), 'inject-sidecar-gocache'),
-  };
-  const args = ['build', ...(tags.length > 0 ? ['-tags', tags.join(',')] : []), '-o', bin, '.'];
-  execFileSync('go', args, { cwd: path.join(here, 'go'), env, stdio: 'pipe' });
-  built = { bin, sprig, yaml };
+  const env = { ...process.env, GO111MODULE: 'on', GOFLAGS: '-mod=readonly' };
+  try {
+    execFileSync('go', ['build', '-o', bin, '.'], { cwd: path.join(here, 'go'), env, stdio: 'pipe' });
+  } catch (e) {
+    const stderr = String((e as { stderr?: Buffer }).stderr ?? '');
+    throw new Error(`building test/template/go failed (run scripts/peers.sh to fetch its modules):\n${stderr}`);
+  }
+  built = { bin, sprig: true, yaml: true };
   return built;
 }
 

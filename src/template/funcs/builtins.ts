@@ -79,7 +79,8 @@ function basicValue(v: GoValue): GoValue {
 }
 
 const errBadComparisonType = 'invalid type for comparison';
-const errBadComparison = 'incompatible types for comparison';
+/** Go 1.22+ names both types: "incompatible types for comparison: string and float64". */
+const errBadComparison = (a: GoValue, b: GoValue): string => `incompatible types for comparison: ${typeName(a)} and ${typeName(b)}`;
 const errNoComparison = 'missing argument for comparison';
 
 /** reflect.Kind, coarse: used by canCompare. */
@@ -130,7 +131,7 @@ export function eq(a1: RValue, ...arg2: RValue[]): boolean {
         const b = (basicValue(arg) as GoInt).value;
         t = b >= 0n && (basicValue(arg1) as GoInt).value === b;
       } else if (arg1 !== undefined && arg !== undefined) {
-        throw new GoFuncError(errBadComparison);
+        throw new GoFuncError(errBadComparison(arg1, arg));
       }
     } else {
       switch (k1) {
@@ -190,7 +191,7 @@ export function lt(a1: RValue, a2: RValue): boolean {
       const y = (b as GoInt).value;
       return y >= 0n && (a as GoInt).value < y;
     }
-    throw new GoFuncError(errBadComparison);
+    throw new GoFuncError(errBadComparison(arg1, arg2));
   }
   switch (k1) {
     case 'bool':
@@ -330,11 +331,14 @@ export function slice(it: RValue, ...indexes: RValue[]): GoValue {
   return new GoSlice(item.elem, item.items.slice(i0, i1));
 }
 
-/** Go's `call`: the data model has no function values, so this reports Go's errors. */
-export function call(f: RValue): GoValue {
+/**
+ * Go's `call`: the data model has no function values, so this reports Go's errors. `name` is the
+ * callee as the template wrote it (exec passes it, as Go's evalCall does since Go 1.21).
+ */
+export function call(name: string, f: RValue): GoValue {
   const fn = indirectInterface(f);
   if (fn === undefined) throw new GoFuncError('call of nil');
-  throw new GoFuncError(`non-function of type ${typeName(fn)}`);
+  throw new GoFuncError(`non-function ${name} of type ${typeName(fn)}`);
 }
 
 // ---- escaping ---------------------------------------------------------------------------------
@@ -427,7 +431,7 @@ const unreachable = (): GoValue => {
 /** Go's `builtins()`. */
 export const BUILTINS: Readonly<Record<string, FuncDescriptor>> = {
   and: { fn: unreachable, params: [RV], variadic: RV, result: RV },
-  call: { fn: (f) => call(f), params: [RV], variadic: RV, returnsError: true, result: RV },
+  call: { fn: (f) => call('', f), params: [RV], variadic: RV, returnsError: true, result: RV },
   html: { fn: (...a) => htmlEscapeString(evalArgs(a)), params: [], variadic: ANY, result: 'string' },
   index: { fn: (item, ...ix) => index(item, ...ix), params: [RV], variadic: RV, returnsError: true, result: RV },
   slice: { fn: (item, ...ix) => slice(item, ...ix), params: [RV], variadic: RV, returnsError: true, result: RV },

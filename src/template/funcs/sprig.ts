@@ -384,7 +384,9 @@ export function mergeInto(dst: GoPlainMap, src: GoPlainMap, overwrite: boolean):
       mapSet(dst, key, s);
       continue;
     }
-    if (has && !mergoEmpty(d) && (srcIsMap || srcIsSlice)) continue;
+    // mergo v1 (sprig 3.3): a non-empty destination keeps its value against a slice, and against
+    // a map only when it is a map itself (merged above); a map overwrites anything else.
+    if (has && !mergoEmpty(d) && (srcIsSlice || (srcIsMap && isMap(d)))) continue;
     if (overwrite || !has || mergoEmpty(d)) mapSet(dst, key, s);
   }
 }

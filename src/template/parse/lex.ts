@@ -446,9 +446,9 @@ function lexInsideAction(l: Lexer): StateFn {
       l.parenDepth++;
       return lexInsideAction;
     case 0x29: // )
-      l.emit(ITEM.rightParen);
       l.parenDepth--;
-      if (l.parenDepth < 0) return l.errorf(`unexpected right paren ${hashU(r)}`);
+      if (l.parenDepth < 0) return l.errorf('unexpected right paren');
+      l.emit(ITEM.rightParen);
       return lexInsideAction;
     default:
       break;

@@ -6,9 +6,9 @@
 // float64). A case may instead name a typed fixture ("typed": "NAME") built below; the
 // TypeScript side (test/template/typed-fixtures.ts) builds the same values.
 //
-// Build tag "sprig" adds sprig's TxtFuncMap (Debian's golang-github-masterminds-sprig-dev, used
-// in GOPATH mode); build tag "yaml" adds Istio's toYaml (Debian's golang-github-ghodss-yaml-dev and
-// golang-gopkg-yaml.v2-dev). Without them only Go's builtins exist. Run with the argument
+// The module (go.mod beside this file) pins sprig v3.3.0 and sigs.k8s.io/yaml, the versions
+// Istio builds its injector with; sprig's TxtFuncMap and Istio's toYaml are always compiled in.
+// Run with the argument
 // "-names", the program prints the names of the sprig functions compiled in (a JSON array).
 package main
 

@@ -1,16 +1,13 @@
-//go:build yaml
-
 package main
 
 import (
 	"text/template"
 
-	"github.com/ghodss/yaml"
+	"sigs.k8s.io/yaml"
 )
 
 // toYaml is Istio's injection-template toYaml: sigs.k8s.io/yaml.Marshal (JSON round trip, then
 // go-yaml v2), the string kept with its trailing newline, "" when marshalling fails.
-// github.com/ghodss/yaml is sigs.k8s.io/yaml's ancestor with the same Marshal.
 func yamlFuncs() template.FuncMap {
 	return template.FuncMap{
 		"toYaml": func(v interface{}) string {
