@@ -23,6 +23,7 @@ import { environmentObjects, isEnvironmentObject, run, type RunOptions, type Run
 import { usesIstioTemplates, type IstioInputs, type TemplateEngine } from '../istio/environment.js';
 import { hasErrors, type Result } from '../results/result.js';
 import { formatResult } from './report.js';
+import { auditMode } from './audit.js';
 
 export const VERSION = '0.1.0';
 
@@ -114,16 +115,25 @@ function readRevisionIstioFiles(config: Config): Record<string, IstioInputs> {
  * profile starts without it.
  */
 async function runWith(resources: Parameters<typeof run>[0], args: CliArgs, config: Config, options?: RunOptions): Promise<RunOutput> {
-  const istio = readIstioFiles(args, config);
-  const revisionIstio = readRevisionIstioFiles(config);
-  let engine: TemplateEngine | undefined;
-  if (config.mode !== 'uninject' && usesIstioTemplates(environmentObjects(resources), [config, ...config.revisions], [istio, ...Object.values(revisionIstio)])) {
-    engine = (await import('../istio/templates.js')).templateEngine;
-  }
+  const { istio, revisionIstio, engine } = await istioFor(resources, args, config);
   return run(resources, config, istio, revisionIstio, engine, options);
 }
 
-function report(results: readonly Result[], args: CliArgs, io: CliIO, mode?: Config['mode']): void {
+/** The Istio files a run reads, and the template engine when they (or the input) need it. */
+export async function istioFor(
+  resources: Parameters<typeof run>[0],
+  args: CliArgs,
+  config: Config,
+): Promise<{ istio: IstioInputs; revisionIstio: Record<string, IstioInputs>; engine?: TemplateEngine }> {
+  const istio = readIstioFiles(args, config);
+  const revisionIstio = readRevisionIstioFiles(config);
+  if (config.mode !== 'uninject' && usesIstioTemplates(environmentObjects(resources), [config, ...config.revisions], [istio, ...Object.values(revisionIstio)])) {
+    return { istio, revisionIstio, engine: (await import('../istio/templates.js')).templateEngine };
+  }
+  return { istio, revisionIstio };
+}
+
+export function report(results: readonly Result[], args: CliArgs, io: CliIO, mode?: Config['mode']): void {
   // An explanation is what --explain was asked for: --quiet does not hide it.
   const lines = results
     .filter((r) => !args.quiet || r.severity === 'error' || mode === 'explain')
@@ -162,6 +172,10 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
         field: { path: issue.path },
       });
     }
+  }
+  if (config?.mode === 'audit') {
+    results.push({ message: 'mode: audit reads a live snapshot (a kind: List on stdin or with -f), not a ResourceList', severity: 'error', field: { path: 'spec.mode' } });
+    config = undefined;
   }
   if (config && config.output === 'patch') {
     results.push({
@@ -221,6 +235,7 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
     }
   }
   const docs = inputs.flatMap((i) => i.docs);
+  if (config.mode === 'audit') return auditMode(docs, args, config, io);
   // Nothing is written unless every document went well, so the output is held until the end:
   // as text (each document lets its value go once the run is done with it), not as values.
   const { results, patches, drift } = await runWith(docs, args, config, { onResourceDone: (r) => (r as ResourceHandle).release() });

@@ -173,7 +173,7 @@ function buildSchemas() {
       mode: z
         .enum(MODES)
         .optional()
-        .describe('inject (default); explain: report every decision, change nothing; check: fail when manifests are not as injection would leave them; uninject: remove injected sidecars.'),
+        .describe('inject (default); explain: report every decision, change nothing; check: fail when manifests are not as injection would leave them; uninject: remove injected sidecars; audit: report live pods (a kubectl get -o yaml snapshot) not as the policy says.'),
       output: z
         .enum(OUTPUT_FORMATS)
         .optional()
