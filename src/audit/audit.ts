@@ -200,7 +200,10 @@ function injectedDifferences(current: PodTemplate, expected: PodTemplate, expect
   if (revNow !== revWant) fields.push(`metadata.annotations["${Annotation.status}"].revision: ${revNow ?? '(none)'}, expected ${revWant ?? '(none)'}`);
   const imgNow = proxyImage(current);
   const imgWant = proxyImage(expected);
-  if (imgNow !== imgWant) fields.push(`spec.containers[${Container.proxy}].image: ${imgNow ?? '(none)'}, expected ${imgWant ?? '(none)'}`);
+  if (imgNow !== imgWant) {
+    const native = (current.spec.initContainers ?? []).some((c) => c.name === Container.proxy);
+    fields.push(`spec.${native ? 'initContainers' : 'containers'}[${Container.proxy}].image: ${imgNow ?? '(none)'}, expected ${imgWant ?? '(none)'}`);
+  }
   return fields;
 }
 

@@ -90,6 +90,36 @@ describe('audit: findings on a live snapshot', () => {
     expect(orphans.every((f) => f.severity === 'error')).toBe(true);
   });
 
+  it('orphan-revision with the snapshot\'s webhooks: revisions and tags an MWC serves are not orphans', () => {
+    const mwc = (name: string, labels: Record<string, string>, rev: string): Obj =>
+      ({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'MutatingWebhookConfiguration',
+        metadata: { name, labels, uid: `uid-${name}`, resourceVersion: '9', generation: 1 },
+        webhooks: [
+          {
+            name: 'rev.namespace.sidecar-injector.istio.io',
+            admissionReviewVersions: ['v1'],
+            clientConfig: { service: { name: 'istiod-canary', namespace: 'istio-system', path: '/inject', port: 443 } },
+            namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'In', values: [rev] }, { key: 'istio-injection', operator: 'DoesNotExist' }] },
+            objectSelector: { matchExpressions: [{ key: 'sidecar.istio.io/inject', operator: 'NotIn', values: ['false'] }] },
+            sideEffects: 'None',
+          },
+        ],
+      }) as unknown as Obj;
+    const r = runAudit(
+      list([
+        mwc('istio-sidecar-injector-canary', { 'istio.io/rev': 'canary' }, 'canary'),
+        mwc('istio-revision-tag-prod', { 'istio.io/rev': 'canary', 'istio.io/tag': 'prod' }, 'prod'),
+        namespace('a', { 'istio.io/rev': 'canary' }),
+        namespace('b', { 'istio.io/rev': 'prod' }),
+        namespace('c', { 'istio.io/rev': 'stable' }),
+        namespace('d', { 'istio.io/rev': 'default' }),
+      ]),
+    );
+    expect(r.findings.map((f) => `${f.kind} ${f.subject.name}`)).toEqual(['orphan-revision c']);
+  });
+
   it('not-ready: classic proxy restarting, native proxy not ready', () => {
     const r = runAudit(
       list([
@@ -131,14 +161,16 @@ describe('audit: findings on a live snapshot', () => {
     expect(r.findings[0]!.owners.map((o) => o.kind)).toEqual(['ReplicaSet', 'Deployment']);
   });
 
-  for (const golden of ['hello.yaml.injected', 'native-sidecar.yaml.injected']) {
+  // hello: native proxy (istio-proxy in initContainers); hello-old-version: classic (in containers).
+  for (const [golden, where] of [['hello.yaml.injected', 'initContainers'], ['native-sidecar.yaml.injected', 'initContainers'], ['hello-old-version.yaml.injected', 'containers']] as const) {
     it(`a pod injected by Istio itself (${golden}) is recognised as injected, and stale against this configuration's proxy image`, () => {
       const t = goldenTemplate(goldens, golden);
       const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), pod('hello-6b7c8d9e0f-zz9yx', 'shop', t)]));
       const kinds = kindsOf(r, 'hello-6b7c8d9e0f-zz9yx');
       expect(kinds).not.toContain('missing');
       expect(kinds).toContain('stale');
-      expect(r.findings.find((f) => f.kind === 'stale')!.fields!.some((x) => x.includes('.image:'))).toBe(true);
+      expect(JSON.stringify((t.spec as JsonObject)[where])).toContain('"name":"istio-proxy"');
+      expect(r.findings.find((f) => f.kind === 'stale')!.fields!.some((x) => x.startsWith(`spec.${where}[istio-proxy].image:`))).toBe(true);
     });
   }
 });

@@ -90,6 +90,13 @@ describe('inject-sidecar --audit', () => {
     expect(noStatus.stdout).toBe('');
   });
 
+  it('KRM mode: mode audit is an error result (a ResourceList is not a live snapshot)', async () => {
+    const rl = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n  apiVersion: inject-sidecar.dev/v1alpha1\n  kind: SidecarInjection\n  metadata:\n    name: c\n  spec:\n    mode: audit\n';
+    const r = await runCli([], rl);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('mode: audit reads a live snapshot');
+  });
+
   it('usage errors: bad --fail-on, bad --restarted-at', async () => {
     expect((await runCli(['--audit', '--fail-on', 'info'], snapshot)).code).toBe(2);
     expect((await runCli(['--audit', '--restarted-at', 'yesterday'], snapshot)).code).toBe(2);
