@@ -15,6 +15,8 @@
  * - `not-ready`: the istio-proxy container (classic, or native in initContainers) is not ready
  *   or has restarted.
  *
+ * Finished pods (Succeeded, Failed) and pods being deleted are not audited.
+ *
  * Pure: reads no clock (the restart time comes in), no files, no environment. Unknown kinds pass.
  */
 import type { Config } from '../config/config.js';
@@ -262,7 +264,7 @@ export function audit(
   const restarts = new Map<Item, Set<FindingKind>>();
   let pods = 0;
   for (const it of items) {
-    if (it.ref.kind !== 'Pod') continue;
+    if (it.ref.kind !== 'Pod' || !isRunning(it.obj)) continue;
     pods++;
     const namespace = it.ref.namespace ?? '';
     const chain = ownerChain(it, byUid, byName);
@@ -297,11 +299,14 @@ export function audit(
     const injected = Annotation.status in (pod.metadata?.annotations ?? {});
     const top = chain.top ? ownerTemplate(chain.top, env, ownerOutcomes, results) : undefined;
     if (injected && outcome.decision.inject) {
-      const expected = top ? (top.outcome?.pod ?? top.template) : outcome.pod;
+      // The owner's fresh injection; its template as it is when already up to date; else the pod's.
+      const ownerInjected = top && Annotation.status in (top.template.metadata?.annotations ?? {}) ? top.template : undefined;
+      const expected = top?.outcome?.pod ?? ownerInjected ?? outcome.pod;
       const rev = top?.outcome?.revision ?? outcome.revision;
       if (expected) {
         const fields = injectedDifferences(pod, expected, rev);
-        if (fields.length) add('stale', outcome.reason, `a fresh injection ${top ? `of ${describeRef(chain.top!.ref)}` : 'of the pod'} differs: ${fields[0]}`, fields);
+        const of = expected === outcome.pod ? 'of the pod' : `of ${describeRef(chain.top!.ref)}`;
+        if (fields.length) add('stale', outcome.reason, `a fresh injection ${of} differs: ${fields[0]}`, fields);
       }
     }
     if (top && Annotation.status in (top.template.metadata?.annotations ?? {})) {
@@ -315,6 +320,12 @@ export function audit(
     }
   }
   return { findings, results, restarts: restartList(restarts, options), pods };
+}
+
+/** Pods that run or will: not finished (Succeeded, Failed) and not being deleted. */
+function isRunning(pod: JsonObject): boolean {
+  const phase = isObject(pod.status) ? pod.status.phase : undefined;
+  return phase !== 'Succeeded' && phase !== 'Failed' && metaOf(pod).deletionTimestamp === undefined;
 }
 
 function finding(kind: FindingKind, subject: ResourceRef, namespace: string, owners: ResourceRef[], rule: string, message: string, fields?: string[]): Finding {

@@ -146,6 +146,21 @@ describe('audit: findings on a live snapshot', () => {
     expect(r.restarts).toEqual([]);
   });
 
+  it('finished pods and pods being deleted are not audited', () => {
+    const done = pod('batch-1-abcde', 'shop', appTemplate('batch'));
+    (done.status as JsonObject).phase = 'Succeeded';
+    const going = pod('old-1-fghij', 'shop', appTemplate('old'));
+    going.metadata.deletionTimestamp = '2026-12-01T11:00:00Z';
+    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), done, going, pod('live-1-klmno', 'shop', appTemplate('live'))]));
+    expect(r.pods).toBe(1);
+    expect(r.findings.map((f) => f.subject.name)).toEqual(['live-1-klmno']);
+  });
+
+  it('a webhook-injected cluster: the owner template has no sidecar, an up-to-date pod is not stale', () => {
+    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'), fresh)]));
+    expect(r.findings).toEqual([]);
+  });
+
   it('StatefulSet pods and pods with no owner', () => {
     const s = workload('StatefulSet', 'shop', 'db', appTemplate('db'));
     const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), s, pod('db-0', 'shop', appTemplate('db'), s), pod('debug', 'shop', appTemplate('debug'))]));
