@@ -30,11 +30,15 @@ export interface CliArgs {
   injectConfigFile: string | undefined;
   meshConfigFile: string | undefined;
   valuesFile: string | undefined;
-  /** `--explain`, `--check` or `--uninject` (at most one). */
-  mode: 'explain' | 'check' | 'uninject' | undefined;
+  /** `--explain`, `--check`, `--uninject` or `--audit` (at most one). */
+  mode: 'explain' | 'check' | 'uninject' | 'audit' | undefined;
   format: 'full' | 'patch' | undefined;
   jobs: 'native' | 'classic' | 'skip' | undefined;
   webhookCoexistence: 'label' | 'warn' | 'error' | undefined;
+  /** --audit: report format on stdout, severity that fails the run, restart time of the patches. */
+  auditFormat: 'text' | 'json' | 'markdown' | 'prometheus' | undefined;
+  failOn: 'error' | 'warning' | 'none' | undefined;
+  restartedAt: string | undefined;
 }
 
 export class UsageError extends Error {
@@ -85,6 +89,14 @@ Modes (default: inject):
                           injected where policy says no, or stale) or when its decision depends on
                           labels of a namespace it does not know (undecided).
       --uninject          Remove injected sidecars, giving back the manifests as they were.
+      --audit             Audit a live snapshot (kubectl get namespaces,pods,deployments,
+                          statefulsets,daemonsets,replicasets,jobs,cronjobs,
+                          mutatingwebhookconfigurations -A -o yaml): pods missing a sidecar, with
+                          one policy excludes, stale, drifted from their owner, selecting a revision
+                          nobody serves, or with a proxy not ready. Summary on stderr.
+      --audit-format F    text (default: nothing on stdout), json, markdown or prometheus.
+      --fail-on S         error (default), warning or none: exit 1 on a finding at or above S.
+      --restarted-at T    --audit --format patch: the restartedAt time (default: now, RFC 3339).
 
 Injection settings (override the function config):
   -n, --namespace NS      The namespace of objects without metadata.namespace, as with kubectl
@@ -145,6 +157,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
         format: { type: 'string' },
         jobs: { type: 'string' },
         'webhook-coexistence': { type: 'string' },
+        audit: { type: 'boolean' },
+        'audit-format': { type: 'string' },
+        'fail-on': { type: 'string' },
+        'restarted-at': { type: 'string' },
       },
     });
   } catch (e) {
@@ -154,7 +170,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (parsed.positionals.length) {
     throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])} (input files go after -f)`);
   }
-  const modes = (['explain', 'check', 'uninject'] as const).filter((m) => v[m] === true);
+  const modes = (['explain', 'check', 'uninject', 'audit'] as const).filter((m) => v[m] === true);
   if (modes.length > 1) throw new UsageError(`--${modes[0]} and --${modes[1]} cannot be used together`);
   const oneOf = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined => {
     if (value !== undefined && !(allowed as readonly string[]).includes(value)) {
@@ -186,7 +202,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
     format: oneOf('format', v.format, ['full', 'patch'] as const),
     jobs: oneOf('jobs', v.jobs, ['native', 'classic', 'skip'] as const),
     webhookCoexistence: oneOf('webhook-coexistence', v['webhook-coexistence'], ['label', 'warn', 'error'] as const),
+    auditFormat: oneOf('audit-format', v['audit-format'], ['text', 'json', 'markdown', 'prometheus'] as const),
+    failOn: oneOf('fail-on', v['fail-on'], ['error', 'warning', 'none'] as const),
+    restartedAt: v['restarted-at'],
   };
+  if (args.restartedAt !== undefined && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(args.restartedAt)) {
+    throw new UsageError(`--restarted-at must be an RFC 3339 time such as 2026-01-02T03:04:05Z, not ${JSON.stringify(args.restartedAt)}`);
+  }
+  if (args.mode === 'audit' && args.inPlace) throw new UsageError('--audit changes nothing; it cannot be used with --in-place');
   if (args.emulate !== undefined && args.emulate !== 'webhook' && args.emulate !== 'kube-inject') {
     throw new UsageError(`--emulate must be webhook or kube-inject, not ${JSON.stringify(args.emulate)}`);
   }

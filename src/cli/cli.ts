@@ -29,6 +29,7 @@ import { formatSummary, summarize, totalsLine, type Mode, type Reinjected } from
 import { isPassThrough } from '../run.js';
 import { resolve } from 'node:path';
 import { supportedReleasesText } from '../inject/builtin/releases.js';
+import { auditMode } from './audit.js';
 
 export const VERSION = '0.1.0';
 
@@ -120,7 +121,7 @@ function readConfigFile(path: string): unknown {
   return docs[0]!.value;
 }
 
-interface IstioFiles {
+export interface IstioFiles {
   istio: IstioInputs;
   revisionIstio: Record<string, IstioInputs>;
 }
@@ -155,12 +156,15 @@ function readIstioFiles(args: CliArgs, config: Config, fnConfig: unknown): Istio
  * in the bundle) is loaded only when the run may render with Istio's templates, so the built-in
  * profile starts without it.
  */
-async function runWith(resources: Parameters<typeof run>[0], config: Config, { istio, revisionIstio }: IstioFiles, options?: RunOptions): Promise<RunOutput> {
-  let engine: TemplateEngine | undefined;
-  if (config.mode !== 'uninject' && usesIstioTemplates(environmentObjects(resources), [config, ...config.revisions], [istio, ...Object.values(revisionIstio)])) {
-    engine = (await import('../istio/templates.js')).templateEngine;
-  }
-  return run(resources, config, istio, revisionIstio, engine, options);
+async function runWith(resources: Parameters<typeof run>[0], config: Config, files: IstioFiles, options?: RunOptions): Promise<RunOutput> {
+  return run(resources, config, files.istio, files.revisionIstio, await templateEngineFor(resources, config, files), options);
+}
+
+/** The Go template engine, when the run may render with Istio's templates (else undefined). */
+export async function templateEngineFor(resources: Parameters<typeof run>[0], config: Config, { istio, revisionIstio }: IstioFiles): Promise<TemplateEngine | undefined> {
+  if (config.mode === 'uninject') return undefined;
+  if (!usesIstioTemplates(environmentObjects(resources), [config, ...config.revisions], [istio, ...Object.values(revisionIstio)])) return undefined;
+  return (await import('../istio/templates.js')).templateEngine;
 }
 
 /**
@@ -170,7 +174,7 @@ async function runWith(resources: Parameters<typeof run>[0], config: Config, { i
  * the per-result lines by the summary in its format; `--quiet` leaves only errors (and a failed
  * check's line). An explanation is what --explain was asked for: --quiet does not hide it.
  */
-function report(results: readonly Result[], args: CliArgs, io: CliIO, mode: Config['mode'] | undefined, krm: boolean, reinjected?: Reinjected): void {
+export function report(results: readonly Result[], args: CliArgs, io: CliIO, mode: Config['mode'] | undefined, krm: boolean, reinjected?: Reinjected): void {
   const summary = summarize(results, (mode ?? 'inject') as Mode, reinjected);
   if (args.summary) {
     io.stderr(formatSummary(summary, args.summary));
@@ -244,6 +248,10 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
       });
     }
   }
+  if (config?.mode === 'audit') {
+    results.push({ message: 'mode: audit reads a live snapshot (a kind: List on stdin or with -f), not a ResourceList', severity: 'error', field: { path: 'spec.mode' } });
+    config = undefined;
+  }
   if (config && config.output === 'patch') {
     results.push({
       message: 'output: patch is for stream mode (-f): in KRM mode the ResourceList keeps its objects; use full output',
@@ -305,6 +313,7 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   const istioFiles = readIstioFiles(args, config, fnConfig);
   const docs = inputs.flatMap((i) => i.docs);
   if (docs.length === 0 && !args.quiet) io.stderr('warning: no objects in input\n');
+  if (config.mode === 'audit') return auditMode(docs, args, config, io, istioFiles);
   // Nothing is written unless every document went well, so the output is held until the end:
   // as text (each document lets its value go once the run is done with it), not as values.
   const local = new Set<ResourceHandle>();

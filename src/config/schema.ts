@@ -198,7 +198,7 @@ function buildSchemas() {
     .object({
       mode: oneOf(MODES)
         .optional()
-        .describe('inject (default); explain: report every decision, change nothing; check: fail when manifests are not as injection would leave them; uninject: remove injected sidecars.'),
+        .describe('inject (default); explain: report every decision, change nothing; check: fail when manifests are not as injection would leave them; uninject: remove injected sidecars; audit: report live pods (a kubectl get -o yaml snapshot) not as the policy says.'),
       output: oneOf(OUTPUT_FORMATS)
         .optional()
         .describe('full (default): the changed objects; patch: a kustomize strategic-merge patch per changed workload (stream mode).'),

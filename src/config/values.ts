@@ -8,7 +8,7 @@ export const API_VERSION = `${API_GROUP}/v1alpha1`;
 export const KIND = 'SidecarInjection';
 
 /** What a run does (`--explain`, `--check`, `--uninject` set it from the command line). */
-export const MODES = ['inject', 'explain', 'check', 'uninject'] as const;
+export const MODES = ['inject', 'explain', 'check', 'uninject', 'audit'] as const;
 /** How changed workloads are written (`--format`). */
 export const OUTPUT_FORMATS = ['full', 'patch'] as const;
 /** What to do when a live injection webhook would inject a rendered pod again. */

@@ -64,7 +64,8 @@ export function describeStale(current: PodTemplate, expected: PodTemplate, expec
   return parts.join('; ');
 }
 
-function statusRevision(pod: PodTemplate): string | undefined {
+/** The revision in the `sidecar.istio.io/status` annotation, if the pod carries one that names it. */
+export function statusRevision(pod: PodTemplate): string | undefined {
   const text = pod.metadata?.annotations?.[Annotation.status];
   if (text === undefined) return undefined;
   try {
@@ -75,7 +76,7 @@ function statusRevision(pod: PodTemplate): string | undefined {
   }
 }
 
-/** The image of the pod's istio-proxy container, if it has one. */
+/** The istio-proxy container's image (classic container or native sidecar in initContainers). */
 export function proxyImage(pod: PodTemplate): string | undefined {
   for (const list of [pod.spec.initContainers, pod.spec.containers]) {
     for (const c of list ?? []) if (c.name === Container.proxy && typeof c.image === 'string') return c.image;

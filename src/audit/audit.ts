@@ -1,0 +1,385 @@
+/**
+ * `--audit`: the live state against the policy. Input is a snapshot as `kubectl get namespaces,
+ * pods,deployments,... -A -o yaml` prints it (a `kind: List` of live objects with `status`,
+ * `managedFields`, `ownerReferences`), optionally beside Istio's ConfigMaps; the configuration is
+ * the function config as usual. For every Pod: its owner chain (ownerReferences, by uid, else by
+ * kind and name in the namespace) and findings:
+ *
+ * - `missing` / `unwanted`: the decision for the pod now (policy/decide through the workload
+ *   step, as `--check` asks it) says inject and it has no sidecar, or says no and it has one;
+ * - `stale`: injected, but for another revision or with another proxy image than a fresh
+ *   injection of its top owner's current template (of the pod itself without an owner) gives;
+ * - `owner-drift`: its injected parts differ from its owner's current (injected) pod template;
+ * - `orphan-revision`: a namespace or pod selects, by `istio.io/rev`, a revision or tag that no
+ *   MutatingWebhookConfiguration in the snapshot serves and the configuration does not list;
+ * - `not-ready`: the istio-proxy container (classic, or native in initContainers) is not ready
+ *   or has restarted.
+ *
+ * Finished pods (Succeeded, Failed) and pods being deleted are not audited.
+ *
+ * Pure: reads no clock (the restart time comes in), no files, no environment. Unknown kinds pass.
+ */
+import type { Config } from '../config/config.js';
+import { Annotation, Container, Label } from '../kube/keys.js';
+import { findWorkloadKind, getIn, parsePath } from '../kube/kinds.js';
+import { checkPodTemplate } from '../kube/shape.js';
+import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef } from '../kube/types.js';
+import { checkWorkload, proxyImage, statusRevision } from '../lifecycle/check.js';
+import { normalizeRevision, revisionName, webhooksFromConfigurations } from '../policy/index.js';
+import { buildEnvironment } from '../environment.js';
+import type { IstioInputs, TemplateEngine } from '../istio/environment.js';
+import { UserError, type Result } from '../results/result.js';
+import { describeRef, environmentObjects, refOf, type Resource } from '../run.js';
+import { processWorkload, type Environment, type WorkloadOutcome } from '../workload.js';
+
+export const FINDING_KINDS = ['missing', 'unwanted', 'stale', 'owner-drift', 'orphan-revision', 'not-ready'] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+export type FindingSeverity = 'error' | 'warning';
+
+export const FINDING_SEVERITY: Readonly<Record<FindingKind, FindingSeverity>> = {
+  missing: 'error',
+  'orphan-revision': 'error',
+  unwanted: 'warning',
+  stale: 'warning',
+  'owner-drift': 'warning',
+  'not-ready': 'warning',
+};
+
+export interface Finding {
+  kind: FindingKind;
+  severity: FindingSeverity;
+  /** The pod (or, for a namespace's orphan revision, the Namespace). */
+  subject: ResourceRef;
+  namespace: string;
+  /** Owners from the immediate one (ReplicaSet) to the top (Deployment); empty for a bare pod. */
+  owners: ResourceRef[];
+  /** The rule that decided (the policy's, or the audit check's). */
+  rule: string;
+  /** stale / owner-drift: the differing fields, most telling first. */
+  fields?: string[];
+  message: string;
+}
+
+/** A workload whose pods need a restart, with the patch that restarts them through Git. */
+export interface Restart {
+  owner: ResourceRef;
+  kinds: FindingKind[];
+  /** kustomize strategic-merge patch setting `kubectl.kubernetes.io/restartedAt`. */
+  patch: JsonObject;
+  /** `kubectl rollout restart deployment/web -n shop` */
+  command: string;
+}
+
+export interface AuditReport {
+  findings: Finding[];
+  /** Problems with the snapshot or configuration (errors stop the audit's verdict). */
+  results: Result[];
+  restarts: Restart[];
+  pods: number;
+}
+
+export interface AuditOptions {
+  /** The `kubectl.kubernetes.io/restartedAt` value for the restart patches (RFC 3339). */
+  restartedAt: string;
+}
+
+/** Kinds a snapshot must give with their `status` (kubectl always prints it). */
+const STATUS_KINDS: ReadonlySet<string> = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
+/** Kinds `kubectl rollout restart` restarts (and whose pod template a patch can annotate). */
+const RESTARTABLE: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+const RESTART_KINDS: ReadonlySet<FindingKind> = new Set(['missing', 'stale', 'owner-drift', 'unwanted']);
+/** Longest owner chain followed (Pod -> ReplicaSet -> Deployment is 2; a cycle stops here too). */
+const MAX_OWNER_DEPTH = 8;
+export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+
+interface Item {
+  obj: JsonObject;
+  ref: ResourceRef;
+  /** `items[3]` of the List (and its file), for messages. */
+  where: string;
+  file?: { path: string; index: number };
+}
+
+/** The snapshot's objects: the items of its List(s); other documents (ConfigMaps) only feed the environment. */
+function snapshotItems(resources: readonly Resource[], results: Result[]): Item[] {
+  const items: Item[] = [];
+  let lists = 0;
+  for (const r of resources) {
+    const v = r.value;
+    const file = r.file ? { file: { path: r.file.path, index: r.file.index } } : {};
+    if (v.kind !== 'List') continue;
+    lists++;
+    if (!Array.isArray(v.items)) {
+      results.push({ message: 'snapshot List has no items list', severity: 'error', field: { path: 'items' }, ...file });
+      continue;
+    }
+    v.items.forEach((it, i) => {
+      const where = `items[${i}]`;
+      if (!isObject(it) || typeof it.kind !== 'string' || !isObject(it.metadata) || typeof it.metadata.name !== 'string') {
+        results.push({ message: `${where} is not a Kubernetes object (kind and metadata.name expected)`, severity: 'error', field: { path: where }, ...file });
+        return;
+      }
+      const ref = refOf(it);
+      if (STATUS_KINDS.has(it.kind) && !isObject(it.status)) {
+        results.push({
+          message: `${where} (${describeRef(ref)}) has no status: a live snapshot (kubectl get -o yaml) carries one; was a manifest given instead?`,
+          severity: 'error',
+          resourceRef: ref,
+          field: { path: `${where}.status` },
+          ...file,
+        });
+        return;
+      }
+      items.push({ obj: it, ref, where, ...(r.file ? { file: { path: r.file.path, index: r.file.index } } : {}) });
+    });
+  }
+  if (lists === 0) {
+    const kinds = [...new Set(resources.map((r) => String(r.value.kind ?? '(no kind)')))].slice(0, 5).join(', ');
+    results.push({
+      message: `audit input is not a snapshot: expected a kind: List as kubectl get ... -o yaml prints it, got ${kinds || 'no documents'}`,
+      severity: 'error',
+    });
+  }
+  return items;
+}
+
+const metaOf = (obj: JsonObject): JsonObject => (isObject(obj.metadata) ? obj.metadata : {});
+const stringMap = (v: Json | undefined): Record<string, string> => {
+  const out: Record<string, string> = {};
+  if (isObject(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+};
+
+/** The owner chain of an object, immediate owner first (the controller reference, else the first). */
+function ownerChain(item: Item, byUid: Map<string, Item>, byName: Map<string, Item>): ResourceRef[] & { top?: Item } {
+  const chain: ResourceRef[] & { top?: Item } = [];
+  let cur: Item | undefined = item;
+  const seen = new Set<Item>([item]);
+  while (cur && chain.length < MAX_OWNER_DEPTH) {
+    const refs = metaOf(cur.obj).ownerReferences;
+    if (!Array.isArray(refs) || refs.length === 0) break;
+    const owner = (refs.find((r) => isObject(r) && r.controller === true) ?? refs[0]) as Json;
+    if (!isObject(owner) || typeof owner.kind !== 'string' || typeof owner.name !== 'string') break;
+    const ns: string = cur.ref.namespace ?? '';
+    const found: Item | undefined =
+      (typeof owner.uid === 'string' ? byUid.get(owner.uid) : undefined) ?? byName.get(`${ns}/${owner.kind}/${owner.name}`);
+    if (found && seen.has(found)) break;
+    chain.push(
+      found?.ref ?? {
+        apiVersion: typeof owner.apiVersion === 'string' ? owner.apiVersion : '',
+        kind: owner.kind,
+        name: owner.name,
+        ...(ns ? { namespace: ns } : {}),
+      },
+    );
+    if (found) {
+      seen.add(found);
+      chain.top = found;
+    } else {
+      delete chain.top;
+    }
+    cur = found;
+  }
+  return chain;
+}
+
+/** The istio-proxy container's status: classic (containerStatuses) or native (initContainerStatuses). */
+function proxyStatus(pod: JsonObject): JsonObject | undefined {
+  const status = isObject(pod.status) ? pod.status : {};
+  for (const key of ['containerStatuses', 'initContainerStatuses']) {
+    const list = status[key];
+    if (!Array.isArray(list)) continue;
+    for (const s of list) if (isObject(s) && s.name === Container.proxy) return s;
+  }
+  return undefined;
+}
+
+/** The injected parts that differ between two pods: revision first, then the proxy image. */
+function injectedDifferences(current: PodTemplate, expected: PodTemplate, expectedRevision?: string): string[] {
+  const fields: string[] = [];
+  const revNow = statusRevision(current);
+  const revWant = statusRevision(expected) ?? (expectedRevision !== undefined ? revisionName(expectedRevision) : undefined);
+  if (revNow !== revWant) fields.push(`metadata.annotations["${Annotation.status}"].revision: ${revNow ?? '(none)'}, expected ${revWant ?? '(none)'}`);
+  const imgNow = proxyImage(current);
+  const imgWant = proxyImage(expected);
+  if (imgNow !== imgWant) {
+    const native = (current.spec.initContainers ?? []).some((c) => c.name === Container.proxy);
+    fields.push(`spec.${native ? 'initContainers' : 'containers'}[${Container.proxy}].image: ${imgNow ?? '(none)'}, expected ${imgWant ?? '(none)'}`);
+  }
+  return fields;
+}
+
+/** The revisions and tags something serves: the snapshot's webhooks and the configuration's revisions. */
+function servedRevisions(objects: readonly JsonObject[], config: Config): Set<string> {
+  const served = new Set<string>();
+  for (const w of webhooksFromConfigurations(objects).webhooks) {
+    if (w.deactivated) continue;
+    served.add(revisionName(w.revision));
+    if (w.tag !== undefined) served.add(w.tag);
+  }
+  for (const c of [config, ...config.revisions]) {
+    served.add(revisionName(normalizeRevision(c.revision)));
+    for (const t of c.revisionTags) served.add(t);
+  }
+  return served;
+}
+
+export function audit(
+  resources: readonly Resource[],
+  config: Config,
+  options: AuditOptions,
+  istio: IstioInputs = {},
+  revisionIstio: Readonly<Record<string, IstioInputs>> = {},
+  engine?: TemplateEngine,
+): AuditReport {
+  const results: Result[] = [];
+  const findings: Finding[] = [];
+  const items = snapshotItems(resources, results);
+  const empty: AuditReport = { findings, results, restarts: [], pods: 0 };
+  if (results.some((r) => r.severity === 'error')) return empty;
+  const env = buildEnvironment(environmentObjects(resources), config, results, istio, revisionIstio, engine);
+  const byUid = new Map<string, Item>();
+  const byName = new Map<string, Item>();
+  const nsLabels = new Map<string, Record<string, string>>();
+  for (const it of items) {
+    const meta = metaOf(it.obj);
+    if (typeof meta.uid === 'string') byUid.set(meta.uid, it);
+    byName.set(`${it.ref.namespace ?? ''}/${it.ref.kind}/${it.ref.name}`, it);
+    if (it.ref.kind === 'Namespace') nsLabels.set(it.ref.name, stringMap(meta.labels));
+  }
+  const served = servedRevisions(
+    items.map((i) => i.obj),
+    config,
+  );
+  for (const [ns, labels] of nsLabels) {
+    const rev = labels[Label.istioRev];
+    if (rev !== undefined && !served.has(rev)) {
+      findings.push(
+        finding('orphan-revision', { apiVersion: 'v1', kind: 'Namespace', name: ns }, ns, [], 'namespace-revision', `namespace label ${Label.istioRev}=${rev} selects a revision or tag no webhook serves`),
+      );
+    }
+  }
+  /** Fresh-injection outcomes of top owners' templates, by owner item. */
+  const ownerOutcomes = new Map<Item, { template: PodTemplate; outcome?: WorkloadOutcome } | undefined>();
+  const restarts = new Map<Item, Set<FindingKind>>();
+  let pods = 0;
+  for (const it of items) {
+    if (it.ref.kind !== 'Pod' || !isRunning(it.obj)) continue;
+    pods++;
+    const namespace = it.ref.namespace ?? '';
+    const chain = ownerChain(it, byUid, byName);
+    const owners = [...chain];
+    const add = (kind: FindingKind, rule: string, message: string, fields?: string[]) => {
+      findings.push(finding(kind, it.ref, namespace, owners, rule, message, fields));
+      if (RESTART_KINDS.has(kind) && chain.top && RESTARTABLE.has(chain.top.ref.kind)) {
+        const kinds = restarts.get(chain.top) ?? new Set();
+        kinds.add(kind);
+        restarts.set(chain.top, kinds);
+      }
+    };
+    let pod: PodTemplate;
+    try {
+      pod = checkPodTemplate({ metadata: it.obj.metadata, spec: it.obj.spec } as unknown as PodTemplate);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      results.push({ message: e.message, severity: 'error', resourceRef: it.ref, field: { path: `${it.where}.${e.fieldPath ?? 'spec'}` }, ...(it.file ? { file: it.file } : {}) });
+      continue;
+    }
+    const labels = stringMap(pod.metadata?.labels as Json | undefined);
+    const podRev = labels[Label.istioRev];
+    if (podRev !== undefined && nsLabels.get(namespace)?.[Label.istioRev] === undefined && !served.has(podRev)) {
+      add('orphan-revision', 'pod-revision', `pod label ${Label.istioRev}=${podRev} selects a revision or tag no webhook serves`);
+    }
+    const outcome = outcomeFor(it, pod, env, results);
+    if (!outcome) continue;
+    const verdict = checkWorkload(pod, outcome);
+    if (verdict.drift === 'missing' || verdict.drift === 'unwanted') {
+      add(verdict.drift, outcome.reason, verdict.message.replace(/^drift \([a-z]+\): /, ''));
+    }
+    const injected = Annotation.status in (pod.metadata?.annotations ?? {});
+    const top = chain.top ? ownerTemplate(chain.top, env, ownerOutcomes, results) : undefined;
+    if (injected && outcome.decision.inject) {
+      // The owner's fresh injection; its template as it is when already up to date; else the pod's.
+      const ownerInjected = top && Annotation.status in (top.template.metadata?.annotations ?? {}) ? top.template : undefined;
+      const expected = top?.outcome?.pod ?? ownerInjected ?? outcome.pod;
+      const rev = top?.outcome?.revision ?? outcome.revision;
+      if (expected) {
+        const fields = injectedDifferences(pod, expected, rev);
+        const of = expected === outcome.pod ? 'of the pod' : `of ${describeRef(chain.top!.ref)}`;
+        if (fields.length) add('stale', outcome.reason, `a fresh injection ${of} differs: ${fields[0]}`, fields);
+      }
+    }
+    if (top && Annotation.status in (top.template.metadata?.annotations ?? {})) {
+      const fields = injectedDifferences(pod, top.template);
+      if (fields.length) add('owner-drift', 'owner-template', `the pod predates ${describeRef(chain.top!.ref)}'s current template: ${fields[0]}`, fields);
+    }
+    const ps = proxyStatus(it.obj);
+    if (ps && (ps.ready === false || (typeof ps.restartCount === 'number' && ps.restartCount > 0))) {
+      const count = typeof ps.restartCount === 'number' ? ps.restartCount : 0;
+      add('not-ready', 'proxy-status', `${Container.proxy} ${ps.ready === false ? 'is not ready' : 'is ready'}${count > 0 ? `, restarted ${count} time${count === 1 ? '' : 's'}` : ''}`);
+    }
+  }
+  return { findings, results, restarts: restartList(restarts, options), pods };
+}
+
+/** Pods that run or will: not finished (Succeeded, Failed) and not being deleted. */
+function isRunning(pod: JsonObject): boolean {
+  const phase = isObject(pod.status) ? pod.status.phase : undefined;
+  return phase !== 'Succeeded' && phase !== 'Failed' && metaOf(pod).deletionTimestamp === undefined;
+}
+
+function finding(kind: FindingKind, subject: ResourceRef, namespace: string, owners: ResourceRef[], rule: string, message: string, fields?: string[]): Finding {
+  return { kind, severity: FINDING_SEVERITY[kind], subject, namespace, owners, rule, ...(fields ? { fields } : {}), message };
+}
+
+function outcomeFor(it: Item, pod: PodTemplate, env: Environment, results: Result[]): WorkloadOutcome | undefined {
+  try {
+    return processWorkload({ obj: it.obj, ref: it.ref, pod, env });
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    results.push({ message: e.message, severity: 'error', resourceRef: it.ref, ...(it.file ? { file: it.file } : {}), tags: { reason: e.code } });
+    return undefined;
+  }
+}
+
+/** The top owner's current pod template and the outcome of a fresh injection of it (cached per owner). */
+function ownerTemplate(
+  owner: Item,
+  env: Environment,
+  cache: Map<Item, { template: PodTemplate; outcome?: WorkloadOutcome } | undefined>,
+  results: Result[],
+): { template: PodTemplate; outcome?: WorkloadOutcome } | undefined {
+  if (cache.has(owner)) return cache.get(owner);
+  let value: { template: PodTemplate; outcome?: WorkloadOutcome } | undefined;
+  const entry = findWorkloadKind(owner.obj, env.config.workloads);
+  const raw = entry ? getIn(owner.obj, parsePath(entry.podTemplatePath)) : undefined;
+  if (isObject(raw) && isObject(raw.spec)) {
+    try {
+      const template = checkPodTemplate(raw as unknown as PodTemplate);
+      const outcome = outcomeFor(owner, template, env, results);
+      value = { template, ...(outcome ? { outcome } : {}) };
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      results.push({ message: e.message, severity: 'error', resourceRef: owner.ref, field: { path: `${owner.where}.${entry!.podTemplatePath}` } });
+    }
+  }
+  cache.set(owner, value);
+  return value;
+}
+
+function restartList(restarts: Map<Item, Set<FindingKind>>, options: AuditOptions): Restart[] {
+  return [...restarts].map(([owner, kinds]) => {
+    const ns = owner.ref.namespace ?? '';
+    return {
+      owner: owner.ref,
+      kinds: FINDING_KINDS.filter((k) => kinds.has(k)),
+      patch: {
+        apiVersion: owner.ref.apiVersion,
+        kind: owner.ref.kind,
+        metadata: { name: owner.ref.name, ...(ns ? { namespace: ns } : {}) },
+        spec: { template: { metadata: { annotations: { [RESTARTED_AT]: options.restartedAt } } } },
+      },
+      command: `kubectl rollout restart ${owner.ref.kind.toLowerCase()}/${owner.ref.name}${ns ? ` -n ${ns}` : ''}`,
+    };
+  });
+}
