@@ -10,23 +10,13 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { bundle, ensureBundle, repo, requireTools, run } from './tools.js';
+import { bundle, documentsBySource, ensureBundle, repo, requireTools, run } from './tools.js';
 
 const missing = requireTools('Helm post-renderer tests', ['bash', 'node']);
 const postRenderer = join(repo, 'integrations/helm/post-renderer.sh');
 const stream = readFileSync(join(repo, 'test/integrations/fixtures/helm-template.yaml'), 'utf8');
 
 type Obj = { kind: string; metadata: { name: string }; spec?: any };
-
-/** The stream's documents as text, each with its `# Source:` comment, keyed by that source. */
-function documentsBySource(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const chunk of text.split(/^---\n/m)) {
-    const source = /^# Source: (.+)$/m.exec(chunk)?.[1];
-    if (source) out.set(source, chunk.trimEnd());
-  }
-  return out;
-}
 
 describe.skipIf(missing.length > 0)('Helm post-renderer', () => {
   let env: NodeJS.ProcessEnv;

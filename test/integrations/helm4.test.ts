@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { bundle, ensureBundle, repo, run } from './tools.js';
+import { bundle, documentsBySource, ensureBundle, repo, run } from './tools.js';
 import { requirePeer } from '../support/peers.js';
 
 const helm = requirePeer('Helm 4 post-renderer tests', 'helm');
@@ -55,16 +55,7 @@ describe.skipIf(!helm)(`Helm ${helm?.version} post-renderer plugin`, () => {
 
   const plain = () => run(helm!.bin!, ['template', 'sf', chart, '--namespace', 'shop'], { env });
 
-  function docs(text: string): Map<string, string> {
-    const out = new Map<string, string>();
-    for (const chunk of text.split(/^---\n/m)) {
-      const source = /^# Source: (.+)$/m.exec(chunk)?.[1];
-      if (source) out.set(source, chunk.trimEnd());
-    }
-    return out;
-  }
-
-  /** The release as the config implies: web and the migrate Job injected, the rest byte for byte. */
+  /** The release as the config implies: web and the migrate Job injected, the rest the same data. */
   function expectInjected(stdout: string): void {
     const objs = parseAllDocuments(stdout).map((d) => d.toJS() as Obj).filter(Boolean);
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ServiceAccount/sf-web', 'Service/sf-web', 'Deployment/sf-web', 'Job/sf-migrate']);
@@ -80,8 +71,8 @@ describe.skipIf(!helm)(`Helm ${helm?.version} post-renderer plugin`, () => {
     expect(objs.every((o) => o.metadata.namespace === undefined)).toBe(true);
     // Helm 4 re-prints what a post-renderer returns (with cat too), so untouched documents come back
     // as the same data, not byte for byte.
-    const before = docs(plain().stdout);
-    const after = docs(stdout);
+    const before = documentsBySource(plain().stdout);
+    const after = documentsBySource(stdout);
     for (const source of ['storefront/templates/serviceaccount.yaml', 'storefront/templates/service.yaml']) {
       expect(parseAllDocuments(after.get(source) ?? '')[0]?.toJS()).toEqual(parseAllDocuments(before.get(source) ?? '')[0]?.toJS());
     }

@@ -61,3 +61,13 @@ export function containerEnv(): NodeJS.ProcessEnv {
 export function ensureBundle(): void {
   if (!existsSync(bundle)) execFileSync('npm', ['run', 'build', '--silent'], { cwd: repo, stdio: 'inherit' });
 }
+
+/** The stream's documents as text, each with its `# Source:` comment, keyed by that source. */
+export function documentsBySource(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const chunk of text.split(/^---\n/m)) {
+    const source = /^# Source: (.+)$/m.exec(chunk)?.[1];
+    if (source) out.set(source, chunk.trimEnd());
+  }
+  return out;
+}
