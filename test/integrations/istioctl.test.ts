@@ -113,17 +113,20 @@ describe.skipIf(!istioctl)('istioctl kube-inject as an oracle', () => {
     const files = { inject: join(CORPUS_DIR, 'config/inject-config.yaml'), mesh: join(CORPUS_DIR, 'config/mesh.yaml'), values: join(CORPUS_DIR, 'config/values.json') };
     const unexplained: string[] = [];
     let compared = 0;
-    for (const native of [false, true]) {
+    // Classic and native sidecars, and a revision (istio.io/rev, the status annotation, the
+    // revision's discovery address and CA) on the classic run.
+    for (const { native, revision } of [{ native: false, revision: 'canary' }, { native: true, revision: '' }]) {
       const input = join(tmp, `generated-${native}.yaml`);
       // JSON documents: the same data for both YAML readers (istioctl's YAML 1.1 would read a
       // generated label `y` as true).
       writeFileSync(input, cases.map((w) => `${JSON.stringify(w, null, 2)}\n`).join('---\n'));
-      const istio = kubeInject(input, files, { native });
+      const istio = kubeInject(input, files, { native, revision });
       expect(istio.stderr).not.toMatch(/panic|goroutine/);
       expect(istio.code).toBe(0);
       const ours = await runCli([
         '--jobs', 'classic', '--webhook-coexistence', 'warn', '--emulate', 'kube-inject', '--native-sidecars', String(native),
         '-f', input, '--injectConfigFile', files.inject, '--meshConfigFile', files.mesh, '--valuesFile', files.values,
+        ...(revision ? ['--revision', revision] : []),
       ]);
       expect(ours.stderr).not.toContain('internal error');
       expect(ours.code).toBe(0);
@@ -134,7 +137,7 @@ describe.skipIf(!istioctl)('istioctl kube-inject as an oracle', () => {
         compared++;
         const problems = compareManifests(goNullsDropped(doc), ourDocs[i]!);
         const id = `generated/${(parse(doc) as { metadata: { name: string } }).metadata.name}`;
-        if (problems.length && !known.has(id)) unexplained.push(`${id} (native ${native}):\n  ${problems.slice(0, 6).join('\n  ')}\n  input: ${JSON.stringify(cases[i])}`);
+        if (problems.length && !known.has(id)) unexplained.push(`${id} (native ${native}, revision ${revision || 'default'}):\n  ${problems.slice(0, 6).join('\n  ')}\n  input: ${JSON.stringify(cases[i])}`);
       });
     }
     console.log(`istioctl differential (generated): ${compared} workloads compared; ${unexplained.length} unexplained differences`);
@@ -226,6 +229,15 @@ const annotations = fc.record(
     'prometheus.io/port': fc.constantFrom('9090', '8080'),
     'prometheus.io/path': fc.constantFrom('/metrics', '/stats'),
     'kubectl.kubernetes.io/default-container': fc.constant('main'),
+    'sidecar.istio.io/proxyImage': fc.constantFrom('docker.io/istio/proxyv2:1.29.0', 'example.com/proxy:dev'),
+    'sidecar.istio.io/enableCoreDump': fc.constantFrom('true', 'false'),
+    'sidecar.istio.io/userVolume': fc.constant('{"extra":{"emptyDir":{}}}'),
+    'sidecar.istio.io/userVolumeMount': fc.constant('{"extra":{"mountPath":"/extra"}}'),
+    'sidecar.istio.io/statsInclusionPrefixes': fc.constantFrom('cluster.outbound', 'cluster.outbound,listener'),
+    'sidecar.istio.io/extraStatTags': fc.constantFrom('tag1', 'tag1,tag2'),
+    'sidecar.istio.io/bootstrapOverride': fc.constant('custom-bootstrap'),
+    'traffic.sidecar.istio.io/excludeInterfaces': fc.constantFrom('eth1', 'eth1,eth2'),
+    'traffic.sidecar.istio.io/kubevirtInterfaces': fc.constant('net1'),
   },
   { requiredKeys: [] },
 );
