@@ -10,9 +10,25 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { checkRun, modeOf, runCli, type CliRun } from './harness.js';
 import { asResourceList, configSeeds, injectConfigSeed, junkArb, manifestSeeds, mutate, opsArb, type Op, type Seed } from './mutate.js';
+import { HOSTILE } from '../template/fixtures/hostile.js';
 
 export const TARGETS = ['stream', 'stdin', 'krm', 'krm-config', 'config', 'template', 'injectConfig', 'junk-stream', 'junk-stdin'] as const;
-export type Target = (typeof TARGETS)[number];
+/** A rare target: one of the hostile templates (issue 12) as the sidecar template, over a seed. */
+export type Target = (typeof TARGETS)[number] | 'hostile-template';
+
+/**
+ * Hostile sidecar templates for the fuzz: those of test/template/fixtures/hostile.ts that end within
+ * about a second (the 4 s serialisation case is left to the template tests), and regular
+ * expressions that backtracking engines take exponential time on.
+ */
+const HOSTILE_TEMPLATES: readonly string[] = [
+  ...Object.entries(HOSTILE)
+    .filter(([name]) => name !== 'a dict holding one dict twice, 40 levels, as JSON')
+    .map(([, c]) => c.template),
+  `{{ if regexMatch "^(a+)+$" "${'a'.repeat(40)}b" }}match{{ end }}`,
+  `{{ regexReplaceAll "(x+x+)+y" "${'x'.repeat(5000)}" "z" | len }}`,
+  `{{ regexFindAll "(a|aa)*c" "${'a'.repeat(3000)}" -1 | len }}`,
+];
 
 export interface FuzzCase {
   target: Target;
@@ -43,10 +59,12 @@ export function fuzzContext(): FuzzContext {
 
 export function fuzzCaseArb(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
   const targets = TARGETS.filter((t) => ctx.injectConfig || (t !== 'template' && t !== 'injectConfig'));
+  // Hostile templates cost up to a second each: about one case in 200.
+  const target: fc.Arbitrary<Target> = fc.oneof({ arbitrary: fc.constantFrom(...targets), weight: 199 }, { arbitrary: fc.constant('hostile-template' as const), weight: 1 });
   return fc.record({
-    target: fc.constantFrom(...targets),
+    target,
     seed: fc.nat({ max: ctx.seeds.length - 1 }),
-    config: fc.nat({ max: ctx.configs.length - 1 }),
+    config: fc.nat({ max: Math.max(ctx.configs.length, HOSTILE_TEMPLATES.length) - 1 }),
     ops: opsArb,
     junk: junkArb,
   });
@@ -61,7 +79,7 @@ export interface FuzzOutcome {
 
 export async function runFuzzCase(c: FuzzCase, ctx: FuzzContext): Promise<FuzzOutcome> {
   const seed = ctx.seeds[c.seed]!.text;
-  const config = ctx.configs[c.config]!.text;
+  const config = ctx.configs[c.config % ctx.configs.length]!.text;
   const scratch = (name: string, text: string) => {
     const p = join(ctx.dir, name);
     writeFileSync(p, text);
@@ -98,6 +116,13 @@ export async function runFuzzCase(c: FuzzCase, ctx: FuzzContext): Promise<FuzzOu
       argv = ['--injectConfigFile', scratch('inject.yaml', mutate(ctx.injectConfig!.text, c.ops, [])), '-f', '-'];
       stdin = seed;
       break;
+    case 'hostile-template': {
+      const template = HOSTILE_TEMPLATES[c.config % HOSTILE_TEMPLATES.length]!;
+      const injectConfig = JSON.stringify({ policy: 'enabled', defaultTemplates: ['sidecar'], templates: { sidecar: template } });
+      argv = ['--emulate', 'kube-inject', '--injectConfigFile', scratch('hostile.yaml', injectConfig), '-f', '-'];
+      stdin = seed;
+      break;
+    }
     case 'junk-stream':
       argv = ['-f', '-'];
       stdin = c.junk;
