@@ -52,7 +52,8 @@ export function segmentStream(text: string, bom: number): Segment[] {
       cur.marker = true;
       let q = ts + 3;
       while (q < le && (text[q] === ' ' || text[q] === '\t')) q++;
-      if (q < le && text[q] !== '#' && text[q] !== '\r') {
+      // only a comment or the line's end (`\r\n` included) may follow; a lone `\r` is left to yaml
+      if (q < le && text[q] !== '#' && !(text[q] === '\r' && q + 1 === le)) {
         cur.slow = true;
         if (cur.contentStart === -1) cur.contentStart = q;
         cur.contentEnd = next;

@@ -96,3 +96,14 @@ describe('parseStream / emitStream round trips', () => {
     expect(emitStream([docs[0]!, docs[2]!])).toBe('kind: A\n---\nkind: C\n');
   });
 });
+
+describe('document markers with carriage returns', () => {
+  it('--- then CRLF is a marker; --- then a lone CR is what yaml says it is (an error here)', () => {
+    const ok = 'a: 1\r\n---\r\n# c\r\nb: 2\r\n';
+    expect(parseStream(ok, 'f.yaml').map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]);
+    expect(emitStream(parseStream(ok, 'f.yaml'))).toBe(ok);
+    // Found by the fuzz: the stream scanner took `---\r ` for a marker, yaml does not, so the
+    // output went out with exit 0 and did not parse.
+    expect(() => parseStream('a: 1\r\n---\r \n# c\r\nb: 2\r\n', 'f.yaml')).toThrow(/f\.yaml:4:1: invalid YAML/);
+  });
+});
