@@ -11,7 +11,7 @@ import { createResource, emitStream, type ResourceHandle } from '../io/index.js'
 import { hasErrors } from '../results/result.js';
 import { UsageError, type CliArgs } from './args.js';
 import { formatAudit, formatAuditText } from './audit-report.js';
-import { report, templateEngineFor, type CliIO, type IstioFiles } from './cli.js';
+import { report, templateEngineFor, writeFiles, type CliIO, type IstioFiles } from './cli.js';
 import { writeAtomic } from './files.js';
 
 const RANK: Readonly<Record<FindingSeverity, number>> = { warning: 1, error: 2 };
@@ -35,7 +35,7 @@ export async function auditMode(docs: readonly ResourceHandle[], args: CliArgs, 
   if (format !== 'text') io.stdout(formatAudit(out, format));
   if (patches) {
     const text = emitStream(out.restarts.map((r) => createResource(r.patch)));
-    if (args.output) writeAtomic(args.output, text);
+    if (args.output) await writeFiles(io, () => writeAtomic(args.output!, text));
     else io.stdout(text);
   }
   const failOn = args.failOn ?? 'error';

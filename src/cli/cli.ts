@@ -352,7 +352,8 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   return EXIT_OK;
 }
 
-async function writeFiles(io: CliIO, write: () => void): Promise<void> {
+/** Runs the writing of output files under main.ts's signal handlers, which remove temporary files. */
+export async function writeFiles(io: CliIO, write: () => void): Promise<void> {
   if (io.whileWriting) await io.whileWriting(write);
   else write();
 }
