@@ -9,7 +9,7 @@ import type { Config } from './config/config.js';
 import { isOwnConfig } from './config/config.js';
 import { Annotation } from './kube/keys.js';
 import { findWorkloadKind, formatFieldPath, getIn, parsePath, type Path } from './kube/kinds.js';
-import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef } from './kube/types.js';
+import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef, type SourceQuote } from './kube/types.js';
 import { checkPodTemplate } from './kube/shape.js';
 import { UserError, type Result } from './results/result.js';
 import { processWorkload, type Environment, type WorkloadOutcome } from './workload.js';
@@ -30,6 +30,8 @@ export interface Resource {
   readonly header?: { apiVersion: string; kind: string };
   /** True once an update really changed the object (io's handles know). */
   readonly changed?: boolean;
+  /** The keys of the map at `path` whose values the source text writes in quotes (io's handles know). */
+  sourceQuotes?(path: Path): Readonly<Record<string, SourceQuote>> | undefined;
 }
 
 export interface RunOptions {
@@ -214,7 +216,8 @@ export function run(
       }
       let outcome: WorkloadOutcome;
       try {
-        outcome = processWorkload({ obj: w.obj, ref, pod, env });
+        const metadataPath = [...w.base, ...(w.metadataPath ?? [...w.podPath, 'metadata'])];
+        outcome = processWorkload({ obj: w.obj, ref, pod, env, sourceQuotes: (part) => w.resource.sourceQuotes?.([...metadataPath, part]) });
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         const fieldPath = [podPathText, e.fieldPath].filter(Boolean).join('.');

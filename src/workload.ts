@@ -10,7 +10,7 @@
 import type { Config } from './config/load.js';
 import type { JsonObject, PodTemplate, ResourceRef } from './kube/types.js';
 import { decide, type Decision, type InjectorPolicy, type Webhook } from './policy/index.js';
-import { stripInjection } from './inject/strip.js';
+import { stripInjection, type SourceQuotesOf } from './inject/strip.js';
 import { injectPod } from './inject/pipeline.js';
 import { recordOriginalMetadata } from './inject/postprocess/index.js';
 import { planJob } from './lifecycle/jobs.js';
@@ -62,7 +62,8 @@ export interface WorkloadOutcome {
   tags: Record<string, string>;
 }
 
-export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: PodTemplate; env: Environment }): WorkloadOutcome {
+/** `sourceQuotes`: how the source text wrote the pod's labels and annotations (the edge reads it on demand). */
+export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: PodTemplate; env: Environment; sourceQuotes?: SourceQuotesOf }): WorkloadOutcome {
   const { ref } = args;
   const stripped = stripInjection(args.pod);
   const pristine = stripped.pod;
@@ -139,7 +140,7 @@ export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: 
   }
   // The record is written after the job annotation and the coexistence label, so stripping gives
   // back the pod exactly as it came (and the next run decides on the user's labels, not ours).
-  const pod = recordOriginalMetadata(pristine, coexistence.pod);
+  const pod = recordOriginalMetadata(pristine, coexistence.pod, args.sourceQuotes);
   const severities = [decision.severity, job.severity, coexistence.severity];
   return {
     ...base,

@@ -28,7 +28,7 @@
  * had set to the template's own value cannot be told apart there, and is removed with the rest.
  */
 import { Annotation, Container as ContainerName, Label } from '../kube/keys.js';
-import { isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
+import { isObject, setSourceQuotes, sourceQuotesOf, type Json, type JsonObject, type PodTemplate, type SourceQuote } from '../kube/types.js';
 import { clearPrometheusAnnotations, findAnnotation, PROMETHEUS_ANNOTATIONS_ENV } from './postprocess/applyPrometheusMerge.js';
 import { parseInjectionStatus } from './postprocess/applyMetadata.js';
 import { HOOK_KINDS, KUBE_APP_PROBERS_ENV, PROBE_KINDS, formatProberURL, parseProbers, restoreAppHandler, type Prober } from './probes.js';
@@ -62,7 +62,16 @@ export interface OriginalRecord {
   spec?: Record<string, Json>;
   items?: Partial<Record<ListName, ItemChange[]>>;
   pod?: JsonObject;
+  /**
+   * Labels and annotations the injection removed and stripping gives back whose values the
+   * source wrote in quotes (`{"annotations": {"prometheus.istio.io/scrape-targets": "\""}}`):
+   * a hint for the printer, so the key comes back byte for byte.
+   */
+  quoted?: { labels?: Record<string, SourceQuote>; annotations?: Record<string, SourceQuote> };
 }
+
+/** How the source wrote the values of a pod's labels or annotations (see OriginalRecord.quoted). */
+export type SourceQuotesOf = (part: 'labels' | 'annotations') => Readonly<Record<string, SourceQuote>> | undefined;
 
 /** A user item the injection replaced (`index`, `item`), or changed (`name`, the changed `fields`; null: absent). */
 export type ItemChange = { index: number; item: JsonObject } | { name: string; fields: Record<string, Json> };
@@ -104,9 +113,14 @@ export function stripInjection(input: PodTemplate, options: StripOptions = {}): 
     record = parseRecord(recordText);
     if (!record) notes.push(`the ${Annotation.originalMetadata} annotation is not a valid record; ignored`);
   }
-  if (record?.pod) return { pod: cloneJson(record.pod) as unknown as PodTemplate, wasInjected: true, exact: true, notes };
+  if (record?.pod) {
+    const whole = cloneJson(record.pod) as unknown as PodJson;
+    applyQuotes(whole, record);
+    return { pod: asPodTemplate(whole), wasInjected: true, exact: true, notes };
+  }
   const pod = inferPristine(input, options, record);
   if (record) applyRecord(pod, record);
+  if (record) applyQuotes(pod, record);
   return { pod: asPodTemplate(pod), wasInjected: true, exact: record !== undefined, notes };
 }
 
@@ -242,6 +256,18 @@ function restoreProbes(pod: PodJson, probers: Record<string, Prober>): void {
   }
 }
 
+/** The record's quote hints, on the maps stripping gave back. */
+function applyQuotes(pod: PodJson, record: OriginalRecord): void {
+  for (const part of ['labels', 'annotations'] as const) {
+    const quotes = record.quoted?.[part];
+    const map = pod.metadata?.[part];
+    if (!isObject(quotes) || !map) continue;
+    const valid: Record<string, SourceQuote> = {};
+    for (const [k, q] of Object.entries(quotes)) if ((q === '"' || q === "'") && typeof map[k] === 'string') valid[k] = q;
+    setSourceQuotes(map as JsonObject, valid);
+  }
+}
+
 function applyRecord(pod: PodJson, record: OriginalRecord): void {
   for (const part of ['labels', 'annotations'] as const) {
     const changes = record[part];
@@ -359,7 +385,36 @@ function dropEmptyMetadataMaps(pod: PodJson): void {
  * The record that lets `stripInjection` turn `after` back into `before` exactly (see the module
  * comment). `before` is the pristine pod the injection started from; `after` the injected pod.
  */
-export function buildOriginalRecord(before: PodTemplate, after: PodTemplate): OriginalRecord {
+export function buildOriginalRecord(before: PodTemplate, after: PodTemplate, sourceQuotes?: SourceQuotesOf): OriginalRecord {
+  const record = buildRecord(before, after);
+  const quoted = removedQuotes(before, after, sourceQuotes);
+  return quoted ? { ...record, quoted } : record;
+}
+
+/**
+ * The quotes of the labels and annotations `before` has and `after` does not (stripping gives
+ * them back): from the source text, or, for a pod stripped for re-injection, the hints stripping
+ * set. Asks for the source's quotes only when something was removed.
+ */
+function removedQuotes(before: PodTemplate, after: PodTemplate, sourceQuotes?: SourceQuotesOf): OriginalRecord['quoted'] {
+  let out: OriginalRecord['quoted'];
+  for (const part of ['labels', 'annotations'] as const) {
+    const was = before.metadata?.[part];
+    if (!was) continue;
+    const now = after.metadata?.[part] ?? {};
+    const removed = Object.keys(was).filter((k) => !Object.prototype.hasOwnProperty.call(now, k));
+    if (removed.length === 0) continue;
+    const hints = sourceQuotesOf(was as JsonObject);
+    const source = sourceQuotes?.(part);
+    for (const k of removed) {
+      const q = hints?.[k] ?? source?.[k];
+      if (q) ((out ??= {})[part] ??= {})[k] = q;
+    }
+  }
+  return out;
+}
+
+function buildRecord(before: PodTemplate, after: PodTemplate): OriginalRecord {
   const pristine = asPodJson(before);
   const record: OriginalRecord = {};
   // The user's own values for keys the templates write: stripping would otherwise remove them.

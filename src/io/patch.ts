@@ -15,8 +15,8 @@
  * values (the fast reader and `yaml` do).
  */
 import { Document, Pair, Scalar, YAMLMap } from 'yaml';
-import type { Json, JsonObject } from '../kube/types.js';
-import { isObject } from '../kube/types.js';
+import type { Json, JsonObject, SourceQuote } from '../kube/types.js';
+import { isObject, sourceQuotesOf } from '../kube/types.js';
 import { deepEqual, FORCE_DOUBLE, isAmbiguousString, makeScalar } from './edit.js';
 import { resolvePlain } from './fast.js';
 
@@ -715,7 +715,10 @@ class Differ {
         at = last ? last.end : p.end;
         prevSet = true;
       }
-      this.edits.push({ start: at, end: at, text: pairText(k, v, p.col, this.seqIndented), depth: this.depth });
+      const quote = typeof v === 'string' && !v.includes('\n') ? sourceQuotesOf(nu)?.[k] : undefined;
+      // a key given back as the source had it: in its quotes (see setSourceQuotes)
+      const text = quote ? `${' '.repeat(p.col)}${scalarText(k, true)}: ${replacementText(quote, v)}\n` : pairText(k, v, p.col, this.seqIndented);
+      this.edits.push({ start: at, end: at, text, depth: this.depth });
     }
   }
 
@@ -758,6 +761,33 @@ class Differ {
       }
       this.edits.push({ start: at, end: at, text: itemText(item, p.col, this.seqIndented), depth: this.depth });
     });
+  }
+}
+
+/**
+ * The keys of the block map at `path` inside text[start, end) (a block node in column col) whose
+ * values are one-line quoted scalars, with their quote; undefined when the text is not one the
+ * patcher reads or the path is not a block map. Reads only that node's lines.
+ */
+export function sourceQuotesAt(text: string, start: number, end: number, col: number, path: readonly (string | number)[]): Record<string, SourceQuote> | undefined {
+  try {
+    if (end <= start || text.charCodeAt(end - 1) !== 10) return undefined;
+    const layout = new Layout(text, start, end, col);
+    let node: PNode = layout.block(start, col);
+    for (const step of path) {
+      const next: PEntry | undefined = node.t === 'map' ? node.entries.get(String(step)) : node.t === 'seq' && typeof step === 'number' ? node.items[step] : undefined;
+      if (!next) return undefined;
+      node = next.value;
+    }
+    if (node.t !== 'map') return undefined;
+    const out: Record<string, SourceQuote> = {};
+    for (const [k, e] of node.entries) {
+      if (e.value.t === 'scalar' && (e.value.style === '"' || e.value.style === "'") && text.lastIndexOf('\n', e.value.ve - 1) < e.value.vs) out[k] = e.value.style;
+    }
+    return out;
+  } catch (e) {
+    if (e === bail) return undefined;
+    throw e;
   }
 }
 

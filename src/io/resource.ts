@@ -11,14 +11,14 @@ const TAG_PREFIX = 'tag:yaml.org,2002:';
 const NON_JSON_TAGS = new Set(['binary', 'set', 'omap', 'pairs', 'timestamp'].map((t) => TAG_PREFIX + t));
 import type { Document, Scalar, ScalarTag, CollectionTag, DocumentOptions, ParseOptions, SchemaOptions } from 'yaml';
 import { isMap } from 'yaml';
-import type { Json, JsonObject } from '../kube/types.js';
+import type { Json, JsonObject, SourceQuote } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
 import { inputError, InputError, LineIndex } from './errors.js';
 import { parseYaml } from './parse.js';
 import type { InputErrorCode } from './errors.js';
 import { assocIn, deepEqual, isAmbiguousString as isAmbiguous, reconcile } from './edit.js';
 import { BAIL, fastParse, UnsafeIndex } from './fast.js';
-import { PATCH_BAIL, patchText } from './patch.js';
+import { PATCH_BAIL, patchText, sourceQuotesAt } from './patch.js';
 
 /** Text patching of changed resources (patch.ts); off = always re-print through `yaml` (tests compare both). */
 export const textPatching = { enabled: true };
@@ -165,6 +165,8 @@ export interface ResourceHandle {
   update(path: readonly (string | number)[], newValue: Json): void;
   /** True once an update really changed the object. */
   readonly changed: boolean;
+  /** The keys of the map at `path` whose values the source text writes in quotes. */
+  sourceQuotes(path: readonly (string | number)[]): Record<string, SourceQuote> | undefined;
   /** Source file and document index (stream mode) or from the KRM path/index annotations. */
   readonly file?: { path: string; index: number };
   /** Where the object starts in the input (1-based), for messages. */
@@ -279,6 +281,15 @@ export class YamlResource implements ResourceHandle {
     this.document();
     this._changed = true;
     this.forced = true;
+  }
+
+  /**
+   * The keys of the map at `path` whose values the source text writes in quotes (see
+   * sourceQuotesAt); undefined when the source is not block YAML the patcher reads.
+   */
+  sourceQuotes(path: readonly (string | number)[]): Record<string, SourceQuote> | undefined {
+    if (this.slot.kind !== 'slot' || this.src.eol !== '\n' || this.src.unsafe.any(this.slot.start, this.slot.end)) return undefined;
+    return sourceQuotesAt(this.src.text, this.slot.start, this.slot.end, this.slot.col, path);
   }
 
   /** Original text of the replaced range. */

@@ -62,3 +62,22 @@ export function setOwn(obj: JsonObject, key: string, value: Json): void {
   if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
 }
+
+/** How the source wrote a string value that the printer would have written otherwise. */
+export type SourceQuote = '"' | "'";
+
+const SOURCE_QUOTES: unique symbol = Symbol('source-quotes');
+
+/**
+ * A printing hint on a map of strings: the keys whose values the source wrote in these quotes.
+ * Not data: a non-enumerable symbol property, so JSON, `Object.keys`, equality and copies do
+ * not see it. Set by stripping (from the original-metadata record) on a map it gives back a key
+ * the injection removed, so the text printer writes the key as the user had it.
+ */
+export function setSourceQuotes(map: JsonObject, quotes: Readonly<Record<string, SourceQuote>>): void {
+  Object.defineProperty(map, SOURCE_QUOTES, { value: quotes, enumerable: false, configurable: true });
+}
+
+export function sourceQuotesOf(map: JsonObject): Readonly<Record<string, SourceQuote>> | undefined {
+  return (map as { [SOURCE_QUOTES]?: Readonly<Record<string, SourceQuote>> })[SOURCE_QUOTES];
+}

@@ -7,12 +7,13 @@
  */
 import { Annotation } from '../../kube/keys.js';
 import type { PodTemplate } from '../../kube/types.js';
-import { buildOriginalRecord } from '../strip.js';
+import { buildOriginalRecord, type SourceQuotesOf } from '../strip.js';
 
-export function recordOriginalMetadata(before: PodTemplate, after: PodTemplate): PodTemplate {
+/** `sourceQuotes` says how the source text wrote the labels and annotations (for the record's `quoted`). */
+export function recordOriginalMetadata(before: PodTemplate, after: PodTemplate, sourceQuotes?: SourceQuotesOf): PodTemplate {
   const annotations = after.metadata?.annotations;
   if (!annotations || !(Annotation.status in annotations)) return after;
-  const record = buildOriginalRecord(before, after);
+  const record = buildOriginalRecord(before, after, sourceQuotes);
   // Most pods need no record: the injected pod says everything needed to strip it exactly.
   if (Object.keys(record).length === 0) return after;
   // Only the annotations change: the new pod shares the rest with `after`.
