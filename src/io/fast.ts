@@ -12,12 +12,9 @@
  * Documents elsewhere.
  */
 import type { Json, JsonObject } from '../kube/types.js';
+import { attempt, bail, BAIL } from './bail.js';
 import { controlCharacter, MAX_DEPTH } from './errors.js';
-
-export const BAIL: unique symbol = Symbol('bail');
-
-class Bail {}
-const bail = new Bail();
+import { decodeDoubleQuoted, resolveCore } from './scalars.js';
 
 const SP = 32;
 const NL = 10;
@@ -28,46 +25,6 @@ const COLON = 58;
 
 /** Characters that may not start a plain scalar or key in our subset. */
 const INDICATOR = new Set(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
-
-const RE_NULL = /^(?:~|[Nn]ull|NULL)$/;
-const RE_BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const RE_OCT = /^0o[0-7]+$/;
-const RE_INT = /^[-+]?[0-9]+$/;
-const RE_HEX = /^0x[0-9a-fA-F]+$/;
-const RE_NAN_INF = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-const RE_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-const RE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-
-/** Resolves a plain scalar with the YAML 1.2 core schema, as `yaml` does with `schema: 'core'`. */
-export function resolvePlain(s: string): Json {
-  const c = s.charCodeAt(0);
-  // Only these first characters can start a non-string: ~ n N t T f F digits + - .
-  if (
-    !(
-      (c >= 48 && c <= 57) ||
-      c === 43 ||
-      c === 45 ||
-      c === 46 ||
-      c === 126 ||
-      c === 110 ||
-      c === 78 ||
-      c === 116 ||
-      c === 84 ||
-      c === 102 ||
-      c === 70
-    )
-  )
-    return s;
-  if (RE_NULL.test(s)) return null;
-  if (RE_BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
-  if (RE_OCT.test(s)) return parseInt(s.slice(2), 8);
-  if (RE_INT.test(s)) return parseInt(s, 10);
-  if (RE_HEX.test(s)) return parseInt(s.slice(2), 16);
-  if (RE_NAN_INF.test(s)) throw bail; // not JSON
-  if (RE_EXP.test(s)) return parseFloat(s);
-  if (RE_FLOAT.test(s)) return parseFloat(s);
-  return s;
-}
 
 /**
  * `s.indexOf(needle, from)` bounded to `end` (the end of the line or node being read): -1 when
@@ -138,9 +95,9 @@ class FastParser {
     const s = this.s;
     const ce = this.contentEnd(q);
     if (q < ce) {
-      if (s.charCodeAt(q) !== SP) throw bail;
+      if (s.charCodeAt(q) !== SP) bail('outside the subset');
       while (q < ce && s.charCodeAt(q) === SP) q++;
-      if (q < ce && s.charCodeAt(q) !== HASH) throw bail;
+      if (q < ce && s.charCodeAt(q) !== HASH) bail('outside the subset');
     }
     this.seekContent(this.lineEnd(q) + 1);
   }
@@ -153,7 +110,7 @@ class FastParser {
   }
 
   enter(): void {
-    if (++this.depth > MAX_DEPTH) throw bail;
+    if (++this.depth > MAX_DEPTH) bail('outside the subset');
   }
 
   /** A block node whose first character is at q, in column col; parentCol is the enclosing indent. */
@@ -182,7 +139,7 @@ class FastParser {
       if (r >= ce || s.charCodeAt(r) !== COLON) return null;
       key = v;
     } else {
-      if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) throw bail;
+      if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) bail('outside the subset');
       r = q;
       for (;;) {
         r = indexWithin(s, ':', r, ce);
@@ -194,12 +151,12 @@ class FastParser {
       let ke = r;
       while (ke > q && s.charCodeAt(ke - 1) === SP) ke--;
       key = s.slice(q, ke);
-      if (key.includes(' #')) throw bail;
-      if (typeof resolvePlain(key) !== 'string') throw bail;
+      if (key.includes(' #')) bail('outside the subset');
+      if (typeof resolveCore(key) !== 'string') bail('outside the subset');
     }
-    if (key === '<<' || key === '__proto__' || r - q > 1024) throw bail;
+    if (key === '<<' || key === '__proto__' || r - q > 1024) bail('outside the subset');
     const n = r + 1 < ce ? s.charCodeAt(r + 1) : NL;
-    if (n !== SP && n !== NL) throw bail;
+    if (n !== SP && n !== NL) bail('outside the subset');
     this.keyEnd = r + 1;
     return key;
   }
@@ -210,8 +167,8 @@ class FastParser {
     const obj: JsonObject = {};
     for (;;) {
       const key = this.tryKey(q);
-      if (key === null) throw bail;
-      if (Object.prototype.hasOwnProperty.call(obj, key)) throw bail; // duplicate: yaml reports it
+      if (key === null) bail('outside the subset');
+      if (Object.prototype.hasOwnProperty.call(obj, key)) bail('outside the subset'); // duplicate: yaml reports it
       let r = this.keyEnd;
       const ce = this.contentEnd(r);
       while (r < ce && s.charCodeAt(r) === SP) r++;
@@ -226,7 +183,7 @@ class FastParser {
       }
       obj[key] = value;
       if (this.p === -1 || this.ind < col) break;
-      if (this.ind > col) throw bail;
+      if (this.ind > col) bail('outside the subset');
       q = this.p;
     }
     this.depth--;
@@ -253,7 +210,7 @@ class FastParser {
       }
       arr.push(value);
       if (this.p === -1 || this.ind < col) break;
-      if (this.ind > col) throw bail;
+      if (this.ind > col) bail('outside the subset');
       if (!this.isSeqIndicator(this.p)) break; // the parent mapping's next key (compact style)
       q = this.p;
     }
@@ -277,7 +234,7 @@ class FastParser {
       this.finishLine(this.flowEnd);
       return v;
     }
-    if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) throw bail;
+    if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) bail('outside the subset');
     // plain scalar: up to a comment; no ': ' inside (that would be a nested mapping)
     let e = ce;
     const h = indexWithin(s, ' #', q, ce);
@@ -285,11 +242,11 @@ class FastParser {
     let t = e;
     while (t > q && s.charCodeAt(t - 1) === SP) t--;
     const str = s.slice(q, t);
-    if (str.includes(': ') || str.endsWith(':')) throw bail;
+    if (str.includes(': ') || str.endsWith(':')) bail('outside the subset');
     this.seekContent(this.lineEnd(q) + 1);
     // a more-indented line would continue a multi-line plain scalar: leave that to yaml
-    if (this.p !== -1 && this.ind > n) throw bail;
-    return resolvePlain(str);
+    if (this.p !== -1 && this.ind > n) bail('outside the subset');
+    return resolveCore(str);
   }
 
   quotedEnd = 0;
@@ -301,7 +258,7 @@ class FastParser {
       let r = q + 1;
       for (;;) {
         const k = indexWithin(s, "'", r, ce);
-        if (k === -1) throw bail;
+        if (k === -1) bail('outside the subset');
         out += s.slice(r, k);
         if (s[k + 1] === "'") {
           out += "'";
@@ -312,55 +269,26 @@ class FastParser {
         return out;
       }
     }
-    let out = '';
-    let r = q + 1;
+    // double-quoted: the closing quote on this line, then YAML's escapes (escaped control
+    // characters are refused by yaml (parse.ts) with their position: left to it)
+    let k = q + 1;
+    let escaped = false;
     for (;;) {
-      let k = r;
       while (k < ce) {
         const ch = s.charCodeAt(k);
         if (ch === 34 || ch === 92) break;
         k++;
       }
-      if (k >= ce) throw bail;
-      out += s.slice(r, k);
-      if (s.charCodeAt(k) === 34) {
-        this.quotedEnd = k + 1;
-        return out;
-      }
-      const e = s[k + 1];
-      switch (e) {
-        case '\\':
-        case '"':
-        case '/':
-          out += e;
-          r = k + 2;
-          break;
-        case 'n':
-          out += '\n';
-          r = k + 2;
-          break;
-        case 't':
-          out += '\t';
-          r = k + 2;
-          break;
-        case 'r':
-          out += '\r';
-          r = k + 2;
-          break;
-        case 'u': {
-          const hex = s.slice(k + 2, k + 6);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw bail;
-          const ch = String.fromCharCode(parseInt(hex, 16));
-          // a control character: yaml (parse.ts) refuses it with its position
-          if (controlCharacter(ch)) throw bail;
-          out += ch;
-          r = k + 6;
-          break;
-        }
-        default:
-          throw bail;
-      }
+      if (k >= ce) bail('unterminated double-quoted scalar');
+      if (s.charCodeAt(k) === 34) break;
+      escaped = true;
+      k += 2;
     }
+    this.quotedEnd = k + 1;
+    if (!escaped) return s.slice(q + 1, k);
+    const out = decodeDoubleQuoted(s, q + 1, k);
+    if (controlCharacter(out)) bail('escaped control character');
+    return out;
   }
 
   /** `|`, `|-`, `|+` literal block scalars (no indentation indicator). */
@@ -373,19 +301,19 @@ class FastParser {
     else if (s[r] === '+') (chomp = 'keep'), r++;
     const ce = this.contentEnd(r);
     if (r < ce) {
-      if (s.charCodeAt(r) !== SP) throw bail;
+      if (s.charCodeAt(r) !== SP) bail('outside the subset');
       while (r < ce && s.charCodeAt(r) === SP) r++;
-      if (r < ce && s.charCodeAt(r) !== HASH) throw bail;
+      if (r < ce && s.charCodeAt(r) !== HASH) bail('outside the subset');
     }
     let ls = this.lineEnd(r) + 1;
-    if (ls > end) throw bail;
+    if (ls > end) bail('outside the subset');
     const lines: string[] = [];
     let indent = -1;
     let maxLeadingBlank = 0;
     for (;;) {
       if (ls >= end) break;
       const le = this.lineEnd(ls);
-      if (le === end && le < s.length && s.charCodeAt(le) !== NL) throw bail;
+      if (le === end && le < s.length && s.charCodeAt(le) !== NL) bail('outside the subset');
       const lce = le > ls && s.charCodeAt(le - 1) === CR ? le - 1 : le;
       let k = ls;
       while (k < lce && s.charCodeAt(k) === SP) k++;
@@ -399,18 +327,18 @@ class FastParser {
         }
         if (k - ls <= n) break; // no content
         indent = k - ls;
-        if (maxLeadingBlank > indent) throw bail;
+        if (maxLeadingBlank > indent) bail('outside the subset');
       } else if (blank) {
-        if (k - ls > indent) throw bail; // whitespace-only content line: leave to yaml
+        if (k - ls > indent) bail('outside the subset'); // whitespace-only content line: leave to yaml
         lines.push('');
         ls = le + 1;
         continue;
       } else if (k - ls < indent) break;
-      if (le === end && (end >= s.length || s.charCodeAt(end) !== NL)) throw bail; // no final line break
+      if (le === end && (end >= s.length || s.charCodeAt(end) !== NL)) bail('outside the subset'); // no final line break
       lines.push(s.slice(ls + indent, lce));
       ls = le + 1;
     }
-    if (indent === -1) throw bail;
+    if (indent === -1) bail('outside the subset');
     let k = lines.length;
     while (k > 0 && lines[k - 1] === '') k--;
     const trailing = lines.length - k;
@@ -436,7 +364,7 @@ class FastParser {
     if (open === '{') {
       const obj: JsonObject = {};
       for (;;) {
-        if (r >= ce) throw bail;
+        if (r >= ce) bail('outside the subset');
         if (s[r] === '}') {
           r++;
           break;
@@ -446,38 +374,38 @@ class FastParser {
         if (kc === '"' || kc === "'") {
           key = this.readQuoted(r, ce);
           r = skip(this.quotedEnd);
-          if (s[r] !== ':') throw bail;
+          if (s[r] !== ':') bail('outside the subset');
           r++;
         } else {
           key = this.readFlowPlain(r, ce);
-          if (typeof resolvePlain(key) !== 'string') throw bail;
+          if (typeof resolveCore(key) !== 'string') bail('outside the subset');
           r = this.flowPlainEnd;
-          if (s[r] !== ':' || s.charCodeAt(r + 1) !== SP) throw bail;
+          if (s[r] !== ':' || s.charCodeAt(r + 1) !== SP) bail('outside the subset');
           r++;
         }
-        if (typeof key !== 'string' || key === '__proto__' || key === '<<') throw bail;
-        if (Object.prototype.hasOwnProperty.call(obj, key)) throw bail;
+        if (typeof key !== 'string' || key === '__proto__' || key === '<<') bail('outside the subset');
+        if (Object.prototype.hasOwnProperty.call(obj, key)) bail('outside the subset');
         r = skip(r);
-        if (r >= ce || s[r] === ',' || s[r] === '}') throw bail;
+        if (r >= ce || s[r] === ',' || s[r] === '}') bail('outside the subset');
         obj[key] = this.parseFlowValue(r, ce);
         r = skip(this.flowEnd);
         if (s[r] === ',') r = skip(r + 1);
-        else if (s[r] !== '}') throw bail;
+        else if (s[r] !== '}') bail('outside the subset');
       }
       result = obj;
     } else {
       const arr: Json[] = [];
       for (;;) {
-        if (r >= ce) throw bail;
+        if (r >= ce) bail('outside the subset');
         if (s[r] === ']') {
           r++;
           break;
         }
-        if (s[r] === ',') throw bail;
+        if (s[r] === ',') bail('outside the subset');
         arr.push(this.parseFlowValue(r, ce));
         r = skip(this.flowEnd);
         if (s[r] === ',') r = skip(r + 1);
-        else if (s[r] !== ']') throw bail;
+        else if (s[r] !== ']') bail('outside the subset');
       }
       result = arr;
     }
@@ -495,13 +423,13 @@ class FastParser {
       // `[ "a": b ]` (a single-pair mapping) is outside the subset
       let k = this.quotedEnd;
       while (k < ce && this.s.charCodeAt(k) === SP) k++;
-      if (this.s[k] === ':') throw bail;
+      if (this.s[k] === ':') bail('outside the subset');
       return v;
     }
     const v = this.readFlowPlain(r, ce);
     this.flowEnd = this.flowPlainEnd;
-    if (this.s[this.flowEnd] === ':') throw bail;
-    return resolvePlain(v);
+    if (this.s[this.flowEnd] === ':') bail('outside the subset');
+    return resolveCore(v);
   }
 
   flowPlainEnd = 0;
@@ -509,7 +437,7 @@ class FastParser {
   readFlowPlain(r: number, ce: number): string {
     const s = this.s;
     const c = s[r]!;
-    if (INDICATOR.has(c) && !(c === '-' && r + 1 < ce && !' ,[]{}'.includes(s[r + 1]!))) throw bail;
+    if (INDICATOR.has(c) && !(c === '-' && r + 1 < ce && !' ,[]{}'.includes(s[r + 1]!))) bail('outside the subset');
     let k = r;
     while (k < ce) {
       const ch = s[k]!;
@@ -518,12 +446,12 @@ class FastParser {
         const nx = k + 1 < ce ? s[k + 1]! : ' ';
         if (nx === ' ' || nx === ',' || nx === '[' || nx === ']' || nx === '{' || nx === '}') break;
       }
-      if (ch === '#' && s[k - 1] === ' ') throw bail;
+      if (ch === '#' && s[k - 1] === ' ') bail('outside the subset');
       k++;
     }
     let t = k;
     while (t > r && s.charCodeAt(t - 1) === SP) t--;
-    if (t === r) throw bail;
+    if (t === r) bail('outside the subset');
     this.flowPlainEnd = k;
     return s.slice(r, t);
   }
@@ -535,14 +463,11 @@ class FastParser {
  */
 export function fastParse(text: string, start: number, end: number, col: number): Json | typeof BAIL {
   const p = new FastParser(text, end);
-  try {
+  return attempt(() => {
     const v = p.parseBlock(start, col, -1);
-    if (p.p !== -1) return BAIL;
+    if (p.p !== -1) bail('content after the node');
     return v;
-  } catch (e) {
-    if (e === bail) return BAIL;
-    throw e;
-  }
+  });
 }
 
 /** Characters that make the fast reader give up for a whole text (checked once per input). */

@@ -16,28 +16,9 @@
  * its resolver (go-yaml v2's rules live in `template-output.ts`).
  */
 import { setOwn, type Json, type JsonObject } from '../kube/types.js';
+import { attempt, bail, BAIL } from './bail.js';
 import { controlCharacter } from './errors.js';
-
-/** Returned when the fast reader does not handle the text; read it with the general parser. */
-export const BAIL: unique symbol = Symbol('template-fast: not handled');
-
-/** Resolves the text of an untagged plain scalar (may throw: the reader then bails). */
-export type PlainResolver = (text: string) => Json;
-
-class Bail {
-  constructor(readonly reason: string) {}
-}
-
-function bail(reason: string): never {
-  throw new Bail(reason);
-}
-
-let lastReason: string | undefined;
-
-/** Why the last call of `readTemplateOutputFast` returned `BAIL` (undefined when it did not). */
-export function lastBailReason(): string | undefined {
-  return lastReason;
-}
+import { decodeDoubleQuoted, decodeSingleQuoted, type PlainResolver } from './scalars.js';
 
 // Characters the reader leaves to the general parser: tabs, CR, other C0/C1 controls, the
 // Unicode line separators and the BOM.
@@ -106,87 +87,6 @@ function splitBlockLines(source: string): [string, string][] {
   const lines: [string, string][] = [m && m[1] ? [m[1], first.slice(m[1].length)] : ['', first]];
   for (let i = 1; i < split.length; i += 2) lines.push([split[i]!, split[i + 1]!]);
   return lines;
-}
-
-/** Line folding inside a multi-line single-quoted scalar (no tabs or CR get here). */
-function unfoldLines(source: string): string {
-  const parts = source.split('\n');
-  let res = parts[0]!.replace(/ +$/, '');
-  let sep = ' ';
-  for (let i = 1; i < parts.length - 1; i++) {
-    const lm = parts[i]!.replace(/^ +| +$/g, '');
-    if (lm === '') {
-      if (sep === '\n') res += sep;
-      else sep = '\n';
-    } else {
-      res += sep + lm;
-      sep = ' ';
-    }
-  }
-  return res + sep + parts[parts.length - 1]!.replace(/^ +/, '');
-}
-
-const ESCAPES: Readonly<Record<string, string>> = {
-  '0': '\0',
-  a: '\x07',
-  b: '\b',
-  e: '\x1b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  N: '\u0085',
-  _: '\u00a0',
-  L: '\u2028',
-  P: '\u2029',
-  ' ': ' ',
-  '"': '"',
-  '/': '/',
-  '\\': '\\',
-};
-
-/** The value of a double-quoted scalar; `source` includes both quotes. */
-function doubleQuotedValue(source: string): string {
-  let res = '';
-  const end = source.length - 1;
-  for (let i = 1; i < end; ++i) {
-    const ch = source[i]!;
-    if (ch === '\n') {
-      // fold: one line break is a space, n+1 line breaks are n newlines; leading spaces go
-      let fold = '';
-      let next = source[i + 1];
-      while (next === ' ' || next === '\n') {
-        if (next === '\n') fold += '\n';
-        next = source[++i + 1];
-      }
-      res += fold || ' ';
-    } else if (ch === '\\') {
-      const next = source[++i]!;
-      const cc = ESCAPES[next];
-      if (cc !== undefined) res += cc;
-      else if (next === '\n') {
-        // an escaped line break joins the lines; the next line's indentation goes
-        while (source[i + 1] === ' ') ++i;
-      } else if (next === 'x' || next === 'u' || next === 'U') {
-        const length = next === 'x' ? 2 : next === 'u' ? 4 : 8;
-        const hex = source.substr(i + 1, length);
-        if (hex.length !== length || !/^[0-9a-fA-F]+$/.test(hex)) bail('bad escape');
-        const code = parseInt(hex, 16);
-        if (code > 0x10ffff) bail('bad escape');
-        res += String.fromCodePoint(code);
-        i += length;
-      } else bail('bad escape');
-    } else if (ch === ' ') {
-      // spaces before a line break are dropped
-      const start = i;
-      while (source[i + 1] === ' ') ++i;
-      if (source[i + 1] !== '\n') res += source.slice(start, i + 1);
-    } else res += ch;
-  }
-  // an escaped control character: the general parser (parse.ts) refuses it with its position
-  if (controlCharacter(res)) bail('control character');
-  return res;
 }
 
 class Reader {
@@ -550,13 +450,13 @@ class Reader {
       nl = s.indexOf('\n', cs);
     }
     this.pos = end + 1;
-    if (s.charCodeAt(p) === SQUOTE) {
-      const raw = s.slice(p + 1, end);
-      return (multiLine ? unfoldLines(raw) : raw).replace(/''/g, "'");
-    }
-    const source = s.slice(p, end + 1);
-    if (!multiLine && source.indexOf('\\') < 0) return source.slice(1, -1);
-    return doubleQuotedValue(source);
+    if (s.charCodeAt(p) === SQUOTE) return decodeSingleQuoted(s.slice(p + 1, end));
+    const body = s.slice(p + 1, end);
+    if (!multiLine && body.indexOf('\\') < 0) return body;
+    const value = decodeDoubleQuoted(s, p + 1, end);
+    // an escaped control character: the general parser (parse.ts) refuses it with its position
+    if (controlCharacter(value)) bail('control character');
+    return value;
   }
 
   /** A block scalar whose header is at `p`, in a collection at column `col`. */
@@ -828,19 +728,17 @@ class Reader {
 
 /**
  * Reads template output (only the first document; empty gives `{}`) into JSON data when the
- * text is in the subset this reader knows, else `BAIL`. `resolvePlain` turns plain scalars
- * (values and keys) into data; any error it throws also makes the reader bail.
+ * text is in the subset this reader knows, else `BAIL` (`onBail` hears why). `resolvePlain`
+ * turns plain scalars (values and keys) into data; a `Bail` it throws makes the reader bail.
  */
-export function readTemplateOutputFast(text: string, resolvePlain: PlainResolver): JsonObject | typeof BAIL {
-  lastReason = undefined;
+export function readTemplateOutputFast(
+  text: string,
+  resolvePlain: PlainResolver,
+  onBail?: (reason: string) => void,
+): JsonObject | typeof BAIL {
   if (UNHANDLED_CHARS.test(text)) {
-    lastReason = 'unhandled character';
+    onBail?.('unhandled character');
     return BAIL;
   }
-  try {
-    return new Reader(text, resolvePlain).document();
-  } catch (e) {
-    lastReason = e instanceof Bail ? e.reason : `error: ${e instanceof Error ? e.message : String(e)}`;
-    return BAIL;
-  }
+  return attempt(() => new Reader(text, resolvePlain).document(), onBail);
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
-import { BAIL, fastParse } from '../../src/io/fast.js';
+import { BAIL } from '../../src/io/bail.js';
+import { fastParse } from '../../src/io/fast.js';
 
 /** yaml's verdict: the value, or 'error'. */
 function reference(text: string): unknown {
