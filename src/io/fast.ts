@@ -14,7 +14,7 @@
 import type { Json, JsonObject } from '../kube/types.js';
 import { attempt, bail, BAIL } from './bail.js';
 import { controlCharacter, MAX_DEPTH } from './errors.js';
-import { decodeDoubleQuoted, resolveCore } from './scalars.js';
+import { decodeDoubleQuoted, RESOLVERS, type PlainResolver, type ScalarSchema } from './scalars.js';
 
 const SP = 32;
 const NL = 10;
@@ -47,6 +47,7 @@ class FastParser {
   constructor(
     readonly s: string,
     readonly end: number,
+    readonly resolve: PlainResolver,
   ) {}
 
   /** End of the line containing q (index of '\n' or `end`). */
@@ -152,7 +153,7 @@ class FastParser {
       while (ke > q && s.charCodeAt(ke - 1) === SP) ke--;
       key = s.slice(q, ke);
       if (key.includes(' #')) bail('outside the subset');
-      if (typeof resolveCore(key) !== 'string') bail('outside the subset');
+      if (typeof this.resolve(key) !== 'string') bail('outside the subset');
     }
     if (key === '<<' || key === '__proto__' || r - q > 1024) bail('outside the subset');
     const n = r + 1 < ce ? s.charCodeAt(r + 1) : NL;
@@ -246,7 +247,7 @@ class FastParser {
     this.seekContent(this.lineEnd(q) + 1);
     // a more-indented line would continue a multi-line plain scalar: leave that to yaml
     if (this.p !== -1 && this.ind > n) bail('outside the subset');
-    return resolveCore(str);
+    return this.resolve(str);
   }
 
   quotedEnd = 0;
@@ -378,7 +379,7 @@ class FastParser {
           r++;
         } else {
           key = this.readFlowPlain(r, ce);
-          if (typeof resolveCore(key) !== 'string') bail('outside the subset');
+          if (typeof this.resolve(key) !== 'string') bail('outside the subset');
           r = this.flowPlainEnd;
           if (s[r] !== ':' || s.charCodeAt(r + 1) !== SP) bail('outside the subset');
           r++;
@@ -429,7 +430,7 @@ class FastParser {
     const v = this.readFlowPlain(r, ce);
     this.flowEnd = this.flowPlainEnd;
     if (this.s[this.flowEnd] === ':') bail('outside the subset');
-    return resolveCore(v);
+    return this.resolve(v);
   }
 
   flowPlainEnd = 0;
@@ -458,11 +459,12 @@ class FastParser {
 }
 
 /**
- * Parses the block node whose first character is at `start` (column `col`) up to `end`.
+ * Parses the block node whose first character is at `start` (column `col`) up to `end`, resolving
+ * plain scalars with `schema` (`yaml`'s YAML 1.2 core schema unless said otherwise).
  * Returns BAIL when the text is outside the subset (the caller then uses `yaml`).
  */
-export function fastParse(text: string, start: number, end: number, col: number): Json | typeof BAIL {
-  const p = new FastParser(text, end);
+export function fastParse(text: string, start: number, end: number, col: number, schema: ScalarSchema = 'yaml-1.2'): Json | typeof BAIL {
+  const p = new FastParser(text, end, RESOLVERS[schema]);
   return attempt(() => {
     const v = p.parseBlock(start, col, -1);
     if (p.p !== -1) bail('content after the node');

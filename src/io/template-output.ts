@@ -16,7 +16,7 @@ import { isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node } fro
 import { asError, MAX_CONFIG_TEXT, parseYaml, placeIn } from './parse.js';
 import { setOwn, type Json, type JsonObject } from '../kube/types.js';
 import { Bail, BAIL } from './bail.js';
-import { resolveGoYamlV2 } from './scalars.js';
+import { resolveGoYamlV2, RESOLVERS, type ScalarSchema } from './scalars.js';
 import { readTemplateOutputFast } from './template-fast.js';
 
 /** A problem in the template's output (not valid YAML, or not representable as JSON). */
@@ -26,11 +26,12 @@ export class TemplateOutputError extends Error {
 
 /**
  * go-yaml v2's resolution of an untagged plain scalar, then sigs.k8s.io/yaml's JSON view of it
- * (scalars.ts); a value JSON cannot hold (`.inf`) is a `TemplateOutputError`.
+ * (scalars.ts; `schema` picks the other resolver, for tests of the readers); a value JSON cannot
+ * hold (`.inf`) is a `TemplateOutputError`.
  */
-export function resolvePlainScalar(text: string): Json {
+export function resolvePlainScalar(text: string, schema: ScalarSchema = 'go-yaml-v2'): Json {
   try {
-    return resolveGoYamlV2(text);
+    return RESOLVERS[schema](text);
   } catch (e) {
     if (e instanceof Bail) throw new TemplateOutputError(e.reason);
     throw e;
@@ -44,18 +45,18 @@ function keyString(k: Json): string {
   return String(k);
 }
 
-function convert(node: Node | null | undefined, doc: Document, depth: number): Json {
+function convert(node: Node | null | undefined, doc: Document, depth: number, schema: ScalarSchema): Json {
   if (depth > 200) throw new TemplateOutputError('nesting too deep');
   if (node === null || node === undefined) return null;
-  if (isAlias(node)) return convert(node.resolve(doc) as Node | undefined, doc, depth + 1);
+  if (isAlias(node)) return convert(node.resolve(doc) as Node | undefined, doc, depth + 1, schema);
   if (isScalar(node)) {
     const text = node.value === null || node.value === undefined ? '' : String(node.value);
     const tag = node.tag;
     if (tag === 'tag:yaml.org,2002:str' || tag === 'tag:yaml.org,2002:binary') return text;
-    if (node.type === Scalar.PLAIN || tag) return resolvePlainScalar(text);
+    if (node.type === Scalar.PLAIN || tag) return resolvePlainScalar(text, schema);
     return text;
   }
-  if (isSeq(node)) return node.items.map((item) => convert(item as Node, doc, depth + 1));
+  if (isSeq(node)) return node.items.map((item) => convert(item as Node, doc, depth + 1, schema));
   if (isMap(node)) {
     const out: JsonObject = {};
     const merged: JsonObject = {};
@@ -63,7 +64,7 @@ function convert(node: Node | null | undefined, doc: Document, depth: number): J
       const keyNode = pair.key as Node | null;
       if (isScalar(keyNode) && keyNode.type === Scalar.PLAIN && keyNode.value === '<<') {
         // Merge key: a map or a list of maps; explicit keys of this map win, earlier sources win.
-        const value = convert(pair.value as Node, doc, depth + 1);
+        const value = convert(pair.value as Node, doc, depth + 1, schema);
         const sources = Array.isArray(value) ? value : [value];
         for (const s of sources) {
           if (s === null || typeof s !== 'object' || Array.isArray(s)) {
@@ -73,8 +74,8 @@ function convert(node: Node | null | undefined, doc: Document, depth: number): J
         }
         continue;
       }
-      const key = keyString(convert(keyNode, doc, depth + 1));
-      setOwn(out, key, convert(pair.value as Node, doc, depth + 1));
+      const key = keyString(convert(keyNode, doc, depth + 1, schema));
+      setOwn(out, key, convert(pair.value as Node, doc, depth + 1, schema));
     }
     for (const [k, v] of Object.entries(merged)) if (!Object.hasOwn(out, k)) setOwn(out, k, v);
     return out;
@@ -105,16 +106,16 @@ export function fastParseTemplateOutput(text: string, onBail?: (reason: string) 
 const GO_YAML_OPTIONS = { schema: 'failsafe', version: '1.1', uniqueKeys: false, strict: false, logLevel: 'error' } as const;
 
 /**
- * `parseTemplateOutput` through the general parser only (the reference for the fast reader),
- * with the limits of the one YAML entry point (parse.ts).
+ * `parseTemplateOutput` through the general parser only (the reference for the fast readers),
+ * with the limits of the one YAML entry point (parse.ts). `schema` resolves the plain scalars.
  */
-export function parseTemplateOutputWithYaml(text: string): JsonObject {
+export function parseTemplateOutputWithYaml(text: string, schema: ScalarSchema = 'go-yaml-v2'): JsonObject {
   const doc = asError(
     () => parseYaml(text, GO_YAML_OPTIONS, placeIn(text), { maxLength: MAX_CONFIG_TEXT, firstOnly: true }),
     (e) => new TemplateOutputError(e.message),
   );
   if (!doc) return {};
-  const value = convert(doc.contents as Node | null, doc as Document, 0);
+  const value = convert(doc.contents as Node | null, doc as Document, 0, schema);
   if (value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new TemplateOutputError(`the template output is not a map (got ${Array.isArray(value) ? 'a list' : `a ${value === null ? 'null' : typeof value}`})`);

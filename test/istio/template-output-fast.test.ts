@@ -12,6 +12,8 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { corpusAvailable, loadCases, REPO_ROOT, runCase } from '../../scripts/conformance.js';
 import { BAIL } from '../../src/io/bail.js';
+import { RESOLVERS } from '../../src/io/scalars.js';
+import { readTemplateOutputFast } from '../../src/io/template-fast.js';
 import { fastParseTemplateOutput, parseTemplateOutput, parseTemplateOutputWithYaml } from '../../src/io/template-output.js';
 
 const captured = vi.hoisted(() => ({ texts: [] as string[] }));
@@ -331,10 +333,24 @@ function fast(text: string): string | typeof BAIL {
 
 /** Fails when the fast reader answers differently from the reference (bailing is allowed). */
 function expectAgrees(text: string): boolean {
+  expectAgreesWithCoreSchema(text);
   const f = fast(text);
   if (f === BAIL) return false;
   expect({ text, value: f }).toEqual({ text, value: reference(text) });
   return true;
+}
+
+/** The same reader with the YAML 1.2 core resolver against the general reader with that resolver. */
+function expectAgreesWithCoreSchema(text: string): void {
+  const f = readTemplateOutputFast(text, RESOLVERS['yaml-1.2']);
+  if (f === BAIL) return;
+  let ref: string;
+  try {
+    ref = JSON.stringify(parseTemplateOutputWithYaml(text, 'yaml-1.2'));
+  } catch (e) {
+    ref = `error: ${(e as Error).message}`;
+  }
+  expect({ text, core: JSON.stringify(f) }).toEqual({ text, core: ref });
 }
 
 /** Fails unless the fast reader handles `text` and gives the reference's value. */
