@@ -14,29 +14,11 @@
 import type { Json, JsonObject } from '../kube/types.js';
 import { attempt, bail, BAIL } from './bail.js';
 import { controlCharacter, MAX_DEPTH } from './errors.js';
-import { decodeDoubleQuoted, RESOLVERS, type PlainResolver, type ScalarSchema } from './scalars.js';
-
-const SP = 32;
-const NL = 10;
-const CR = 13;
-const HASH = 35;
-const DASH = 45;
-const COLON = 58;
+import { decodeDoubleQuoted, decodeSingleQuoted, RESOLVERS, type PlainResolver, type ScalarSchema } from './scalars.js';
+import { COLON, commentStart, CR, DASH, HASH, indexWithin, lineEnd, NL, nextContentLine, plainKeyColon, quotedEnd, skipSpaces, SP, SQUOTE } from './scan.js';
 
 /** Characters that may not start a plain scalar or key in our subset. */
 const INDICATOR = new Set(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
-
-/**
- * `s.indexOf(needle, from)` bounded to `end` (the end of the line or node being read): -1 when
- * the needle does not start before `end`. A plain `indexOf` would scan to the end of the whole
- * input each time the needle is missing (a comment-free input), which is quadratic.
- */
-export function indexWithin(s: string, needle: string, from: number, end: number): number {
-  const c0 = needle.charCodeAt(0);
-  const last = end - needle.length;
-  for (let i = from; i <= last; i++) if (s.charCodeAt(i) === c0 && (needle.length === 1 || s.startsWith(needle, i))) return i;
-  return -1;
-}
 
 class FastParser {
   /** Next content position after the node just parsed (-1: none) and its indentation. */
@@ -52,8 +34,7 @@ class FastParser {
 
   /** End of the line containing q (index of '\n' or `end`). */
   lineEnd(q: number): number {
-    const nl = this.s.indexOf('\n', q);
-    return nl === -1 || nl > this.end ? this.end : nl;
+    return lineEnd(this.s, q, this.end);
   }
 
   /** Like lineEnd, but before a CR of a CRLF. */
@@ -64,31 +45,14 @@ class FastParser {
 
   /** From a line start, skips blank and comment lines; sets p/ind to the next content. */
   seekContent(ls: number): void {
-    const s = this.s;
-    const end = this.end;
-    while (ls < end) {
-      let q = ls;
-      while (q < end && s.charCodeAt(q) === SP) q++;
-      if (q >= end) break;
-      const c = s.charCodeAt(q);
-      if (c === NL) {
-        ls = q + 1;
-        continue;
-      }
-      if (c === CR && s.charCodeAt(q + 1) === NL) {
-        ls = q + 2;
-        continue;
-      }
-      if (c === HASH) {
-        ls = this.lineEnd(q) + 1;
-        continue;
-      }
-      this.p = q;
-      this.ind = q - ls;
+    const line = nextContentLine(this.s, ls, this.end);
+    if (line === -1) {
+      this.p = -1;
+      this.ind = 0;
       return;
     }
-    this.p = -1;
-    this.ind = 0;
+    this.p = skipSpaces(this.s, line, this.end);
+    this.ind = this.p - line;
   }
 
   /** After an inline value ending at q: the rest of the line must be blank or a comment. */
@@ -96,9 +60,9 @@ class FastParser {
     const s = this.s;
     const ce = this.contentEnd(q);
     if (q < ce) {
-      if (s.charCodeAt(q) !== SP) bail('outside the subset');
-      while (q < ce && s.charCodeAt(q) === SP) q++;
-      if (q < ce && s.charCodeAt(q) !== HASH) bail('outside the subset');
+      if (s.charCodeAt(q) !== SP) bail('text after a value');
+      q = skipSpaces(s, q, ce);
+      if (q < ce && s.charCodeAt(q) !== HASH) bail('text after a value');
     }
     this.seekContent(this.lineEnd(q) + 1);
   }
@@ -141,18 +105,11 @@ class FastParser {
       key = v;
     } else {
       if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) bail('outside the subset');
-      r = q;
-      for (;;) {
-        r = indexWithin(s, ':', r, ce);
-        if (r === -1) return null;
-        const n = r + 1 < ce ? s.charCodeAt(r + 1) : NL;
-        if (n === SP || n === NL) break;
-        r++;
-      }
+      r = plainKeyColon(s, q, ce);
+      if (r === -1) return null;
       let ke = r;
       while (ke > q && s.charCodeAt(ke - 1) === SP) ke--;
       key = s.slice(q, ke);
-      if (key.includes(' #')) bail('outside the subset');
       if (typeof this.resolve(key) !== 'string') bail('outside the subset');
     }
     if (key === '<<' || key === '__proto__' || r - q > 1024) bail('outside the subset');
@@ -238,7 +195,7 @@ class FastParser {
     if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) bail('outside the subset');
     // plain scalar: up to a comment; no ': ' inside (that would be a nested mapping)
     let e = ce;
-    const h = indexWithin(s, ' #', q, ce);
+    const h = commentStart(s, q, ce);
     if (h !== -1) e = h;
     let t = e;
     while (t > q && s.charCodeAt(t - 1) === SP) t--;
@@ -254,39 +211,13 @@ class FastParser {
   /** A single-line quoted scalar at q; sets quotedEnd after the closing quote. */
   readQuoted(q: number, ce: number): string {
     const s = this.s;
-    if (s[q] === "'") {
-      let out = '';
-      let r = q + 1;
-      for (;;) {
-        const k = indexWithin(s, "'", r, ce);
-        if (k === -1) bail('outside the subset');
-        out += s.slice(r, k);
-        if (s[k + 1] === "'") {
-          out += "'";
-          r = k + 2;
-          continue;
-        }
-        this.quotedEnd = k + 1;
-        return out;
-      }
-    }
-    // double-quoted: the closing quote on this line, then YAML's escapes (escaped control
-    // characters are refused by yaml (parse.ts) with their position: left to it)
-    let k = q + 1;
-    let escaped = false;
-    for (;;) {
-      while (k < ce) {
-        const ch = s.charCodeAt(k);
-        if (ch === 34 || ch === 92) break;
-        k++;
-      }
-      if (k >= ce) bail('unterminated double-quoted scalar');
-      if (s.charCodeAt(k) === 34) break;
-      escaped = true;
-      k += 2;
-    }
+    const k = quotedEnd(s, q, ce);
+    if (k === -1) bail('quoted scalar not closed on its line');
     this.quotedEnd = k + 1;
-    if (!escaped) return s.slice(q + 1, k);
+    if (s.charCodeAt(q) === SQUOTE) return decodeSingleQuoted(s.slice(q + 1, k));
+    const i = indexWithin(s, '\\', q + 1, k);
+    if (i === -1) return s.slice(q + 1, k);
+    // escaped control characters are refused by yaml (parse.ts) with their position: left to it
     const out = decodeDoubleQuoted(s, q + 1, k);
     if (controlCharacter(out)) bail('escaped control character');
     return out;

@@ -20,6 +20,7 @@ import { isObject } from '../kube/types.js';
 import { deepEqual, FORCE_DOUBLE, isAmbiguousString, makeScalar } from './edit.js';
 import { attempt, bail, BAIL } from './bail.js';
 import { doubleQuoted, readsAsString } from './scalars.js';
+import { commentStart, lineEnd } from './scan.js';
 
 /** How often patching was used or gave up (for tests and benchmarks). */
 export const patchStats = { patched: 0, bailed: 0 };
@@ -114,8 +115,7 @@ class Layout {
 
   /** Offset of the `\n` ending the line that starts at ls (or the range end). */
   eol(ls: number): number {
-    const nl = this.s.indexOf('\n', ls);
-    return nl === -1 || nl >= this.end ? this.end : nl;
+    return lineEnd(this.s, ls, this.end);
   }
 
   /** Column of offset x on the line. */
@@ -202,8 +202,8 @@ class Layout {
 
   /** Where ` #` starts a comment in [v, le), or le (a search bounded to the line). */
   commentAt(v: number, le: number): number {
-    for (let k = v; k + 1 < le; k++) if (this.s.charCodeAt(k) === 32 && this.s.charCodeAt(k + 1) === 35) return k;
-    return le;
+    const k = commentStart(this.s, v, le);
+    return k === -1 ? le : k;
   }
 
   /** Only spaces and a comment may follow a value that ends at x. */

@@ -19,36 +19,15 @@ import { setOwn, type Json, type JsonObject } from '../kube/types.js';
 import { attempt, bail, BAIL } from './bail.js';
 import { controlCharacter } from './errors.js';
 import { decodeDoubleQuoted, decodeSingleQuoted, type PlainResolver } from './scalars.js';
+import * as scan from './scan.js';
+import { COLON, COMMA, DASH, DQUOTE, HASH, isBlank, isFlowIndicator, LBRACE, LBRACKET, NL, RBRACE, RBRACKET, SP, SQUOTE } from './scan.js';
 
 // Characters the reader leaves to the general parser: tabs, CR, other C0/C1 controls, the
 // Unicode line separators and the BOM.
 const UNHANDLED_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
-const SP = 0x20;
-const NL = 0x0a;
-const HASH = 0x23;
-const COLON = 0x3a;
-const DASH = 0x2d;
-const COMMA = 0x2c;
-const DQUOTE = 0x22;
-const SQUOTE = 0x27;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const BACKSLASH = 0x5c;
-
 const MAX_DEPTH = 100;
 const MAX_IMPLICIT_KEY = 1024;
-
-function isFlowIndicator(c: number): boolean {
-  return c === COMMA || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE;
-}
-
-/** Space, newline or end of text (NaN), as the lexer's `isEmpty` (tabs and CR never get here). */
-function isBlank(c: number): boolean {
-  return c === SP || c === NL || c !== c;
-}
 
 /** First characters that cannot start a plain scalar here (indicators, or left to the general parser). */
 function isBadPlainStart(c: number, next: number, inFlow: boolean): boolean {
@@ -132,31 +111,14 @@ class Reader {
    * line (its indentation in `ind`), or -1 at the end of the text or a document marker.
    */
   private nextContent(p: number): number {
-    const s = this.s;
-    const n = this.n;
-    while (p < n) {
-      let q = p;
-      while (s.charCodeAt(q) === SP) q++;
-      if (q >= n) return -1;
-      const c = s.charCodeAt(q);
-      if (c === NL) {
-        p = q + 1;
-        continue;
-      }
-      if (c === HASH) {
-        const e = s.indexOf('\n', q);
-        if (e < 0) return -1;
-        p = e + 1;
-        continue;
-      }
-      if (q === p && this.isDocMarker(p)) {
-        this.endMarker = p;
-        return -1;
-      }
-      this.ind = q - p;
-      return p;
+    const line = scan.nextContentLine(this.s, p, this.n);
+    if (line === -1) return -1;
+    if (this.isDocMarker(line)) {
+      this.endMarker = line;
+      return -1;
     }
-    return -1;
+    this.ind = scan.skipSpaces(this.s, line, this.n) - line;
+    return line;
   }
 
   /** After a node at `p`: only spaces and a comment may follow on the line; returns the next line's start. */
@@ -243,10 +205,9 @@ class Reader {
   private isKeyLine(p: number): boolean {
     const c = this.at(p);
     if (c === DQUOTE || c === SQUOTE) {
-      const end = this.quotedEnd(p);
+      // a key is on one line: the closing quote is searched on this line only
+      const end = scan.quotedEnd(this.s, p, scan.lineEnd(this.s, p, this.n));
       if (end < 0) return false;
-      const nl = this.s.indexOf('\n', p);
-      if (nl >= 0 && nl < end) return false;
       let q = end + 1;
       while (this.at(q) === SP) q++;
       return this.at(q) === COLON && isBlank(this.at(q + 1));
@@ -257,14 +218,7 @@ class Reader {
 
   /** The ':' ending a plain key that starts at `p`, or -1 if the line has none. */
   private plainKeyColon(p: number): number {
-    const s = this.s;
-    for (let i = p; i < this.n; i++) {
-      const c = s.charCodeAt(i);
-      if (c === NL) return -1;
-      if (c === COLON && isBlank(s.charCodeAt(i + 1))) return i;
-      if (c === SP && s.charCodeAt(i + 1) === HASH) return -1;
-    }
-    return -1;
+    return scan.plainKeyColon(this.s, p, this.n);
   }
 
   private enter(): void {
@@ -421,20 +375,7 @@ class Reader {
 
   /** Index of the closing quote of the quoted scalar at `p`, or -1. */
   private quotedEnd(p: number): number {
-    const s = this.s;
-    if (s.charCodeAt(p) === SQUOTE) {
-      let end = s.indexOf("'", p + 1);
-      while (end !== -1 && s.charCodeAt(end + 1) === SQUOTE) end = s.indexOf("'", end + 2);
-      return end;
-    }
-    let end = s.indexOf('"', p + 1);
-    while (end !== -1) {
-      let k = 0;
-      while (s.charCodeAt(end - 1 - k) === BACKSLASH) k++;
-      if (k % 2 === 0) break;
-      end = s.indexOf('"', end + 1);
-    }
-    return end;
+    return scan.quotedEnd(this.s, p, this.n);
   }
 
   /** A quoted scalar at `p` whose continuation lines need `indentNext` spaces (`pos` set after it). */
