@@ -12,74 +12,13 @@
  * Documents elsewhere.
  */
 import type { Json, JsonObject } from '../kube/types.js';
+import { attempt, bail, BAIL } from './bail.js';
 import { controlCharacter, MAX_DEPTH } from './errors.js';
-
-export const BAIL: unique symbol = Symbol('bail');
-
-class Bail {}
-const bail = new Bail();
-
-const SP = 32;
-const NL = 10;
-const CR = 13;
-const HASH = 35;
-const DASH = 45;
-const COLON = 58;
+import { decodeDoubleQuoted, decodeSingleQuoted, RESOLVERS, type PlainResolver, type ScalarSchema } from './scalars.js';
+import { COLON, commentStart, CR, DASH, HASH, indexWithin, lineEnd, NL, nextContentLine, plainKeyColon, quotedEnd, skipSpaces, SP, SQUOTE } from './scan.js';
 
 /** Characters that may not start a plain scalar or key in our subset. */
 const INDICATOR = new Set(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
-
-const RE_NULL = /^(?:~|[Nn]ull|NULL)$/;
-const RE_BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const RE_OCT = /^0o[0-7]+$/;
-const RE_INT = /^[-+]?[0-9]+$/;
-const RE_HEX = /^0x[0-9a-fA-F]+$/;
-const RE_NAN_INF = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-const RE_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-const RE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-
-/** Resolves a plain scalar with the YAML 1.2 core schema, as `yaml` does with `schema: 'core'`. */
-export function resolvePlain(s: string): Json {
-  const c = s.charCodeAt(0);
-  // Only these first characters can start a non-string: ~ n N t T f F digits + - .
-  if (
-    !(
-      (c >= 48 && c <= 57) ||
-      c === 43 ||
-      c === 45 ||
-      c === 46 ||
-      c === 126 ||
-      c === 110 ||
-      c === 78 ||
-      c === 116 ||
-      c === 84 ||
-      c === 102 ||
-      c === 70
-    )
-  )
-    return s;
-  if (RE_NULL.test(s)) return null;
-  if (RE_BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
-  if (RE_OCT.test(s)) return parseInt(s.slice(2), 8);
-  if (RE_INT.test(s)) return parseInt(s, 10);
-  if (RE_HEX.test(s)) return parseInt(s.slice(2), 16);
-  if (RE_NAN_INF.test(s)) throw bail; // not JSON
-  if (RE_EXP.test(s)) return parseFloat(s);
-  if (RE_FLOAT.test(s)) return parseFloat(s);
-  return s;
-}
-
-/**
- * `s.indexOf(needle, from)` bounded to `end` (the end of the line or node being read): -1 when
- * the needle does not start before `end`. A plain `indexOf` would scan to the end of the whole
- * input each time the needle is missing (a comment-free input), which is quadratic.
- */
-export function indexWithin(s: string, needle: string, from: number, end: number): number {
-  const c0 = needle.charCodeAt(0);
-  const last = end - needle.length;
-  for (let i = from; i <= last; i++) if (s.charCodeAt(i) === c0 && (needle.length === 1 || s.startsWith(needle, i))) return i;
-  return -1;
-}
 
 class FastParser {
   /** Next content position after the node just parsed (-1: none) and its indentation. */
@@ -90,12 +29,12 @@ class FastParser {
   constructor(
     readonly s: string,
     readonly end: number,
+    readonly resolve: PlainResolver,
   ) {}
 
   /** End of the line containing q (index of '\n' or `end`). */
   lineEnd(q: number): number {
-    const nl = this.s.indexOf('\n', q);
-    return nl === -1 || nl > this.end ? this.end : nl;
+    return lineEnd(this.s, q, this.end);
   }
 
   /** Like lineEnd, but before a CR of a CRLF. */
@@ -106,31 +45,14 @@ class FastParser {
 
   /** From a line start, skips blank and comment lines; sets p/ind to the next content. */
   seekContent(ls: number): void {
-    const s = this.s;
-    const end = this.end;
-    while (ls < end) {
-      let q = ls;
-      while (q < end && s.charCodeAt(q) === SP) q++;
-      if (q >= end) break;
-      const c = s.charCodeAt(q);
-      if (c === NL) {
-        ls = q + 1;
-        continue;
-      }
-      if (c === CR && s.charCodeAt(q + 1) === NL) {
-        ls = q + 2;
-        continue;
-      }
-      if (c === HASH) {
-        ls = this.lineEnd(q) + 1;
-        continue;
-      }
-      this.p = q;
-      this.ind = q - ls;
+    const line = nextContentLine(this.s, ls, this.end);
+    if (line === -1) {
+      this.p = -1;
+      this.ind = 0;
       return;
     }
-    this.p = -1;
-    this.ind = 0;
+    this.p = skipSpaces(this.s, line, this.end);
+    this.ind = this.p - line;
   }
 
   /** After an inline value ending at q: the rest of the line must be blank or a comment. */
@@ -138,9 +60,9 @@ class FastParser {
     const s = this.s;
     const ce = this.contentEnd(q);
     if (q < ce) {
-      if (s.charCodeAt(q) !== SP) throw bail;
-      while (q < ce && s.charCodeAt(q) === SP) q++;
-      if (q < ce && s.charCodeAt(q) !== HASH) throw bail;
+      if (s.charCodeAt(q) !== SP) bail('text after a value');
+      q = skipSpaces(s, q, ce);
+      if (q < ce && s.charCodeAt(q) !== HASH) bail('text after a value');
     }
     this.seekContent(this.lineEnd(q) + 1);
   }
@@ -153,7 +75,7 @@ class FastParser {
   }
 
   enter(): void {
-    if (++this.depth > MAX_DEPTH) throw bail;
+    if (++this.depth > MAX_DEPTH) bail('outside the subset');
   }
 
   /** A block node whose first character is at q, in column col; parentCol is the enclosing indent. */
@@ -182,24 +104,17 @@ class FastParser {
       if (r >= ce || s.charCodeAt(r) !== COLON) return null;
       key = v;
     } else {
-      if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) throw bail;
-      r = q;
-      for (;;) {
-        r = indexWithin(s, ':', r, ce);
-        if (r === -1) return null;
-        const n = r + 1 < ce ? s.charCodeAt(r + 1) : NL;
-        if (n === SP || n === NL) break;
-        r++;
-      }
+      if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) bail('outside the subset');
+      r = plainKeyColon(s, q, ce);
+      if (r === -1) return null;
       let ke = r;
       while (ke > q && s.charCodeAt(ke - 1) === SP) ke--;
       key = s.slice(q, ke);
-      if (key.includes(' #')) throw bail;
-      if (typeof resolvePlain(key) !== 'string') throw bail;
+      if (typeof this.resolve(key) !== 'string') bail('outside the subset');
     }
-    if (key === '<<' || key === '__proto__' || r - q > 1024) throw bail;
+    if (key === '<<' || key === '__proto__' || r - q > 1024) bail('outside the subset');
     const n = r + 1 < ce ? s.charCodeAt(r + 1) : NL;
-    if (n !== SP && n !== NL) throw bail;
+    if (n !== SP && n !== NL) bail('outside the subset');
     this.keyEnd = r + 1;
     return key;
   }
@@ -210,8 +125,8 @@ class FastParser {
     const obj: JsonObject = {};
     for (;;) {
       const key = this.tryKey(q);
-      if (key === null) throw bail;
-      if (Object.prototype.hasOwnProperty.call(obj, key)) throw bail; // duplicate: yaml reports it
+      if (key === null) bail('outside the subset');
+      if (Object.prototype.hasOwnProperty.call(obj, key)) bail('outside the subset'); // duplicate: yaml reports it
       let r = this.keyEnd;
       const ce = this.contentEnd(r);
       while (r < ce && s.charCodeAt(r) === SP) r++;
@@ -226,7 +141,7 @@ class FastParser {
       }
       obj[key] = value;
       if (this.p === -1 || this.ind < col) break;
-      if (this.ind > col) throw bail;
+      if (this.ind > col) bail('outside the subset');
       q = this.p;
     }
     this.depth--;
@@ -253,7 +168,7 @@ class FastParser {
       }
       arr.push(value);
       if (this.p === -1 || this.ind < col) break;
-      if (this.ind > col) throw bail;
+      if (this.ind > col) bail('outside the subset');
       if (!this.isSeqIndicator(this.p)) break; // the parent mapping's next key (compact style)
       q = this.p;
     }
@@ -277,90 +192,35 @@ class FastParser {
       this.finishLine(this.flowEnd);
       return v;
     }
-    if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) throw bail;
+    if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) bail('outside the subset');
     // plain scalar: up to a comment; no ': ' inside (that would be a nested mapping)
     let e = ce;
-    const h = indexWithin(s, ' #', q, ce);
+    const h = commentStart(s, q, ce);
     if (h !== -1) e = h;
     let t = e;
     while (t > q && s.charCodeAt(t - 1) === SP) t--;
     const str = s.slice(q, t);
-    if (str.includes(': ') || str.endsWith(':')) throw bail;
+    if (str.includes(': ') || str.endsWith(':')) bail('outside the subset');
     this.seekContent(this.lineEnd(q) + 1);
     // a more-indented line would continue a multi-line plain scalar: leave that to yaml
-    if (this.p !== -1 && this.ind > n) throw bail;
-    return resolvePlain(str);
+    if (this.p !== -1 && this.ind > n) bail('outside the subset');
+    return this.resolve(str);
   }
 
   quotedEnd = 0;
   /** A single-line quoted scalar at q; sets quotedEnd after the closing quote. */
   readQuoted(q: number, ce: number): string {
     const s = this.s;
-    if (s[q] === "'") {
-      let out = '';
-      let r = q + 1;
-      for (;;) {
-        const k = indexWithin(s, "'", r, ce);
-        if (k === -1) throw bail;
-        out += s.slice(r, k);
-        if (s[k + 1] === "'") {
-          out += "'";
-          r = k + 2;
-          continue;
-        }
-        this.quotedEnd = k + 1;
-        return out;
-      }
-    }
-    let out = '';
-    let r = q + 1;
-    for (;;) {
-      let k = r;
-      while (k < ce) {
-        const ch = s.charCodeAt(k);
-        if (ch === 34 || ch === 92) break;
-        k++;
-      }
-      if (k >= ce) throw bail;
-      out += s.slice(r, k);
-      if (s.charCodeAt(k) === 34) {
-        this.quotedEnd = k + 1;
-        return out;
-      }
-      const e = s[k + 1];
-      switch (e) {
-        case '\\':
-        case '"':
-        case '/':
-          out += e;
-          r = k + 2;
-          break;
-        case 'n':
-          out += '\n';
-          r = k + 2;
-          break;
-        case 't':
-          out += '\t';
-          r = k + 2;
-          break;
-        case 'r':
-          out += '\r';
-          r = k + 2;
-          break;
-        case 'u': {
-          const hex = s.slice(k + 2, k + 6);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw bail;
-          const ch = String.fromCharCode(parseInt(hex, 16));
-          // a control character: yaml (parse.ts) refuses it with its position
-          if (controlCharacter(ch)) throw bail;
-          out += ch;
-          r = k + 6;
-          break;
-        }
-        default:
-          throw bail;
-      }
-    }
+    const k = quotedEnd(s, q, ce);
+    if (k === -1) bail('quoted scalar not closed on its line');
+    this.quotedEnd = k + 1;
+    if (s.charCodeAt(q) === SQUOTE) return decodeSingleQuoted(s.slice(q + 1, k));
+    const i = indexWithin(s, '\\', q + 1, k);
+    if (i === -1) return s.slice(q + 1, k);
+    // escaped control characters are refused by yaml (parse.ts) with their position: left to it
+    const out = decodeDoubleQuoted(s, q + 1, k);
+    if (controlCharacter(out)) bail('escaped control character');
+    return out;
   }
 
   /** `|`, `|-`, `|+` literal block scalars (no indentation indicator). */
@@ -373,19 +233,19 @@ class FastParser {
     else if (s[r] === '+') (chomp = 'keep'), r++;
     const ce = this.contentEnd(r);
     if (r < ce) {
-      if (s.charCodeAt(r) !== SP) throw bail;
+      if (s.charCodeAt(r) !== SP) bail('outside the subset');
       while (r < ce && s.charCodeAt(r) === SP) r++;
-      if (r < ce && s.charCodeAt(r) !== HASH) throw bail;
+      if (r < ce && s.charCodeAt(r) !== HASH) bail('outside the subset');
     }
     let ls = this.lineEnd(r) + 1;
-    if (ls > end) throw bail;
+    if (ls > end) bail('outside the subset');
     const lines: string[] = [];
     let indent = -1;
     let maxLeadingBlank = 0;
     for (;;) {
       if (ls >= end) break;
       const le = this.lineEnd(ls);
-      if (le === end && le < s.length && s.charCodeAt(le) !== NL) throw bail;
+      if (le === end && le < s.length && s.charCodeAt(le) !== NL) bail('outside the subset');
       const lce = le > ls && s.charCodeAt(le - 1) === CR ? le - 1 : le;
       let k = ls;
       while (k < lce && s.charCodeAt(k) === SP) k++;
@@ -399,18 +259,18 @@ class FastParser {
         }
         if (k - ls <= n) break; // no content
         indent = k - ls;
-        if (maxLeadingBlank > indent) throw bail;
+        if (maxLeadingBlank > indent) bail('outside the subset');
       } else if (blank) {
-        if (k - ls > indent) throw bail; // whitespace-only content line: leave to yaml
+        if (k - ls > indent) bail('outside the subset'); // whitespace-only content line: leave to yaml
         lines.push('');
         ls = le + 1;
         continue;
       } else if (k - ls < indent) break;
-      if (le === end && (end >= s.length || s.charCodeAt(end) !== NL)) throw bail; // no final line break
+      if (le === end && (end >= s.length || s.charCodeAt(end) !== NL)) bail('outside the subset'); // no final line break
       lines.push(s.slice(ls + indent, lce));
       ls = le + 1;
     }
-    if (indent === -1) throw bail;
+    if (indent === -1) bail('outside the subset');
     let k = lines.length;
     while (k > 0 && lines[k - 1] === '') k--;
     const trailing = lines.length - k;
@@ -436,7 +296,7 @@ class FastParser {
     if (open === '{') {
       const obj: JsonObject = {};
       for (;;) {
-        if (r >= ce) throw bail;
+        if (r >= ce) bail('outside the subset');
         if (s[r] === '}') {
           r++;
           break;
@@ -446,38 +306,38 @@ class FastParser {
         if (kc === '"' || kc === "'") {
           key = this.readQuoted(r, ce);
           r = skip(this.quotedEnd);
-          if (s[r] !== ':') throw bail;
+          if (s[r] !== ':') bail('outside the subset');
           r++;
         } else {
           key = this.readFlowPlain(r, ce);
-          if (typeof resolvePlain(key) !== 'string') throw bail;
+          if (typeof this.resolve(key) !== 'string') bail('outside the subset');
           r = this.flowPlainEnd;
-          if (s[r] !== ':' || s.charCodeAt(r + 1) !== SP) throw bail;
+          if (s[r] !== ':' || s.charCodeAt(r + 1) !== SP) bail('outside the subset');
           r++;
         }
-        if (typeof key !== 'string' || key === '__proto__' || key === '<<') throw bail;
-        if (Object.prototype.hasOwnProperty.call(obj, key)) throw bail;
+        if (typeof key !== 'string' || key === '__proto__' || key === '<<') bail('outside the subset');
+        if (Object.prototype.hasOwnProperty.call(obj, key)) bail('outside the subset');
         r = skip(r);
-        if (r >= ce || s[r] === ',' || s[r] === '}') throw bail;
+        if (r >= ce || s[r] === ',' || s[r] === '}') bail('outside the subset');
         obj[key] = this.parseFlowValue(r, ce);
         r = skip(this.flowEnd);
         if (s[r] === ',') r = skip(r + 1);
-        else if (s[r] !== '}') throw bail;
+        else if (s[r] !== '}') bail('outside the subset');
       }
       result = obj;
     } else {
       const arr: Json[] = [];
       for (;;) {
-        if (r >= ce) throw bail;
+        if (r >= ce) bail('outside the subset');
         if (s[r] === ']') {
           r++;
           break;
         }
-        if (s[r] === ',') throw bail;
+        if (s[r] === ',') bail('outside the subset');
         arr.push(this.parseFlowValue(r, ce));
         r = skip(this.flowEnd);
         if (s[r] === ',') r = skip(r + 1);
-        else if (s[r] !== ']') throw bail;
+        else if (s[r] !== ']') bail('outside the subset');
       }
       result = arr;
     }
@@ -495,13 +355,13 @@ class FastParser {
       // `[ "a": b ]` (a single-pair mapping) is outside the subset
       let k = this.quotedEnd;
       while (k < ce && this.s.charCodeAt(k) === SP) k++;
-      if (this.s[k] === ':') throw bail;
+      if (this.s[k] === ':') bail('outside the subset');
       return v;
     }
     const v = this.readFlowPlain(r, ce);
     this.flowEnd = this.flowPlainEnd;
-    if (this.s[this.flowEnd] === ':') throw bail;
-    return resolvePlain(v);
+    if (this.s[this.flowEnd] === ':') bail('outside the subset');
+    return this.resolve(v);
   }
 
   flowPlainEnd = 0;
@@ -509,7 +369,7 @@ class FastParser {
   readFlowPlain(r: number, ce: number): string {
     const s = this.s;
     const c = s[r]!;
-    if (INDICATOR.has(c) && !(c === '-' && r + 1 < ce && !' ,[]{}'.includes(s[r + 1]!))) throw bail;
+    if (INDICATOR.has(c) && !(c === '-' && r + 1 < ce && !' ,[]{}'.includes(s[r + 1]!))) bail('outside the subset');
     let k = r;
     while (k < ce) {
       const ch = s[k]!;
@@ -518,31 +378,29 @@ class FastParser {
         const nx = k + 1 < ce ? s[k + 1]! : ' ';
         if (nx === ' ' || nx === ',' || nx === '[' || nx === ']' || nx === '{' || nx === '}') break;
       }
-      if (ch === '#' && s[k - 1] === ' ') throw bail;
+      if (ch === '#' && s[k - 1] === ' ') bail('outside the subset');
       k++;
     }
     let t = k;
     while (t > r && s.charCodeAt(t - 1) === SP) t--;
-    if (t === r) throw bail;
+    if (t === r) bail('outside the subset');
     this.flowPlainEnd = k;
     return s.slice(r, t);
   }
 }
 
 /**
- * Parses the block node whose first character is at `start` (column `col`) up to `end`.
+ * Parses the block node whose first character is at `start` (column `col`) up to `end`, resolving
+ * plain scalars with `schema` (`yaml`'s YAML 1.2 core schema unless said otherwise).
  * Returns BAIL when the text is outside the subset (the caller then uses `yaml`).
  */
-export function fastParse(text: string, start: number, end: number, col: number): Json | typeof BAIL {
-  const p = new FastParser(text, end);
-  try {
+export function fastParse(text: string, start: number, end: number, col: number, schema: ScalarSchema = 'yaml-1.2'): Json | typeof BAIL {
+  const p = new FastParser(text, end, RESOLVERS[schema]);
+  return attempt(() => {
     const v = p.parseBlock(start, col, -1);
-    if (p.p !== -1) return BAIL;
+    if (p.p !== -1) bail('content after the node');
     return v;
-  } catch (e) {
-    if (e === bail) return BAIL;
-    throw e;
-  }
+  });
 }
 
 /** Characters that make the fast reader give up for a whole text (checked once per input). */

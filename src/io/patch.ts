@@ -18,15 +18,12 @@ import { Document, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Json, JsonObject, SourceQuote } from '../kube/types.js';
 import { isObject, sourceQuotesOf } from '../kube/types.js';
 import { deepEqual, FORCE_DOUBLE, isAmbiguousString, makeScalar } from './edit.js';
-import { resolvePlain } from './fast.js';
-
-export const PATCH_BAIL: unique symbol = Symbol('patch-bail');
+import { attempt, bail, BAIL } from './bail.js';
+import { doubleQuoted, readsAsString } from './scalars.js';
+import { commentStart, lineEnd } from './scan.js';
 
 /** How often patching was used or gave up (for tests and benchmarks). */
 export const patchStats = { patched: 0, bailed: 0 };
-
-class Bail {}
-const bail = new Bail();
 
 /** How a scalar is written: plain, quoted, or kept whole (flow collection, block or multi-line scalar). */
 type ScalarStyle = 'plain' | '"' | "'" | 'whole';
@@ -99,10 +96,10 @@ class Layout {
       const le = this.eol(ls);
       let q = ls;
       while (q < le && s.charCodeAt(q) === 32) q++;
-      if (s.charCodeAt(le - 1) === 13) throw bail; // CR
+      if (s.charCodeAt(le - 1) === 13) bail('outside the subset'); // CR
       if (q >= le || s.charCodeAt(q) === 35) {
         // a blank or whitespace-only line, or a comment: leads the next entry
-        if (first) throw bail;
+        if (first) bail('outside the subset');
         if (lead === -1) lead = ls;
         ls = le + 1;
         continue;
@@ -118,8 +115,7 @@ class Layout {
 
   /** Offset of the `\n` ending the line that starts at ls (or the range end). */
   eol(ls: number): number {
-    const nl = this.s.indexOf('\n', ls);
-    return nl === -1 || nl >= this.end ? this.end : nl;
+    return lineEnd(this.s, ls, this.end);
   }
 
   /** Column of offset x on the line. */
@@ -180,10 +176,10 @@ class Layout {
     const s = this.s;
     const c = s[v]!;
     line.vs = v;
-    if ('&*!%@`'.includes(c)) throw bail; // anchors, aliases, tags, reserved
+    if ('&*!%@`'.includes(c)) bail('outside the subset'); // anchors, aliases, tags, reserved
     if (c === '|' || c === '>') {
       const header = s.slice(v, this.commentAt(v, line.le)).trimEnd();
-      if (!/^[|>][1-9-]?[1-9-]?$/.test(header)) throw bail; // `+` keeps trailing blank lines: left to yaml
+      if (!/^[|>][1-9-]?[1-9-]?$/.test(header)) bail('outside the subset'); // `+` keeps trailing blank lines: left to yaml
       line.style = 'whole';
       line.ce = this.more(line.le, kc, true);
       line.ve = this.trimEnd(line.ce);
@@ -206,14 +202,14 @@ class Layout {
 
   /** Where ` #` starts a comment in [v, le), or le (a search bounded to the line). */
   commentAt(v: number, le: number): number {
-    for (let k = v; k + 1 < le; k++) if (this.s.charCodeAt(k) === 32 && this.s.charCodeAt(k + 1) === 35) return k;
-    return le;
+    const k = commentStart(this.s, v, le);
+    return k === -1 ? le : k;
   }
 
   /** Only spaces and a comment may follow a value that ends at x. */
   afterValue(x: number, le: number): void {
     while (x < le && this.s.charCodeAt(x) === 32) x++;
-    if (x < le && (this.s.charCodeAt(x) !== 35 || this.s.charCodeAt(x - 1) !== 32)) throw bail;
+    if (x < le && (this.s.charCodeAt(x) !== 35 || this.s.charCodeAt(x - 1) !== 32)) bail('outside the subset');
   }
 
   trimEnd(x: number): number {
@@ -255,12 +251,12 @@ class Layout {
     for (let k = v; ; k++) {
       if (k >= le) {
         // the value goes on on the next line
-        if (le >= this.end) throw bail;
+        if (le >= this.end) bail('outside the subset');
         const ls = le + 1;
         le = this.eol(ls);
         let q = ls;
         while (q < le && s.charCodeAt(q) === 32) q++;
-        if (quote === 0 && q < le && q - ls <= kc) throw bail;
+        if (quote === 0 && q < le && q - ls <= kc) bail('outside the subset');
         line.ce = le;
         k = ls - 1;
         continue;
@@ -277,9 +273,9 @@ class Layout {
       else if (c === 123 || c === 91) depth++;
       else if (c === 125 || c === 93) {
         if (--depth === 0) return k + 1;
-        if (depth < 0) throw bail;
-      } else if (c === 35 && s.charCodeAt(k - 1) === 32) throw bail; // a comment inside a flow collection
-      else if ((c === 38 || c === 42 || c === 33) && depth > 0) throw bail; // anchors, aliases, tags
+        if (depth < 0) bail('outside the subset');
+      } else if (c === 35 && s.charCodeAt(k - 1) === 32) bail('outside the subset'); // a comment inside a flow collection
+      else if ((c === 38 || c === 42 || c === 33) && depth > 0) bail('outside the subset'); // anchors, aliases, tags
     }
   }
 
@@ -304,9 +300,9 @@ class Layout {
       const lead = first ? q : line.lead;
       first = false;
       const colon = this.keyColon(q, line.le);
-      if (colon === -1) throw bail;
+      if (colon === -1) bail('outside the subset');
       const key = s.slice(q, colon);
-      if (!PLAIN_KEY.test(key) || typeof resolvePlain(key) !== 'string' || entries.has(key)) throw bail;
+      if (!PLAIN_KEY.test(key) || !readsAsString(key, 'yaml-1.2') || entries.has(key)) bail('outside the subset');
       let value: PNode;
       let end: number;
       if (line.vs === -1) {
@@ -318,7 +314,7 @@ class Layout {
           else if (this.isKeyLine(next.q, next.le)) value = this.map(next.q, next.ind);
           else {
             // a scalar or flow collection on its own line (`resources:\n  {}`): kept whole
-            if (next.vs !== next.q) throw bail;
+            if (next.vs !== next.q) bail('outside the subset');
             value = { t: 'scalar', vs: next.vs, ve: next.ve, style: 'whole' };
             this.i++;
           }
@@ -341,7 +337,7 @@ class Layout {
       if (next.ind > col || this.isDash(next.q, next.le)) {
         // a compact sequence ends at its parent's next key; anything else is outside the subset
         if (next.ind === col && this.isDash(next.q, next.le)) return { t: 'map', col, entries, end };
-        throw bail;
+        bail('outside the subset');
       }
       q = next.q;
     }
@@ -357,7 +353,7 @@ class Layout {
       first = false;
       let v = q + 1;
       while (v < line.le && s.charCodeAt(v) === 32) v++;
-      if (v >= line.le) throw bail; // `-` alone, its item on the next lines
+      if (v >= line.le) bail('outside the subset'); // `-` alone, its item on the next lines
       let value: PNode;
       if (this.isDash(v, line.le)) value = this.seq(v, this.colOf(line, v));
       else if (this.isKeyLine(v, line.le)) value = this.map(v, this.colOf(line, v));
@@ -369,7 +365,7 @@ class Layout {
       items.push({ lead, value, end });
       const next = this.lines[this.i];
       if (!next || next.ind < col) return { t: 'seq', col, items, end };
-      if (next.ind > col) throw bail;
+      if (next.ind > col) bail('outside the subset');
       if (!this.isDash(next.q, next.le)) return { t: 'seq', col, items, end }; // the parent's next key
       q = next.q;
     }
@@ -384,40 +380,6 @@ const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\
 const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/m;
 /** `yaml` writes a longer implicit key as an explicit `? key` (the caller's business). */
 const MAX_IMPLICIT_KEY = 1024;
-
-let coreTests: RegExp[] | undefined;
-
-/** The tests of the core schema's non-string scalar tags (`yaml` quotes a plain string one of them matches). */
-function nonStringTests(): RegExp[] {
-  if (coreTests === undefined) {
-    const schema = new Document(null, { schema: 'core' }).schema;
-    const tags = [...schema.tags, ...(schema.compat ?? [])] as { default?: unknown; tag: string; test?: RegExp }[];
-    coreTests = tags.filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test).map((t) => t.test!);
-  }
-  return coreTests;
-}
-
-const YAML_ESCAPES: Readonly<Record<string, string>> = {
-  '0000': '\\0',
-  '0007': '\\a',
-  '000b': '\\v',
-  '001b': '\\e',
-  '0085': '\\N',
-  '00a0': '\\_',
-  '2028': '\\L',
-  '2029': '\\P',
-};
-
-/** `yaml`'s double-quoted form of a one-line string: JSON, with YAML's shorter escapes for `\uXXXX`. */
-function doubleQuoted(v: string): string {
-  const json = JSON.stringify(v);
-  if (!json.includes('\\u')) return json;
-  // each match is a whole escape, so an escaped backslash followed by `u` is left alone
-  return json.replace(/\\(?:u([0-9a-fA-F]{4})|[^u])/g, (esc, code: string | undefined) => {
-    if (code === undefined) return esc;
-    return YAML_ESCAPES[code] ?? (code.startsWith('00') ? '\\x' + code.slice(2) : esc);
-  });
-}
 
 /** `yaml`'s quotedString with default options: single quotes only for text with `"` and no `'`. */
 function quoted(v: string): string {
@@ -439,7 +401,7 @@ export function scalarTextFast(v: string, key: boolean): string | undefined {
     NOT_PLAIN.test(v) ||
     // a key in a root map: `yaml` quotes one that looks like a document marker
     (key && DOCUMENT_MARKER.test(v)) ||
-    nonStringTests().some((re) => re.test(v))
+    !readsAsString(v, 'yaml-1.2')
   )
     out = quoted(v);
   else out = v;
@@ -465,7 +427,7 @@ const MAX_CACHED = 512;
 
 function oneLineText(v: string, key: boolean): string {
   const out = scalarTextFast(v, key) ?? scalarTextYaml(v, key);
-  if (out.includes('\n')) throw bail;
+  if (out.includes('\n')) bail('outside the subset');
   return out;
 }
 
@@ -474,10 +436,10 @@ function scalarText(v: Json, key: boolean, col = 0): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw bail;
+    if (!Number.isFinite(v)) bail('outside the subset');
     return JSON.stringify(v);
   }
-  if (typeof v !== 'string') throw bail;
+  if (typeof v !== 'string') bail('outside the subset');
   if (v.includes('\n')) return literalText(v, key, col);
   if (v.length > MAX_CACHED) return oneLineText(v, key);
   const cache = key ? keyCache : valueCache;
@@ -517,7 +479,7 @@ function flowText(v: Json): string {
 function flowScalar(v: Json, key: boolean): string {
   if (typeof v !== 'string') return scalarText(v, key);
   const out = scalarText(v, key);
-  if (out.includes('\n')) throw bail;
+  if (out.includes('\n')) bail('outside the subset');
   return out === v && NOT_PLAIN_IN_FLOW.test(v) ? doubleQuoted(v) : out;
 }
 
@@ -532,7 +494,7 @@ function detach(s: string): string {
  * Leading spaces, trailing blanks, tabs and several final line breaks are left to `yaml`.
  */
 function literalText(v: string, key: boolean, col: number): string {
-  if (key || col < 0 || /^[ \n]|[\t\r]|[ ]\n?$|\n\n$/.test(v) || NOT_PRINTABLE_ASCII.test(v.replace(/\n/g, ''))) throw bail;
+  if (key || col < 0 || /^[ \n]|[\t\r]|[ ]\n?$|\n\n$/.test(v) || NOT_PRINTABLE_ASCII.test(v.replace(/\n/g, ''))) bail('outside the subset');
   const clip = v.endsWith('\n');
   const body = clip ? v.slice(0, -1) : v;
   const indent = ' '.repeat(col + 2);
@@ -579,12 +541,8 @@ function itemText(x: Json, col: number, seqIndented: boolean): string {
  * or undefined where this printer leaves the text to `yaml` (ResourceList results use it).
  */
 export function newItemText(x: Json, col: number, seqIndented: boolean): string | undefined {
-  try {
-    return itemText(x, col, seqIndented);
-  } catch (e) {
-    if (e === bail) return undefined;
-    throw e;
-  }
+  const out = attempt(() => itemText(x, col, seqIndented));
+  return out === BAIL ? undefined : out;
 }
 
 // ---------------------------------------------------------------- diffing
@@ -634,21 +592,21 @@ class Differ {
 
   private change(p: PNode, old: Json, nu: Json): void {
     if (p.t === 'map') {
-      if (!isObject(old) || !isObject(nu)) throw bail;
+      if (!isObject(old) || !isObject(nu)) bail('outside the subset');
       this.map(p, old, nu);
     } else if (p.t === 'seq') {
-      if (!Array.isArray(old) || !Array.isArray(nu)) throw bail;
+      if (!Array.isArray(old) || !Array.isArray(nu)) bail('outside the subset');
       this.seq(p, old, nu);
     } else {
       if (p.style === 'whole') {
         // a one-line flow collection is written again as one, in the form `yaml` prints
         const c = this.text.charCodeAt(p.vs);
-        if ((c !== 123 && c !== 91) || this.text.lastIndexOf('\n', p.ve - 1) >= p.vs) throw bail;
-        if (!Array.isArray(nu) && !isObject(nu)) throw bail;
+        if ((c !== 123 && c !== 91) || this.text.lastIndexOf('\n', p.ve - 1) >= p.vs) bail('outside the subset');
+        if (!Array.isArray(nu) && !isObject(nu)) bail('outside the subset');
         this.edits.push({ start: p.vs, end: p.ve, text: flowText(nu) });
         return;
       }
-      if (Array.isArray(nu) || isObject(nu) || Array.isArray(old) || isObject(old)) throw bail;
+      if (Array.isArray(nu) || isObject(nu) || Array.isArray(old) || isObject(old)) bail('outside the subset');
       const text = replacementText(p.style, nu);
       this.edits.push({ start: p.vs, end: p.ve, text: p.vs === p.ve ? ' ' + text : text });
     }
@@ -665,7 +623,7 @@ class Differ {
       if (v.vs !== v.ve && !/^(?:\{\}|\[\]|null|~)$/.test(this.text.slice(v.vs, v.ve))) return false;
       // the rest of the line (a comment) would follow the new block: only when there is none
       const nl = this.text.indexOf('\n', v.ve); // the value's line ends with a line break (patchText checks)
-      if (this.text.slice(v.ve, nl).trim() !== '') throw bail;
+      if (this.text.slice(v.ve, nl).trim() !== '') bail('outside the subset');
       const body = Array.isArray(nu) ? seqText(nu, this.seqIndented ? col + 2 : col, this.seqIndented) : mapText(nu, col + 2, this.seqIndented);
       this.edits.push({ start: e.gap, end: v.ve, text: '\n' + body.slice(0, -1) });
       return true;
@@ -679,23 +637,23 @@ class Differ {
 
   /** Removes an entry; only whole lines (a first key sharing its line with `- ` stays). */
   cut(e: PEntry): void {
-    if (e.lead > 0 && this.text.charCodeAt(e.lead - 1) !== 10) throw bail;
+    if (e.lead > 0 && this.text.charCodeAt(e.lead - 1) !== 10) bail('outside the subset');
     this.edits.push({ start: e.lead, end: e.end, text: '' });
   }
 
   /** An insertion before an entry: only at a line start. */
   before(e: PEntry): number {
-    if (e.lead > 0 && this.text.charCodeAt(e.lead - 1) !== 10) throw bail;
+    if (e.lead > 0 && this.text.charCodeAt(e.lead - 1) !== 10) bail('outside the subset');
     return e.lead;
   }
 
   map(p: PMap, old: JsonObject, nu: JsonObject): void {
-    if (Object.keys(nu).length === 0) throw bail; // `{}` at the top: the re-printer's business
-    if (p.entries.size !== Object.keys(old).length) throw bail;
+    if (Object.keys(nu).length === 0) bail('outside the subset'); // `{}` at the top: the re-printer's business
+    if (p.entries.size !== Object.keys(old).length) bail('outside the subset');
     const has = (o: JsonObject, k: string) => Object.prototype.hasOwnProperty.call(o, k);
     let last: PEntry | undefined;
     for (const [k, e] of p.entries) {
-      if (!has(old, k)) throw bail;
+      if (!has(old, k)) bail('outside the subset');
       if (!has(nu, k)) this.cut(e);
       else last = e;
     }
@@ -723,8 +681,8 @@ class Differ {
   }
 
   seq(p: PSeq, old: Json[], nu: Json[]): void {
-    if (nu.length === 0) throw bail; // `[]`
-    if (p.items.length !== old.length) throw bail;
+    if (nu.length === 0) bail('outside the subset'); // `[]`
+    if (p.items.length !== old.length) bail('outside the subset');
     const used = new Array<boolean>(old.length).fill(false);
     const oldIds = old.map(identityOf);
     let lastIdx = -1;
@@ -738,7 +696,7 @@ class Differ {
       if (idx === -1 && id === undefined && j < old.length && !used[j] && oldIds[j] === undefined) idx = j;
       matched.push(idx);
       if (idx !== -1) {
-        if (idx < lastIdx) throw bail; // reordered
+        if (idx < lastIdx) bail('outside the subset'); // reordered
         used[idx] = true;
         lastIdx = idx;
       }
@@ -770,8 +728,8 @@ class Differ {
  * patcher reads or the path is not a block map. Reads only that node's lines.
  */
 export function sourceQuotesAt(text: string, start: number, end: number, col: number, path: readonly (string | number)[]): Record<string, SourceQuote> | undefined {
-  try {
-    if (end <= start || text.charCodeAt(end - 1) !== 10) return undefined;
+  if (end <= start || text.charCodeAt(end - 1) !== 10) return undefined;
+  const out = attempt(() => {
     const layout = new Layout(text, start, end, col);
     let node: PNode = layout.block(start, col);
     for (const step of path) {
@@ -780,20 +738,18 @@ export function sourceQuotesAt(text: string, start: number, end: number, col: nu
       node = next.value;
     }
     if (node.t !== 'map') return undefined;
-    const out: Record<string, SourceQuote> = {};
+    const quotes: Record<string, SourceQuote> = {};
     for (const [k, e] of node.entries) {
-      if (e.value.t === 'scalar' && (e.value.style === '"' || e.value.style === "'") && text.lastIndexOf('\n', e.value.ve - 1) < e.value.vs) out[k] = e.value.style;
+      if (e.value.t === 'scalar' && (e.value.style === '"' || e.value.style === "'") && text.lastIndexOf('\n', e.value.ve - 1) < e.value.vs) quotes[k] = e.value.style;
     }
-    return out;
-  } catch (e) {
-    if (e === bail) return undefined;
-    throw e;
-  }
+    return quotes;
+  });
+  return out === BAIL ? undefined : out;
 }
 
 /**
  * The new text of text[start, end) (a block node in column col whose value was `old`) holding
- * `nu`, or PATCH_BAIL. `seqIndented` is the sequence style the re-printer would use.
+ * `nu`, or BAIL. `seqIndented` is the sequence style the re-printer would use.
  */
 export function patchText(
   text: string,
@@ -803,17 +759,17 @@ export function patchText(
   old: Json,
   nu: Json,
   seqIndented: boolean,
-): string | typeof PATCH_BAIL {
+): string | typeof BAIL {
   if (end > start && text.charCodeAt(end - 1) !== 10 && end === text.length) {
     // the last line of the input has no line break: patch as if it had one, and drop it again
     const out = patchText(text + '\n', start, end + 1, col, old, nu, seqIndented);
-    return out === PATCH_BAIL || !out.endsWith('\n') ? out : out.slice(0, -1);
+    return out === BAIL || !out.endsWith('\n') ? out : out.slice(0, -1);
   }
-  try {
-    if (end <= start || text.charCodeAt(end - 1) !== 10) throw bail;
+  const out = attempt(() => {
+    if (end <= start || text.charCodeAt(end - 1) !== 10) bail('outside the subset');
     const layout = new Layout(text, start, end, col);
     const root = layout.block(start, col);
-    if (layout.i !== layout.lines.length) throw bail;
+    if (layout.i !== layout.lines.length) bail('outside the subset');
     const differ = new Differ(text, seqIndented);
     differ.node(root, old, nu);
     const edits = differ.edits;
@@ -825,17 +781,13 @@ export function patchText(
     let out = '';
     let pos = start;
     for (const { e } of order) {
-      if (e.start < pos) throw bail; // overlapping edits
+      if (e.start < pos) bail('outside the subset'); // overlapping edits
       out += text.slice(pos, e.start) + e.text;
       pos = e.end;
     }
-    patchStats.patched++;
     return out + text.slice(pos, end);
-  } catch (e) {
-    if (e === bail) {
-      patchStats.bailed++;
-      return PATCH_BAIL;
-    }
-    throw e;
-  }
+  });
+  if (out === BAIL) patchStats.bailed++;
+  else patchStats.patched++;
+  return out;
 }

@@ -13,7 +13,8 @@ import { isObject } from '../kube/types.js';
 import type { Result } from '../results/result.js';
 import { makeNode, makeScalar } from './edit.js';
 import { checkBinary } from './errors.js';
-import { BAIL, FAST_UNSAFE, fastParse } from './fast.js';
+import { BAIL } from './bail.js';
+import { FAST_UNSAFE, fastParse } from './fast.js';
 import { newItemText } from './patch.js';
 import {
   describeKind,

@@ -17,8 +17,9 @@ import { inputError, InputError, LineIndex } from './errors.js';
 import { parseYaml } from './parse.js';
 import type { InputErrorCode } from './errors.js';
 import { assocIn, deepEqual, isAmbiguousString as isAmbiguous, reconcile } from './edit.js';
-import { BAIL, fastParse, UnsafeIndex } from './fast.js';
-import { PATCH_BAIL, patchText, sourceQuotesAt } from './patch.js';
+import { BAIL } from './bail.js';
+import { fastParse, UnsafeIndex } from './fast.js';
+import { patchText, sourceQuotesAt } from './patch.js';
 
 /** Text patching of changed resources (patch.ts); off = always re-print through `yaml` (tests compare both). */
 export const textPatching = { enabled: true };
@@ -321,7 +322,7 @@ export class YamlResource implements ResourceHandle {
       if (!this.src.unsafe.any(start, end)) {
         const value = this.value;
         const out = patchText(text, start, end, col, this.original!, value, this.indentSeq());
-        if (out !== PATCH_BAIL) return out;
+        if (out !== BAIL) return out;
       }
     }
     const doc = this.document();

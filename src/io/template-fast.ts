@@ -16,58 +16,18 @@
  * its resolver (go-yaml v2's rules live in `template-output.ts`).
  */
 import { setOwn, type Json, type JsonObject } from '../kube/types.js';
+import { attempt, bail, BAIL } from './bail.js';
 import { controlCharacter } from './errors.js';
-
-/** Returned when the fast reader does not handle the text; read it with the general parser. */
-export const BAIL: unique symbol = Symbol('template-fast: not handled');
-
-/** Resolves the text of an untagged plain scalar (may throw: the reader then bails). */
-export type PlainResolver = (text: string) => Json;
-
-class Bail {
-  constructor(readonly reason: string) {}
-}
-
-function bail(reason: string): never {
-  throw new Bail(reason);
-}
-
-let lastReason: string | undefined;
-
-/** Why the last call of `readTemplateOutputFast` returned `BAIL` (undefined when it did not). */
-export function lastBailReason(): string | undefined {
-  return lastReason;
-}
+import { decodeDoubleQuoted, decodeSingleQuoted, type PlainResolver } from './scalars.js';
+import * as scan from './scan.js';
+import { COLON, COMMA, DASH, DQUOTE, HASH, isBlank, isFlowIndicator, LBRACE, LBRACKET, NL, RBRACE, RBRACKET, SP, SQUOTE } from './scan.js';
 
 // Characters the reader leaves to the general parser: tabs, CR, other C0/C1 controls, the
 // Unicode line separators and the BOM.
 const UNHANDLED_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
-const SP = 0x20;
-const NL = 0x0a;
-const HASH = 0x23;
-const COLON = 0x3a;
-const DASH = 0x2d;
-const COMMA = 0x2c;
-const DQUOTE = 0x22;
-const SQUOTE = 0x27;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const BACKSLASH = 0x5c;
-
 const MAX_DEPTH = 100;
 const MAX_IMPLICIT_KEY = 1024;
-
-function isFlowIndicator(c: number): boolean {
-  return c === COMMA || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE;
-}
-
-/** Space, newline or end of text (NaN), as the lexer's `isEmpty` (tabs and CR never get here). */
-function isBlank(c: number): boolean {
-  return c === SP || c === NL || c !== c;
-}
 
 /** First characters that cannot start a plain scalar here (indicators, or left to the general parser). */
 function isBadPlainStart(c: number, next: number, inFlow: boolean): boolean {
@@ -106,87 +66,6 @@ function splitBlockLines(source: string): [string, string][] {
   const lines: [string, string][] = [m && m[1] ? [m[1], first.slice(m[1].length)] : ['', first]];
   for (let i = 1; i < split.length; i += 2) lines.push([split[i]!, split[i + 1]!]);
   return lines;
-}
-
-/** Line folding inside a multi-line single-quoted scalar (no tabs or CR get here). */
-function unfoldLines(source: string): string {
-  const parts = source.split('\n');
-  let res = parts[0]!.replace(/ +$/, '');
-  let sep = ' ';
-  for (let i = 1; i < parts.length - 1; i++) {
-    const lm = parts[i]!.replace(/^ +| +$/g, '');
-    if (lm === '') {
-      if (sep === '\n') res += sep;
-      else sep = '\n';
-    } else {
-      res += sep + lm;
-      sep = ' ';
-    }
-  }
-  return res + sep + parts[parts.length - 1]!.replace(/^ +/, '');
-}
-
-const ESCAPES: Readonly<Record<string, string>> = {
-  '0': '\0',
-  a: '\x07',
-  b: '\b',
-  e: '\x1b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  N: '\u0085',
-  _: '\u00a0',
-  L: '\u2028',
-  P: '\u2029',
-  ' ': ' ',
-  '"': '"',
-  '/': '/',
-  '\\': '\\',
-};
-
-/** The value of a double-quoted scalar; `source` includes both quotes. */
-function doubleQuotedValue(source: string): string {
-  let res = '';
-  const end = source.length - 1;
-  for (let i = 1; i < end; ++i) {
-    const ch = source[i]!;
-    if (ch === '\n') {
-      // fold: one line break is a space, n+1 line breaks are n newlines; leading spaces go
-      let fold = '';
-      let next = source[i + 1];
-      while (next === ' ' || next === '\n') {
-        if (next === '\n') fold += '\n';
-        next = source[++i + 1];
-      }
-      res += fold || ' ';
-    } else if (ch === '\\') {
-      const next = source[++i]!;
-      const cc = ESCAPES[next];
-      if (cc !== undefined) res += cc;
-      else if (next === '\n') {
-        // an escaped line break joins the lines; the next line's indentation goes
-        while (source[i + 1] === ' ') ++i;
-      } else if (next === 'x' || next === 'u' || next === 'U') {
-        const length = next === 'x' ? 2 : next === 'u' ? 4 : 8;
-        const hex = source.substr(i + 1, length);
-        if (hex.length !== length || !/^[0-9a-fA-F]+$/.test(hex)) bail('bad escape');
-        const code = parseInt(hex, 16);
-        if (code > 0x10ffff) bail('bad escape');
-        res += String.fromCodePoint(code);
-        i += length;
-      } else bail('bad escape');
-    } else if (ch === ' ') {
-      // spaces before a line break are dropped
-      const start = i;
-      while (source[i + 1] === ' ') ++i;
-      if (source[i + 1] !== '\n') res += source.slice(start, i + 1);
-    } else res += ch;
-  }
-  // an escaped control character: the general parser (parse.ts) refuses it with its position
-  if (controlCharacter(res)) bail('control character');
-  return res;
 }
 
 class Reader {
@@ -232,31 +111,14 @@ class Reader {
    * line (its indentation in `ind`), or -1 at the end of the text or a document marker.
    */
   private nextContent(p: number): number {
-    const s = this.s;
-    const n = this.n;
-    while (p < n) {
-      let q = p;
-      while (s.charCodeAt(q) === SP) q++;
-      if (q >= n) return -1;
-      const c = s.charCodeAt(q);
-      if (c === NL) {
-        p = q + 1;
-        continue;
-      }
-      if (c === HASH) {
-        const e = s.indexOf('\n', q);
-        if (e < 0) return -1;
-        p = e + 1;
-        continue;
-      }
-      if (q === p && this.isDocMarker(p)) {
-        this.endMarker = p;
-        return -1;
-      }
-      this.ind = q - p;
-      return p;
+    const line = scan.nextContentLine(this.s, p, this.n);
+    if (line === -1) return -1;
+    if (this.isDocMarker(line)) {
+      this.endMarker = line;
+      return -1;
     }
-    return -1;
+    this.ind = scan.skipSpaces(this.s, line, this.n) - line;
+    return line;
   }
 
   /** After a node at `p`: only spaces and a comment may follow on the line; returns the next line's start. */
@@ -343,10 +205,9 @@ class Reader {
   private isKeyLine(p: number): boolean {
     const c = this.at(p);
     if (c === DQUOTE || c === SQUOTE) {
-      const end = this.quotedEnd(p);
+      // a key is on one line: the closing quote is searched on this line only
+      const end = scan.quotedEnd(this.s, p, scan.lineEnd(this.s, p, this.n));
       if (end < 0) return false;
-      const nl = this.s.indexOf('\n', p);
-      if (nl >= 0 && nl < end) return false;
       let q = end + 1;
       while (this.at(q) === SP) q++;
       return this.at(q) === COLON && isBlank(this.at(q + 1));
@@ -357,14 +218,7 @@ class Reader {
 
   /** The ':' ending a plain key that starts at `p`, or -1 if the line has none. */
   private plainKeyColon(p: number): number {
-    const s = this.s;
-    for (let i = p; i < this.n; i++) {
-      const c = s.charCodeAt(i);
-      if (c === NL) return -1;
-      if (c === COLON && isBlank(s.charCodeAt(i + 1))) return i;
-      if (c === SP && s.charCodeAt(i + 1) === HASH) return -1;
-    }
-    return -1;
+    return scan.plainKeyColon(this.s, p, this.n);
   }
 
   private enter(): void {
@@ -521,20 +375,7 @@ class Reader {
 
   /** Index of the closing quote of the quoted scalar at `p`, or -1. */
   private quotedEnd(p: number): number {
-    const s = this.s;
-    if (s.charCodeAt(p) === SQUOTE) {
-      let end = s.indexOf("'", p + 1);
-      while (end !== -1 && s.charCodeAt(end + 1) === SQUOTE) end = s.indexOf("'", end + 2);
-      return end;
-    }
-    let end = s.indexOf('"', p + 1);
-    while (end !== -1) {
-      let k = 0;
-      while (s.charCodeAt(end - 1 - k) === BACKSLASH) k++;
-      if (k % 2 === 0) break;
-      end = s.indexOf('"', end + 1);
-    }
-    return end;
+    return scan.quotedEnd(this.s, p, this.n);
   }
 
   /** A quoted scalar at `p` whose continuation lines need `indentNext` spaces (`pos` set after it). */
@@ -550,13 +391,13 @@ class Reader {
       nl = s.indexOf('\n', cs);
     }
     this.pos = end + 1;
-    if (s.charCodeAt(p) === SQUOTE) {
-      const raw = s.slice(p + 1, end);
-      return (multiLine ? unfoldLines(raw) : raw).replace(/''/g, "'");
-    }
-    const source = s.slice(p, end + 1);
-    if (!multiLine && source.indexOf('\\') < 0) return source.slice(1, -1);
-    return doubleQuotedValue(source);
+    if (s.charCodeAt(p) === SQUOTE) return decodeSingleQuoted(s.slice(p + 1, end));
+    const body = s.slice(p + 1, end);
+    if (!multiLine && body.indexOf('\\') < 0) return body;
+    const value = decodeDoubleQuoted(s, p + 1, end);
+    // an escaped control character: the general parser (parse.ts) refuses it with its position
+    if (controlCharacter(value)) bail('control character');
+    return value;
   }
 
   /** A block scalar whose header is at `p`, in a collection at column `col`. */
@@ -828,19 +669,17 @@ class Reader {
 
 /**
  * Reads template output (only the first document; empty gives `{}`) into JSON data when the
- * text is in the subset this reader knows, else `BAIL`. `resolvePlain` turns plain scalars
- * (values and keys) into data; any error it throws also makes the reader bail.
+ * text is in the subset this reader knows, else `BAIL` (`onBail` hears why). `resolvePlain`
+ * turns plain scalars (values and keys) into data; a `Bail` it throws makes the reader bail.
  */
-export function readTemplateOutputFast(text: string, resolvePlain: PlainResolver): JsonObject | typeof BAIL {
-  lastReason = undefined;
+export function readTemplateOutputFast(
+  text: string,
+  resolvePlain: PlainResolver,
+  onBail?: (reason: string) => void,
+): JsonObject | typeof BAIL {
   if (UNHANDLED_CHARS.test(text)) {
-    lastReason = 'unhandled character';
+    onBail?.('unhandled character');
     return BAIL;
   }
-  try {
-    return new Reader(text, resolvePlain).document();
-  } catch (e) {
-    lastReason = e instanceof Bail ? e.reason : `error: ${e instanceof Error ? e.message : String(e)}`;
-    return BAIL;
-  }
+  return attempt(() => new Reader(text, resolvePlain).document(), onBail);
 }

@@ -246,6 +246,11 @@ describe('renderSidecar: branches', () => {
     expect(r.proxy.securityContext).toMatchObject({ privileged: true, allowPrivilegeEscalation: true, runAsUser: 0 });
   });
 
+  it('proxyMetadata key 0o17: the env name go-yaml v2 reads from the template output (15), as through the templates', () => {
+    const r = render(pod({ 'proxy.istio.io/config': 'proxyMetadata: {"0o17": x, "0b11": z}' }));
+    expect(r.env.slice(-2).map((e) => e.name)).toEqual([3, 15]);
+  });
+
   it('compliance policy fips-140-3 adds GODEBUG', () => {
     const r = render(pod(), settings({ compliancePolicy: 'fips-140-3' }));
     expect(r.envValue('COMPLIANCE_POLICY')).toBe('fips-140-3');

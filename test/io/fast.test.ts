@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
-import { BAIL, fastParse } from '../../src/io/fast.js';
+import { BAIL } from '../../src/io/bail.js';
+import { fastParse } from '../../src/io/fast.js';
+import { parseTemplateOutputWithYaml } from '../../src/io/template-output.js';
 
 /** yaml's verdict: the value, or 'error'. */
 function reference(text: string): unknown {
@@ -30,7 +32,20 @@ function agrees(text: string): void {
   const ref = reference(text);
   expect(ref, `yaml rejects what the fast reader accepted:\n${text}`).not.toBe('error');
   expect(fast, text).toEqual(ref);
+  agreesGoYamlV2(text, start, col);
 }
+
+/**
+ * With go-yaml v2's scalar rules the same reader must give what the general template-output
+ * reader gives (its reference needs a map at the top).
+ */
+function agreesGoYamlV2(text: string, start: number, col: number): void {
+  const fast = fastParse(text, start, text.length, col, 'go-yaml-v2');
+  if (fast === BAIL || fast === null || typeof fast !== 'object' || Array.isArray(fast)) return;
+  goHandled++;
+  expect({ text, fast: JSON.stringify(fast) }).toEqual({ text, fast: JSON.stringify(parseTemplateOutputWithYaml(text)) });
+}
+let goHandled = 0;
 
 const scalars = [
   'a', 'web', '2000m', '1Gi', '80', '-1', '0', '012', '0o17', '0x1F', '1e3', '1.5', '.5', '5.', '+12', 'true', 'False', 'NULL', '~',
@@ -98,6 +113,13 @@ describe('fast reader vs yaml (differential)', () => {
 
   it('agrees with yaml on comment-free documents with both sequence indentations', () => {
     fc.assert(fc.property(commentFree, (t) => agrees(t)), { seed: 20261207, numRuns: 3000 });
+  });
+
+  it('checks the go-yaml v2 resolver too, on a good share of the documents', () => {
+    goHandled = 0;
+    fc.assert(fc.property(documents, (t) => agrees(t)), { seed: 20261208, numRuns: 1000 });
+    fc.assert(fc.property(commentFree, (t) => agrees(t)), { seed: 20261209, numRuns: 1000 });
+    expect(goHandled).toBeGreaterThan(20);
   });
 
   it('reads a node the same when text follows its end (every search stays inside the node)', () => {

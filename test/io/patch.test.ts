@@ -10,7 +10,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cli } from '../../src/cli/cli.js';
 import { parseStream } from '../../src/io/index.js';
-import { PATCH_BAIL, patchStats, patchText } from '../../src/io/patch.js';
+import { BAIL } from '../../src/io/bail.js';
+import { patchStats, patchText } from '../../src/io/patch.js';
 import { textPatching } from '../../src/io/resource.js';
 import { parseAllDocuments } from 'yaml';
 import { resourceList } from '../../bench/generate.js';
@@ -112,7 +113,7 @@ describe('patchText', () => {
       ['a: |+\n  x\n\nb: 1\n', { a: 'x\n\n', b: 2 }],
       ['l:\n- name: a\n- name: b\n', { l: [{ name: 'b' }, { name: 'a' }] }],
     ];
-    for (const [t, nu] of cases) expect(patchText(t, 0, t.length, 0, doc(t).value, nu, false), t).toBe(PATCH_BAIL);
+    for (const [t, nu] of cases) expect(patchText(t, 0, t.length, 0, doc(t).value, nu, false), t).toBe(BAIL);
   });
 
   it('keeps and cuts literal block scalars as yaml prints them, and leaves editing one to yaml', () => {
@@ -122,7 +123,7 @@ describe('patchText', () => {
     expect(kept).toBe(text.replace('b: 1', 'b: 2'));
     const cut = patchText(text, 0, text.length, 0, old, { a: 'x\n  y\n', l: [{ name: 'q' }], b: 1 }, false);
     expect(cut).toBe('a: |\n  x\n    y\nl:\n- name: q\nb: 1\n');
-    expect(patchText(text, 0, text.length, 0, old, { ...(old as object), a: 'z\n' }, false)).toBe(PATCH_BAIL);
+    expect(patchText(text, 0, text.length, 0, old, { ...(old as object), a: 'z\n' }, false)).toBe(BAIL);
   });
 
   it('uninjects and re-injects its own output by patching, as re-printing would', async () => {

@@ -11,7 +11,9 @@ import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { corpusAvailable, loadCases, REPO_ROOT, runCase } from '../../scripts/conformance.js';
-import { BAIL, lastBailReason } from '../../src/io/template-fast.js';
+import { BAIL } from '../../src/io/bail.js';
+import { RESOLVERS } from '../../src/io/scalars.js';
+import { readTemplateOutputFast } from '../../src/io/template-fast.js';
 import { fastParseTemplateOutput, parseTemplateOutput, parseTemplateOutputWithYaml } from '../../src/io/template-output.js';
 
 const captured = vi.hoisted(() => ({ texts: [] as string[] }));
@@ -321,23 +323,40 @@ function reference(text: string): string {
 }
 
 /** The fast reader's answer as JSON text, or BAIL. */
+let lastBailReason: string | undefined;
+
 function fast(text: string): string | typeof BAIL {
-  const v = fastParseTemplateOutput(text);
+  lastBailReason = undefined;
+  const v = fastParseTemplateOutput(text, (reason) => (lastBailReason = reason));
   return v === BAIL ? BAIL : JSON.stringify(v);
 }
 
 /** Fails when the fast reader answers differently from the reference (bailing is allowed). */
 function expectAgrees(text: string): boolean {
+  expectAgreesWithCoreSchema(text);
   const f = fast(text);
   if (f === BAIL) return false;
   expect({ text, value: f }).toEqual({ text, value: reference(text) });
   return true;
 }
 
+/** The same reader with the YAML 1.2 core resolver against the general reader with that resolver. */
+function expectAgreesWithCoreSchema(text: string): void {
+  const f = readTemplateOutputFast(text, RESOLVERS['yaml-1.2']);
+  if (f === BAIL) return;
+  let ref: string;
+  try {
+    ref = JSON.stringify(parseTemplateOutputWithYaml(text, 'yaml-1.2'));
+  } catch (e) {
+    ref = `error: ${(e as Error).message}`;
+  }
+  expect({ text, core: JSON.stringify(f) }).toEqual({ text, core: ref });
+}
+
 /** Fails unless the fast reader handles `text` and gives the reference's value. */
 function expectHandled(text: string): void {
   const f = fast(text);
-  expect({ text, bail: f === BAIL ? lastBailReason() : undefined }).toEqual({ text, bail: undefined });
+  expect({ text, bail: f === BAIL ? lastBailReason : undefined }).toEqual({ text, bail: undefined });
   expect({ text, value: f }).toEqual({ text, value: reference(text) });
 }
 

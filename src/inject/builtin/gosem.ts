@@ -7,6 +7,8 @@
  * and knows nothing about Istio; the real engine lives in `src/template/`.
  */
 import type { Json } from '../../kube/types.js';
+import { attempt, Bail, BAIL } from '../../io/bail.js';
+import { decodeDoubleQuoted, decodeSingleQuoted, resolveGoYamlV2 } from '../../io/scalars.js';
 import { UserError } from '../../results/result.js';
 
 /** A value read from JSON data: `undefined` is a missing map key (Go's invalid value). */
@@ -91,91 +93,41 @@ export function valueOrDefault(v: Val, d: Val): Val {
   return v === undefined || v === null || v === '' ? d : v;
 }
 
-const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
-const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
-const YAML11_NULL = new Set(['', '~', 'null', 'Null', 'NULL']);
-
 /**
  * How go-yaml v2 resolves a plain scalar the template printed (then converted to JSON by
- * `sigs.k8s.io/yaml`): YAML 1.1 booleans and nulls, decimal/hex/octal integers, floats.
+ * `sigs.k8s.io/yaml`): the one go-yaml v2 resolver of the YAML layer, after YAML's trimming of
+ * the scalar's surrounding spaces. A value JSON cannot hold (`.inf`) fails as Istio does.
  */
-export function plainScalar(text: string): Json {
+export function plainScalar(text: string, field = 'a value of the sidecar template'): Json {
   const s = text.trim();
-  if (YAML11_NULL.has(s)) return null;
-  if (YAML11_TRUE.has(s)) return true;
-  if (YAML11_FALSE.has(s)) return false;
-  const plain = s.replace(/_/g, '');
-  if (/^[-+]?(0|[1-9][0-9]*)$/.test(plain)) return Number(plain);
-  if (/^[-+]?0x[0-9a-fA-F]+$/.test(plain)) return Number.parseInt(plain, 16);
-  if (/^[-+]?0[0-7]+$/.test(plain)) return Number.parseInt(plain, 8);
-  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain)) return Number(plain);
-  if (/^[-+]?\.(inf|Inf|INF)$/.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
-  if (/^\.(nan|NaN|NAN)$/.test(s)) return Number.NaN;
-  return s;
-}
-
-/** Folds line breaks inside a flow (quoted) scalar the way YAML does: one break becomes a space. */
-function foldFlowLines(s: string): string {
-  if (!s.includes('\n')) return s;
-  const lines = s.split('\n');
-  let out = lines[0]!.replace(/[ \t]+$/, '');
-  let pendingBreaks = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '' && i < lines.length - 1) {
-      pendingBreaks++;
-      continue;
-    }
-    out += pendingBreaks > 0 ? '\n'.repeat(pendingBreaks) : ' ';
-    pendingBreaks = 0;
-    out += line;
+  try {
+    return resolveGoYamlV2(s);
+  } catch (e) {
+    if (e instanceof Bail) throw renderError(field, text);
+    throw e;
   }
-  return out;
 }
-
-const DQ_ESCAPES: Record<string, string> = {
-  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
-  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029',
-};
 
 /**
  * The string YAML reads from `"<text>"` where the template printed `text` between double quotes.
- * Throws a UserError when the text would end the scalar early (an unescaped `"`), as the YAML
- * parser in Istio would reject the rendered template.
+ * Throws a UserError when the text would end the scalar early (an unescaped `"`) or holds a bad
+ * escape, as the YAML parser in Istio would reject the rendered template.
  */
 export function dq(text: string, field: string): string {
-  let out = '';
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '"') throw renderError(field, text);
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const n = text[++i];
-    if (n === undefined) throw renderError(field, text);
-    if (n in DQ_ESCAPES) {
-      out += DQ_ESCAPES[n];
-    } else if (n === 'x' || n === 'u' || n === 'U') {
-      const len = n === 'x' ? 2 : n === 'u' ? 4 : 8;
-      const hex = text.slice(i + 1, i + 1 + len);
-      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) throw renderError(field, text);
-      out += String.fromCodePoint(Number.parseInt(hex, 16));
-      i += len;
-    } else if (n === '\n') {
-      // escaped line break: joins lines without a space
-      while (text[i + 1] === ' ' || text[i + 1] === '\t') i++;
-    } else {
-      throw renderError(field, text);
-    }
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i++;
+    else if (c === 0x22) throw renderError(field, text);
   }
-  return foldFlowLines(out);
+  const out = attempt(() => decodeDoubleQuoted(text, 0, text.length));
+  if (out === BAIL) throw renderError(field, text);
+  return out;
 }
 
 /** The string YAML reads from `'<text>'`: `''` is one quote; a lone `'` breaks the document. */
 export function sq(text: string, field: string): string {
   if (text.replace(/''/g, '').includes("'")) throw renderError(field, text);
-  return foldFlowLines(text.replace(/''/g, "'"));
+  return decodeSingleQuoted(text);
 }
 
 function renderError(field: string, text: string): UserError {
