@@ -3,12 +3,14 @@
  * the change predicates, and the error for a release it does not render, from the command line
  * and from the function config.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinRelease, has, selectedRelease, supportedReleasesText, unsupportedReleaseMessage } from '../../src/inject/builtin/releases.js';
 import { renderSidecar } from '../../src/inject/builtin/render.js';
+import { deepMerge } from '../../src/config/settings.js';
+import { listCorpora, sameData } from '../../scripts/conformance.js';
 import { runCli } from '../support/run-cli.js';
 
 describe('built-in profile releases', () => {
@@ -20,7 +22,7 @@ describe('built-in profile releases', () => {
     expect(builtinRelease('1.28.1')?.minor).toBe(28);
     expect(builtinRelease('latest')).toBeUndefined();
     expect(selectedRelease(undefined)).toBeUndefined();
-    expect(supportedReleasesText()).toBe('1.24, 1.26, 1.28, 1.29, 1.30, 1.31');
+    expect(supportedReleasesText()).toBe('1.22, 1.24, 1.26, 1.28, 1.29, 1.30, 1.31');
   });
 
   it('answers each change by the release that made it; no release is the development template', () => {
@@ -38,11 +40,16 @@ describe('built-in profile releases', () => {
     expect(has(r('1.28'), 'crlVolume')).toBe(true);
     expect(has(r('1.24'), 'noInitContainer')).toBe(false);
     expect(has(r('1.26'), 'noInitContainer')).toBe(true);
+    expect(has(r('1.22'), 'enableCoreDump')).toBe(true);
+    expect(has(r('1.24'), 'enableCoreDump')).toBe(false);
+    expect(has(undefined, 'kubeCaCert')).toBe(false);
+    expect(has(r('1.22'), 'nativeAnnotation')).toBe(false);
+    expect(has(r('1.24'), 'nativeAnnotation')).toBe(true);
   });
 
   it('an unsupported version names the supported ones and points to injector-config mode', () => {
-    const m = unsupportedReleaseMessage('1.22');
-    expect(m).toContain('1.24, 1.26, 1.28, 1.29, 1.30, 1.31');
+    const m = unsupportedReleaseMessage('1.23');
+    expect(m).toContain('1.22, 1.24, 1.26, 1.28, 1.29, 1.30, 1.31');
     expect(m).toMatch(/injector-config mode/);
   });
 });
@@ -74,14 +81,14 @@ spec:
   it('an unsupported release is a usage error, and a config error in spec.istioVersion', async () => {
     const flag = await runCli(['--istio-version', '1.23'], pod);
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/--istio-version: .*1\.24, 1\.26, 1\.28, 1\.29, 1\.30, 1\.31.*injector-config mode/);
+    expect(flag.stderr).toMatch(/--istio-version: .*1\.22, 1\.24, 1\.26, 1\.28, 1\.29, 1\.30, 1\.31.*injector-config mode/);
     expect(flag.stdout).toBe('');
     const dir = mkdtempSync(join(tmpdir(), 'inject-sidecar-releases-'));
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, 'apiVersion: inject-sidecar.dev/v1alpha1\nkind: SidecarInjection\nspec:\n  istioVersion: "1.22"\n');
+    writeFileSync(config, 'apiVersion: inject-sidecar.dev/v1alpha1\nkind: SidecarInjection\nspec:\n  istioVersion: "1.23"\n');
     const spec = await runCli(['--config', config], pod);
     expect(spec.code).not.toBe(0);
-    expect(spec.stderr).toMatch(/spec\.istioVersion: Istio "1\.22" is not a release the built-in profile renders/);
+    expect(spec.stderr).toMatch(/spec\.istioVersion: Istio "1\.23" is not a release the built-in profile renders/);
   });
 });
 
@@ -108,5 +115,50 @@ describe('renderSidecar at a release', () => {
     expect(initImage('1.30')).toBe('hub/proxyv2:p');
     expect(initImage('1.31')).toBe('hub/proxyv2:init');
     expect(initImage()).toBe('hub/proxyv2:init');
+  });
+});
+
+/**
+ * The 1.22 changes its corpus does not exercise (the kube-ca-cert volume, the nativeSidecar
+ * annotation that 1.22 ignores, a core dump container with native sidecars, unchained istio_cni):
+ * the built-in profile at 1.22 renders what 1.22's own templates render for the same values.
+ */
+const corpus122 = listCorpora().find((c) => c.name === '1.22.8');
+describe.skipIf(!corpus122)('built-in profile at Istio 1.22 vs its templates', () => {
+  const dir = corpus122?.dir ?? '';
+  const tmp = mkdtempSync(join(tmpdir(), 'inject-sidecar-122-'));
+  const pod = (annotations: Record<string, string>) =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\n  annotations: ${JSON.stringify(annotations)}\nspec:\n  containers:\n  - name: web\n    image: example/web:1\n`;
+  const cases: [string, Record<string, unknown>, Record<string, string>, boolean][] = [
+    ['pilotCertProvider kubernetes', { global: { pilotCertProvider: 'kubernetes' } }, {}, false],
+    ['nativeSidecar annotation (ignored)', {}, { 'sidecar.istio.io/nativeSidecar': 'true' }, false],
+    ['core dump with native sidecars, no interception', {}, { 'sidecar.istio.io/enableCoreDump': 'true', 'sidecar.istio.io/interceptionMode': 'NONE' }, true],
+    ['core dump from values', { global: { proxy: { enableCoreDump: true } } }, {}, false],
+    ['istio_cni enabled, not chained', { istio_cni: { enabled: true, chained: false } }, { 'k8s.v1.cni.cncf.io/networks': 'other' }, false],
+  ];
+  for (const [name, overlay, annotations, native] of cases) {
+    it(name, async () => {
+      const base = JSON.parse(readFileSync(join(dir, 'config/values.json'), 'utf8')) as Record<string, unknown>;
+      const values = join(tmp, `${name.replaceAll(/\W+/g, '-')}.json`);
+      writeFileSync(values, JSON.stringify(deepMerge(base as never, overlay as never)));
+      const common = ['--emulate', 'kube-inject', '--native-sidecars', String(native), '--valuesFile', values, '--meshConfigFile', join(dir, 'config/mesh.yaml')];
+      const templates = await runCli([...common, '--injectConfigFile', join(dir, 'config/inject-config.yaml')], pod(annotations));
+      const builtin = await runCli([...common, '--istio-version', '1.22'], pod(annotations));
+      expect(templates.code, templates.stderr).toBe(0);
+      expect(builtin.code, builtin.stderr).toBe(0);
+      expect(builtin.stderr).toContain('built-in profile');
+      expect(sameData(templates.stdout, builtin.stdout), `templates:\n${templates.stdout}\nbuilt-in:\n${builtin.stdout}`).toBe(true);
+    });
+  }
+  it('the cases reach the 1.22 changes', async () => {
+    const run = async (overlay: Record<string, unknown>, annotations: Record<string, string>, native = false) => {
+      const values = join(tmp, 'reach.json');
+      writeFileSync(values, JSON.stringify(overlay));
+      return (await runCli(['--emulate', 'kube-inject', '--native-sidecars', String(native), '--valuesFile', values, '--istio-version', '1.22'], pod(annotations))).stdout;
+    };
+    expect(await run({ global: { pilotCertProvider: 'kubernetes' } }, {})).toContain('kube-root-ca.crt');
+    expect(await run({}, { 'sidecar.istio.io/nativeSidecar': 'true' })).not.toContain('restartPolicy: Always');
+    expect(await run({}, { 'sidecar.istio.io/enableCoreDump': 'true' })).toContain('name: enable-core-dump');
+    expect(await run({ istio_cni: { enabled: true, chained: false } }, {})).toContain('istio-validation');
   });
 });

@@ -26,6 +26,7 @@ const release = (version: string, image: string): BuiltinRelease => ({ version, 
 
 /** Supported releases, oldest first. */
 export const BUILTIN_RELEASES: readonly BuiltinRelease[] = [
+  release('1.22', '1.22.8'),
   release('1.24', '1.24.6'),
   release('1.26', '1.26.8'),
   release('1.28', '1.28.10'),
@@ -39,6 +40,20 @@ export const BUILTIN_RELEASES: readonly BuiltinRelease[] = [
  * minor on; `until` changes exist up to and including that minor.
  */
 export const SIDECAR_CHANGES = {
+  // Between 1.22 and 1.24 (no 1.23 corpus: 22 is the last release known to have the old form,
+  // 24 the first known to have the new one).
+  /** The CNI switches also read the `istio_cni.*` values (multus also when not `istio_cni.chained`). */
+  istioCniValues: { until: 22 },
+  /** The `enable-core-dump` init container and a writable root filesystem under `sidecar.istio.io/enableCoreDump`. */
+  enableCoreDump: { until: 22 },
+  /** The `kube-ca-cert` mount and volume when `global.pilotCertProvider` is `kubernetes`. */
+  kubeCaCert: { until: 22 },
+  /** The nativeSidecar annotation decides (before: only istiod's ENABLE_NATIVE_SIDECARS, the tool's setting). */
+  nativeAnnotation: { since: 24 },
+  /** `--outlierLogPath` from `global.proxy.outlierLogPath`. */
+  outlierLogPath: { since: 24 },
+  /** `--force-apply` for istio-init when `global.proxy_init.forceApplyIptables` is set. */
+  forceApplyIptables: { since: 24 },
   // Between 1.24 and 1.26 (no 1.25 corpus: 26 is the first release known to have them).
   /** The includeInboundPorts annotation is written even when empty. */
   includeInboundPortsAlways: { since: 26 },

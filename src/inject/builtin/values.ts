@@ -12,7 +12,7 @@
  * defaults) or rendering anything.
  */
 import type { JsonObject } from '../../kube/types.js';
-import type { BuiltinRelease } from './releases.js';
+import { has, type BuiltinRelease } from './releases.js';
 
 /** Resource requirements as chart values write them (entries may be null to drop a default). */
 export type ResourceValues = {
@@ -45,6 +45,8 @@ export type ProxyValues = {
   holdApplicationUntilProxyStarts?: boolean;
   capNetBindService?: boolean;
   lifecycle?: JsonObject;
+  /** Istio 1.22 and before. */
+  enableCoreDump?: boolean;
 };
 
 export type GlobalValues = {
@@ -167,7 +169,10 @@ export function builtinValues(): IstioValues {
  * (`spec.istioVersion`), its proxy image tag is that release's newest patch (releases.ts).
  */
 export function builtinValuesJson(release?: BuiltinRelease): JsonObject {
-  const values = builtinValues();
+  const values: IstioValues & { istio_cni?: JsonObject } = builtinValues();
   if (release) values.global.tag = release.image;
+  // Chart defaults only the older templates read (their charts had them; later ones dropped them).
+  if (has(release, 'istioCniValues')) values.istio_cni = { chained: true, enabled: false, provider: 'default' };
+  if (has(release, 'enableCoreDump')) values.global.proxy.enableCoreDump = false;
   return values as unknown as JsonObject;
 }
