@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtinRelease, has, selectedRelease, supportedReleasesText, unsupportedReleaseMessage } from '../../src/inject/builtin/releases.js';
+import { builtinRelease, chooseRelease, DEFAULT_RELEASE, has, supportedReleasesText, unsupportedReleaseMessage } from '../../src/inject/builtin/releases.js';
 import { renderSidecar } from '../../src/inject/builtin/render.js';
 import { deepMerge } from '../../src/config/settings.js';
 import { listCorpora, sameData } from '../../scripts/conformance.js';
@@ -21,7 +21,7 @@ describe('built-in profile releases', () => {
     expect(builtinRelease('1.31.0-rc.0')?.version).toBe('1.31');
     expect(builtinRelease('1.28.1')?.minor).toBe(28);
     expect(builtinRelease('latest')).toBeUndefined();
-    expect(selectedRelease(undefined)).toBeUndefined();
+    expect(DEFAULT_RELEASE).toEqual({ version: '1.30', minor: 30, image: '1.30.3' });
     expect(supportedReleasesText()).toBe('1.22, 1.24, 1.26, 1.28, 1.29, 1.30, 1.31');
   });
 
@@ -45,6 +45,24 @@ describe('built-in profile releases', () => {
     expect(has(undefined, 'kubeCaCert')).toBe(false);
     expect(has(r('1.22'), 'nativeAnnotation')).toBe(false);
     expect(has(r('1.24'), 'nativeAnnotation')).toBe(true);
+  });
+
+  it('chooses istioVersion, else the release the proxy tag names, else the newest stable', () => {
+    const version = (v: string | undefined, tag: unknown) => {
+      const c = chooseRelease(v, tag);
+      return 'release' in c ? (c.release?.version ?? 'master') : c.problem;
+    };
+    expect(version('1.24', '1.26.3')).toBe('1.24');
+    expect(version('master', '1.26.3')).toBe('master');
+    expect(version(undefined, '1.26.3')).toBe('1.26');
+    expect(version(undefined, '1.31.0-rc.0')).toBe('1.31');
+    expect(version(undefined, ' 1.22.1 ')).toBe('1.22');
+    expect(version(undefined, 1.28)).toBe('1.28');
+    expect(version(undefined, 'latest')).toBe('1.30');
+    expect(version(undefined, '1.26.3-distroless')).toBe('1.26');
+    expect(version(undefined, '1.29-alpha.0123abcd')).toBe('1.30');
+    expect(version(undefined, undefined)).toBe('1.30');
+    expect(version(undefined, '1.23.4')).toMatch(/tag "1\.23\.4" names a release .*1\.22, 1\.24.*--istio-version.*injector-config mode/);
   });
 
   it('an unsupported version names the supported ones and points to injector-config mode', () => {
@@ -71,11 +89,48 @@ spec:
     expect(r130.code, r130.stderr).toBe(0);
     expect(r130.stdout).toContain('proxyv2:1.30.3');
     expect(proxyEnv(r130.stdout)).toContain('GOMAXPROCS');
-    const dev = await runCli(['--emulate', 'kube-inject'], pod);
+    const dev = await runCli(['--emulate', 'kube-inject', '--istio-version', 'master'], pod);
     expect(dev.code, dev.stderr).toBe(0);
     expect(proxyEnv(dev.stdout)).not.toContain('GOMAXPROCS');
+    expect(dev.stdout).toContain('proxyv2:1.30.3');
     // trimSuffix "-" (1.30) and trimAll "-_." (1.31) leave the same canonical name here.
     expect(r130.stdout).toContain('service.istio.io/canonical-name: web');
+  });
+
+  const withConfig = (spec: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'inject-sidecar-releases-'));
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, `apiVersion: inject-sidecar.dev/v1alpha1\nkind: SidecarInjection\nspec:\n${spec}`);
+    return runCli(['--emulate', 'kube-inject', '--config', config], pod);
+  };
+
+  it('without a version: the newest stable release, or the release the proxy tag names', async () => {
+    const dflt = await runCli(['--emulate', 'kube-inject'], pod);
+    const r130 = await runCli(['--emulate', 'kube-inject', '--istio-version', '1.30'], pod);
+    expect(dflt.code, dflt.stderr).toBe(0);
+    expect(dflt.stdout).toBe(r130.stdout);
+    expect(dflt.stdout).toContain('docker.io/istio/proxyv2:1.30.3');
+    // 1.26 prints Go's zero divisor (no `divisor: "1"` before 1.29) and has no OTEL_RESOURCE_ATTRIBUTES.
+    for (const spec of ['  proxy: {tag: 1.26.3}\n', '  values: {global: {tag: "1.26.3"}}\n']) {
+      const tagged = await withConfig(spec);
+      expect(tagged.code, tagged.stderr).toBe(0);
+      expect(tagged.stdout).toContain('proxyv2:1.26.3');
+      expect(tagged.stdout).toContain('divisor: "0"');
+      expect(tagged.stdout).not.toContain('divisor: "1"');
+      expect(tagged.stdout).toBe((await runCli(['--emulate', 'kube-inject', '--istio-version', '1.26'], pod)).stdout.replaceAll('1.26.8', '1.26.3'));
+    }
+    const latest = await withConfig('  proxy: {tag: latest}\n');
+    expect(latest.stdout).toBe(r130.stdout.replaceAll('proxyv2:1.30.3', 'proxyv2:latest'));
+  });
+
+  it('a proxy tag naming a release the profile does not render is an error naming the field', async () => {
+    const r = await withConfig('  proxy: {tag: 1.23.4}\n');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/the proxy image tag "1\.23\.4" names a release the built-in profile does not render .*1\.22, 1\.24, 1\.26, 1\.28, 1\.29, 1\.30, 1\.31.*injector-config mode.*\[field spec\.proxy\.tag\]/);
+    expect(r.stdout).not.toContain('istio-proxy');
+    const explicit = await withConfig('  proxy: {tag: 1.23.4}\n  istioVersion: "1.24"\n');
+    expect(explicit.code, explicit.stderr).toBe(0);
+    expect(explicit.stdout).toContain('proxyv2:1.23.4');
   });
 
   it('an unsupported release is a usage error, and a config error in spec.istioVersion', async () => {
