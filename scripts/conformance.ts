@@ -25,6 +25,7 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { cli } from '../src/cli/cli.js';
 import { deepMerge } from '../src/config/settings.js';
 import { SpecSchema } from '../src/config/schema.js';
+import { DEVELOPMENT_BRANCH } from '../src/inject/builtin/releases.js';
 import type { Json, JsonObject } from '../src/kube/types.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -458,9 +459,10 @@ export function corpusMinor(corpus: string): string | undefined {
 
 /**
  * One truth: the built-in profile gives byte-identical output (or the same failure) as the
- * templates; for a release corpus, rendered at that release (`istioVersion`).
+ * templates; for a release corpus, rendered at that release (`istioVersion`), for master at
+ * the development branch (the built-in default is a release, whatever the corpus' image tag).
  */
-export async function checkOneTruth(c: ConformanceCase, dir = CORPUS_DIR, istioVersion?: string): Promise<CaseResult> {
+export async function checkOneTruth(c: ConformanceCase, dir = CORPUS_DIR, istioVersion: string = DEVELOPMENT_BRANCH): Promise<CaseResult> {
   const templates = await runCase(c, 'templates', dir);
   const builtin = await runCase(c, 'builtin', dir, 'kube-inject', istioVersion);
   const problems = oneTruthProblems(templates, builtin);

@@ -9,12 +9,12 @@ import { isObject, type JsonObject } from './kube/types.js';
 import type { Result } from './results/result.js';
 import { standardWebhooks } from './policy/index.js';
 import { builtinRendererFor } from './inject/builtin/render.js';
-import { selectedRelease } from './inject/builtin/releases.js';
+import { DEFAULT_RELEASE, type BuiltinRelease } from './inject/builtin/releases.js';
 import { builtinValuesJson } from './inject/builtin/values.js';
 import { applyMeshConfig, builtinMeshConfig } from './inject/mesh.js';
 import type { InjectorSettings } from './inject/types.js';
 import type { Environment, NamespaceInfo } from './workload.js';
-import { istioConfigErrorResult, istioEnvironment, type IstioInputs, type TemplateEngine } from './istio/environment.js';
+import { builtinReleaseOf, istioConfigErrorResult, istioEnvironment, type IstioInputs, type TemplateEngine } from './istio/environment.js';
 import { IstioConfigError } from './istio/config.js';
 import { chooseWebhooks } from './istio/webhooks.js';
 import { UserError } from './results/result.js';
@@ -45,13 +45,8 @@ export function collectNamespaces(objects: readonly JsonObject[], config: Config
   return namespaces;
 }
 
-/** The built-in profile's renderer for the config's `istioVersion` (validated by the config schema). */
-function builtinRendererOf(config: Config) {
-  return builtinRendererFor(selectedRelease(config.istioVersion));
-}
-
-export function builtinSettings(config: Config): InjectorSettings {
-  const release = selectedRelease(config.istioVersion);
+/** The built-in profile's settings at `release` (`builtinReleaseOf`): its chart defaults under the config's. */
+export function builtinSettings(config: Config, release: BuiltinRelease | undefined): InjectorSettings {
   const values = deepMerge(deepMerge(builtinValuesJson(release), valuesOverlay(config)), config.values) as JsonObject;
   const meshConfig = applyMeshConfig(deepMerge(meshOverlay(config), config.meshConfig) as JsonObject, builtinMeshConfig());
   return {
@@ -117,20 +112,23 @@ function renderingFor(
       return {
         rendering: {
           settings: found.settings,
-          renderer: found.renderer ?? builtinRendererOf(config),
+          renderer: found.renderer,
           ...(found.injectorPolicy ? { injectorPolicy: found.injectorPolicy } : {}),
         },
         enableNamespacesByDefault: found.enableNamespacesByDefault,
       };
     }
+    const release = builtinReleaseOf(config);
+    return { rendering: { settings: builtinSettings(config, release), renderer: builtinRendererFor(release) }, enableNamespacesByDefault: false };
   } catch (e) {
     if (!(e instanceof IstioConfigError)) throw e;
     results.push(istioConfigErrorResult(e));
-    // Nothing can be injected correctly without the configuration: every workload that would be
-    // injected fails with a pointer to the error above.
+    // Nothing can be injected correctly without the configuration (or with a proxy tag no
+    // template here matches): every workload that would be injected fails with a pointer to the
+    // error above.
     return {
       rendering: {
-        settings: builtinSettings(config),
+        settings: builtinSettings(config, DEFAULT_RELEASE),
         renderer: {
           source: 'invalid Istio configuration',
           render: () => {
@@ -141,5 +139,4 @@ function renderingFor(
       enableNamespacesByDefault: false,
     };
   }
-  return { rendering: { settings: builtinSettings(config), renderer: builtinRendererOf(config) }, enableNamespacesByDefault: false };
 }

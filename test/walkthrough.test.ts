@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BUILTIN_HUB, BUILTIN_TAG } from '../src/inject/builtin/values.js';
+import { DEFAULT_RELEASE, supportedReleasesText } from '../src/inject/builtin/releases.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const readme = readFileSync(join(repo, 'README.md'), 'utf8');
@@ -71,7 +72,8 @@ describe('README', () => {
     expect(row).toContain(`\`${BUILTIN_HUB}/proxyv2:${BUILTIN_TAG}\``);
     expect(row).toContain(`tag \`${BUILTIN_TAG}\``);
     const release = readme.split('\n').find((l) => l.startsWith('| Istio release rendered |')) ?? '';
-    expect(release).toContain(`Istio ${BUILTIN_TAG.split('.').slice(0, 2).join('.')}`);
+    expect(release).toContain(`Istio ${DEFAULT_RELEASE.version}`);
+    expect(release).toContain(supportedReleasesText());
   });
 
   it('kpt --exec examples come after the set-up that puts inject-sidecar on PATH', () => {

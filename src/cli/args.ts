@@ -4,7 +4,7 @@
  * `--valuesFile`, `--revision`) so the tool is a drop-in for that command line.
  */
 import { parseArgs } from 'node:util';
-import { builtinRelease, unsupportedReleaseMessage } from '../inject/builtin/releases.js';
+import { isBuiltinVersion, unsupportedReleaseMessage } from '../inject/builtin/releases.js';
 
 export interface CliArgs {
   files: string[];
@@ -106,7 +106,8 @@ Injection settings (override the function config):
       --emulate MODE      webhook (default): decide as the admission webhook does, from namespace
                           labels, pod labels and annotations; kube-inject: as istioctl kube-inject.
       --native-sidecars V true, false or auto (auto needs kubeVersion in the config).
-      --istio-version X.Y The Istio release whose sidecar the built-in profile renders.
+      --istio-version X.Y The Istio release whose sidecar the built-in profile renders
+                          (default: the release the proxy tag names, else the newest stable).
       --compliance-policy P  istiod's COMPLIANCE_POLICY, e.g. fips-140-3.
       --jobs P            Jobs and CronJobs: native (default), classic or skip.
       --webhook-coexistence M  A live webhook would inject a rendered pod again: label (default:
@@ -213,7 +214,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (args.emulate !== undefined && args.emulate !== 'webhook' && args.emulate !== 'kube-inject') {
     throw new UsageError(`--emulate must be webhook or kube-inject, not ${JSON.stringify(args.emulate)}`);
   }
-  if (args.istioVersion !== undefined && builtinRelease(args.istioVersion) === undefined) {
+  if (args.istioVersion !== undefined && !isBuiltinVersion(args.istioVersion)) {
     throw new UsageError(`--istio-version: ${unsupportedReleaseMessage(args.istioVersion)}`);
   }
   if (args.nativeSidecars !== undefined && !['true', 'false', 'auto'].includes(args.nativeSidecars)) {

@@ -28,7 +28,7 @@ import { isObject } from '../kube/types.js';
 import { formatSummary, summarize, totalsLine, type Mode, type Reinjected } from './summary.js';
 import { isPassThrough } from '../run.js';
 import { resolve } from 'node:path';
-import { supportedReleasesText } from '../inject/builtin/releases.js';
+import { builtinReleasesSummary } from '../inject/builtin/releases.js';
 import { auditMode } from './audit.js';
 
 export const VERSION = '0.1.0';
@@ -71,7 +71,7 @@ export async function cli(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   if (args.version) {
-    io.stdout(`inject-sidecar ${VERSION}\nbuilt-in profile: the sidecar template of Istio's development branch by default; --istio-version selects Istio ${supportedReleasesText()}\n`);
+    io.stdout(`inject-sidecar ${VERSION}\n${builtinReleasesSummary()}\n`);
     return EXIT_OK;
   }
   try {

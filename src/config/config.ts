@@ -41,7 +41,7 @@ import type {
 import { isObject, type JsonObject } from '../kube/types.js';
 import { BUILTIN_WORKLOAD_KINDS } from '../kube/kinds.js';
 import { deepMerge } from './settings.js';
-import { builtinRelease } from '../inject/builtin/releases.js';
+import { isBuiltinVersion } from '../inject/builtin/releases.js';
 
 export interface Config {
   /** What the run does: inject (default), explain, check or uninject. */
@@ -162,7 +162,7 @@ const DIRECT_FIELDS: Record<string, (v: unknown) => boolean> = {
   enableNamespacesByDefault: (v) => typeof v === 'boolean',
   nativeSidecars: (v) => typeof v === 'boolean' || v === 'auto',
   kubeVersion: (v) => typeof v === 'string' && KUBE_VERSION_PATTERN.test(v),
-  istioVersion: (v) => typeof v === 'string' && builtinRelease(v) !== undefined,
+  istioVersion: (v) => typeof v === 'string' && isBuiltinVersion(v),
   compliancePolicy: isString,
   platform: oneOf(PLATFORMS),
   injectValueSemantics: oneOf(INJECT_VALUE_SEMANTICS),

@@ -10,7 +10,7 @@
  * value tables (`MODES`, `POLICIES`, ...) live in values.ts, without zod, and are re-exported.
  */
 import * as z from 'zod';
-import { builtinRelease, unsupportedReleaseMessage } from '../inject/builtin/releases.js';
+import { isBuiltinVersion, unsupportedReleaseMessage } from '../inject/builtin/releases.js';
 import {
   API_GROUP,
   API_VERSION,
@@ -245,9 +245,9 @@ function buildSchemas() {
         .optional(),
       istioVersion: z
         .string()
-        .refine((v) => builtinRelease(v) !== undefined, { error: (issue) => unsupportedReleaseMessage(String(issue.input)) })
+        .refine((v) => isBuiltinVersion(v), { error: (issue) => unsupportedReleaseMessage(String(issue.input)) })
         .optional()
-        .describe('The Istio release (X.Y) whose sidecar template the built-in profile renders; its proxy image defaults to that release.'),
+        .describe('The Istio release (X.Y) whose sidecar template the built-in profile renders; its proxy image defaults to that release. Default: the release proxy.tag names, else the newest stable release.'),
       compliancePolicy: z.string().optional().describe('istiod COMPLIANCE_POLICY, e.g. fips-140-3.'),
       platform: oneOf(PLATFORMS)
         .optional()

@@ -15,7 +15,8 @@ import { deepMerge, meshOverlay, valuesOverlay } from '../config/settings.js';
 import { isObject, type JsonObject } from '../kube/types.js';
 import { applyMeshConfig, builtinMeshConfig } from '../inject/mesh.js';
 import { builtinValuesJson } from '../inject/builtin/values.js';
-import { selectedRelease } from '../inject/builtin/releases.js';
+import { chooseRelease, type BuiltinRelease } from '../inject/builtin/releases.js';
+import { builtinRendererFor } from '../inject/builtin/render.js';
 import type { InjectorSettings, SidecarRenderer } from '../inject/types.js';
 import type { InjectorPolicy } from '../policy/index.js';
 import type { Result } from '../results/result.js';
@@ -45,7 +46,7 @@ export interface IstioInputs {
 
 export interface IstioEnvironment {
   settings: InjectorSettings;
-  renderer?: SidecarRenderer;
+  renderer: SidecarRenderer;
   /** Stage B settings from the injector config (template mode only). */
   injectorPolicy?: InjectorPolicy;
   configuration?: IstioConfiguration;
@@ -155,7 +156,7 @@ export function istioEnvironment(
   if (!rest.values && !rest.mesh) return undefined;
   // Built-in profile over the given values/mesh: those replace the built-in defaults, the
   // function config's settings still apply on top.
-  const release = selectedRelease(config.istioVersion);
+  const release = builtinReleaseOf(config, rest.values);
   const baseValues = rest.values ? (deepMerge(builtinValuesJson(release), rest.values.values) as JsonObject) : builtinValuesJson(release);
   const values = deepMerge(deepMerge(baseValues, valuesOverlay(config)), config.values) as JsonObject;
   const meshBase = rest.mesh ? rest.mesh.meshConfig : builtinMeshConfig();
@@ -165,9 +166,27 @@ export function istioEnvironment(
   results.push({ severity: 'info', message: `Istio injector configuration: ${description}` });
   return {
     settings: { ...common, values, meshConfig, injectedAnnotations: {} },
+    renderer: builtinRendererFor(release),
     description,
     enableNamespacesByDefault: enableNamespacesByDefaultOf(values),
   };
+}
+
+/**
+ * The release the built-in profile renders for a config, over the values of a values file or
+ * ConfigMap when there are some: `istioVersion`, else the release the proxy image tag the values
+ * end with names (`proxy.tag`, `spec.values`, the file's `global.tag`), else the newest stable
+ * (releases.ts `chooseRelease`). Throws `IstioConfigError` for a tag naming a release the
+ * profile does not render.
+ */
+export function builtinReleaseOf(config: Config, base?: { values: JsonObject; source: string }): BuiltinRelease | undefined {
+  const user = deepMerge(deepMerge(base?.values ?? {}, valuesOverlay(config)), config.values);
+  const global = isObject(user) ? user.global : undefined;
+  const choice = chooseRelease(config.istioVersion, isObject(global) ? global.tag : undefined);
+  if ('release' in choice) return choice.release;
+  const configValues = isObject(config.values.global) ? config.values.global : {};
+  const field = 'tag' in configValues ? 'spec.values.global.tag' : config.proxy.tag !== undefined ? 'spec.proxy.tag' : 'global.tag';
+  throw new IstioConfigError(choice.problem, field, undefined, field === 'global.tag' ? base?.source : undefined);
 }
 
 /**

@@ -39,6 +39,8 @@ export const Annotation = {
   proxyMemoryLimit: 'sidecar.istio.io/proxyMemoryLimit',
   interceptionMode: 'sidecar.istio.io/interceptionMode',
   capNetBindService: 'sidecar.istio.io/capNetBindService',
+  /** Istio 1.22 and before: an init container that enables core dumps (src/inject/builtin/releases.ts). */
+  enableCoreDump: 'sidecar.istio.io/enableCoreDump',
   logLevel: 'sidecar.istio.io/logLevel',
   componentLogLevel: 'sidecar.istio.io/componentLogLevel',
   agentLogLevel: 'sidecar.istio.io/agentLogLevel',

@@ -124,7 +124,7 @@ describe('mesh', () => {
 describe('images', () => {
   const values = builtinValuesJson();
   it('hub/image:tag with variant, ProxyConfig image type and annotation precedence', () => {
-    expect(proxyImage(values, {}, {})).toBe('docker.io/istio/proxyv2:1.28.0');
+    expect(proxyImage(values, {}, {})).toBe('docker.io/istio/proxyv2:1.30.3');
     const distroless = { ...values, global: { ...(values.global as JsonObject), variant: 'distroless', tag: '1.28.0-debug' } };
     expect(proxyImage(distroless, {}, {})).toBe('docker.io/istio/proxyv2:1.28.0-distroless');
     expect(proxyImage(distroless, { image: { imageType: 'debug' } }, {})).toBe('docker.io/istio/proxyv2:1.28.0-debug');

@@ -10,7 +10,7 @@ describe('renderSidecar: defaults', () => {
     const r = render();
     expect(r.inits.map((c) => c.name)).toEqual(['istio-init']);
     expect(r.containers.map((c) => c.name)).toEqual(['istio-proxy']);
-    expect(r.proxy.image).toBe('docker.io/istio/proxyv2:1.28.0');
+    expect(r.proxy.image).toBe('docker.io/istio/proxyv2:1.30.3');
     expect(r.proxy.restartPolicy).toBeUndefined();
     expect(r.proxy.lifecycle).toBeUndefined();
   });

@@ -5,8 +5,9 @@
  * the one place the change lands. No release is a copy of the renderer.
  *
  * `undefined` as the release means the template of Istio's development branch (the master
- * conformance corpus), which is what the built-in profile rendered before releases were
- * selectable; it has every change.
+ * conformance corpus, `istioVersion: master`); it has every `since` change and no `until` one.
+ * Without `istioVersion`, a proxy image tag that names a release selects its minor, and anything
+ * else renders `DEFAULT_RELEASE`, the newest stable minor (`chooseRelease`).
  *
  * Not responsible for: rendering (render.ts), or resolving the setting from the function config
  * (src/config).
@@ -26,6 +27,7 @@ const release = (version: string, image: string): BuiltinRelease => ({ version, 
 
 /** Supported releases, oldest first. */
 export const BUILTIN_RELEASES: readonly BuiltinRelease[] = [
+  release('1.22', '1.22.8'),
   release('1.24', '1.24.6'),
   release('1.26', '1.26.8'),
   release('1.28', '1.28.10'),
@@ -34,11 +36,31 @@ export const BUILTIN_RELEASES: readonly BuiltinRelease[] = [
   release('1.31', '1.31.0-rc.0'),
 ];
 
+/** `istioVersion: master`: the template of Istio's development branch (its conformance corpus). */
+export const DEVELOPMENT_BRANCH = 'master';
+
+/** What the built-in profile renders without a version or a release tag: the newest stable minor. */
+export const DEFAULT_RELEASE: BuiltinRelease = BUILTIN_RELEASES.findLast((r) => !r.image.includes('-'))!;
+
 /**
  * Changes to the `sidecar` template, by the minor that made them. `since` changes exist from that
  * minor on; `until` changes exist up to and including that minor.
  */
 export const SIDECAR_CHANGES = {
+  // Between 1.22 and 1.24 (no 1.23 corpus: 22 is the last release known to have the old form,
+  // 24 the first known to have the new one).
+  /** The CNI switches also read the `istio_cni.*` values (multus also when not `istio_cni.chained`). */
+  istioCniValues: { until: 22 },
+  /** The `enable-core-dump` init container and a writable root filesystem under `sidecar.istio.io/enableCoreDump`. */
+  enableCoreDump: { until: 22 },
+  /** The `kube-ca-cert` mount and volume when `global.pilotCertProvider` is `kubernetes`. */
+  kubeCaCert: { until: 22 },
+  /** The nativeSidecar annotation decides (before: only istiod's ENABLE_NATIVE_SIDECARS, the tool's setting). */
+  nativeAnnotation: { since: 24 },
+  /** `--outlierLogPath` from `global.proxy.outlierLogPath`. */
+  outlierLogPath: { since: 24 },
+  /** `--force-apply` for istio-init when `global.proxy_init.forceApplyIptables` is set. */
+  forceApplyIptables: { since: 24 },
   // Between 1.24 and 1.26 (no 1.25 corpus: 26 is the first release known to have them).
   /** The includeInboundPorts annotation is written even when empty. */
   includeInboundPortsAlways: { since: 26 },
@@ -92,16 +114,41 @@ export function has(r: BuiltinRelease | undefined, change: SidecarChange): boole
   return (c.since === undefined || r.minor >= c.since) && (c.until === undefined || r.minor <= c.until);
 }
 
+/** `X.Y`, `X.Y.Z` or `X.Y.Z-pre`: a release version (the minor is groups 1 and 2). */
+const RELEASE_VERSION = /^(\d+)\.(\d+)(?:\.\d+(?:-[0-9A-Za-z.-]+)?)?$/;
+
 /** The release for `X.Y` (or `X.Y.Z`, `X.Y.Z-rc.N`: the minor counts), or undefined if not supported. */
 export function builtinRelease(version: string): BuiltinRelease | undefined {
-  const m = /^(\d+)\.(\d+)(?:\.\d+(?:-[0-9A-Za-z.-]+)?)?$/.exec(version.trim());
+  const m = RELEASE_VERSION.exec(version.trim());
   if (!m) return undefined;
   return BUILTIN_RELEASES.find((r) => r.version === `${Number(m[1])}.${Number(m[2])}`);
 }
 
-/** The release a setting selects; no setting selects the development template (`undefined`). */
-export function selectedRelease(version: string | undefined): BuiltinRelease | undefined {
-  return version === undefined ? undefined : builtinRelease(version);
+/** Does `istioVersion` accept it: a supported release, or `master`. */
+export function isBuiltinVersion(version: string): boolean {
+  return version.trim() === DEVELOPMENT_BRANCH || builtinRelease(version) !== undefined;
+}
+
+/** What the built-in profile renders (`undefined`: the development branch), or why it cannot. */
+export type ReleaseChoice = { readonly release: BuiltinRelease | undefined } | { readonly problem: string };
+
+/**
+ * The release the built-in profile renders: `istioVersion` when set (already checked by
+ * `isBuiltinVersion`); else the release the proxy image tag names (`1.26.3` renders 1.26's
+ * template); else `DEFAULT_RELEASE`. A tag that is no version (`latest`, `my-build`) selects the
+ * default; a tag naming a release the profile does not render is a problem, since no template
+ * here matches that proxy.
+ */
+export function chooseRelease(istioVersion: string | undefined, tag: unknown): ReleaseChoice {
+  if (istioVersion !== undefined) return { release: istioVersion.trim() === DEVELOPMENT_BRANCH ? undefined : builtinRelease(istioVersion) };
+  // A YAML number (`tag: 1.30`) is what the user wrote as text.
+  const text = typeof tag === 'string' ? tag.trim() : typeof tag === 'number' ? String(tag) : '';
+  if (!RELEASE_VERSION.test(text)) return { release: DEFAULT_RELEASE };
+  const release = builtinRelease(text);
+  if (release) return { release };
+  return {
+    problem: `the proxy image tag ${JSON.stringify(text)} names a release the built-in profile does not render (${RENDERS()}); set istioVersion (--istio-version) to the release whose template to render, or ${INJECTOR_CONFIG_MODE}`,
+  };
 }
 
 /** `1.28, 1.29, 1.30, 1.31`, for messages and `--version`. */
@@ -109,7 +156,15 @@ export function supportedReleasesText(): string {
   return BUILTIN_RELEASES.map((r) => r.version).join(', ');
 }
 
+/** `--version`: what the built-in profile renders, and its default. */
+export function builtinReleasesSummary(): string {
+  return `built-in profile: the sidecar template of Istio ${supportedReleasesText()} (--istio-version; default ${DEFAULT_RELEASE.version} with proxy ${DEFAULT_RELEASE.image}, or the release a proxy tag names)`;
+}
+
+const RENDERS = () => `it renders the sidecar template of Istio ${supportedReleasesText()}`;
+const INJECTOR_CONFIG_MODE = 'for another release use injector-config mode (its istio-sidecar-injector ConfigMap in the input, or --injectConfigFile)';
+
 /** Why a version cannot be rendered by the built-in profile, and what to do instead. */
 export function unsupportedReleaseMessage(version: string): string {
-  return `Istio ${JSON.stringify(version)} is not a release the built-in profile renders (it renders the sidecar template of Istio ${supportedReleasesText()}); for another release use injector-config mode (its istio-sidecar-injector ConfigMap in the input, or --injectConfigFile)`;
+  return `Istio ${JSON.stringify(version)} is not a release the built-in profile renders (${RENDERS()}, or ${DEVELOPMENT_BRANCH} for Istio's development branch); ${INJECTOR_CONFIG_MODE}`;
 }

@@ -104,10 +104,13 @@ class Ctx {
     if (has(release, 'nativeAnnotationNotFalse')) {
       const nativeSetting = idx(this.a, Annotation.nativeSidecar) || (d.nativeSidecars ? 'true' : 'false');
       this.native = nativeSetting !== 'false';
-    } else {
+    } else if (has(release, 'nativeAnnotation')) {
       this.native = this.isset(Annotation.nativeSidecar) ? this.a[Annotation.nativeSidecar] === 'true' : d.nativeSidecars;
+    } else {
+      // istiod's ENABLE_NATIVE_SIDECARS alone, which is the tool's nativeSidecars setting.
+      this.native = d.nativeSidecars;
     }
-    this.cni = truthy(this.val('pilot.cni.enabled'));
+    this.cni = truthy(this.val('pilot.cni.enabled')) || (has(release, 'istioCniValues') && truthy(this.val('istio_cni.enabled')));
     this.appContainers = (d.spec.containers ?? []).map((c) => c.name).filter((n) => n !== ContainerName.proxy);
   }
 
@@ -142,6 +145,11 @@ class Ctx {
 
   statusPortText(): string {
     return this.annotation(Annotation.statusPort, this.val('global.proxy.statusPort'));
+  }
+
+  /** Before 1.24: `eq (annotation .ObjectMeta "sidecar.istio.io/enableCoreDump" .Values.global.proxy.enableCoreDump) "true"`. */
+  coreDump(): boolean {
+    return this.has('enableCoreDump') && this.annotation(Annotation.enableCoreDump, this.val('global.proxy.enableCoreDump')) === 'true';
   }
 
   excludeInbound(): string {
@@ -180,7 +188,10 @@ function renderAnnotations(c: Ctx): JsonObject {
     if (!c.isset(Annotation.defaultContainer)) out[Annotation.defaultContainer] = c.q(first, 'spec.containers[0].name');
   }
   if (!c.cni) return out;
-  if (print(c.val('pilot.cni.provider')) === 'multus') {
+  const multus =
+    print(c.val('pilot.cni.provider')) === 'multus' ||
+    (c.has('istioCniValues') && (print(c.val('istio_cni.provider')) === 'multus' || !truthy(c.val('istio_cni.chained'))));
+  if (multus) {
     out[Annotation.multusNetworks] = sq(appendMultusNetwork(idx(c.a, Annotation.multusNetworks), 'default/istio-cni'), ann(Annotation.multusNetworks));
   }
   out[Annotation.interceptionMode] = c.q(c.mode, ann(Annotation.interceptionMode));
@@ -295,7 +306,7 @@ function renderInitContainer(c: Ctx): Container {
   args.push(`--log_output_level=${c.annotation(Annotation.agentLogLevel, c.val('global.logging.level'))}`);
   if (truthy(c.val('global.logAsJson'))) args.push('--log_as_json');
   if (c.cni) args.push('--run-validation', '--skip-rule-apply');
-  else if (truthy(c.val('global.proxy_init.forceApplyIptables'))) args.push('--force-apply');
+  else if (c.has('forceApplyIptables') && truthy(c.val('global.proxy_init.forceApplyIptables'))) args.push('--force-apply');
   if (c.has('nativeNftables') && truthy(c.val('global.nativeNftables'))) args.push('--native-nftables');
 
   const container: Container = {
@@ -329,6 +340,29 @@ function renderInitContainer(c: Ctx): Container {
   const seccomp = seccompProfile(c);
   if (seccomp !== undefined) sc.seccompProfile = seccomp;
   container.securityContext = sc as Container['securityContext'];
+  return container;
+}
+
+/** The `enable-core-dump` init container (Istio 1.22 and before, `sidecar.istio.io/enableCoreDump`). */
+function renderCoreDumpContainer(c: Ctx): JsonObject {
+  const container: JsonObject = {
+    name: ContainerName.coreDump,
+    args: ['-c', 'sysctl -w kernel.core_pattern=/var/lib/istio/data/core.proxy && ulimit -c unlimited'],
+    command: ['/bin/sh'],
+    image: imageFor(c, 'global.proxy_init.image', c.d.proxyImage),
+  };
+  const pull = imagePullPolicy(c);
+  if (pull !== undefined) container.imagePullPolicy = pull;
+  container.resources = renderResources(c);
+  container.securityContext = {
+    allowPrivilegeEscalation: true,
+    capabilities: { add: ['SYS_ADMIN'], drop: ['ALL'] },
+    privileged: true,
+    readOnlyRootFilesystem: false,
+    runAsGroup: 0,
+    runAsNonRoot: false,
+    runAsUser: 0,
+  };
   return container;
 }
 
@@ -431,7 +465,7 @@ function renderProxyContainer(c: Ctx, holdProxy: boolean): Container {
   if (truthy(sts)) args.push(plainScalar(`--stsPort=${print(sts)}`));
   if (truthy(c.val('global.logAsJson'))) args.push('--log_as_json');
   const outlier = c.val('global.proxy.outlierLogPath');
-  if (truthy(outlier)) args.push(plainScalar(`--outlierLogPath=${print(outlier)}`));
+  if (c.has('outlierLogPath') && truthy(outlier)) args.push(plainScalar(`--outlierLogPath=${print(outlier)}`));
 
   const container: JsonObject = {
     name: ContainerName.proxy,
@@ -481,7 +515,7 @@ function renderProxyContainer(c: Ctx, holdProxy: boolean): Container {
       allowPrivilegeEscalation: true,
       capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] },
       privileged: true,
-      readOnlyRootFilesystem: true,
+      readOnlyRootFilesystem: !c.coreDump(),
       runAsGroup: c.gid(),
       runAsNonRoot: false,
       runAsUser: 0,
@@ -496,7 +530,7 @@ function renderProxyContainer(c: Ctx, holdProxy: boolean): Container {
       capabilities.add = add;
     }
     capabilities.drop = ['ALL'];
-    sc = { allowPrivilegeEscalation: privileged, capabilities, privileged, readOnlyRootFilesystem: true };
+    sc = { allowPrivilegeEscalation: privileged, capabilities, privileged, readOnlyRootFilesystem: !c.coreDump() };
     if (c.tproxy || c.capNetBindService) Object.assign(sc, { runAsNonRoot: false, runAsUser: 0, runAsGroup: c.has('rootProxyGroup1337') ? 1337 : c.gid() });
     else Object.assign(sc, { runAsNonRoot: true, runAsUser: c.uid(), runAsGroup: c.gid() });
   }
@@ -522,6 +556,7 @@ function renderVolumeMounts(c: Ctx): JsonObject[] {
     m.push({ mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' });
     if (c.has('crlVolume')) m.push({ mountPath: '/var/run/secrets/istio/crl', name: 'istio-ca-crl' });
   }
+  if (c.has('kubeCaCert') && c.val('global.pilotCertProvider') === 'kubernetes') m.push({ mountPath: '/var/run/secrets/istio/kubernetes', name: 'kube-ca-cert' });
   m.push({ mountPath: '/var/lib/istio/data', name: 'istio-data' });
   if (c.isset(Annotation.bootstrapOverride)) m.push({ mountPath: '/etc/istio/custom-bootstrap', name: 'custom-bootstrap-volume' });
   m.push({ mountPath: '/etc/istio/proxy', name: 'istio-envoy' }, { mountPath: '/var/run/secrets/tokens', name: 'istio-token' });
@@ -601,6 +636,7 @@ function renderVolumes(c: Ctx): JsonObject[] {
   }
   const crl = c.has('crlConfigMapName') ? plainScalar(print(dflt('istio-ca-crl', c.val('pilot.crlConfigMapName')))) : 'istio-ca-crl';
   if (c.has('crlVolume')) v.push({ name: 'istio-ca-crl', configMap: { name: crl, optional: true } });
+  if (c.has('kubeCaCert') && c.val('global.pilotCertProvider') === 'kubernetes') v.push({ name: 'kube-ca-cert', configMap: { name: 'kube-root-ca.crt' } });
   if (truthy(c.val('global.mountMtlsCerts'))) {
     const sa = c.d.spec.serviceAccountName ?? '';
     v.push({ name: 'istio-certs', secret: { optional: true, secretName: plainScalar(sa === '' ? 'istio.default' : `istio.${sa}`) } });
@@ -632,6 +668,7 @@ export function renderSidecar(data: SidecarTemplateData, release?: BuiltinReleas
   } else {
     const inits: JsonObject[] = [];
     if (c.mode !== 'NONE') inits.push(renderInitContainer(c) as unknown as JsonObject);
+    if (c.coreDump()) inits.push(renderCoreDumpContainer(c));
     if (c.native) inits.push(proxy);
     spec.initContainers = inits;
   }

@@ -2,17 +2,15 @@
  * The chart values of the built-in Istio profile: the same shape as the `values` key of Istio's
  * `istio-sidecar-injector` ConfigMap (`global.*`, `pilot.cni`, `pilot.env`,
  * `sidecarInjectorWebhook.*`, `revision`), with the defaults of Istio's istio-discovery chart
- * (default profile). The image defaults name Istio 1.28.0 (`docker.io/istio/proxyv2:1.28.0`);
- * the sidecar the built-in profile renders follows Istio's `sidecar` injection template at the
- * commit of the conformance corpus (shared/istio-conformance), which is what the 1.28 line ships
- * apart from small later changes (for example `trimAll` on the canonical name, and
- * `OTEL_RESOURCE_ATTRIBUTES`).
+ * (default profile). The proxy image tag is the rendered release's newest patch (releases.ts:
+ * `docker.io/istio/proxyv2:1.30.3` for the default release, also for the development branch's
+ * template); the few chart defaults only older templates read are added for those releases.
  *
  * Not responsible for: reading user overrides (the config module merges them over these
  * defaults) or rendering anything.
  */
 import type { JsonObject } from '../../kube/types.js';
-import type { BuiltinRelease } from './releases.js';
+import { DEFAULT_RELEASE, has, type BuiltinRelease } from './releases.js';
 
 /** Resource requirements as chart values write them (entries may be null to drop a default). */
 export type ResourceValues = {
@@ -45,6 +43,8 @@ export type ProxyValues = {
   holdApplicationUntilProxyStarts?: boolean;
   capNetBindService?: boolean;
   lifecycle?: JsonObject;
+  /** Istio 1.22 and before. */
+  enableCoreDump?: boolean;
 };
 
 export type GlobalValues = {
@@ -92,7 +92,8 @@ export type IstioValues = {
 };
 
 export const BUILTIN_HUB = 'docker.io/istio';
-export const BUILTIN_TAG = '1.28.0';
+/** The proxy image tag without a release (the development branch's template): the default release's. */
+export const BUILTIN_TAG = DEFAULT_RELEASE.image;
 
 /** A fresh copy of the built-in default values. */
 export function builtinValues(): IstioValues {
@@ -167,7 +168,10 @@ export function builtinValues(): IstioValues {
  * (`spec.istioVersion`), its proxy image tag is that release's newest patch (releases.ts).
  */
 export function builtinValuesJson(release?: BuiltinRelease): JsonObject {
-  const values = builtinValues();
+  const values: IstioValues & { istio_cni?: JsonObject } = builtinValues();
   if (release) values.global.tag = release.image;
+  // Chart defaults only the older templates read (their charts had them; later ones dropped them).
+  if (has(release, 'istioCniValues')) values.istio_cni = { chained: true, enabled: false, provider: 'default' };
+  if (has(release, 'enableCoreDump')) values.global.proxy.enableCoreDump = false;
   return values as unknown as JsonObject;
 }
