@@ -7,8 +7,10 @@
  *
  * - `missing` / `unwanted`: the decision for the pod now (policy/decide through the workload
  *   step, as `--check` asks it) says inject and it has no sidecar, or says no and it has one;
- * - `stale`: injected, but for another revision or with another proxy image than a fresh
- *   injection of its top owner's current template (of the pod itself without an owner) gives;
+ * - `stale`: injected, but its injected parts (revision, proxy image, the injected containers,
+ *   volumes and metadata, compared as the API server stores them) differ from a fresh injection
+ *   of its top owner's current template (of the pod itself without an owner); the finding names
+ *   the first differing fields;
  * - `owner-drift`: its injected parts differ from its owner's current (injected) pod template;
  * - `orphan-revision`: a namespace or pod selects, by `istio.io/rev`, a revision or tag that no
  *   MutatingWebhookConfiguration in the snapshot serves and the configuration does not list;
@@ -24,7 +26,11 @@ import { Annotation, Container, Label } from '../kube/keys.js';
 import { findWorkloadKind, getIn, parsePath } from '../kube/kinds.js';
 import { checkPodTemplate } from '../kube/shape.js';
 import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef } from '../kube/types.js';
-import { checkWorkload, proxyImage, statusRevision } from '../lifecycle/check.js';
+import { defaultPort, storedContainer, storedVolume } from '../kube/defaults.js';
+import { KUBE_APP_PROBERS_ENV } from '../inject/probes.js';
+import { INJECTED_LISTS, KNOWN_ANNOTATIONS, KNOWN_LABELS } from '../inject/strip.js';
+import { parseInjectionStatus } from '../inject/postprocess/applyMetadata.js';
+import { checkWorkload, differingPaths, proxyImage, statusRevision } from '../lifecycle/check.js';
 import { normalizeRevision, revisionName, webhooksFromConfigurations } from '../policy/index.js';
 import { buildEnvironment } from '../environment.js';
 import type { IstioInputs, TemplateEngine } from '../istio/environment.js';
@@ -194,20 +200,119 @@ function proxyStatus(pod: JsonObject): JsonObject | undefined {
   return undefined;
 }
 
-/** The injected parts that differ between two pods: revision first, then the proxy image. */
-function injectedDifferences(current: PodTemplate, expected: PodTemplate, expectedRevision?: string): string[] {
+/** How many differing fields a finding lists (the message says how many there are in all). */
+const MAX_FIELDS = 5;
+/** The ServiceAccount admission plugin's token volume, mounted into every container of a live pod. */
+const POD_PORTS_ENV = 'ISTIO_META_POD_PORTS';
+const TOKEN_MOUNT = /^kube-api-access-[a-z0-9]+$/;
+
+/**
+ * The parts of a pod an injection writes, as the API server stores them: the containers, init
+ * containers, volumes and pull secrets the `sidecar.istio.io/status` annotations of either pod
+ * list (and the proxy and init containers by name), that annotation (parsed), and the labels and
+ * annotations the sidecar templates write. The rest of the pod (the app, the server's own fields)
+ * is left out, so a live pod compares with a rendered one.
+ */
+function injectedParts(pod: PodTemplate, names: Readonly<Record<(typeof INJECTED_LISTS)[number], ReadonlySet<string>>>): JsonObject {
+  const annotations = pod.metadata?.annotations ?? {};
+  const labels = pod.metadata?.labels ?? {};
+  const pick = (map: Readonly<Record<string, string>>, keys: readonly string[]): JsonObject => {
+    const out: JsonObject = {};
+    for (const k of keys) if (map[k] !== undefined) out[k] = map[k];
+    return out;
+  };
+  const meta = pick(annotations, KNOWN_ANNOTATIONS);
+  const status = annotations[Annotation.status];
+  if (status !== undefined) {
+    let parsed: Json = status;
+    try {
+      parsed = JSON.parse(status) as Json;
+    } catch {
+      // compared as the text it is
+    }
+    meta[Annotation.status] = parsed;
+  }
+  const spec: JsonObject = {};
+  for (const list of INJECTED_LISTS) {
+    const items = ((pod.spec as unknown as JsonObject)[list] ?? []) as JsonObject[];
+    spec[list] = items
+      .filter((x) => names[list].has(String(x.name)))
+      .map((x) => {
+        if (list === 'volumes') return storedVolume(x);
+        if (list === 'imagePullSecrets') return x;
+        const c = storedContainer(x);
+        if (Array.isArray(c.volumeMounts)) {
+          c.volumeMounts = c.volumeMounts.filter((m) => !(isObject(m) && typeof m.name === 'string' && TOKEN_MOUNT.test(m.name)));
+          if (c.volumeMounts.length === 0) delete c.volumeMounts;
+        }
+        if (Array.isArray(c.env)) c.env = c.env.map(storedEnvJson);
+        return c;
+      });
+  }
+  return { metadata: { annotations: meta, labels: pick(labels, KNOWN_LABELS) }, spec };
+}
+
+/**
+ * The proxy's env values that hold the app's ports and probes as JSON, parsed, with the defaults
+ * the API server gives those ports and probes: the injection saw them defaulted (a webhook always
+ * does; a fresh injection of a live template too) or not (a manifest injected at render time).
+ */
+function storedEnvJson(e: Json): Json {
+  if (!isObject(e) || typeof e.value !== 'string' || (e.name !== POD_PORTS_ENV && e.name !== KUBE_APP_PROBERS_ENV)) return e;
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(e.value) as Json;
+  } catch {
+    return e;
+  }
+  if (e.name === POD_PORTS_ENV && Array.isArray(parsed)) parsed.forEach(defaultPort);
+  if (e.name === KUBE_APP_PROBERS_ENV && isObject(parsed)) Object.values(parsed).forEach((p) => isObject(p) && setProberDefaults(p));
+  return { ...e, value: parsed };
+}
+
+/** A prober in ISTIO_KUBE_APP_PROBERS: Istio copies the probe's handler and timeout (omitempty). */
+function setProberDefaults(p: JsonObject): void {
+  if (p.timeoutSeconds === undefined) p.timeoutSeconds = 1;
+  if (isObject(p.httpGet)) {
+    p.httpGet.scheme ??= 'HTTP';
+    p.httpGet.path ??= '/';
+  }
+}
+
+/** The names the status annotations of the two pods list, with the proxy and init containers. */
+function injectedNames(...pods: PodTemplate[]): Record<(typeof INJECTED_LISTS)[number], Set<string>> {
+  const names = { containers: new Set<string>([Container.proxy]), initContainers: new Set<string>([Container.proxy, Container.init, Container.validation]), volumes: new Set<string>(), imagePullSecrets: new Set<string>() };
+  for (const p of pods) {
+    const status = parseInjectionStatus(p.metadata?.annotations?.[Annotation.status] ?? '');
+    if (status) for (const list of INJECTED_LISTS) for (const n of status[list]) names[list].add(n);
+  }
+  return names;
+}
+
+/**
+ * The injected parts that differ between a pod and the expected one: the revision first, then the
+ * proxy image (both with their values), then every other differing field path (`differingPaths`
+ * of the injected parts), as many as `MAX_FIELDS`, and how many there are in all.
+ */
+function injectedDifferences(current: PodTemplate, expected: PodTemplate, expectedRevision?: string): { fields: string[]; total: number } {
   const fields: string[] = [];
   const revNow = statusRevision(current);
   const revWant = statusRevision(expected) ?? (expectedRevision !== undefined ? revisionName(expectedRevision) : undefined);
-  if (revNow !== revWant) fields.push(`metadata.annotations["${Annotation.status}"].revision: ${revNow ?? '(none)'}, expected ${revWant ?? '(none)'}`);
+  const revPath = `metadata.annotations[${JSON.stringify(Annotation.status)}].revision`;
+  if (revNow !== revWant) fields.push(`${revPath}: ${revNow ?? '(none)'}, expected ${revWant ?? '(none)'}`);
   const imgNow = proxyImage(current);
   const imgWant = proxyImage(expected);
-  if (imgNow !== imgWant) {
-    const native = (current.spec.initContainers ?? []).some((c) => c.name === Container.proxy);
-    fields.push(`spec.${native ? 'initContainers' : 'containers'}[${Container.proxy}].image: ${imgNow ?? '(none)'}, expected ${imgWant ?? '(none)'}`);
-  }
-  return fields;
+  const native = (current.spec.initContainers ?? []).some((c) => c.name === Container.proxy);
+  const imgPath = `spec.${native ? 'initContainers' : 'containers'}[${Container.proxy}].image`;
+  if (imgNow !== imgWant) fields.push(`${imgPath}: ${imgNow ?? '(none)'}, expected ${imgWant ?? '(none)'}`);
+  const names = injectedNames(current, expected);
+  const rest = differingPaths(injectedParts(current, names), injectedParts(expected, names), '').filter((p) => p !== revPath && p !== imgPath);
+  const total = fields.length + rest.length;
+  return { fields: [...fields, ...rest].slice(0, MAX_FIELDS), total };
 }
+
+/** `a: x, expected y (and 3 more fields)` */
+const fieldsText = (d: { fields: string[]; total: number }): string => `${d.fields[0]}${d.total > 1 ? ` (and ${d.total - 1} more field${d.total === 2 ? '' : 's'})` : ''}`;
 
 /** The revisions and tags something serves: the snapshot's webhooks and the configuration's revisions. */
 function servedRevisions(objects: readonly JsonObject[], config: Config): Set<string> {
@@ -304,14 +409,14 @@ export function audit(
       const expected = top?.outcome?.pod ?? ownerInjected ?? outcome.pod;
       const rev = top?.outcome?.revision ?? outcome.revision;
       if (expected) {
-        const fields = injectedDifferences(pod, expected, rev);
+        const diff = injectedDifferences(pod, expected, rev);
         const of = expected === outcome.pod ? 'of the pod' : `of ${describeRef(chain.top!.ref)}`;
-        if (fields.length) add('stale', outcome.reason, `a fresh injection ${of} differs: ${fields[0]}`, fields);
+        if (diff.total) add('stale', outcome.reason, `a fresh injection ${of} differs: ${fieldsText(diff)}`, diff.fields);
       }
     }
     if (top && Annotation.status in (top.template.metadata?.annotations ?? {})) {
-      const fields = injectedDifferences(pod, top.template);
-      if (fields.length) add('owner-drift', 'owner-template', `the pod predates ${describeRef(chain.top!.ref)}'s current template: ${fields[0]}`, fields);
+      const diff = injectedDifferences(pod, top.template);
+      if (diff.total) add('owner-drift', 'owner-template', `the pod predates ${describeRef(chain.top!.ref)}'s current template: ${fieldsText(diff)}`, diff.fields);
     }
     const ps = proxyStatus(it.obj);
     if (ps && (ps.ready === false || (typeof ps.restartCount === 'number' && ps.restartCount > 0))) {

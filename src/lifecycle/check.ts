@@ -84,6 +84,12 @@ export function proxyImage(pod: PodTemplate): string | undefined {
   return undefined;
 }
 
+/** `path.key`, or `path["key"]` for a key that is not a plain name (an annotation key). */
+export function fieldPath(path: string, key: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return path ? `${path}.${key}` : key;
+  return `${path}[${JSON.stringify(key)}]`;
+}
+
 /** Field paths (`spec.containers[istio-proxy].image`) where two values differ; lists by `name` when they have one. */
 export function differingPaths(a: Json | undefined, b: Json | undefined, path: string): string[] {
   if (deepEqual(a, b)) return [];
@@ -101,7 +107,7 @@ export function differingPaths(a: Json | undefined, b: Json | undefined, path: s
   }
   if (isObject(a) && isObject(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-    return keys.flatMap((k) => differingPaths(a[k], b[k], path ? `${path}.${k}` : k));
+    return keys.flatMap((k) => differingPaths(a[k], b[k], fieldPath(path, k)));
   }
   return [path || '(root)'];
 }

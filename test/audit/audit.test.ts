@@ -4,7 +4,7 @@ import { parseStream, InputError } from '../../src/io/index.js';
 import { audit, type AuditReport } from '../../src/audit/audit.js';
 import { isEnvironmentObject } from '../../src/run.js';
 import type { JsonObject } from '../../src/kube/types.js';
-import { appTemplate, cronJob, goldenTemplate, injected, job, list, namespace, pod, replicaSet, workload, type Obj } from './snapshot.js';
+import { appTemplate, stored, cronJob, goldenTemplate, injected, job, list, namespace, pod, replicaSet, workload, type Obj } from './snapshot.js';
 
 const goldens = new URL('../../../shared/istio-conformance/goldens', import.meta.url).pathname;
 const NOW = '2026-12-07T02:00:00Z';
@@ -63,9 +63,38 @@ describe('audit: findings on a live snapshot', () => {
     const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, old)]));
     expect(kindsOf(r, 'web-7d9f8c6b5-x2k4q')).toEqual(['owner-drift', 'stale']);
     const drift = r.findings.find((f) => f.kind === 'owner-drift')!;
-    expect(drift.fields).toHaveLength(1);
-    expect(drift.fields![0]).toContain('image');
+    // The proxy image first (with the values), then the init container's image (the same proxyv2).
+    expect(drift.fields).toEqual([expect.stringMatching(/^spec\.containers\[istio-proxy\]\.image: \S+:1\.19\.0, expected /), 'spec.initContainers[istio-init].image']);
+    expect(drift.message).toContain('(and 1 more field)');
     expect(drift.message).toContain('Deployment shop/web');
+  });
+
+  it('stale by injected settings: names the differing fields of the proxy container and the status annotation', () => {
+    const old = structuredClone(fresh) as { metadata: { annotations: Record<string, string> }; spec: { containers: JsonObject[] } };
+    const proxy = old.spec.containers.find((c) => c.name === 'istio-proxy')!;
+    ((proxy.resources as JsonObject).requests as JsonObject).cpu = '50m';
+    const status = JSON.parse(old.metadata.annotations['sidecar.istio.io/status']!);
+    status.volumes = [...status.volumes, 'istio-extra'];
+    old.metadata.annotations['sidecar.istio.io/status'] = JSON.stringify(status);
+    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, old as unknown as JsonObject)]));
+    expect(kindsOf(r, 'web-7d9f8c6b5-x2k4q')).toEqual(['owner-drift', 'stale']);
+    for (const f of r.findings) {
+      expect(f.fields).toEqual(['metadata.annotations["sidecar.istio.io/status"].volumes', 'spec.containers[istio-proxy].resources.requests.cpu']);
+      expect(f.message).toContain('metadata.annotations["sidecar.istio.io/status"].volumes (and 1 more field)');
+    }
+  });
+
+  it('live pods as the API server stores them (defaults, token mount, ports and probes), injected by a webhook or at render time: no finding', () => {
+    const app = appTemplate('web');
+    ((app.spec as JsonObject).containers as JsonObject[])[0]!.livenessProbe = { httpGet: { path: '/healthz', port: 8080 } };
+    const webhook = injected(stored(app));
+    const rendered = injected(app);
+    expect(JSON.stringify(webhook)).not.toBe(JSON.stringify(rendered));
+    for (const [owner, podTemplate] of [[app, webhook], [rendered, rendered]] as const) {
+      const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', owner, podTemplate)]));
+      expect(r.results.filter((x) => x.severity === 'error')).toEqual([]);
+      expect(r.findings).toEqual([]);
+    }
   });
 
   it('stale by revision: injected for canary, the namespace now selects the default revision', () => {
@@ -121,18 +150,20 @@ describe('audit: findings on a live snapshot', () => {
   });
 
   it('not-ready: classic proxy restarting, native proxy not ready', () => {
-    const r = runAudit(
-      list([
-        namespace('shop', { 'istio-injection': 'enabled' }),
-        ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, fresh, { restartCount: 3 }),
-        ...deployed('shop', 'api', '5c6d7e8f9', 'q1w2e', freshNative, freshNative, { ready: false }),
-      ]),
-    );
-    expect(kindsOf(r, 'web-7d9f8c6b5-x2k4q')).toEqual(['not-ready']);
-    expect(kindsOf(r, 'api-5c6d7e8f9-q1w2e')).toEqual(['not-ready']);
-    expect(r.findings.find((f) => f.subject.name === 'web-7d9f8c6b5-x2k4q')!.message).toContain('restarted 3 times');
-    expect(r.findings.find((f) => f.subject.name === 'api-5c6d7e8f9-q1w2e')!.message).toContain('not ready');
-    expect(r.restarts).toEqual([]);
+    const classic = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, fresh, { restartCount: 3 })]));
+    const native = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'api', '5c6d7e8f9', 'q1w2e', freshNative, freshNative, { ready: false })]), { nativeSidecars: true });
+    expect(kindsOf(classic, 'web-7d9f8c6b5-x2k4q')).toEqual(['not-ready']);
+    expect(kindsOf(native, 'api-5c6d7e8f9-q1w2e')).toEqual(['not-ready']);
+    expect(classic.findings[0]!.message).toContain('restarted 3 times');
+    expect(native.findings[0]!.message).toContain('not ready');
+    expect([...classic.restarts, ...native.restarts]).toEqual([]);
+  });
+
+  it('stale: a native sidecar where the configuration now renders a classic one names the moved containers', () => {
+    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'api', '5c6d7e8f9', 'q1w2e', appTemplate('api'), freshNative)]));
+    const stale = r.findings.find((f) => f.kind === 'stale')!;
+    expect(stale.fields).toContain('spec.containers[istio-proxy]');
+    expect(stale.fields).toContain('spec.initContainers[istio-proxy]');
   });
 
   it('Job pods: owner chain Pod -> Job -> CronJob; no rollout restart for them', () => {

@@ -21,7 +21,7 @@ const snapshot = list([
   namespace('pay', { 'istio-injection': 'enabled' }),
   namespace('ops'),
   ...deployed('shop', 'web', '7d9f8c6b5', appTemplate('web')),
-  ...deployed('pay', 'api', '5c6d7e8f9', fresh),
+  ...deployed('pay', 'api', '5c6d7e8f9', injected(appTemplate('api'), {}, 'pay')),
   ds,
   pod('agent-k8s7q', 'ops', fresh, ds),
 ]);
