@@ -62,8 +62,16 @@ export interface WorkloadOutcome {
   tags: Record<string, string>;
 }
 
-export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: PodTemplate; env: Environment }): WorkloadOutcome {
+/**
+ * What the caller needs of the outcome: `write` (default) the pod to write, with the record that
+ * lets stripping give the source back; `compare` the injected pod only (no record: the audit
+ * compares its injected parts); `decide` only the decision and action (no pod is rendered).
+ */
+export type OutcomePurpose = 'write' | 'compare' | 'decide';
+
+export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: PodTemplate; env: Environment; purpose?: OutcomePurpose }): WorkloadOutcome {
   const { ref } = args;
+  const purpose = args.purpose ?? 'write';
   const stripped = stripInjection(args.pod);
   const pristine = stripped.pod;
   const namespace = ref.namespace ?? args.env.config.defaultNamespace;
@@ -108,6 +116,9 @@ export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: 
   if (job.action === 'skip') {
     return { ...notInjected({ severity: 'info', rule: job.note }), reason: 'job-policy', rule: job.note };
   }
+  if (purpose === 'decide') {
+    return { ...base, action: 'injected', severity: decision.severity === 'warning' || job.severity === 'warning' ? 'warning' : 'info', summary: `injected: ${decision.rule}` };
+  }
   const workload = {
     apiVersion: ref.apiVersion,
     kind: ref.kind,
@@ -139,7 +150,7 @@ export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: 
   }
   // The record is written after the job annotation and the coexistence label, so stripping gives
   // back the pod exactly as it came (and the next run decides on the user's labels, not ours).
-  const pod = recordOriginalMetadata(pristine, coexistence.pod);
+  const pod = purpose === 'write' ? recordOriginalMetadata(pristine, coexistence.pod) : coexistence.pod;
   const severities = [decision.severity, job.severity, coexistence.severity];
   return {
     ...base,

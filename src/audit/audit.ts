@@ -35,8 +35,8 @@ import { normalizeRevision, revisionName, webhooksFromConfigurations } from '../
 import { buildEnvironment } from '../environment.js';
 import type { IstioInputs, TemplateEngine } from '../istio/environment.js';
 import { UserError, type Result } from '../results/result.js';
-import { describeRef, environmentObjects, refOf, type Resource } from '../run.js';
-import { processWorkload, type Environment, type WorkloadOutcome } from '../workload.js';
+import { describeRef, environmentObjects, isEnvironmentObject, refOf, type Resource } from '../run.js';
+import { processWorkload, type Environment, type OutcomePurpose, type WorkloadOutcome } from '../workload.js';
 
 export const FINDING_KINDS = ['missing', 'unwanted', 'stale', 'owner-drift', 'orphan-revision', 'not-ready'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
@@ -87,6 +87,11 @@ export interface AuditReport {
 export interface AuditOptions {
   /** The `kubectl.kubernetes.io/restartedAt` value for the restart patches (RFC 3339). */
   restartedAt: string;
+  /**
+   * Called when a pass is done with a List (each is read twice): the CLI lets its value go, so a
+   * snapshot is held as its text, its non-pod objects and one List's value at a time.
+   */
+  done?: (resource: Resource) => void;
 }
 
 /** Kinds a snapshot must give with their `status` (kubectl always prints it). */
@@ -106,28 +111,33 @@ interface Item {
   file?: { path: string; index: number };
 }
 
-/** The snapshot's objects: the items of its List(s); other documents (ConfigMaps) only feed the environment. */
-function snapshotItems(resources: readonly Resource[], results: Result[]): Item[] {
-  const items: Item[] = [];
+/**
+ * Walks the items of the snapshot's List(s) in order, calling `visit` with each object item, and
+ * `done` after each List (the CLI lets its value go, so one List at a time is held). With
+ * `results`, the problems go there: an item that is not an object, a live kind without status.
+ * Other documents (ConfigMaps) only feed the environment. Returns how many Lists there were.
+ */
+function walkItems(resources: readonly Resource[], visit: (item: Item) => void, options: { results?: Result[]; done?: (r: Resource) => void }): number {
+  const results = options.results;
   let lists = 0;
   for (const r of resources) {
+    if ((r.header?.kind ?? r.value.kind) !== 'List') continue;
     const v = r.value;
     const file = r.file ? { file: { path: r.file.path, index: r.file.index } } : {};
-    if (v.kind !== 'List') continue;
     lists++;
     if (!Array.isArray(v.items)) {
-      results.push({ message: 'snapshot List has no items list', severity: 'error', field: { path: 'items' }, ...file });
+      results?.push({ message: 'snapshot List has no items list', severity: 'error', field: { path: 'items' }, ...file });
       continue;
     }
     v.items.forEach((it, i) => {
       const where = `items[${i}]`;
       if (!isObject(it) || typeof it.kind !== 'string' || !isObject(it.metadata) || typeof it.metadata.name !== 'string') {
-        results.push({ message: `${where} is not a Kubernetes object (kind and metadata.name expected)`, severity: 'error', field: { path: where }, ...file });
+        results?.push({ message: `${where} is not a Kubernetes object (kind and metadata.name expected)`, severity: 'error', field: { path: where }, ...file });
         return;
       }
       const ref = refOf(it);
       if (STATUS_KINDS.has(it.kind) && !isObject(it.status)) {
-        results.push({
+        results?.push({
           message: `${where} (${describeRef(ref)}) has no status: a live snapshot (kubectl get -o yaml) carries one; was a manifest given instead?`,
           severity: 'error',
           resourceRef: ref,
@@ -136,17 +146,11 @@ function snapshotItems(resources: readonly Resource[], results: Result[]): Item[
         });
         return;
       }
-      items.push({ obj: it, ref, where, ...(r.file ? { file: { path: r.file.path, index: r.file.index } } : {}) });
+      visit({ obj: it, ref, where, ...file });
     });
+    options.done?.(r);
   }
-  if (lists === 0) {
-    const kinds = [...new Set(resources.map((r) => String(r.value.kind ?? '(no kind)')))].slice(0, 5).join(', ');
-    results.push({
-      message: `audit input is not a snapshot: expected a kind: List as kubectl get ... -o yaml prints it, got ${kinds || 'no documents'}`,
-      severity: 'error',
-    });
-  }
-  return items;
+  return lists;
 }
 
 const metaOf = (obj: JsonObject): JsonObject => (isObject(obj.metadata) ? obj.metadata : {});
@@ -339,10 +343,24 @@ export function audit(
 ): AuditReport {
   const results: Result[] = [];
   const findings: Finding[] = [];
-  const items = snapshotItems(resources, results);
+  // First pass: every object but the pods (namespaces, owners, webhooks), kept; the pods, the
+  // bulk of a snapshot, are checked and let go, and audited in the second pass.
+  const items: Item[] = [];
+  const lists = walkItems(resources, (it) => it.ref.kind !== 'Pod' && items.push(it), { results, ...(options.done ? { done: options.done } : {}) });
+  if (lists === 0) {
+    const kinds = [...new Set(resources.map((r) => String(r.header?.kind ?? r.value.kind ?? '(no kind)')))].slice(0, 5).join(', ');
+    results.push({
+      message: `audit input is not a snapshot: expected a kind: List as kubectl get ... -o yaml prints it, got ${kinds || 'no documents'}`,
+      severity: 'error',
+    });
+  }
   const empty: AuditReport = { findings, results, restarts: [], pods: 0 };
   if (results.some((r) => r.severity === 'error')) return empty;
-  const env = buildEnvironment(environmentObjects(resources), config, results, istio, revisionIstio, engine);
+  const envObjects = [
+    ...environmentObjects(resources.filter((r) => (r.header?.kind ?? r.value.kind) !== 'List')),
+    ...items.filter((i) => isEnvironmentObject(i.obj)).map((i) => i.obj),
+  ];
+  const env = buildEnvironment(envObjects, config, results, istio, revisionIstio, engine);
   const byUid = new Map<string, Item>();
   const byName = new Map<string, Item>();
   const nsLabels = new Map<string, Record<string, string>>();
@@ -364,12 +382,12 @@ export function audit(
       );
     }
   }
-  /** Fresh-injection outcomes of top owners' templates, by owner item. */
-  const ownerOutcomes = new Map<Item, { template: PodTemplate; outcome?: WorkloadOutcome } | undefined>();
+  /** Top owners' templates (and their fresh injections), by owner item. */
+  const ownerOutcomes = new Map<Item, OwnerTemplate | undefined>();
   const restarts = new Map<Item, Set<FindingKind>>();
   let pods = 0;
-  for (const it of items) {
-    if (it.ref.kind !== 'Pod' || !isRunning(it.obj)) continue;
+  const auditPod = (it: Item): void => {
+    if (!isRunning(it.obj)) return;
     pods++;
     const namespace = it.ref.namespace ?? '';
     const chain = ownerChain(it, byUid, byName);
@@ -388,15 +406,16 @@ export function audit(
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       results.push({ message: e.message, severity: 'error', resourceRef: it.ref, field: { path: `${it.where}.${e.fieldPath ?? 'spec'}` }, ...(it.file ? { file: it.file } : {}) });
-      continue;
+      return;
     }
     const labels = stringMap(pod.metadata?.labels as Json | undefined);
     const podRev = labels[Label.istioRev];
     if (podRev !== undefined && nsLabels.get(namespace)?.[Label.istioRev] === undefined && !served.has(podRev)) {
       add('orphan-revision', 'pod-revision', `pod label ${Label.istioRev}=${podRev} selects a revision or tag no webhook serves`);
     }
-    const outcome = outcomeFor(it, pod, env, results);
-    if (!outcome) continue;
+    // The decision only: a pod is rendered (below) just when nothing else gives the expected pod.
+    const outcome = outcomeFor(it, pod, env, results, 'decide');
+    if (!outcome) return;
     const verdict = checkWorkload(pod, outcome);
     if (verdict.drift === 'missing' || verdict.drift === 'unwanted') {
       add(verdict.drift, outcome.reason, verdict.message.replace(/^drift \([a-z]+\): /, ''));
@@ -405,12 +424,14 @@ export function audit(
     const top = chain.top ? ownerTemplate(chain.top, env, ownerOutcomes, results) : undefined;
     if (injected && outcome.decision.inject) {
       // The owner's fresh injection; its template as it is when already up to date; else the pod's.
+      const ownerOutcome = top?.outcome();
       const ownerInjected = top && Annotation.status in (top.template.metadata?.annotations ?? {}) ? top.template : undefined;
-      const expected = top?.outcome?.pod ?? ownerInjected ?? outcome.pod;
-      const rev = top?.outcome?.revision ?? outcome.revision;
+      const own = (ownerOutcome?.pod ?? ownerInjected) ? undefined : outcomeFor(it, pod, env, results, 'compare');
+      const expected = ownerOutcome?.pod ?? ownerInjected ?? own?.pod;
+      const rev = ownerOutcome?.revision ?? outcome.revision;
       if (expected) {
         const diff = injectedDifferences(pod, expected, rev);
-        const of = expected === outcome.pod ? 'of the pod' : `of ${describeRef(chain.top!.ref)}`;
+        const of = own ? 'of the pod' : `of ${describeRef(chain.top!.ref)}`;
         if (diff.total) add('stale', outcome.reason, `a fresh injection ${of} differs: ${fieldsText(diff)}`, diff.fields);
       }
     }
@@ -423,7 +444,8 @@ export function audit(
       const count = typeof ps.restartCount === 'number' ? ps.restartCount : 0;
       add('not-ready', 'proxy-status', `${Container.proxy} ${ps.ready === false ? 'is not ready' : 'is ready'}${count > 0 ? `, restarted ${count} time${count === 1 ? '' : 's'}` : ''}`);
     }
-  }
+  };
+  walkItems(resources, (it) => it.ref.kind === 'Pod' && auditPod(it), options.done ? { done: options.done } : {});
   return { findings, results, restarts: restartList(restarts, options), pods };
 }
 
@@ -437,9 +459,9 @@ function finding(kind: FindingKind, subject: ResourceRef, namespace: string, own
   return { kind, severity: FINDING_SEVERITY[kind], subject, namespace, owners, rule, ...(fields ? { fields } : {}), message };
 }
 
-function outcomeFor(it: Item, pod: PodTemplate, env: Environment, results: Result[]): WorkloadOutcome | undefined {
+function outcomeFor(it: Item, pod: PodTemplate, env: Environment, results: Result[], purpose: OutcomePurpose): WorkloadOutcome | undefined {
   try {
-    return processWorkload({ obj: it.obj, ref: it.ref, pod, env });
+    return processWorkload({ obj: it.obj, ref: it.ref, pod, env, purpose });
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     results.push({ message: e.message, severity: 'error', resourceRef: it.ref, ...(it.file ? { file: it.file } : {}), tags: { reason: e.code } });
@@ -447,25 +469,39 @@ function outcomeFor(it: Item, pod: PodTemplate, env: Environment, results: Resul
   }
 }
 
-/** The top owner's current pod template and the outcome of a fresh injection of it (cached per owner). */
-function ownerTemplate(
-  owner: Item,
-  env: Environment,
-  cache: Map<Item, { template: PodTemplate; outcome?: WorkloadOutcome } | undefined>,
-  results: Result[],
-): { template: PodTemplate; outcome?: WorkloadOutcome } | undefined {
+/** A top owner's current pod template, and the outcome of a fresh injection of it, made on first use. */
+interface OwnerTemplate {
+  template: PodTemplate;
+  outcome(): WorkloadOutcome | undefined;
+}
+
+/** The top owner's pod template (cached per owner; its fresh injection is made once, when a pod needs it). */
+function ownerTemplate(owner: Item, env: Environment, cache: Map<Item, OwnerTemplate | undefined>, results: Result[]): OwnerTemplate | undefined {
   if (cache.has(owner)) return cache.get(owner);
-  let value: { template: PodTemplate; outcome?: WorkloadOutcome } | undefined;
+  let value: OwnerTemplate | undefined;
   const entry = findWorkloadKind(owner.obj, env.config.workloads);
   const raw = entry ? getIn(owner.obj, parsePath(entry.podTemplatePath)) : undefined;
   if (isObject(raw) && isObject(raw.spec)) {
+    let template: PodTemplate | undefined;
     try {
-      const template = checkPodTemplate(raw as unknown as PodTemplate);
-      const outcome = outcomeFor(owner, template, env, results);
-      value = { template, ...(outcome ? { outcome } : {}) };
+      template = checkPodTemplate(raw as unknown as PodTemplate);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
+      // Reported once, with the owner's field path; its pods are then audited without it.
       results.push({ message: e.message, severity: 'error', resourceRef: owner.ref, field: { path: `${owner.where}.${entry!.podTemplatePath}` } });
+    }
+    let done = false;
+    let outcome: WorkloadOutcome | undefined;
+    if (template) {
+      const checked = template;
+      value = {
+        template: checked,
+        outcome() {
+          if (!done) outcome = outcomeFor(owner, checked, env, results, 'compare');
+          done = true;
+          return outcome;
+        },
+      };
     }
   }
   cache.set(owner, value);

@@ -9,6 +9,7 @@ import { audit, type FindingSeverity } from '../audit/audit.js';
 import type { Config } from '../config/config.js';
 import { createResource, emitStream, type ResourceHandle } from '../io/index.js';
 import { hasErrors } from '../results/result.js';
+import type { Resource } from '../run.js';
 import { UsageError, type CliArgs } from './args.js';
 import { formatAudit, formatAuditText } from './audit-report.js';
 import { report, templateEngineFor, writeFiles, type CliIO, type IstioFiles } from './cli.js';
@@ -27,7 +28,9 @@ export async function auditMode(docs: readonly ResourceHandle[], args: CliArgs, 
   }
   if (!patches && args.output) throw new UsageError('--audit writes a file (-o) only for --format patch');
   const engine = await templateEngineFor(docs, config, files);
-  const out = audit(docs, config, { restartedAt: args.restartedAt ?? nowRfc3339() }, files.istio, files.revisionIstio, engine);
+  // Each List is let go once a pass is done with it: a large snapshot is not held whole as values.
+  const options = { restartedAt: args.restartedAt ?? nowRfc3339(), done: (r: Resource) => (r as ResourceHandle).release() };
+  const out = audit(docs, config, options, files.istio, files.revisionIstio, engine);
   // Only errors here: the audit's own report follows (no injection totals line).
   report(out.results, { ...args, quiet: true, summary: undefined }, io, config.mode, false);
   if (hasErrors(out.results)) return 1;

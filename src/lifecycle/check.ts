@@ -39,10 +39,10 @@ export function checkWorkload(current: PodTemplate, outcome: WorkloadOutcome): C
   if (outcome.action === 'skipped') {
     return { message: injectedNow ? `up to date (left as it is): ${outcome.rule}` : `up to date (no sidecar): ${outcome.rule}` };
   }
-  if (!outcome.pod) return { message: `up to date: ${outcome.rule}` };
   if (!injectedNow) {
     return { drift: 'missing', message: `drift (missing): no sidecar, but ${outcome.rule}` };
   }
+  if (!outcome.pod) return { message: `up to date: ${outcome.rule}` };
   if (deepEqual(current as unknown as Json, outcome.pod as unknown as Json)) {
     return { message: `up to date (injected): ${outcome.rule}` };
   }
