@@ -348,11 +348,22 @@ export function audit(
   const items: Item[] = [];
   const lists = walkItems(resources, (it) => it.ref.kind !== 'Pod' && items.push(it), { results, ...(options.done ? { done: options.done } : {}) });
   if (lists === 0) {
-    const kinds = [...new Set(resources.map((r) => String(r.header?.kind ?? r.value.kind ?? '(no kind)')))].slice(0, 5).join(', ');
-    results.push({
-      message: `audit input is not a snapshot: expected a kind: List as kubectl get ... -o yaml prints it, got ${kinds || 'no documents'}`,
-      severity: 'error',
-    });
+    // kubectl prints `kind: List` after the items (keys sorted): a snapshot cut off has none.
+    const cut = resources.find((r) => r.value.kind === undefined && Array.isArray(r.value.items));
+    if (cut) {
+      results.push({
+        message: 'snapshot has items but no kind: List after them: was it cut off? (kubectl get -o yaml prints kind: List at the end)',
+        severity: 'error',
+        field: { path: 'kind' },
+        ...(cut.file ? { file: { path: cut.file.path, index: cut.file.index } } : {}),
+      });
+    } else {
+      const kinds = [...new Set(resources.map((r) => String(r.header?.kind || r.value.kind || '(no kind)')))].slice(0, 5).join(', ');
+      results.push({
+        message: `audit input is not a snapshot: expected a kind: List as kubectl get ... -o yaml prints it, got ${kinds || 'no documents'}`,
+        severity: 'error',
+      });
+    }
   }
   const empty: AuditReport = { findings, results, restarts: [], pods: 0 };
   if (results.some((r) => r.severity === 'error')) return empty;

@@ -207,6 +207,57 @@ describe('audit: findings on a live snapshot', () => {
     expect(r.findings[0]!.owners.map((o) => o.kind)).toEqual(['ReplicaSet', 'Deployment']);
   });
 
+  it('native sidecars up to date (the configuration renders native ones): no finding', () => {
+    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'api', '5c6d7e8f9', 'q1w2e', freshNative)]), { nativeSidecars: true });
+    expect(r.results.filter((x) => x.severity === 'error')).toEqual([]);
+    expect(r.findings).toEqual([]);
+  });
+
+  it('revisions and tags: a pod injected for canary in a namespace selecting canary by its tag is up to date; by the old revision it is stale', () => {
+    const spec = { revision: 'canary', revisionTags: ['prod'] };
+    const canary = injected(appTemplate('web'), { revision: 'canary' });
+    const old = injected(appTemplate('web'), { revision: '1-19' });
+    const ok = runAudit(list([namespace('shop', { 'istio.io/rev': 'prod' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'), canary)]), spec);
+    expect(ok.results.filter((x) => x.severity === 'error')).toEqual([]);
+    expect(ok.findings).toEqual([]);
+    const stale = runAudit(list([namespace('shop', { 'istio.io/rev': 'prod' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'), old)]), spec);
+    const f = stale.findings.find((x) => x.kind === 'stale')!;
+    expect(f.fields![0]).toBe('metadata.annotations["sidecar.istio.io/status"].revision: 1-19, expected canary');
+    expect(f.rule).toBe('revision-label');
+  });
+
+  it('a pod with no owner is compared with a fresh injection of itself', () => {
+    const bare = injected(appTemplate('debug'), {}, 'shop', 'debug', true);
+    const old = JSON.parse(JSON.stringify(injected(appTemplate('debug'), {}, 'shop', 'debug-old', true)).replaceAll(/proxyv2:[^"]+/g, 'proxyv2:1.19.0'));
+    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), pod('debug', 'shop', bare), pod('debug-old', 'shop', old)]));
+    expect(r.findings.map((f) => `${f.kind} ${f.subject.name}`)).toEqual(['stale debug-old']);
+    expect(r.findings[0]!.owners).toEqual([]);
+    expect(r.findings[0]!.message).toContain('a fresh injection of the pod differs: spec.containers[istio-proxy].image');
+    expect(r.restarts).toEqual([]);
+  });
+
+  it('every finding names the pod (or namespace), its owners, the rule, and for stale/owner-drift the differing fields', () => {
+    const old = JSON.parse(JSON.stringify(fresh).replaceAll(/proxyv2:[^"]+/g, 'proxyv2:1.19.0'));
+    const r = runAudit(
+      list([
+        namespace('shop', { 'istio-injection': 'enabled' }),
+        namespace('ops'),
+        namespace('gone', { 'istio.io/rev': '1-19' }),
+        ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, old, { ready: false }),
+        ...deployed('shop', 'cart', '6a7b8c9d0', 'p0o9i', appTemplate('cart')),
+        ...deployed('ops', 'api', '5c6d7e8f9', 'q1w2e', injected(appTemplate('api'), {}, 'ops')),
+      ]),
+    );
+    expect([...new Set(r.findings.map((f) => f.kind))].sort()).toEqual(['missing', 'not-ready', 'orphan-revision', 'owner-drift', 'stale', 'unwanted']);
+    for (const f of r.findings) {
+      expect(f.subject.name).toMatch(/^(gone|[a-z]+-[0-9a-f]{9}-[a-z0-9]{5})$/);
+      expect(f.rule).not.toBe('');
+      if (f.subject.kind === 'Pod') expect(f.owners.map((o) => o.kind)).toEqual(['ReplicaSet', 'Deployment']);
+      if (f.kind === 'stale' || f.kind === 'owner-drift') expect(f.fields!.length).toBeGreaterThan(0);
+      else expect(f.fields).toBeUndefined();
+    }
+  });
+
   // hello: native proxy (istio-proxy in initContainers); hello-old-version: classic (in containers).
   for (const [golden, where] of [['hello.yaml.injected', 'initContainers'], ['native-sidecar.yaml.injected', 'initContainers'], ['hello-old-version.yaml.injected', 'containers']] as const) {
     it(`a pod injected by Istio itself (${golden}) is recognised as injected, and stale against this configuration's proxy image`, () => {
@@ -239,6 +290,27 @@ describe('audit: bad snapshots', () => {
     const text = list([namespace('shop'), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'))]);
     const cut = text.slice(0, text.indexOf('containerStatuses') + 30) + '\n  - {name: [';
     expect(() => runAudit(cut)).toThrow(InputError);
+  });
+
+  it('a pod without status, and an item that is not an object, name the item', () => {
+    const p = pod('web-1', 'shop', appTemplate('web'));
+    delete (p as JsonObject).status;
+    const r = runAudit(list([namespace('shop'), p, 'oops' as unknown as Obj]));
+    expect(r.results.map((x) => x.message)).toEqual([
+      expect.stringContaining('items[1] (Pod shop/web-1) has no status'),
+      'items[2] is not a Kubernetes object (kind and metadata.name expected)',
+    ]);
+    expect(r.findings).toEqual([]);
+  });
+
+  it('cut off before its closing kind: List (kubectl prints it last): says so', () => {
+    const text = list([namespace('shop'), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'))]);
+    const cut = text.slice(0, text.indexOf('\nkind: List'));
+    const r = runAudit(cut);
+    expect(r.results).toHaveLength(1);
+    expect(r.results[0]!.message).toMatch(/^snapshot has items but no kind: List after them: was it cut off\?/);
+    expect(r.findings).toEqual([]);
+    expect(runAudit('apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n---\nfoo: 1\n').results[0]!.message).toMatch(/got Pod, \(no kind\)$/);
   });
 
   it('unknown kinds pass silently', () => {

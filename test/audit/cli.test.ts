@@ -89,6 +89,12 @@ describe('inject-sidecar --audit', () => {
     expect(noStatus.code).toBe(1);
     expect(noStatus.stderr).toContain('items[0] (Deployment shop/web) has no status');
     expect(noStatus.stdout).toBe('');
+    // Truncated mid-item (a cut-off kubectl get): a parse error with the position, nothing on stdout.
+    const cut = snapshot.slice(0, snapshot.indexOf('containerStatuses')) + '  - {name: [\n';
+    const truncated = await runCli(['--audit', '--summary', 'json', '-f', '-'], cut);
+    expect(truncated.code).toBe(1);
+    expect(truncated.stderr).toMatch(/<stdin>:\d+:\d+/);
+    expect(truncated.stdout).toBe('');
   });
 
   it('KRM mode: mode audit is an error result (a ResourceList is not a live snapshot)', async () => {

@@ -167,14 +167,21 @@ export function list(items: Obj[]): string {
   return stringify(clean);
 }
 
-/** The pod template a fresh render-time injection of Deployment `name` (default: the template's app label) gives (the tool's own injection). */
-export function injected(template: JsonObject, spec: JsonObject = {}, ns = 'shop', name = String(((template.metadata as JsonObject | undefined)?.labels as JsonObject | undefined)?.app ?? 'x')): JsonObject {
+/**
+ * The pod template a fresh render-time injection of Deployment `name` (default: the template's app
+ * label) gives (the tool's own injection); `bare`: of a Pod of that name (no owner).
+ */
+export function injected(template: JsonObject, spec: JsonObject = {}, ns = 'shop', name = String(((template.metadata as JsonObject | undefined)?.labels as JsonObject | undefined)?.app ?? 'x'), bare = false): JsonObject {
   const config = loadConfig({ apiVersion: 'inject-sidecar.dev/v1alpha1', kind: 'SidecarInjection', metadata: { name: 'c' }, spec: { ...spec, namespaces: { [ns]: { labels: typeof spec.revision === 'string' ? { 'istio.io/rev': spec.revision } : { 'istio-injection': 'enabled' } } } } });
-  const r = createResource({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { template } });
+  const r = bare
+    ? createResource({ apiVersion: 'v1', kind: 'Pod', metadata: { ...((template.metadata as JsonObject) ?? {}), name, namespace: ns }, spec: template.spec as JsonObject })
+    : createResource({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { template } });
   const out = run([r], config);
   const errors = out.results.filter((x) => x.severity === 'error');
   if (errors.length) throw new Error(errors.map((e) => e.message).join('; '));
-  return (r.value.spec as JsonObject).template as JsonObject;
+  if (!bare) return (r.value.spec as JsonObject).template as JsonObject;
+  const { name: _n, namespace: _ns, ...metadata } = r.value.metadata as JsonObject;
+  return { metadata, spec: r.value.spec as JsonObject };
 }
 
 /** The pod template of an Istio golden (injected by istioctl), read at test time. */
