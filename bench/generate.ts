@@ -348,3 +348,150 @@ export function oneObjectFiles(files: number): Map<string, string> {
   }
   return out;
 }
+
+// ---- live snapshots for --audit
+
+/** Placeholders of the snapshot's object prototypes, replaced per object. */
+const P = { ns: '@NS@', app: '@APP@', hash: '@HASH@', pod: '@POD@', uid: '@UID@', ownerUid: '@OWNER_UID@', rv: '@RV@' } as const;
+
+const liveUid = (n: number): string => `${n.toString(16).padStart(8, '0')}-1b2c-4d5e-8f90-a1b2c3d4e5f6`;
+
+const liveMeta = (manager: string): Record<string, unknown> => ({
+  creationTimestamp: '2026-01-02T03:04:05Z',
+  managedFields: [
+    { apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } } }, manager, operation: 'Update', time: '2026-01-02T03:04:05Z' },
+  ],
+  resourceVersion: P.rv,
+  uid: P.uid,
+});
+
+/** The app's pod template as the API server stores it (defaults filled in). */
+function liveAppTemplate(): Record<string, unknown> {
+  return {
+    metadata: { labels: { app: P.app, version: 'v1' } },
+    spec: {
+      containers: [
+        {
+          image: 'registry.example.com/web:1.4',
+          imagePullPolicy: 'IfNotPresent',
+          name: 'app',
+          ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }],
+          readinessProbe: { failureThreshold: 3, httpGet: { path: '/ready', port: 8080, scheme: 'HTTP' }, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 },
+          resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } },
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+        },
+      ],
+      dnsPolicy: 'ClusterFirst',
+      restartPolicy: 'Always',
+      schedulerName: 'default-scheduler',
+      securityContext: {},
+      serviceAccountName: P.app,
+      terminationGracePeriodSeconds: 30,
+    },
+  };
+}
+
+/** `kubectl get -o yaml`'s item text of an object (sorted keys, `- ` not indented), with placeholders. */
+const itemText = (o: Record<string, unknown>): string => '- ' + stringify(sortKeys(o), { indentSeq: false }).replace(/\n(?=.)/g, '\n  ');
+
+/**
+ * A snapshot as `kubectl get namespaces,pods,deployments,replicasets -o yaml` prints it, one
+ * `kind: List` per namespace (`kubectl get -n NS` for each), with `pods` pods in all: per
+ * Deployment a ReplicaSet and 4 pods, of which the first runs the sidecar `injected` gives (a pod
+ * template as the CLI injects it: up to date), the others have none (missing). The texts are
+ * built from object prototypes stringified once, so 100,000 pods generate in seconds.
+ */
+export function auditSnapshot(pods: number, injected: Record<string, unknown>): Map<string, string> {
+  const app = liveAppTemplate();
+  const deployment = sortKeys({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { ...liveMeta('kubectl-client-side-apply'), annotations: { 'deployment.kubernetes.io/revision': '1' }, generation: 1, labels: { app: P.app }, name: P.app, namespace: P.ns },
+    spec: { progressDeadlineSeconds: 600, replicas: 4, revisionHistoryLimit: 10, selector: { matchLabels: { app: P.app } }, strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, type: 'RollingUpdate' }, template: app },
+    status: { availableReplicas: 4, observedGeneration: 1, readyReplicas: 4, replicas: 4, updatedReplicas: 4 },
+  }) as Record<string, unknown>;
+  const owner = (kind: string, name: string) => [{ apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind, name, uid: P.ownerUid }];
+  const rsTemplate = structuredClone(app) as { metadata: { labels: Record<string, string> } };
+  rsTemplate.metadata.labels['pod-template-hash'] = P.hash;
+  const replicaSet = {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { ...liveMeta('kube-controller-manager'), generation: 1, labels: { app: P.app, 'pod-template-hash': P.hash }, name: `${P.app}-${P.hash}`, namespace: P.ns, ownerReferences: owner('Deployment', P.app) },
+    spec: { replicas: 4, selector: { matchLabels: { app: P.app, 'pod-template-hash': P.hash } }, template: rsTemplate },
+    status: { availableReplicas: 4, fullyLabeledReplicas: 4, observedGeneration: 1, readyReplicas: 4, replicas: 4 },
+  };
+  const podOf = (template: Record<string, unknown>): Record<string, unknown> => {
+    const t = structuredClone(template) as { metadata: { labels: Record<string, string> }; spec: Record<string, unknown> & { containers: Record<string, unknown>[]; initContainers?: Record<string, unknown>[] } };
+    t.metadata.labels = { ...t.metadata.labels, 'pod-template-hash': P.hash };
+    const token = 'kube-api-access-x7k2p';
+    for (const c of [...t.spec.containers, ...(t.spec.initContainers ?? [])]) {
+      c.volumeMounts = [...((c.volumeMounts as unknown[]) ?? []), { mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: token, readOnly: true }];
+    }
+    t.spec.volumes = [...((t.spec.volumes as unknown[]) ?? []), { name: token, projected: { defaultMode: 420, sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }] } }];
+    const statusOf = (c: Record<string, unknown>) => ({ containerID: 'containerd://0123456789abcdef', image: c.image, imageID: `${String(c.image)}@sha256:0123456789abcdef`, lastState: {}, name: c.name, ready: true, restartCount: 0, started: true, state: { running: { startedAt: '2026-01-02T03:04:07Z' } } });
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { ...liveMeta('kubelet'), ...t.metadata, generateName: `${P.app}-${P.hash}-`, name: P.pod, namespace: P.ns, ownerReferences: owner('ReplicaSet', `${P.app}-${P.hash}`) },
+      spec: { ...t.spec, enableServiceLinks: true, nodeName: 'node-1', preemptionPolicy: 'PreemptLowerPriority', priority: 0, serviceAccount: P.app },
+      status: {
+        conditions: [{ lastProbeTime: null, lastTransitionTime: '2026-01-02T03:04:07Z', status: 'True', type: 'Ready' }],
+        containerStatuses: t.spec.containers.map(statusOf),
+        hostIP: '10.0.0.1',
+        phase: 'Running',
+        podIP: '10.244.0.7',
+        qosClass: 'Burstable',
+        startTime: '2026-01-02T03:04:06Z',
+      },
+    };
+  };
+  const texts = {
+    deployment: itemText(deployment),
+    replicaSet: itemText(replicaSet),
+    injected: itemText(podOf(injected)),
+    plain: itemText(podOf(app)),
+  };
+  const fill = (text: string, v: Record<string, string>): string => text.replace(/@[A-Z_]+@/g, (m) => v[m] ?? m);
+  const deployments = Math.max(1, Math.ceil(pods / 4));
+  const namespaces = Math.min(NAMESPACES, deployments);
+  const parts: string[][] = Array.from({ length: namespaces }, (_, n) => [
+    'apiVersion: v1\nitems:\n',
+    itemText({ apiVersion: 'v1', kind: 'Namespace', metadata: { ...liveMeta('kubectl-create'), labels: { 'istio-injection': 'enabled', 'kubernetes.io/metadata.name': `ns-${n}` }, name: `ns-${n}` }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } }).replace(/@[A-Z_]+@/g, (m) => (m === P.uid ? liveUid(n) : '1')),
+  ]);
+  let uid = 1000;
+  let made = 0;
+  for (let d = 0; d < deployments; d++) {
+    const ns = `ns-${d % namespaces}`;
+    const name = `web-${d}`;
+    const hash = (0x5d9c7b00 + d).toString(16);
+    const dUid = liveUid(uid++);
+    const rsUid = liveUid(uid++);
+    const out = parts[d % namespaces]!;
+    out.push(fill(texts.deployment, { [P.ns]: ns, [P.app]: name, [P.uid]: dUid, [P.rv]: String(uid) }));
+    out.push(fill(texts.replicaSet, { [P.ns]: ns, [P.app]: name, [P.hash]: hash, [P.uid]: rsUid, [P.ownerUid]: dUid, [P.rv]: String(uid) }));
+    for (let p = 0; p < 4 && made < pods; p++, made++) {
+      const pod = `${name}-${hash}-${(0x10000 + p).toString(36)}`;
+      out.push(fill(p === 0 ? texts.injected : texts.plain, { [P.ns]: ns, [P.app]: name, [P.hash]: hash, [P.pod]: pod, [P.uid]: liveUid(uid++), [P.ownerUid]: rsUid, [P.rv]: String(uid) }));
+    }
+  }
+  return new Map(parts.map((p, n) => [`ns-${n}.yaml`, p.join('') + "kind: List\nmetadata:\n  resourceVersion: \"\"\n"]));
+}
+
+/** The Deployment (and its Namespace) whose injection gives `auditSnapshot` its injected pod: named `zzapp` in `zzns`. */
+export function auditTemplateInput(): string {
+  const template = JSON.parse(JSON.stringify(liveAppTemplate()).replaceAll(P.app, 'zzapp')) as Record<string, unknown>;
+  return [
+    stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'zzns', labels: { 'istio-injection': 'enabled' } } }),
+    stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'zzapp', namespace: 'zzns' }, spec: { selector: { matchLabels: { app: 'zzapp' } }, template } }),
+  ].join('---\n');
+}
+
+/** The injected pod template of `auditTemplateInput`'s injected output, with the snapshot's placeholders. */
+export function auditInjectedTemplate(injectedOutput: string): Record<string, unknown> {
+  const dep = injectedOutput
+    .split(/^---$/m)
+    .map((d) => parse(d) as Record<string, unknown> | null)
+    .find((d) => d?.kind === 'Deployment') as { spec: { template: Record<string, unknown> } };
+  return JSON.parse(JSON.stringify(dep.spec.template).replaceAll('zzapp', P.app).replaceAll('zzns', P.ns)) as Record<string, unknown>;
+}

@@ -18,18 +18,19 @@
  *   BENCH_PROFILES  builtin, istio (both; istio needs ../shared/istio-conformance/config)
  *   BENCH_SIZES     workloads per input (1000,10000)
  *   BENCH_FILES     one-object file counts of the many-files case (10000,100000)
- *   BENCH_ONLY      cases: startup, shapes, files, warm (all)
+ *   BENCH_ONLY      cases: startup, shapes, files, warm, audit (all)
+ *   BENCH_AUDIT_PODS  pods in the --audit snapshots (10000,100000)
  *   BENCH_RUNS      start-up repetitions (21)
  *   BENCH_BIG_RUNS  at most this many runs of a case at the largest size (3)
  *   BENCH_SMALL_RUNS  runs of a case at the other sizes (5, at least BENCH_BIG_RUNS)
  *   BENCH_BUDGET_S  stop repeating a case after this many seconds (60); one run always happens
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { oneObjectFiles, resourceList, SHAPES, shapeInput, smallResourceList, type Shape } from './generate.js';
+import { auditInjectedTemplate, auditSnapshot, auditTemplateInput, oneObjectFiles, resourceList, SHAPES, shapeInput, smallResourceList, type Shape } from './generate.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
@@ -50,7 +51,8 @@ const SMALL_RUNS = Number(process.env.BENCH_SMALL_RUNS ?? Math.max(BIG_RUNS, 5))
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_S ?? 60) * 1000;
 const SIZES = list('BENCH_SIZES', '1000,10000').map(Number);
 const FILES = list('BENCH_FILES', '10000,100000').map(Number);
-const ONLY = new Set(list('BENCH_ONLY', 'startup,shapes,files,warm'));
+const ONLY = new Set(list('BENCH_ONLY', 'startup,shapes,files,warm,audit'));
+const AUDIT_PODS = list('BENCH_AUDIT_PODS', '10000,100000').map(Number);
 const SHAPE_LIST = list('BENCH_SHAPES', SHAPES.join(',')) as Shape[];
 const MODES = list('BENCH_MODES', 'stream,krm') as ('stream' | 'krm')[];
 const PROFILES = new Set(list('BENCH_PROFILES', 'builtin,istio'));
@@ -159,7 +161,7 @@ if (ONLY.has('startup')) {
 
 // The one-Deployment run of a process, subtracted from its times to get a time per workload.
 let startupMs = 0;
-if (ONLY.has('shapes') || ONLY.has('files')) {
+if (ONLY.has('shapes') || ONLY.has('files') || ONLY.has('audit')) {
   const [s] = measure([{ argv: ['node', cli], input: smallResourceList() }], 7);
   startupMs = med(s!);
 }
@@ -321,6 +323,60 @@ if (ONLY.has('warm') && SIZES.length > 1) {
     holds: ratio >= 0.8 && ratio <= 1.2,
     runs: 2,
   });
+}
+
+// ---- --audit of live snapshots (one kind: List per namespace): time per pod and peak RSS
+if (ONLY.has('audit') && AUDIT_PODS.length > 0) {
+  const tplIn = join(out, 'audit-template.yaml');
+  writeFileSync(tplIn, auditTemplateInput());
+  const tplOut = join(out, 'audit-template-injected.yaml');
+  runOnce({ argv: ['node', cli, '-q', '-f', tplIn], stdout: tplOut });
+  const injectedTemplate = auditInjectedTemplate(readFileSync(tplOut, 'utf8'));
+  const perPod: { n: number; ms: number }[] = [];
+  for (const n of AUDIT_PODS) {
+    const big = n === Math.max(...AUDIT_PODS);
+    const inp = writeInput(`audit-${n}`, auditSnapshot(n, injectedTemplate));
+    const files = readdirSync(inp.path)
+      .sort()
+      .flatMap((f) => ['-f', join(inp.path, f)]);
+    // The findings once (not timed): every fourth pod is up to date, the others miss their sidecar.
+    const check = join(out, `audit-${n}.json`);
+    runOnce({ argv: ['node', cli, '--audit', '--summary', 'json', '--fail-on', 'none', '-q', ...files], stdout: check });
+    const report = JSON.parse(readFileSync(check, 'utf8')) as { pods: number; counts: { kind: string; count: number }[] };
+    const found = new Map<string, number>();
+    for (const c of report.counts) found.set(c.kind, (found.get(c.kind) ?? 0) + c.count);
+    log(`audit ${n} pods (${fmtMB(inp.bytes)} in ${files.length / 2} Lists): ${report.pods} pods, ${[...found].map(([k, c]) => `${k} ${c}`).join(', ') || 'no findings'}`);
+    const runs = big ? BIG_RUNS : SMALL_RUNS;
+    // No floor here: yaml's parse and print of a snapshot this size takes minutes (50 s for 10,000 pods).
+    const [auditS] = measure([{ argv: ['node', cli, '--audit', '--fail-on', 'none', '-q', ...files] }], runs, BUDGET_MS, true);
+    const t = med(auditS!);
+    perPod.push({ n, ms: (t - startupMs) / n });
+    const peak = median(auditS!.map((s) => s.rss));
+    const allowed = 3 * inp.bytes + 100e6;
+    rows.push({
+      target: `audit ${n} pods: peak RSS (CPU ${fmtMs(t)})`,
+      measured: fmtMB(peak),
+      baseline: `3 × input ${fmtMB(inp.bytes)} + 100 MB = ${fmtMB(allowed)}`,
+      ratio: peak / allowed,
+      limit: '≤ 1.00',
+      holds: peak <= allowed,
+      runs: auditS!.length,
+    });
+  }
+  if (perPod.length > 1) {
+    const first = perPod[0]!;
+    const last = perPod[perPod.length - 1]!;
+    const r = last.ms / first.ms;
+    rows.push({
+      target: `audit: time per pod, ${perPod.map((p) => p.n).join(' → ')}`,
+      measured: perPod.map((p) => (p.ms * 1000).toFixed(0)).join(' → ') + ' µs',
+      baseline: `start-up ${fmtMs(startupMs)} subtracted`,
+      ratio: r,
+      limit: '0.80–1.20',
+      holds: r >= 0.8 && r <= 1.2,
+      runs: 0,
+    });
+  }
 }
 
 // ---- report

@@ -62,9 +62,25 @@ export interface WorkloadOutcome {
   tags: Record<string, string>;
 }
 
-/** `sourceQuotes`: how the source text wrote the pod's labels and annotations (the edge reads it on demand). */
-export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: PodTemplate; env: Environment; sourceQuotes?: SourceQuotesOf }): WorkloadOutcome {
+/**
+ * What the caller needs of the outcome: `write` (default) the pod to write, with the record that
+ * lets stripping give the source back; `compare` the injected pod only (no record: the audit
+ * compares its injected parts); `decide` only the decision and action (no pod is rendered).
+ * `sourceQuotes`: how the source text wrote the pod's labels and annotations (the edge reads it
+ * on demand, for the record).
+ */
+export type OutcomePurpose = 'write' | 'compare' | 'decide';
+
+export function processWorkload(args: {
+  obj: JsonObject;
+  ref: ResourceRef;
+  pod: PodTemplate;
+  env: Environment;
+  purpose?: OutcomePurpose;
+  sourceQuotes?: SourceQuotesOf;
+}): WorkloadOutcome {
   const { ref } = args;
+  const purpose = args.purpose ?? 'write';
   const stripped = stripInjection(args.pod);
   const pristine = stripped.pod;
   const namespace = ref.namespace ?? args.env.config.defaultNamespace;
@@ -109,6 +125,9 @@ export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: 
   if (job.action === 'skip') {
     return { ...notInjected({ severity: 'info', rule: job.note }), reason: 'job-policy', rule: job.note };
   }
+  if (purpose === 'decide') {
+    return { ...base, action: 'injected', severity: decision.severity === 'warning' || job.severity === 'warning' ? 'warning' : 'info', summary: `injected: ${decision.rule}` };
+  }
   const workload = {
     apiVersion: ref.apiVersion,
     kind: ref.kind,
@@ -140,7 +159,7 @@ export function processWorkload(args: { obj: JsonObject; ref: ResourceRef; pod: 
   }
   // The record is written after the job annotation and the coexistence label, so stripping gives
   // back the pod exactly as it came (and the next run decides on the user's labels, not ours).
-  const pod = recordOriginalMetadata(pristine, coexistence.pod, args.sourceQuotes);
+  const pod = purpose === 'write' ? recordOriginalMetadata(pristine, coexistence.pod, args.sourceQuotes) : coexistence.pod;
   const severities = [decision.severity, job.severity, coexistence.severity];
   return {
     ...base,

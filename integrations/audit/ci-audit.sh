@@ -4,6 +4,6 @@
 # summary; the restart patches go to a file to commit through Git.
 set -euo pipefail
 snapshot=${1:-live.yaml}
-inject-sidecar --audit -f "$snapshot" --config inject-sidecar.yaml --audit-format markdown --fail-on none \
+inject-sidecar --audit -f "$snapshot" --config inject-sidecar.yaml --summary markdown --fail-on none \
   >> "${GITHUB_STEP_SUMMARY:-/dev/stdout}"
 inject-sidecar --audit -f "$snapshot" --config inject-sidecar.yaml --format patch -o restart-patches.yaml

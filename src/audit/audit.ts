@@ -7,8 +7,10 @@
  *
  * - `missing` / `unwanted`: the decision for the pod now (policy/decide through the workload
  *   step, as `--check` asks it) says inject and it has no sidecar, or says no and it has one;
- * - `stale`: injected, but for another revision or with another proxy image than a fresh
- *   injection of its top owner's current template (of the pod itself without an owner) gives;
+ * - `stale`: injected, but its injected parts (revision, proxy image, the injected containers,
+ *   volumes and metadata, compared as the API server stores them) differ from a fresh injection
+ *   of its top owner's current template (of the pod itself without an owner); the finding names
+ *   the first differing fields;
  * - `owner-drift`: its injected parts differ from its owner's current (injected) pod template;
  * - `orphan-revision`: a namespace or pod selects, by `istio.io/rev`, a revision or tag that no
  *   MutatingWebhookConfiguration in the snapshot serves and the configuration does not list;
@@ -24,13 +26,17 @@ import { Annotation, Container, Label } from '../kube/keys.js';
 import { findWorkloadKind, getIn, parsePath } from '../kube/kinds.js';
 import { checkPodTemplate } from '../kube/shape.js';
 import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef } from '../kube/types.js';
-import { checkWorkload, proxyImage, statusRevision } from '../lifecycle/check.js';
+import { defaultPort, storedContainer, storedVolume } from '../kube/defaults.js';
+import { KUBE_APP_PROBERS_ENV } from '../inject/probes.js';
+import { INJECTED_LISTS, KNOWN_ANNOTATIONS, KNOWN_LABELS } from '../inject/strip.js';
+import { parseInjectionStatus } from '../inject/postprocess/applyMetadata.js';
+import { checkWorkload, differingPaths, proxyImage, statusRevision } from '../lifecycle/check.js';
 import { normalizeRevision, revisionName, webhooksFromConfigurations } from '../policy/index.js';
 import { buildEnvironment } from '../environment.js';
 import type { IstioInputs, TemplateEngine } from '../istio/environment.js';
 import { UserError, type Result } from '../results/result.js';
-import { describeRef, environmentObjects, refOf, type Resource } from '../run.js';
-import { processWorkload, type Environment, type WorkloadOutcome } from '../workload.js';
+import { describeRef, environmentObjects, isEnvironmentObject, refOf, type Resource } from '../run.js';
+import { processWorkload, type Environment, type OutcomePurpose, type WorkloadOutcome } from '../workload.js';
 
 export const FINDING_KINDS = ['missing', 'unwanted', 'stale', 'owner-drift', 'orphan-revision', 'not-ready'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
@@ -81,6 +87,11 @@ export interface AuditReport {
 export interface AuditOptions {
   /** The `kubectl.kubernetes.io/restartedAt` value for the restart patches (RFC 3339). */
   restartedAt: string;
+  /**
+   * Called when a pass is done with a List (each is read twice): the CLI lets its value go, so a
+   * snapshot is held as its text, its non-pod objects and one List's value at a time.
+   */
+  done?: (resource: Resource) => void;
 }
 
 /** Kinds a snapshot must give with their `status` (kubectl always prints it). */
@@ -100,28 +111,33 @@ interface Item {
   file?: { path: string; index: number };
 }
 
-/** The snapshot's objects: the items of its List(s); other documents (ConfigMaps) only feed the environment. */
-function snapshotItems(resources: readonly Resource[], results: Result[]): Item[] {
-  const items: Item[] = [];
+/**
+ * Walks the items of the snapshot's List(s) in order, calling `visit` with each object item, and
+ * `done` after each List (the CLI lets its value go, so one List at a time is held). With
+ * `results`, the problems go there: an item that is not an object, a live kind without status.
+ * Other documents (ConfigMaps) only feed the environment. Returns how many Lists there were.
+ */
+function walkItems(resources: readonly Resource[], visit: (item: Item) => void, options: { results?: Result[]; done?: (r: Resource) => void }): number {
+  const results = options.results;
   let lists = 0;
   for (const r of resources) {
+    if ((r.header?.kind ?? r.value.kind) !== 'List') continue;
     const v = r.value;
     const file = r.file ? { file: { path: r.file.path, index: r.file.index } } : {};
-    if (v.kind !== 'List') continue;
     lists++;
     if (!Array.isArray(v.items)) {
-      results.push({ message: 'snapshot List has no items list', severity: 'error', field: { path: 'items' }, ...file });
+      results?.push({ message: 'snapshot List has no items list', severity: 'error', field: { path: 'items' }, ...file });
       continue;
     }
     v.items.forEach((it, i) => {
       const where = `items[${i}]`;
       if (!isObject(it) || typeof it.kind !== 'string' || !isObject(it.metadata) || typeof it.metadata.name !== 'string') {
-        results.push({ message: `${where} is not a Kubernetes object (kind and metadata.name expected)`, severity: 'error', field: { path: where }, ...file });
+        results?.push({ message: `${where} is not a Kubernetes object (kind and metadata.name expected)`, severity: 'error', field: { path: where }, ...file });
         return;
       }
       const ref = refOf(it);
       if (STATUS_KINDS.has(it.kind) && !isObject(it.status)) {
-        results.push({
+        results?.push({
           message: `${where} (${describeRef(ref)}) has no status: a live snapshot (kubectl get -o yaml) carries one; was a manifest given instead?`,
           severity: 'error',
           resourceRef: ref,
@@ -130,17 +146,11 @@ function snapshotItems(resources: readonly Resource[], results: Result[]): Item[
         });
         return;
       }
-      items.push({ obj: it, ref, where, ...(r.file ? { file: { path: r.file.path, index: r.file.index } } : {}) });
+      visit({ obj: it, ref, where, ...file });
     });
+    options.done?.(r);
   }
-  if (lists === 0) {
-    const kinds = [...new Set(resources.map((r) => String(r.value.kind ?? '(no kind)')))].slice(0, 5).join(', ');
-    results.push({
-      message: `audit input is not a snapshot: expected a kind: List as kubectl get ... -o yaml prints it, got ${kinds || 'no documents'}`,
-      severity: 'error',
-    });
-  }
-  return items;
+  return lists;
 }
 
 const metaOf = (obj: JsonObject): JsonObject => (isObject(obj.metadata) ? obj.metadata : {});
@@ -194,20 +204,119 @@ function proxyStatus(pod: JsonObject): JsonObject | undefined {
   return undefined;
 }
 
-/** The injected parts that differ between two pods: revision first, then the proxy image. */
-function injectedDifferences(current: PodTemplate, expected: PodTemplate, expectedRevision?: string): string[] {
+/** How many differing fields a finding lists (the message says how many there are in all). */
+const MAX_FIELDS = 5;
+/** The ServiceAccount admission plugin's token volume, mounted into every container of a live pod. */
+const POD_PORTS_ENV = 'ISTIO_META_POD_PORTS';
+const TOKEN_MOUNT = /^kube-api-access-[a-z0-9]+$/;
+
+/**
+ * The parts of a pod an injection writes, as the API server stores them: the containers, init
+ * containers, volumes and pull secrets the `sidecar.istio.io/status` annotations of either pod
+ * list (and the proxy and init containers by name), that annotation (parsed), and the labels and
+ * annotations the sidecar templates write. The rest of the pod (the app, the server's own fields)
+ * is left out, so a live pod compares with a rendered one.
+ */
+function injectedParts(pod: PodTemplate, names: Readonly<Record<(typeof INJECTED_LISTS)[number], ReadonlySet<string>>>): JsonObject {
+  const annotations = pod.metadata?.annotations ?? {};
+  const labels = pod.metadata?.labels ?? {};
+  const pick = (map: Readonly<Record<string, string>>, keys: readonly string[]): JsonObject => {
+    const out: JsonObject = {};
+    for (const k of keys) if (map[k] !== undefined) out[k] = map[k];
+    return out;
+  };
+  const meta = pick(annotations, KNOWN_ANNOTATIONS);
+  const status = annotations[Annotation.status];
+  if (status !== undefined) {
+    let parsed: Json = status;
+    try {
+      parsed = JSON.parse(status) as Json;
+    } catch {
+      // compared as the text it is
+    }
+    meta[Annotation.status] = parsed;
+  }
+  const spec: JsonObject = {};
+  for (const list of INJECTED_LISTS) {
+    const items = ((pod.spec as unknown as JsonObject)[list] ?? []) as JsonObject[];
+    spec[list] = items
+      .filter((x) => names[list].has(String(x.name)))
+      .map((x) => {
+        if (list === 'volumes') return storedVolume(x);
+        if (list === 'imagePullSecrets') return x;
+        const c = storedContainer(x);
+        if (Array.isArray(c.volumeMounts)) {
+          c.volumeMounts = c.volumeMounts.filter((m) => !(isObject(m) && typeof m.name === 'string' && TOKEN_MOUNT.test(m.name)));
+          if (c.volumeMounts.length === 0) delete c.volumeMounts;
+        }
+        if (Array.isArray(c.env)) c.env = c.env.map(storedEnvJson);
+        return c;
+      });
+  }
+  return { metadata: { annotations: meta, labels: pick(labels, KNOWN_LABELS) }, spec };
+}
+
+/**
+ * The proxy's env values that hold the app's ports and probes as JSON, parsed, with the defaults
+ * the API server gives those ports and probes: the injection saw them defaulted (a webhook always
+ * does; a fresh injection of a live template too) or not (a manifest injected at render time).
+ */
+function storedEnvJson(e: Json): Json {
+  if (!isObject(e) || typeof e.value !== 'string' || (e.name !== POD_PORTS_ENV && e.name !== KUBE_APP_PROBERS_ENV)) return e;
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(e.value) as Json;
+  } catch {
+    return e;
+  }
+  if (e.name === POD_PORTS_ENV && Array.isArray(parsed)) parsed.forEach(defaultPort);
+  if (e.name === KUBE_APP_PROBERS_ENV && isObject(parsed)) Object.values(parsed).forEach((p) => isObject(p) && setProberDefaults(p));
+  return { ...e, value: parsed };
+}
+
+/** A prober in ISTIO_KUBE_APP_PROBERS: Istio copies the probe's handler and timeout (omitempty). */
+function setProberDefaults(p: JsonObject): void {
+  if (p.timeoutSeconds === undefined) p.timeoutSeconds = 1;
+  if (isObject(p.httpGet)) {
+    p.httpGet.scheme ??= 'HTTP';
+    p.httpGet.path ??= '/';
+  }
+}
+
+/** The names the status annotations of the two pods list, with the proxy and init containers. */
+function injectedNames(...pods: PodTemplate[]): Record<(typeof INJECTED_LISTS)[number], Set<string>> {
+  const names = { containers: new Set<string>([Container.proxy]), initContainers: new Set<string>([Container.proxy, Container.init, Container.validation]), volumes: new Set<string>(), imagePullSecrets: new Set<string>() };
+  for (const p of pods) {
+    const status = parseInjectionStatus(p.metadata?.annotations?.[Annotation.status] ?? '');
+    if (status) for (const list of INJECTED_LISTS) for (const n of status[list]) names[list].add(n);
+  }
+  return names;
+}
+
+/**
+ * The injected parts that differ between a pod and the expected one: the revision first, then the
+ * proxy image (both with their values), then every other differing field path (`differingPaths`
+ * of the injected parts), as many as `MAX_FIELDS`, and how many there are in all.
+ */
+function injectedDifferences(current: PodTemplate, expected: PodTemplate, expectedRevision?: string): { fields: string[]; total: number } {
   const fields: string[] = [];
   const revNow = statusRevision(current);
   const revWant = statusRevision(expected) ?? (expectedRevision !== undefined ? revisionName(expectedRevision) : undefined);
-  if (revNow !== revWant) fields.push(`metadata.annotations["${Annotation.status}"].revision: ${revNow ?? '(none)'}, expected ${revWant ?? '(none)'}`);
+  const revPath = `metadata.annotations[${JSON.stringify(Annotation.status)}].revision`;
+  if (revNow !== revWant) fields.push(`${revPath}: ${revNow ?? '(none)'}, expected ${revWant ?? '(none)'}`);
   const imgNow = proxyImage(current);
   const imgWant = proxyImage(expected);
-  if (imgNow !== imgWant) {
-    const native = (current.spec.initContainers ?? []).some((c) => c.name === Container.proxy);
-    fields.push(`spec.${native ? 'initContainers' : 'containers'}[${Container.proxy}].image: ${imgNow ?? '(none)'}, expected ${imgWant ?? '(none)'}`);
-  }
-  return fields;
+  const native = (current.spec.initContainers ?? []).some((c) => c.name === Container.proxy);
+  const imgPath = `spec.${native ? 'initContainers' : 'containers'}[${Container.proxy}].image`;
+  if (imgNow !== imgWant) fields.push(`${imgPath}: ${imgNow ?? '(none)'}, expected ${imgWant ?? '(none)'}`);
+  const names = injectedNames(current, expected);
+  const rest = differingPaths(injectedParts(current, names), injectedParts(expected, names), '').filter((p) => p !== revPath && p !== imgPath);
+  const total = fields.length + rest.length;
+  return { fields: [...fields, ...rest].slice(0, MAX_FIELDS), total };
 }
+
+/** `a: x, expected y (and 3 more fields)` */
+const fieldsText = (d: { fields: string[]; total: number }): string => `${d.fields[0]}${d.total > 1 ? ` (and ${d.total - 1} more field${d.total === 2 ? '' : 's'})` : ''}`;
 
 /** The revisions and tags something serves: the snapshot's webhooks and the configuration's revisions. */
 function servedRevisions(objects: readonly JsonObject[], config: Config): Set<string> {
@@ -234,10 +343,35 @@ export function audit(
 ): AuditReport {
   const results: Result[] = [];
   const findings: Finding[] = [];
-  const items = snapshotItems(resources, results);
+  // First pass: every object but the pods (namespaces, owners, webhooks), kept; the pods, the
+  // bulk of a snapshot, are checked and let go, and audited in the second pass.
+  const items: Item[] = [];
+  const lists = walkItems(resources, (it) => it.ref.kind !== 'Pod' && items.push(it), { results, ...(options.done ? { done: options.done } : {}) });
+  if (lists === 0) {
+    // kubectl prints `kind: List` after the items (keys sorted): a snapshot cut off has none.
+    const cut = resources.find((r) => r.value.kind === undefined && Array.isArray(r.value.items));
+    if (cut) {
+      results.push({
+        message: 'snapshot has items but no kind: List after them: was it cut off? (kubectl get -o yaml prints kind: List at the end)',
+        severity: 'error',
+        field: { path: 'kind' },
+        ...(cut.file ? { file: { path: cut.file.path, index: cut.file.index } } : {}),
+      });
+    } else {
+      const kinds = [...new Set(resources.map((r) => String(r.header?.kind || r.value.kind || '(no kind)')))].slice(0, 5).join(', ');
+      results.push({
+        message: `audit input is not a snapshot: expected a kind: List as kubectl get ... -o yaml prints it, got ${kinds || 'no documents'}`,
+        severity: 'error',
+      });
+    }
+  }
   const empty: AuditReport = { findings, results, restarts: [], pods: 0 };
   if (results.some((r) => r.severity === 'error')) return empty;
-  const env = buildEnvironment(environmentObjects(resources), config, results, istio, revisionIstio, engine);
+  const envObjects = [
+    ...environmentObjects(resources.filter((r) => (r.header?.kind ?? r.value.kind) !== 'List')),
+    ...items.filter((i) => isEnvironmentObject(i.obj)).map((i) => i.obj),
+  ];
+  const env = buildEnvironment(envObjects, config, results, istio, revisionIstio, engine);
   const byUid = new Map<string, Item>();
   const byName = new Map<string, Item>();
   const nsLabels = new Map<string, Record<string, string>>();
@@ -259,12 +393,12 @@ export function audit(
       );
     }
   }
-  /** Fresh-injection outcomes of top owners' templates, by owner item. */
-  const ownerOutcomes = new Map<Item, { template: PodTemplate; outcome?: WorkloadOutcome } | undefined>();
+  /** Top owners' templates (and their fresh injections), by owner item. */
+  const ownerOutcomes = new Map<Item, OwnerTemplate | undefined>();
   const restarts = new Map<Item, Set<FindingKind>>();
   let pods = 0;
-  for (const it of items) {
-    if (it.ref.kind !== 'Pod' || !isRunning(it.obj)) continue;
+  const auditPod = (it: Item): void => {
+    if (!isRunning(it.obj)) return;
     pods++;
     const namespace = it.ref.namespace ?? '';
     const chain = ownerChain(it, byUid, byName);
@@ -283,15 +417,16 @@ export function audit(
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       results.push({ message: e.message, severity: 'error', resourceRef: it.ref, field: { path: `${it.where}.${e.fieldPath ?? 'spec'}` }, ...(it.file ? { file: it.file } : {}) });
-      continue;
+      return;
     }
     const labels = stringMap(pod.metadata?.labels as Json | undefined);
     const podRev = labels[Label.istioRev];
     if (podRev !== undefined && nsLabels.get(namespace)?.[Label.istioRev] === undefined && !served.has(podRev)) {
       add('orphan-revision', 'pod-revision', `pod label ${Label.istioRev}=${podRev} selects a revision or tag no webhook serves`);
     }
-    const outcome = outcomeFor(it, pod, env, results);
-    if (!outcome) continue;
+    // The decision only: a pod is rendered (below) just when nothing else gives the expected pod.
+    const outcome = outcomeFor(it, pod, env, results, 'decide');
+    if (!outcome) return;
     const verdict = checkWorkload(pod, outcome);
     if (verdict.drift === 'missing' || verdict.drift === 'unwanted') {
       add(verdict.drift, outcome.reason, verdict.message.replace(/^drift \([a-z]+\): /, ''));
@@ -300,25 +435,28 @@ export function audit(
     const top = chain.top ? ownerTemplate(chain.top, env, ownerOutcomes, results) : undefined;
     if (injected && outcome.decision.inject) {
       // The owner's fresh injection; its template as it is when already up to date; else the pod's.
+      const ownerOutcome = top?.outcome();
       const ownerInjected = top && Annotation.status in (top.template.metadata?.annotations ?? {}) ? top.template : undefined;
-      const expected = top?.outcome?.pod ?? ownerInjected ?? outcome.pod;
-      const rev = top?.outcome?.revision ?? outcome.revision;
+      const own = (ownerOutcome?.pod ?? ownerInjected) ? undefined : outcomeFor(it, pod, env, results, 'compare');
+      const expected = ownerOutcome?.pod ?? ownerInjected ?? own?.pod;
+      const rev = ownerOutcome?.revision ?? outcome.revision;
       if (expected) {
-        const fields = injectedDifferences(pod, expected, rev);
-        const of = expected === outcome.pod ? 'of the pod' : `of ${describeRef(chain.top!.ref)}`;
-        if (fields.length) add('stale', outcome.reason, `a fresh injection ${of} differs: ${fields[0]}`, fields);
+        const diff = injectedDifferences(pod, expected, rev);
+        const of = own ? 'of the pod' : `of ${describeRef(chain.top!.ref)}`;
+        if (diff.total) add('stale', outcome.reason, `a fresh injection ${of} differs: ${fieldsText(diff)}`, diff.fields);
       }
     }
     if (top && Annotation.status in (top.template.metadata?.annotations ?? {})) {
-      const fields = injectedDifferences(pod, top.template);
-      if (fields.length) add('owner-drift', 'owner-template', `the pod predates ${describeRef(chain.top!.ref)}'s current template: ${fields[0]}`, fields);
+      const diff = injectedDifferences(pod, top.template);
+      if (diff.total) add('owner-drift', 'owner-template', `the pod predates ${describeRef(chain.top!.ref)}'s current template: ${fieldsText(diff)}`, diff.fields);
     }
     const ps = proxyStatus(it.obj);
     if (ps && (ps.ready === false || (typeof ps.restartCount === 'number' && ps.restartCount > 0))) {
       const count = typeof ps.restartCount === 'number' ? ps.restartCount : 0;
       add('not-ready', 'proxy-status', `${Container.proxy} ${ps.ready === false ? 'is not ready' : 'is ready'}${count > 0 ? `, restarted ${count} time${count === 1 ? '' : 's'}` : ''}`);
     }
-  }
+  };
+  walkItems(resources, (it) => it.ref.kind === 'Pod' && auditPod(it), options.done ? { done: options.done } : {});
   return { findings, results, restarts: restartList(restarts, options), pods };
 }
 
@@ -332,9 +470,9 @@ function finding(kind: FindingKind, subject: ResourceRef, namespace: string, own
   return { kind, severity: FINDING_SEVERITY[kind], subject, namespace, owners, rule, ...(fields ? { fields } : {}), message };
 }
 
-function outcomeFor(it: Item, pod: PodTemplate, env: Environment, results: Result[]): WorkloadOutcome | undefined {
+function outcomeFor(it: Item, pod: PodTemplate, env: Environment, results: Result[], purpose: OutcomePurpose): WorkloadOutcome | undefined {
   try {
-    return processWorkload({ obj: it.obj, ref: it.ref, pod, env });
+    return processWorkload({ obj: it.obj, ref: it.ref, pod, env, purpose });
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     results.push({ message: e.message, severity: 'error', resourceRef: it.ref, ...(it.file ? { file: it.file } : {}), tags: { reason: e.code } });
@@ -342,25 +480,39 @@ function outcomeFor(it: Item, pod: PodTemplate, env: Environment, results: Resul
   }
 }
 
-/** The top owner's current pod template and the outcome of a fresh injection of it (cached per owner). */
-function ownerTemplate(
-  owner: Item,
-  env: Environment,
-  cache: Map<Item, { template: PodTemplate; outcome?: WorkloadOutcome } | undefined>,
-  results: Result[],
-): { template: PodTemplate; outcome?: WorkloadOutcome } | undefined {
+/** A top owner's current pod template, and the outcome of a fresh injection of it, made on first use. */
+interface OwnerTemplate {
+  template: PodTemplate;
+  outcome(): WorkloadOutcome | undefined;
+}
+
+/** The top owner's pod template (cached per owner; its fresh injection is made once, when a pod needs it). */
+function ownerTemplate(owner: Item, env: Environment, cache: Map<Item, OwnerTemplate | undefined>, results: Result[]): OwnerTemplate | undefined {
   if (cache.has(owner)) return cache.get(owner);
-  let value: { template: PodTemplate; outcome?: WorkloadOutcome } | undefined;
+  let value: OwnerTemplate | undefined;
   const entry = findWorkloadKind(owner.obj, env.config.workloads);
   const raw = entry ? getIn(owner.obj, parsePath(entry.podTemplatePath)) : undefined;
   if (isObject(raw) && isObject(raw.spec)) {
+    let template: PodTemplate | undefined;
     try {
-      const template = checkPodTemplate(raw as unknown as PodTemplate);
-      const outcome = outcomeFor(owner, template, env, results);
-      value = { template, ...(outcome ? { outcome } : {}) };
+      template = checkPodTemplate(raw as unknown as PodTemplate);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
+      // Reported once, with the owner's field path; its pods are then audited without it.
       results.push({ message: e.message, severity: 'error', resourceRef: owner.ref, field: { path: `${owner.where}.${entry!.podTemplatePath}` } });
+    }
+    let done = false;
+    let outcome: WorkloadOutcome | undefined;
+    if (template) {
+      const checked = template;
+      value = {
+        template: checked,
+        outcome() {
+          if (!done) outcome = outcomeFor(owner, checked, env, results, 'compare');
+          done = true;
+          return outcome;
+        },
+      };
     }
   }
   cache.set(owner, value);

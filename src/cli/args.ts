@@ -18,8 +18,11 @@ export interface CliArgs {
   /** `-R`: read the subdirectories of -f directories too. */
   recursive: boolean;
   quiet: boolean;
-  /** `--summary`: print the run's summary on stderr in this format instead of one line per result. */
-  summary: 'text' | 'markdown' | 'json' | undefined;
+  /**
+   * `--summary`: print the run's summary on stderr in this format instead of one line per result;
+   * in audit mode the report's format (`prometheus` only there; see `checkModeOptions`).
+   */
+  summary: 'text' | 'markdown' | 'json' | 'prometheus' | undefined;
   help: boolean;
   version: boolean;
   revision: string | undefined;
@@ -35,7 +38,7 @@ export interface CliArgs {
   format: 'full' | 'patch' | undefined;
   jobs: 'native' | 'classic' | 'skip' | undefined;
   webhookCoexistence: 'label' | 'warn' | 'error' | undefined;
-  /** --audit: report format on stdout, severity that fails the run, restart time of the patches. */
+  /** --audit only: `--audit-format`, the alias of --summary; the severity that fails the run; the restart time of the patches. */
   auditFormat: 'text' | 'json' | 'markdown' | 'prometheus' | undefined;
   failOn: 'error' | 'warning' | 'none' | undefined;
   restartedAt: string | undefined;
@@ -76,7 +79,9 @@ Input and output:
                           workload: action, reason code, revision, proxy image), markdown (a
                           table for a pull-request comment) or json. Without it, stderr has one
                           line per result and a totals line at the end (KRM mode: the results
-                          carry the messages; stderr has errors and the totals line).
+                          carry the messages; stderr has errors and the totals line). --audit:
+                          the report; text (default) on stderr, markdown, json or prometheus
+                          (a gauge per finding kind and namespace) on stdout.
       --format F          full (default): the changed objects; patch: one kustomize
                           strategic-merge patch per changed workload (stream mode only).
 
@@ -94,8 +99,9 @@ Modes (default: inject):
                           mutatingwebhookconfigurations -A -o yaml): pods missing a sidecar, with
                           one policy excludes, stale, drifted from their owner, selecting a revision
                           nobody serves, or with a proxy not ready. Summary on stderr.
-      --audit-format F    text (default: nothing on stdout), json, markdown or prometheus.
-      --fail-on S         error (default), warning or none: exit 1 on a finding at or above S.
+      --audit-format F    The same as --summary F (--audit only).
+      --fail-on S         --audit: error (default), warning or none: exit 1 on a finding at or
+                          above S.
       --restarted-at T    --audit --format patch: the restartedAt time (default: now, RFC 3339).
 
 Injection settings (override the function config):
@@ -124,6 +130,28 @@ Istio injector configuration (istioctl kube-inject flags):
 Exit codes: 0 success; 1 an error result (bad manifest, invalid annotation, invalid config,
 drift found by --check); 2 usage error. In stream mode nothing is written to stdout when the exit code is not 0.
 `;
+
+/**
+ * The options only the audit reads (`--audit-format`, `--fail-on`, `--restarted-at`,
+ * `--summary prometheus`) are a usage error in any other mode; the mode is known once the config
+ * is (`spec.mode: audit` selects it too). In audit mode, `--summary` and its alias must agree.
+ */
+export function checkModeOptions(args: CliArgs, mode: string | undefined): void {
+  if (mode === 'audit') {
+    if (args.summary !== undefined && args.auditFormat !== undefined && args.summary !== args.auditFormat) {
+      throw new UsageError(`--audit-format is the alias of --summary: --summary ${args.summary} and --audit-format ${args.auditFormat} disagree`);
+    }
+    return;
+  }
+  const flags = [
+    ['audit-format', args.auditFormat],
+    ['fail-on', args.failOn],
+    ['restarted-at', args.restartedAt],
+  ] as const;
+  const only = flags.find(([, v]) => v !== undefined);
+  if (only) throw new UsageError(`--${only[0]} needs --audit (or spec.mode: audit); it means nothing in ${mode ?? 'inject'} mode`);
+  if (args.summary === 'prometheus') throw new UsageError(`--summary prometheus needs --audit (or spec.mode: audit): ${mode ?? 'inject'} mode has no findings to count`);
+}
 
 export function parseCliArgs(argv: string[]): CliArgs {
   let parsed;
@@ -188,7 +216,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     configRoot: v['config-root'],
     recursive: v.recursive ?? false,
     quiet: v.quiet ?? false,
-    summary: oneOf('summary', v.summary, ['text', 'markdown', 'json'] as const),
+    summary: oneOf('summary', v.summary, ['text', 'markdown', 'json', 'prometheus'] as const),
     help: v.help ?? false,
     version: v.version ?? false,
     revision: v.revision,

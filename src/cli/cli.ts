@@ -4,7 +4,7 @@
  * writes a YAML stream only when nothing failed. The process object is touched only by main.ts,
  * so tests drive `cli()` with strings.
  */
-import { HELP, parseCliArgs, UsageError, type CliArgs } from './args.js';
+import { checkModeOptions, HELP, parseCliArgs, UsageError, type CliArgs } from './args.js';
 import { expandInputs, FileError, readText, writeAllAtomic, writeAtomic } from './files.js';
 import { configRoots, displayPath, MAX_CONFIG_BYTES, readBounded, readConfigNamed, type ConfigRoots } from './fsguard.js';
 import { ConfigError, loadConfigLazily, type Config } from '../config/config.js';
@@ -176,7 +176,7 @@ export async function templateEngineFor(resources: Parameters<typeof run>[0], co
  */
 export function report(results: readonly Result[], args: CliArgs, io: CliIO, mode: Config['mode'] | undefined, krm: boolean, reinjected?: Reinjected): void {
   const summary = summarize(results, (mode ?? 'inject') as Mode, reinjected);
-  if (args.summary) {
+  if (args.summary && args.summary !== 'prometheus') {
     io.stderr(formatSummary(summary, args.summary));
     return;
   }
@@ -248,6 +248,7 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
       });
     }
   }
+  if (config?.mode !== 'audit') checkModeOptions(args, config?.mode ?? args.mode);
   if (config?.mode === 'audit') {
     results.push({ message: 'mode: audit reads a live snapshot (a kind: List on stdin or with -f), not a ResourceList', severity: 'error', field: { path: 'spec.mode' } });
     config = undefined;
@@ -300,6 +301,7 @@ export function looksLikeResourceList(text: string): boolean {
 async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   const fnConfig = args.config ? readConfigFile(args.config) : undefined;
   const config = await loadConfigLazily(fnConfig, args.config !== undefined ? `config ${displayPath(args.config)}` : 'config', flagOverrides(args));
+  checkModeOptions(args, config.mode);
   if (config.output === 'patch' && (config.mode === 'explain' || config.mode === 'check')) {
     throw new UsageError(`${config.mode} changes nothing, so it has no patches: drop the patch output`);
   }

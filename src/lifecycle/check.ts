@@ -39,10 +39,10 @@ export function checkWorkload(current: PodTemplate, outcome: WorkloadOutcome): C
   if (outcome.action === 'skipped') {
     return { message: injectedNow ? `up to date (left as it is): ${outcome.rule}` : `up to date (no sidecar): ${outcome.rule}` };
   }
-  if (!outcome.pod) return { message: `up to date: ${outcome.rule}` };
   if (!injectedNow) {
     return { drift: 'missing', message: `drift (missing): no sidecar, but ${outcome.rule}` };
   }
+  if (!outcome.pod) return { message: `up to date: ${outcome.rule}` };
   if (deepEqual(current as unknown as Json, outcome.pod as unknown as Json)) {
     return { message: `up to date (injected): ${outcome.rule}` };
   }
@@ -84,6 +84,12 @@ export function proxyImage(pod: PodTemplate): string | undefined {
   return undefined;
 }
 
+/** `path.key`, or `path["key"]` for a key that is not a plain name (an annotation key). */
+export function fieldPath(path: string, key: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return path ? `${path}.${key}` : key;
+  return `${path}[${JSON.stringify(key)}]`;
+}
+
 /** Field paths (`spec.containers[istio-proxy].image`) where two values differ; lists by `name` when they have one. */
 export function differingPaths(a: Json | undefined, b: Json | undefined, path: string): string[] {
   if (deepEqual(a, b)) return [];
@@ -101,7 +107,7 @@ export function differingPaths(a: Json | undefined, b: Json | undefined, path: s
   }
   if (isObject(a) && isObject(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-    return keys.flatMap((k) => differingPaths(a[k], b[k], path ? `${path}.${k}` : k));
+    return keys.flatMap((k) => differingPaths(a[k], b[k], fieldPath(path, k)));
   }
   return [path || '(root)'];
 }

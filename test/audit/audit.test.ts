@@ -4,7 +4,7 @@ import { parseStream, InputError } from '../../src/io/index.js';
 import { audit, type AuditReport } from '../../src/audit/audit.js';
 import { isEnvironmentObject } from '../../src/run.js';
 import type { JsonObject } from '../../src/kube/types.js';
-import { appTemplate, cronJob, goldenTemplate, injected, job, list, namespace, pod, replicaSet, workload, type Obj } from './snapshot.js';
+import { appTemplate, stored, cronJob, goldenTemplate, injected, job, list, namespace, pod, replicaSet, workload, type Obj } from './snapshot.js';
 
 const goldens = new URL('../../../shared/istio-conformance/goldens', import.meta.url).pathname;
 const NOW = '2026-12-07T02:00:00Z';
@@ -63,9 +63,38 @@ describe('audit: findings on a live snapshot', () => {
     const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, old)]));
     expect(kindsOf(r, 'web-7d9f8c6b5-x2k4q')).toEqual(['owner-drift', 'stale']);
     const drift = r.findings.find((f) => f.kind === 'owner-drift')!;
-    expect(drift.fields).toHaveLength(1);
-    expect(drift.fields![0]).toContain('image');
+    // The proxy image first (with the values), then the init container's image (the same proxyv2).
+    expect(drift.fields).toEqual([expect.stringMatching(/^spec\.containers\[istio-proxy\]\.image: \S+:1\.19\.0, expected /), 'spec.initContainers[istio-init].image']);
+    expect(drift.message).toContain('(and 1 more field)');
     expect(drift.message).toContain('Deployment shop/web');
+  });
+
+  it('stale by injected settings: names the differing fields of the proxy container and the status annotation', () => {
+    const old = structuredClone(fresh) as { metadata: { annotations: Record<string, string> }; spec: { containers: JsonObject[] } };
+    const proxy = old.spec.containers.find((c) => c.name === 'istio-proxy')!;
+    ((proxy.resources as JsonObject).requests as JsonObject).cpu = '50m';
+    const status = JSON.parse(old.metadata.annotations['sidecar.istio.io/status']!);
+    status.volumes = [...status.volumes, 'istio-extra'];
+    old.metadata.annotations['sidecar.istio.io/status'] = JSON.stringify(status);
+    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, old as unknown as JsonObject)]));
+    expect(kindsOf(r, 'web-7d9f8c6b5-x2k4q')).toEqual(['owner-drift', 'stale']);
+    for (const f of r.findings) {
+      expect(f.fields).toEqual(['metadata.annotations["sidecar.istio.io/status"].volumes', 'spec.containers[istio-proxy].resources.requests.cpu']);
+      expect(f.message).toContain('metadata.annotations["sidecar.istio.io/status"].volumes (and 1 more field)');
+    }
+  });
+
+  it('live pods as the API server stores them (defaults, token mount, ports and probes), injected by a webhook or at render time: no finding', () => {
+    const app = appTemplate('web');
+    ((app.spec as JsonObject).containers as JsonObject[])[0]!.livenessProbe = { httpGet: { path: '/healthz', port: 8080 } };
+    const webhook = injected(stored(app));
+    const rendered = injected(app);
+    expect(JSON.stringify(webhook)).not.toBe(JSON.stringify(rendered));
+    for (const [owner, podTemplate] of [[app, webhook], [rendered, rendered]] as const) {
+      const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', owner, podTemplate)]));
+      expect(r.results.filter((x) => x.severity === 'error')).toEqual([]);
+      expect(r.findings).toEqual([]);
+    }
   });
 
   it('stale by revision: injected for canary, the namespace now selects the default revision', () => {
@@ -121,18 +150,20 @@ describe('audit: findings on a live snapshot', () => {
   });
 
   it('not-ready: classic proxy restarting, native proxy not ready', () => {
-    const r = runAudit(
-      list([
-        namespace('shop', { 'istio-injection': 'enabled' }),
-        ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, fresh, { restartCount: 3 }),
-        ...deployed('shop', 'api', '5c6d7e8f9', 'q1w2e', freshNative, freshNative, { ready: false }),
-      ]),
-    );
-    expect(kindsOf(r, 'web-7d9f8c6b5-x2k4q')).toEqual(['not-ready']);
-    expect(kindsOf(r, 'api-5c6d7e8f9-q1w2e')).toEqual(['not-ready']);
-    expect(r.findings.find((f) => f.subject.name === 'web-7d9f8c6b5-x2k4q')!.message).toContain('restarted 3 times');
-    expect(r.findings.find((f) => f.subject.name === 'api-5c6d7e8f9-q1w2e')!.message).toContain('not ready');
-    expect(r.restarts).toEqual([]);
+    const classic = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, fresh, { restartCount: 3 })]));
+    const native = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'api', '5c6d7e8f9', 'q1w2e', freshNative, freshNative, { ready: false })]), { nativeSidecars: true });
+    expect(kindsOf(classic, 'web-7d9f8c6b5-x2k4q')).toEqual(['not-ready']);
+    expect(kindsOf(native, 'api-5c6d7e8f9-q1w2e')).toEqual(['not-ready']);
+    expect(classic.findings[0]!.message).toContain('restarted 3 times');
+    expect(native.findings[0]!.message).toContain('not ready');
+    expect([...classic.restarts, ...native.restarts]).toEqual([]);
+  });
+
+  it('stale: a native sidecar where the configuration now renders a classic one names the moved containers', () => {
+    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'api', '5c6d7e8f9', 'q1w2e', appTemplate('api'), freshNative)]));
+    const stale = r.findings.find((f) => f.kind === 'stale')!;
+    expect(stale.fields).toContain('spec.containers[istio-proxy]');
+    expect(stale.fields).toContain('spec.initContainers[istio-proxy]');
   });
 
   it('Job pods: owner chain Pod -> Job -> CronJob; no rollout restart for them', () => {
@@ -176,6 +207,57 @@ describe('audit: findings on a live snapshot', () => {
     expect(r.findings[0]!.owners.map((o) => o.kind)).toEqual(['ReplicaSet', 'Deployment']);
   });
 
+  it('native sidecars up to date (the configuration renders native ones): no finding', () => {
+    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'api', '5c6d7e8f9', 'q1w2e', freshNative)]), { nativeSidecars: true });
+    expect(r.results.filter((x) => x.severity === 'error')).toEqual([]);
+    expect(r.findings).toEqual([]);
+  });
+
+  it('revisions and tags: a pod injected for canary in a namespace selecting canary by its tag is up to date; by the old revision it is stale', () => {
+    const spec = { revision: 'canary', revisionTags: ['prod'] };
+    const canary = injected(appTemplate('web'), { revision: 'canary' });
+    const old = injected(appTemplate('web'), { revision: '1-19' });
+    const ok = runAudit(list([namespace('shop', { 'istio.io/rev': 'prod' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'), canary)]), spec);
+    expect(ok.results.filter((x) => x.severity === 'error')).toEqual([]);
+    expect(ok.findings).toEqual([]);
+    const stale = runAudit(list([namespace('shop', { 'istio.io/rev': 'prod' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'), old)]), spec);
+    const f = stale.findings.find((x) => x.kind === 'stale')!;
+    expect(f.fields![0]).toBe('metadata.annotations["sidecar.istio.io/status"].revision: 1-19, expected canary');
+    expect(f.rule).toBe('revision-label');
+  });
+
+  it('a pod with no owner is compared with a fresh injection of itself', () => {
+    const bare = injected(appTemplate('debug'), {}, 'shop', 'debug', true);
+    const old = JSON.parse(JSON.stringify(injected(appTemplate('debug'), {}, 'shop', 'debug-old', true)).replaceAll(/proxyv2:[^"]+/g, 'proxyv2:1.19.0'));
+    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), pod('debug', 'shop', bare), pod('debug-old', 'shop', old)]));
+    expect(r.findings.map((f) => `${f.kind} ${f.subject.name}`)).toEqual(['stale debug-old']);
+    expect(r.findings[0]!.owners).toEqual([]);
+    expect(r.findings[0]!.message).toContain('a fresh injection of the pod differs: spec.containers[istio-proxy].image');
+    expect(r.restarts).toEqual([]);
+  });
+
+  it('every finding names the pod (or namespace), its owners, the rule, and for stale/owner-drift the differing fields', () => {
+    const old = JSON.parse(JSON.stringify(fresh).replaceAll(/proxyv2:[^"]+/g, 'proxyv2:1.19.0'));
+    const r = runAudit(
+      list([
+        namespace('shop', { 'istio-injection': 'enabled' }),
+        namespace('ops'),
+        namespace('gone', { 'istio.io/rev': '1-19' }),
+        ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, old, { ready: false }),
+        ...deployed('shop', 'cart', '6a7b8c9d0', 'p0o9i', appTemplate('cart')),
+        ...deployed('ops', 'api', '5c6d7e8f9', 'q1w2e', injected(appTemplate('api'), {}, 'ops')),
+      ]),
+    );
+    expect([...new Set(r.findings.map((f) => f.kind))].sort()).toEqual(['missing', 'not-ready', 'orphan-revision', 'owner-drift', 'stale', 'unwanted']);
+    for (const f of r.findings) {
+      expect(f.subject.name).toMatch(/^(gone|[a-z]+-[0-9a-f]{9}-[a-z0-9]{5})$/);
+      expect(f.rule).not.toBe('');
+      if (f.subject.kind === 'Pod') expect(f.owners.map((o) => o.kind)).toEqual(['ReplicaSet', 'Deployment']);
+      if (f.kind === 'stale' || f.kind === 'owner-drift') expect(f.fields!.length).toBeGreaterThan(0);
+      else expect(f.fields).toBeUndefined();
+    }
+  });
+
   // hello: native proxy (istio-proxy in initContainers); hello-old-version: classic (in containers).
   for (const [golden, where] of [['hello.yaml.injected', 'initContainers'], ['native-sidecar.yaml.injected', 'initContainers'], ['hello-old-version.yaml.injected', 'containers']] as const) {
     it(`a pod injected by Istio itself (${golden}) is recognised as injected, and stale against this configuration's proxy image`, () => {
@@ -208,6 +290,27 @@ describe('audit: bad snapshots', () => {
     const text = list([namespace('shop'), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'))]);
     const cut = text.slice(0, text.indexOf('containerStatuses') + 30) + '\n  - {name: [';
     expect(() => runAudit(cut)).toThrow(InputError);
+  });
+
+  it('a pod without status, and an item that is not an object, name the item', () => {
+    const p = pod('web-1', 'shop', appTemplate('web'));
+    delete (p as JsonObject).status;
+    const r = runAudit(list([namespace('shop'), p, 'oops' as unknown as Obj]));
+    expect(r.results.map((x) => x.message)).toEqual([
+      expect.stringContaining('items[1] (Pod shop/web-1) has no status'),
+      'items[2] is not a Kubernetes object (kind and metadata.name expected)',
+    ]);
+    expect(r.findings).toEqual([]);
+  });
+
+  it('cut off before its closing kind: List (kubectl prints it last): says so', () => {
+    const text = list([namespace('shop'), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'))]);
+    const cut = text.slice(0, text.indexOf('\nkind: List'));
+    const r = runAudit(cut);
+    expect(r.results).toHaveLength(1);
+    expect(r.results[0]!.message).toMatch(/^snapshot has items but no kind: List after them: was it cut off\?/);
+    expect(r.findings).toEqual([]);
+    expect(runAudit('apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n---\nfoo: 1\n').results[0]!.message).toMatch(/got Pod, \(no kind\)$/);
   });
 
   it('unknown kinds pass silently', () => {

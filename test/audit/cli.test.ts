@@ -21,7 +21,7 @@ const snapshot = list([
   namespace('pay', { 'istio-injection': 'enabled' }),
   namespace('ops'),
   ...deployed('shop', 'web', '7d9f8c6b5', appTemplate('web')),
-  ...deployed('pay', 'api', '5c6d7e8f9', fresh),
+  ...deployed('pay', 'api', '5c6d7e8f9', injected(appTemplate('api'), {}, 'pay')),
   ds,
   pod('agent-k8s7q', 'ops', fresh, ds),
 ]);
@@ -54,8 +54,8 @@ describe('inject-sidecar --audit', () => {
     expect(r.stderr).toContain('audit: 3 pods, 2 findings');
   });
 
-  it('--audit-format prometheus: one gauge per kind and namespace with HELP/TYPE', async () => {
-    const r = await runCli(['--audit', '--audit-format', 'prometheus', '--fail-on', 'none'], snapshot);
+  it('--summary prometheus: one gauge per kind and namespace with HELP/TYPE', async () => {
+    const r = await runCli(['--audit', '--summary', 'prometheus', '--fail-on', 'none'], snapshot);
     const lines = r.stdout.trim().split('\n');
     expect(lines.slice(0, 4)).toEqual([
       expect.stringMatching(/^# HELP inject_sidecar_audit_findings /),
@@ -66,8 +66,8 @@ describe('inject-sidecar --audit', () => {
     expect(lines).toContain('inject_sidecar_audit_pods 3');
   });
 
-  it('--audit-format json and markdown', async () => {
-    const j = JSON.parse((await runCli(['--audit', '--audit-format', 'json', '--fail-on', 'none'], snapshot)).stdout);
+  it('--summary json and markdown (and --audit-format, its alias)', async () => {
+    const j = JSON.parse((await runCli(['--audit', '--summary', 'json', '--fail-on', 'none'], snapshot)).stdout);
     expect(j.counts).toEqual([
       { kind: 'missing', namespace: 'shop', count: 1 },
       { kind: 'unwanted', namespace: 'ops', count: 1 },
@@ -76,6 +76,7 @@ describe('inject-sidecar --audit', () => {
     const md = (await runCli(['--audit', '--audit-format', 'markdown', '--fail-on', 'none'], snapshot)).stdout;
     expect(md).toContain('| missing | shop | 1 |');
     expect(md).toContain('kubectl rollout restart deployment/web -n shop');
+    expect((await runCli(['--audit', '--audit-format', 'markdown', '--fail-on', 'none'], snapshot)).stdout).toBe(md);
   });
 
   it('a bad snapshot: not a List, a manifest without status', async () => {
@@ -88,6 +89,12 @@ describe('inject-sidecar --audit', () => {
     expect(noStatus.code).toBe(1);
     expect(noStatus.stderr).toContain('items[0] (Deployment shop/web) has no status');
     expect(noStatus.stdout).toBe('');
+    // Truncated mid-item (a cut-off kubectl get): a parse error with the position, nothing on stdout.
+    const cut = snapshot.slice(0, snapshot.indexOf('containerStatuses')) + '  - {name: [\n';
+    const truncated = await runCli(['--audit', '--summary', 'json', '-f', '-'], cut);
+    expect(truncated.code).toBe(1);
+    expect(truncated.stderr).toMatch(/<stdin>:\d+:\d+/);
+    expect(truncated.stdout).toBe('');
   });
 
   it('KRM mode: mode audit is an error result (a ResourceList is not a live snapshot)', async () => {
@@ -95,6 +102,28 @@ describe('inject-sidecar --audit', () => {
     const r = await runCli([], rl);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('mode: audit reads a live snapshot');
+  });
+
+  it('the audit-only options are usage errors in other modes, naming the option', async () => {
+    const manifest = stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { template: appTemplate('web') } });
+    for (const [argv, flag] of [
+      [['--fail-on', 'warning'], '--fail-on'],
+      [['--check', '--restarted-at', '2026-12-07T02:00:00Z'], '--restarted-at'],
+      [['--audit-format', 'json'], '--audit-format'],
+      [['--summary', 'prometheus'], '--summary prometheus'],
+    ] as const) {
+      const r = await runCli([...argv, '-f', '-'], manifest);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${flag} needs --audit`);
+      expect(r.stdout).toBe('');
+    }
+    // KRM mode too.
+    const rl = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n';
+    expect((await runCli(['--fail-on', 'none'], rl)).stderr).toContain('--fail-on needs --audit');
+    // In audit mode --summary and its alias must agree.
+    const both = await runCli(['--audit', '--summary', 'json', '--audit-format', 'markdown'], snapshot);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('disagree');
   });
 
   it('usage errors: bad --fail-on, bad --restarted-at', async () => {

@@ -24,7 +24,7 @@ describe('integrations/audit', () => {
 
   it('the audit container passes flags the CLI accepts: audit, prometheus, never failing the job', () => {
     const args = parseCliArgs(pod.containers[0].args);
-    expect(args).toMatchObject({ mode: 'audit', auditFormat: 'prometheus', failOn: 'none', files: ['/snapshot/live.yaml'] });
+    expect(args).toMatchObject({ mode: 'audit', summary: 'prometheus', failOn: 'none', files: ['/snapshot/live.yaml'] });
     expect(pod.containers[0].volumeMounts[0].mountPath).toBe(pod.initContainers[0].volumeMounts[0].mountPath);
   });
 });

@@ -72,7 +72,7 @@ describe('--summary', () => {
   it('rejects an unknown format', async () => {
     const r = await runCli(['--summary', 'html', '-f', '-'], input);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--summary must be text, markdown or json');
+    expect(r.stderr).toContain('--summary must be text, markdown, json or prometheus');
   });
 
   it('--quiet drops the totals line; undecided workloads are counted', async () => {
