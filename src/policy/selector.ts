@@ -267,3 +267,14 @@ function makeSelector(requirements: readonly Requirement[], nothing: boolean): C
     },
   };
 }
+
+/** Requirements that hold because a label is present (In, =, Exists), with the label that satisfies each. */
+export function presentLabels(reqs: readonly Requirement[], labels: Labels): [string, string][] {
+  const out: [string, string][] = [];
+  for (const r of reqs) {
+    if ((r.op === 'in' || r.op === '=' || r.op === 'exists') && has(labels, r.key)) {
+      out.push([r.key, labels[r.key] as string]);
+    }
+  }
+  return out;
+}
