@@ -12,7 +12,6 @@
 import * as z from 'zod';
 import { builtinRelease, unsupportedReleaseMessage } from '../inject/builtin/releases.js';
 import {
-  API_GROUP,
   API_VERSION,
   KIND,
   MODES,

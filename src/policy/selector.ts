@@ -207,7 +207,7 @@ function fail(field: string, message: string): CompileResult {
 }
 
 function has(labels: Labels, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(labels, key);
+  return Object.hasOwn(labels, key);
 }
 
 /** `labels.Requirement.Matches`. */

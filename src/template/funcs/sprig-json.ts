@@ -15,7 +15,6 @@ import {
   GoStruct,
   compareGoStrings,
   fromJSON as jsonToGo,
-  isMap,
   mapGet,
   mapKeys,
   type GoPlainMap,

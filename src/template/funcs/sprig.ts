@@ -31,7 +31,6 @@ import {
   newGoMap,
   typeName,
   utf8Bytes,
-  utf8Decode,
   utf8Length,
   type GoPlainMap,
   type GoValue,
