@@ -25,7 +25,6 @@ import {
   utf8Decode,
   type GoPlainMap,
   type GoValue,
-  type IntTypeName,
 } from '../value.js';
 import { GoFuncError } from './types.js';
 
@@ -132,14 +131,6 @@ const SPLIT_PART_BYTES = 16;
 /** Builds a Go `[]string`. */
 export function stringSlice(items: string[], isNil = false): GoSlice {
   return new GoSlice('string', items, isNil);
-}
-
-/** Builds a Go `[]int` (or another integer slice type). */
-export function intSlice(items: Array<bigint | number>, type: IntTypeName = 'int'): GoSlice {
-  return new GoSlice(
-    type,
-    items.map((i) => new GoInt(i, type)),
-  );
 }
 
 /** Builds a `map[string]string`. */

@@ -48,7 +48,6 @@ import {
   COMPOSITE_BYTES,
   deepCopy,
   deepEqual,
-  floatToInt64,
   goSplit,
   goTitle,
   goToLower,
@@ -919,6 +918,3 @@ export function sprigFuncs(): FuncMap {
   };
   return fns;
 }
-
-/** Exposed for tests: Go's int64 conversion of a float64 as sprig's `int64` performs it. */
-export const internals = { floatToInt64, b64decode, b32decode, mergeInto };
