@@ -62,29 +62,6 @@ export function isEmpty(v: GoValue): boolean {
   return Object.keys(v).length === 0;
 }
 
-/** `reflect.ValueOf(v).Kind().String()`: `invalid` for nil, `ptr`, `struct`, `map`, `slice`, `int64`, ... */
-export function reflectKind(v: GoValue): string {
-  if (v === undefined || v === null) return 'invalid';
-  switch (typeof v) {
-    case 'boolean':
-      return 'bool';
-    case 'string':
-      return 'string';
-    case 'number':
-      return 'float64';
-    default:
-      break;
-  }
-  if (v instanceof GoInt) return v.type;
-  if (Array.isArray(v) || v instanceof GoSlice) return 'slice';
-  if (v instanceof GoMap) return 'map';
-  if (v instanceof GoStruct) {
-    if (v.type.underlying) return reflectKind(v.type.underlying(v));
-    return v.type.pointer ? 'ptr' : 'struct';
-  }
-  return 'map';
-}
-
 /** The error Go reports when code calls a method on `reflect.TypeOf(nil)` (sprig does, for nil lists). */
 export function nilDereference(): GoFuncError {
   return new GoFuncError('runtime error: invalid memory address or nil pointer dereference');
