@@ -30,18 +30,6 @@ import { compileSelector, presentLabels, type LabelSelector, type Labels } from 
 import { toDecision } from './trail.js';
 import { matchWebhooks, normalizeRevision, revisionName, type InjectionWebhook, type WebhookMatch } from './webhooks.js';
 
-export type {
-  Decision,
-  DecisionInput,
-  Emulation,
-  InjectValueSemantics,
-  InjectorPolicy,
-  ReasonCode,
-  Step,
-  StepRule,
-  Verdict,
-} from './facts.js';
-
 /** One line of documentation per reason code (also used by `--explain` and the README). */
 export const REASONS: Readonly<Record<ReasonCode, string>> = {
   'namespace-label':

@@ -57,4 +57,4 @@ export type {
   Step,
   StepRule,
   Verdict,
-} from './decide.js';
+} from './facts.js';
