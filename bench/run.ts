@@ -110,9 +110,9 @@ function measure(cmds: Cmd[], runs: number, budget = Infinity, rss = false): Sam
   const samples: Sample[][] = cmds.map(() => []);
   const start = Date.now();
   // one warm-up round (file cache, JIT of the runner), not counted
-  if (runs > 3) cmds.forEach((c) => runOnce(c));
+  if (runs > 3) for (const c of cmds) runOnce(c);
   for (let i = 0; i < runs; i++) {
-    cmds.forEach((c, j) => samples[j]!.push(runOnce(c, rss)));
+    for (const [j, c] of cmds.entries()) samples[j]!.push(runOnce(c, rss));
     if (Date.now() - start > budget) break;
   }
   return samples;

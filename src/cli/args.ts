@@ -154,9 +154,8 @@ export function checkModeOptions(args: CliArgs, mode: string | undefined): void 
 }
 
 export function parseCliArgs(argv: string[]): CliArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = asUsageError(() =>
+    parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
@@ -191,10 +190,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'fail-on': { type: 'string' },
         'restarted-at': { type: 'string' },
       },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+    }),
+  );
   const v = parsed.values;
   if (parsed.positionals.length) {
     throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])} (input files go after -f)`);
@@ -262,4 +259,13 @@ export function parseCliArgs(argv: string[]): CliArgs {
     throw new UsageError('--output is for stream mode (-f); in KRM mode the ResourceList goes to stdout');
   }
   return args;
+}
+
+/** `parseArgs` throws plain errors for unknown options and missing values: they are usage errors. */
+function asUsageError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }

@@ -147,7 +147,7 @@ function readIstioFiles(args: CliArgs, config: Config, fnConfig: unknown): Istio
     return { injectConfigFile: read('injectConfigFile'), meshConfigFile: read('meshConfigFile'), valuesFile: read('valuesFile') };
   };
   const revisionIstio: Record<string, IstioInputs> = {};
-  config.revisions.forEach((rc, i) => (revisionIstio[rc.revision] = section(rc.istio, `${top}.revisions[${i}].istio`)));
+  for (const [i, rc] of config.revisions.entries()) revisionIstio[rc.revision] = section(rc.istio, `${top}.revisions[${i}].istio`);
   return { istio: section(config.istio, `${top}.istio`, args), revisionIstio };
 }
 

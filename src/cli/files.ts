@@ -21,6 +21,7 @@ import {
   unlinkSync,
   writeSync,
   type Dirent,
+  type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { displayPath, errnoReason, FileError, isDanglingLink, isInside, MAX_INPUT_BYTES, readBounded } from './fsguard.js';
@@ -83,7 +84,7 @@ export function expandInputs(paths: readonly string[], opts: { recursive?: boole
       stdin = true;
       continue;
     }
-    let st;
+    let st: Stats;
     let real: string;
     try {
       st = statSync(p);
@@ -153,7 +154,7 @@ function walk(
       }
     } else if (entry.isSymbolicLink()) {
       let real: string;
-      let st;
+      let st: Stats;
       try {
         real = realpathSync(path);
         st = statSync(real);
@@ -167,7 +168,7 @@ function walk(
         // Directory links are not followed: they can lead out of the tree, or back into it.
         if (recursive) warnings.push(`${displayPath(path)}: symlink to a directory, not followed`);
       } else if (!isYaml) {
-        continue;
+        // not a manifest: nothing to do
       } else if (!isInside(root, real)) {
         warnings.push(`${displayPath(path)}: skipped: symlink to a file outside ${displayPath(root)}`);
       } else if (!st.isFile()) {
@@ -245,7 +246,7 @@ type Target =
  */
 function resolveTarget(path: string, root: string | undefined): Target {
   const shown = displayPath(path);
-  let st;
+  let st: Stats;
   try {
     st = lstatSync(path);
   } catch (e) {

@@ -16,7 +16,6 @@ import { describeRef } from '../run.js';
 import { formatResult } from './report.js';
 
 export type SummaryFormat = 'text' | 'markdown' | 'json';
-export const SUMMARY_FORMATS: readonly SummaryFormat[] = ['text', 'markdown', 'json'];
 
 export type Category = 'injected' | 'upgraded' | 'unchanged' | 'skipped' | 'removed' | 'undecided' | 'error';
 const CATEGORIES: readonly Category[] = ['injected', 'upgraded', 'unchanged', 'skipped', 'removed', 'undecided', 'error'];

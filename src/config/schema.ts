@@ -12,7 +12,6 @@
 import * as z from 'zod';
 import { isBuiltinVersion, unsupportedReleaseMessage } from '../inject/builtin/releases.js';
 import {
-  API_GROUP,
   API_VERSION,
   KIND,
   MODES,
@@ -322,17 +321,10 @@ function view<K extends keyof ConfigSchemas>(key: K): ConfigSchemas[K] {
 }
 
 /** A Kubernetes `metav1.LabelSelector`. */
-export const LabelSelectorSchema = view('LabelSelectorSchema');
-export const ProxySchema = view('ProxySchema');
-export const WorkloadKindSchema = view('WorkloadKindSchema');
-export const NamespaceSchema = view('NamespaceSchema');
-export const IstioSchema = view('IstioSchema');
-export const RevisionEntrySchema = view('RevisionEntrySchema');
 export const SpecSchema = view('SpecSchema');
 export const FunctionConfigSchema = view('FunctionConfigSchema');
 
 export type Spec = z.infer<ConfigSchemas['SpecSchema']>;
-export type RevisionEntry = z.infer<ConfigSchemas['RevisionEntrySchema']>;
 export type Mode = (typeof MODES)[number];
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export type CoexistenceMode = (typeof COEXISTENCE_MODES)[number];
@@ -341,4 +333,3 @@ export type IstioSpec = z.infer<ConfigSchemas['IstioSchema']>;
 export type ProxySettings = z.infer<ConfigSchemas['ProxySchema']>;
 export type WorkloadKind = z.infer<ConfigSchemas['WorkloadKindSchema']>;
 export type LabelSelector = z.infer<ConfigSchemas['LabelSelectorSchema']>;
-export type FunctionConfig = z.infer<ConfigSchemas['FunctionConfigSchema']>;

@@ -32,40 +32,47 @@ function setIn(obj: JsonObject, path: string[], value: Json | undefined): void {
   cur[path[path.length - 1]!] = value;
 }
 
+/**
+ * Where each setting of the function config lands in Istio's injector values, in the order the
+ * overlay is built. A setting left unset (`undefined`) is not written.
+ */
+const VALUES: readonly (readonly [path: string, setting: (c: Config) => Json | undefined])[] = [
+  ['revision', (c) => c.revision],
+  ['global.hub', (c) => c.proxy.hub],
+  ['global.tag', (c) => c.proxy.tag],
+  ['global.variant', (c) => (c.proxy.imageType === 'default' ? '' : c.proxy.imageType)],
+  ['global.proxy.image', (c) => c.proxy.image],
+  ['global.proxy_init.image', (c) => c.proxy.initImage],
+  ['global.imagePullPolicy', (c) => c.proxy.imagePullPolicy],
+  ['global.imagePullSecrets', (c) => c.proxy.imagePullSecrets],
+  ['global.proxy.resources', (c) => (c.proxy.resources || undefined) as JsonObject | undefined],
+  ['pilot.cni.enabled', (c) => c.proxy.cni],
+  ['global.proxy.logLevel', (c) => c.proxy.logLevel],
+  ['global.proxy.componentLogLevel', (c) => c.proxy.componentLogLevel],
+  ['global.logging.level', (c) => c.proxy.agentLogLevel],
+  ['global.proxy.statusPort', (c) => c.proxy.statusPort],
+  ['global.proxy.holdApplicationUntilProxyStarts', (c) => c.proxy.holdApplicationUntilProxyStarts],
+  ['global.proxy.includeIPRanges', (c) => c.proxy.includeIPRanges],
+  ['global.proxy.excludeIPRanges', (c) => c.proxy.excludeIPRanges],
+  ['global.proxy.includeInboundPorts', (c) => c.proxy.includeInboundPorts],
+  ['global.proxy.excludeInboundPorts', (c) => c.proxy.excludeInboundPorts],
+  ['global.proxy.includeOutboundPorts', (c) => c.proxy.includeOutboundPorts],
+  ['global.proxy.excludeOutboundPorts', (c) => c.proxy.excludeOutboundPorts],
+  ['global.proxy.clusterDomain', (c) => c.proxy.clusterDomain],
+  ['global.istioNamespace', (c) => c.proxy.istioNamespace],
+  ['global.multiCluster.clusterName', (c) => c.proxy.clusterName],
+  ['global.network', (c) => c.proxy.network],
+  ['global.meshID', (c) => c.proxy.meshID],
+  ['global.proxy.autoInject', (c) => c.policy],
+  ['sidecarInjectorWebhook.enableNamespacesByDefault', (c) => c.enableNamespacesByDefault],
+  ['sidecarInjectorWebhook.neverInjectSelector', (c) => c.neverInjectSelector as Json],
+  ['sidecarInjectorWebhook.alwaysInjectSelector', (c) => c.alwaysInjectSelector as Json],
+];
+
 /** The values overlay the config implies (before the raw `values` overlay). */
 export function valuesOverlay(config: Config): JsonObject {
-  const p = config.proxy;
   const v: JsonObject = {};
-  setIn(v, ['revision'], config.revision);
-  setIn(v, ['global', 'hub'], p.hub);
-  setIn(v, ['global', 'tag'], p.tag);
-  setIn(v, ['global', 'variant'], p.imageType === 'default' ? '' : p.imageType);
-  setIn(v, ['global', 'proxy', 'image'], p.image);
-  setIn(v, ['global', 'proxy_init', 'image'], p.initImage);
-  setIn(v, ['global', 'imagePullPolicy'], p.imagePullPolicy);
-  setIn(v, ['global', 'imagePullSecrets'], p.imagePullSecrets);
-  if (p.resources) setIn(v, ['global', 'proxy', 'resources'], p.resources as JsonObject);
-  setIn(v, ['pilot', 'cni', 'enabled'], p.cni);
-  setIn(v, ['global', 'proxy', 'logLevel'], p.logLevel);
-  setIn(v, ['global', 'proxy', 'componentLogLevel'], p.componentLogLevel);
-  setIn(v, ['global', 'logging', 'level'], p.agentLogLevel);
-  setIn(v, ['global', 'proxy', 'statusPort'], p.statusPort);
-  setIn(v, ['global', 'proxy', 'holdApplicationUntilProxyStarts'], p.holdApplicationUntilProxyStarts);
-  setIn(v, ['global', 'proxy', 'includeIPRanges'], p.includeIPRanges);
-  setIn(v, ['global', 'proxy', 'excludeIPRanges'], p.excludeIPRanges);
-  setIn(v, ['global', 'proxy', 'includeInboundPorts'], p.includeInboundPorts);
-  setIn(v, ['global', 'proxy', 'excludeInboundPorts'], p.excludeInboundPorts);
-  setIn(v, ['global', 'proxy', 'includeOutboundPorts'], p.includeOutboundPorts);
-  setIn(v, ['global', 'proxy', 'excludeOutboundPorts'], p.excludeOutboundPorts);
-  setIn(v, ['global', 'proxy', 'clusterDomain'], p.clusterDomain);
-  setIn(v, ['global', 'istioNamespace'], p.istioNamespace);
-  setIn(v, ['global', 'multiCluster', 'clusterName'], p.clusterName);
-  setIn(v, ['global', 'network'], p.network);
-  setIn(v, ['global', 'meshID'], p.meshID);
-  setIn(v, ['global', 'proxy', 'autoInject'], config.policy);
-  setIn(v, ['sidecarInjectorWebhook', 'enableNamespacesByDefault'], config.enableNamespacesByDefault);
-  setIn(v, ['sidecarInjectorWebhook', 'neverInjectSelector'], config.neverInjectSelector as Json);
-  setIn(v, ['sidecarInjectorWebhook', 'alwaysInjectSelector'], config.alwaysInjectSelector as Json);
+  for (const [path, setting] of VALUES) setIn(v, path.split('.'), setting(config));
   return v;
 }
 

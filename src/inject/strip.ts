@@ -32,7 +32,7 @@ import { isObject, setSourceQuotes, sourceQuotesOf, type Json, type JsonObject, 
 import { clearPrometheusAnnotations, findAnnotation, PROMETHEUS_ANNOTATIONS_ENV } from './postprocess/applyPrometheusMerge.js';
 import { parseInjectionStatus } from './postprocess/applyMetadata.js';
 import { HOOK_KINDS, KUBE_APP_PROBERS_ENV, PROBE_KINDS, formatProberURL, parseProbers, restoreAppHandler, type Prober } from './probes.js';
-import { asPodJson, asPodTemplate, cloneJson, clonePod, findContainer, findSidecar, sanitizeLabelName, type PodJson } from './postprocess/util.js';
+import { asPodJson, asPodTemplate, cloneJson, findContainer, findSidecar, sanitizeLabelName, type PodJson } from './postprocess/util.js';
 
 export interface StripResult {
   pod: PodTemplate;

@@ -59,7 +59,7 @@ function makeKey(k: string): Scalar {
 }
 
 /** The plain-JSON key of a pair (`yaml` turns non-string keys into strings the same way). */
-function keyOf(doc: Document, pair: Pair): string {
+function keyOf(pair: Pair): string {
   const k = pair.key;
   if (isScalar(k)) return String(k.value ?? '');
   if (k === null || k === undefined) return '';
@@ -85,8 +85,8 @@ export function nodeEquals(doc: Document, node: unknown, v: Json | undefined): b
     const keys = Object.keys(v);
     if (keys.length !== node.items.length) return false;
     return node.items.every((p) => {
-      const k = keyOf(doc, p);
-      return Object.prototype.hasOwnProperty.call(v, k) && nodeEquals(doc, p.value, v[k]);
+      const k = keyOf(p);
+      return Object.hasOwn(v, k) && nodeEquals(doc, p.value, v[k]);
     });
   }
   return false;
@@ -102,7 +102,7 @@ export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
   if (Array.isArray(b)) return false;
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+  return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
 }
 
 /** Fields that serializers of typed objects add; never introduce them when the source lacks them. */
@@ -180,8 +180,8 @@ function reconcileMap(doc: Document, map: YAMLMap, v: JsonObject): void {
   const byKey = new Map<string, Pair>();
   const kept: Pair[] = [];
   for (const p of map.items as Pair[]) {
-    const k = keyOf(doc, p);
-    if (!Object.prototype.hasOwnProperty.call(v, k) || byKey.has(k)) continue; // deleted
+    const k = keyOf(p);
+    if (!Object.hasOwn(v, k) || byKey.has(k)) continue; // deleted
     byKey.set(k, p);
     kept.push(p);
   }

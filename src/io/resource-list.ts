@@ -155,11 +155,8 @@ function fastLayout(src: SourceText, seg: Segment): Layout | null {
       // value starts on a later line: its first content character
       const m = /\n *([^ \n#\r])/g;
       m.lastIndex = v;
-      let found = -1;
-      for (let r = m.exec(text); r && r.index < it.end; r = m.exec(text)) {
-        found = r.index + r[0].length - 1;
-        break;
-      }
+      const r = m.exec(text);
+      const found = r && r.index < it.end ? r.index + r[0].length - 1 : -1;
       if (found === -1 || found >= it.end) {
         layout.items.push({ start: it.start, end: it.end, slot: { kind: 'slot', start: v, end: it.end, col: 0 }, value: null });
         continue;

@@ -13,7 +13,7 @@ import type { Document, Scalar, ScalarTag, CollectionTag, DocumentOptions, Parse
 import { isMap } from 'yaml';
 import type { Json, JsonObject, SourceQuote } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
-import { inputError, InputError, LineIndex } from './errors.js';
+import { inputError, type InputError, LineIndex } from './errors.js';
 import { parseYaml } from './parse.js';
 import type { InputErrorCode } from './errors.js';
 import { assocIn, deepEqual, isAmbiguousString as isAmbiguous, reconcile } from './edit.js';

@@ -111,7 +111,7 @@ export class ParsedStream {
         pos = seg.end;
         return;
       }
-      if (r && r.changed) {
+      if (r?.changed) {
         parts.push(text.slice(pos, r.slot.start), r.print());
         pos = r.slot.end;
       }

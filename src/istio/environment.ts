@@ -24,7 +24,7 @@ import {
   findIstioConfiguration,
   findMeshAndValues,
   INJECTOR_CONFIGMAP,
-  IstioConfigError,
+  type IstioConfigError,
   type FindIstioConfigOptions,
   type InjectorConfig,
   type IstioConfiguration,

@@ -68,7 +68,7 @@ export function getIn(obj: Json | undefined, path: Path): Json | undefined {
       cur = cur[p];
     } else {
       if (!isObject(cur)) return undefined;
-      cur = Object.prototype.hasOwnProperty.call(cur, p) ? cur[p] : undefined;
+      cur = Object.hasOwn(cur, p) ? cur[p] : undefined;
     }
   }
   return cur;

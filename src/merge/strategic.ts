@@ -536,7 +536,7 @@ class KeyIndex {
     this.keys = this.list.map(this.keyOf);
     this.firstIndex = new Map();
     this.objectKeys = false;
-    this.keys.forEach((k, i) => this.remember(k, i));
+    for (const [i, k] of this.keys.entries()) this.remember(k, i);
   }
 
   private remember(k: Json | undefined, i: number): void {

@@ -45,7 +45,8 @@ export type {
   WebhookPrefix,
   NamespaceView,
 } from './webhooks.js';
-export { decide, decidingStep, formatTrail, REASONS } from './decide.js';
+export { decide, decidingStep, REASONS } from './decide.js';
+export { formatTrail } from './trail.js';
 export type {
   Decision,
   DecisionInput,
@@ -56,4 +57,4 @@ export type {
   Step,
   StepRule,
   Verdict,
-} from './decide.js';
+} from './facts.js';

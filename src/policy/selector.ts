@@ -207,7 +207,7 @@ function fail(field: string, message: string): CompileResult {
 }
 
 function has(labels: Labels, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(labels, key);
+  return Object.hasOwn(labels, key);
 }
 
 /** `labels.Requirement.Matches`. */
@@ -266,4 +266,15 @@ function makeSelector(requirements: readonly Requirement[], nothing: boolean): C
       return (text ??= requirements.map(requirementString).join(','));
     },
   };
+}
+
+/** Requirements that hold because a label is present (In, =, Exists), with the label that satisfies each. */
+export function presentLabels(reqs: readonly Requirement[], labels: Labels): [string, string][] {
+  const out: [string, string][] = [];
+  for (const r of reqs) {
+    if ((r.op === 'in' || r.op === '=' || r.op === 'exists') && has(labels, r.key)) {
+      out.push([r.key, labels[r.key] as string]);
+    }
+  }
+  return out;
 }

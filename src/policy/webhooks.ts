@@ -350,7 +350,7 @@ export function matchWebhooks(
     const nsVerdict: Tri = webhook.deactivated ? false : ns.evaluate(labels, known);
     const verdict: Tri = webhook.deactivated ? false : and3(nsVerdict, object);
     const unknownKeys =
-      nsVerdict === 'unknown' ? ns.keys().filter((k) => !Object.prototype.hasOwnProperty.call(known, k)) : [];
+      nsVerdict === 'unknown' ? ns.keys().filter((k) => !Object.hasOwn(known, k)) : [];
     return { webhook, namespace: nsVerdict, object, verdict, namespaceSelector: ns, objectSelector: obj, unknownKeys };
   });
 }

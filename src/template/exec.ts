@@ -644,7 +644,7 @@ export class State {
     // Special case for builtin and/or, which short-circuit.
     if (isBuiltin && (name === 'and' || name === 'or')) {
       const argType = params[0] as GoType;
-      let v: GoValue = undefined;
+      let v: GoValue;
       for (let j = 1; j <= nargs; j++) {
         v = unwrap(this.evalArg(dot, argType, allArgs[j] as Node));
         if (truth(v) === (name === 'or')) {

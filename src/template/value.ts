@@ -27,7 +27,7 @@
  * without `Object.hasOwn`; build maps with `newGoMap()` / `mapSet()` (null-prototype objects).
  *
  * Note to the function-library engineer: this file only grows additively. Published API:
- * GoValue, GoInt, goInt, GoSlice, GoMap, GoStruct, StructType, GoKind, kindOf, typeName, isTrue,
+ * GoValue, GoInt, goInt, GoSlice, GoMap, GoStruct, StructType, GoKind, kindOf, reflectKind, typeName, isTrue,
  * isNil, isMap, isSlice, mapKeys, mapGet, mapHas, mapEntries, sliceItems, newGoMap, mapSet,
  * toGoInt, toGoFloat, goFloat, compareGoStrings, utf8Length.
  */
@@ -245,34 +245,17 @@ export function isSlice(v: GoValue): v is GoValue[] | GoSlice {
   return Array.isArray(v) || v instanceof GoSlice;
 }
 
-/** The kind of a value. A `GoStruct` of a named basic type reports the underlying kind. */
-export function kindOf(v: GoValue): GoKind {
-  if (v === undefined) return 'invalid';
-  if (v === null) return 'nil';
-  switch (typeof v) {
-    case 'boolean':
-      return 'bool';
-    case 'string':
-      return 'string';
-    case 'number':
-      return 'float';
-    default:
-      break;
-  }
-  if (v instanceof GoInt) return v.unsigned ? 'uint' : 'int';
-  if (Array.isArray(v) || v instanceof GoSlice) return 'slice';
-  if (v instanceof GoMap) return 'map';
-  if (v instanceof GoStruct) {
-    if (v.type.underlying) return kindOf(v.type.underlying(v));
-    return v.type.pointer ? 'ptr' : 'struct';
-  }
-  return 'map';
-}
+/** Go's `reflect.Kind` names, as `Kind.String()` prints them (the kinds these values can have). */
+export type ReflectKind = IntTypeName | 'invalid' | 'bool' | 'float64' | 'string' | 'slice' | 'map' | 'struct' | 'ptr';
 
-/** Go's name of the dynamic type of `v` (`%T`), e.g. `float64`, `map[string]interface {}`, `<nil>` for nil. */
-export function typeName(v: GoValue): string {
-  if (v === undefined) return '<invalid reflect.Value>';
-  if (v === null) return '<nil>';
+/**
+ * Go's `reflect.Kind` of `v`: `invalid` for a missing value and for nil, the integer type's own
+ * name for a `GoInt`, `float64` for a number; a `GoStruct` of a named basic type (an enum is a
+ * named int32) reports its underlying value's kind. This is the one type switch on Go values:
+ * `kindOf`, `typeName` and the template builtins' comparison kinds are views of it.
+ */
+export function reflectKind(v: GoValue): ReflectKind {
+  if (v === undefined || v === null) return 'invalid';
   switch (typeof v) {
     case 'boolean':
       return 'bool';
@@ -284,11 +267,52 @@ export function typeName(v: GoValue): string {
       break;
   }
   if (v instanceof GoInt) return v.type;
+  if (Array.isArray(v) || v instanceof GoSlice) return 'slice';
+  if (v instanceof GoMap) return 'map';
+  if (v instanceof GoStruct) {
+    if (v.type.underlying) return reflectKind(v.type.underlying(v));
+    return v.type.pointer ? 'ptr' : 'struct';
+  }
+  return 'map';
+}
+
+const GO_KIND: Readonly<Record<ReflectKind, GoKind>> = {
+  invalid: 'invalid',
+  bool: 'bool',
+  int: 'int',
+  int8: 'int',
+  int16: 'int',
+  int32: 'int',
+  int64: 'int',
+  uint: 'uint',
+  uint8: 'uint',
+  uint16: 'uint',
+  uint32: 'uint',
+  uint64: 'uint',
+  uintptr: 'uint',
+  float64: 'float',
+  string: 'string',
+  slice: 'slice',
+  map: 'map',
+  struct: 'struct',
+  ptr: 'ptr',
+};
+
+/** The kind of a value, with the integer sizes folded (`int`, `uint`) and nil told apart from a missing value. */
+export function kindOf(v: GoValue): GoKind {
+  return v === null ? 'nil' : GO_KIND[reflectKind(v)];
+}
+
+/** Go's name of the dynamic type of `v` (`%T`), e.g. `float64`, `map[string]interface {}`, `<nil>` for nil. */
+export function typeName(v: GoValue): string {
+  if (v === undefined) return '<invalid reflect.Value>';
+  if (v === null) return '<nil>';
   if (Array.isArray(v)) return '[]interface {}';
-  if (v instanceof GoSlice) return v.typeName;
-  if (v instanceof GoMap) return v.typeName;
+  if (v instanceof GoSlice || v instanceof GoMap) return v.typeName;
   if (v instanceof GoStruct) return v.type.name;
-  return 'map[string]interface {}';
+  // A basic type's name is its kind; what is left of the maps is a plain object.
+  const kind = reflectKind(v);
+  return kind === 'map' ? 'map[string]interface {}' : kind;
 }
 
 /** Is `v` nil (nil interface, nil pointer, nil map/slice)? A missing value is not nil (it is invalid). */

@@ -67,7 +67,7 @@ function diffJson(where: string, want: Json | undefined, got: Json | undefined, 
     return;
   }
   if (Array.isArray(want) && Array.isArray(got) && want.length === got.length) {
-    want.forEach((w, i) => diffJson(`${where}[${i}]`, w, got[i], out));
+    for (const [i, w] of want.entries()) diffJson(`${where}[${i}]`, w, got[i], out);
     return;
   }
   out.push(`${where}: want ${JSON.stringify(want)} got ${JSON.stringify(got)}`);

@@ -74,7 +74,9 @@ const tempDir = (prefix: string) => {
   temps.push(dir);
   return dir;
 };
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
 
 /** A fresh copy of the built dist/. */
 function copyDist(): string {

@@ -25,7 +25,7 @@ const issues = (config: unknown) => {
 
 const base = { apiVersion: 'inject-sidecar.dev/v1alpha1', kind: 'SidecarInjection' };
 const cm = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data });
-const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+const own = (o: object, k: string) => Object.hasOwn(o, k);
 
 describe('a flat ConfigMap function config', () => {
   for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'proxy.__proto__', 'proxy.constructor']) {

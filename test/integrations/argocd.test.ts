@@ -44,7 +44,7 @@ function paramEnv(params: Param[]): Record<string, string> {
   for (const p of params) {
     const base = `PARAM_${escaped(p.name)}`;
     if (p.string !== undefined) env[base] = p.string;
-    p.array?.forEach((v, i) => (env[`${base}_${i}`] = v));
+    for (const [i, v] of (p.array ?? []).entries()) env[`${base}_${i}`] = v;
     for (const [k, v] of Object.entries(p.map ?? {})) env[`${base}_${escaped(k)}`] = v;
   }
   return env;

@@ -164,7 +164,7 @@ describe.skipIf(!istioctl)('istioctl kube-inject as an oracle', () => {
  * (conformance/istioctl-differences.yaml, `normalized`).
  */
 function goNullsDropped(doc: string): string {
-  return doc.replace(/^(\s+)service: null\n/gm, (line, indent: string, offset: number) => {
+  return doc.replace(/^(\s+)service: null\n/gm, (line, _indent: string, offset: number) => {
     const before = doc.slice(Math.max(0, doc.lastIndexOf('\n', offset - 2) + 1), offset);
     return /grpc:\s*$/.test(before) || before.trimStart().startsWith('port:') ? '' : line;
   });

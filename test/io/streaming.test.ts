@@ -134,7 +134,12 @@ describe('a YAML stream lets its documents go', () => {
   it('reads every document up front, keeps what `keep` asks for, and writes the same stream after release', () => {
     const text = '# head\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n' + list([item('a')]).split('items:\n')[1]!.replace(/^- /, '').replace(/^  /gm, '');
     const seen: string[] = [];
-    const docs = parseStream(text, 'in.yaml', { keep: (v) => (seen.push(String(v.kind)), v.kind === 'Namespace') });
+    const docs = parseStream(text, 'in.yaml', {
+      keep: (v) => {
+        seen.push(String(v.kind));
+        return v.kind === 'Namespace';
+      },
+    });
     expect(seen).toEqual(['Namespace', 'Deployment']);
     const [ns, dep] = docs as [ResourceHandle, ResourceHandle];
     expect(ns.header.kind).toBe('Namespace');

@@ -24,7 +24,7 @@ function file(text: string | Buffer, ext = 'yaml'): string {
 const indent = (text: string, by: string) => text.split('\n').map((l) => (l ? by + l : l)).join('\n');
 
 /** The classic "billion laughs": 9^9 strings from nine lines. */
-export function aliasBomb(levels = 9): string {
+function aliasBomb(levels = 9): string {
   let s = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
   let prev = 'a';
   for (const name of 'bcdefghijk'.slice(0, levels - 1)) {
@@ -35,7 +35,7 @@ export function aliasBomb(levels = 9): string {
 }
 
 /** Few aliases, each to a big node: 99 copies of a 100,000-character string. */
-export function wideAlias(): string {
+function wideAlias(): string {
   return `a: &a "${'x'.repeat(100_000)}"\nb: [${Array(99).fill('*a').join(',')}]\n`;
 }
 

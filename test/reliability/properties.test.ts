@@ -32,7 +32,7 @@ describe('invariants over generated manifests', () => {
     // the invariants would hold vacuously if nothing were ever injected
     const samples = fc.sample(streamArb, { numRuns: 30, seed: 7 });
     let injected = 0;
-    let kinds = new Set<string>();
+    const kinds = new Set<string>();
     for (const docs of samples) {
       for (const d of docs) kinds.add(d.kind);
       const { runCli } = await import('./harness.js');

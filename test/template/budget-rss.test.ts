@@ -25,7 +25,7 @@ describe('hostile templates in a child process: the budget error, under 500 MB R
     const names = Object.keys(HOSTILE);
     const r = runChild('engine', names);
     expect(r.errors).toHaveLength(names.length);
-    names.forEach((name, i) => expect(r.errors[i], name).toMatch(HOSTILE[name]!.error));
+    for (const [i, name] of names.entries()) expect(r.errors[i], name).toMatch(HOSTILE[name]!.error);
     expect(r.maxRssBytes).toBeLessThan(MAX_RSS);
   });
 

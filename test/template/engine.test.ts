@@ -251,6 +251,7 @@ describe('fmt', () => {
     ['%v', [1234567], '1.234567e+06'],
     ['%v', [1e-5], '1e-05'],
     ['%.0f %.0f %.0f', [0.5, 1.5, 2.5], '0 2 2'],
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: a sample number for %08.3f, not π
     ['%08.3f|%+d|% d|%x|%X|%o|%b|%c|%U', [-3.14159, new GoInt(5), new GoInt(5), new GoInt(255), new GoInt(255), new GoInt(8), new GoInt(5), new GoInt(0x263a), new GoInt(0x263a)], '-003.142|+5| 5|ff|FF|10|101|☺|U+263A'],
     ['%s|%10s|%-10s|%.2s', ['abc', 'abc', 'abc', 'abc'], 'abc|       abc|abc       |ab'],
     ['%q %+q %#q', ['héllo\n', 'héllo', 'raw'], '"héllo\\n" "h\\u00e9llo" `raw`'],

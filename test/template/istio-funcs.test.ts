@@ -203,7 +203,12 @@ describe('protoToJSON', () => {
   const pc = new GoStruct({ name: '*v1alpha1.ProxyConfig', pointer: true }, { discoveryAddress: 'x:1', concurrency: 2 });
   it('delegates to the injected ProxyConfig serialiser', () => {
     const seen: unknown[] = [];
-    const out = render('{{ protoToJSON .pc }}', { pc }, { protoToJSON: (m) => (seen.push(m), 'CUSTOM') });
+    const out = render('{{ protoToJSON .pc }}', { pc }, {
+      protoToJSON: (m) => {
+        seen.push(m);
+        return 'CUSTOM';
+      },
+    });
     expect(out).toBe('CUSTOM');
     expect(seen).toEqual([{ discoveryAddress: 'x:1', concurrency: 2 }]);
   });

@@ -15,7 +15,9 @@ import {
   compareGoStrings,
   isMap,
   isTrue,
+  kindOf,
   mapGet,
+  reflectKind,
   sliceItems,
   typeName,
   utf8Bytes,
@@ -57,21 +59,10 @@ export function truth(v: RValue): boolean {
 
 type Kind = 'invalid' | 'bool' | 'complex' | 'int' | 'float' | 'string' | 'uint';
 
+/** Go's `basicKind` in text/template's funcs.go: the kind of a comparable basic value, else `invalid`. */
 function basicKind(v: GoValue): Kind {
-  if (v === undefined || v === null) return 'invalid';
-  switch (typeof v) {
-    case 'boolean':
-      return 'bool';
-    case 'number':
-      return 'float';
-    case 'string':
-      return 'string';
-    default:
-      break;
-  }
-  if (v instanceof GoInt) return v.unsigned ? 'uint' : 'int';
-  if (v instanceof GoStruct && v.type.underlying) return basicKind(v.type.underlying(v));
-  return 'invalid';
+  const k = kindOf(v);
+  return k === 'bool' || k === 'int' || k === 'uint' || k === 'float' || k === 'string' ? k : 'invalid';
 }
 
 function basicValue(v: GoValue): GoValue {
@@ -84,14 +75,6 @@ const errBadComparison = (a: GoValue, b: GoValue): string => `incompatible types
 const errNoComparison = 'missing argument for comparison';
 
 /** reflect.Kind, coarse: used by canCompare. */
-function reflectKind(v: GoValue): string {
-  if (v === undefined || v === null) return 'invalid';
-  if (Array.isArray(v) || v instanceof GoSlice) return 'slice';
-  if (isMap(v)) return 'map';
-  if (v instanceof GoStruct) return v.type.pointer ? 'ptr' : 'struct';
-  return basicKind(v);
-}
-
 function isNilValue(v: GoValue): boolean {
   if (v === undefined || v === null) return true;
   if (v instanceof GoStruct) return v.isNilPointer;

@@ -13,9 +13,7 @@ import {
   GoMap,
   GoSlice,
   GoStruct,
-  compareGoStrings,
   fromJSON as jsonToGo,
-  isMap,
   mapGet,
   mapKeys,
   type GoPlainMap,
@@ -245,11 +243,6 @@ export function rawJsonText(v: unknown): string {
   return writeJson(rawToNode(v));
 }
 
-
-/** Sorts object entries as `encoding/json` sorts map keys (used when a tree is built by hand). */
-export function sortEntries(entries: Array<[string, JsonNode]>): Array<[string, JsonNode]> {
-  return entries.sort((a, b) => compareGoStrings(a[0], b[0]));
-}
 
 /** encoding/json's `quoteChar`: the offending byte, read as a code point, in Go quote syntax. */
 function quoteJsonChar(c: number): string {

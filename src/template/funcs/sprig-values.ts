@@ -25,7 +25,6 @@ import {
   utf8Decode,
   type GoPlainMap,
   type GoValue,
-  type IntTypeName,
 } from '../value.js';
 import { GoFuncError } from './types.js';
 
@@ -61,29 +60,6 @@ export function isEmpty(v: GoValue): boolean {
     return false;
   }
   return Object.keys(v).length === 0;
-}
-
-/** `reflect.ValueOf(v).Kind().String()`: `invalid` for nil, `ptr`, `struct`, `map`, `slice`, `int64`, ... */
-export function reflectKind(v: GoValue): string {
-  if (v === undefined || v === null) return 'invalid';
-  switch (typeof v) {
-    case 'boolean':
-      return 'bool';
-    case 'string':
-      return 'string';
-    case 'number':
-      return 'float64';
-    default:
-      break;
-  }
-  if (v instanceof GoInt) return v.type;
-  if (Array.isArray(v) || v instanceof GoSlice) return 'slice';
-  if (v instanceof GoMap) return 'map';
-  if (v instanceof GoStruct) {
-    if (v.type.underlying) return reflectKind(v.type.underlying(v));
-    return v.type.pointer ? 'ptr' : 'struct';
-  }
-  return 'map';
 }
 
 /** The error Go reports when code calls a method on `reflect.TypeOf(nil)` (sprig does, for nil lists). */
@@ -132,14 +108,6 @@ const SPLIT_PART_BYTES = 16;
 /** Builds a Go `[]string`. */
 export function stringSlice(items: string[], isNil = false): GoSlice {
   return new GoSlice('string', items, isNil);
-}
-
-/** Builds a Go `[]int` (or another integer slice type). */
-export function intSlice(items: Array<bigint | number>, type: IntTypeName = 'int'): GoSlice {
-  return new GoSlice(
-    type,
-    items.map((i) => new GoInt(i, type)),
-  );
 }
 
 /** Builds a `map[string]string`. */

@@ -29,9 +29,9 @@ import {
   mapKeys,
   mapSet,
   newGoMap,
+  reflectKind,
   typeName,
   utf8Bytes,
-  utf8Decode,
   utf8Length,
   type GoPlainMap,
   type GoValue,
@@ -49,7 +49,6 @@ import {
   COMPOSITE_BYTES,
   deepCopy,
   deepEqual,
-  floatToInt64,
   goSplit,
   goTitle,
   goToLower,
@@ -64,7 +63,6 @@ import {
   listItems,
   nilDereference,
   parseGoInt,
-  reflectKind,
   sliceBoundsError,
   stringMap,
   stringSlice,
@@ -920,6 +918,3 @@ export function sprigFuncs(): FuncMap {
   };
   return fns;
 }
-
-/** Exposed for tests: Go's int64 conversion of a float64 as sprig's `int64` performs it. */
-export const internals = { floatToInt64, b64decode, b32decode, mergeInto };

@@ -381,6 +381,7 @@ export class Tree {
             const p = this.peekNonSpace().typ;
             if (p === ITEM.variable || p === ITEM.rightDelim || p === ITEM.rightParen) {
               // second initialized variable in a range pipeline
+              // biome-ignore lint/complexity/noUselessLabel: Go's parse.go writes `continue decls`; the port keeps it.
               continue decls;
             }
             this.errorf('range can only initialize variables');

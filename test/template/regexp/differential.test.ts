@@ -101,7 +101,7 @@ function answer(c: OracleCase): OracleResult {
     match: false, find: '', findIndex: null, findAll: null, submatch: null, allSubmatch: null,
     replace: '', literal: '', split: null, numSubexp: 0, names: [],
   };
-  let re;
+  let re: ReturnType<typeof Compile>;
   try {
     re = Compile(c.pattern);
   } catch (e) {
