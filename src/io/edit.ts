@@ -202,20 +202,117 @@ function reconcileMap(doc: Document, map: YAMLMap, v: JsonObject): void {
   }
 }
 
+/**
+ * A summary of a node's value, to the given depth, equal for every node and value that
+ * `nodeEquals` holds equal (map keys sorted, as it ignores their order); undefined for a node it
+ * cannot summarise (an alias), which then stays a candidate for every value. Values that differ
+ * may share a summary: it only narrows the search, `nodeEquals` decides.
+ */
+function nodePrint(doc: Document, node: unknown, depth: number): string | undefined {
+  if (node === null || node === undefined) return 'n';
+  if (isAlias(node)) return undefined;
+  if (isScalar(node)) return scalarPrint(node.value);
+  if (isSeq(node)) {
+    if (depth === 0) return `S${node.items.length}`;
+    const parts: string[] = [];
+    for (const it of node.items) {
+      const p = nodePrint(doc, it, depth - 1);
+      if (p === undefined) return undefined;
+      parts.push(p);
+    }
+    return `S[${parts.join(',')}]`;
+  }
+  if (isMap(node)) {
+    if (depth === 0) return `M${node.items.length}`;
+    const parts: string[] = [];
+    for (const pair of node.items) {
+      const p = nodePrint(doc, pair.value, depth - 1);
+      if (p === undefined) return undefined;
+      parts.push(`${keyOf(doc, pair)}=${p}`);
+    }
+    return `M{${parts.sort().join(',')}}`;
+  }
+  return 'x';
+}
+
+function valuePrint(v: Json | undefined, depth: number): string {
+  if (v === null || v === undefined || typeof v !== 'object') return scalarPrint(v);
+  if (Array.isArray(v)) return depth === 0 ? `S${v.length}` : `S[${v.map((x) => valuePrint(x, depth - 1)).join(',')}]`;
+  const keys = Object.keys(v);
+  if (depth === 0) return `M${keys.length}`;
+  return `M{${keys.map((k) => `${k}=${valuePrint(v[k], depth - 1)}`).sort().join(',')}}`;
+}
+
+function scalarPrint(v: unknown): string {
+  if (v === null || v === undefined) return 'n';
+  if (typeof v === 'string') return `s${v}`;
+  if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v}${String(v)}`;
+  return 'x';
+}
+
+/** Depth of `nodePrint`: a list item's `metadata.name`, a container's `name`, an env var's `value`. */
+const PRINT_DEPTH = 2;
+
+/** Indices in ascending order, taken one by one; `next` skips the taken ones at the front. */
+class IndexQueue {
+  private head = 0;
+  constructor(readonly list: number[] = []) {}
+  /** The indices not taken yet, in order. */
+  *open(used: readonly boolean[]): Generator<number> {
+    while (this.head < this.list.length && used[this.list[this.head]!]) this.head++;
+    for (let i = this.head; i < this.list.length; i++) if (!used[this.list[i]!]) yield this.list[i]!;
+  }
+}
+
 function reconcileSeq(doc: Document, seq: YAMLSeq, v: Json[]): void {
   const old = seq.items;
   const used = new Array<boolean>(old.length).fill(false);
   const oldIds = old.map(identityOfNode);
+  // Old items by identity, and the others by a summary of their value: finding the item an
+  // element matches looks only at the candidates (a list of thousands stays linear). Same
+  // choices as a scan of every unused old item in order.
+  const byId = new Map<string, IndexQueue>();
+  const byPrint = new Map<string, IndexQueue>();
+  const anyPrint = new IndexQueue();
+  const queue = (m: Map<string, IndexQueue>, k: string): IndexQueue => {
+    let q = m.get(k);
+    if (!q) m.set(k, (q = new IndexQueue()));
+    return q;
+  };
+  old.forEach((o, i) => {
+    const id = oldIds[i];
+    if (id !== undefined) return void queue(byId, id).list.push(i);
+    const p = nodePrint(doc, o, PRINT_DEPTH);
+    (p === undefined ? anyPrint : queue(byPrint, p)).list.push(i);
+  });
   const take = (i: number): unknown => {
     used[i] = true;
     return old[i];
+  };
+  const firstEqual = (item: Json): number => {
+    const a = byPrint.get(valuePrint(item, PRINT_DEPTH))?.open(used) ?? [][Symbol.iterator]();
+    const b = anyPrint.open(used);
+    let x = a.next();
+    let y = b.next();
+    while (!x.done || !y.done) {
+      let i: number;
+      if (y.done || (!x.done && x.value < y.value)) {
+        i = x.value as number;
+        x = a.next();
+      } else {
+        i = y.value;
+        y = b.next();
+      }
+      if (nodeEquals(doc, old[i], item)) return i;
+    }
+    return -1;
   };
   const out: unknown[] = [];
   v.forEach((item, j) => {
     const id = identityOfValue(item);
     let idx = -1;
-    if (id !== undefined) idx = oldIds.findIndex((o, i) => !used[i] && o === id);
-    if (idx === -1) idx = old.findIndex((o, i) => !used[i] && oldIds[i] === undefined && nodeEquals(doc, o, item));
+    if (id !== undefined) idx = byId.get(id)?.open(used).next().value ?? -1;
+    if (idx === -1) idx = firstEqual(item);
     if (idx === -1 && id === undefined && j < old.length && !used[j] && oldIds[j] === undefined) idx = j;
     out.push(idx === -1 ? makeNode(item) : reconcile(doc, take(idx), item));
   });
