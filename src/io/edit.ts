@@ -37,16 +37,18 @@ export function makeScalar(v: Json): Scalar {
   return node;
 }
 
-/** New nodes (block style) for a plain value. */
-export function makeNode(v: Json): Node {
+/** New nodes (block style) for a plain value; `flow: false` marks every collection as block explicitly. */
+export function makeNode(v: Json, flow?: false): Node {
   if (Array.isArray(v)) {
     const seq = new YAMLSeq();
-    for (const item of v) seq.items.push(makeNode(item));
+    if (flow === false) seq.flow = false;
+    for (const item of v) seq.items.push(makeNode(item, flow));
     return seq;
   }
   if (isObject(v)) {
     const map = new YAMLMap();
-    for (const [k, val] of Object.entries(v)) map.items.push(new Pair(makeKey(k), makeNode(val)));
+    if (flow === false) map.flow = false;
+    for (const [k, val] of Object.entries(v)) map.items.push(new Pair(makeKey(k), makeNode(val, flow)));
     return map;
   }
   return makeScalar(v);
@@ -264,13 +266,21 @@ class IndexQueue {
   }
 }
 
-function reconcileSeq(doc: Document, seq: YAMLSeq, v: Json[]): void {
-  const old = seq.items;
+/**
+ * For each element of `v`, the index of the old item it takes over (-1: a new item): the unused
+ * old item of the same identity, else the first unused anonymous one holding an equal value, else
+ * the anonymous one at the same position. Old items are indexed by identity and by a summary of
+ * their value, so the search looks only at the candidates (a list of thousands stays linear).
+ */
+function matchItems<T>(
+  old: readonly T[],
+  v: readonly Json[],
+  idOf: (o: T) => string | undefined,
+  printOf: (o: T) => string | undefined,
+  equals: (o: T, item: Json) => boolean,
+): number[] {
   const used = new Array<boolean>(old.length).fill(false);
-  const oldIds = old.map(identityOfNode);
-  // Old items by identity, and the others by a summary of their value: finding the item an
-  // element matches looks only at the candidates (a list of thousands stays linear). Same
-  // choices as a scan of every unused old item in order.
+  const oldIds = old.map(idOf);
   const byId = new Map<string, IndexQueue>();
   const byPrint = new Map<string, IndexQueue>();
   const anyPrint = new IndexQueue();
@@ -282,13 +292,9 @@ function reconcileSeq(doc: Document, seq: YAMLSeq, v: Json[]): void {
   old.forEach((o, i) => {
     const id = oldIds[i];
     if (id !== undefined) return void queue(byId, id).list.push(i);
-    const p = nodePrint(doc, o, PRINT_DEPTH);
+    const p = printOf(o);
     (p === undefined ? anyPrint : queue(byPrint, p)).list.push(i);
   });
-  const take = (i: number): unknown => {
-    used[i] = true;
-    return old[i];
-  };
   const firstEqual = (item: Json): number => {
     const a = byPrint.get(valuePrint(item, PRINT_DEPTH))?.open(used) ?? [][Symbol.iterator]();
     const b = anyPrint.open(used);
@@ -303,20 +309,59 @@ function reconcileSeq(doc: Document, seq: YAMLSeq, v: Json[]): void {
         i = y.value;
         y = b.next();
       }
-      if (nodeEquals(doc, old[i], item)) return i;
+      if (equals(old[i]!, item)) return i;
     }
     return -1;
   };
-  const out: unknown[] = [];
-  v.forEach((item, j) => {
+  return v.map((item, j) => {
     const id = identityOfValue(item);
     let idx = -1;
     if (id !== undefined) idx = byId.get(id)?.open(used).next().value ?? -1;
     if (idx === -1) idx = firstEqual(item);
     if (idx === -1 && id === undefined && j < old.length && !used[j] && oldIds[j] === undefined) idx = j;
-    out.push(idx === -1 ? makeNode(item) : reconcile(doc, take(idx), item));
+    if (idx !== -1) used[idx] = true;
+    return idx;
   });
-  seq.items = out;
+}
+
+function reconcileSeq(doc: Document, seq: YAMLSeq, v: Json[]): void {
+  const old = seq.items;
+  const match = matchItems(old, v, identityOfNode, (o) => nodePrint(doc, o, PRINT_DEPTH), (o, item) => nodeEquals(doc, o, item));
+  seq.items = v.map((item, j) => (match[j] === -1 ? makeNode(item) : reconcile(doc, old[match[j]!], item)));
+}
+
+/**
+ * The value `reconcile` gives a node holding `old` when asked for `v`, as a plain value (what the
+ * printed node reads back as), for JSON sources written without `yaml`: `v`, with the key order of
+ * `old` where both have a map and without the noise fields `v` adds to an existing map.
+ */
+export function reconcileValue(old: Json, v: Json): Json {
+  if (deepEqual(old, v)) return old;
+  if (isObject(old) && isObject(v)) {
+    const order = Object.keys(old).filter((k) => Object.prototype.hasOwnProperty.call(v, k));
+    const values = new Map<string, Json>();
+    let prev: string | undefined;
+    for (const [k, val] of Object.entries(v)) {
+      if (Object.prototype.hasOwnProperty.call(old, k)) {
+        values.set(k, reconcileValue(old[k]!, val));
+        prev = k;
+        continue;
+      }
+      if (isNoiseField(k, val)) continue;
+      if (prev !== undefined) order.splice(order.indexOf(prev) + 1, 0, k);
+      else order.push(k);
+      values.set(k, val);
+      prev = k;
+    }
+    const out: JsonObject = {};
+    for (const k of order) out[k] = values.get(k)!;
+    return out;
+  }
+  if (Array.isArray(old) && Array.isArray(v)) {
+    const match = matchItems(old, v, identityOfValue, (o) => valuePrint(o, PRINT_DEPTH), deepEqual);
+    return v.map((item, j) => (match[j] === -1 ? item : reconcileValue(old[match[j]!]!, item)));
+  }
+  return v;
 }
 
 /**

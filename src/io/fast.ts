@@ -182,6 +182,9 @@ class FastParser {
       if (r >= ce || s.charCodeAt(r) !== COLON) return null;
       key = v;
     } else {
+      // a flow collection is a value (`key:` then `{}` on the next line, as the Document path
+      // prints an empty map); one used as a key leaves text after it, where finishLine bails
+      if (c === '{' || c === '[') return null;
       if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) throw bail;
       r = q;
       for (;;) {
