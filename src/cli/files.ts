@@ -5,7 +5,6 @@
  * target, so that an error, a crash or a planted symlink never leaves a truncated, half-written or
  * redirected file behind. `--in-place` over many files is all or nothing.
  */
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -229,9 +228,14 @@ function writeReason(e: unknown): string {
   return reason === code ? code : `${code}: ${reason}`;
 }
 
-/** A name in `dir` next to `base` that no one can guess (and so plant a link under beforehand). */
+/**
+ * A name in `dir` next to `base` that no one can guess (and so plant a link under beforehand).
+ * Web Crypto's global, not `node:crypto`: Node loads it (and its stream modules, ~11 ms) only when
+ * a run writes a file, not on every start.
+ */
 function sideName(dir: string, base: string, suffix: string): string {
-  return join(dir, `.${base}.${randomBytes(9).toString('base64url')}.${suffix}`);
+  const random = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(9))).toString('base64url');
+  return join(dir, `.${base}.${random}.${suffix}`);
 }
 
 type Target =

@@ -402,7 +402,7 @@ function removedQuotes(before: PodTemplate, after: PodTemplate, sourceQuotes?: S
     const was = before.metadata?.[part];
     if (!was) continue;
     const now = after.metadata?.[part] ?? {};
-    const removed = Object.keys(was).filter((k) => !Object.prototype.hasOwnProperty.call(now, k));
+    const removed = Object.keys(was).filter((k) => !Object.hasOwn(now, k));
     if (removed.length === 0) continue;
     const hints = sourceQuotesOf(was as JsonObject);
     const source = sourceQuotes?.(part);

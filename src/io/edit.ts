@@ -37,16 +37,18 @@ export function makeScalar(v: Json): Scalar {
   return node;
 }
 
-/** New nodes (block style) for a plain value. */
-export function makeNode(v: Json): Node {
+/** New nodes (block style) for a plain value; `flow: false` marks every collection as block explicitly. */
+export function makeNode(v: Json, flow?: false): Node {
   if (Array.isArray(v)) {
     const seq = new YAMLSeq();
-    for (const item of v) seq.items.push(makeNode(item));
+    if (flow === false) seq.flow = false;
+    for (const item of v) seq.items.push(makeNode(item, flow));
     return seq;
   }
   if (isObject(v)) {
     const map = new YAMLMap();
-    for (const [k, val] of Object.entries(v)) map.items.push(new Pair(makeKey(k), makeNode(val)));
+    if (flow === false) map.flow = false;
+    for (const [k, val] of Object.entries(v)) map.items.push(new Pair(makeKey(k), makeNode(val, flow)));
     return map;
   }
   return makeScalar(v);
@@ -202,24 +204,167 @@ function reconcileMap(doc: Document, map: YAMLMap, v: JsonObject): void {
   }
 }
 
-function reconcileSeq(doc: Document, seq: YAMLSeq, v: Json[]): void {
-  const old = seq.items;
+/**
+ * A summary of a node's value, to the given depth, equal for every node and value that
+ * `nodeEquals` holds equal (map keys sorted, as it ignores their order); undefined for a node it
+ * cannot summarise (an alias), which then stays a candidate for every value. Values that differ
+ * may share a summary: it only narrows the search, `nodeEquals` decides.
+ */
+function nodePrint(doc: Document, node: unknown, depth: number): string | undefined {
+  if (node === null || node === undefined) return 'n';
+  if (isAlias(node)) return undefined;
+  if (isScalar(node)) return scalarPrint(node.value);
+  if (isSeq(node)) {
+    if (depth === 0) return `S${node.items.length}`;
+    const parts: string[] = [];
+    for (const it of node.items) {
+      const p = nodePrint(doc, it, depth - 1);
+      if (p === undefined) return undefined;
+      parts.push(p);
+    }
+    return `S[${parts.join(',')}]`;
+  }
+  if (isMap(node)) {
+    if (depth === 0) return `M${node.items.length}`;
+    const parts: string[] = [];
+    for (const pair of node.items) {
+      const p = nodePrint(doc, pair.value, depth - 1);
+      if (p === undefined) return undefined;
+      parts.push(`${keyOf(pair)}=${p}`);
+    }
+    return `M{${parts.sort().join(',')}}`;
+  }
+  return 'x';
+}
+
+function valuePrint(v: Json | undefined, depth: number): string {
+  if (v === null || v === undefined || typeof v !== 'object') return scalarPrint(v);
+  if (Array.isArray(v)) return depth === 0 ? `S${v.length}` : `S[${v.map((x) => valuePrint(x, depth - 1)).join(',')}]`;
+  const keys = Object.keys(v);
+  if (depth === 0) return `M${keys.length}`;
+  return `M{${keys.map((k) => `${k}=${valuePrint(v[k], depth - 1)}`).sort().join(',')}}`;
+}
+
+function scalarPrint(v: unknown): string {
+  if (v === null || v === undefined) return 'n';
+  if (typeof v === 'string') return `s${v}`;
+  if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v}${String(v)}`;
+  return 'x';
+}
+
+/** Depth of `nodePrint`: a list item's `metadata.name`, a container's `name`, an env var's `value`. */
+const PRINT_DEPTH = 2;
+
+/** Indices in ascending order, taken one by one; `next` skips the taken ones at the front. */
+class IndexQueue {
+  private head = 0;
+  constructor(readonly list: number[] = []) {}
+  /** The indices not taken yet, in order. */
+  *open(used: readonly boolean[]): Generator<number> {
+    while (this.head < this.list.length && used[this.list[this.head]!]) this.head++;
+    for (let i = this.head; i < this.list.length; i++) if (!used[this.list[i]!]) yield this.list[i]!;
+  }
+}
+
+/**
+ * For each element of `v`, the index of the old item it takes over (-1: a new item): the unused
+ * old item of the same identity, else the first unused anonymous one holding an equal value, else
+ * the anonymous one at the same position. Old items are indexed by identity and by a summary of
+ * their value, so the search looks only at the candidates (a list of thousands stays linear).
+ */
+function matchItems<T>(
+  old: readonly T[],
+  v: readonly Json[],
+  idOf: (o: T) => string | undefined,
+  printOf: (o: T) => string | undefined,
+  equals: (o: T, item: Json) => boolean,
+): number[] {
   const used = new Array<boolean>(old.length).fill(false);
-  const oldIds = old.map(identityOfNode);
-  const take = (i: number): unknown => {
-    used[i] = true;
-    return old[i];
+  const oldIds = old.map(idOf);
+  const byId = new Map<string, IndexQueue>();
+  const byPrint = new Map<string, IndexQueue>();
+  const anyPrint = new IndexQueue();
+  const queue = (m: Map<string, IndexQueue>, k: string): IndexQueue => {
+    let q = m.get(k);
+    if (!q) m.set(k, (q = new IndexQueue()));
+    return q;
   };
-  const out: unknown[] = [];
-  v.forEach((item, j) => {
+  for (let i = 0; i < old.length; i++) {
+    const id = oldIds[i];
+    if (id !== undefined) {
+      queue(byId, id).list.push(i);
+      continue;
+    }
+    const p = printOf(old[i]!);
+    (p === undefined ? anyPrint : queue(byPrint, p)).list.push(i);
+  }
+  const firstEqual = (item: Json): number => {
+    const a = byPrint.get(valuePrint(item, PRINT_DEPTH))?.open(used) ?? [][Symbol.iterator]();
+    const b = anyPrint.open(used);
+    let x = a.next();
+    let y = b.next();
+    while (!x.done || !y.done) {
+      let i: number;
+      if (y.done || (!x.done && x.value < y.value)) {
+        i = x.value as number;
+        x = a.next();
+      } else {
+        i = y.value;
+        y = b.next();
+      }
+      if (equals(old[i]!, item)) return i;
+    }
+    return -1;
+  };
+  return v.map((item, j) => {
     const id = identityOfValue(item);
     let idx = -1;
-    if (id !== undefined) idx = oldIds.findIndex((o, i) => !used[i] && o === id);
-    if (idx === -1) idx = old.findIndex((o, i) => !used[i] && oldIds[i] === undefined && nodeEquals(doc, o, item));
+    if (id !== undefined) idx = byId.get(id)?.open(used).next().value ?? -1;
+    if (idx === -1) idx = firstEqual(item);
     if (idx === -1 && id === undefined && j < old.length && !used[j] && oldIds[j] === undefined) idx = j;
-    out.push(idx === -1 ? makeNode(item) : reconcile(doc, take(idx), item));
+    if (idx !== -1) used[idx] = true;
+    return idx;
   });
-  seq.items = out;
+}
+
+function reconcileSeq(doc: Document, seq: YAMLSeq, v: Json[]): void {
+  const old = seq.items;
+  const match = matchItems(old, v, identityOfNode, (o) => nodePrint(doc, o, PRINT_DEPTH), (o, item) => nodeEquals(doc, o, item));
+  seq.items = v.map((item, j) => (match[j] === -1 ? makeNode(item) : reconcile(doc, old[match[j]!], item)));
+}
+
+/**
+ * The value `reconcile` gives a node holding `old` when asked for `v`, as a plain value (what the
+ * printed node reads back as), for JSON sources written without `yaml`: `v`, with the key order of
+ * `old` where both have a map and without the noise fields `v` adds to an existing map.
+ */
+export function reconcileValue(old: Json, v: Json): Json {
+  if (deepEqual(old, v)) return old;
+  if (isObject(old) && isObject(v)) {
+    const order = Object.keys(old).filter((k) => Object.hasOwn(v, k));
+    const values = new Map<string, Json>();
+    let prev: string | undefined;
+    for (const [k, val] of Object.entries(v)) {
+      if (Object.hasOwn(old, k)) {
+        values.set(k, reconcileValue(old[k]!, val));
+        prev = k;
+        continue;
+      }
+      if (isNoiseField(k, val)) continue;
+      if (prev !== undefined) order.splice(order.indexOf(prev) + 1, 0, k);
+      else order.push(k);
+      values.set(k, val);
+      prev = k;
+    }
+    const out: JsonObject = {};
+    for (const k of order) out[k] = values.get(k)!;
+    return out;
+  }
+  if (Array.isArray(old) && Array.isArray(v)) {
+    const match = matchItems(old, v, identityOfValue, (o) => valuePrint(o, PRINT_DEPTH), deepEqual);
+    return v.map((item, j) => (match[j] === -1 ? item : reconcileValue(old[match[j]!]!, item)));
+  }
+  return v;
 }
 
 /**

@@ -12,7 +12,7 @@
  * Documents elsewhere.
  */
 import type { Json, JsonObject } from '../kube/types.js';
-import { attempt, bail, BAIL } from './bail.js';
+import { attempt, type BAIL, bail } from './bail.js';
 import { controlCharacter, MAX_DEPTH } from './errors.js';
 import { decodeDoubleQuoted, decodeSingleQuoted, RESOLVERS, type PlainResolver, type ScalarSchema } from './scalars.js';
 import { COLON, commentStart, CR, DASH, HASH, indexWithin, lineEnd, NL, nextContentLine, plainKeyColon, quotedEnd, skipSpaces, SP, SQUOTE } from './scan.js';
@@ -104,6 +104,9 @@ class FastParser {
       if (r >= ce || s.charCodeAt(r) !== COLON) return null;
       key = v;
     } else {
+      // a flow collection is a value (`key:` then `{}` on the next line, as the Document path
+      // prints an empty map); one used as a key leaves text after it, where finishLine bails
+      if (c === '{' || c === '[') return null;
       if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) bail('outside the subset');
       r = plainKeyColon(s, q, ce);
       if (r === -1) return null;

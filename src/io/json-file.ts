@@ -38,10 +38,15 @@ export function emitFile(docs: readonly ResourceHandle[], options: { file?: stri
   if (!doc?.changed || !(doc instanceof YamlResource) || !/\.json$/i.test(options.file ?? '')) return emitStream(docs);
   const source = doc.src.text;
   const style = jsonStyle(source);
-  // the printed document (its value may be let go already) read back: our own YAML, one document
-  const printed = parseStream(doc.text());
-  if (printed.length !== 1) return emitStream(docs);
-  const value: Json = printed[0]!.value;
+  let value: Json;
+  // read from JSON (json-read.ts): the value the printed document would read back as, computed
+  if (doc.slot.json) value = doc.outputValue();
+  else {
+    // the printed document (its value may be let go already) read back: our own YAML, one document
+    const printed = parseStream(doc.text());
+    if (printed.length !== 1) return emitStream(docs);
+    value = printed[0]!.value;
+  }
   let out = JSON.stringify(value, null, style.indent);
   if (style.eol === '\r\n') out = out.replace(/\n/g, '\r\n');
   return (source.startsWith('\uFEFF') ? '\uFEFF' : '') + out + (style.final ? style.eol : '');

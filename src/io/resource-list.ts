@@ -15,6 +15,7 @@ import { makeNode, makeScalar } from './edit.js';
 import { checkBinary } from './errors.js';
 import { BAIL } from './bail.js';
 import { FAST_UNSAFE, fastParse } from './fast.js';
+import { readJson } from './json-read.js';
 import { newItemText } from './patch.js';
 import {
   describeKind,
@@ -168,6 +169,26 @@ function fastLayout(src: SourceText, seg: Segment): Layout | null {
   return layout;
 }
 
+/**
+ * A JSON ResourceList read without `yaml` (json-read.ts); null when the reader gives up or the
+ * list is not a well-formed one (`slowLayout` then reads it and reports the problem).
+ */
+function jsonLayout(src: SourceText, seg: Segment): Layout | null {
+  const r = readJson(src.text, seg.contentStart, seg.contentEnd);
+  if (r === BAIL) return null;
+  const top = r.value;
+  if (!isObject(top) || top.kind !== 'ResourceList' || !(RESOURCE_LIST_API_VERSIONS as readonly unknown[]).includes(top.apiVersion)) return null;
+  const values = top.items;
+  if (!Array.isArray(values) || values.length !== r.items.length) return null;
+  const items: ItemLayout[] = r.items.map(([start, end], i) => ({
+    start,
+    end,
+    slot: { kind: 'slot', start, end, col: src.column(start), json: true },
+    value: values[i]!,
+  }));
+  return { top, items, insertAt: seg.contentEnd, itemsEnd: seg.contentEnd, seqIndent: 0, reprint: true };
+}
+
 /** Anything else (JSON, flow style, anchors, directives...): read the whole document with yaml. */
 function slowLayout(src: SourceText, seg: Segment): Layout {
   const text = src.text;
@@ -261,7 +282,7 @@ export function parseResourceList(text: string, options: ReadOptions = {}): Pars
   let layout = !seg.slow && first !== '{' && first !== '[' ? fastLayout(src, seg) : null;
   const split = layout !== null;
   if (layout) checkHeader(src, layout.top, seg.contentStart);
-  else layout = slowLayout(src, seg);
+  else layout = (!seg.slow && first === '{' ? jsonLayout(src, seg) : null) ?? slowLayout(src, seg);
   const items: ResourceHandle[] = layout.items.map((it, i) => {
     const v = it.value !== undefined ? it.value : readSlot(src, it.slot);
     if (!isObject(v))
@@ -440,21 +461,32 @@ export function resourceListWriter(
 /** JSON or flow-style input: the whole list re-printed as block YAML. */
 function reprintAll(parsed: ParsedResourceList, results: readonly Result[], items: readonly ResourceHandle[]): string {
   const { layout } = parsed;
-  const full = layout.fullDoc!;
   const doc = new Document(null, { schema: 'core' });
   const map = new YAMLMap();
+  const full = layout.fullDoc;
+  if (!full) {
+    // Read as JSON: every node built from values; block style as toBlockStyle gives a JSON document.
+    for (const [k, v] of Object.entries(layout.top)) {
+      if (k === 'results') continue;
+      if (k !== 'items') {
+        map.items.push(new Pair(makeScalar(k), makeNode(v, false)));
+        continue;
+      }
+      const seq = new YAMLSeq();
+      for (const h of items) seq.items.push(blockNode(h as YamlResource));
+      map.items.push(new Pair(new Scalar('items'), seq));
+    }
+    if (results.length > 0) map.items.push(new Pair(new Scalar('results'), resultsNode(results)));
+    doc.contents = map as typeof doc.contents;
+    return doc.toString({ ...PRINT_OPTIONS, indentSeq: false });
+  }
   const src = full.contents as YAMLMap;
   for (const p of src.items) {
     const k = isScalar(p.key) ? String(p.key.value) : '';
     if (k === 'results') continue;
     if (k === 'items') {
       const seq = new YAMLSeq();
-      for (const h of items) {
-        const y = h as YamlResource;
-        const d = y.document();
-        toBlockStyle(d);
-        seq.items.push(d.contents);
-      }
+      for (const h of items) seq.items.push(blockNode(h as YamlResource));
       map.items.push(new Pair(new Scalar('items'), seq));
       continue;
     }
@@ -467,4 +499,16 @@ function reprintAll(parsed: ParsedResourceList, results: readonly Result[], item
   if (results.length > 0) map.items.push(new Pair(new Scalar('results'), resultsNode(results)));
   doc.contents = map as typeof doc.contents;
   return doc.toString({ ...PRINT_OPTIONS, indentSeq: false });
+}
+
+/**
+ * An item as block YAML: its Document restyled, or when it was read as JSON, nodes built from its
+ * values as `toBlockStyle` leaves that Document (every collection `flow: false`, so an empty one
+ * prints on a line of its own; scalars and keys styled as `makeNode` and `toBlockStyle` agree).
+ */
+function blockNode(y: YamlResource): unknown {
+  if (y.slot.json) return makeNode(y.outputValue(), false);
+  const d = y.document();
+  toBlockStyle(d);
+  return d.contents;
 }

@@ -16,10 +16,11 @@ import { isObject } from '../kube/types.js';
 import { inputError, type InputError, LineIndex } from './errors.js';
 import { parseYaml } from './parse.js';
 import type { InputErrorCode } from './errors.js';
-import { assocIn, deepEqual, isAmbiguousString as isAmbiguous, reconcile } from './edit.js';
+import { assocIn, deepEqual, isAmbiguousString as isAmbiguous, reconcile, reconcileValue } from './edit.js';
 import { BAIL } from './bail.js';
 import { fastParse, UnsafeIndex } from './fast.js';
 import { patchText, sourceQuotesAt } from './patch.js';
+import { readJson } from './json-read.js';
 
 /** Text patching of changed resources (patch.ts); off = always re-print through `yaml` (tests compare both). */
 export const textPatching = { enabled: true };
@@ -66,6 +67,8 @@ export interface Slot {
   start: number;
   end: number;
   col: number;
+  /** Read as JSON (json-read.ts): its output is computed from values, without `yaml`. */
+  json?: boolean;
 }
 
 const KEEP_SOURCE_TAGS = new Set(['tag:yaml.org,2002:int', 'tag:yaml.org,2002:float']);
@@ -131,9 +134,17 @@ export function toPlain(doc: Document.Parsed): Json {
   return doc.toJS({ maxAliasCount: -1 }) as Json;
 }
 
-/** Reads the plain value of a slot: the fast reader when it can, else `yaml`. */
+/** Reads the plain value of a slot: JSON.parse or the fast reader when it can, else `yaml`. */
 export function readSlot(src: SourceText, slot: Slot): Json {
   if (slot.kind === 'slot' && !src.unsafe.any(slot.start, slot.end)) {
+    const first = src.text.charCodeAt(slot.start);
+    if (first === 123 /* { */) {
+      const r = readJson(src.text, slot.start, slot.end);
+      if (r !== BAIL) {
+        slot.json = true;
+        return r.value;
+      }
+    }
     const v = fastParse(src.text, slot.start, slot.end, slot.col);
     if (v !== BAIL) return v;
   }
@@ -226,6 +237,9 @@ export class YamlResource implements ResourceHandle {
   }
 
   release(): void {
+    // A JSON source keeps its values: its output is computed from them (`outputValue`) when
+    // written, as JSON or YAML (`outputValue`), instead of being printed through `yaml` here.
+    if (this.slot.json && this._changed) return;
     if (this._changed && this.printed === undefined) this.printed = this.print();
     this._value = this.original = this.docValue = this.doc = undefined;
   }
@@ -234,6 +248,12 @@ export class YamlResource implements ResourceHandle {
   dispose(): void {
     this.disposed = true;
     this._value = this.original = this.docValue = this.doc = this.printed = undefined;
+  }
+
+  /** The value the printed resource reads back as (key order and noise fields as `print` keeps them). */
+  outputValue(): JsonObject {
+    const value = this.value;
+    return this._changed ? (reconcileValue(this.original!, value) as JsonObject) : value;
   }
 
   get changed(): boolean {

@@ -30,7 +30,7 @@ export function isFlowIndicator(c: number): boolean {
 
 /** Space, line break or the end (NaN): what must follow a `:`, `-` or `?` indicator. */
 export function isBlank(c: number): boolean {
-  return c === SP || c === NL || c !== c;
+  return c === SP || c === NL || Number.isNaN(c);
 }
 
 /** The character code at `i`, or NaN at or past `end`. */

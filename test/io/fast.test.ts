@@ -170,8 +170,16 @@ describe('fast reader vs yaml (differential)', () => {
     'a:\n  - x\n  - y: 1\n    z: 2\nb: c\n',
     'a:\n- - x\n  - y\nb:\n  - c\n',
     "a: 'x'\nb: it's\nc: \"d\"\n",
+    // flow collections on the line after their key or dash (how yaml prints an empty block map)
+    'a:\n  b:\n    {}\n  c: 1\n', 'a:\n  {}\nb: 1\n', 'a:\n- {}\n- [x, y]\n', '- {a: 1}\n- [b]\n', 'a:\n  {a: 1}: b\n',
+    'a:\n  [x]\n  b: 1\n', 'a:\n  {} # c\n', 'a:\n  {}\n   \nb: 2\n', '- {a: 1}: b\n', 'a:\n  [x,\n  y]\n',
   ];
   for (const t of corpus) it(`corpus ${JSON.stringify(t)}`, () => agrees(t));
+
+  it('reads a flow collection on the line after its key itself, as the Document path prints an empty map', () => {
+    const t = 'volumes:\n- name: data\n  emptyDir:\n    {}\n- name: b\n  x: [a]\n';
+    expect(fastParse(t, 0, t.length, 0)).toEqual({ volumes: [{ name: 'data', emptyDir: {} }, { name: 'b', x: ['a'] }] });
+  });
 
   it('reads the common Kubernetes shapes itself (no fallback)', () => {
     const t = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {app: web}\n  annotations:\n    a: \'0\'\ndata:\n  f: |\n    x\n  list:\n  - a\n';
