@@ -23,7 +23,7 @@ import {
   findIstioConfiguration,
   findMeshAndValues,
   INJECTOR_CONFIGMAP,
-  type IstioConfigError,
+  IstioConfigError,
   type FindIstioConfigOptions,
   type InjectorConfig,
   type IstioConfiguration,
