@@ -13,7 +13,8 @@
  * would give (same values, same key order, duplicate keys last-wins): the block-scalar and quoted-
  * scalar rules below follow that parser's lexer and value resolution, not only the YAML spec.
  * How plain scalars become numbers, booleans and nulls is not decided here: the caller passes
- * its resolver (go-yaml v2's rules live in `template-output.ts`).
+ * its resolver (scalars.ts has go-yaml v2's and YAML 1.2's). Text searches come from scan.ts,
+ * escapes from scalars.ts, giving up from bail.ts, as in the manifest reader (fast.ts).
  */
 import { setOwn, type Json, type JsonObject } from '../kube/types.js';
 import { attempt, bail, BAIL } from './bail.js';
