@@ -11,8 +11,9 @@ import { parse } from 'yaml';
 import { Bail, BAIL } from '../../src/io/bail.js';
 import { fastParse } from '../../src/io/fast.js';
 import { decodeDoubleQuoted, decodeSingleQuoted, doubleQuoted, readsAsString, resolveCore, resolveGoYamlV2, RESOLVERS } from '../../src/io/scalars.js';
-import { fastParseTemplateOutput, parseTemplateOutputWithYaml } from '../../src/io/template-output.js';
+import { fastParseTemplateOutput, parseTemplateOutput, parseTemplateOutputWithYaml } from '../../src/io/template-output.js';
 import { dq, plainScalar } from '../../src/inject/builtin/gosem.js';
+import { hasGo, unmarshalWithGo } from '../template/go-harness.js';
 
 /** go-yaml v2's value for `k: <text>` (into interface{}, then JSON), as Go printed it. */
 const GO_YAML_V2: readonly [string, unknown][] = [
@@ -73,6 +74,48 @@ describe('the go-yaml v2 resolver', () => {
     expect(() => parseTemplateOutputWithYaml('a: .nan\n')).toThrow(/not representable/);
     expect(() => plainScalar('.inf')).toThrow(/cannot be rendered/);
   });
+});
+
+describe.skipIf(!hasGo())('the go-yaml v2 resolver against Go (sigs.k8s.io/yaml.Unmarshal)', () => {
+  // number-like texts: every prefix, sign, underscore and exponent form, plus the table above
+  const generated = fc.sample(fc.string({ unit: fc.constantFrom(...'0123456789oObBxXaAfF_+-.eE:yYnN~'), minLength: 1, maxLength: 6 }), { numRuns: 600, seed: 20261207 });
+  const samples = [...new Set([...GO_YAML_V2.map(([t]) => t), ...generated])].filter((t) => !/^[-?:,[\]{}#&*!|>'"%@`]|^[-?:]$|: |:$| #/.test(t) && t.trim() === t);
+
+  it('gives what Go gives for each text as a value and as a key, on the built-in and template paths', () => {
+    // Two known gaps of the key conversion (reported, not fixed here): sigs.k8s.io/yaml rejects a
+    // null key, and prints a float key with Go's %g of a float32 (`1e6: v` gives key "1e+06").
+    const knownGap = (t: string): boolean => {
+      let v: unknown;
+      try {
+        v = resolveGoYamlV2(t);
+      } catch {
+        return false;
+      }
+      return v === null || (typeof v === 'number' && v !== 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-4));
+    };
+    const texts = samples.flatMap((t) => (knownGap(t) ? [`k: ${t}\n`] : [`k: ${t}\n`, `${t}: v\n`]));
+    const go = unmarshalWithGo(texts);
+    let checked = 0;
+    texts.forEach((text, i) => {
+      const want = go[i]!;
+      let got: { output?: string; error?: string };
+      try {
+        got = { output: JSON.stringify(parseTemplateOutput(text)) };
+      } catch (e) {
+        got = { error: (e as Error).message };
+      }
+      if (want.error !== undefined) {
+        expect({ text, failed: got.error !== undefined }).toEqual({ text, failed: true });
+        return;
+      }
+      checked++;
+      expect({ text, got: got.output }).toEqual({ text, got: want.output });
+      if (text.startsWith('k: ')) {
+        expect({ text, builtin: plainScalar(text.slice(3, -1)) }).toEqual({ text, builtin: (JSON.parse(want.output!) as { k: unknown }).k });
+      }
+    });
+    expect(checked).toBeGreaterThan(texts.length / 2);
+  }, 120_000);
 });
 
 describe('the YAML 1.2 core resolver', () => {
