@@ -9,7 +9,9 @@
  * the same text with `yaml`, which is the authority for both values and error messages. So it must
  * never accept text that `yaml` rejects, nor return a value `yaml` would not (checked by a
  * differential property test). It does not keep comments or positions; editing is done on `yaml`
- * Documents elsewhere.
+ * Documents elsewhere. Its text searches (scan.ts), scalar rules and escapes (scalars.ts) and the
+ * way it gives up (bail.ts) are those of the whole fast YAML layer; plain scalars resolve with
+ * the YAML 1.2 core schema unless the caller picks go-yaml v2's rules.
  */
 import type { Json, JsonObject } from '../kube/types.js';
 import { attempt, type BAIL, bail } from './bail.js';

@@ -86,6 +86,11 @@ const GO_TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{1,2}:\d
  * so go-yaml v2 reads `0o17` as 15 although YAML 1.1 has no such form.
  */
 function parseGoInt(s: string): number | undefined {
+  const v = parseGoBigInt(s);
+  return v === undefined ? undefined : Number(v);
+}
+
+function parseGoBigInt(s: string): bigint | undefined {
   const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
   if (!m) return undefined;
   const sign = m[1] === '-' ? -1n : 1n;
@@ -97,7 +102,7 @@ function parseGoInt(s: string): number | undefined {
   else v = BigInt(body);
   v *= sign;
   if (v < -(2n ** 63n) || v >= 2n ** 64n) return undefined;
-  return Number(v);
+  return v;
 }
 
 /** go-yaml v2's `resolve()` of an untagged plain scalar, then sigs.k8s.io/yaml's JSON view of it. */
@@ -125,10 +130,76 @@ export function resolveGoYamlV2(text: string): Json {
   return text;
 }
 
+/** Shortest digits and decimal exponent of `f` that read back as the same float of `bits` bits. */
+function shortestDigits(f: number, bits: 32 | 64): [string, number] {
+  let e = f.toExponential();
+  if (bits === 32) {
+    for (let p = 0; p < 9; p++) {
+      e = f.toExponential(p);
+      if (Math.fround(Number(e)) === f) break;
+    }
+  }
+  const [mant, exp] = e.split('e') as [string, string];
+  return [mant.replace('-', '').replace('.', '').replace(/(?<=.)0+$/, ''), Number(exp)];
+}
+
+/**
+ * Go's `strconv.FormatFloat(f, 'g', -1, bits)` (`%v` of a float64 with 64): the shortest digits,
+ * in the exponent form when the decimal exponent is < -4 or >= 6 (so 1000000 prints `1e+06`).
+ */
+export function formatGoFloat(f: number, bits: 32 | 64): string {
+  if (bits === 32) f = Math.fround(f);
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
+  const sign = f < 0 ? '-' : '';
+  const [digits, exp] = shortestDigits(Math.abs(f), bits);
+  if (exp < -4 || exp >= 6) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
+    return `${sign}${m}e${exp < 0 ? '-' : '+'}${e}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  if (digits.length <= exp + 1) return sign + digits + '0'.repeat(exp + 1 - digits.length);
+  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+}
+
+/**
+ * The JSON key sigs.k8s.io/yaml makes of a plain map key read by go-yaml v2: integers in decimal,
+ * floats as Go's `%g` of a float32, booleans as `true`/`false`; a null key (and an integer beyond
+ * int64) is an error there, so the fast readers bail on it.
+ */
+export function goYamlV2Key(text: string): string {
+  const v = resolveGoYamlV2(text);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v !== 'number') bail(`unsupported map key ${text}`);
+  const int = parseGoBigInt(text.replace(/_/g, ''));
+  if (int === undefined) {
+    const s = formatGoFloat(v, 32);
+    return s === '+Inf' ? '.inf' : s === '-Inf' ? '-.inf' : s;
+  }
+  if (int >= 2n ** 63n) bail(`unsupported map key ${text}`); // a uint64
+  return String(int);
+}
+
+/** The JSON key of a plain map key read with the core schema (`yaml`'s `String()` of the value). */
+function coreKey(text: string): string {
+  const v = resolveCore(text);
+  return typeof v === 'string' ? v : v === null ? 'null' : String(v);
+}
+
 /** The resolver of each schema. */
 export const RESOLVERS: Readonly<Record<ScalarSchema, PlainResolver>> = {
   'yaml-1.2': resolveCore,
   'go-yaml-v2': resolveGoYamlV2,
+};
+
+/** How each schema turns a plain map key into a JSON key (may bail). */
+export const KEY_STRINGS: Readonly<Record<ScalarSchema, (text: string) => string>> = {
+  'yaml-1.2': coreKey,
+  'go-yaml-v2': goYamlV2Key,
 };
 
 /** Whether a reader with `schema` reads the plain scalar `text` as this string (not a number, bool, null...). */

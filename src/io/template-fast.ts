@@ -12,13 +12,14 @@
  * result or error message. Where it does answer, the answer must be the one the general parser
  * would give (same values, same key order, duplicate keys last-wins): the block-scalar and quoted-
  * scalar rules below follow that parser's lexer and value resolution, not only the YAML spec.
- * How plain scalars become numbers, booleans and nulls is not decided here: the caller passes
- * its resolver (go-yaml v2's rules live in `template-output.ts`).
+ * How plain scalars become numbers, booleans and nulls is not decided here: the caller names
+ * the schema (scalars.ts has go-yaml v2's and YAML 1.2's rules). Text searches come from scan.ts,
+ * escapes from scalars.ts, giving up from bail.ts, as in the manifest reader (fast.ts).
  */
 import { setOwn, type Json, type JsonObject } from '../kube/types.js';
 import { attempt, bail, BAIL } from './bail.js';
 import { controlCharacter } from './errors.js';
-import { decodeDoubleQuoted, decodeSingleQuoted, type PlainResolver } from './scalars.js';
+import { decodeDoubleQuoted, decodeSingleQuoted, KEY_STRINGS, RESOLVERS, type PlainResolver, type ScalarSchema } from './scalars.js';
 import * as scan from './scan.js';
 import { COLON, COMMA, DASH, DQUOTE, HASH, isBlank, isFlowIndicator, LBRACE, LBRACKET, NL, RBRACE, RBRACKET, SP, SQUOTE } from './scan.js';
 
@@ -72,6 +73,7 @@ class Reader {
   private readonly s: string;
   private readonly n: number;
   private readonly resolve: PlainResolver;
+  private readonly keyString: (text: string) => string;
   /** End of the last inline node read (just after it). */
   private pos = 0;
   /** Start of the next content line after the node just read, or -1 at the end of the document. */
@@ -82,10 +84,11 @@ class Reader {
   /** Start of the document marker line that ended the first document, or -1. */
   private endMarker = -1;
 
-  constructor(text: string, resolve: PlainResolver) {
+  constructor(text: string, schema: ScalarSchema) {
     this.s = text;
     this.n = text.length;
-    this.resolve = resolve;
+    this.resolve = RESOLVERS[schema];
+    this.keyString = KEY_STRINGS[schema];
   }
 
   private at(i: number): number {
@@ -227,9 +230,9 @@ class Reader {
 
   private plainKey(text: string): string {
     if (text === '<<') bail('merge key');
-    const v = this.resolve(text);
-    return typeof v === 'string' ? v : v === null ? 'null' : String(v);
+    return this.keyString(text);
   }
+
 
   /** A block map whose first key starts at `p`, in column `col`. */
   private blockMap(col: number, p: number): JsonObject {
@@ -669,17 +672,17 @@ class Reader {
 
 /**
  * Reads template output (only the first document; empty gives `{}`) into JSON data when the
- * text is in the subset this reader knows, else `BAIL` (`onBail` hears why). `resolvePlain`
- * turns plain scalars (values and keys) into data; a `Bail` it throws makes the reader bail.
+ * text is in the subset this reader knows, else `BAIL` (`onBail` hears why). `schema` says how
+ * plain scalars (values and keys) become data.
  */
 export function readTemplateOutputFast(
   text: string,
-  resolvePlain: PlainResolver,
+  schema: ScalarSchema,
   onBail?: (reason: string) => void,
 ): JsonObject | typeof BAIL {
   if (UNHANDLED_CHARS.test(text)) {
     onBail?.('unhandled character');
     return BAIL;
   }
-  return attempt(() => new Reader(text, resolvePlain).document(), onBail);
+  return attempt(() => new Reader(text, schema).document(), onBail);
 }

@@ -16,7 +16,7 @@ import { isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node } fro
 import { asError, MAX_CONFIG_TEXT, parseYaml, placeIn } from './parse.js';
 import { setOwn, type Json, type JsonObject } from '../kube/types.js';
 import { Bail, BAIL } from './bail.js';
-import { resolveGoYamlV2, RESOLVERS, type ScalarSchema } from './scalars.js';
+import { KEY_STRINGS, RESOLVERS, type ScalarSchema } from './scalars.js';
 import { readTemplateOutputFast } from './template-fast.js';
 
 /** A problem in the template's output (not valid YAML, or not representable as JSON). */
@@ -38,9 +38,23 @@ export function resolvePlainScalar(text: string, schema: ScalarSchema = 'go-yaml
   }
 }
 
-function keyString(k: Json): string {
+/** The JSON key of a map key node, as sigs.k8s.io/yaml makes it (with `schema`'s rules for plain keys). */
+function mapKey(keyNode: Node | null, doc: Document, depth: number, schema: ScalarSchema): string {
+  if (isScalar(keyNode) && keyNode.type === Scalar.PLAIN && !keyNode.tag) {
+    const text = keyNode.value === null || keyNode.value === undefined ? '' : String(keyNode.value);
+    try {
+      return KEY_STRINGS[schema](text);
+    } catch (e) {
+      if (e instanceof Bail) throw new TemplateOutputError(e.reason);
+      throw e;
+    }
+  }
+  const k = convert(keyNode, doc, depth, schema);
   if (typeof k === 'string') return k;
-  if (k === null) return 'null';
+  if (k === null) {
+    if (schema === 'go-yaml-v2') throw new TemplateOutputError('unsupported map key null');
+    return 'null';
+  }
   if (typeof k === 'object') throw new TemplateOutputError('a map key must be a scalar');
   return String(k);
 }
@@ -74,7 +88,7 @@ function convert(node: Node | null | undefined, doc: Document, depth: number, sc
         }
         continue;
       }
-      const key = keyString(convert(keyNode, doc, depth + 1, schema));
+      const key = mapKey(keyNode, doc, depth + 1, schema);
       setOwn(out, key, convert(pair.value as Node, doc, depth + 1, schema));
     }
     for (const [k, v] of Object.entries(merged)) if (!Object.hasOwn(out, k)) setOwn(out, k, v);
@@ -90,7 +104,7 @@ function convert(node: Node | null | undefined, doc: Document, depth: number, sc
  */
 export function parseTemplateOutput(text: string): JsonObject {
   if (text.length > MAX_CONFIG_TEXT) throw new TemplateOutputError(`the text is longer than ${MAX_CONFIG_TEXT} characters`);
-  const fast = readTemplateOutputFast(text, resolveGoYamlV2);
+  const fast = readTemplateOutputFast(text, 'go-yaml-v2');
   return fast === BAIL ? parseTemplateOutputWithYaml(text) : fast;
 }
 
@@ -100,7 +114,7 @@ export function parseTemplateOutput(text: string): JsonObject {
  * (`onBail` hears why).
  */
 export function fastParseTemplateOutput(text: string, onBail?: (reason: string) => void): JsonObject | typeof BAIL {
-  return readTemplateOutputFast(text, resolveGoYamlV2, onBail);
+  return readTemplateOutputFast(text, 'go-yaml-v2', onBail);
 }
 
 const GO_YAML_OPTIONS = { schema: 'failsafe', version: '1.1', uniqueKeys: false, strict: false, logLevel: 'error' } as const;

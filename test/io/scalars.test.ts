@@ -11,8 +11,9 @@ import { parse } from 'yaml';
 import { Bail, BAIL } from '../../src/io/bail.js';
 import { fastParse } from '../../src/io/fast.js';
 import { decodeDoubleQuoted, decodeSingleQuoted, doubleQuoted, readsAsString, resolveCore, resolveGoYamlV2, RESOLVERS } from '../../src/io/scalars.js';
-import { fastParseTemplateOutput, parseTemplateOutputWithYaml } from '../../src/io/template-output.js';
+import { fastParseTemplateOutput, parseTemplateOutput, parseTemplateOutputWithYaml } from '../../src/io/template-output.js';
 import { dq, plainScalar } from '../../src/inject/builtin/gosem.js';
+import { hasGo, unmarshalWithGo } from '../template/go-harness.js';
 
 /** go-yaml v2's value for `k: <text>` (into interface{}, then JSON), as Go printed it. */
 const GO_YAML_V2: readonly [string, unknown][] = [
@@ -52,8 +53,9 @@ describe('the go-yaml v2 resolver', () => {
 
   it('is the one the built-in profile and the template-output readers use: 0o17 is 15 on every path', () => {
     for (const [text, want] of GO_YAML_V2) {
-      const doc = `name: ${text}\n${text}: v\n`;
-      const viaTemplates = { name: want, [String(want)]: 'v' };
+      // a null key is an error in sigs.k8s.io/yaml (checked against Go below)
+      const doc = want === null ? `name: ${text}\n` : `name: ${text}\n${text}: v\n`;
+      const viaTemplates = want === null ? { name: want } : { name: want, [String(want)]: 'v' };
       expect({ text, fast: fastParseTemplateOutput(doc) }).toEqual({ text, fast: viaTemplates });
       expect({ text, yaml: parseTemplateOutputWithYaml(doc) }).toEqual({ text, yaml: viaTemplates });
       expect({ text, builtin: plainScalar(text) }).toEqual({ text, builtin: want });
@@ -73,6 +75,37 @@ describe('the go-yaml v2 resolver', () => {
     expect(() => parseTemplateOutputWithYaml('a: .nan\n')).toThrow(/not representable/);
     expect(() => plainScalar('.inf')).toThrow(/cannot be rendered/);
   });
+});
+
+describe.skipIf(!hasGo())('the go-yaml v2 resolver against Go (sigs.k8s.io/yaml.Unmarshal)', () => {
+  // number-like texts: every prefix, sign, underscore and exponent form, plus the table above
+  const generated = fc.sample(fc.string({ unit: fc.constantFrom(...'0123456789oObBxXaAfF_+-.eE:yYnN~'), minLength: 1, maxLength: 6 }), { numRuns: 600, seed: 20261207 });
+  const samples = [...new Set([...GO_YAML_V2.map(([t]) => t), '1e6', '6e7', '1.1', '3.14159265', '-1e-5', '1e39', '18446744073709551615', '9223372036854775807', ...generated])].filter((t) => !/^[-?:,[\]{}#&*!|>'"%@`]|^[-?:]$|: |:$| #/.test(t) && t.trim() === t);
+
+  it('gives what Go gives for each text as a value and as a key, on the built-in and template paths', () => {
+    const texts = samples.flatMap((t) => [`k: ${t}\n`, `${t}: v\n`, `m: {${t}: v}\n`]);
+    const go = unmarshalWithGo(texts);
+    let checked = 0;
+    texts.forEach((text, i) => {
+      const want = go[i]!;
+      let got: { output?: string; error?: string };
+      try {
+        got = { output: JSON.stringify(parseTemplateOutput(text)) };
+      } catch (e) {
+        got = { error: (e as Error).message };
+      }
+      if (want.error !== undefined) {
+        expect({ text, failed: got.error !== undefined }).toEqual({ text, failed: true });
+        return;
+      }
+      checked++;
+      expect({ text, got: got.output }).toEqual({ text, got: want.output });
+      if (text.startsWith('k: ')) {
+        expect({ text, builtin: plainScalar(text.slice(3, -1)) }).toEqual({ text, builtin: (JSON.parse(want.output!) as { k: unknown }).k });
+      }
+    });
+    expect(checked).toBeGreaterThan(texts.length / 2);
+  }, 120_000);
 });
 
 describe('the YAML 1.2 core resolver', () => {

@@ -12,7 +12,6 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { corpusAvailable, loadCases, REPO_ROOT, runCase } from '../../scripts/conformance.js';
 import { BAIL } from '../../src/io/bail.js';
-import { RESOLVERS } from '../../src/io/scalars.js';
 import { readTemplateOutputFast } from '../../src/io/template-fast.js';
 import { fastParseTemplateOutput, parseTemplateOutput, parseTemplateOutputWithYaml } from '../../src/io/template-output.js';
 
@@ -342,7 +341,7 @@ function expectAgrees(text: string): boolean {
 
 /** The same reader with the YAML 1.2 core resolver against the general reader with that resolver. */
 function expectAgreesWithCoreSchema(text: string): void {
-  const f = readTemplateOutputFast(text, RESOLVERS['yaml-1.2']);
+  const f = readTemplateOutputFast(text, 'yaml-1.2');
   if (f === BAIL) return;
   let ref: string;
   try {
@@ -434,6 +433,13 @@ describe('fast reader on generated YAML', () => {
   it('gives go-yaml v2 values for special plain scalars in every position', () => {
     for (const s of SPECIAL_SCALARS) {
       if (s === '' || /^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$/.test(s) || s === '.' || s === '..') continue;
+      if (['~', 'null', 'Null', 'NULL', '18446744073709551615'].includes(s)) {
+        // a null or uint64 key is an error in sigs.k8s.io/yaml: left to the general parser, which reports it
+        expectHandled(`k: ${s}\nl:\n- ${s}\nn: [${s}, ${s}]\n`);
+        expect(fast(`${s}: v\n`)).toBe(BAIL);
+        expect(() => parseTemplateOutput(`${s}: v\n`)).toThrow(/unsupported map key/);
+        continue;
+      }
       expectHandled(`k: ${s}\nl:\n- ${s}\nm: {x: ${s}, ${s}: 1}\nn: [${s}, ${s}]\n${s}: v\n`);
     }
   });
@@ -525,11 +531,11 @@ describe('fast reader edge cases', () => {
   });
 
   it('resolves plain scalars the go-yaml v2 way and keeps quoted and block scalars as strings', () => {
-    const text = 'a: yes\nb: "yes"\nc: \'0777\'\nd: 0777\ne: 0x1F\nf: 1_000\ng: .5\nh: 1e3\ni: ~\nj: 2001-12-14\nk: 1:30\nl: |\n  yes\nm: >-\n  1e3\n  x\no: Off\n~: null key\ntrue: bool key\n1e3: float key\n';
+    const text = 'a: yes\nb: "yes"\nc: \'0777\'\nd: 0777\ne: 0x1F\nf: 1_000\ng: .5\nh: 1e3\ni: ~\nj: 2001-12-14\nk: 1:30\nl: |\n  yes\nm: >-\n  1e3\n  x\no: Off\ntrue: bool key\n1e3: float key\n1e7: big float key\n';
     expectHandled(text);
     expect(fastParseTemplateOutput(text)).toEqual({
       a: true, b: 'yes', c: '0777', d: 511, e: 31, f: 1000, g: 0.5, h: 1000, i: null, j: '2001-12-14', k: '1:30',
-      l: 'yes\n', m: '1e3 x', o: false, null: 'null key', true: 'bool key', '1000': 'float key',
+      l: 'yes\n', m: '1e3 x', o: false, true: 'bool key', '1000': 'float key', '1e+07': 'big float key',
     });
   });
 

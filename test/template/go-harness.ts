@@ -64,6 +64,14 @@ export function goSprigNames(): string[] {
   return JSON.parse(execFileSync(bin, ['-names'], { stdio: 'pipe' }).toString()) as string[];
 }
 
+/** What sigs.k8s.io/yaml.Unmarshal (go-yaml v2, then JSON) reads from each text: JSON text or Go's error. */
+export function unmarshalWithGo(texts: readonly string[]): GoResult[] {
+  const { bin } = buildRenderer();
+  const r = spawnSync(bin, ['-unmarshal'], { input: JSON.stringify(texts), maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`render.go -unmarshal failed: ${r.stderr.toString()}`);
+  return JSON.parse(r.stdout.toString()) as GoResult[];
+}
+
 /** Runs the Go renderer over the cases. */
 export function renderWithGo(cases: readonly CorpusCase[]): GoResult[] {
   const { bin } = buildRenderer();

@@ -8,7 +8,7 @@
  */
 import type { Json } from '../../kube/types.js';
 import { attempt, Bail, BAIL } from '../../io/bail.js';
-import { decodeDoubleQuoted, decodeSingleQuoted, resolveGoYamlV2 } from '../../io/scalars.js';
+import { decodeDoubleQuoted, decodeSingleQuoted, formatGoFloat, resolveGoYamlV2 } from '../../io/scalars.js';
 import { UserError } from '../../results/result.js';
 
 /** A value read from JSON data: `undefined` is a missing map key (Go's invalid value). */
@@ -45,26 +45,7 @@ export function truthy(v: Val): boolean {
 
 /** Go's `%v` of a float64 (`strconv.FormatFloat(f, 'g', -1, 64)`). */
 export function goFloat(f: number): string {
-  if (Number.isNaN(f)) return 'NaN';
-  if (f === Infinity) return '+Inf';
-  if (f === -Infinity) return '-Inf';
-  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
-  // Shortest round-trip digits, then Go's %g layout: with the shortest precision Go switches to
-  // the exponent form when the decimal exponent is < -4 or >= 6 (so 1000000 prints `1e+06`).
-  const [mant, expStr] = f.toExponential().split('e') as [string, string];
-  const exp = Number(expStr);
-  const neg = mant.startsWith('-');
-  const digits = mant.replace('-', '').replace('.', '');
-  if (exp < -4 || exp >= 6) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
-    return `${neg ? '-' : ''}${m}e${exp < 0 ? '-' : '+'}${e}`;
-  }
-  let s: string;
-  if (exp < 0) s = `0.${'0'.repeat(-exp - 1)}${digits}`;
-  else if (digits.length <= exp + 1) s = digits + '0'.repeat(exp + 1 - digits.length);
-  else s = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
-  return (neg ? '-' : '') + s;
+  return formatGoFloat(f, 64);
 }
 
 /** Go's `fmt.Sprint` of a JSON-decoded value passed to a function (`nil` and missing print `<nil>`). */

@@ -9,7 +9,9 @@
 // The module (go.mod beside this file) pins sprig v3.3.0 and sigs.k8s.io/yaml, the versions
 // Istio builds its injector with; sprig's TxtFuncMap and Istio's toYaml are always compiled in.
 // Run with the argument
-// "-names", the program prints the names of the sprig functions compiled in (a JSON array).
+// "-names", the program prints the names of the sprig functions compiled in (a JSON array); with
+// "-unmarshal", it reads a JSON array of YAML texts and gives, per text, the JSON of the value
+// sigs.k8s.io/yaml.Unmarshal reads from it (how Istio reads its templates' output).
 package main
 
 import (
@@ -210,6 +212,15 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
+	}
+	if len(os.Args) > 1 && os.Args[1] == "-unmarshal" {
+		var texts []string
+		if err := json.Unmarshal(in, &texts); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		_ = json.NewEncoder(os.Stdout).Encode(unmarshalTexts(texts))
+		return
 	}
 	var cases []testCase
 	if err := json.Unmarshal(in, &cases); err != nil {
