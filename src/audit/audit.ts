@@ -286,8 +286,8 @@ function storedEnvJson(e: Json): Json {
   } catch {
     return e;
   }
-  if (e.name === POD_PORTS_ENV && Array.isArray(parsed)) parsed.forEach(defaultPort);
-  if (e.name === KUBE_APP_PROBERS_ENV && isObject(parsed)) Object.values(parsed).forEach((p) => isObject(p) && setProberDefaults(p));
+  if (e.name === POD_PORTS_ENV && Array.isArray(parsed)) for (const p of parsed) defaultPort(p);
+  if (e.name === KUBE_APP_PROBERS_ENV && isObject(parsed)) for (const p of Object.values(parsed)) if (isObject(p)) setProberDefaults(p);
   return { ...e, value: parsed };
 }
 
