@@ -160,28 +160,29 @@ const stringMap = (v: Json | undefined): Record<string, string> => {
   return out;
 };
 
+/** An object's owner reference (the controller's, else the first), and the owner's item when the snapshot has it. */
+function ownerOf(item: Item, byUid: Map<string, Item>, byName: Map<string, Item>): { ref: JsonObject & { kind: string; name: string }; found?: Item } | undefined {
+  const refs = metaOf(item.obj).ownerReferences;
+  if (!Array.isArray(refs) || refs.length === 0) return undefined;
+  const owner = (refs.find((r) => isObject(r) && r.controller === true) ?? refs[0]) as Json;
+  if (!isObject(owner) || typeof owner.kind !== 'string' || typeof owner.name !== 'string') return undefined;
+  const ns: string = item.ref.namespace ?? '';
+  const found = (typeof owner.uid === 'string' ? byUid.get(owner.uid) : undefined) ?? byName.get(`${ns}/${owner.kind}/${owner.name}`);
+  return { ref: owner as JsonObject & { kind: string; name: string }, ...(found ? { found } : {}) };
+}
+
 /** The owner chain of an object, immediate owner first (the controller reference, else the first). */
 function ownerChain(item: Item, byUid: Map<string, Item>, byName: Map<string, Item>): ResourceRef[] & { top?: Item } {
   const chain: ResourceRef[] & { top?: Item } = [];
   let cur: Item | undefined = item;
   const seen = new Set<Item>([item]);
   while (cur && chain.length < MAX_OWNER_DEPTH) {
-    const refs = metaOf(cur.obj).ownerReferences;
-    if (!Array.isArray(refs) || refs.length === 0) break;
-    const owner = (refs.find((r) => isObject(r) && r.controller === true) ?? refs[0]) as Json;
-    if (!isObject(owner) || typeof owner.kind !== 'string' || typeof owner.name !== 'string') break;
+    const owner = ownerOf(cur, byUid, byName);
+    if (!owner) break;
+    const { ref, found } = owner;
     const ns: string = cur.ref.namespace ?? '';
-    const found: Item | undefined =
-      (typeof owner.uid === 'string' ? byUid.get(owner.uid) : undefined) ?? byName.get(`${ns}/${owner.kind}/${owner.name}`);
     if (found && seen.has(found)) break;
-    chain.push(
-      found?.ref ?? {
-        apiVersion: typeof owner.apiVersion === 'string' ? owner.apiVersion : '',
-        kind: owner.kind,
-        name: owner.name,
-        ...(ns ? { namespace: ns } : {}),
-      },
-    );
+    chain.push(found?.ref ?? { apiVersion: typeof ref.apiVersion === 'string' ? ref.apiVersion : '', kind: ref.kind, name: ref.name, ...(ns ? { namespace: ns } : {}) });
     if (found) {
       seen.add(found);
       chain.top = found;
@@ -191,6 +192,22 @@ function ownerChain(item: Item, byUid: Map<string, Item>, byName: Map<string, It
     cur = found;
   }
   return chain;
+}
+
+/**
+ * What the audit keeps of an object once the environment is built: an owner with an owner in the
+ * snapshot (a ReplicaSet of a Deployment) only its name, uid and owner references; a top owner
+ * its spec too (its pod template); neither its status or managedFields. Webhooks and namespaces
+ * have been read by then. So a snapshot's owners cost little more than their names.
+ */
+function slim(item: Item, byUid: Map<string, Item>, byName: Map<string, Item>): void {
+  if (item.ref.kind === 'Namespace' || item.ref.kind === 'MutatingWebhookConfiguration') return;
+  const meta = metaOf(item.obj);
+  const keep: JsonObject = {};
+  for (const k of ['name', 'namespace', 'uid', 'ownerReferences'] as const) if (meta[k] !== undefined) keep[k] = meta[k];
+  const obj: JsonObject = { apiVersion: item.obj.apiVersion ?? '', kind: item.obj.kind ?? '', metadata: keep };
+  if (!ownerOf(item, byUid, byName)?.found && item.obj.spec !== undefined) obj.spec = item.obj.spec;
+  item.obj = obj;
 }
 
 /** The istio-proxy container's status: classic (containerStatuses) or native (initContainerStatuses). */
@@ -269,7 +286,7 @@ function storedEnvJson(e: Json): Json {
   } catch {
     return e;
   }
-  if (e.name === POD_PORTS_ENV && Array.isArray(parsed)) parsed.forEach(defaultPort);
+  if (e.name === POD_PORTS_ENV && Array.isArray(parsed)) for (const p of parsed) defaultPort(p);
   if (e.name === KUBE_APP_PROBERS_ENV && isObject(parsed)) for (const p of Object.values(parsed)) if (isObject(p)) setProberDefaults(p);
   return { ...e, value: parsed };
 }
@@ -385,6 +402,7 @@ export function audit(
     items.map((i) => i.obj),
     config,
   );
+  for (const it of items) slim(it, byUid, byName);
   for (const [ns, labels] of nsLabels) {
     const rev = labels[Label.istioRev];
     if (rev !== undefined && !served.has(rev)) {

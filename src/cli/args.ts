@@ -38,7 +38,7 @@ export interface CliArgs {
   format: 'full' | 'patch' | undefined;
   jobs: 'native' | 'classic' | 'skip' | undefined;
   webhookCoexistence: 'label' | 'warn' | 'error' | undefined;
-  /** --audit only: `--audit-format`, the alias of --summary; the severity that fails the run; the restart time of the patches. */
+  /** --audit only: `--audit-format` (the alias of --summary), the severity that fails the run, the patches' restart time. */
   auditFormat: 'text' | 'json' | 'markdown' | 'prometheus' | undefined;
   failOn: 'error' | 'warning' | 'none' | undefined;
   restartedAt: string | undefined;

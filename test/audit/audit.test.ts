@@ -200,6 +200,13 @@ describe('audit: findings on a live snapshot', () => {
     expect(r.restarts.map((x) => x.command)).toEqual(['kubectl rollout restart statefulset/db -n shop']);
   });
 
+  it('a snapshot in several Lists (namespaces, pods and owners apart): owners and namespaces are found across them', () => {
+    const [d, rs, p] = deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'));
+    const r = runAudit([list([p!]), list([namespace('shop', { 'istio-injection': 'enabled' })]), list([d!, rs!])].join('---\n'));
+    expect(r.findings.map((f) => `${f.kind} ${f.owners.map((o) => o.kind).join('<-')}`)).toEqual(['missing ReplicaSet<-Deployment']);
+    expect(r.restarts.map((x) => x.command)).toEqual(['kubectl rollout restart deployment/web -n shop']);
+  });
+
   it('owners resolve by kind and name when the uid does not match', () => {
     const [d, rs, p] = deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'));
     ((p!.metadata.ownerReferences as JsonObject[])[0]!).uid = 'not-a-known-uid';

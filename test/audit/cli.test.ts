@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { runCli } from '../support/run-cli.js';
 import type { JsonObject } from '../../src/kube/types.js';
-import { appTemplate, injected, list, namespace, pod, replicaSet, workload, type Obj } from './snapshot.js';
+import { appTemplate, goldenTemplate, injected, list, namespace, pod, replicaSet, workload, type Obj } from './snapshot.js';
 
 const fresh = injected(appTemplate('web'));
 function deployed(ns: string, name: string, hash: string, template: JsonObject, podTemplate = template) {
@@ -162,4 +162,30 @@ describe('--audit --format patch: restart patches through kustomize', () => {
       expect(b).toEqual(parse(stringify(base)));
     }
   }, 20000);
+});
+
+describe('--audit with Istio\'s own templates: pods Istio injected (the golden corpus) are up to date', () => {
+  const corpus = new URL('../../../shared/istio-conformance/', import.meta.url).pathname;
+  const istio = ['--injectConfigFile', `${corpus}config/inject-config.yaml`, '--valuesFile', `${corpus}config/values.json`, '--meshConfigFile', `${corpus}config/mesh.yaml`];
+  // hello: native sidecar; hello-old-version: classic (native sidecars off).
+  for (const [golden, native] of [['hello.yaml.injected', 'true'], ['hello-old-version.yaml.injected', 'false']] as const) {
+    it(`${golden}: no finding; with the proxy image changed, stale naming the image`, async () => {
+      const input = parse(readFileSync(`${corpus}inputs/hello.yaml`, 'utf8')) as JsonObject;
+      const template = (input.spec as JsonObject).template as JsonObject;
+      const injectedByIstio = goldenTemplate(`${corpus}goldens`, golden);
+      const d = workload('Deployment', 'default', 'hello', template);
+      const rs = replicaSet(d, '6b7c8d9e0f', template);
+      const labels = { ...((injectedByIstio.metadata as JsonObject).labels as JsonObject), 'pod-template-hash': '6b7c8d9e0f' };
+      const podTemplate = { ...injectedByIstio, metadata: { ...(injectedByIstio.metadata as JsonObject), labels } };
+      const snap = (t: JsonObject) => list([namespace('default', { 'istio-injection': 'enabled' }), d, rs, pod('hello-6b7c8d9e0f-zz9yx', 'default', t, rs)]);
+      const argv = ['--audit', '--summary', 'json', '--fail-on', 'none', '--native-sidecars', native, ...istio];
+      const ok = await runCli(argv, snap(podTemplate));
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(JSON.parse(ok.stdout).findings).toEqual([]);
+      const old = JSON.parse(JSON.stringify(podTemplate).replaceAll(/proxyv2:[^"]+/g, 'proxyv2:1.19.0')) as JsonObject;
+      const stale = JSON.parse((await runCli(argv, snap(old))).stdout).findings as { kind: string; fields: string[] }[];
+      expect(stale.map((f) => f.kind)).toEqual(['stale']);
+      expect(stale[0]!.fields[0]).toMatch(/^spec\.(initContainers|containers)\[istio-proxy\]\.image: \S+proxyv2:1\.19\.0, expected /);
+    }, 20000);
+  }
 });
