@@ -203,6 +203,7 @@ describe.skipIf(!corpus122)('built-in profile at Istio 1.22 vs its templates', (
       expect(builtin.code, builtin.stderr).toBe(0);
       expect(builtin.stderr).toContain('built-in profile');
       expect(sameData(templates.stdout, builtin.stdout), `templates:\n${templates.stdout}\nbuilt-in:\n${builtin.stdout}`).toBe(true);
+      expect(builtin.stdout).toBe(templates.stdout);
     });
   }
   it('the cases reach the 1.22 changes', async () => {
