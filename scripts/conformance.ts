@@ -440,13 +440,14 @@ export function sameData(a: string, b: string): boolean {
   return JSON.stringify(sortKeys(splitDocuments(a))) === JSON.stringify(sortKeys(splitDocuments(b)));
 }
 
-/** How the built-in run differs from the template run of the same case (empty: one truth holds). */
+/** How the built-in run differs from the template run of the same case, byte for byte (empty: one truth holds). */
 export function oneTruthProblems(templates: CaseRun, builtin: CaseRun): string[] {
   if ((templates.exitCode === 0) !== (builtin.exitCode === 0)) {
     return [`template path exit ${templates.exitCode} (${templates.stderr.trim()}), built-in exit ${builtin.exitCode} (${builtin.stderr.trim()})`];
   }
-  if (templates.exitCode !== 0 || sameData(templates.stdout, builtin.stdout)) return [];
-  // Exact data: no quantity or JSON normalisation between our own two paths (key order aside).
+  // Byte for byte: the same text, not only the same data.
+  if (templates.exitCode !== 0 || templates.stdout === builtin.stdout) return [];
+  if (sameData(templates.stdout, builtin.stdout)) return ['same data, different text (key order or scalar style)'];
   const diff = compareManifests(templates.stdout, builtin.stdout);
   return diff.length ? diff.map((d) => d.replace('golden', 'templates').replace('actual', 'built-in')) : ['same documents after normalisation, different data (quantity or JSON text)'];
 }

@@ -143,11 +143,13 @@ export function chooseRelease(istioVersion: string | undefined, tag: unknown): R
   if (istioVersion !== undefined) return { release: istioVersion.trim() === DEVELOPMENT_BRANCH ? undefined : builtinRelease(istioVersion) };
   // A YAML number (`tag: 1.30`) is what the user wrote as text.
   const text = typeof tag === 'string' ? tag.trim() : typeof tag === 'number' ? String(tag) : '';
-  if (!RELEASE_VERSION.test(text)) return { release: DEFAULT_RELEASE };
+  const m = RELEASE_VERSION.exec(text);
+  if (!m) return { release: DEFAULT_RELEASE };
   const release = builtinRelease(text);
   if (release) return { release };
+  // Only the minor, as numbers: the tag may come from a file of the repository.
   return {
-    problem: `the proxy image tag ${JSON.stringify(text)} names a release the built-in profile does not render (${RENDERS()}); set istioVersion (--istio-version) to the release whose template to render, or ${INJECTOR_CONFIG_MODE}`,
+    problem: `the proxy image tag names Istio ${Number(m[1])}.${Number(m[2])}, a release the built-in profile does not render (${RENDERS()}); set istioVersion (--istio-version) to the release whose template to render, or ${INJECTOR_CONFIG_MODE}`,
   };
 }
 

@@ -28,8 +28,13 @@ export const BUILTIN_TEMPLATES: readonly string[] = ['sidecar'];
 
 const ann = (key: string) => `metadata.annotations["${key}"]`;
 
+/** A copy of a value as the template's `toYaml` writes it: map keys sorted (Go marshals maps so). */
 function clone<T extends Json>(v: T): T {
-  return structuredClone(v);
+  if (Array.isArray(v)) return v.map((x) => clone(x)) as T;
+  if (!isObject(v)) return v;
+  const out: JsonObject = {};
+  for (const k of Object.keys(v).sort()) out[k] = clone(v[k]!);
+  return out as T;
 }
 
 /** sprig/Istio `omitNil`: drops nil map entries and list items; an emptied map or list becomes nil. */
@@ -531,7 +536,12 @@ function renderProxyContainer(c: Ctx, holdProxy: boolean): Container {
     }
     capabilities.drop = ['ALL'];
     sc = { allowPrivilegeEscalation: privileged, capabilities, privileged, readOnlyRootFilesystem: !c.coreDump() };
-    if (c.tproxy || c.capNetBindService) Object.assign(sc, { runAsNonRoot: false, runAsUser: 0, runAsGroup: c.has('rootProxyGroup1337') ? 1337 : c.gid() });
+    const root = c.tproxy || c.capNetBindService;
+    if (!c.has('rootProxyGroup1337')) {
+      // Before 1.26 the proxy GID comes first, whoever the proxy runs as.
+      sc.runAsGroup = c.gid();
+      Object.assign(sc, root ? { runAsNonRoot: false, runAsUser: 0 } : { runAsNonRoot: true, runAsUser: c.uid() });
+    } else if (root) Object.assign(sc, { runAsNonRoot: false, runAsUser: 0, runAsGroup: 1337 });
     else Object.assign(sc, { runAsNonRoot: true, runAsUser: c.uid(), runAsGroup: c.gid() });
   }
   const seccomp = seccompProfile(c);
