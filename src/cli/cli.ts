@@ -156,8 +156,8 @@ function readIstioFiles(args: CliArgs, config: Config, fnConfig: unknown): Istio
  * in the bundle) is loaded only when the run may render with Istio's templates, so the built-in
  * profile starts without it.
  */
-async function runWith(resources: Parameters<typeof run>[0], config: Config, files: IstioFiles, options?: RunOptions): Promise<RunOutput> {
-  return run(resources, config, files.istio, files.revisionIstio, await templateEngineFor(resources, config, files), options);
+async function runWith(resources: Parameters<typeof run>[0], config: Config, files: IstioFiles, options?: Pick<RunOptions, 'onResourceDone'>): Promise<RunOutput> {
+  return run(resources, { ...options, config, istio: files.istio, revisionIstio: files.revisionIstio, engine: await templateEngineFor(resources, config, files) });
 }
 
 /** The Go template engine, when the run may render with Istio's templates (else undefined). */
