@@ -13,7 +13,7 @@ import { MergeError, podSchema, strategicMerge } from '../merge/index.js';
 import { UserError } from '../results/result.js';
 import { goContainer, goMarshal } from './postprocess/gojson.js';
 import { parseInjectionStatus } from './postprocess/applyMetadata.js';
-import { annotationsOf, asPodJson, asPodTemplate, cloneJson, clonePod, findContainer, findContainerFromPod, findSidecar, get, type PodJson } from './postprocess/util.js';
+import { annotationsOf, asPodJson, asPodTemplate, cloneJson, findContainer, findContainerFromPod, findSidecar, get, type PodJson } from './postprocess/util.js';
 import type { InjectorSettings } from './types.js';
 
 /** `image: auto` in a user override means "keep the injected image". */
@@ -38,13 +38,9 @@ interface ParsedContainers {
   initContainers: JsonObject[];
 }
 
-export function reapplyOverwrittenContainers(input: OverrideInput): PodTemplate {
-  return reapplyOverwrittenContainersInPlace(clonePod(input.merged), input);
-}
-
 /**
- * `reapplyOverwrittenContainers` on `merged`, which the caller owns: it may be modified and
- * returned (the pipeline passes the merge's fresh result, saving a copy of the pod).
+ * Istio's `reapplyOverwrittenContainers` on `merged`, which the caller owns: it may be modified
+ * and returned (the pipeline passes the merge's fresh result).
  */
 export function reapplyOverwrittenContainersInPlace(merged: PodJson, input: Omit<OverrideInput, 'merged'>): PodTemplate {
   const original = asPodJson(input.original);
