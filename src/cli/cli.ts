@@ -20,13 +20,13 @@ import {
   resourceListWriter,
   type ResourceHandle,
 } from '../io/index.js';
-import { environmentObjects, isEnvironmentObject, run, type RunOptions, type RunOutput } from '../run.js';
+import { environmentObjects, isEnvironmentObject, run, type RunOptions, type RunOutput } from '../core/run.js';
 import { usesIstioTemplates, type IstioInputs, type TemplateEngine } from '../istio/environment.js';
 import { hasErrors, type Result } from '../results/result.js';
 import { formatResult } from './report.js';
 import { isObject } from '../kube/types.js';
 import { formatSummary, summarize, totalsLine, type Mode, type Reinjected } from './summary.js';
-import { isPassThrough } from '../run.js';
+import { isPassThrough } from '../core/run.js';
 import { resolve } from 'node:path';
 import { builtinReleasesSummary } from '../inject/builtin/releases.js';
 import { auditMode } from './audit.js';

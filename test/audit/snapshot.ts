@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { stringify, parse } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import { createResource } from '../../src/io/index.js';
-import { run } from '../../src/run.js';
+import { run } from '../../src/core/run.js';
 import type { JsonObject } from '../../src/kube/types.js';
 
 let uidCounter = 0;

@@ -5,21 +5,21 @@
  * environment and no clock, so its output is a function of its input. The YAML text, the
  * ResourceList envelope and exit codes belong to io/ and cli/.
  */
-import type { Config } from './config/config.js';
-import { isOwnConfig } from './config/config.js';
-import { Annotation } from './kube/keys.js';
-import { findWorkloadKind, formatFieldPath, getIn, parsePath, type Path } from './kube/kinds.js';
-import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef, type SourceQuote } from './kube/types.js';
-import { checkPodTemplate } from './kube/shape.js';
-import { UserError, type Result } from './results/result.js';
+import type { Config } from '../config/config.js';
+import { isOwnConfig } from '../config/config.js';
+import { Annotation } from '../kube/keys.js';
+import { findWorkloadKind, formatFieldPath, getIn, parsePath, type Path } from '../kube/kinds.js';
+import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef, type SourceQuote } from '../kube/types.js';
+import { checkPodTemplate } from '../kube/shape.js';
+import { UserError, type Result } from '../results/result.js';
 import { processWorkload, type Environment, type WorkloadOutcome } from './workload.js';
 import { buildEnvironment } from './environment.js';
-import type { IstioInputs, TemplateEngine } from './istio/environment.js';
-import { explainResult } from './lifecycle/explain.js';
-import { checkWorkload, proxyImage, type DriftKind } from './lifecycle/check.js';
-import { revisionName } from './policy/index.js';
-import { uninjectWorkload } from './lifecycle/uninject.js';
-import { workloadPatch } from './lifecycle/patch.js';
+import type { IstioInputs, TemplateEngine } from '../istio/environment.js';
+import { explainResult } from './modes/explain.js';
+import { checkWorkload, proxyImage, type DriftKind } from './modes/check.js';
+import { revisionName } from '../policy/index.js';
+import { uninjectWorkload } from './modes/uninject.js';
+import { workloadPatch } from './modes/patch.js';
 
 /** What the core needs from a parsed document (io's handles satisfy it). */
 export interface Resource {
