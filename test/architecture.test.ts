@@ -40,10 +40,34 @@ describe('architecture', () => {
   });
 
   it('keeps template/ and merge/ free of Istio, KRM and I/O', () => {
-    const forbidden = /^\.\.\/(\.\.\/)?(io|cli|inject|istio|policy|config|run|workload|environment)\b/;
+    const forbidden = /^\.\.\/(\.\.\/)?(io|cli|inject|istio|policy|config|core|audit)\b/;
     const offenders = sources
       .filter((s) => s.path.startsWith('template/') || s.path.startsWith('merge/'))
       .filter((s) => imports(s.text).some((i) => forbidden.test(i.from) || /^node:(fs|child_process|net|http|https|os|process|vm|worker_threads)/.test(i.from)));
+    expect(offenders.map((s) => s.path)).toEqual([]);
+  });
+
+  /** The folders a module's relative imports reach (`core`, `policy`, ...; `.` for src/ itself). */
+  const importedFolders = (s: { path: string; text: string }) =>
+    imports(s.text)
+      .filter((i) => i.from.startsWith('.'))
+      .map((i) => normalize(join(dirname(s.path), i.from)).split('/')[0]!);
+
+  it('keeps the core on top: only cli/ and audit/ import core/ (the pipeline and its modes)', () => {
+    const offenders = sources.filter((s) => !/^(cli|audit|core)\//.test(s.path) && importedFolders(s).includes('core'));
+    expect(offenders.map((s) => s.path)).toEqual([]);
+  });
+
+  it('keeps policy/ a decision on plain data: it imports only kube/, results/ and config/ types', () => {
+    const offenders = sources.filter(
+      (s) =>
+        s.path.startsWith('policy/') &&
+        imports(s.text).some((i) => {
+          if (!i.from.startsWith('.')) return false;
+          const folder = normalize(join(dirname(s.path), i.from)).split('/')[0]!;
+          return !['policy', 'kube', 'results'].includes(folder) && !(folder === 'config' && i.typeOnly);
+        }),
+    );
     expect(offenders.map((s) => s.path)).toEqual([]);
   });
 

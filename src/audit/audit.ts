@@ -30,13 +30,13 @@ import { defaultPort, storedContainer, storedVolume } from '../kube/defaults.js'
 import { KUBE_APP_PROBERS_ENV } from '../inject/probes.js';
 import { INJECTED_LISTS, KNOWN_ANNOTATIONS, KNOWN_LABELS } from '../inject/strip.js';
 import { parseInjectionStatus } from '../inject/postprocess/applyMetadata.js';
-import { checkWorkload, differingPaths, proxyImage, statusRevision } from '../lifecycle/check.js';
+import { checkWorkload, differingPaths, proxyImage, statusRevision } from '../core/modes/check.js';
 import { normalizeRevision, revisionName, webhooksFromConfigurations } from '../policy/index.js';
-import { buildEnvironment } from '../environment.js';
+import { buildEnvironment } from '../core/environment.js';
 import type { IstioInputs, TemplateEngine } from '../istio/environment.js';
 import { UserError, type Result } from '../results/result.js';
-import { describeRef, environmentObjects, isEnvironmentObject, refOf, type Resource } from '../run.js';
-import { processWorkload, type Environment, type OutcomePurpose, type WorkloadOutcome } from '../workload.js';
+import { describeRef, environmentObjects, isEnvironmentObject, refOf, type Resource } from '../core/run.js';
+import { processWorkload, type Environment, type OutcomePurpose, type WorkloadOutcome } from '../core/workload.js';
 
 export const FINDING_KINDS = ['missing', 'unwanted', 'stale', 'owner-drift', 'orphan-revision', 'not-ready'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];

@@ -3,7 +3,7 @@
  * format (stdout). Formatting only; the findings come from src/audit.
  */
 import { FINDING_KINDS, type AuditReport, type Finding } from '../audit/audit.js';
-import { describeRef } from '../run.js';
+import { describeRef } from '../core/run.js';
 
 export const AUDIT_FORMATS = ['text', 'json', 'markdown', 'prometheus'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];

@@ -9,7 +9,7 @@ import { audit, type FindingSeverity } from '../audit/audit.js';
 import type { Config } from '../config/config.js';
 import { createResource, emitStream, type ResourceHandle } from '../io/index.js';
 import { hasErrors } from '../results/result.js';
-import type { Resource } from '../run.js';
+import type { Resource } from '../core/run.js';
 import { UsageError, type CliArgs } from './args.js';
 import { formatAudit, formatAuditText } from './audit-report.js';
 import { report, templateEngineFor, writeFiles, type CliIO, type IstioFiles } from './cli.js';

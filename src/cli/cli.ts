@@ -20,13 +20,13 @@ import {
   resourceListWriter,
   type ResourceHandle,
 } from '../io/index.js';
-import { environmentObjects, isEnvironmentObject, run, type RunOptions, type RunOutput } from '../run.js';
+import { environmentObjects, isEnvironmentObject, run, type RunOptions, type RunOutput } from '../core/run.js';
 import { usesIstioTemplates, type IstioInputs, type TemplateEngine } from '../istio/environment.js';
 import { hasErrors, type Result } from '../results/result.js';
 import { formatResult } from './report.js';
 import { isObject } from '../kube/types.js';
 import { formatSummary, summarize, totalsLine, type Mode, type Reinjected } from './summary.js';
-import { isPassThrough } from '../run.js';
+import { isPassThrough } from '../core/run.js';
 import { resolve } from 'node:path';
 import { builtinReleasesSummary } from '../inject/builtin/releases.js';
 import { auditMode } from './audit.js';
@@ -156,8 +156,8 @@ function readIstioFiles(args: CliArgs, config: Config, fnConfig: unknown): Istio
  * in the bundle) is loaded only when the run may render with Istio's templates, so the built-in
  * profile starts without it.
  */
-async function runWith(resources: Parameters<typeof run>[0], config: Config, files: IstioFiles, options?: RunOptions): Promise<RunOutput> {
-  return run(resources, config, files.istio, files.revisionIstio, await templateEngineFor(resources, config, files), options);
+async function runWith(resources: Parameters<typeof run>[0], config: Config, files: IstioFiles, options?: Pick<RunOptions, 'onResourceDone'>): Promise<RunOutput> {
+  return run(resources, { ...options, config, istio: files.istio, revisionIstio: files.revisionIstio, engine: await templateEngineFor(resources, config, files) });
 }
 
 /** The Go template engine, when the run may render with Istio's templates (else undefined). */

@@ -4,7 +4,7 @@
  * severity in front of warnings and errors and the field path and file when known.
  */
 import type { Result } from '../results/result.js';
-import { describeRef } from '../run.js';
+import { describeRef } from '../core/run.js';
 
 export function formatResult(r: Result): string {
   const prefix = r.severity === 'info' ? '' : `${r.severity}: `;

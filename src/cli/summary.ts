@@ -12,7 +12,7 @@
  * - error: the workload could not be processed.
  */
 import type { Result } from '../results/result.js';
-import { describeRef } from '../run.js';
+import { describeRef } from '../core/run.js';
 import { formatResult } from './report.js';
 
 export type SummaryFormat = 'text' | 'markdown' | 'json';

@@ -4,7 +4,7 @@
  * data the same way. The defaults themselves live with the built-in profile; this file only
  * translates and overlays.
  */
-import { isObject, setOwn, type Json, type JsonObject } from '../kube/types.js';
+import { cloneJson, isObject, setOwn, type Json, type JsonObject } from '../kube/types.js';
 import type { Config } from './load.js';
 
 /** Deep merge: maps merge key by key; lists, scalars and null replace. Inputs are not modified. */
@@ -17,8 +17,9 @@ export function deepMerge(base: Json | undefined, overlay: Json | undefined): Js
   return out;
 }
 
+/** `cloneJson` as a JSON text round trip gives it for maps and lists; a scalar as it is. */
 function clone(v: Json): Json {
-  return v === null || typeof v !== 'object' ? v : (JSON.parse(JSON.stringify(v)) as Json);
+  return typeof v === 'object' ? cloneJson(v, true) : v;
 }
 
 function setIn(obj: JsonObject, path: string[], value: Json | undefined): void {

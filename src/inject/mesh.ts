@@ -15,7 +15,7 @@
  * mesh config the injector never reads.
  */
 import type { Json, JsonObject } from '../kube/types.js';
-import { isObject } from '../kube/types.js';
+import { cloneJson, isObject } from '../kube/types.js';
 import { UserError } from '../results/result.js';
 import { defaultProxyConfig, mergeProxyConfig, ProxyConfigError } from './proxyconfig.js';
 
@@ -71,16 +71,13 @@ export function builtinMeshConfig(): JsonObject {
   return applyMeshConfig(chartMeshConfig(), defaultMeshConfig());
 }
 
-function clone<T extends Json>(v: T): T {
-  return structuredClone(v);
-}
 
 /**
  * Lays `userMesh` over `defaults` as Istio's `ApplyMeshConfig` does. A bad `defaultConfig` is a
  * `UserError` with field path `defaultConfig.<field>` (relative to the mesh config).
  */
 export function applyMeshConfig(userMesh: JsonObject | null | undefined, defaults: JsonObject): JsonObject {
-  const out = clone(defaults);
+  const out = cloneJson(defaults);
   if (!userMesh) return out;
   for (const [key, value] of Object.entries(userMesh)) {
     if (value === null || value === undefined) continue;
@@ -101,18 +98,18 @@ export function applyMeshConfig(userMesh: JsonObject | null | undefined, default
         if (!isObject(value)) throw new UserError('invalid mesh config: defaultProviders must be an object', 'defaultProviders');
         const prev = isObject(out.defaultProviders ?? null) ? (out.defaultProviders as JsonObject) : {};
         const merged: JsonObject = { ...prev };
-        for (const [k, v] of Object.entries(value)) if (v !== null) merged[k] = clone(v);
+        for (const [k, v] of Object.entries(value)) if (v !== null) merged[k] = cloneJson(v);
         out.defaultProviders = merged;
         break;
       }
       case 'extensionProviders': {
         if (!Array.isArray(value)) throw new UserError('invalid mesh config: extensionProviders must be a list', 'extensionProviders');
-        const merged: Json[] = Array.isArray(out.extensionProviders) ? clone(out.extensionProviders) : [];
+        const merged: Json[] = Array.isArray(out.extensionProviders) ? cloneJson(out.extensionProviders) : [];
         for (const p of value) {
           const name = isObject(p) ? p.name : undefined;
           const idx = merged.findIndex((e) => isObject(e) && e.name === name);
-          if (idx >= 0) merged[idx] = clone(p);
-          else merged.push(clone(p));
+          if (idx >= 0) merged[idx] = cloneJson(p);
+          else merged.push(cloneJson(p));
         }
         out.extensionProviders = merged;
         break;
@@ -124,7 +121,7 @@ export function applyMeshConfig(userMesh: JsonObject | null | undefined, default
         break;
       }
       default:
-        out[key] = clone(value);
+        out[key] = cloneJson(value);
     }
   }
   return out;

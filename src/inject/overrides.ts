@@ -8,12 +8,12 @@
  * templates and post-processing are elsewhere.
  */
 import { Annotation, Container as ContainerName } from '../kube/keys.js';
-import { isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
+import { cloneJson, isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
 import { MergeError, podSchema, strategicMerge } from '../merge/index.js';
 import { UserError } from '../results/result.js';
 import { goContainer, goMarshal } from './postprocess/gojson.js';
 import { parseInjectionStatus } from './postprocess/applyMetadata.js';
-import { annotationsOf, asPodJson, asPodTemplate, cloneJson, clonePod, findContainer, findContainerFromPod, findSidecar, get, type PodJson } from './postprocess/util.js';
+import { annotationsOf, asPodJson, asPodTemplate, findContainer, findContainerFromPod, findSidecar, get, type PodJson } from './postprocess/util.js';
 import type { InjectorSettings } from './types.js';
 
 /** `image: auto` in a user override means "keep the injected image". */
@@ -38,13 +38,9 @@ interface ParsedContainers {
   initContainers: JsonObject[];
 }
 
-export function reapplyOverwrittenContainers(input: OverrideInput): PodTemplate {
-  return reapplyOverwrittenContainersInPlace(clonePod(input.merged), input);
-}
-
 /**
- * `reapplyOverwrittenContainers` on `merged`, which the caller owns: it may be modified and
- * returned (the pipeline passes the merge's fresh result, saving a copy of the pod).
+ * Istio's `reapplyOverwrittenContainers` on `merged`, which the caller owns: it may be modified
+ * and returned (the pipeline passes the merge's fresh result).
  */
 export function reapplyOverwrittenContainersInPlace(merged: PodJson, input: Omit<OverrideInput, 'merged'>): PodTemplate {
   const original = asPodJson(input.original);
@@ -154,7 +150,7 @@ function dropOpenShiftUser(overlay: JsonObject, original: PodJson): void {
 
 /** `original` with `dropOpenShiftUser` applied to its own istio-proxy container. */
 function withoutOpenShiftUser(original: PodJson): PodJson {
-  const pod = JSON.parse(JSON.stringify(original)) as PodJson;
+  const pod = cloneJson(original, true);
   for (const list of ['containers', 'initContainers'] as const) {
     for (const c of pod.spec[list] ?? []) if (c.name === ContainerName.proxy) dropOpenShiftUser(c, original);
   }

@@ -7,11 +7,11 @@
  * pristine pod. This module does not decide whether to inject.
  */
 import { Container as ContainerName, Annotation, Label } from '../kube/keys.js';
-import { isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
+import { cloneJson, isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
 import { podSchema, strategicMerge } from '../merge/index.js';
 import { reapplyOverwrittenContainersInPlace } from './overrides.js';
 import { postProcessPodInPlace, recordOriginalMetadata } from './postprocess/index.js';
-import { asPodJson, clonePod, type PodJson } from './postprocess/util.js';
+import { asPodJson, type PodJson } from './postprocess/util.js';
 import { buildTemplateData } from './data.js';
 import { dropGoZeroValues } from './gozero.js';
 import type { InjectOutcome, InjectorSettings, SidecarRenderer, WorkloadMeta } from './types.js';
@@ -29,36 +29,9 @@ export interface InjectPodInput {
   recordOriginal?: boolean;
 }
 
-/**
- * What `JSON.parse(JSON.stringify(v))` gives for decoded YAML (plain objects, arrays, strings,
- * numbers, booleans, null), without the text in between: non-finite numbers become null, -0
- * becomes 0, undefined object fields are dropped and undefined list items become null.
- */
-function clone<T>(v: T): T {
-  return jsonCopy(v as Json | undefined) as T;
-}
-
-function jsonCopy(v: Json | undefined): Json {
-  if (typeof v === 'number') return Number.isFinite(v) ? v + 0 : null;
-  if (typeof v !== 'object' || v === null) return v as Json;
-  if (Array.isArray(v)) {
-    const out: Json[] = new Array<Json>(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = v[i] === undefined ? null : jsonCopy(v[i]);
-    return out;
-  }
-  const out: JsonObject = {};
-  for (const k of Object.keys(v)) {
-    const x = v[k];
-    if (x === undefined) continue;
-    if (k === '__proto__') Object.defineProperty(out, k, { value: jsonCopy(x), enumerable: true, writable: true, configurable: true });
-    else out[k] = jsonCopy(x);
-  }
-  return out;
-}
-
 export function injectPod(input: InjectPodInput): InjectOutcome {
   const { workload, settings, renderer } = input;
-  const pristine = clone(input.pod);
+  const pristine = cloneJson(input.pod, true);
   const warnings: string[] = [];
   // buildTemplateData below validates the annotations (Istio's validateAnnotations) first.
   const dnsPolicy = pristine.spec.dnsPolicy;
@@ -88,7 +61,7 @@ export function injectPod(input: InjectPodInput): InjectOutcome {
   }
   // The merge's result is a fresh copy: the steps below may work on it in place. Without any
   // patch, mergedPod still shares the pristine pod's metadata and spec, so it is copied first.
-  const owned = patches.length > 0 ? (mergedPod as unknown as PodJson) : clonePod(mergedPod as unknown as PodTemplate);
+  const owned = patches.length > 0 ? (mergedPod as unknown as PodJson) : asPodJson(cloneJson(mergedPod as unknown as PodTemplate));
   let pod = reapplyOverwrittenContainersInPlace(owned, {
     original: pristine,
     templatePod: templatePod as unknown as PodTemplate,

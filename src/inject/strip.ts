@@ -28,11 +28,11 @@
  * had set to the template's own value cannot be told apart there, and is removed with the rest.
  */
 import { Annotation, Container as ContainerName, Label } from '../kube/keys.js';
-import { isObject, setSourceQuotes, sourceQuotesOf, type Json, type JsonObject, type PodTemplate, type SourceQuote } from '../kube/types.js';
+import { cloneJson, isObject, setSourceQuotes, sourceQuotesOf, type Json, type JsonObject, type PodTemplate, type SourceQuote } from '../kube/types.js';
 import { clearPrometheusAnnotations, findAnnotation, PROMETHEUS_ANNOTATIONS_ENV } from './postprocess/applyPrometheusMerge.js';
 import { parseInjectionStatus } from './postprocess/applyMetadata.js';
 import { HOOK_KINDS, KUBE_APP_PROBERS_ENV, PROBE_KINDS, formatProberURL, parseProbers, restoreAppHandler, type Prober } from './probes.js';
-import { asPodJson, asPodTemplate, cloneJson, findContainer, findSidecar, sanitizeLabelName, type PodJson } from './postprocess/util.js';
+import { asPodJson, asPodTemplate, findContainer, findSidecar, sanitizeLabelName, type PodJson } from './postprocess/util.js';
 
 export interface StripResult {
   pod: PodTemplate;
@@ -200,7 +200,7 @@ export function stripMechanically(input: PodTemplate): { pod: PodJson; sidecar: 
 }
 
 /**
- * A copy of the pod without the items the status lists (`clonePod`, then each listed list
+ * A copy of the pod without the items the status lists (`cloneJson`, then each listed list
  * filtered by item name): the removed items, the largest part of an injected pod, are not copied.
  */
 function cloneWithoutListed(input: PodJson, status: Record<ListName, readonly string[]>): PodJson {
@@ -486,7 +486,7 @@ function buildRecord(before: PodTemplate, after: PodTemplate): OriginalRecord {
     // No status annotation: stripping leaves the pod (with the record) as it is.
     stripped = asPodJson(stripInjection(withRecord(after, record)).pod);
   }
-  if (!deepEqual(stripped as unknown as Json, before as unknown as Json)) return { pod: structuredClone(before) as unknown as JsonObject };
+  if (!deepEqual(stripped as unknown as Json, before as unknown as Json)) return { pod: cloneJson(before) as unknown as JsonObject };
   return record;
 }
 

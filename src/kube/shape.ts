@@ -9,7 +9,7 @@
  * values: inject/validate.ts) nor anything the injector does not read.
  */
 import { UserError } from '../results/result.js';
-import type { Json, JsonObject, PodTemplate } from './types.js';
+import { cloneJson, type Json, type JsonObject, type PodTemplate } from './types.js';
 
 type Shape = 'map' | 'list' | 'string' | 'bool' | 'stringMap' | { map: Fields } | { listOf: Shape };
 type Fields = { readonly [field: string]: Shape };
@@ -196,7 +196,7 @@ export function checkPodTemplate(pod: PodTemplate): PodTemplate {
   const fixes: Fix[] = [];
   checkFields(root, POD_TEMPLATE, [], fixes);
   if (!fixes.length) return pod;
-  const copy = JSON.parse(JSON.stringify(root)) as JsonObject;
+  const copy = cloneJson(root, true);
   for (const f of fixes) {
     let o: Json = copy;
     for (const k of f.path.slice(0, -1)) o = (o as Record<string, Json>)[k]!;

@@ -42,14 +42,28 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A deep copy of a JSON value (fields holding `undefined` left out); several times faster than `structuredClone` for these. */
-export function cloneJson<T extends Json | undefined>(value: T): T {
+/**
+ * The project's one deep copy, of a JSON-shaped value (a `Json`, or a typed view of one such as
+ * `PodTemplate`): objects get their own enumerable keys (`__proto__` as an own key, see `setOwn`),
+ * fields holding `undefined` are left out, arrays keep their length, numbers stay as they are.
+ * With `asText`, the copy is what a JSON text round trip (`JSON.parse(JSON.stringify(v))`) gives,
+ * without the text: non-finite numbers become null, -0 becomes 0 and `undefined` list items (or
+ * holes) become null; the pipeline reads the user's pod so, as Istio reads it from JSON. Several
+ * times faster than `structuredClone` or the text round trip.
+ */
+export function cloneJson<T>(value: T, asText = false): T {
+  if (typeof value === 'number') return (asText && !Number.isFinite(value) ? null : asText ? value + 0 : value) as T;
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((v) => cloneJson(v)) as T;
+  if (Array.isArray(value)) {
+    if (!asText) return value.map((v) => cloneJson(v)) as T;
+    const out: Json[] = new Array<Json>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = value[i] === undefined ? null : cloneJson(value[i] as Json, true);
+    return out as T;
+  }
   const out: JsonObject = {};
   for (const k in value) {
     const v = (value as JsonObject)[k];
-    if (v !== undefined) setOwn(out, k, cloneJson(v));
+    if (v !== undefined) setOwn(out, k, cloneJson(v, asText));
   }
   return out as T;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { parseStream, InputError } from '../../src/io/index.js';
 import { audit, type AuditReport } from '../../src/audit/audit.js';
-import { isEnvironmentObject } from '../../src/run.js';
+import { isEnvironmentObject } from '../../src/core/run.js';
 import type { JsonObject } from '../../src/kube/types.js';
 import { appTemplate, stored, cronJob, goldenTemplate, injected, job, list, namespace, pod, replicaSet, workload, type Obj } from './snapshot.js';
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { stringify, parse } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import { createResource } from '../../src/io/index.js';
-import { run } from '../../src/run.js';
+import { run } from '../../src/core/run.js';
 import type { JsonObject } from '../../src/kube/types.js';
 
 let uidCounter = 0;
@@ -176,7 +176,7 @@ export function injected(template: JsonObject, spec: JsonObject = {}, ns = 'shop
   const r = bare
     ? createResource({ apiVersion: 'v1', kind: 'Pod', metadata: { ...((template.metadata as JsonObject) ?? {}), name, namespace: ns }, spec: template.spec as JsonObject })
     : createResource({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { template } });
-  const out = run([r], config);
+  const out = run([r], { config });
   const errors = out.results.filter((x) => x.severity === 'error');
   if (errors.length) throw new Error(errors.map((e) => e.message).join('; '));
   if (!bare) return (r.value.spec as JsonObject).template as JsonObject;

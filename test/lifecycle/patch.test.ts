@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { workloadPatch } from '../../src/lifecycle/patch.js';
+import { workloadPatch } from '../../src/core/modes/patch.js';
 import type { JsonObject } from '../../src/kube/types.js';
 import { argvFor, runCli, sources } from './helpers.js';
 

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Json, JsonObject, PodTemplate } from '../../src/kube/types.js';
+import { cloneJson, type Json, type JsonObject, type PodTemplate } from '../../src/kube/types.js';
 import { podSchema, strategicMerge } from '../../src/merge/index.js';
-import { reapplyOverwrittenContainers } from '../../src/inject/overrides.js';
+import { reapplyOverwrittenContainersInPlace, type OverrideInput } from '../../src/inject/overrides.js';
+import { asPodJson } from '../../src/inject/postprocess/util.js';
 import { goContainer, goMarshal } from '../../src/inject/postprocess/gojson.js';
 import { container, firstPod } from './corpus.js';
+
+/** The override step on a copy of `input.merged` (the step owns the pod it is given). */
+const reapplyOverwrittenContainers = (input: OverrideInput): PodTemplate => reapplyOverwrittenContainersInPlace(asPodJson(cloneJson(input.merged)), input);
 
 const PROXY = 'registry.istio.io/testing/proxyv2:latest';
 const resources = { limits: { cpu: '2000m', memory: '1024Mi' }, requests: { cpu: '100m', memory: '128Mi' } };
@@ -131,7 +135,7 @@ describe('reapplyOverwrittenContainers', () => {
     expect(container(out, 'istio-proxy').args).toEqual(['proxy', 'sidecar']);
     expect(overridesOf(out)).toBeUndefined();
   });
-  it('does not modify its inputs', () => {
+  it('does not modify the user pod or the template pod', () => {
     const user = firstPod('inputs/proxy-override.yaml');
     const { merged, templatePod } = runTemplate(user, templatePatch(false));
     const before = JSON.stringify([user, merged, templatePod]);

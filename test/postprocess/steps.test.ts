@@ -2,18 +2,19 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { JsonObject, PodTemplate } from '../../src/kube/types.js';
+import { cloneJson, type JsonObject, type PodTemplate } from '../../src/kube/types.js';
 import {
-  applyMetadata,
-  applyPrometheusMerge,
-  applyRewrite,
-  applySecurePrometheusAnnotation,
+  applyMetadataInPlace,
+  applyPrometheusMergeInPlace,
+  applyRewriteInPlace,
+  applySecurePrometheusAnnotationInPlace,
   getInjectionStatus,
-  overwriteClusterInfo,
-  postProcessPod,
-  reorderPod,
+  overwriteClusterInfoInPlace,
+  postProcessPodInPlace,
+  reorderPodInPlace,
   type PostProcessContext,
 } from '../../src/inject/postprocess/index.js';
+import { asPodJson, asPodTemplate, type PodJson } from '../../src/inject/postprocess/util.js';
 import { UserError } from '../../src/results/result.js';
 import { container, corpusDir, envOf, firstPod } from './corpus.js';
 
@@ -28,6 +29,26 @@ function ctx(over: { settings?: Partial<PostProcessContext['settings']>; proxyCo
   };
 }
 
+/**
+ * A step run on a copy of `input`: the copy when the step says it changed the pod, else `input`
+ * itself (and then the copy must be as it was: a step that says "unchanged" changed nothing).
+ */
+function onCopy(step: (pod: PodJson, ctx: PostProcessContext) => boolean): (input: PodTemplate, ctx: PostProcessContext) => PodTemplate {
+  return (input, c) => {
+    const pod = asPodJson(cloneJson(input));
+    if (step(pod, c)) return asPodTemplate(pod);
+    expect(pod).toEqual(input);
+    return input;
+  };
+}
+const applyRewrite = onCopy(applyRewriteInPlace);
+const applyPrometheusMerge = onCopy(applyPrometheusMergeInPlace);
+const applySecurePrometheusAnnotation = onCopy(applySecurePrometheusAnnotationInPlace);
+const overwriteClusterInfo = onCopy(overwriteClusterInfoInPlace);
+const applyMetadata = onCopy(applyMetadataInPlace);
+const reorderPod = onCopy(reorderPodInPlace);
+const postProcessPod = (input: PodTemplate, c: PostProcessContext): PodTemplate => postProcessPodInPlace(asPodJson(cloneJson(input)), c);
+
 const PROBERS = 'ISTIO_KUBE_APP_PROBERS';
 const PROBE_FIELDS = ['readinessProbe', 'livenessProbe', 'startupProbe', 'lifecycle'] as const;
 const names = (list: unknown): string[] => ((list ?? []) as { name: string }[]).map((c) => c.name);
@@ -36,14 +57,14 @@ const names = (list: unknown): string[] => ((list ?? []) as { name: string }[]).
 function beforeRewrite(name: string): { pre: PodTemplate; golden: PodTemplate; input: PodTemplate } {
   const input = firstPod(`inputs/${name}.yaml`);
   const golden = firstPod(`goldens/${name}.yaml.injected`);
-  const pre = structuredClone(golden);
+  const pre = cloneJson(golden);
   const proxy = container(pre, 'istio-proxy');
   proxy.env = (proxy.env as JsonObject[]).filter((e) => e.name !== PROBERS);
   for (const c of [...(input.spec.initContainers ?? []), ...input.spec.containers] as unknown as JsonObject[]) {
     const target = container(pre, String(c.name));
     for (const f of PROBE_FIELDS) {
       if (c[f] === undefined) delete target[f];
-      else target[f] = structuredClone(c[f]);
+      else target[f] = cloneJson(c[f]);
     }
   }
   return { pre, golden, input };
@@ -81,7 +102,7 @@ describe('applyRewrite (probes -> /app-health, ISTIO_KUBE_APP_PROBERS)', () => {
     const { pre } = beforeRewrite('ready_live');
     const off = ctx({ settings: { values: { sidecarInjectorWebhook: { rewriteAppHTTPProbe: false } } } });
     expect(applyRewrite(pre, off)).toBe(pre);
-    const annotated = structuredClone(pre);
+    const annotated = cloneJson(pre);
     annotated.metadata = { ...annotated.metadata, annotations: { ...annotated.metadata?.annotations, 'sidecar.istio.io/rewriteAppHTTPProbers': 'true' } };
     expect(envOf(container(applyRewrite(annotated, off), 'istio-proxy'), PROBERS)).toBeDefined();
   });
@@ -133,7 +154,7 @@ describe('applyPrometheusMerge', () => {
   it('hello-multiport-metrics: targets and annotations as the golden', () => {
     const golden = firstPod('goldens/hello-multiport-metrics.yaml.injected');
     const input = firstPod('inputs/hello-multiport-metrics.yaml');
-    const pre = structuredClone(golden);
+    const pre = cloneJson(golden);
     pre.metadata!.annotations = { ...input.metadata!.annotations };
     const proxy = container(pre, 'istio-proxy');
     proxy.env = (proxy.env as JsonObject[]).filter((e) => e.name !== 'ISTIO_PROMETHEUS_ANNOTATIONS');

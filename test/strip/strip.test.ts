@@ -2,10 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Json, JsonObject, PodTemplate } from '../../src/kube/types.js';
+import { cloneJson, type Json, type JsonObject, type PodTemplate } from '../../src/kube/types.js';
 import { podSchema, strategicMerge } from '../../src/merge/index.js';
-import { reapplyOverwrittenContainers } from '../../src/inject/overrides.js';
-import { postProcessPod, recordOriginalMetadata } from '../../src/inject/postprocess/index.js';
+import { reapplyOverwrittenContainersInPlace } from '../../src/inject/overrides.js';
+import { postProcessPodInPlace, recordOriginalMetadata } from '../../src/inject/postprocess/index.js';
+import { asPodJson } from '../../src/inject/postprocess/util.js';
 import { stripInjection, type OriginalRecord } from '../../src/inject/strip.js';
 import { UserError } from '../../src/results/result.js';
 import { container, corpusDir, firstPod, podTemplates } from '../postprocess/corpus.js';
@@ -56,12 +57,12 @@ function sidecarPatch(pod: PodTemplate): JsonObject {
 function inject(pristine: PodTemplate): PodTemplate {
   const patch = sidecarPatch(pristine);
   const templatePod = strategicMerge({}, patch, podSchema) as unknown as PodTemplate;
-  const moved = structuredClone(pristine);
+  const moved = cloneJson(pristine);
   const i = moved.spec.containers.findIndex((c) => c.name === 'istio-proxy');
   if (i >= 0) moved.spec.initContainers = [...(moved.spec.initContainers ?? []), ...moved.spec.containers.splice(i, 1)];
   const merged = strategicMerge(moved as unknown as Json, patch, podSchema) as unknown as PodTemplate;
-  let pod = reapplyOverwrittenContainers({ merged, original: pristine, templatePod, proxyConfig: {} });
-  pod = postProcessPod(pod, { settings: { meshConfig, values, revision: '', proxyEnvs: {}, injectedAnnotations: {} }, proxyConfig: {}, templatePod });
+  let pod = reapplyOverwrittenContainersInPlace(asPodJson(merged), { original: pristine, templatePod, proxyConfig: {} });
+  pod = postProcessPodInPlace(asPodJson(pod), { settings: { meshConfig, values, revision: '', proxyEnvs: {}, injectedAnnotations: {} }, proxyConfig: {}, templatePod });
   return recordOriginalMetadata(pristine, pod);
 }
 
@@ -132,7 +133,7 @@ describe('the original-metadata record', () => {
     const pristine = firstPod('inputs/proxy-override.yaml');
     const injected = inject(pristine);
     // An injected volume the status does not list: nothing in the parts removes it.
-    const odd = structuredClone(injected);
+    const odd = cloneJson(injected);
     odd.spec.volumes = [...(odd.spec.volumes ?? []), { name: 'unlisted', emptyDir: {} }];
     delete odd.metadata?.annotations?.[RECORD];
     const recorded = recordOriginalMetadata(pristine, odd);
@@ -151,7 +152,7 @@ describe('stripping without a record (pods injected by Istio)', () => {
     expect(stripInjection(pod)).toEqual({ pod, wasInjected: false, exact: false, notes: [] });
   });
   const normalize = (pod: PodTemplate): JsonObject => {
-    const out = structuredClone(pod) as unknown as JsonObject;
+    const out = cloneJson(pod) as unknown as JsonObject;
     const spec = out.spec as JsonObject;
     for (const list of ['containers', 'initContainers'] as const) {
       for (const c of (spec[list] ?? []) as JsonObject[]) {

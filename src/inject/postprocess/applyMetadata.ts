@@ -5,16 +5,10 @@
  * (the merge did that).
  */
 import { Annotation, Label } from '../../kube/keys.js';
-import { isObject, type JsonObject, type PodTemplate } from '../../kube/types.js';
+import { isObject, type JsonObject } from '../../kube/types.js';
 import type { PostProcessContext } from './context.js';
 import { goMarshal } from './gojson.js';
-import { asPodJson, asPodTemplate, clonePod, ensureAnnotations, ensureLabels, type PodJson } from './util.js';
-
-export function applyMetadata(input: PodTemplate, ctx: PostProcessContext): PodTemplate {
-  const pod = clonePod(input);
-  applyMetadataInPlace(pod, ctx);
-  return asPodTemplate(pod);
-}
+import { asPodJson, ensureAnnotations, ensureLabels, type PodJson } from './util.js';
 
 /** The step on a pod it may modify; returns whether it changed anything. */
 export function applyMetadataInPlace(pod: PodJson, ctx: PostProcessContext): boolean {

@@ -7,11 +7,11 @@
  * Bad ports are user errors. Restoring the user's annotations is stripping's job.
  */
 import { Annotation } from '../../kube/keys.js';
-import type { JsonObject, PodTemplate } from '../../kube/types.js';
+import type { JsonObject } from '../../kube/types.js';
 import { UserError } from '../../results/result.js';
 import type { PostProcessContext } from './context.js';
 import { goMarshal } from './gojson.js';
-import { annotationsOf, asPodTemplate, clonePod, ensureAnnotations, findSidecar, get, meshStatusPort, parseGoBool, sanitizeLabelName, type PodJson } from './util.js';
+import { annotationsOf, ensureAnnotations, findSidecar, get, meshStatusPort, parseGoBool, sanitizeLabelName, type PodJson } from './util.js';
 
 export const PROMETHEUS_ANNOTATIONS_ENV = 'ISTIO_PROMETHEUS_ANNOTATIONS';
 const prometheusScrapeAnnotation = sanitizeLabelName(Annotation.prometheusScrape);
@@ -23,11 +23,6 @@ const prometheusAnnotations = new Set([prometheusScrapeAnnotation, prometheusPor
 export const RESERVED_PORTS: readonly number[] = [15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090];
 
 const field = (key: string): string => `metadata.annotations[${JSON.stringify(key)}]`;
-
-export function applyPrometheusMerge(input: PodTemplate, ctx: PostProcessContext): PodTemplate {
-  const pod = clonePod(input);
-  return applyPrometheusMergeInPlace(pod, ctx) ? asPodTemplate(pod) : input;
-}
 
 /** The step on a pod it may modify; returns whether it changed anything. */
 export function applyPrometheusMergeInPlace(pod: PodJson, ctx: PostProcessContext): boolean {

@@ -4,16 +4,10 @@
  * `prometheus.istio.io/secure-port` unless the user set it. Nothing else.
  */
 import { Annotation } from '../../kube/keys.js';
-import type { PodTemplate } from '../../kube/types.js';
 import type { PostProcessContext } from './context.js';
-import { annotationsOf, asPodTemplate, clonePod, ensureAnnotations, findSidecar, type PodJson } from './util.js';
+import { annotationsOf, ensureAnnotations, findSidecar, type PodJson } from './util.js';
 
 export const SECURE_METRICS_PORT_ENV = 'ENVOY_SECURE_MERGED_METRICS_PORT';
-
-export function applySecurePrometheusAnnotation(input: PodTemplate, ctx: PostProcessContext): PodTemplate {
-  const pod = clonePod(input);
-  return applySecurePrometheusAnnotationInPlace(pod, ctx) ? asPodTemplate(pod) : input;
-}
 
 /** The step on a pod it may modify; returns whether it changed anything. */
 export function applySecurePrometheusAnnotationInPlace(pod: PodJson, _ctx: PostProcessContext): boolean {

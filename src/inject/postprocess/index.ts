@@ -1,8 +1,9 @@
 /**
  * Istio's `postProcessPod` chain, one step per file, run in Istio's order after the merge and the
  * user's container overrides: `overwriteClusterInfo`, `applyPrometheusMerge`,
- * `applySecurePrometheusAnnotation`, `applyRewrite`, `applyMetadata`, `reorderPod`. Each step is
- * a pure function `(pod, ctx) => pod`, with an `...InPlace` form the chain uses after copying once. `recordOriginalMetadata` is not part of Istio's chain: the
+ * `applySecurePrometheusAnnotation`, `applyRewrite`, `applyMetadata`, `reorderPod`. Each step
+ * edits the pod it is given in place and says whether it changed it (`...InPlace(pod, ctx)`); the
+ * caller owns the pod (the pipeline's merge result; a test's copy). `recordOriginalMetadata` is not part of Istio's chain: the
  * pipeline calls it last so that a later run can strip this injection exactly (see ../strip.ts).
  * Deciding, rendering and merging happen before this module.
  */
@@ -14,19 +15,19 @@ import { applySecurePrometheusAnnotationInPlace } from './applySecurePrometheusA
 import type { PostProcessContext } from './context.js';
 import { overwriteClusterInfoInPlace } from './overwriteClusterInfo.js';
 import { reorderPodInPlace } from './reorderPod.js';
-import { asPodTemplate, clonePod, type PodJson } from './util.js';
+import { asPodTemplate, type PodJson } from './util.js';
 
 export type { PostProcessContext } from './context.js';
-export { overwriteClusterInfo } from './overwriteClusterInfo.js';
-export { applyPrometheusMerge, getPrometheusScrape, enablePrometheusMerge, clearPrometheusAnnotations, PROMETHEUS_ANNOTATIONS_ENV } from './applyPrometheusMerge.js';
-export { applySecurePrometheusAnnotation } from './applySecurePrometheusAnnotation.js';
-export { applyRewrite, shouldRewriteAppHTTPProbers } from './applyRewrite.js';
-export { applyMetadata, getInjectionStatus, parseInjectionStatus, type SidecarInjectionStatus } from './applyMetadata.js';
-export { reorderPod, modifyContainers } from './reorderPod.js';
+export { overwriteClusterInfoInPlace } from './overwriteClusterInfo.js';
+export { applyPrometheusMergeInPlace, getPrometheusScrape, enablePrometheusMerge, clearPrometheusAnnotations, PROMETHEUS_ANNOTATIONS_ENV } from './applyPrometheusMerge.js';
+export { applySecurePrometheusAnnotationInPlace } from './applySecurePrometheusAnnotation.js';
+export { applyRewriteInPlace, shouldRewriteAppHTTPProbers } from './applyRewrite.js';
+export { applyMetadataInPlace, getInjectionStatus, parseInjectionStatus, type SidecarInjectionStatus } from './applyMetadata.js';
+export { reorderPodInPlace, modifyContainers } from './reorderPod.js';
 export { recordOriginalMetadata } from './recordOriginalMetadata.js';
 export { goMarshal, goContainer } from './gojson.js';
 
-/** The steps in Istio's order (in-place forms: the chain copies the pod once). */
+/** The steps in Istio's order. */
 export const postProcessSteps = [
   overwriteClusterInfoInPlace,
   applyPrometheusMergeInPlace,
@@ -37,14 +38,9 @@ export const postProcessSteps = [
 ] as const;
 
 /**
- * Runs the chain on a copy of `input`. Throws `UserError` for the problems Istio rejects (e.g. a
- * reserved prometheus port).
+ * Istio's `postProcessPod` on a pod the caller owns: modified in place and returned. Throws
+ * `UserError` for the problems Istio rejects (e.g. a reserved prometheus port).
  */
-export function postProcessPod(input: PodTemplate, ctx: PostProcessContext): PodTemplate {
-  return postProcessPodInPlace(clonePod(input), ctx);
-}
-
-/** `postProcessPod` on a pod the caller owns: modified in place and returned (no copy). */
 export function postProcessPodInPlace(pod: PodJson, ctx: PostProcessContext): PodTemplate {
   for (const step of postProcessSteps) step(pod, ctx);
   return asPodTemplate(pod);

@@ -5,17 +5,11 @@
  * `istio-validation, <user init containers>, istio-init, enable-core-dump`. Moves nothing else.
  */
 import { Container as ContainerName } from '../../kube/keys.js';
-import type { JsonObject, PodTemplate } from '../../kube/types.js';
+import type { JsonObject } from '../../kube/types.js';
 import type { PostProcessContext } from './context.js';
-import { asPodTemplate, clonePod, get, type PodJson } from './util.js';
+import { get, type PodJson } from './util.js';
 
 type ContainerReorder = 'MoveFirst' | 'MoveLast' | 'Remove';
-
-export function reorderPod(input: PodTemplate, ctx: PostProcessContext): PodTemplate {
-  const pod = clonePod(input);
-  reorderPodInPlace(pod, ctx);
-  return asPodTemplate(pod);
-}
 
 /** The step on a pod it may modify; returns whether it changed anything. */
 export function reorderPodInPlace(pod: PodJson, ctx: PostProcessContext): boolean {

@@ -4,9 +4,7 @@
  * Prometheus' `SanitizeLabelName`, and typed reads of mesh config and values. No step logic.
  */
 import { Container as ContainerName } from '../../kube/keys.js';
-import { cloneJson, isObject, type Json, type JsonObject, type PodTemplate } from '../../kube/types.js';
-
-export { cloneJson };
+import { isObject, type Json, type JsonObject, type PodTemplate } from '../../kube/types.js';
 
 /** A pod template viewed as plain JSON, for code that edits it generically. */
 export interface PodJson {
@@ -21,11 +19,6 @@ export function asPodJson(pod: PodTemplate): PodJson {
 
 export function asPodTemplate(pod: PodJson): PodTemplate {
   return pod as unknown as PodTemplate;
-}
-
-/** A deep copy (pods are JSON values). */
-export function clonePod(pod: PodTemplate): PodJson {
-  return cloneJson(pod as unknown as Json) as unknown as PodJson;
 }
 
 export function findContainer(name: string, list: readonly JsonObject[] | undefined): JsonObject | undefined {

@@ -9,8 +9,8 @@
  * probe port Istio resolved, cannot come back. No decision is made: uninject does not care
  * whether policy would inject.
  */
-import type { PodTemplate } from '../kube/types.js';
-import { stripInjection } from '../inject/strip.js';
+import type { PodTemplate } from '../../kube/types.js';
+import { stripInjection } from '../../inject/strip.js';
 
 export interface UninjectOutcome {
   /** The pod without its sidecar; `undefined` when there was nothing to remove. */

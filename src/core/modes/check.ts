@@ -12,10 +12,10 @@
  *
  * Pure comparison; running the pipeline is the caller's job, and so is the exit code.
  */
-import { Annotation, Container } from '../kube/keys.js';
-import { isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
-import { deepEqual } from '../inject/strip.js';
-import { revisionName } from '../policy/index.js';
+import { Annotation, Container } from '../../kube/keys.js';
+import { isObject, type Json, type JsonObject, type PodTemplate } from '../../kube/types.js';
+import { deepEqual } from '../../inject/strip.js';
+import { revisionName } from '../../policy/index.js';
 import type { WorkloadOutcome } from '../workload.js';
 
 export type DriftKind = 'missing' | 'unwanted' | 'stale' | 'undecided';

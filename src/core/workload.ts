@@ -5,18 +5,18 @@
  * wants; an injected pod is marked against a live webhook that would inject it again. Returns the
  * new pod template (if any) and a one-line summary with the deciding rule. Finding workloads,
  * writing documents and the run modes (explain, check, uninject, patches) are run.ts's and
- * lifecycle/'s job.
+ * modes/' job; the job and coexistence policies are policy/'s.
  */
-import type { Config } from './config/load.js';
-import type { JsonObject, PodTemplate, ResourceRef } from './kube/types.js';
-import { decide, type Decision, type InjectorPolicy, type Webhook } from './policy/index.js';
-import { stripInjection, type SourceQuotesOf } from './inject/strip.js';
-import { injectPod } from './inject/pipeline.js';
-import { recordOriginalMetadata } from './inject/postprocess/index.js';
-import { planJob } from './lifecycle/jobs.js';
-import { planCoexistence } from './lifecycle/coexistence.js';
-import type { InjectorSettings, SidecarRenderer } from './inject/types.js';
-import type { Severity } from './results/result.js';
+import type { Config } from '../config/load.js';
+import type { JsonObject, PodTemplate, ResourceRef } from '../kube/types.js';
+import { decide, type Decision, type InjectorPolicy, type Webhook } from '../policy/index.js';
+import { stripInjection, type SourceQuotesOf } from '../inject/strip.js';
+import { injectPod } from '../inject/pipeline.js';
+import { recordOriginalMetadata } from '../inject/postprocess/index.js';
+import { planJob } from '../policy/jobs.js';
+import { planCoexistence } from '../policy/coexistence.js';
+import type { InjectorSettings, SidecarRenderer } from '../inject/types.js';
+import type { Severity } from '../results/result.js';
 
 export interface NamespaceInfo {
   labels: Record<string, string>;

@@ -13,10 +13,10 @@
  * Rollouts, OpenShift DeploymentConfigs) get merged lists written whole, which kustomize then
  * replaces. Building documents only: emitting them is the CLI's job.
  */
-import { deepEqual } from '../inject/strip.js';
-import { fieldSchema, podSchema, type SchemaNode } from '../merge/index.js';
-import type { Path } from '../kube/kinds.js';
-import { isObject, type Json, type JsonObject } from '../kube/types.js';
+import { deepEqual } from '../../inject/strip.js';
+import { fieldSchema, podSchema, type SchemaNode } from '../../merge/index.js';
+import type { Path } from '../../kube/kinds.js';
+import { isObject, type Json, type JsonObject } from '../../kube/types.js';
 
 /** Kinds (by apiVersion/kind) whose schema kustomize knows, so their lists merge by key. */
 const KUSTOMIZE_KNOWN = new Set([

@@ -18,7 +18,7 @@
  */
 import { Label } from '../kube/keys.js';
 import type { PodTemplate } from '../kube/types.js';
-import { callingWebhooks, type InjectionWebhook } from '../policy/index.js';
+import { callingWebhooks, type InjectionWebhook } from './webhooks.js';
 import type { CoexistenceMode } from '../config/schema.js';
 
 export interface CoexistencePlan {

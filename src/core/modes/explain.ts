@@ -5,8 +5,8 @@
  * sidecar). The text goes into the result's message (readable on stderr and in kpt's output);
  * the deciding step is also in structured tags. Nothing is changed: the caller writes no pods.
  */
-import { decidingStep, formatTrail, revisionName } from '../policy/index.js';
-import type { Result } from '../results/result.js';
+import { decidingStep, formatTrail, revisionName } from '../../policy/index.js';
+import type { Result } from '../../results/result.js';
 import type { WorkloadOutcome } from '../workload.js';
 
 const OUTCOME: Readonly<Record<WorkloadOutcome['action'], string>> = {

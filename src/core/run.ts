@@ -5,21 +5,21 @@
  * environment and no clock, so its output is a function of its input. The YAML text, the
  * ResourceList envelope and exit codes belong to io/ and cli/.
  */
-import type { Config } from './config/config.js';
-import { isOwnConfig } from './config/config.js';
-import { Annotation } from './kube/keys.js';
-import { findWorkloadKind, formatFieldPath, getIn, parsePath, type Path } from './kube/kinds.js';
-import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef, type SourceQuote } from './kube/types.js';
-import { checkPodTemplate } from './kube/shape.js';
-import { UserError, type Result } from './results/result.js';
+import type { Config } from '../config/config.js';
+import { isOwnConfig } from '../config/config.js';
+import { Annotation } from '../kube/keys.js';
+import { findWorkloadKind, formatFieldPath, getIn, parsePath, type Path } from '../kube/kinds.js';
+import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef, type SourceQuote } from '../kube/types.js';
+import { checkPodTemplate } from '../kube/shape.js';
+import { UserError, type Result } from '../results/result.js';
 import { processWorkload, type Environment, type WorkloadOutcome } from './workload.js';
 import { buildEnvironment } from './environment.js';
-import type { IstioInputs, TemplateEngine } from './istio/environment.js';
-import { explainResult } from './lifecycle/explain.js';
-import { checkWorkload, proxyImage, type DriftKind } from './lifecycle/check.js';
-import { revisionName } from './policy/index.js';
-import { uninjectWorkload } from './lifecycle/uninject.js';
-import { workloadPatch } from './lifecycle/patch.js';
+import type { IstioInputs, TemplateEngine } from '../istio/environment.js';
+import { explainResult } from './modes/explain.js';
+import { checkWorkload, proxyImage, type DriftKind } from './modes/check.js';
+import { revisionName } from '../policy/index.js';
+import { uninjectWorkload } from './modes/uninject.js';
+import { workloadPatch } from './modes/patch.js';
 
 /** What the core needs from a parsed document (io's handles satisfy it). */
 export interface Resource {
@@ -35,6 +35,14 @@ export interface Resource {
 }
 
 export interface RunOptions {
+  /** The resolved function configuration; `config.mode` picks the mode (see `MODES`). */
+  config: Config;
+  /** The texts of the Istio configuration files the CLI read (`--injectConfigFile`, ...). */
+  istio?: IstioInputs;
+  /** Those of the `spec.revisions` entries, by revision name. */
+  revisionIstio?: Readonly<Record<string, IstioInputs>>;
+  /** Renders Istio's templates when the configuration found uses them (istio/templates.ts; the CLI loads it). */
+  engine?: TemplateEngine;
   /**
    * Called once per resource, in input order, when the run is done with it (its updates are all
    * made): the CLI writes it out and lets it go, so a large input is never held whole.
@@ -155,33 +163,96 @@ function fileOf(resource: Resource): { file?: { path: string; index: number } } 
   return resource.file ? { file: { path: resource.file.path, index: resource.file.index } } : {};
 }
 
+/** One workload the run has found and read, with what a mode needs to report on it or write it. */
+interface WorkloadInRun {
+  readonly w: FoundWorkload;
+  readonly ref: ResourceRef;
+  /** The result fields that locate it: its resource and file. */
+  readonly where: Pick<Result, 'resourceRef' | 'file'>;
+  /** The pod template's path in the workload, as text for results ('' for a bare Pod). */
+  readonly podPathText: string;
+  /** Its pod template as it came in. */
+  readonly pod: PodTemplate;
+  /** Writes a new pod template back (and records the patch when `output: patch`). */
+  write(pod: PodTemplate): void;
+}
+
 /**
- * `istio` carries the texts of Istio configuration files the CLI read (`--injectConfigFile`, ...);
- * `revisionIstio` those of `spec.revisions` entries, by revision name. `config.mode` says what
- * the run does: inject (write pods), explain (results with the decision trail, write nothing),
- * check (results with drift, write nothing), uninject (strip every injection). `engine` renders
- * Istio's templates when the configuration found uses them (istio/templates.ts; the CLI loads it).
+ * What a mode does with each workload. A mode that `decides` gets the environment built and the
+ * workload's outcome (decision, and injection when it injects); uninject needs neither.
  */
-export function run(
-  resources: readonly Resource[],
-  config: Config,
-  istio: IstioInputs = {},
-  revisionIstio: Readonly<Record<string, IstioInputs>> = {},
-  engine?: TemplateEngine,
-  options: RunOptions = {},
-): RunOutput {
-  const results: Result[] = [];
-  const patches: JsonObject[] = [];
-  const drift: RunOutput['drift'] = [];
-  const reinjected: RunOutput['reinjected'] = new Map();
-  const mode = config.mode;
-  const env: Environment | undefined =
-    mode === 'uninject' ? undefined : buildEnvironment(environmentObjects(resources), config, results, istio, revisionIstio, engine);
+type ModeHandler =
+  | { readonly decides: false; handle(wl: WorkloadInRun, out: RunOutput): void }
+  | { readonly decides: true; handle(wl: WorkloadInRun, out: RunOutput, outcome: WorkloadOutcome): void };
+
+/**
+ * The run's modes (`config.mode`). Only inject and uninject write pods. Audit is not among them:
+ * it reads a live snapshot as a whole (audit/), and the CLI never runs it through `run`.
+ */
+const MODES: Readonly<Record<Exclude<Config['mode'], 'audit'>, ModeHandler>> = {
+  /** Write the injected pods; a result per workload. */
+  inject: {
+    decides: true,
+    handle(wl, out, outcome) {
+      const changedBefore = wl.w.resource.changed;
+      const tags = outcomeTags(wl.pod, outcome);
+      if (outcome.pod) wl.write(outcome.pod);
+      const result: Result = { message: outcome.summary, severity: outcome.severity, ...wl.where, tags };
+      // Injected again exactly as before: nothing in the document changed.
+      if (outcome.action === 'injected' && outcome.wasInjected) out.reinjected.set(result, { unchanged: changedBefore === false && wl.w.resource.changed === false });
+      out.results.push(result);
+    },
+  },
+  /** Results with the decision trail; nothing written. */
+  explain: {
+    decides: true,
+    handle(wl, out, outcome) {
+      out.results.push(explainResult(outcome, wl.where));
+    },
+  },
+  /** Results with the drift between the pod and what the configuration implies; nothing written. */
+  check: {
+    decides: true,
+    handle(wl, out, outcome) {
+      const verdict = checkWorkload(wl.pod, outcome);
+      if (verdict.drift) out.drift.push({ ref: wl.ref, kind: verdict.drift });
+      const severity = verdict.drift ? 'error' : outcome.severity;
+      const tags = { ...outcomeTags(wl.pod, outcome), ...(verdict.drift ? { drift: verdict.drift } : {}) };
+      out.results.push({ message: verdict.message, severity, ...wl.where, tags });
+    },
+  },
+  /** Strip every injection. */
+  uninject: {
+    decides: false,
+    handle(wl, out) {
+      const u = uninjectWorkload(wl.pod);
+      if (u.pod) wl.write(u.pod);
+      const previous = u.pod ? proxyImage(wl.pod) : undefined;
+      out.results.push({ message: u.summary, severity: u.severity, ...wl.where, tags: { action: u.action, ...(previous ? { previousImage: previous } : {}) } });
+    },
+  },
+};
+
+/**
+ * Finds the workloads in `resources`, reads each one's pod template, and hands it to the handler
+ * of `options.config.mode` (see `MODES`), with its outcome when the mode decides.
+ */
+export function run(resources: readonly Resource[], options: RunOptions): RunOutput {
+  const { config } = options;
+  const out: RunOutput = { results: [], patches: [], drift: [], reinjected: new Map() };
+  const { results } = out;
+  if (config.mode === 'audit') throw new Error('run: mode audit reads a live snapshot (audit/), not workload by workload');
+  const mode = MODES[config.mode];
+  const handle: (wl: WorkloadInRun) => void = mode.decides
+    ? withOutcome(buildEnvironment(environmentObjects(resources), config, results, options.istio ?? {}, options.revisionIstio ?? {}, options.engine), (wl, outcome) =>
+        mode.handle(wl, out, outcome),
+      )
+    : (wl) => mode.handle(wl, out);
   for (const resource of resources) {
     processResource(resource);
     options.onResourceDone?.(resource);
   }
-  return { results, patches, drift, reinjected };
+  return out;
 
   function processResource(resource: Resource): void {
     // Neither a workload nor a List of them: nothing to read.
@@ -204,52 +275,41 @@ export function run(
         writeBack(w, newPod);
         if (config.output === 'patch') {
           const patch = workloadPatch(w.obj, getIn(w.resource.value, w.base) as JsonObject, w.podPath);
-          if (patch) patches.push(patch);
+          if (patch) out.patches.push(patch);
         }
       };
-      if (mode === 'uninject' || !env) {
-        const u = uninjectWorkload(pod);
-        if (u.pod) write(u.pod);
-        const previous = u.pod ? proxyImage(pod) : undefined;
-        results.push({ message: u.summary, severity: u.severity, ...where, tags: { action: u.action, ...(previous ? { previousImage: previous } : {}) } });
-        continue;
-      }
+      handle({ w, ref, where, podPathText, pod, write });
+    }
+  }
+
+  /** Decides (and injects) the workload in `env`, then hands its outcome on; a user error becomes a result. */
+  function withOutcome(env: Environment, then: (wl: WorkloadInRun, outcome: WorkloadOutcome) => void): (wl: WorkloadInRun) => void {
+    return (wl) => {
+      const { w } = wl;
       let outcome: WorkloadOutcome;
       try {
         const metadataPath = [...w.base, ...(w.metadataPath ?? [...w.podPath, 'metadata'])];
-        outcome = processWorkload({ obj: w.obj, ref, pod, env, sourceQuotes: (part) => w.resource.sourceQuotes?.([...metadataPath, part]) });
+        outcome = processWorkload({ obj: w.obj, ref: wl.ref, pod: wl.pod, env, sourceQuotes: (part) => w.resource.sourceQuotes?.([...metadataPath, part]) });
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
-        const fieldPath = [podPathText, e.fieldPath].filter(Boolean).join('.');
+        const fieldPath = [wl.podPathText, e.fieldPath].filter(Boolean).join('.');
         results.push({
           message: e.message,
           severity: 'error',
-          ...where,
+          ...wl.where,
           ...(fieldPath ? { field: { path: fieldPath } } : {}),
           tags: { reason: e.code },
         });
-        continue;
+        return;
       }
-      const tags: Record<string, string> = { action: outcome.action, reason: outcome.reason, rule: outcome.rule, ...outcome.tags, ...imageTags(pod, outcome) };
-      if (mode === 'explain') {
-        results.push(explainResult(outcome, where));
-        continue;
-      }
-      if (mode === 'check') {
-        const verdict = checkWorkload(pod, outcome);
-        if (verdict.drift) drift.push({ ref, kind: verdict.drift });
-        const severity = verdict.drift ? 'error' : outcome.severity;
-        results.push({ message: verdict.message, severity, ...where, tags: { ...tags, ...(verdict.drift ? { drift: verdict.drift } : {}) } });
-        continue;
-      }
-      const changedBefore = w.resource.changed;
-      if (outcome.pod) write(outcome.pod);
-      const result: Result = { message: outcome.summary, severity: outcome.severity, ...where, tags };
-      // Injected again exactly as before: nothing in the document changed.
-      if (outcome.action === 'injected' && outcome.wasInjected) reinjected.set(result, { unchanged: changedBefore === false && w.resource.changed === false });
-      results.push(result);
-    }
+      then(wl, outcome);
+    };
   }
+}
+
+/** The tags of a workload's result in inject and check modes. */
+function outcomeTags(pod: PodTemplate, outcome: WorkloadOutcome): Record<string, string> {
+  return { action: outcome.action, reason: outcome.reason, rule: outcome.rule, ...outcome.tags, ...imageTags(pod, outcome) };
 }
 
 /**

@@ -3,21 +3,21 @@
  * config, the injector settings (values and mesh config with defaults), the renderer and the
  * webhook selectors that stand in for the API server's stage of the decision.
  */
-import type { Config } from './config/load.js';
-import { deepMerge, meshOverlay, valuesOverlay } from './config/settings.js';
-import { isObject, type JsonObject } from './kube/types.js';
-import type { Result } from './results/result.js';
-import { standardWebhooks } from './policy/index.js';
-import { builtinRendererFor } from './inject/builtin/render.js';
-import { DEFAULT_RELEASE, type BuiltinRelease } from './inject/builtin/releases.js';
-import { builtinValuesJson } from './inject/builtin/values.js';
-import { applyMeshConfig, builtinMeshConfig } from './inject/mesh.js';
-import type { InjectorSettings } from './inject/types.js';
+import type { Config } from '../config/load.js';
+import { deepMerge, meshOverlay, valuesOverlay } from '../config/settings.js';
+import { isObject, type JsonObject } from '../kube/types.js';
+import type { Result } from '../results/result.js';
+import { standardWebhooks } from '../policy/index.js';
+import { builtinRendererFor } from '../inject/builtin/render.js';
+import { DEFAULT_RELEASE, type BuiltinRelease } from '../inject/builtin/releases.js';
+import { builtinValuesJson } from '../inject/builtin/values.js';
+import { applyMeshConfig, builtinMeshConfig } from '../inject/mesh.js';
+import type { InjectorSettings } from '../inject/types.js';
 import type { Environment, NamespaceInfo } from './workload.js';
-import { builtinReleaseOf, istioConfigErrorResult, istioEnvironment, type IstioInputs, type TemplateEngine } from './istio/environment.js';
-import { IstioConfigError } from './istio/config.js';
-import { chooseWebhooks } from './istio/webhooks.js';
-import { UserError } from './results/result.js';
+import { builtinReleaseOf, istioConfigErrorResult, istioEnvironment, type IstioInputs, type TemplateEngine } from '../istio/environment.js';
+import { IstioConfigError } from '../istio/config.js';
+import { chooseWebhooks } from '../istio/webhooks.js';
+import { UserError } from '../results/result.js';
 
 function stringMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
