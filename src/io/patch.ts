@@ -74,7 +74,8 @@ interface Line {
   ce: number;
 }
 
-const PLAIN_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
+// kubectl's managedFields keys too (`.`, `f:spec`, `k:{"name":"app"}`): no space, `#` or final `:`.
+const PLAIN_KEY = /^(?:[A-Za-z0-9_.][A-Za-z0-9_./-]*|[a-z]:[^\s#]*[^\s#:])$/;
 // eslint-disable-next-line no-control-regex
 const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
 

@@ -466,19 +466,36 @@ function reprintAll(parsed: ParsedResourceList, results: readonly Result[], item
   const full = layout.fullDoc;
   if (!full) {
     // Read as JSON: every node built from values; block style as toBlockStyle gives a JSON document.
+    // Printed a piece at a time (the pairs before `items`, each item, the pairs after): a block
+    // map's pairs and a block list's items print the same alone, and the nodes of one item at a
+    // time stay small (one Document of a large list spent ~40% of the run collecting garbage).
+    const print = (pairs: Pair[]): string => {
+      if (pairs.length === 0) return '';
+      const d = new Document(null, { schema: 'core' });
+      const m = new YAMLMap();
+      m.items = pairs;
+      d.contents = m as typeof d.contents;
+      return d.toString({ ...PRINT_OPTIONS, indentSeq: false });
+    };
+    const parts: string[] = [];
+    let pending: Pair[] = [];
     for (const [k, v] of Object.entries(layout.top)) {
       if (k === 'results') continue;
-      if (k !== 'items') {
-        map.items.push(new Pair(makeScalar(k), makeNode(v, false)));
+      if (k !== 'items' || items.length === 0) {
+        pending.push(new Pair(k === 'items' ? new Scalar('items') : makeScalar(k), k === 'items' ? new YAMLSeq() : makeNode(v, false)));
         continue;
       }
-      const seq = new YAMLSeq();
-      for (const h of items) seq.items.push(blockNode(h as YamlResource));
-      map.items.push(new Pair(new Scalar('items'), seq));
+      parts.push(print(pending), 'items:\n');
+      pending = [];
+      for (const h of items) {
+        const seq = new YAMLSeq();
+        seq.items.push(blockNode(h as YamlResource));
+        parts.push(print([new Pair(new Scalar('items'), seq)]).slice('items:\n'.length));
+      }
     }
-    if (results.length > 0) map.items.push(new Pair(new Scalar('results'), resultsNode(results)));
-    doc.contents = map as typeof doc.contents;
-    return doc.toString({ ...PRINT_OPTIONS, indentSeq: false });
+    if (results.length > 0) pending.push(new Pair(new Scalar('results'), resultsNode(results)));
+    parts.push(print(pending));
+    return parts.join('');
   }
   const src = full.contents as YAMLMap;
   for (const p of src.items) {

@@ -129,6 +129,22 @@ describe('a run over JSON input writes what the yaml path writes', () => {
     expect(fast).toEqual(slow);
   });
 
+  it('stream mode, JSON in a .yaml file or on stdin: the YAML stream yaml prints (inject, uninject)', async () => {
+    const json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2) + '\n';
+    const dir = mkdtempSync(join(tmpdir(), 'json-read-'));
+    temps.push(dir);
+    const file = join(dir, 'list.yaml');
+    writeFileSync(file, json);
+    const injected = await runCli(['-q', '-f', file], '');
+    expect(injected.code).toBe(0);
+    writeFileSync(file, injected.stdout);
+    for (const [argv, stdin] of [[['-f', '-'], json], [['--uninject', '-f', file], '']] as const) {
+      const { fast, slow } = await both([...argv], stdin);
+      expect(slow.code).toBe(0);
+      expect(fast).toEqual(slow);
+    }
+  });
+
   it.each([[[]], [['--uninject']], [['--check']]])('stream mode, a .json file (%j): JSON out', async (extra) => {
     const dir = mkdtempSync(join(tmpdir(), 'json-read-'));
     temps.push(dir);

@@ -14,7 +14,7 @@ import { BAIL } from '../../src/io/bail.js';
 import { patchStats, patchText } from '../../src/io/patch.js';
 import { textPatching } from '../../src/io/resource.js';
 import { parseAllDocuments } from 'yaml';
-import { resourceList } from '../../bench/generate.js';
+import { resourceList, shapeInput } from '../../bench/generate.js';
 import { removedLines } from '../support/line-diff.js';
 import type { Json } from '../../src/kube/types.js';
 
@@ -134,6 +134,16 @@ describe('patchText', () => {
       expect(patchStats.bailed - before.bailed).toBe(0);
       expect(patched).toBe(await run(argv, injected, false));
     }
+  });
+
+  it('patches a kubectl List with managedFields keys (`.`, `f:spec`, `k:{...}`), as re-printing would', async () => {
+    const text = shapeInput('kubectl', 6, true) as string;
+    expect(text).toMatch(/^ +k:\{"name":"app"\}:$/m);
+    const before = { ...patchStats };
+    const patched = await run(['-f', '-'], text, true);
+    expect(patchStats.bailed - before.bailed).toBe(0);
+    expect(patchStats.patched - before.patched).toBeGreaterThan(0);
+    expect(patched).toBe(await run(['-f', '-'], text, false));
   });
 
   it('patches every workload of a kpt-style ResourceList (no fallback)', async () => {
