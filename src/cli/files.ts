@@ -29,8 +29,11 @@ export { FileError };
 
 /** `-R` walks at most this many directory levels below a `-f` directory ... */
 export const MAX_WALK_DEPTH = 32;
-/** ... and yields at most this many files in total. */
-export const MAX_INPUT_FILES = 10_000;
+/**
+ * ... and yields at most this many files in total: a repository of one object per file can hold
+ * 100,000 workloads and Services, and the walk stays bounded (`maxFiles` sets another bound).
+ */
+export const MAX_INPUT_FILES = 200_000;
 
 export interface InputFile {
   /** The path to read and (with --in-place) write, as given or joined from a directory. */
@@ -61,7 +64,8 @@ function statError(path: string, e: unknown): FileError {
  * in sorted order, with `recursive` those of its subdirectories too (depth-first, sorted, bounded
  * by MAX_WALK_DEPTH and MAX_INPUT_FILES). A file reached twice is read once, with a warning.
  */
-export function expandInputs(paths: readonly string[], opts: { recursive?: boolean } = {}): Expanded {
+export function expandInputs(paths: readonly string[], opts: { recursive?: boolean; maxFiles?: number } = {}): Expanded {
+  const maxFiles = opts.maxFiles ?? MAX_INPUT_FILES;
   const files: InputFile[] = [];
   const warnings: string[] = [];
   const seen = new Map<string, string>();
@@ -71,7 +75,7 @@ export function expandInputs(paths: readonly string[], opts: { recursive?: boole
       warnings.push(`${displayPath(path)}: the same file as ${displayPath(first)}, given twice: read once`);
       return;
     }
-    if (files.length >= MAX_INPUT_FILES) throw new FileError(`${displayPath(path)}: more than ${MAX_INPUT_FILES} input files`);
+    if (files.length >= maxFiles) throw new FileError(`${displayPath(path)}: more than ${maxFiles} input files`);
     seen.set(real, path);
     files.push({ path, root });
   };

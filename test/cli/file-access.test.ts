@@ -9,6 +9,7 @@ import { existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, closeSync,
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expandInputs, MAX_INPUT_FILES } from '../../src/cli/files.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIST = join(ROOT, 'dist/inject-sidecar.js');
@@ -305,10 +306,10 @@ describe('directory inputs', () => {
   it('-R bounds the number of files', () => {
     const p = join(dir, 'many');
     mkdirSync(join(p, 'sub'), { recursive: true });
-    for (let i = 0; i <= 10_000; i++) writeFileSync(join(p, 'sub', `f${i}.yaml`), '');
-    const r = run(['-R', '-f', p]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^inject-sidecar: \S+\.yaml: more than 10000 input files\n$/);
+    for (let i = 0; i <= 100; i++) writeFileSync(join(p, 'sub', `f${i}.yaml`), '');
+    expect(expandInputs([p], { recursive: true, maxFiles: 101 }).files).toHaveLength(101);
+    expect(() => expandInputs([p], { recursive: true, maxFiles: 100 })).toThrow(/^\S+\.yaml: more than 100 input files$/);
+    expect(MAX_INPUT_FILES).toBe(200_000);
   });
 
   it('the same file given twice is read once, with a warning', () => {
