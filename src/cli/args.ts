@@ -111,6 +111,8 @@ Injection settings (override the function config):
   -r, --revision REV      Control-plane revision to render for ("default" = the default revision).
       --emulate MODE      webhook (default): decide as the admission webhook does, from namespace
                           labels, pod labels and annotations; kube-inject: as istioctl kube-inject.
+                          Given explicitly, re-injection also merges over the old sidecar as Istio
+                          does (default: from the pristine pod).
       --native-sidecars V true, false or auto (auto needs kubeVersion in the config).
       --istio-version X.Y The Istio release whose sidecar the built-in profile renders
                           (default: the release the proxy tag names, else the newest stable).

@@ -63,6 +63,12 @@ export interface Config {
   revisionTags: string[];
   policy: 'enabled' | 'disabled';
   emulate: 'webhook' | 'kube-inject';
+  /**
+   * The emulation was asked for (`spec.emulate`, `--emulate`): byte parity with Istio, so
+   * re-injection merges the new templates over the earlier injection as Istio does. Unset: the
+   * earlier injection is stripped and the pristine pod injected (converging output).
+   */
+  emulateExactly: boolean;
   namespaces: Record<string, { labels: Record<string, string>; annotations: Record<string, string> }>;
   defaultNamespace: string | undefined;
   enableNamespacesByDefault: boolean;
@@ -303,6 +309,7 @@ function resolve(spec: Spec): Config {
     revisionTags: spec.revisionTags ?? [],
     policy: spec.policy ?? 'enabled',
     emulate: spec.emulate ?? 'webhook',
+    emulateExactly: spec.emulate !== undefined,
     namespaces,
     defaultNamespace: spec.defaultNamespace,
     enableNamespacesByDefault: spec.enableNamespacesByDefault ?? false,

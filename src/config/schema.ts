@@ -222,7 +222,7 @@ function buildSchemas() {
       policy: oneOf(POLICIES).optional().describe('Injector policy (values global.proxy.autoInject).'),
       emulate: oneOf(EMULATIONS)
         .optional()
-        .describe('webhook: decide as the admission webhook would (namespace labels, pod labels, policy); kube-inject: as istioctl kube-inject.'),
+        .describe('webhook: decide as the admission webhook would (namespace labels, pod labels, policy); kube-inject: as istioctl kube-inject. Set, re-injection also merges over the old sidecar as Istio does (unset: from the pristine pod, webhook decisions).'),
       namespaces: z
         .record(z.string(), NamespaceSchema)
         .optional()

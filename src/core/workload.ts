@@ -120,7 +120,8 @@ export function processWorkload(args: {
   };
   if (!decision.inject) return notInjected({ severity: decision.severity, rule: decision.rule });
 
-  const job = planJob({ ref, pod: pristine, policy: config.jobs, nativeSidecars: env.settings.nativeSidecars, kubeVersion: config.kubeVersion });
+  const jobArgs = { ref, policy: config.jobs, nativeSidecars: env.settings.nativeSidecars, kubeVersion: config.kubeVersion };
+  const job = planJob({ ...jobArgs, pod: pristine });
   if (job.action !== 'none') base.tags.jobs = job.action;
   if (job.action === 'skip') {
     return { ...notInjected({ severity: 'info', rule: job.note }), reason: 'job-policy', rule: job.note };
@@ -142,6 +143,8 @@ export function processWorkload(args: {
     ...(ns ? { namespaceAnnotations: ns.annotations } : {}),
     platform: config.platform,
     recordOriginal: false,
+    // Istio's re-injection merges over the pod as it came (the job policy's annotation included).
+    ...(config.emulateExactly && stripped.wasInjected ? { asCame: planJob({ ...jobArgs, pod: args.pod }).pod } : {}),
   });
   const coexistence = planCoexistence({
     pod: out.pod,

@@ -42,19 +42,20 @@ function isZeroScalar(v: Json, kind: Kind): boolean {
   return (kind === 'string' && v === '') || (kind === 'int' && v === 0) || (kind === 'bool' && v === false);
 }
 
-function applyKind(value: Json, kind: Kind): Json {
+function applyKind(value: Json, kind: Kind, zeroAsNull: boolean): Json {
   if (typeof kind !== 'object') return value;
-  if ('list' in kind) return Array.isArray(value) ? value.map((item) => applyKind(item, kind.list)) : value;
-  return isObject(value) ? applyFields(value, kind.struct) : value;
+  if ('list' in kind) return Array.isArray(value) ? value.map((item) => applyKind(item, kind.list, zeroAsNull)) : value;
+  return isObject(value) ? applyFields(value, kind.struct, zeroAsNull) : value;
 }
 
-function applyFields(value: JsonObject, fields: Fields): JsonObject {
+function applyFields(value: JsonObject, fields: Fields, zeroAsNull: boolean): JsonObject {
   const out: JsonObject = {};
   const known = new Map(fields.map(([name, kind, omitempty]) => [name, { kind, omitempty: omitempty === true }]));
   for (const [k, v] of Object.entries(value)) {
     const field = known.get(k);
     if (field === undefined) out[k] = v;
-    else if (!(field.omitempty && isZeroScalar(v, field.kind))) out[k] = applyKind(v, field.kind);
+    else if (!(field.omitempty && isZeroScalar(v, field.kind))) out[k] = applyKind(v, field.kind, zeroAsNull);
+    else if (zeroAsNull) out[k] = null;
   }
   for (const [name, kind, omitempty] of fields) {
     if (omitempty || Object.hasOwn(value, name)) continue;
@@ -64,13 +65,19 @@ function applyFields(value: JsonObject, fields: Fields): JsonObject {
   return out;
 }
 
-/** The patch as Go's typed round trip prints `spec.containers` and `spec.initContainers` (module comment). */
-export function dropGoZeroValues(patch: JsonObject): JsonObject {
+/**
+ * The patch as Go's typed round trip prints `spec.containers` and `spec.initContainers` (module
+ * comment). `zeroAsNull`: an omitempty field the template set to its zero value becomes `null`
+ * instead of disappearing, so merging the patch deletes the field from the pod below, as Istio's
+ * merge of the raw template (zero wins) followed by the round trip (zero omitted) does; it matters
+ * where the pod below has the field, i.e. when merging over an earlier injection.
+ */
+export function dropGoZeroValues(patch: JsonObject, zeroAsNull = false): JsonObject {
   if (!isObject(patch.spec ?? null)) return patch;
   const spec = patch.spec as JsonObject;
   const out: JsonObject = { ...spec };
   for (const list of ['containers', 'initContainers'] as const) {
-    if (Array.isArray(spec[list])) out[list] = spec[list].map((c) => (isObject(c) ? applyFields(c, Container) : c));
+    if (Array.isArray(spec[list])) out[list] = spec[list].map((c) => (isObject(c) ? applyFields(c, Container, zeroAsNull) : c));
   }
   return { ...patch, spec: out };
 }

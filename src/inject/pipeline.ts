@@ -4,7 +4,8 @@
  * templates: whichever `SidecarRenderer` is given), strategic-merges the rendered patches into
  * the pod (`RunTemplate`), re-applies the user's container overrides and runs the
  * post-processing chain. The caller strips any earlier injection first, so the input is the
- * pristine pod. This module does not decide whether to inject.
+ * pristine pod (and, emulating Istio's re-injection, also gives the pod as it came to merge over).
+ * This module does not decide whether to inject.
  */
 import { Container as ContainerName, Annotation, Label } from '../kube/keys.js';
 import { cloneJson, isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
@@ -27,11 +28,19 @@ export interface InjectPodInput {
   platform?: string | undefined;
   /** Write the record that lets a later run strip this injection exactly. */
   recordOriginal?: boolean;
+  /**
+   * Istio's re-injection, for byte parity (the emulations): the pod as it came, carrying an
+   * earlier injection. The templates still see `pod` (stripped), but are merged over this pod and
+   * its containers are the user's overrides, as in RunTemplate (`mergedPod := params.pod`), so
+   * parts of the old sidecar the new templates do not set survive. Absent: merged over `pod`.
+   */
+  asCame?: PodTemplate;
 }
 
 export function injectPod(input: InjectPodInput): InjectOutcome {
   const { workload, settings, renderer } = input;
   const pristine = cloneJson(input.pod, true);
+  const base = input.asCame ? cloneJson(input.asCame, true) : pristine;
   const warnings: string[] = [];
   // buildTemplateData below validates the annotations (Istio's validateAnnotations) first.
   const dnsPolicy = pristine.spec.dnsPolicy;
@@ -47,23 +56,26 @@ export function injectPod(input: InjectPodInput): InjectOutcome {
   });
   // Every renderer's output goes through Go's typed round trip in istiod: zero-valued omitempty
   // fields disappear (idempotent for renderers that already did this).
-  const patches = renderer.render(data).map(dropGoZeroValues);
+  const rendered = renderer.render(data);
+  const patches = rendered.map((p) => dropGoZeroValues(p));
+  // Over an earlier injection a template's zero value must delete the old sidecar's value.
+  const mergePatches = input.asCame ? rendered.map((p) => dropGoZeroValues(p, true)) : patches;
   const postSettings = { ...settings, proxyEnvs: clusterParameters(settings, pristine) };
 
   // RunTemplate: templatePod records what the templates produced (status annotation, overrides);
   // mergedPod is the user's pod with each rendered template merged over it in order.
   let templatePod: Json = {};
-  let mergedPod: Json = { metadata: (pristine.metadata ?? {}) as Json, spec: pristine.spec as unknown as Json };
-  for (const patch of patches) {
+  let mergedPod: Json = { metadata: (base.metadata ?? {}) as Json, spec: base.spec as unknown as Json };
+  for (const [i, patch] of patches.entries()) {
     templatePod = strategicMerge(templatePod, patch, podSchema);
     mergedPod = moveProxyForNativeSidecar(mergedPod as JsonObject, patch);
-    mergedPod = strategicMerge(mergedPod, patch, podSchema);
+    mergedPod = strategicMerge(mergedPod, mergePatches[i]!, podSchema);
   }
   // The merge's result is a fresh copy: the steps below may work on it in place. Without any
-  // patch, mergedPod still shares the pristine pod's metadata and spec, so it is copied first.
+  // patch, mergedPod still shares the base pod's metadata and spec, so it is copied first.
   const owned = patches.length > 0 ? (mergedPod as unknown as PodJson) : asPodJson(cloneJson(mergedPod as unknown as PodTemplate));
   let pod = reapplyOverwrittenContainersInPlace(owned, {
-    original: pristine,
+    original: base,
     templatePod: templatePod as unknown as PodTemplate,
     settings,
     proxyConfig: data.proxyConfig,

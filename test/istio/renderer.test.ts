@@ -3,6 +3,7 @@ import { selectTemplates, TemplateRenderer, type TemplateRendererOptions } from 
 import { goTemplateData } from '../../src/istio/goview.js';
 import { injectionFuncs } from '../../src/istio/templates.js';
 import { dropGoZeroValues } from '../../src/inject/gozero.js';
+import { podSchema, strategicMerge } from '../../src/merge/index.js';
 import type { SidecarTemplateData } from '../../src/inject/types.js';
 import { UserError } from '../../src/results/result.js';
 import { Template } from '../../src/template/index.js';
@@ -193,6 +194,22 @@ describe('TemplateRenderer', () => {
         volumes: [{ name: 'x', emptyDir: null }],
       },
     });
+  });
+
+  it('over an earlier injection a zero value deletes the old one, as Istio merges the raw template then round-trips', () => {
+    const rendered = {
+      spec: { containers: [{ name: 'istio-proxy', readinessProbe: { initialDelaySeconds: 0, periodSeconds: 15 }, env: [{ name: 'A', value: '' }] }] },
+    };
+    const patch = dropGoZeroValues(rendered, true);
+    expect(patch).toEqual({
+      spec: { containers: [{ name: 'istio-proxy', readinessProbe: { initialDelaySeconds: null, periodSeconds: 15 }, env: [{ name: 'A', value: null }] }] },
+    });
+    const old = { spec: { containers: [{ name: 'istio-proxy', readinessProbe: { initialDelaySeconds: 1, periodSeconds: 2 }, env: [{ name: 'A', value: 'old' }] }] } };
+    expect(strategicMerge(old, patch, podSchema)).toEqual({
+      spec: { containers: [{ name: 'istio-proxy', readinessProbe: { periodSeconds: 15 }, env: [{ name: 'A' }] }] },
+    });
+    // Without an earlier value the null leaves nothing behind: the same as dropping the zero.
+    expect(strategicMerge({}, patch, podSchema)).toEqual(strategicMerge({}, dropGoZeroValues(rendered), podSchema));
   });
 
   it("prints the zero of typed fields Go always writes: a resourceFieldRef's divisor is \"0\"", () => {
