@@ -8,7 +8,12 @@ import { parseAllDocuments } from 'yaml';
 const texts = [];
 if (process.argv.length > 2) {
   for (const p of process.argv.slice(2)) {
-    const files = statSync(p).isDirectory() ? readdirSync(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(p, f)) : [p];
+    const files = statSync(p).isDirectory()
+      ? readdirSync(p)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => join(p, f))
+      : [p];
     for (const f of files) texts.push(readFileSync(f, 'utf8'));
   }
 } else {
@@ -16,5 +21,11 @@ if (process.argv.length > 2) {
   for await (const c of process.stdin) chunks.push(c);
   texts.push(Buffer.concat(chunks).toString('utf8'));
 }
-const out = texts.map((text) => parseAllDocuments(text).map((d) => d.toString()).join('')).join('---\n');
+const out = texts
+  .map((text) =>
+    parseAllDocuments(text)
+      .map((d) => d.toString())
+      .join(''),
+  )
+  .join('---\n');
 process.stdout.write(out);

@@ -80,10 +80,28 @@ function workload(i: number, id: number): string {
 
 /** The other half: Services and ConfigMaps, alternating. */
 function other(i: number, id: number): string {
-  const meta = [`  namespace: ns-${i % NAMESPACES}`, `  annotations:`, `    internal.config.kubernetes.io/path: 'apps/web-${i}.yaml'`, `    internal.config.kubernetes.io/index: '1'`, `    internal.config.kubernetes.io/id: '${id}'`];
+  const meta = [
+    `  namespace: ns-${i % NAMESPACES}`,
+    `  annotations:`,
+    `    internal.config.kubernetes.io/path: 'apps/web-${i}.yaml'`,
+    `    internal.config.kubernetes.io/index: '1'`,
+    `    internal.config.kubernetes.io/id: '${id}'`,
+  ];
   const lines =
     i % 2 === 0
-      ? [`apiVersion: v1`, `kind: Service`, `metadata:`, `  name: web-${i}`, ...meta, `spec:`, `  selector: {app: web-${i}}`, `  ports:`, `  - name: http`, `    port: 80`, `    targetPort: 8080`]
+      ? [
+          `apiVersion: v1`,
+          `kind: Service`,
+          `metadata:`,
+          `  name: web-${i}`,
+          ...meta,
+          `spec:`,
+          `  selector: {app: web-${i}}`,
+          `  ports:`,
+          `  - name: http`,
+          `    port: 80`,
+          `    targetPort: 8080`,
+        ]
       : [
           `apiVersion: v1`,
           `kind: ConfigMap`,
@@ -100,18 +118,20 @@ function other(i: number, id: number): string {
 }
 
 function namespace(n: number, id: number): string {
-  return [
-    `apiVersion: v1`,
-    `kind: Namespace`,
-    `metadata:`,
-    `  name: ns-${n}`,
-    `  labels:`,
-    `    istio-injection: enabled`,
-    `  annotations:`,
-    `    internal.config.kubernetes.io/path: 'namespaces.yaml'`,
-    `    internal.config.kubernetes.io/index: '${n}'`,
-    `    internal.config.kubernetes.io/id: '${id}'`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `apiVersion: v1`,
+      `kind: Namespace`,
+      `metadata:`,
+      `  name: ns-${n}`,
+      `  labels:`,
+      `    istio-injection: enabled`,
+      `  annotations:`,
+      `    internal.config.kubernetes.io/path: 'namespaces.yaml'`,
+      `    internal.config.kubernetes.io/index: '${n}'`,
+      `    internal.config.kubernetes.io/id: '${id}'`,
+    ].join('\n') + '\n'
+  );
 }
 
 /** Indents a document to sit as an item of `items:` (compact sequence, as kpt writes it). */
@@ -119,17 +139,18 @@ function item(doc: string): string {
   return '- ' + doc.replace(/\n(?=.)/g, '\n  ');
 }
 
-const FUNCTION_CONFIG = [
-  'functionConfig:',
-  '  apiVersion: inject-sidecar.dev/v1alpha1',
-  '  kind: SidecarInjection',
-  '  metadata:',
-  '    name: inject',
-  '    annotations:',
-  '      config.kubernetes.io/local-config: "true"',
-  '  spec:',
-  '    revision: ""',
-].join('\n') + '\n';
+const FUNCTION_CONFIG =
+  [
+    'functionConfig:',
+    '  apiVersion: inject-sidecar.dev/v1alpha1',
+    '  kind: SidecarInjection',
+    '  metadata:',
+    '    name: inject',
+    '    annotations:',
+    '      config.kubernetes.io/local-config: "true"',
+    '  spec:',
+    '    revision: ""',
+  ].join('\n') + '\n';
 
 /** The documents of the inputs: the Namespaces, then each workload followed by its Service/ConfigMap. */
 function documents(workloads: number): string[] {
@@ -150,36 +171,40 @@ export function resourceList(workloads: number): string {
 
 /** The start-up input: one small Deployment (and its Namespace) with a function config. */
 export function smallResourceList(): string {
-  return [
-    'apiVersion: config.kubernetes.io/v1',
-    'kind: ResourceList',
-    'items:',
-    '- apiVersion: v1',
-    '  kind: Namespace',
-    '  metadata:',
-    '    name: shop',
-    '    labels:',
-    '      istio-injection: enabled',
-    '- apiVersion: apps/v1',
-    '  kind: Deployment',
-    '  metadata:',
-    '    name: web',
-    '    namespace: shop',
-    '  spec:',
-    '    selector:',
-    '      matchLabels:',
-    '        app: web',
-    '    template:',
-    '      metadata:',
-    '        labels:',
-    '          app: web',
-    '      spec:',
-    '        containers:',
-    '        - name: app',
-    '          image: nginx:1.27',
-    '          ports:',
-    '          - containerPort: 80',
-  ].join('\n') + '\n' + FUNCTION_CONFIG;
+  return (
+    [
+      'apiVersion: config.kubernetes.io/v1',
+      'kind: ResourceList',
+      'items:',
+      '- apiVersion: v1',
+      '  kind: Namespace',
+      '  metadata:',
+      '    name: shop',
+      '    labels:',
+      '      istio-injection: enabled',
+      '- apiVersion: apps/v1',
+      '  kind: Deployment',
+      '  metadata:',
+      '    name: web',
+      '    namespace: shop',
+      '  spec:',
+      '    selector:',
+      '      matchLabels:',
+      '        app: web',
+      '    template:',
+      '      metadata:',
+      '        labels:',
+      '          app: web',
+      '      spec:',
+      '        containers:',
+      '        - name: app',
+      '          image: nginx:1.27',
+      '          ports:',
+      '          - containerPort: 80',
+    ].join('\n') +
+    '\n' +
+    FUNCTION_CONFIG
+  );
 }
 
 // ---- input shapes (npm run bench measures every shape in stream and KRM mode)
@@ -218,26 +243,58 @@ function asLive(o: Record<string, unknown>, i: number): Record<string, unknown> 
   meta.uid = `0000${i.toString(16).padStart(8, '0')}-1111-2222-3333-444455556666`.slice(-36);
   if (kind !== 'Namespace') meta.generation = 1;
   meta.ownerReferences = [
-    { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', name: 'shop', uid: '99999999-8888-7777-6666-555555555555', blockOwnerDeletion: true, controller: true },
+    {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      name: 'shop',
+      uid: '99999999-8888-7777-6666-555555555555',
+      blockOwnerDeletion: true,
+      controller: true,
+    },
   ];
   meta.managedFields = [
     {
       apiVersion: String(o.apiVersion),
       fieldsType: 'FieldsV1',
-      fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } }, 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"app"}': { '.': {}, 'f:image': {}, 'f:name': {} } } } } } },
+      fieldsV1: {
+        'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+        'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"app"}': { '.': {}, 'f:image': {}, 'f:name': {} } } } } },
+      },
       manager: 'argocd-controller',
       operation: 'Apply',
       time: '2026-01-02T03:04:05Z',
     },
-    { apiVersion: String(o.apiVersion), fieldsType: 'FieldsV1', fieldsV1: { 'f:status': { 'f:observedGeneration': {} } }, manager: 'kube-controller-manager', operation: 'Update', subresource: 'status', time: '2026-01-02T03:04:06Z' },
+    {
+      apiVersion: String(o.apiVersion),
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:status': { 'f:observedGeneration': {} } },
+      manager: 'kube-controller-manager',
+      operation: 'Update',
+      subresource: 'status',
+      time: '2026-01-02T03:04:06Z',
+    },
   ];
   const out: Record<string, unknown> = { ...o, metadata: meta };
   if (kind === 'Deployment' || kind === 'StatefulSet' || kind === 'DaemonSet') {
     out.status = {
       availableReplicas: 1,
       conditions: [
-        { lastTransitionTime: '2026-01-02T03:04:07Z', lastUpdateTime: '2026-01-02T03:04:07Z', message: `${kind} has minimum availability.`, reason: 'MinimumReplicasAvailable', status: 'True', type: 'Available' },
-        { lastTransitionTime: '2026-01-02T03:04:05Z', lastUpdateTime: '2026-01-02T03:04:07Z', message: `ReplicaSet "web-${i}-5d9c7b" has successfully progressed.`, reason: 'NewReplicaSetAvailable', status: 'True', type: 'Progressing' },
+        {
+          lastTransitionTime: '2026-01-02T03:04:07Z',
+          lastUpdateTime: '2026-01-02T03:04:07Z',
+          message: `${kind} has minimum availability.`,
+          reason: 'MinimumReplicasAvailable',
+          status: 'True',
+          type: 'Available',
+        },
+        {
+          lastTransitionTime: '2026-01-02T03:04:05Z',
+          lastUpdateTime: '2026-01-02T03:04:07Z',
+          message: `ReplicaSet "web-${i}-5d9c7b" has successfully progressed.`,
+          reason: 'NewReplicaSetAvailable',
+          status: 'True',
+          type: 'Progressing',
+        },
       ],
       observedGeneration: 1,
       readyReplicas: 1,
@@ -311,7 +368,12 @@ export function shapeInput(shape: Shape, workloads: number, stream: boolean): st
   switch (shape) {
     case 'stringify': {
       if (stream) return objs.map((o) => stringify(o)).join('---\n');
-      return stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: objs.map((o, i) => withPath(o, fileName(o), i)), functionConfig: FUNCTION_CONFIG_VALUE });
+      return stringify({
+        apiVersion: 'config.kubernetes.io/v1',
+        kind: 'ResourceList',
+        items: objs.map((o, i) => withPath(o, fileName(o), i)),
+        functionConfig: FUNCTION_CONFIG_VALUE,
+      });
     }
     case 'kubectl': {
       const live = objs.map(asLive);
@@ -326,7 +388,9 @@ export function shapeInput(shape: Shape, workloads: number, stream: boolean): st
     case 'kustomize': {
       const sorted = objs.map((o, i) => sortKeys(withPath(o, fileName(o), i)) as Record<string, unknown>);
       if (stream) return objs.map((o) => stringify(sortKeys(o), { indentSeq: false })).join('---\n');
-      return stringify(sortKeys({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: sorted, functionConfig: FUNCTION_CONFIG_VALUE }), { indentSeq: false });
+      return stringify(sortKeys({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: sorted, functionConfig: FUNCTION_CONFIG_VALUE }), {
+        indentSeq: false,
+      });
     }
     case 'tree': {
       if (!stream) return listOfTexts(objs.map((o, i) => stringify(withPath(o, fileName(o), i))));
@@ -334,7 +398,9 @@ export function shapeInput(shape: Shape, workloads: number, stream: boolean): st
     }
     case 'json': {
       if (stream) return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objs }, null, 2) + '\n';
-      return JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: objs, functionConfig: FUNCTION_CONFIG_VALUE }, null, 2) + '\n';
+      return (
+        JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: objs, functionConfig: FUNCTION_CONFIG_VALUE }, null, 2) + '\n'
+      );
     }
   }
 }
@@ -359,7 +425,14 @@ const liveUid = (n: number): string => `${n.toString(16).padStart(8, '0')}-1b2c-
 const liveMeta = (manager: string): Record<string, unknown> => ({
   creationTimestamp: '2026-01-02T03:04:05Z',
   managedFields: [
-    { apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } } }, manager, operation: 'Update', time: '2026-01-02T03:04:05Z' },
+    {
+      apiVersion: 'v1',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } } },
+      manager,
+      operation: 'Update',
+      time: '2026-01-02T03:04:05Z',
+    },
   ],
   resourceVersion: P.rv,
   uid: P.uid,
@@ -376,7 +449,13 @@ function liveAppTemplate(): Record<string, unknown> {
           imagePullPolicy: 'IfNotPresent',
           name: 'app',
           ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }],
-          readinessProbe: { failureThreshold: 3, httpGet: { path: '/ready', port: 8080, scheme: 'HTTP' }, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 },
+          readinessProbe: {
+            failureThreshold: 3,
+            httpGet: { path: '/ready', port: 8080, scheme: 'HTTP' },
+            periodSeconds: 10,
+            successThreshold: 1,
+            timeoutSeconds: 1,
+          },
           resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } },
           terminationMessagePath: '/dev/termination-log',
           terminationMessagePolicy: 'File',
@@ -407,8 +486,22 @@ export function auditSnapshot(pods: number, injected: Record<string, unknown>): 
   const deployment = sortKeys({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { ...liveMeta('kubectl-client-side-apply'), annotations: { 'deployment.kubernetes.io/revision': '1' }, generation: 1, labels: { app: P.app }, name: P.app, namespace: P.ns },
-    spec: { progressDeadlineSeconds: 600, replicas: 4, revisionHistoryLimit: 10, selector: { matchLabels: { app: P.app } }, strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, type: 'RollingUpdate' }, template: app },
+    metadata: {
+      ...liveMeta('kubectl-client-side-apply'),
+      annotations: { 'deployment.kubernetes.io/revision': '1' },
+      generation: 1,
+      labels: { app: P.app },
+      name: P.app,
+      namespace: P.ns,
+    },
+    spec: {
+      progressDeadlineSeconds: 600,
+      replicas: 4,
+      revisionHistoryLimit: 10,
+      selector: { matchLabels: { app: P.app } },
+      strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, type: 'RollingUpdate' },
+      template: app,
+    },
     status: { availableReplicas: 4, observedGeneration: 1, readyReplicas: 4, replicas: 4, updatedReplicas: 4 },
   }) as Record<string, unknown>;
   const owner = (kind: string, name: string) => [{ apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind, name, uid: P.ownerUid }];
@@ -417,23 +510,53 @@ export function auditSnapshot(pods: number, injected: Record<string, unknown>): 
   const replicaSet = {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
-    metadata: { ...liveMeta('kube-controller-manager'), generation: 1, labels: { app: P.app, 'pod-template-hash': P.hash }, name: `${P.app}-${P.hash}`, namespace: P.ns, ownerReferences: owner('Deployment', P.app) },
+    metadata: {
+      ...liveMeta('kube-controller-manager'),
+      generation: 1,
+      labels: { app: P.app, 'pod-template-hash': P.hash },
+      name: `${P.app}-${P.hash}`,
+      namespace: P.ns,
+      ownerReferences: owner('Deployment', P.app),
+    },
     spec: { replicas: 4, selector: { matchLabels: { app: P.app, 'pod-template-hash': P.hash } }, template: rsTemplate },
     status: { availableReplicas: 4, fullyLabeledReplicas: 4, observedGeneration: 1, readyReplicas: 4, replicas: 4 },
   };
   const podOf = (template: Record<string, unknown>): Record<string, unknown> => {
-    const t = structuredClone(template) as { metadata: { labels: Record<string, string> }; spec: Record<string, unknown> & { containers: Record<string, unknown>[]; initContainers?: Record<string, unknown>[] } };
+    const t = structuredClone(template) as {
+      metadata: { labels: Record<string, string> };
+      spec: Record<string, unknown> & { containers: Record<string, unknown>[]; initContainers?: Record<string, unknown>[] };
+    };
     t.metadata.labels = { ...t.metadata.labels, 'pod-template-hash': P.hash };
     const token = 'kube-api-access-x7k2p';
     for (const c of [...t.spec.containers, ...(t.spec.initContainers ?? [])]) {
       c.volumeMounts = [...((c.volumeMounts as unknown[]) ?? []), { mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: token, readOnly: true }];
     }
-    t.spec.volumes = [...((t.spec.volumes as unknown[]) ?? []), { name: token, projected: { defaultMode: 420, sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }] } }];
-    const statusOf = (c: Record<string, unknown>) => ({ containerID: 'containerd://0123456789abcdef', image: c.image, imageID: `${String(c.image)}@sha256:0123456789abcdef`, lastState: {}, name: c.name, ready: true, restartCount: 0, started: true, state: { running: { startedAt: '2026-01-02T03:04:07Z' } } });
+    t.spec.volumes = [
+      ...((t.spec.volumes as unknown[]) ?? []),
+      { name: token, projected: { defaultMode: 420, sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }] } },
+    ];
+    const statusOf = (c: Record<string, unknown>) => ({
+      containerID: 'containerd://0123456789abcdef',
+      image: c.image,
+      imageID: `${String(c.image)}@sha256:0123456789abcdef`,
+      lastState: {},
+      name: c.name,
+      ready: true,
+      restartCount: 0,
+      started: true,
+      state: { running: { startedAt: '2026-01-02T03:04:07Z' } },
+    });
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { ...liveMeta('kubelet'), ...t.metadata, generateName: `${P.app}-${P.hash}-`, name: P.pod, namespace: P.ns, ownerReferences: owner('ReplicaSet', `${P.app}-${P.hash}`) },
+      metadata: {
+        ...liveMeta('kubelet'),
+        ...t.metadata,
+        generateName: `${P.app}-${P.hash}-`,
+        name: P.pod,
+        namespace: P.ns,
+        ownerReferences: owner('ReplicaSet', `${P.app}-${P.hash}`),
+      },
       spec: { ...t.spec, enableServiceLinks: true, nodeName: 'node-1', preemptionPolicy: 'PreemptLowerPriority', priority: 0, serviceAccount: P.app },
       status: {
         conditions: [{ lastProbeTime: null, lastTransitionTime: '2026-01-02T03:04:07Z', status: 'True', type: 'Ready' }],
@@ -457,7 +580,13 @@ export function auditSnapshot(pods: number, injected: Record<string, unknown>): 
   const namespaces = Math.min(NAMESPACES, deployments);
   const parts: string[][] = Array.from({ length: namespaces }, (_, n) => [
     'apiVersion: v1\nitems:\n',
-    itemText({ apiVersion: 'v1', kind: 'Namespace', metadata: { ...liveMeta('kubectl-create'), labels: { 'istio-injection': 'enabled', 'kubernetes.io/metadata.name': `ns-${n}` }, name: `ns-${n}` }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } }).replace(/@[A-Z_]+@/g, (m) => (m === P.uid ? liveUid(n) : '1')),
+    itemText({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { ...liveMeta('kubectl-create'), labels: { 'istio-injection': 'enabled', 'kubernetes.io/metadata.name': `ns-${n}` }, name: `ns-${n}` },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    }).replace(/@[A-Z_]+@/g, (m) => (m === P.uid ? liveUid(n) : '1')),
   ]);
   let uid = 1000;
   let made = 0;
@@ -472,10 +601,20 @@ export function auditSnapshot(pods: number, injected: Record<string, unknown>): 
     out.push(fill(texts.replicaSet, { [P.ns]: ns, [P.app]: name, [P.hash]: hash, [P.uid]: rsUid, [P.ownerUid]: dUid, [P.rv]: String(uid) }));
     for (let p = 0; p < 4 && made < pods; p++, made++) {
       const pod = `${name}-${hash}-${(0x10000 + p).toString(36)}`;
-      out.push(fill(p === 0 ? texts.injected : texts.plain, { [P.ns]: ns, [P.app]: name, [P.hash]: hash, [P.pod]: pod, [P.uid]: liveUid(uid++), [P.ownerUid]: rsUid, [P.rv]: String(uid) }));
+      out.push(
+        fill(p === 0 ? texts.injected : texts.plain, {
+          [P.ns]: ns,
+          [P.app]: name,
+          [P.hash]: hash,
+          [P.pod]: pod,
+          [P.uid]: liveUid(uid++),
+          [P.ownerUid]: rsUid,
+          [P.rv]: String(uid),
+        }),
+      );
     }
   }
-  return new Map(parts.map((p, n) => [`ns-${n}.yaml`, p.join('') + "kind: List\nmetadata:\n  resourceVersion: \"\"\n"]));
+  return new Map(parts.map((p, n) => [`ns-${n}.yaml`, p.join('') + 'kind: List\nmetadata:\n  resourceVersion: ""\n']));
 }
 
 /** The Deployment (and its Namespace) whose injection gives `auditSnapshot` its injected pod: named `zzapp` in `zzns`. */
@@ -483,7 +622,12 @@ export function auditTemplateInput(): string {
   const template = JSON.parse(JSON.stringify(liveAppTemplate()).replaceAll(P.app, 'zzapp')) as Record<string, unknown>;
   return [
     stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'zzns', labels: { 'istio-injection': 'enabled' } } }),
-    stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'zzapp', namespace: 'zzns' }, spec: { selector: { matchLabels: { app: 'zzapp' } }, template } }),
+    stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'zzapp', namespace: 'zzns' },
+      spec: { selector: { matchLabels: { app: 'zzapp' } }, template },
+    }),
   ].join('---\n');
 }
 

@@ -30,7 +30,17 @@ import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFi
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { auditInjectedTemplate, auditSnapshot, auditTemplateInput, oneObjectFiles, resourceList, SHAPES, shapeInput, smallResourceList, type Shape } from './generate.js';
+import {
+  auditInjectedTemplate,
+  auditSnapshot,
+  auditTemplateInput,
+  oneObjectFiles,
+  resourceList,
+  SHAPES,
+  shapeInput,
+  smallResourceList,
+  type Shape,
+} from './generate.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
@@ -140,7 +150,15 @@ function log(msg: string): void {
 }
 
 function ratioRow(target: string, t: number, base: number, baseline: string, limit: number, runs: number): void {
-  rows.push({ target, measured: fmtMs(t), baseline: `${baseline} ${fmtMs(base)}`, ratio: t / base, limit: `≤ ${limit.toFixed(2)}`, holds: t / base <= limit, runs });
+  rows.push({
+    target,
+    measured: fmtMs(t),
+    baseline: `${baseline} ${fmtMs(base)}`,
+    ratio: t / base,
+    limit: `≤ ${limit.toFixed(2)}`,
+    holds: t / base <= limit,
+    runs,
+  });
 }
 
 mkdirSync(out, { recursive: true });
@@ -155,7 +173,13 @@ if (PROFILES.has('istio') && !istioFlags) log('Istio templates: ../shared/istio-
 if (ONLY.has('startup')) {
   log(`start-up: ${RUNS} interleaved runs`);
   const input = smallResourceList();
-  const [base, target] = measure([{ argv: ['node', '-e', ''], input }, { argv: ['node', cli], input }], RUNS);
+  const [base, target] = measure(
+    [
+      { argv: ['node', '-e', ''], input },
+      { argv: ['node', cli], input },
+    ],
+    RUNS,
+  );
   ratioRow('start-up: 1 small Deployment, KRM mode', med(target!), med(base!), 'node -e ""', 1.3, base!.length);
 }
 
@@ -189,7 +213,6 @@ function writeInput(name: string, v: string | Map<string, string>): { path: stri
 
 /** `-f` arguments for an input (a file, or every directory of a tree). */
 const fArgs = (inp: { path: string; dirs: string[] }): string[] => (inp.dirs.length ? inp.dirs.flatMap((d) => ['-f', d]) : ['-f', inp.path]);
-
 
 // ---- every shape in every mode: fresh inject against the floor, re-inject/check/uninject against inject
 if (ONLY.has('shapes')) {
@@ -359,7 +382,9 @@ if (ONLY.has('audit') && AUDIT_PODS.length > 0) {
     const report = JSON.parse(readFileSync(check, 'utf8')) as { pods: number; counts: { kind: string; count: number }[] };
     const found = new Map<string, number>();
     for (const c of report.counts) found.set(c.kind, (found.get(c.kind) ?? 0) + c.count);
-    log(`audit ${n} pods (${fmtMB(inp.bytes)} in ${files.length / 2} Lists): ${report.pods} pods, ${[...found].map(([k, c]) => `${k} ${c}`).join(', ') || 'no findings'}`);
+    log(
+      `audit ${n} pods (${fmtMB(inp.bytes)} in ${files.length / 2} Lists): ${report.pods} pods, ${[...found].map(([k, c]) => `${k} ${c}`).join(', ') || 'no findings'}`,
+    );
     const runs = big ? BIG_RUNS : SMALL_RUNS;
     // No floor here: yaml's parse and print of a snapshot this size takes minutes (50 s for 10,000 pods).
     const [auditS] = measure([{ argv: ['node', cli, '--audit', '--fail-on', 'none', '-q', ...files] }], runs, BUDGET_MS, true);
@@ -397,7 +422,18 @@ if (ONLY.has('audit') && AUDIT_PODS.length > 0) {
 const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${fmtMB(totalmem())} RAM, Node ${process.version}`;
 const load = loads.length ? `load average (1 min) during the run: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` : '';
 const header = ['target', 'measured', 'baseline (same run)', 'ratio', 'limit', 'holds', 'runs'];
-const table = [header, ...rows.map((r) => [r.target, r.measured, r.baseline, Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : "-", r.limit, r.holds ? 'yes' : 'NO', String(r.runs || '-')])];
+const table = [
+  header,
+  ...rows.map((r) => [
+    r.target,
+    r.measured,
+    r.baseline,
+    Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : '-',
+    r.limit,
+    r.holds ? 'yes' : 'NO',
+    String(r.runs || '-'),
+  ]),
+];
 const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
 const line = (row: string[]): string => '| ' + row.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
 const lines = [line(table[0]!), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...table.slice(1).map(line)];

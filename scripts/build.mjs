@@ -58,7 +58,13 @@ async function bundle() {
     const name = basename(file.path);
     if (result.metafile.outputs[`dist/chunks/${name}`]?.entryPoint === 'src/cli/main.ts') entry = name;
     // import() of a chunk becomes require(): the loader resolves both to its own scripts.
-    const { code } = await transform(file.text, { format: 'cjs', target: 'node20', supported: { 'dynamic-import': false }, minifyWhitespace: true, logLevel: 'warning' });
+    const { code } = await transform(file.text, {
+      format: 'cjs',
+      target: 'node20',
+      supported: { 'dynamic-import': false },
+      minifyWhitespace: true,
+      logLevel: 'warning',
+    });
     // Written as the function the loader calls, so that it compiles the file's text as read: a
     // wrapper added at run time would be a second copy of a large string, young garbage whose
     // collection costs more than the rest of a small run's allocations.
@@ -124,7 +130,8 @@ async function writeCodeCaches() {
   ];
   const namespace = ['apiVersion: v1', 'kind: Namespace', 'metadata: {name: shop, labels: {istio-injection: enabled}}'];
   const item = (lines) => lines.map((l, i) => (i ? '  ' : '- ') + l);
-  const list = (items, fnConfig) => ['apiVersion: config.kubernetes.io/v1', 'kind: ResourceList', 'items:', ...items.flatMap(item), ...fnConfig].join('\n') + '\n';
+  const list = (items, fnConfig) =>
+    ['apiVersion: config.kubernetes.io/v1', 'kind: ResourceList', 'items:', ...items.flatMap(item), ...fnConfig].join('\n') + '\n';
   const fnConfig = [
     'functionConfig:',
     '  apiVersion: inject-sidecar.dev/v1alpha1',

@@ -97,11 +97,7 @@ export function loadCases(dir = CORPUS_DIR): ConformanceCase[] {
 
 const EMPTY_DROPPED_UNDER = new Set(['status', 'strategy', 'updateStrategy', 'resources', 'metadata']);
 const WORKLOAD_ZERO_FIELDS: Readonly<Record<string, Json>> = { paused: false, minReadySeconds: 0, test: false };
-const JSON_ANNOTATIONS = new Set([
-  'sidecar.istio.io/status',
-  'proxy.istio.io/overrides',
-  'k8s.v1.cni.cncf.io/networks',
-]);
+const JSON_ANNOTATIONS = new Set(['sidecar.istio.io/status', 'proxy.istio.io/overrides', 'k8s.v1.cni.cncf.io/networks']);
 const JSON_ENV = new Set(['ISTIO_KUBE_APP_PROBERS', 'PROXY_CONFIG', 'ISTIO_META_POD_PORTS', 'ISTIO_PROMETHEUS_ANNOTATIONS']);
 const STATUS_ANNOTATION = 'sidecar.istio.io/status';
 /**
@@ -449,7 +445,9 @@ export function oneTruthProblems(templates: CaseRun, builtin: CaseRun): string[]
   if (templates.exitCode !== 0 || templates.stdout === builtin.stdout) return [];
   if (sameData(templates.stdout, builtin.stdout)) return ['same data, different text (key order or scalar style)'];
   const diff = compareManifests(templates.stdout, builtin.stdout);
-  return diff.length ? diff.map((d) => d.replace('golden', 'templates').replace('actual', 'built-in')) : ['same documents after normalisation, different data (quantity or JSON text)'];
+  return diff.length
+    ? diff.map((d) => d.replace('golden', 'templates').replace('actual', 'built-in'))
+    : ['same documents after normalisation, different data (quantity or JSON text)'];
 }
 
 /** The minor a release corpus is (`1.30.3` -> `1.30`); undefined for master. */

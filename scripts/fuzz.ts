@@ -96,14 +96,19 @@ async function main(): Promise<number> {
     while (next < jobs.length) {
       const job = jobs[next++]!;
       const report = await new Promise<Report>((resolve) => {
-        const child = fork(new URL(import.meta.url), ['--worker', JSON.stringify(job)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        const child = fork(new URL(import.meta.url), ['--worker', JSON.stringify(job)], {
+          execArgv: ['--import', 'tsx'],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
         let got: Report | undefined;
         child.on('message', (m) => (got = m as Report));
         child.on('exit', (code) => resolve(got ?? { job, failed: true, message: `worker exited with code ${code} without a report`, ms: 0 }));
       });
       reports.push(report);
       const done = reports.reduce((a, r) => a + r.job.runs, 0);
-      process.stderr.write(`${report.failed ? 'FAIL' : 'ok  '} ${report.job.kind} seed ${report.job.seed}: ${report.job.runs} cases in ${(report.ms / 1000).toFixed(1)}s (${done} done, ${((Date.now() - t0) / 1000).toFixed(0)}s)\n`);
+      process.stderr.write(
+        `${report.failed ? 'FAIL' : 'ok  '} ${report.job.kind} seed ${report.job.seed}: ${report.job.runs} cases in ${(report.ms / 1000).toFixed(1)}s (${done} done, ${((Date.now() - t0) / 1000).toFixed(0)}s)\n`,
+      );
       if (report.failed) process.stderr.write(`${report.message}\n`);
     }
   };

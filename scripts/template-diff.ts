@@ -14,7 +14,12 @@ import { listCorpora } from './conformance.js';
 function templateOf(corpus: string, name: string): string {
   const dir = listCorpora().find((c) => c.name === corpus)?.dir ?? corpus;
   const file = join(dir, 'config/inject-config.yaml');
-  if (!existsSync(file)) throw new Error(`no corpus ${corpus} (have ${listCorpora().map((c) => c.name).join(', ')})`);
+  if (!existsSync(file))
+    throw new Error(
+      `no corpus ${corpus} (have ${listCorpora()
+        .map((c) => c.name)
+        .join(', ')})`,
+    );
   const templates = (parse(readFileSync(file, 'utf8')) as { templates?: Record<string, string> }).templates ?? {};
   const text = templates[name];
   if (text === undefined) throw new Error(`${corpus} has no template ${name} (has ${Object.keys(templates).join(', ')})`);

@@ -43,7 +43,9 @@ describe('architecture', () => {
     const forbidden = /^\.\.\/(\.\.\/)?(io|cli|inject|istio|policy|config|core|audit)\b/;
     const offenders = sources
       .filter((s) => s.path.startsWith('template/') || s.path.startsWith('merge/'))
-      .filter((s) => imports(s.text).some((i) => forbidden.test(i.from) || /^node:(fs|child_process|net|http|https|os|process|vm|worker_threads)/.test(i.from)));
+      .filter((s) =>
+        imports(s.text).some((i) => forbidden.test(i.from) || /^node:(fs|child_process|net|http|https|os|process|vm|worker_threads)/.test(i.from)),
+      );
     expect(offenders.map((s) => s.path)).toEqual([]);
   });
 

@@ -14,8 +14,7 @@ describe('examples/shop', () => {
     expect(code).toBe(0);
     const lines = stderr.trim().split('\n');
     expect(lines.pop()).toBe('6 workloads: 4 injected, 0 upgraded, 0 unchanged, 2 skipped, 0 removed, 0 errors');
-    const decisions = lines
-      .map((l) => /^(\w+ [\w/-]+): (injected|skipped)/.exec(l)?.slice(1, 3).join(' '));
+    const decisions = lines.map((l) => /^(\w+ [\w/-]+): (injected|skipped)/.exec(l)?.slice(1, 3).join(' '));
     expect(decisions).toEqual([
       'Deployment shop/cart injected',
       'Deployment shop/catalog injected',

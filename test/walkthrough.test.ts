@@ -60,14 +60,14 @@ describe('README', () => {
     expect(injected).not.toContain('namespace: bookinfo');
   });
 
-  it('npx inject-sidecar runs the clone\'s own command (no download)', () => {
+  it("npx inject-sidecar runs the clone's own command (no download)", () => {
     const r = spawnSync('npx', ['--offline', 'inject-sidecar', '--version'], { cwd: repo, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('inject-sidecar 0.1.0');
     expect(r.stdout).toContain('built-in profile:');
   });
 
-  it('the defaults table names the built-in profile\'s proxy image', () => {
+  it("the defaults table names the built-in profile's proxy image", () => {
     const row = readme.split('\n').find((l) => l.startsWith('| proxy image |')) ?? '';
     expect(row).toContain(`\`${BUILTIN_HUB}/proxyv2:${BUILTIN_TAG}\``);
     expect(row).toContain(`tag \`${BUILTIN_TAG}\``);

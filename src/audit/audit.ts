@@ -161,7 +161,11 @@ const stringMap = (v: Json | undefined): Record<string, string> => {
 };
 
 /** An object's owner reference (the controller's, else the first), and the owner's item when the snapshot has it. */
-function ownerOf(item: Item, byUid: Map<string, Item>, byName: Map<string, Item>): { ref: JsonObject & { kind: string; name: string }; found?: Item } | undefined {
+function ownerOf(
+  item: Item,
+  byUid: Map<string, Item>,
+  byName: Map<string, Item>,
+): { ref: JsonObject & { kind: string; name: string }; found?: Item } | undefined {
   const refs = metaOf(item.obj).ownerReferences;
   if (!Array.isArray(refs) || refs.length === 0) return undefined;
   const owner = (refs.find((r) => isObject(r) && r.controller === true) ?? refs[0]) as Json;
@@ -182,7 +186,9 @@ function ownerChain(item: Item, byUid: Map<string, Item>, byName: Map<string, It
     const { ref, found } = owner;
     const ns: string = cur.ref.namespace ?? '';
     if (found && seen.has(found)) break;
-    chain.push(found?.ref ?? { apiVersion: typeof ref.apiVersion === 'string' ? ref.apiVersion : '', kind: ref.kind, name: ref.name, ...(ns ? { namespace: ns } : {}) });
+    chain.push(
+      found?.ref ?? { apiVersion: typeof ref.apiVersion === 'string' ? ref.apiVersion : '', kind: ref.kind, name: ref.name, ...(ns ? { namespace: ns } : {}) },
+    );
     if (found) {
       seen.add(found);
       chain.top = found;
@@ -302,7 +308,12 @@ function setProberDefaults(p: JsonObject): void {
 
 /** The names the status annotations of the two pods list, with the proxy and init containers. */
 function injectedNames(...pods: PodTemplate[]): Record<(typeof INJECTED_LISTS)[number], Set<string>> {
-  const names = { containers: new Set<string>([Container.proxy]), initContainers: new Set<string>([Container.proxy, Container.init, Container.validation]), volumes: new Set<string>(), imagePullSecrets: new Set<string>() };
+  const names = {
+    containers: new Set<string>([Container.proxy]),
+    initContainers: new Set<string>([Container.proxy, Container.init, Container.validation]),
+    volumes: new Set<string>(),
+    imagePullSecrets: new Set<string>(),
+  };
   for (const p of pods) {
     const status = parseInjectionStatus(p.metadata?.annotations?.[Annotation.status] ?? '');
     if (status) for (const list of INJECTED_LISTS) for (const n of status[list]) names[list].add(n);
@@ -333,7 +344,8 @@ function injectedDifferences(current: PodTemplate, expected: PodTemplate, expect
 }
 
 /** `a: x, expected y (and 3 more fields)` */
-const fieldsText = (d: { fields: string[]; total: number }): string => `${d.fields[0]}${d.total > 1 ? ` (and ${d.total - 1} more field${d.total === 2 ? '' : 's'})` : ''}`;
+const fieldsText = (d: { fields: string[]; total: number }): string =>
+  `${d.fields[0]}${d.total > 1 ? ` (and ${d.total - 1} more field${d.total === 2 ? '' : 's'})` : ''}`;
 
 /** The revisions and tags something serves: the snapshot's webhooks and the configuration's revisions. */
 function servedRevisions(objects: readonly JsonObject[], config: Config): Set<string> {
@@ -407,7 +419,14 @@ export function audit(
     const rev = labels[Label.istioRev];
     if (rev !== undefined && !served.has(rev)) {
       findings.push(
-        finding('orphan-revision', { apiVersion: 'v1', kind: 'Namespace', name: ns }, ns, [], 'namespace-revision', `namespace label ${Label.istioRev}=${rev} selects a revision or tag no webhook serves`),
+        finding(
+          'orphan-revision',
+          { apiVersion: 'v1', kind: 'Namespace', name: ns },
+          ns,
+          [],
+          'namespace-revision',
+          `namespace label ${Label.istioRev}=${rev} selects a revision or tag no webhook serves`,
+        ),
       );
     }
   }
@@ -434,7 +453,13 @@ export function audit(
       pod = checkPodTemplate({ metadata: it.obj.metadata, spec: it.obj.spec } as unknown as PodTemplate);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      results.push({ message: e.message, severity: 'error', resourceRef: it.ref, field: { path: `${it.where}.${e.fieldPath ?? 'spec'}` }, ...(it.file ? { file: it.file } : {}) });
+      results.push({
+        message: e.message,
+        severity: 'error',
+        resourceRef: it.ref,
+        field: { path: `${it.where}.${e.fieldPath ?? 'spec'}` },
+        ...(it.file ? { file: it.file } : {}),
+      });
       return;
     }
     const labels = stringMap(pod.metadata?.labels as Json | undefined);
@@ -466,12 +491,17 @@ export function audit(
     }
     if (top && Annotation.status in (top.template.metadata?.annotations ?? {})) {
       const diff = injectedDifferences(pod, top.template);
-      if (diff.total) add('owner-drift', 'owner-template', `the pod predates ${describeRef(chain.top!.ref)}'s current template: ${fieldsText(diff)}`, diff.fields);
+      if (diff.total)
+        add('owner-drift', 'owner-template', `the pod predates ${describeRef(chain.top!.ref)}'s current template: ${fieldsText(diff)}`, diff.fields);
     }
     const ps = proxyStatus(it.obj);
     if (ps && (ps.ready === false || (typeof ps.restartCount === 'number' && ps.restartCount > 0))) {
       const count = typeof ps.restartCount === 'number' ? ps.restartCount : 0;
-      add('not-ready', 'proxy-status', `${Container.proxy} ${ps.ready === false ? 'is not ready' : 'is ready'}${count > 0 ? `, restarted ${count} time${count === 1 ? '' : 's'}` : ''}`);
+      add(
+        'not-ready',
+        'proxy-status',
+        `${Container.proxy} ${ps.ready === false ? 'is not ready' : 'is ready'}${count > 0 ? `, restarted ${count} time${count === 1 ? '' : 's'}` : ''}`,
+      );
     }
   };
   walkItems(resources, (it) => it.ref.kind === 'Pod' && auditPod(it), options.done ? { done: options.done } : {});

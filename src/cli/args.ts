@@ -152,7 +152,8 @@ export function checkModeOptions(args: CliArgs, mode: string | undefined): void 
   ] as const;
   const only = flags.find(([, v]) => v !== undefined);
   if (only) throw new UsageError(`--${only[0]} needs --audit (or spec.mode: audit); it means nothing in ${mode ?? 'inject'} mode`);
-  if (args.summary === 'prometheus') throw new UsageError(`--summary prometheus needs --audit (or spec.mode: audit): ${mode ?? 'inject'} mode has no findings to count`);
+  if (args.summary === 'prometheus')
+    throw new UsageError(`--summary prometheus needs --audit (or spec.mode: audit): ${mode ?? 'inject'} mode has no findings to count`);
 }
 
 export function parseCliArgs(argv: string[]): CliArgs {

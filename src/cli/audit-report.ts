@@ -17,7 +17,11 @@ export function countFindings(findings: readonly Finding[]): { kind: string; nam
       const [kind, namespace] = key.split('\u0000') as [string, string];
       return { kind, namespace, count };
     })
-    .sort((a, b) => FINDING_KINDS.indexOf(a.kind as Finding['kind']) - FINDING_KINDS.indexOf(b.kind as Finding['kind']) || (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
+    .sort(
+      (a, b) =>
+        FINDING_KINDS.indexOf(a.kind as Finding['kind']) - FINDING_KINDS.indexOf(b.kind as Finding['kind']) ||
+        (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0),
+    );
 }
 
 function ownersText(f: Finding): string {
@@ -83,7 +87,11 @@ export function formatAuditPrometheus(report: AuditReport): string {
     '# TYPE inject_sidecar_audit_findings gauge',
   ];
   for (const c of countFindings(report.findings)) out.push(`inject_sidecar_audit_findings{kind="${c.kind}",namespace="${promLabel(c.namespace)}"} ${c.count}`);
-  out.push('# HELP inject_sidecar_audit_pods Pods in the audited snapshot.', '# TYPE inject_sidecar_audit_pods gauge', `inject_sidecar_audit_pods ${report.pods}`);
+  out.push(
+    '# HELP inject_sidecar_audit_pods Pods in the audited snapshot.',
+    '# TYPE inject_sidecar_audit_pods gauge',
+    `inject_sidecar_audit_pods ${report.pods}`,
+  );
   return out.join('\n') + '\n';
 }
 

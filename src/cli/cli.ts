@@ -156,12 +156,27 @@ function readIstioFiles(args: CliArgs, config: Config, fnConfig: unknown): Istio
  * in the bundle) is loaded only when the run may render with Istio's templates, so the built-in
  * profile starts without it.
  */
-async function runWith(resources: Parameters<typeof run>[0], config: Config, files: IstioFiles, options?: Pick<RunOptions, 'onResourceDone'>): Promise<RunOutput> {
-  return run(resources, { ...options, config, istio: files.istio, revisionIstio: files.revisionIstio, engine: await templateEngineFor(resources, config, files) });
+async function runWith(
+  resources: Parameters<typeof run>[0],
+  config: Config,
+  files: IstioFiles,
+  options?: Pick<RunOptions, 'onResourceDone'>,
+): Promise<RunOutput> {
+  return run(resources, {
+    ...options,
+    config,
+    istio: files.istio,
+    revisionIstio: files.revisionIstio,
+    engine: await templateEngineFor(resources, config, files),
+  });
 }
 
 /** The Go template engine, when the run may render with Istio's templates (else undefined). */
-export async function templateEngineFor(resources: Parameters<typeof run>[0], config: Config, { istio, revisionIstio }: IstioFiles): Promise<TemplateEngine | undefined> {
+export async function templateEngineFor(
+  resources: Parameters<typeof run>[0],
+  config: Config,
+  { istio, revisionIstio }: IstioFiles,
+): Promise<TemplateEngine | undefined> {
   if (config.mode === 'uninject') return undefined;
   if (!usesIstioTemplates(environmentObjects(resources), [config, ...config.revisions], [istio, ...Object.values(revisionIstio)])) return undefined;
   return (await import('../istio/templates.js')).templateEngine;
@@ -250,7 +265,11 @@ async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
   }
   if (config?.mode !== 'audit') checkModeOptions(args, config?.mode ?? args.mode);
   if (config?.mode === 'audit') {
-    results.push({ message: 'mode: audit reads a live snapshot (a kind: List on stdin or with -f), not a ResourceList', severity: 'error', field: { path: 'spec.mode' } });
+    results.push({
+      message: 'mode: audit reads a live snapshot (a kind: List on stdin or with -f), not a ResourceList',
+      severity: 'error',
+      field: { path: 'spec.mode' },
+    });
     config = undefined;
   }
   if (config && config.output === 'patch') {
@@ -347,8 +366,16 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   // As kustomize build: the function config and local-config objects stay out of the stream.
-  const kept = inputs.map((i) => ({ path: i.path, docs: configPath !== undefined && i.path !== '-' && resolve(i.path) === configPath ? [] : i.docs.filter((d) => !local.has(d)) })).filter((i) => i.docs.length > 0);
-  const out = emitFile(kept.flatMap((i) => i.docs), { file: kept.length === 1 ? kept[0]!.path : undefined });
+  const kept = inputs
+    .map((i) => ({
+      path: i.path,
+      docs: configPath !== undefined && i.path !== '-' && resolve(i.path) === configPath ? [] : i.docs.filter((d) => !local.has(d)),
+    }))
+    .filter((i) => i.docs.length > 0);
+  const out = emitFile(
+    kept.flatMap((i) => i.docs),
+    { file: kept.length === 1 ? kept[0]!.path : undefined },
+  );
   if (args.output) await writeFiles(io, () => writeAtomic(args.output!, out));
   else io.stdout(out);
   return EXIT_OK;

@@ -167,7 +167,10 @@ export function readConfigNamed(path: string, field: string, where: ConfigRoots)
   const label = `${field}: ${displayPath(path)}`;
   const widened = where.roots.length > 1;
   if (isAbsolute(path) && !widened) {
-    throw new FileError(`${label}: absolute paths are not allowed in a function config; give a path relative to the config's directory (or widen with --config-root)`, field);
+    throw new FileError(
+      `${label}: absolute paths are not allowed in a function config; give a path relative to the config's directory (or widen with --config-root)`,
+      field,
+    );
   }
   let real: string;
   try {
@@ -178,7 +181,10 @@ export function readConfigNamed(path: string, field: string, where: ConfigRoots)
     throw new FileError(`${label}: ${reason === 'no such file' && isDanglingLink(resolve(where.base, path)) ? 'dangling symlink' : reason}`, field);
   }
   if (!where.roots.some((root) => isInside(root, real))) {
-    throw new FileError(`${label}: outside the config's directory tree${widened ? ' and --config-root' : ''} (after resolving symlinks); files a function config names must be inside it (widen with --config-root)`, field);
+    throw new FileError(
+      `${label}: outside the config's directory tree${widened ? ' and --config-root' : ''} (after resolving symlinks); files a function config names must be inside it (widen with --config-root)`,
+      field,
+    );
   }
   return readBounded(real, MAX_CONFIG_BYTES, label, field);
 }

@@ -155,7 +155,13 @@ export function formatText(s: Summary): string {
   const rows = s.workloads.map((w) => [label(w, s.mode), w.workload, w.reason, w.revision ? `rev ${w.revision}` : '', imageText(w)]);
   const widths = [0, 1, 2, 3].map((i) => Math.min(48, Math.max(0, ...rows.map((r) => (r[i] ?? '').length))));
   const lines = s.problems.map((p) => formatResult(p));
-  for (const r of rows) lines.push(r.map((c, i) => (i < 4 ? c.padEnd(widths[i] ?? 0) : c)).join('  ').trimEnd());
+  for (const r of rows)
+    lines.push(
+      r
+        .map((c, i) => (i < 4 ? c.padEnd(widths[i] ?? 0) : c))
+        .join('  ')
+        .trimEnd(),
+    );
   lines.push(totalsLine(s));
   return `${lines.join('\n')}\n`;
 }

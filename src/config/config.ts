@@ -27,17 +27,7 @@ import {
   HUB_PATTERN,
   TAG_PATTERN,
 } from './values.js';
-import type {
-  IstioSpec,
-  LabelSelector,
-  CoexistenceMode,
-  JobPolicy,
-  Mode,
-  OutputFormat,
-  ProxySettings,
-  Spec,
-  WorkloadKind,
-} from './schema.js';
+import type { IstioSpec, LabelSelector, CoexistenceMode, JobPolicy, Mode, OutputFormat, ProxySettings, Spec, WorkloadKind } from './schema.js';
 import { isObject, type JsonObject } from '../kube/types.js';
 import { BUILTIN_WORKLOAD_KINDS } from '../kube/kinds.js';
 import { deepMerge } from './settings.js';
@@ -130,8 +120,12 @@ export function configWithoutSchema(fnConfig: unknown, source: string, overrides
   if (fnConfig === undefined || fnConfig === null) return resolveWith({});
   if (!isObject(fnConfig)) fail(source, [{ path: '', message: 'expected an object' }]);
   if (fnConfig.kind === 'ConfigMap' && (fnConfig.apiVersion === 'v1' || fnConfig.apiVersion === undefined)) return undefined;
-  if (fnConfig.kind === KIND && typeof fnConfig.apiVersion === 'string' && fnConfig.apiVersion !== API_VERSION &&
-      fnConfig.apiVersion.startsWith(`${API_GROUP}/`)) {
+  if (
+    fnConfig.kind === KIND &&
+    typeof fnConfig.apiVersion === 'string' &&
+    fnConfig.apiVersion !== API_VERSION &&
+    fnConfig.apiVersion.startsWith(`${API_GROUP}/`)
+  ) {
     fail(source, [{ path: 'apiVersion', message: `unsupported version ${fnConfig.apiVersion}; this build reads ${API_VERSION}` }]);
   }
   const direct = directSpec(fnConfig);

@@ -94,8 +94,12 @@ function specFromConfigMap(cm: JsonObject, source: string): Spec {
     // own properties only: `__proto__`, `constructor` or `toString` are unknown fields, not Object's
     const isProxy = head === 'proxy' && rest.length === 1;
     const type = isProxy
-      ? Object.hasOwn(proxyShape, rest[0]!) ? proxyShape[rest[0]!] : undefined
-      : rest.length === 0 && head && head !== 'proxy' && Object.hasOwn(specShape, head) ? specShape[head] : undefined;
+      ? Object.hasOwn(proxyShape, rest[0]!)
+        ? proxyShape[rest[0]!]
+        : undefined
+      : rest.length === 0 && head && head !== 'proxy' && Object.hasOwn(specShape, head)
+        ? specShape[head]
+        : undefined;
     if (!type) {
       const proxyKnown = Object.keys(proxyShape).map((f) => `proxy.${f}`);
       const known = isProxy ? proxyKnown : [...Object.keys(specShape).filter((f) => f !== 'proxy'), ...proxyKnown];

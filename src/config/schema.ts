@@ -66,28 +66,16 @@ function buildSchemas() {
     })
     .strict();
 
-  const quantity = z
-    .union([z.string(), z.number()], { error: QUANTITY_MESSAGE })
-    .refine((v) => parseQuantity(v) !== undefined, { error: QUANTITY_MESSAGE });
+  const quantity = z.union([z.string(), z.number()], { error: QUANTITY_MESSAGE }).refine((v) => parseQuantity(v) !== undefined, { error: QUANTITY_MESSAGE });
   const resourceList = z.record(z.string(), quantity.nullable());
 
   const ProxySchema = z
     .object({
       hub: z.string().regex(HUB_PATTERN, HUB_MESSAGE).optional().describe('Registry and repository of the proxy images (values global.hub).'),
       tag: z.string().regex(TAG_PATTERN, TAG_MESSAGE).optional().describe('Image tag of the proxy images (values global.tag).'),
-      image: z
-        .string()
-        .min(1)
-        .optional()
-        .describe('Proxy image name, or a full image reference when it contains "/" (values global.proxy.image).'),
-      initImage: z
-        .string()
-        .min(1)
-        .optional()
-        .describe('istio-init image name or full reference (values global.proxy_init.image).'),
-      imageType: oneOf(IMAGE_TYPES)
-        .optional()
-        .describe('Image variant suffix (values global.variant).'),
+      image: z.string().min(1).optional().describe('Proxy image name, or a full image reference when it contains "/" (values global.proxy.image).'),
+      initImage: z.string().min(1).optional().describe('istio-init image name or full reference (values global.proxy_init.image).'),
+      imageType: oneOf(IMAGE_TYPES).optional().describe('Image variant suffix (values global.variant).'),
       imagePullPolicy: oneOf(IMAGE_PULL_POLICIES).optional(),
       imagePullSecrets: z.array(z.string().min(1)).optional().describe('Secrets added to every injected pod.'),
       resources: z
@@ -96,10 +84,7 @@ function buildSchemas() {
         .optional()
         .describe('Proxy (and init container) resources; quantities are written as given.'),
       interceptionMode: oneOf(INTERCEPTION_MODES).optional(),
-      cni: z
-        .boolean()
-        .optional()
-        .describe('Istio CNI plugin installed: istio-validation replaces istio-init.'),
+      cni: z.boolean().optional().describe('Istio CNI plugin installed: istio-validation replaces istio-init.'),
       logLevel: oneOf(LOG_LEVELS).optional().describe('Envoy log level (values global.proxy.logLevel).'),
       componentLogLevel: z
         .string()
@@ -129,16 +114,9 @@ function buildSchemas() {
 
   const WorkloadKindSchema = z
     .object({
-      apiVersion: z
-        .string()
-        .min(1)
-        .optional()
-        .describe('Group/version to match; any version of the group when it ends in "/*"; any when omitted.'),
+      apiVersion: z.string().min(1).optional().describe('Group/version to match; any version of the group when it ends in "/*"; any when omitted.'),
       kind: z.string().min(1),
-      podTemplatePath: z
-        .string()
-        .min(1)
-        .describe('Dotted path to the pod template, e.g. spec.template; "." for a bare pod.'),
+      podTemplatePath: z.string().min(1).describe('Dotted path to the pod template, e.g. spec.template; "." for a bare pod.'),
     })
     .strict();
 
@@ -156,18 +134,11 @@ function buildSchemas() {
         .min(1)
         .optional()
         .describe('The istio-sidecar-injector ConfigMap to render with (name or namespace/name); it must be in the input.'),
-      meshConfigMap: z
-        .string()
-        .min(1)
-        .optional()
-        .describe('The istio mesh ConfigMap (name or namespace/name); it must be in the input.'),
+      meshConfigMap: z.string().min(1).optional().describe('The istio mesh ConfigMap (name or namespace/name); it must be in the input.'),
       injectConfigFile: z.string().min(1).optional().describe('Injection templates file (as istioctl kube-inject --injectConfigFile).'),
       meshConfigFile: z.string().min(1).optional().describe('Mesh config file (as --meshConfigFile).'),
       valuesFile: z.string().min(1).optional().describe('Injector values file, JSON or YAML (as --valuesFile).'),
-      env: z
-        .record(z.string(), z.string())
-        .optional()
-        .describe("What the templates' env function reads (istiod's environment)."),
+      env: z.record(z.string(), z.string()).optional().describe("What the templates' env function reads (istiod's environment)."),
     })
     .strict();
 
@@ -197,7 +168,9 @@ function buildSchemas() {
     .object({
       mode: oneOf(MODES)
         .optional()
-        .describe('inject (default); explain: report every decision, change nothing; check: fail when manifests are not as injection would leave them; uninject: remove injected sidecars; audit: report live pods (a kubectl get -o yaml snapshot) not as the policy says.'),
+        .describe(
+          'inject (default); explain: report every decision, change nothing; check: fail when manifests are not as injection would leave them; uninject: remove injected sidecars; audit: report live pods (a kubectl get -o yaml snapshot) not as the policy says.',
+        ),
       output: oneOf(OUTPUT_FORMATS)
         .optional()
         .describe('full (default): the changed objects; patch: a kustomize strategic-merge patch per changed workload (stream mode).'),
@@ -211,42 +184,28 @@ function buildSchemas() {
         .array(RevisionEntrySchema)
         .optional()
         .describe('More control-plane revisions in the same repository (canary upgrades), each with its own injector settings.'),
-      revision: z
-        .string()
-        .optional()
-        .describe('Control-plane revision this run renders for; "" or "default" is the default revision.'),
-      revisionTags: z
-        .array(z.string().min(1))
-        .optional()
-        .describe('Revision tags that point at this revision (istio.io/rev=<tag> selects it too).'),
+      revision: z.string().optional().describe('Control-plane revision this run renders for; "" or "default" is the default revision.'),
+      revisionTags: z.array(z.string().min(1)).optional().describe('Revision tags that point at this revision (istio.io/rev=<tag> selects it too).'),
       policy: oneOf(POLICIES).optional().describe('Injector policy (values global.proxy.autoInject).'),
       emulate: oneOf(EMULATIONS)
         .optional()
-        .describe('webhook: decide as the admission webhook would (namespace labels, pod labels, policy); kube-inject: as istioctl kube-inject. Set, re-injection also merges over the old sidecar as Istio does (unset: from the pristine pod, webhook decisions).'),
-      namespaces: z
-        .record(z.string(), NamespaceSchema)
-        .optional()
-        .describe('Labels and annotations of namespaces that are not in the input.'),
-      defaultNamespace: z
-        .string()
-        .min(1)
-        .optional()
-        .describe('Namespace assumed for workloads that do not set metadata.namespace.'),
+        .describe(
+          'webhook: decide as the admission webhook would (namespace labels, pod labels, policy); kube-inject: as istioctl kube-inject. Set, re-injection also merges over the old sidecar as Istio does (unset: from the pristine pod, webhook decisions).',
+        ),
+      namespaces: z.record(z.string(), NamespaceSchema).optional().describe('Labels and annotations of namespaces that are not in the input.'),
+      defaultNamespace: z.string().min(1).optional().describe('Namespace assumed for workloads that do not set metadata.namespace.'),
       enableNamespacesByDefault: z.boolean().optional(),
       neverInjectSelector: z.array(LabelSelectorSchema).optional(),
       alwaysInjectSelector: z.array(LabelSelectorSchema).optional(),
-      nativeSidecars: nativeSidecars
-        .optional()
-        .describe('istio-proxy as a Kubernetes native sidecar; auto decides from kubeVersion (>= 1.33).'),
-      kubeVersion: z
-        .string()
-        .regex(KUBE_VERSION_PATTERN, KUBE_VERSION_MESSAGE)
-        .optional(),
+      nativeSidecars: nativeSidecars.optional().describe('istio-proxy as a Kubernetes native sidecar; auto decides from kubeVersion (>= 1.33).'),
+      kubeVersion: z.string().regex(KUBE_VERSION_PATTERN, KUBE_VERSION_MESSAGE).optional(),
       istioVersion: z
         .string()
         .refine((v) => isBuiltinVersion(v), { error: (issue) => unsupportedReleaseMessage(String(issue.input)) })
         .optional()
-        .describe('The Istio release (X.Y) whose sidecar template the built-in profile renders; its proxy image defaults to that release. Default: the release proxy.tag names, else the newest stable release.'),
+        .describe(
+          'The Istio release (X.Y) whose sidecar template the built-in profile renders; its proxy image defaults to that release. Default: the release proxy.tag names, else the newest stable release.',
+        ),
       compliancePolicy: z.string().optional().describe('istiod COMPLIANCE_POLICY, e.g. fips-140-3.'),
       platform: oneOf(PLATFORMS)
         .optional()
@@ -255,21 +214,10 @@ function buildSchemas() {
         .optional()
         .describe('How sidecar.istio.io/inject values are read: exact (Istio >= 1.27) or legacy (<= 1.26).'),
       proxy: ProxySchema.optional(),
-      values: z
-        .record(z.string(), z.unknown())
-        .optional()
-        .describe('Raw overlay deep-merged over the injector values (advanced).'),
-      meshConfig: z
-        .record(z.string(), z.unknown())
-        .optional()
-        .describe('Raw overlay deep-merged over the mesh config (advanced).'),
-      istio: IstioSchema.optional().describe(
-        "Istio's own injector configuration (templates, values, mesh); by default found in the input.",
-      ),
-      workloads: z
-        .array(WorkloadKindSchema)
-        .optional()
-        .describe('Extra workload kinds (CRDs) and where their pod template is.'),
+      values: z.record(z.string(), z.unknown()).optional().describe('Raw overlay deep-merged over the injector values (advanced).'),
+      meshConfig: z.record(z.string(), z.unknown()).optional().describe('Raw overlay deep-merged over the mesh config (advanced).'),
+      istio: IstioSchema.optional().describe("Istio's own injector configuration (templates, values, mesh); by default found in the input."),
+      workloads: z.array(WorkloadKindSchema).optional().describe('Extra workload kinds (CRDs) and where their pod template is.'),
     })
     .strict();
 

@@ -199,7 +199,8 @@ const MODES: Readonly<Record<Exclude<Config['mode'], 'audit'>, ModeHandler>> = {
       if (outcome.pod) wl.write(outcome.pod);
       const result: Result = { message: outcome.summary, severity: outcome.severity, ...wl.where, tags };
       // Injected again exactly as before: nothing in the document changed.
-      if (outcome.action === 'injected' && outcome.wasInjected) out.reinjected.set(result, { unchanged: changedBefore === false && wl.w.resource.changed === false });
+      if (outcome.action === 'injected' && outcome.wasInjected)
+        out.reinjected.set(result, { unchanged: changedBefore === false && wl.w.resource.changed === false });
       out.results.push(result);
     },
   },
@@ -244,8 +245,9 @@ export function run(resources: readonly Resource[], options: RunOptions): RunOut
   if (config.mode === 'audit') throw new Error('run: mode audit reads a live snapshot (audit/), not workload by workload');
   const mode = MODES[config.mode];
   const handle: (wl: WorkloadInRun) => void = mode.decides
-    ? withOutcome(buildEnvironment(environmentObjects(resources), config, results, options.istio ?? {}, options.revisionIstio ?? {}, options.engine), (wl, outcome) =>
-        mode.handle(wl, out, outcome),
+    ? withOutcome(
+        buildEnvironment(environmentObjects(resources), config, results, options.istio ?? {}, options.revisionIstio ?? {}, options.engine),
+        (wl, outcome) => mode.handle(wl, out, outcome),
       )
     : (wl) => mode.handle(wl, out);
   for (const resource of resources) {

@@ -127,7 +127,12 @@ export function processWorkload(args: {
     return { ...notInjected({ severity: 'info', rule: job.note }), reason: 'job-policy', rule: job.note };
   }
   if (purpose === 'decide') {
-    return { ...base, action: 'injected', severity: decision.severity === 'warning' || job.severity === 'warning' ? 'warning' : 'info', summary: `injected: ${decision.rule}` };
+    return {
+      ...base,
+      action: 'injected',
+      severity: decision.severity === 'warning' || job.severity === 'warning' ? 'warning' : 'info',
+      summary: `injected: ${decision.rule}`,
+    };
   }
   const workload = {
     apiVersion: ref.apiVersion,

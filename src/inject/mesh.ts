@@ -71,7 +71,6 @@ export function builtinMeshConfig(): JsonObject {
   return applyMeshConfig(chartMeshConfig(), defaultMeshConfig());
 }
 
-
 /**
  * Lays `userMesh` over `defaults` as Istio's `ApplyMeshConfig` does. A bad `defaultConfig` is a
  * `UserError` with field path `defaultConfig.<field>` (relative to the mesh config).

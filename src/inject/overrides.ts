@@ -171,8 +171,7 @@ export function adjustInitContainerUser(pod: PodJson, original: PodJson, proxyCo
   const hasGroup = runAsGroup !== undefined && runAsGroup !== null;
   if (!userSC || (!hasUser && !hasGroup)) return;
 
-  const initContainer =
-    findContainer(ContainerName.init, pod.spec.initContainers) ?? findContainer(ContainerName.validation, pod.spec.initContainers);
+  const initContainer = findContainer(ContainerName.init, pod.spec.initContainers) ?? findContainer(ContainerName.validation, pod.spec.initContainers);
   if (!initContainer) return;
 
   const tproxy = proxyConfig.interceptionMode === 'TPROXY' || annotationsOf(pod)[Annotation.interceptionMode] === 'TPROXY';

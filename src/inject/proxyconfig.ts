@@ -19,17 +19,7 @@ import { isObject } from '../kube/types.js';
 import { Annotation } from '../kube/keys.js';
 import { UserError } from '../results/result.js';
 
-type FieldKind =
-  | 'string'
-  | 'int32'
-  | 'duration'
-  | 'enum'
-  | 'int32Wrapper'
-  | 'uint32Wrapper'
-  | 'boolWrapper'
-  | 'message'
-  | 'stringMap'
-  | 'stringList';
+type FieldKind = 'string' | 'int32' | 'duration' | 'enum' | 'int32Wrapper' | 'uint32Wrapper' | 'boolWrapper' | 'message' | 'stringMap' | 'stringList';
 
 interface FieldSpec {
   /** proto3 JSON (lowerCamelCase) name. */
@@ -128,8 +118,8 @@ export class ProxyConfigError extends Error {
 const DURATION_UNITS: Record<string, number> = {
   ns: 1,
   us: 1e3,
-  'µs': 1e3,
-  'μs': 1e3,
+  µs: 1e3,
+  μs: 1e3,
   ms: 1e6,
   s: 1e9,
   m: 60e9,
@@ -190,7 +180,11 @@ function normalizeMessage(v: Json, path: string): JsonObject {
   for (const [k, val] of Object.entries(v)) {
     if (val === null) continue;
     const name = snakeToCamel(k);
-    out[name] = isObject(val) ? normalizeMessage(val, `${path}.${name}`) : Array.isArray(val) ? val.map((x) => (isObject(x) ? normalizeMessage(x, `${path}.${name}`) : x)) : val;
+    out[name] = isObject(val)
+      ? normalizeMessage(val, `${path}.${name}`)
+      : Array.isArray(val)
+        ? val.map((x) => (isObject(x) ? normalizeMessage(x, `${path}.${name}`) : x))
+        : val;
   }
   return out;
 }

@@ -142,7 +142,10 @@ function inferPristine(input: PodTemplate, options: StripOptions, record?: Origi
   }
   if (options.dropKnownMetadata !== false) {
     // A value the user had for one of these keys is set back in place (keeping its position).
-    for (const [part, known] of [['labels', KNOWN_LABELS], ['annotations', KNOWN_ANNOTATIONS]] as const) {
+    for (const [part, known] of [
+      ['labels', KNOWN_LABELS],
+      ['annotations', KNOWN_ANNOTATIONS],
+    ] as const) {
       const map = pod.metadata?.[part];
       if (!map) continue;
       for (const k of known) {
@@ -418,7 +421,10 @@ function buildRecord(before: PodTemplate, after: PodTemplate): OriginalRecord {
   const pristine = asPodJson(before);
   const record: OriginalRecord = {};
   // The user's own values for keys the templates write: stripping would otherwise remove them.
-  for (const [part, known] of [['labels', KNOWN_LABELS], ['annotations', KNOWN_ANNOTATIONS]] as const) {
+  for (const [part, known] of [
+    ['labels', KNOWN_LABELS],
+    ['annotations', KNOWN_ANNOTATIONS],
+  ] as const) {
     const was = pristine.metadata?.[part] ?? {};
     for (const k of known) if (k in was) (record[part] ??= {})[k] = was[k] as string;
   }

@@ -10,13 +10,7 @@
  */
 import { Annotation } from '../kube/keys.js';
 import { UserError } from '../results/result.js';
-import {
-  defaultProxyConfig,
-  mergeProxyConfig,
-  parseGoDuration,
-  parseProxyConfigText,
-  ProxyConfigError,
-} from './proxyconfig.js';
+import { defaultProxyConfig, mergeProxyConfig, parseGoDuration, parseProxyConfigText, ProxyConfigError } from './proxyconfig.js';
 import type { JsonObject } from '../kube/types.js';
 
 type Check = (value: string) => string | undefined;
@@ -155,8 +149,7 @@ const checkInterfaces: Check = (v) => {
   return undefined;
 };
 
-const checkQuantity: Check = (v) =>
-  isQuantity(v) ? undefined : "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+const checkQuantity: Check = (v) => (isQuantity(v) ? undefined : "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
 
 function validPort(n: unknown): boolean {
   return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
@@ -182,8 +175,10 @@ export function validateProxyConfigValues(pc: JsonObject): string | undefined {
     const m = /^(.+):([0-9]+)$/.exec(addr);
     if (!m || !validPort(Number(m[2]))) return `invalid discovery address: ${addr} (expected host:port)`;
   }
-  if (pc.proxyAdminPort !== undefined && !validPort(pc.proxyAdminPort)) return `invalid proxy admin port: port number ${String(pc.proxyAdminPort)} must be in the range 1..65535`;
-  if (pc.statusPort !== undefined && !validPort(pc.statusPort)) return `invalid status port: port number ${String(pc.statusPort)} must be in the range 1..65535`;
+  if (pc.proxyAdminPort !== undefined && !validPort(pc.proxyAdminPort))
+    return `invalid proxy admin port: port number ${String(pc.proxyAdminPort)} must be in the range 1..65535`;
+  if (pc.statusPort !== undefined && !validPort(pc.statusPort))
+    return `invalid status port: port number ${String(pc.statusPort)} must be in the range 1..65535`;
   if (typeof pc.statNameLength === 'number' && pc.statNameLength < 0) return 'statNameLength must be set to a positive value';
   if (typeof pc.concurrency === 'number' && pc.concurrency < 0) return 'concurrency must be greater than or equal to 0';
   return undefined;
@@ -253,6 +248,12 @@ export function validateAnnotations(annotations: Record<string, string> | undefi
   const problems = annotationProblems(annotations);
   const first = problems[0];
   if (!first) return;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more invalid annotation${problems.length > 2 ? 's' : ''}: ${problems.slice(1).map((p) => p.key).join(', ')})` : '';
+  const more =
+    problems.length > 1
+      ? ` (and ${problems.length - 1} more invalid annotation${problems.length > 2 ? 's' : ''}: ${problems
+          .slice(1)
+          .map((p) => p.key)
+          .join(', ')})`
+      : '';
   throw new UserError(first.message + more, `metadata.annotations["${first.key}"]`, 'invalid-annotation');
 }

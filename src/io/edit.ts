@@ -109,9 +109,7 @@ export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
 
 /** Fields that serializers of typed objects add; never introduce them when the source lacks them. */
 function isNoiseField(key: string, v: Json): boolean {
-  return (
-    (key === 'creationTimestamp' && v === null) || (key === 'status' && isObject(v) && Object.keys(v).length === 0)
-  );
+  return (key === 'creationTimestamp' && v === null) || (key === 'status' && isObject(v) && Object.keys(v).length === 0);
 }
 
 const IDENTITY_KEYS = ['name', 'mountPath', 'containerPort', 'ip'] as const;
@@ -129,8 +127,7 @@ function identityOfNode(node: unknown): string | undefined {
   if (!isMap(node)) return undefined;
   for (const k of IDENTITY_KEYS) {
     const p = node.items.find((it) => isScalar(it.key) && it.key.value === k);
-    if (p && isScalar(p.value) && (typeof p.value.value === 'string' || typeof p.value.value === 'number'))
-      return `${k}=${String(p.value.value)}`;
+    if (p && isScalar(p.value) && (typeof p.value.value === 'string' || typeof p.value.value === 'number')) return `${k}=${String(p.value.value)}`;
   }
   return undefined;
 }
@@ -242,7 +239,10 @@ function valuePrint(v: Json | undefined, depth: number): string {
   if (Array.isArray(v)) return depth === 0 ? `S${v.length}` : `S[${v.map((x) => valuePrint(x, depth - 1)).join(',')}]`;
   const keys = Object.keys(v);
   if (depth === 0) return `M${keys.length}`;
-  return `M{${keys.map((k) => `${k}=${valuePrint(v[k], depth - 1)}`).sort().join(',')}}`;
+  return `M{${keys
+    .map((k) => `${k}=${valuePrint(v[k], depth - 1)}`)
+    .sort()
+    .join(',')}}`;
 }
 
 function scalarPrint(v: unknown): string {
@@ -329,7 +329,13 @@ function matchItems<T>(
 
 function reconcileSeq(doc: Document, seq: YAMLSeq, v: Json[]): void {
   const old = seq.items;
-  const match = matchItems(old, v, identityOfNode, (o) => nodePrint(doc, o, PRINT_DEPTH), (o, item) => nodeEquals(doc, o, item));
+  const match = matchItems(
+    old,
+    v,
+    identityOfNode,
+    (o) => nodePrint(doc, o, PRINT_DEPTH),
+    (o, item) => nodeEquals(doc, o, item),
+  );
   seq.items = v.map((item, j) => (match[j] === -1 ? makeNode(item) : reconcile(doc, old[match[j]!], item)));
 }
 

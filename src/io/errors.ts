@@ -81,13 +81,7 @@ export class LineIndex {
   }
 }
 
-export function inputError(
-  code: InputErrorCode,
-  detail: string,
-  lines: LineIndex,
-  offset: number,
-  file?: string,
-): InputError {
+export function inputError(code: InputErrorCode, detail: string, lines: LineIndex, offset: number, file?: string): InputError {
   const { line, col } = lines.pos(Math.max(0, Math.min(offset, lines.text.length)));
   return new InputError(code, detail, line, col, file);
 }

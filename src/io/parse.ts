@@ -111,7 +111,12 @@ export function checkNodes(doc: Document.Parsed, place: Place): void {
     const at = n.range?.[0] ?? 0;
     if (isAlias(n)) {
       const target = n.resolve(doc) as Node | undefined;
-      if (target === undefined) throw place('yaml-syntax', `invalid YAML: alias *${n.source} has no anchor &${n.source} before it in the same document (anchors do not reach into other documents or ResourceList items)`, at);
+      if (target === undefined)
+        throw place(
+          'yaml-syntax',
+          `invalid YAML: alias *${n.source} has no anchor &${n.source} before it in the same document (anchors do not reach into other documents or ResourceList items)`,
+          at,
+        );
       if (open.has(target)) throw place('yaml-syntax', `invalid YAML: alias *${n.source} is inside the node anchored &${n.source} (a cycle)`, at);
       const m = measured.get(target) ?? walk(target, depth);
       aliasCount += 1 + m.aliases;
@@ -120,7 +125,11 @@ export function checkNodes(doc: Document.Parsed, place: Place): void {
       }
       added += m.size;
       if (added > MAX_ALIAS_EXPANSION) {
-        throw place('alias-limit', `aliases expand to more than ${MAX_ALIAS_EXPANSION} characters in one document; refusing a possible "billion laughs" input`, at);
+        throw place(
+          'alias-limit',
+          `aliases expand to more than ${MAX_ALIAS_EXPANSION} characters in one document; refusing a possible "billion laughs" input`,
+          at,
+        );
       }
       if (depth + m.height > MAX_DEPTH) throw place('too-deep', `nesting is too deep (limit ${MAX_DEPTH}) through alias *${n.source}`, at);
       return { size: m.size, aliases: m.aliases + 1, height: m.height };

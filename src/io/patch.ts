@@ -264,8 +264,10 @@ class Layout {
       }
       const c = s.charCodeAt(k);
       if (quote !== 0) {
-        if (quote === 34 && c === 92) k++; // `\x` in a double-quoted scalar
-        else if (c === quote && quote === 39 && s.charCodeAt(k + 1) === 39) k++; // `''` in a single-quoted one
+        if (quote === 34 && c === 92)
+          k++; // `\x` in a double-quoted scalar
+        else if (c === quote && quote === 39 && s.charCodeAt(k + 1) === 39)
+          k++; // `''` in a single-quoted one
         else if (c === quote) {
           quote = 0;
           if (depth === 0) return k + 1;
@@ -275,7 +277,8 @@ class Layout {
       else if (c === 125 || c === 93) {
         if (--depth === 0) return k + 1;
         if (depth < 0) bail('outside the subset');
-      } else if (c === 35 && s.charCodeAt(k - 1) === 32) bail('outside the subset'); // a comment inside a flow collection
+      } else if (c === 35 && s.charCodeAt(k - 1) === 32)
+        bail('outside the subset'); // a comment inside a flow collection
       else if ((c === 38 || c === 42 || c === 33) && depth > 0) bail('outside the subset'); // anchors, aliases, tags
     }
   }
@@ -397,7 +400,8 @@ function quoted(v: string): string {
 export function scalarTextFast(v: string, key: boolean): string | undefined {
   if (v.includes('\n')) return undefined;
   let out: string;
-  if (isAmbiguousString(v) || FORCE_DOUBLE.test(v)) out = doubleQuoted(v); // QUOTE_DOUBLE
+  if (isAmbiguousString(v) || FORCE_DOUBLE.test(v))
+    out = doubleQuoted(v); // QUOTE_DOUBLE
   else if (
     NOT_PLAIN.test(v) ||
     // a key in a root map: `yaml` quotes one that looks like a document marker
@@ -473,7 +477,10 @@ const NOT_PLAIN_IN_FLOW = /[,[\]{}]/;
 /** A value as `yaml` prints it in a flow collection (`{a: b, c: [d, "e,f"]}`, no padding). */
 function flowText(v: Json): string {
   if (Array.isArray(v)) return `[${v.map(flowText).join(', ')}]`;
-  if (isObject(v)) return `{${Object.entries(v).map(([k, x]) => `${flowScalar(k, true)}: ${flowText(x)}`).join(', ')}}`;
+  if (isObject(v))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${flowScalar(k, true)}: ${flowText(x)}`)
+      .join(', ')}}`;
   return flowScalar(v, false);
 }
 
@@ -728,20 +735,28 @@ class Differ {
  * values are one-line quoted scalars, with their quote; undefined when the text is not one the
  * patcher reads or the path is not a block map. Reads only that node's lines.
  */
-export function sourceQuotesAt(text: string, start: number, end: number, col: number, path: readonly (string | number)[]): Record<string, SourceQuote> | undefined {
+export function sourceQuotesAt(
+  text: string,
+  start: number,
+  end: number,
+  col: number,
+  path: readonly (string | number)[],
+): Record<string, SourceQuote> | undefined {
   if (end <= start || text.charCodeAt(end - 1) !== 10) return undefined;
   const out = attempt(() => {
     const layout = new Layout(text, start, end, col);
     let node: PNode = layout.block(start, col);
     for (const step of path) {
-      const next: PEntry | undefined = node.t === 'map' ? node.entries.get(String(step)) : node.t === 'seq' && typeof step === 'number' ? node.items[step] : undefined;
+      const next: PEntry | undefined =
+        node.t === 'map' ? node.entries.get(String(step)) : node.t === 'seq' && typeof step === 'number' ? node.items[step] : undefined;
       if (!next) return undefined;
       node = next.value;
     }
     if (node.t !== 'map') return undefined;
     const quotes: Record<string, SourceQuote> = {};
     for (const [k, e] of node.entries) {
-      if (e.value.t === 'scalar' && (e.value.style === '"' || e.value.style === "'") && text.lastIndexOf('\n', e.value.ve - 1) < e.value.vs) quotes[k] = e.value.style;
+      if (e.value.t === 'scalar' && (e.value.style === '"' || e.value.style === "'") && text.lastIndexOf('\n', e.value.ve - 1) < e.value.vs)
+        quotes[k] = e.value.style;
     }
     return quotes;
   });
@@ -752,15 +767,7 @@ export function sourceQuotesAt(text: string, start: number, end: number, col: nu
  * The new text of text[start, end) (a block node in column col whose value was `old`) holding
  * `nu`, or BAIL. `seqIndented` is the sequence style the re-printer would use.
  */
-export function patchText(
-  text: string,
-  start: number,
-  end: number,
-  col: number,
-  old: Json,
-  nu: Json,
-  seqIndented: boolean,
-): string | typeof BAIL {
+export function patchText(text: string, start: number, end: number, col: number, old: Json, nu: Json, seqIndented: boolean): string | typeof BAIL {
   if (end > start && text.charCodeAt(end - 1) !== 10 && end === text.length) {
     // the last line of the input has no line break: patch as if it had one, and drop it again
     const out = patchText(text + '\n', start, end + 1, col, old, nu, seqIndented);

@@ -17,16 +17,7 @@ import { BAIL } from './bail.js';
 import { FAST_UNSAFE, fastParse } from './fast.js';
 import { readJson } from './json-read.js';
 import { newItemText } from './patch.js';
-import {
-  describeKind,
-  parseWithYaml,
-  PRINT_OPTIONS,
-  readSlot,
-  SourceText,
-  toBlockStyle,
-  toPlain,
-  YamlResource,
-} from './resource.js';
+import { describeKind, parseWithYaml, PRINT_OPTIONS, readSlot, SourceText, toBlockStyle, toPlain, YamlResource } from './resource.js';
 import type { ReadOptions, ResourceHandle, Slot } from './resource.js';
 import { segmentStream } from './stream.js';
 import type { Segment } from './stream.js';
@@ -203,7 +194,8 @@ function slowLayout(src: SourceText, seg: Segment): Layout {
   if (!pair) throw src.error('missing-items', 'the ResourceList has no `items`', at(contents.range?.[0]));
   const seq = pair.value;
   if (!isSeq(seq)) {
-    if (isScalar(seq) && seq.value === null) throw src.error('missing-items', 'the ResourceList has an empty `items`; expected a list', at((pair.key as Node).range?.[0]));
+    if (isScalar(seq) && seq.value === null)
+      throw src.error('missing-items', 'the ResourceList has an empty `items`; expected a list', at((pair.key as Node).range?.[0]));
     throw src.error('items-not-a-list', `\`items\` is ${describeKind(top.items ?? null)}, not a list`, at((seq as Node | null)?.range?.[0]));
   }
   const reprint = contents.flow === true || (seq.flow === true && seq.items.length > 0);
@@ -243,11 +235,7 @@ function lineEndAfter(text: string, offset: number, limit: number): number {
 
 function checkHeader(src: SourceText, top: JsonObject, offset: number): void {
   if (top.kind !== 'ResourceList')
-    throw src.error(
-      'not-a-resource-list',
-      `expected kind ResourceList, found ${top.kind === undefined ? 'no kind' : JSON.stringify(top.kind)}`,
-      offset,
-    );
+    throw src.error('not-a-resource-list', `expected kind ResourceList, found ${top.kind === undefined ? 'no kind' : JSON.stringify(top.kind)}`, offset);
   if (!(RESOURCE_LIST_API_VERSIONS as readonly unknown[]).includes(top.apiVersion))
     throw src.error(
       'not-a-resource-list',
@@ -275,8 +263,7 @@ export function parseResourceList(text: string, options: ReadOptions = {}): Pars
   const segments = segmentStream(text, src.bom);
   const content = segments.filter((s) => s.contentStart !== -1);
   if (content.length === 0) throw src.error('not-a-resource-list', 'empty input: expected a ResourceList', 0);
-  if (content.length > 1)
-    throw src.error('multiple-documents', 'expected one ResourceList document, found another document', content[1]!.contentStart);
+  if (content.length > 1) throw src.error('multiple-documents', 'expected one ResourceList document, found another document', content[1]!.contentStart);
   const seg = content[0]!;
   const first = text[seg.contentStart];
   let layout = !seg.slow && first !== '{' && first !== '[' ? fastLayout(src, seg) : null;
@@ -285,8 +272,7 @@ export function parseResourceList(text: string, options: ReadOptions = {}): Pars
   else layout = (!seg.slow && first === '{' ? jsonLayout(src, seg) : null) ?? slowLayout(src, seg);
   const items: ResourceHandle[] = layout.items.map((it, i) => {
     const v = it.value !== undefined ? it.value : readSlot(src, it.slot);
-    if (!isObject(v))
-      throw src.error('item-not-an-object', `items[${i}] is ${describeKind(v)}, not a Kubernetes object`, it.slot.start);
+    if (!isObject(v)) throw src.error('item-not-an-object', `items[${i}] is ${describeKind(v)}, not a Kubernetes object`, it.slot.start);
     const h = new YamlResource(src, it.slot, v, fileOf(v));
     if (split && options.keep && !options.keep(v)) h.release();
     return h;
@@ -374,11 +360,7 @@ export function printResults(results: readonly Result[]): string {
  * functionConfig as received, and `results`. `items` may drop input items or add new ones
  * (from `createResource`), which are appended.
  */
-export function emitResourceList(
-  parsed: ParsedResourceList,
-  results: readonly Result[],
-  items: readonly ResourceHandle[] = parsed.items,
-): string {
+export function emitResourceList(parsed: ParsedResourceList, results: readonly Result[], items: readonly ResourceHandle[] = parsed.items): string {
   const { src, layout } = parsed;
   const eol = (s: string): string => (src.eol === '\r\n' ? s.replace(/\r?\n/g, '\r\n') : s);
   const keep = new Set(items);
@@ -394,7 +376,15 @@ export function emitResourceList(
   });
   if (added.length > 0) {
     const pad = ' '.repeat(layout.seqIndent);
-    const block = added.map((h) => `${pad}- ${h.text().replace(/\r?\n$/, '').replace(/\n(?=[^\n])/g, '\n' + pad + '  ')}\n`).join('');
+    const block = added
+      .map(
+        (h) =>
+          `${pad}- ${h
+            .text()
+            .replace(/\r?\n$/, '')
+            .replace(/\n(?=[^\n])/g, '\n' + pad + '  ')}\n`,
+      )
+      .join('');
     const at = layout.itemsEnd;
     const needNl = at > 0 && text[at - 1] !== '\n';
     edits.push({ start: at, end: at, text: eol((needNl ? '\n' : '') + block) });

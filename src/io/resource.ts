@@ -105,11 +105,7 @@ function sourceOf(src: SourceText, slot: Slot): { text: string; base: number } {
 }
 
 /** Parses with `yaml` through the one entry point (parse.ts), its errors at original positions. */
-export function parseWithYaml(
-  src: SourceText,
-  text: string,
-  base: number | ((offset: number) => number),
-): Document.Parsed {
+export function parseWithYaml(src: SourceText, text: string, base: number | ((offset: number) => number)): Document.Parsed {
   const abs = typeof base === 'number' ? (o: number) => base + o : base;
   // the whole input was checked for raw control characters (stream.ts, resource-list.ts)
   const doc = parseYaml(text, EDIT_OPTIONS, (code, detail, offset) => src.error(code, detail, abs(offset)), { rawChecked: true });

@@ -31,21 +31,7 @@ const CORE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 export function resolveCore(s: string): Json {
   const c = s.charCodeAt(0);
   // Only these first characters can start a non-string: ~ n N t T f F digits + - . (or nothing)
-  if (
-    !(
-      (c >= 48 && c <= 57) ||
-      c === 43 ||
-      c === 45 ||
-      c === 46 ||
-      c === 126 ||
-      c === 110 ||
-      c === 78 ||
-      c === 116 ||
-      c === 84 ||
-      c === 102 ||
-      c === 70
-    )
-  )
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 126 || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70))
     return s === '' ? null : s;
   if (CORE_NULL.test(s)) return null;
   if (CORE_BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
@@ -140,7 +126,13 @@ function shortestDigits(f: number, bits: 32 | 64): [string, number] {
     }
   }
   const [mant, exp] = e.split('e') as [string, string];
-  return [mant.replace('-', '').replace('.', '').replace(/(?<=.)0+$/, ''), Number(exp)];
+  return [
+    mant
+      .replace('-', '')
+      .replace('.', '')
+      .replace(/(?<=.)0+$/, ''),
+    Number(exp),
+  ];
 }
 
 /**

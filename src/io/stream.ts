@@ -147,8 +147,7 @@ export function parseStreamFile(text: string, file?: string, options: ReadOption
       parsed.slots.push(undefined);
       continue;
     }
-    if (!isObject(v))
-      throw src.error('not-an-object', `document ${docNo} is ${describeKind(v)}, not a Kubernetes object`, seg.contentStart);
+    if (!isObject(v)) throw src.error('not-an-object', `document ${docNo} is ${describeKind(v)}, not a Kubernetes object`, seg.contentStart);
     const r = new YamlResource(src, slot, v, file !== undefined ? { path: file, index: docNo - 1 } : undefined);
     if (options.keep && !options.keep(v)) r.release();
     parsed.slots.push(r);
@@ -202,13 +201,10 @@ export function emitStream(docs: readonly ResourceHandle[] | ParsedStream | read
 }
 
 /** Per-file output for `--in-place`: each input file's new text (new resources get file `undefined`). */
-export function emitFiles(
-  docs: readonly ResourceHandle[] | ParsedStream | readonly ParsedStream[],
-): { file: string | undefined; text: string }[] {
+export function emitFiles(docs: readonly ResourceHandle[] | ParsedStream | readonly ParsedStream[]): { file: string | undefined; text: string }[] {
   if (docs instanceof ParsedStream) return [{ file: docs.file, text: docs.emit() }];
   const list = docs as readonly (ResourceHandle | ParsedStream)[];
-  if (list.length > 0 && list.every((d) => d instanceof ParsedStream))
-    return (list as ParsedStream[]).map((p) => ({ file: p.file, text: p.emit() }));
+  if (list.length > 0 && list.every((d) => d instanceof ParsedStream)) return (list as ParsedStream[]).map((p) => ({ file: p.file, text: p.emit() }));
   const handles = list as readonly ResourceHandle[];
   const keep = new Set(handles);
   const streams: ParsedStream[] = [];

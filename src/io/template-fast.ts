@@ -233,7 +233,6 @@ class Reader {
     return this.keyString(text);
   }
 
-
   /** A block map whose first key starts at `p`, in column `col`. */
   private blockMap(col: number, p: number): JsonObject {
     this.enter();
@@ -411,7 +410,7 @@ class Reader {
     let chomp = '';
     let explicit = 0;
     let i = p + 1;
-    for (;; i++) {
+    for (; ; i++) {
       const c = s.charCodeAt(i);
       if (c === DASH || c === 0x2b) {
         if (chomp) bail('bad block scalar header');
@@ -675,11 +674,7 @@ class Reader {
  * text is in the subset this reader knows, else `BAIL` (`onBail` hears why). `schema` says how
  * plain scalars (values and keys) become data.
  */
-export function readTemplateOutputFast(
-  text: string,
-  schema: ScalarSchema,
-  onBail?: (reason: string) => void,
-): JsonObject | typeof BAIL {
+export function readTemplateOutputFast(text: string, schema: ScalarSchema, onBail?: (reason: string) => void): JsonObject | typeof BAIL {
   if (UNHANDLED_CHARS.test(text)) {
     onBail?.('unhandled character');
     return BAIL;

@@ -82,11 +82,7 @@ function selectorList(v: Json | undefined, where: string, field: string, ref?: R
  * Parses the `config` key (Istio's `UnmarshalConfig`). `where` names the source in messages;
  * `fieldBase` is the path of the text inside its object (e.g. `data.config`).
  */
-export function parseInjectorConfig(
-  text: string,
-  where: string,
-  opts: { fieldBase?: string; ref?: ResourceRef; file?: string } = {},
-): InjectorConfig {
+export function parseInjectorConfig(text: string, where: string, opts: { fieldBase?: string; ref?: ResourceRef; file?: string } = {}): InjectorConfig {
   const base = opts.fieldBase ? `${opts.fieldBase}.` : '';
   const raw = readGoYaml(text, where, opts.fieldBase ?? '', opts.ref, opts.file);
   const err = (field: string, message: string) => new IstioConfigError(`${where}: ${field} ${message}`, `${base}${field}`, opts.ref, opts.file);
@@ -223,12 +219,7 @@ function revisioned(base: string, revision: string): string {
  * Picks one ConfigMap named `name` (in `namespace` when given). With several, prefers
  * `preferredNamespace`, then `istio-system`; two candidates left is an error.
  */
-function pick(
-  all: FoundConfigMap[],
-  name: string,
-  namespace: string | undefined,
-  preferredNamespaces: readonly string[],
-): FoundConfigMap | undefined {
+function pick(all: FoundConfigMap[], name: string, namespace: string | undefined, preferredNamespaces: readonly string[]): FoundConfigMap | undefined {
   const candidates = all.filter((c) => c.name === name && (namespace === undefined || c.namespace === namespace));
   if (candidates.length <= 1) return candidates[0];
   for (const ns of preferredNamespaces) {
@@ -303,10 +294,7 @@ export function findIstioConfiguration(objects: readonly JsonObject[], opts: Fin
     const want = splitRef(opts.injectorConfigMap);
     injectorCm = pick(all, want.name, want.namespace, [DEFAULT_ISTIO_NAMESPACE]);
     if (!injectorCm) {
-      throw new IstioConfigError(
-        `the injector ConfigMap ${opts.injectorConfigMap} is configured but not in the input`,
-        'spec.istio.injectorConfigMap',
-      );
+      throw new IstioConfigError(`the injector ConfigMap ${opts.injectorConfigMap} is configured but not in the input`, 'spec.istio.injectorConfigMap');
     }
   } else {
     // Also with --injectConfigFile: like istioctl, values not given as a file come from the

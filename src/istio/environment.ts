@@ -77,11 +77,7 @@ export interface TemplateEngine {
  * configuration turns out to be for another revision (the engine is then loaded for nothing);
  * it never says no when `istioEnvironment` would render with templates.
  */
-export function usesIstioTemplates(
-  objects: readonly JsonObject[],
-  configs: readonly Pick<Config, 'istio'>[],
-  inputs: readonly IstioInputs[],
-): boolean {
+export function usesIstioTemplates(objects: readonly JsonObject[], configs: readonly Pick<Config, 'istio'>[], inputs: readonly IstioInputs[]): boolean {
   if (configs.some((c) => c.istio.injectorConfigMap || c.istio.injectConfigFile)) return true;
   if (inputs.some((i) => i.injectorConfigMap || i.injectConfigFile)) return true;
   const named = (o: JsonObject): boolean => {

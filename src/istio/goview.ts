@@ -17,17 +17,7 @@
 import { isObject, type Json, type JsonObject } from '../kube/types.js';
 import { parseGoDuration, PROXY_CONFIG_FIELDS } from '../inject/proxyconfig.js';
 import type { SidecarTemplateData } from '../inject/types.js';
-import {
-  fromJSON,
-  GoInt,
-  GoMap,
-  GoSlice,
-  GoStruct,
-  type GoMethod,
-  type GoValue,
-  type IntTypeName,
-  type StructType,
-} from '../template/value.js';
+import { fromJSON, GoInt, GoMap, GoSlice, GoStruct, type GoMethod, type GoValue, type IntTypeName, type StructType } from '../template/value.js';
 
 /** How one field is shown to Go code. */
 type FieldSpec =
@@ -491,7 +481,12 @@ function convertField(spec: FieldSpec, v: Json | undefined): GoValue {
       case 'quantityMap':
         return stringMap(v, 'resource.Quantity');
       case 'stringSlice':
-        return Array.isArray(v) ? new GoSlice('string', v.map((x) => (typeof x === 'string' ? x : String(x)))) : nilSlice('string');
+        return Array.isArray(v)
+          ? new GoSlice(
+              'string',
+              v.map((x) => (typeof x === 'string' ? x : String(x))),
+            )
+          : nilSlice('string');
       case 'any':
         return v === undefined ? null : fromJSON(v);
       case 'generic':

@@ -92,7 +92,10 @@ export class TemplateRenderer implements SidecarRenderer {
     if (!entry || entry.text !== text) {
       let result: Compiled;
       try {
-        result = { ok: true, template: new Template(name, { funcs: this.options.funcs, missingKey: 'default', limits: INJECTION_TEMPLATE_LIMITS }).parse(text) };
+        result = {
+          ok: true,
+          template: new Template(name, { funcs: this.options.funcs, missingKey: 'default', limits: INJECTION_TEMPLATE_LIMITS }).parse(text),
+        };
       } catch (e) {
         if (!isTemplateError(e)) throw e;
         result = { ok: false, error: e.message };

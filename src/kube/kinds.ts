@@ -51,10 +51,7 @@ function apiVersionMatches(pattern: string | undefined, apiVersion: string): boo
 }
 
 /** The first table entry that matches the object's apiVersion and kind (user entries come first). */
-export function findWorkloadKind(
-  obj: JsonObject,
-  table: readonly WorkloadKindEntry[],
-): WorkloadKindEntry | undefined {
+export function findWorkloadKind(obj: JsonObject, table: readonly WorkloadKindEntry[]): WorkloadKindEntry | undefined {
   const kind = typeof obj.kind === 'string' ? obj.kind : '';
   const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
   return table.find((e) => e.kind === kind && apiVersionMatches(e.apiVersion, apiVersion));

@@ -97,10 +97,7 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: SchemaNode, p
     }
     const originalV = original[key] as Json;
     if (isMap(originalV) && isMap(patchV)) {
-      original[key] =
-        mergeStrategy(sub.meta?.strategy) === replaceDirective
-          ? discardNullValues(patchV)
-          : mergeMap(originalV, patchV, sub, here);
+      original[key] = mergeStrategy(sub.meta?.strategy) === replaceDirective ? discardNullValues(patchV) : mergeMap(originalV, patchV, sub, here);
     } else if (Array.isArray(originalV) && Array.isArray(patchV)) {
       original[key] = mergeSliceHandler(originalV, patchV, sub, isDeleteList, here);
     } else if (!isDeleteList) {
@@ -127,13 +124,7 @@ function handleDirectiveInMergeMap(directive: Json, patch: JsonObject, path: str
   throw new MergeError(`Unexpected patch type in map: ${JSON.stringify(directive)}`, path);
 }
 
-function mergeSliceHandler(
-  original: Json[],
-  patch: Json[],
-  schema: SchemaNode,
-  isDeleteList: boolean,
-  path: string,
-): Json[] {
+function mergeSliceHandler(original: Json[], patch: Json[], schema: SchemaNode, isDeleteList: boolean, path: string): Json[] {
   // Delete lists are handled the same way whatever the field's strategy is.
   if (mergeStrategy(schema.meta?.strategy) === mergeDirective || isDeleteList) {
     return mergeSlice(original, patch, schema, schema.meta?.mergeKey ?? '', isDeleteList, path);
@@ -283,9 +274,7 @@ function mergePatchIntoOriginal(original: JsonObject, patch: JsonObject, schema:
     }
     const kind = sliceElementType([...originalList, ...patchList, ...merged], here);
     const [patchItems, serverOnlyItems] =
-      kind === 'scalar'
-        ? partitionPrimitivesByPresentInList(merged, order)
-        : partitionMapsByPresentInList(merged, order, mergeKey, here);
+      kind === 'scalar' ? partitionPrimitivesByPresentInList(merged, order) : partitionMapsByPresentInList(merged, order, mergeKey, here);
     original[field] = normalizeElementOrder(patchItems, serverOnlyItems, order, originalList, mergeKey, kind, here);
   }
 }
@@ -334,14 +323,7 @@ function sliceElementType(items: Json[], path: string): ElementKind {
 }
 
 /** Merges two lists (merge strategy); `original` and `patch` are private copies. */
-function mergeSlice(
-  original: Json[],
-  patch: Json[],
-  schema: SchemaNode,
-  mergeKey: string,
-  isDeleteList: boolean,
-  path: string,
-): Json[] {
+function mergeSlice(original: Json[], patch: Json[], schema: SchemaNode, mergeKey: string, isDeleteList: boolean, path: string): Json[] {
   if (original.length === 0 && patch.length === 0) return original;
   const kind = sliceElementType([...original, ...patch], path);
 
@@ -401,13 +383,7 @@ function mergeSliceWithSpecialElements(original: Json[], patch: Json[], mergeKey
   return [original, plain];
 }
 
-function mergeSliceWithoutSpecialElements(
-  original: Json[],
-  patch: Json[],
-  mergeKey: string,
-  schema: SchemaNode,
-  path: string,
-): Json[] {
+function mergeSliceWithoutSpecialElements(original: Json[], patch: Json[], mergeKey: string, schema: SchemaNode, path: string): Json[] {
   const merged = [...original];
   const keyOf = (o: Json | undefined): Json | undefined => (isMap(o) && mergeKey in o ? o[mergeKey] : ABSENT);
   const found = new KeyIndex(merged, keyOf);

@@ -47,9 +47,7 @@ export function planCoexistence(args: {
 }): CoexistencePlan {
   const { pod, mode } = args;
   const labels = pod.metadata?.labels ?? {};
-  const calling = callingWebhooks(args.webhooks, { name: args.namespace, labels: args.namespaceLabels }, labels).filter(
-    (m) => m.verdict === true,
-  );
+  const calling = callingWebhooks(args.webhooks, { name: args.namespace, labels: args.namespaceLabels }, labels).filter((m) => m.verdict === true);
   if (calling.length === 0) return { clash: false, mode, pod, note: '', severity: 'info' };
   const configurations = [...new Set(calling.map((m) => m.webhook.configuration))].join(', ');
   const where = args.namespaceSource === 'config' ? ', by the labels the function config gives it' : '';

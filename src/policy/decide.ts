@@ -13,38 +13,22 @@
  * decision into a KRM result is the caller's job; so is rendering the sidecar.
  */
 import { Label, Annotation, IGNORED_NAMESPACES } from '../kube/keys.js';
-import type {
-  Decision,
-  DecisionInput,
-  InjectValue,
-  Outcome,
-  ReasonCode,
-  SelectorCheck,
-  StageA,
-  StageAStop,
-  StageB,
-  StageBFact,
-  Step,
-} from './facts.js';
+import type { Decision, DecisionInput, InjectValue, Outcome, ReasonCode, SelectorCheck, StageA, StageAStop, StageB, StageBFact, Step } from './facts.js';
 import { compileSelector, presentLabels, type LabelSelector, type Labels } from './selector.js';
 import { toDecision } from './trail.js';
 import { matchWebhooks, normalizeRevision, revisionName, type InjectionWebhook, type WebhookMatch } from './webhooks.js';
 
 /** One line of documentation per reason code (also used by `--explain` and the README). */
 export const REASONS: Readonly<Record<ReasonCode, string>> = {
-  'namespace-label':
-    'a webhook was called because of a namespace label (e.g. istio-injection=enabled) and istiod injected by default',
+  'namespace-label': 'a webhook was called because of a namespace label (e.g. istio-injection=enabled) and istiod injected by default',
   'revision-label':
     'a webhook was called because an istio.io/rev label (on the namespace, or on the pod when the namespace has none) names this revision or one of its tags',
-  'enabled-by-default':
-    'a webhook matching unlabelled namespaces and pods was called (enableNamespacesByDefault) and istiod injected by default',
+  'enabled-by-default': 'a webhook matching unlabelled namespaces and pods was called (enableNamespacesByDefault) and istiod injected by default',
   'webhook-selector': 'a webhook with custom selectors matched on pod labels and istiod injected by default',
-  'namespace-disabled':
-    'the namespace has istio-injection set to something other than "enabled": no standard webhook matches, whatever the pod says',
+  'namespace-disabled': 'the namespace has istio-injection set to something other than "enabled": no standard webhook matches, whatever the pod says',
   'pod-label': 'the pod label sidecar.istio.io/inject decided (true or false; a "false" label also stops the webhooks)',
   'pod-annotation': 'the pod annotation sidecar.istio.io/inject decided (istiod only; webhooks do not see annotations)',
-  'inject-value-invalid':
-    'the pod label sidecar.istio.io/inject has a value other than "true"/"false", so no webhook selects the pod',
+  'inject-value-invalid': 'the pod label sidecar.istio.io/inject has a value other than "true"/"false", so no webhook selects the pod',
   'host-network': 'the pod uses hostNetwork: istiod never injects it',
   'ignored-namespace': 'the namespace is one istiod never injects (kube-system, kube-public, kube-node-lease, local-path-storage)',
   'never-selector': 'a neverInjectSelector of the injector config matched the pod labels',
@@ -79,7 +63,14 @@ export function decide(input: DecisionInput): Decision {
   const run = normalizeRevision(input.revision);
   if (input.emulate === 'kube-inject') {
     const b = stageB(input);
-    const o = outcome({ inject: b.inject, revision: run, reason: b.reason, grounds: { by: 'stage-b', calledBy: undefined }, deciding: { stage: 'B' }, warn: valueWarning(b) });
+    const o = outcome({
+      inject: b.inject,
+      revision: run,
+      reason: b.reason,
+      grounds: { by: 'stage-b', calledBy: undefined },
+      deciding: { stage: 'B' },
+      warn: valueWarning(b),
+    });
     return toDecision(input, undefined, b, o);
   }
 
@@ -104,14 +95,28 @@ export function decide(input: DecisionInput): Decision {
   if (a.outcome.kind === 'undetermined') {
     // Whatever the namespace says, istiod would not inject: decide on stage B.
     if (!b.inject) return decided({ ...bDecides, grounds: { by: 'stage-b', calledBy: undefined } });
-    return decided({ inject: false, revision: run, reason: 'namespace-unknown', grounds: { by: 'namespace-unknown' }, deciding: { stage: 'A', match: undefined }, warn: true });
+    return decided({
+      inject: false,
+      revision: run,
+      reason: 'namespace-unknown',
+      grounds: { by: 'namespace-unknown' },
+      deciding: { stage: 'A', match: undefined },
+      warn: true,
+    });
   }
 
   // Stage A calls this run's revision.
   const via = a.runCalled[0] as WebhookMatch;
   const called = { revision: run, revisions: a.revisions };
   if (b.inject && a.called.length > 1) {
-    return decided({ ...called, inject: true, reason: 'multiple-webhooks', grounds: { by: 'multiple-webhooks' }, deciding: { stage: 'A', match: undefined }, warn: true });
+    return decided({
+      ...called,
+      inject: true,
+      reason: 'multiple-webhooks',
+      grounds: { by: 'multiple-webhooks' },
+      deciding: { stage: 'A', match: undefined },
+      warn: true,
+    });
   }
   if (b.inject && b.usedDefault) {
     // Policy enabled and nothing explicit: the webhook selector is what made it happen.
@@ -273,7 +278,15 @@ function readInjectValue(labels: Labels, annotations: Labels, legacy: boolean): 
   // Quirk: before 1.27 y/yes/true/on (any case) injected and any other non-empty value skipped;
   // since 1.27 only "true"/"false" count and anything else is ignored with a warning.
   const explicit =
-    value === '' ? undefined : legacy ? ['y', 'yes', 'true', 'on'].includes(value.toLowerCase()) : value === 'true' ? true : value === 'false' ? false : undefined;
+    value === ''
+      ? undefined
+      : legacy
+        ? ['y', 'yes', 'true', 'on'].includes(value.toLowerCase())
+        : value === 'true'
+          ? true
+          : value === 'false'
+            ? false
+            : undefined;
   return {
     source: label ? 'label' : annotation ? 'annotation' : undefined,
     value,
@@ -285,12 +298,7 @@ function readInjectValue(labels: Labels, annotations: Labels, legacy: boolean): 
 }
 
 /** The first entry of an injector selector list matching the pod labels; istiod skips invalid and empty ones. */
-function firstMatch(
-  rule: SelectorCheck['rule'],
-  list: readonly LabelSelector[],
-  labels: Labels,
-  skipped: SelectorCheck['skipped'],
-): SelectorCheck {
+function firstMatch(rule: SelectorCheck['rule'], list: readonly LabelSelector[], labels: Labels, skipped: SelectorCheck['skipped']): SelectorCheck {
   const found: SelectorCheck = { rule, count: list.length, labels, skipped, hit: undefined, passed: [] };
   if (skipped !== undefined) return found;
   for (const [index, selector] of list.entries()) {

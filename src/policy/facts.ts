@@ -81,15 +81,7 @@ export type ReasonCode =
 export type Verdict = 'matched' | 'not matched' | 'skipped' | 'unknown';
 
 /** The rule a trail step is about. */
-export type StepRule =
-  | 'webhook'
-  | 'revision'
-  | 'host-network'
-  | 'ignored-namespace'
-  | 'inject-value'
-  | 'never-selector'
-  | 'always-selector'
-  | 'policy';
+export type StepRule = 'webhook' | 'revision' | 'host-network' | 'ignored-namespace' | 'inject-value' | 'never-selector' | 'always-selector' | 'policy';
 
 export interface Step {
   /** `A` = API server webhook selectors, `B` = istiod's injectRequired. */

@@ -53,13 +53,7 @@ function kubeBelowNative(kubeVersion: string | undefined): boolean {
  * What the job policy does to one pod that is about to be injected. `nativeSidecars` is the
  * run's cluster-wide setting (already native: nothing to do).
  */
-export function planJob(args: {
-  ref: ResourceRef;
-  pod: PodTemplate;
-  policy: JobPolicy;
-  nativeSidecars: boolean;
-  kubeVersion: string | undefined;
-}): JobPlan {
+export function planJob(args: { ref: ResourceRef; pod: PodTemplate; policy: JobPolicy; nativeSidecars: boolean; kubeVersion: string | undefined }): JobPlan {
   const { pod, policy } = args;
   const none: JobPlan = { action: 'none', pod, note: '', severity: 'info' };
   if (!isRunToCompletion(args.ref, pod)) return none;

@@ -183,11 +183,7 @@ export function matchesSelector(selector: LabelSelector | null | undefined, labe
 }
 
 /** Three-valued convenience over `compileSelector(...).evaluate`; an invalid selector is `false`. */
-export function evaluateSelector(
-  selector: LabelSelector | null | undefined,
-  labels: Labels | undefined,
-  known: Labels = {},
-): Tri {
+export function evaluateSelector(selector: LabelSelector | null | undefined, labels: Labels | undefined, known: Labels = {}): Tri {
   const compiled = compileSelector(selector);
   return compiled.ok ? compiled.selector.evaluate(labels, known) : false;
 }

@@ -5,19 +5,7 @@
  * and a message without touching a rule.
  */
 import { Label, IGNORED_NAMESPACES } from '../kube/keys.js';
-import type {
-  Decision,
-  DecisionInput,
-  InjectValue,
-  Outcome,
-  SelectorCheck,
-  StageA,
-  StageAStop,
-  StageB,
-  StageBFact,
-  Step,
-  Verdict,
-} from './facts.js';
+import type { Decision, DecisionInput, InjectValue, Outcome, SelectorCheck, StageA, StageAStop, StageB, StageBFact, Step, Verdict } from './facts.js';
 import { presentLabels, type Labels } from './selector.js';
 import { revisionName, type InjectionWebhook, type WebhookMatch } from './webhooks.js';
 
@@ -184,11 +172,20 @@ function stageBStep(f: StageBFact): Step {
   const mark = (matched: boolean): Verdict => (matched ? 'matched' : 'not matched');
   switch (f.rule) {
     case 'host-network':
-      return step('host network', `hostNetwork: ${String(f.hostNetwork)}`, mark(f.hostNetwork), f.hostNetwork ? 'host networking: never injected' : 'pod network');
+      return step(
+        'host network',
+        `hostNetwork: ${String(f.hostNetwork)}`,
+        mark(f.hostNetwork),
+        f.hostNetwork ? 'host networking: never injected' : 'pod network',
+      );
     case 'ignored-namespace':
       return step(
         'ignored namespace',
-        f.podTemplate ? `pod template metadata.namespace ${JSON.stringify(f.namespace)}` : f.namespace === '' ? 'no namespace given' : `namespace ${f.namespace}`,
+        f.podTemplate
+          ? `pod template metadata.namespace ${JSON.stringify(f.namespace)}`
+          : f.namespace === ''
+            ? 'no namespace given'
+            : `namespace ${f.namespace}`,
         mark(f.ignored),
         f.ignored ? `${f.namespace} is never injected` : `not one of ${IGNORED_NAMESPACES.join(', ')}`,
       );

@@ -71,9 +71,7 @@ export function revisionName(revision: string): string {
 }
 
 /** The `<R>`-independent selectors of each standard entry, keyed by prefix. */
-function standardSelectors(
-  r: string,
-): Record<WebhookPrefix, { namespaceSelector: LabelSelector; objectSelector: LabelSelector }> {
+function standardSelectors(r: string): Record<WebhookPrefix, { namespaceSelector: LabelSelector; objectSelector: LabelSelector }> {
   const notDisabled = { key: Label.sidecarInject, operator: 'NotIn', values: ['false'] };
   return {
     'rev.namespace.': {
@@ -198,9 +196,7 @@ export function standardWebhooks(
   return out;
 }
 
-function isInstallList(
-  v: readonly RevisionInstall[] | (RevisionInstall & StandardWebhookOptions),
-): v is readonly RevisionInstall[] {
+function isInstallList(v: readonly RevisionInstall[] | (RevisionInstall & StandardWebhookOptions)): v is readonly RevisionInstall[] {
   return Array.isArray(v);
 }
 
@@ -337,11 +333,7 @@ export function effectiveNamespaceLabels(ns: NamespaceView): { labels: Labels | 
  * drops invalid ones); an invalid one here never matches. Also usable after injection to ask
  * whether a live webhook would still inject the rendered pod (coexistence checks).
  */
-export function matchWebhooks(
-  webhooks: readonly InjectionWebhook[],
-  namespace: NamespaceView,
-  podLabels: Labels,
-): WebhookMatch[] {
+export function matchWebhooks(webhooks: readonly InjectionWebhook[], namespace: NamespaceView, podLabels: Labels): WebhookMatch[] {
   const { labels, known } = effectiveNamespaceLabels(namespace);
   return webhooks.map((webhook) => {
     const ns = compileOrNothing(webhook.namespaceSelector);
@@ -349,8 +341,7 @@ export function matchWebhooks(
     const object = obj.matches(podLabels);
     const nsVerdict: Tri = webhook.deactivated ? false : ns.evaluate(labels, known);
     const verdict: Tri = webhook.deactivated ? false : and3(nsVerdict, object);
-    const unknownKeys =
-      nsVerdict === 'unknown' ? ns.keys().filter((k) => !Object.hasOwn(known, k)) : [];
+    const unknownKeys = nsVerdict === 'unknown' ? ns.keys().filter((k) => !Object.hasOwn(known, k)) : [];
     return { webhook, namespace: nsVerdict, object, verdict, namespaceSelector: ns, objectSelector: obj, unknownKeys };
   });
 }
@@ -360,11 +351,7 @@ export function matchWebhooks(
  * for coexistence checks on an already rendered pod (a namespace still labelled for webhook
  * injection would inject it a second time). Empty means no live webhook touches it.
  */
-export function callingWebhooks(
-  webhooks: readonly InjectionWebhook[],
-  namespace: NamespaceView,
-  podLabels: Labels,
-): WebhookMatch[] {
+export function callingWebhooks(webhooks: readonly InjectionWebhook[], namespace: NamespaceView, podLabels: Labels): WebhookMatch[] {
   return matchWebhooks(webhooks, namespace, podLabels).filter((m) => m.verdict !== false);
 }
 

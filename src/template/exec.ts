@@ -112,7 +112,6 @@ export interface ExecTemplate {
   readonly missingKey: MissingKey;
 }
 
-
 type Val = GoValue | Iface;
 
 /** The final argument of a command when nothing is piped in (Go's `missingVal`). */
@@ -149,14 +148,7 @@ function unwrap(v: Val): GoValue {
 
 function canBeNil(typ: GoType): boolean {
   if (typeof typ !== 'string') return typ.nillable !== false;
-  return (
-    typ === 'interface {}' ||
-    typ === REFLECT_VALUE ||
-    typ.startsWith('*') ||
-    typ.startsWith('[]') ||
-    typ.startsWith('map[') ||
-    typ.startsWith('func')
-  );
+  return typ === 'interface {}' || typ === REFLECT_VALUE || typ.startsWith('*') || typ.startsWith('[]') || typ.startsWith('map[') || typ.startsWith('func');
 }
 
 /** Go's `AssignableTo` for the types the model knows. */
@@ -497,12 +489,7 @@ export class State {
     if (constant.isComplex) {
       this.errorf(`complex constant ${constant.text} is not supported`);
     }
-    if (
-      constant.isFloat &&
-      !isHexInt(constant.text) &&
-      !isRuneInt(constant.text) &&
-      /[.eEpP]/.test(constant.text)
-    ) {
+    if (constant.isFloat && !isHexInt(constant.text) && !isRuneInt(constant.text) && /[.eEpP]/.test(constant.text)) {
       return constant.float64;
     }
     if (constant.isInt) return new GoInt(constant.int64);
@@ -823,7 +810,7 @@ export class State {
         return this.evalFunction(dot, n, n, NO_ARGS, MISSING);
       case 'Nil':
         // NilNode is handled in evalArg, the only place that calls here.
-        this.errorf('evalEmptyInterface: nil (can\'t happen)');
+        this.errorf("evalEmptyInterface: nil (can't happen)");
         break;
       case 'Number':
         return this.idealConstant(n);

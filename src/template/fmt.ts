@@ -9,18 +9,7 @@
  * hexadecimal floats are approximations (Go prints memory addresses there).
  */
 import { chargeBytes, chargeSteps } from './budget.js';
-import {
-  GoInt,
-  GoMap,
-  GoSlice,
-  GoStruct,
-  isMap,
-  mapEntries,
-  sliceItems,
-  typeName,
-  utf8Bytes,
-  type GoValue,
-} from './value.js';
+import { GoInt, GoMap, GoSlice, GoStruct, isMap, mapEntries, sliceItems, typeName, utf8Bytes, type GoValue } from './value.js';
 
 interface Flags {
   wid: number;
@@ -433,16 +422,12 @@ class Printer {
   }
 
   fmtPointer(v: GoValue, verb: string): void {
-    const pointerish =
-      Array.isArray(v) || v instanceof GoSlice || v instanceof GoMap || (v instanceof GoStruct && v.type.pointer) || isMap(v);
+    const pointerish = Array.isArray(v) || v instanceof GoSlice || v instanceof GoMap || (v instanceof GoStruct && v.type.pointer) || isMap(v);
     if (!pointerish) {
       this.badVerb(verb, v, true);
       return;
     }
-    const isNilPtr =
-      (v instanceof GoStruct && v.isNilPointer) ||
-      (v instanceof GoMap && v.isNilMap) ||
-      (v instanceof GoSlice && v.isNilSlice);
+    const isNilPtr = (v instanceof GoStruct && v.isNilPointer) || (v instanceof GoMap && v.isNilMap) || (v instanceof GoSlice && v.isNilSlice);
     const u = isNilPtr ? 0n : 0xc000010000n;
     if (verb === 'v') {
       if (u === 0n) this.pad('<nil>');
@@ -775,8 +760,8 @@ function sprintfPlain(format: string, args: readonly GoValue[]): string | undefi
     }
     if (argNum >= args.length) return undefined;
     const a = args[argNum++];
-    if (typeof a === 'string' && (verb === 115 /* s */ || verb === 118 /* v */)) out += a;
-    else if (typeof a === 'boolean' && (verb === 116 /* t */ || verb === 118 /* v */)) out += a ? 'true' : 'false';
+    if (typeof a === 'string' && (verb === 115 /* s */ || verb === 118) /* v */) out += a;
+    else if (typeof a === 'boolean' && (verb === 116 /* t */ || verb === 118) /* v */) out += a ? 'true' : 'false';
     else return undefined;
   }
   if (argNum !== args.length) return undefined;

@@ -33,18 +33,7 @@
  */
 
 /** Go integer types (`int`, `int64`, ...). */
-export type IntTypeName =
-  | 'int'
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'uint'
-  | 'uint8'
-  | 'uint16'
-  | 'uint32'
-  | 'uint64'
-  | 'uintptr';
+export type IntTypeName = 'int' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'uintptr';
 
 const INT_BITS: Readonly<Record<IntTypeName, { bits: number; signed: boolean }>> = {
   int: { bits: 64, signed: true },
@@ -197,18 +186,7 @@ export class GoStruct {
 }
 
 /** Every value the engine handles. */
-export type GoValue =
-  | undefined
-  | null
-  | boolean
-  | string
-  | number
-  | GoInt
-  | GoValue[]
-  | GoPlainMap
-  | GoSlice
-  | GoMap
-  | GoStruct;
+export type GoValue = undefined | null | boolean | string | number | GoInt | GoValue[] | GoPlainMap | GoSlice | GoMap | GoStruct;
 
 /** A `map[string]interface{}` as a plain object. */
 export interface GoPlainMap {
@@ -216,18 +194,7 @@ export interface GoPlainMap {
 }
 
 /** Go's basic kinds, as `text/template` distinguishes them (plus containers). */
-export type GoKind =
-  | 'invalid'
-  | 'nil'
-  | 'bool'
-  | 'int'
-  | 'uint'
-  | 'float'
-  | 'string'
-  | 'slice'
-  | 'map'
-  | 'struct'
-  | 'ptr';
+export type GoKind = 'invalid' | 'nil' | 'bool' | 'int' | 'uint' | 'float' | 'string' | 'slice' | 'map' | 'struct' | 'ptr';
 
 function isPlainObject(v: unknown): v is GoPlainMap {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;

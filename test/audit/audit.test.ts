@@ -14,7 +14,11 @@ function runAudit(text: string, spec: JsonObject = {}): AuditReport {
   return audit(parseStream(text, 'snapshot.yaml', { keep: isEnvironmentObject }), config, { restartedAt: NOW });
 }
 
-const kindsOf = (r: AuditReport, name: string) => r.findings.filter((f) => f.subject.name === name).map((f) => f.kind).sort();
+const kindsOf = (r: AuditReport, name: string) =>
+  r.findings
+    .filter((f) => f.subject.name === name)
+    .map((f) => f.kind)
+    .sort();
 
 /** Deployment -> ReplicaSet -> Pod, all with the same template. */
 function deployed(ns: string, name: string, hash: string, suffix: string, template: JsonObject, podTemplate = template, proxy = {}) {
@@ -58,13 +62,16 @@ describe('audit: findings on a live snapshot', () => {
     expect(stale.fields![0]).toMatch(/^spec\.containers\[istio-proxy\]\.image: .*proxyv2:1\.19\.0, expected /);
   });
 
-  it('owner-drift: the pod predates its Deployment\'s current (injected) template', () => {
+  it("owner-drift: the pod predates its Deployment's current (injected) template", () => {
     const old = JSON.parse(JSON.stringify(fresh).replaceAll(/proxyv2:[^"]+/g, 'proxyv2:1.19.0'));
     const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, old)]));
     expect(kindsOf(r, 'web-7d9f8c6b5-x2k4q')).toEqual(['owner-drift', 'stale']);
     const drift = r.findings.find((f) => f.kind === 'owner-drift')!;
     // The proxy image first (with the values), then the init container's image (the same proxyv2).
-    expect(drift.fields).toEqual([expect.stringMatching(/^spec\.containers\[istio-proxy\]\.image: \S+:1\.19\.0, expected /), 'spec.initContainers[istio-init].image']);
+    expect(drift.fields).toEqual([
+      expect.stringMatching(/^spec\.containers\[istio-proxy\]\.image: \S+:1\.19\.0, expected /),
+      'spec.initContainers[istio-init].image',
+    ]);
     expect(drift.message).toContain('(and 1 more field)');
     expect(drift.message).toContain('Deployment shop/web');
   });
@@ -76,7 +83,9 @@ describe('audit: findings on a live snapshot', () => {
     const status = JSON.parse(old.metadata.annotations['sidecar.istio.io/status']!);
     status.volumes = [...status.volumes, 'istio-extra'];
     old.metadata.annotations['sidecar.istio.io/status'] = JSON.stringify(status);
-    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, old as unknown as JsonObject)]));
+    const r = runAudit(
+      list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, old as unknown as JsonObject)]),
+    );
     expect(kindsOf(r, 'web-7d9f8c6b5-x2k4q')).toEqual(['owner-drift', 'stale']);
     for (const f of r.findings) {
       expect(f.fields).toEqual(['metadata.annotations["sidecar.istio.io/status"].volumes', 'spec.containers[istio-proxy].resources.requests.cpu']);
@@ -90,7 +99,10 @@ describe('audit: findings on a live snapshot', () => {
     const webhook = injected(stored(app));
     const rendered = injected(app);
     expect(JSON.stringify(webhook)).not.toBe(JSON.stringify(rendered));
-    for (const [owner, podTemplate] of [[app, webhook], [rendered, rendered]] as const) {
+    for (const [owner, podTemplate] of [
+      [app, webhook],
+      [rendered, rendered],
+    ] as const) {
       const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', owner, podTemplate)]));
       expect(r.results.filter((x) => x.severity === 'error')).toEqual([]);
       expect(r.findings).toEqual([]);
@@ -99,7 +111,9 @@ describe('audit: findings on a live snapshot', () => {
 
   it('stale by revision: injected for canary, the namespace now selects the default revision', () => {
     const canary = injected(appTemplate('web'), { revision: 'canary' });
-    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'), canary)]));
+    const r = runAudit(
+      list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'), canary)]),
+    );
     const stale = r.findings.find((f) => f.kind === 'stale')!;
     expect(stale.fields![0]).toBe('metadata.annotations["sidecar.istio.io/status"].revision: canary, expected default');
   });
@@ -119,7 +133,7 @@ describe('audit: findings on a live snapshot', () => {
     expect(orphans.every((f) => f.severity === 'error')).toBe(true);
   });
 
-  it('orphan-revision with the snapshot\'s webhooks: revisions and tags an MWC serves are not orphans', () => {
+  it("orphan-revision with the snapshot's webhooks: revisions and tags an MWC serves are not orphans", () => {
     const mwc = (name: string, labels: Record<string, string>, rev: string): Obj =>
       ({
         apiVersion: 'admissionregistration.k8s.io/v1',
@@ -130,7 +144,12 @@ describe('audit: findings on a live snapshot', () => {
             name: 'rev.namespace.sidecar-injector.istio.io',
             admissionReviewVersions: ['v1'],
             clientConfig: { service: { name: 'istiod-canary', namespace: 'istio-system', path: '/inject', port: 443 } },
-            namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'In', values: [rev] }, { key: 'istio-injection', operator: 'DoesNotExist' }] },
+            namespaceSelector: {
+              matchExpressions: [
+                { key: 'istio.io/rev', operator: 'In', values: [rev] },
+                { key: 'istio-injection', operator: 'DoesNotExist' },
+              ],
+            },
             objectSelector: { matchExpressions: [{ key: 'sidecar.istio.io/inject', operator: 'NotIn', values: ['false'] }] },
             sideEffects: 'None',
           },
@@ -150,8 +169,13 @@ describe('audit: findings on a live snapshot', () => {
   });
 
   it('not-ready: classic proxy restarting, native proxy not ready', () => {
-    const classic = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, fresh, { restartCount: 3 })]));
-    const native = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'api', '5c6d7e8f9', 'q1w2e', freshNative, freshNative, { ready: false })]), { nativeSidecars: true });
+    const classic = runAudit(
+      list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', fresh, fresh, { restartCount: 3 })]),
+    );
+    const native = runAudit(
+      list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'api', '5c6d7e8f9', 'q1w2e', freshNative, freshNative, { ready: false })]),
+      { nativeSidecars: true },
+    );
     expect(kindsOf(classic, 'web-7d9f8c6b5-x2k4q')).toEqual(['not-ready']);
     expect(kindsOf(native, 'api-5c6d7e8f9-q1w2e')).toEqual(['not-ready']);
     expect(classic.findings[0]!.message).toContain('restarted 3 times');
@@ -160,7 +184,9 @@ describe('audit: findings on a live snapshot', () => {
   });
 
   it('stale: a native sidecar where the configuration now renders a classic one names the moved containers', () => {
-    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'api', '5c6d7e8f9', 'q1w2e', appTemplate('api'), freshNative)]));
+    const r = runAudit(
+      list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'api', '5c6d7e8f9', 'q1w2e', appTemplate('api'), freshNative)]),
+    );
     const stale = r.findings.find((f) => f.kind === 'stale')!;
     expect(stale.fields).toContain('spec.containers[istio-proxy]');
     expect(stale.fields).toContain('spec.initContainers[istio-proxy]');
@@ -188,13 +214,17 @@ describe('audit: findings on a live snapshot', () => {
   });
 
   it('a webhook-injected cluster: the owner template has no sidecar, an up-to-date pod is not stale', () => {
-    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'), fresh)]));
+    const r = runAudit(
+      list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'), fresh)]),
+    );
     expect(r.findings).toEqual([]);
   });
 
   it('StatefulSet pods and pods with no owner', () => {
     const s = workload('StatefulSet', 'shop', 'db', appTemplate('db'));
-    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), s, pod('db-0', 'shop', appTemplate('db'), s), pod('debug', 'shop', appTemplate('debug'))]));
+    const r = runAudit(
+      list([namespace('shop', { 'istio-injection': 'enabled' }), s, pod('db-0', 'shop', appTemplate('db'), s), pod('debug', 'shop', appTemplate('debug'))]),
+    );
     expect(r.findings.find((f) => f.subject.name === 'db-0')!.owners.map((o) => o.kind)).toEqual(['StatefulSet']);
     expect(r.findings.find((f) => f.subject.name === 'debug')!.owners).toEqual([]);
     expect(r.restarts.map((x) => x.command)).toEqual(['kubectl rollout restart statefulset/db -n shop']);
@@ -209,13 +239,15 @@ describe('audit: findings on a live snapshot', () => {
 
   it('owners resolve by kind and name when the uid does not match', () => {
     const [d, rs, p] = deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'));
-    ((p!.metadata.ownerReferences as JsonObject[])[0]!).uid = 'not-a-known-uid';
+    (p!.metadata.ownerReferences as JsonObject[])[0]!.uid = 'not-a-known-uid';
     const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), d!, rs!, p!]));
     expect(r.findings[0]!.owners.map((o) => o.kind)).toEqual(['ReplicaSet', 'Deployment']);
   });
 
   it('native sidecars up to date (the configuration renders native ones): no finding', () => {
-    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'api', '5c6d7e8f9', 'q1w2e', freshNative)]), { nativeSidecars: true });
+    const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), ...deployed('shop', 'api', '5c6d7e8f9', 'q1w2e', freshNative)]), {
+      nativeSidecars: true,
+    });
     expect(r.results.filter((x) => x.severity === 'error')).toEqual([]);
     expect(r.findings).toEqual([]);
   });
@@ -224,10 +256,16 @@ describe('audit: findings on a live snapshot', () => {
     const spec = { revision: 'canary', revisionTags: ['prod'] };
     const canary = injected(appTemplate('web'), { revision: 'canary' });
     const old = injected(appTemplate('web'), { revision: '1-19' });
-    const ok = runAudit(list([namespace('shop', { 'istio.io/rev': 'prod' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'), canary)]), spec);
+    const ok = runAudit(
+      list([namespace('shop', { 'istio.io/rev': 'prod' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'), canary)]),
+      spec,
+    );
     expect(ok.results.filter((x) => x.severity === 'error')).toEqual([]);
     expect(ok.findings).toEqual([]);
-    const stale = runAudit(list([namespace('shop', { 'istio.io/rev': 'prod' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'), old)]), spec);
+    const stale = runAudit(
+      list([namespace('shop', { 'istio.io/rev': 'prod' }), ...deployed('shop', 'web', '7d9f8c6b5', 'x2k4q', appTemplate('web'), old)]),
+      spec,
+    );
     const f = stale.findings.find((x) => x.kind === 'stale')!;
     expect(f.fields![0]).toBe('metadata.annotations["sidecar.istio.io/status"].revision: 1-19, expected canary');
     expect(f.rule).toBe('revision-label');
@@ -266,7 +304,11 @@ describe('audit: findings on a live snapshot', () => {
   });
 
   // hello: native proxy (istio-proxy in initContainers); hello-old-version: classic (in containers).
-  for (const [golden, where] of [['hello.yaml.injected', 'initContainers'], ['native-sidecar.yaml.injected', 'initContainers'], ['hello-old-version.yaml.injected', 'containers']] as const) {
+  for (const [golden, where] of [
+    ['hello.yaml.injected', 'initContainers'],
+    ['native-sidecar.yaml.injected', 'initContainers'],
+    ['hello-old-version.yaml.injected', 'containers'],
+  ] as const) {
     it(`a pod injected by Istio itself (${golden}) is recognised as injected, and stale against this configuration's proxy image`, () => {
       const t = goldenTemplate(goldens, golden);
       const r = runAudit(list([namespace('shop', { 'istio-injection': 'enabled' }), pod('hello-6b7c8d9e0f-zz9yx', 'shop', t)]));

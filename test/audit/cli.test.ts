@@ -98,14 +98,20 @@ describe('inject-sidecar --audit', () => {
   });
 
   it('KRM mode: mode audit is an error result (a ResourceList is not a live snapshot)', async () => {
-    const rl = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n  apiVersion: inject-sidecar.dev/v1alpha1\n  kind: SidecarInjection\n  metadata:\n    name: c\n  spec:\n    mode: audit\n';
+    const rl =
+      'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n  apiVersion: inject-sidecar.dev/v1alpha1\n  kind: SidecarInjection\n  metadata:\n    name: c\n  spec:\n    mode: audit\n';
     const r = await runCli([], rl);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('mode: audit reads a live snapshot');
   });
 
   it('the audit-only options are usage errors in other modes, naming the option', async () => {
-    const manifest = stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { template: appTemplate('web') } });
+    const manifest = stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { template: appTemplate('web') },
+    });
     for (const [argv, flag] of [
       [['--fail-on', 'warning'], '--fail-on'],
       [['--check', '--restarted-at', '2026-12-07T02:00:00Z'], '--restarted-at'],
@@ -164,11 +170,21 @@ describe('--audit --format patch: restart patches through kustomize', () => {
   }, 20000);
 });
 
-describe('--audit with Istio\'s own templates: pods Istio injected (the golden corpus) are up to date', () => {
+describe("--audit with Istio's own templates: pods Istio injected (the golden corpus) are up to date", () => {
   const corpus = new URL('../../../shared/istio-conformance/', import.meta.url).pathname;
-  const istio = ['--injectConfigFile', `${corpus}config/inject-config.yaml`, '--valuesFile', `${corpus}config/values.json`, '--meshConfigFile', `${corpus}config/mesh.yaml`];
+  const istio = [
+    '--injectConfigFile',
+    `${corpus}config/inject-config.yaml`,
+    '--valuesFile',
+    `${corpus}config/values.json`,
+    '--meshConfigFile',
+    `${corpus}config/mesh.yaml`,
+  ];
   // hello: native sidecar; hello-old-version: classic (native sidecars off).
-  for (const [golden, native] of [['hello.yaml.injected', 'true'], ['hello-old-version.yaml.injected', 'false']] as const) {
+  for (const [golden, native] of [
+    ['hello.yaml.injected', 'true'],
+    ['hello-old-version.yaml.injected', 'false'],
+  ] as const) {
     it(`${golden}: no finding; with the proxy image changed, stale naming the image`, async () => {
       const input = parse(readFileSync(`${corpus}inputs/hello.yaml`, 'utf8')) as JsonObject;
       const template = (input.spec as JsonObject).template as JsonObject;

@@ -41,7 +41,11 @@ export function stored(template: JsonObject, token?: string): JsonObject {
       const get = probe.httpGet as JsonObject | undefined;
       if (get) get.scheme ??= 'HTTP';
     }
-    if (token) c.volumeMounts = [...((c.volumeMounts as JsonObject[]) ?? []), { mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: token, readOnly: true }];
+    if (token)
+      c.volumeMounts = [
+        ...((c.volumeMounts as JsonObject[]) ?? []),
+        { mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: token, readOnly: true },
+      ];
   }
   const volumes = (spec.volumes as Record<string, Record<string, unknown>>[]) ?? [];
   for (const v of volumes) {
@@ -55,10 +59,27 @@ export function stored(template: JsonObject, token?: string): JsonObject {
   if (token) {
     spec.volumes = [
       ...volumes,
-      { name: token, projected: { defaultMode: 420, sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }, { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } }, { downwardAPI: { items: [{ fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' }, path: 'namespace' }] } }] } },
+      {
+        name: token,
+        projected: {
+          defaultMode: 420,
+          sources: [
+            { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+            { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } },
+            { downwardAPI: { items: [{ fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' }, path: 'namespace' }] } },
+          ],
+        },
+      },
     ];
   }
-  Object.assign(spec, { dnsPolicy: 'ClusterFirst', enableServiceLinks: true, schedulerName: 'default-scheduler', securityContext: {}, terminationGracePeriodSeconds: 30, ...spec });
+  Object.assign(spec, {
+    dnsPolicy: 'ClusterFirst',
+    enableServiceLinks: true,
+    schedulerName: 'default-scheduler',
+    securityContext: {},
+    terminationGracePeriodSeconds: 30,
+    ...spec,
+  });
   return t as unknown as JsonObject;
 }
 
@@ -68,13 +89,27 @@ export function namespace(name: string, labels: Record<string, string> = {}): Ob
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { creationTimestamp: '2026-12-01T10:00:00Z', labels: { 'kubernetes.io/metadata.name': name, ...labels }, name, resourceVersion: '101', uid: uid(), managedFields: managedFields('kubectl-create') },
+    metadata: {
+      creationTimestamp: '2026-12-01T10:00:00Z',
+      labels: { 'kubernetes.io/metadata.name': name, ...labels },
+      name,
+      resourceVersion: '101',
+      uid: uid(),
+      managedFields: managedFields('kubectl-create'),
+    },
     spec: { finalizers: ['kubernetes'] },
     status: { phase: 'Active' },
   } as Obj;
 }
 
-const ownerRef = (o: Obj) => ({ apiVersion: o.apiVersion, blockOwnerDeletion: true, controller: true, kind: o.kind, name: o.metadata.name, uid: o.metadata.uid });
+const ownerRef = (o: Obj) => ({
+  apiVersion: o.apiVersion,
+  blockOwnerDeletion: true,
+  controller: true,
+  kind: o.kind,
+  name: o.metadata.name,
+  uid: o.metadata.uid,
+});
 
 export const appTemplate = (app: string, extraLabels: Record<string, string> = {}): JsonObject => ({
   metadata: { labels: { app, ...extraLabels } },
@@ -85,7 +120,16 @@ export function workload(kind: 'Deployment' | 'StatefulSet' | 'DaemonSet', ns: s
   return {
     apiVersion: 'apps/v1',
     kind,
-    metadata: { annotations: { 'deployment.kubernetes.io/revision': '2' }, creationTimestamp: '2026-12-01T10:00:00Z', generation: 2, name, namespace: ns, resourceVersion: '2001', uid: uid(), managedFields: managedFields('kubectl-client-side-apply') },
+    metadata: {
+      annotations: { 'deployment.kubernetes.io/revision': '2' },
+      creationTimestamp: '2026-12-01T10:00:00Z',
+      generation: 2,
+      name,
+      namespace: ns,
+      resourceVersion: '2001',
+      uid: uid(),
+      managedFields: managedFields('kubectl-client-side-apply'),
+    },
     spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: stored(template) },
     status: { availableReplicas: 1, observedGeneration: 2, readyReplicas: 1, replicas: 1 },
   } as Obj;
@@ -97,7 +141,15 @@ export function replicaSet(owner: Obj, hash: string, template: JsonObject): Obj 
   return {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
-    metadata: { name: `${owner.metadata.name}-${hash}`, namespace: owner.metadata.namespace as string, ownerReferences: [ownerRef(owner)], resourceVersion: '2002', uid: uid(), labels: { app: owner.metadata.name, 'pod-template-hash': hash }, managedFields: managedFields('kube-controller-manager') },
+    metadata: {
+      name: `${owner.metadata.name}-${hash}`,
+      namespace: owner.metadata.namespace as string,
+      ownerReferences: [ownerRef(owner)],
+      resourceVersion: '2002',
+      uid: uid(),
+      labels: { app: owner.metadata.name, 'pod-template-hash': hash },
+      managedFields: managedFields('kube-controller-manager'),
+    },
     spec: { replicas: 1, selector: { matchLabels: { app: owner.metadata.name, 'pod-template-hash': hash } }, template: stored(t) },
     status: { replicas: 1, readyReplicas: 1, availableReplicas: 1, fullyLabeledReplicas: 1, observedGeneration: 1 },
   } as Obj;
@@ -107,7 +159,14 @@ export function job(ns: string, name: string, template: JsonObject, owner?: Obj)
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name, namespace: ns, uid: uid(), resourceVersion: '3001', ...(owner ? { ownerReferences: [ownerRef(owner)] } : {}), managedFields: managedFields('kube-controller-manager') },
+    metadata: {
+      name,
+      namespace: ns,
+      uid: uid(),
+      resourceVersion: '3001',
+      ...(owner ? { ownerReferences: [ownerRef(owner)] } : {}),
+      managedFields: managedFields('kube-controller-manager'),
+    },
     spec: { backoffLimit: 6, completions: 1, template: stored(template) },
     status: { active: 1, startTime: '2026-12-01T10:00:00Z' },
   } as Obj;
@@ -125,7 +184,13 @@ export function cronJob(ns: string, name: string, template: JsonObject): Obj {
 
 /** A running pod from a template; `proxy` gives the istio-proxy status (classic or native, from the spec). */
 export function pod(name: string, ns: string, template: JsonObject, owner?: Obj, proxy: { ready?: boolean; restartCount?: number } = {}): Obj {
-  const t = stored(template, `kube-api-access-${name.slice(-5).replace(/[^a-z0-9]/g, 'x').padStart(5, 'z')}`) as { metadata?: JsonObject; spec: JsonObject & { containers: JsonObject[]; initContainers?: JsonObject[] } };
+  const t = stored(
+    template,
+    `kube-api-access-${name
+      .slice(-5)
+      .replace(/[^a-z0-9]/g, 'x')
+      .padStart(5, 'z')}`,
+  ) as { metadata?: JsonObject; spec: JsonObject & { containers: JsonObject[]; initContainers?: JsonObject[] } };
   const statusOf = (c: JsonObject) => ({
     containerID: `containerd://${'ab'.repeat(32)}`,
     image: c.image,
@@ -171,10 +236,29 @@ export function list(items: Obj[]): string {
  * The pod template a fresh render-time injection of Deployment `name` (default: the template's app
  * label) gives (the tool's own injection); `bare`: of a Pod of that name (no owner).
  */
-export function injected(template: JsonObject, spec: JsonObject = {}, ns = 'shop', name = String(((template.metadata as JsonObject | undefined)?.labels as JsonObject | undefined)?.app ?? 'x'), bare = false): JsonObject {
-  const config = loadConfig({ apiVersion: 'inject-sidecar.dev/v1alpha1', kind: 'SidecarInjection', metadata: { name: 'c' }, spec: { ...spec, namespaces: { [ns]: { labels: typeof spec.revision === 'string' ? { 'istio.io/rev': spec.revision } : { 'istio-injection': 'enabled' } } } } });
+export function injected(
+  template: JsonObject,
+  spec: JsonObject = {},
+  ns = 'shop',
+  name = String(((template.metadata as JsonObject | undefined)?.labels as JsonObject | undefined)?.app ?? 'x'),
+  bare = false,
+): JsonObject {
+  const config = loadConfig({
+    apiVersion: 'inject-sidecar.dev/v1alpha1',
+    kind: 'SidecarInjection',
+    metadata: { name: 'c' },
+    spec: {
+      ...spec,
+      namespaces: { [ns]: { labels: typeof spec.revision === 'string' ? { 'istio.io/rev': spec.revision } : { 'istio-injection': 'enabled' } } },
+    },
+  });
   const r = bare
-    ? createResource({ apiVersion: 'v1', kind: 'Pod', metadata: { ...((template.metadata as JsonObject) ?? {}), name, namespace: ns }, spec: template.spec as JsonObject })
+    ? createResource({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { ...((template.metadata as JsonObject) ?? {}), name, namespace: ns },
+        spec: template.spec as JsonObject,
+      })
     : createResource({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { template } });
   const out = run([r], { config });
   const errors = out.results.filter((x) => x.severity === 'error');
@@ -186,7 +270,10 @@ export function injected(template: JsonObject, spec: JsonObject = {}, ns = 'shop
 
 /** The pod template of an Istio golden (injected by istioctl), read at test time. */
 export function goldenTemplate(goldenDir: string, file: string): JsonObject {
-  const docs = readFileSync(`${goldenDir}/${file}`, 'utf8').split(/^---$/m).map((d) => parse(d)).filter(Boolean);
+  const docs = readFileSync(`${goldenDir}/${file}`, 'utf8')
+    .split(/^---$/m)
+    .map((d) => parse(d))
+    .filter(Boolean);
   const dep = docs.find((d) => d.kind === 'Deployment' || d.kind === 'Pod');
   return (dep.kind === 'Pod' ? { metadata: dep.metadata, spec: dep.spec } : dep.spec.template) as JsonObject;
 }

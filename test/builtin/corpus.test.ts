@@ -182,7 +182,12 @@ function runCase(c: CorpusCase): Outcome {
       if (!((gSpec[proxyIn] ?? []) as JsonObject[]).some((x) => x.name === 'istio-proxy')) diffs.push(`${where}: istio-proxy not in golden ${proxyIn}`);
       const injectedInits = (rSpec.initContainers as JsonObject[]).map((x) => String(x.name));
       const goldenInits = ((gSpec.initContainers ?? []) as JsonObject[]).map((x) => String(x.name)).filter((n) => INJECTED.has(n));
-      diffJson(`${where}.injectedInitContainers`, goldenInits, injectedInits.filter((n) => !userNames.has(n) || goldenInits.includes(n)), diffs);
+      diffJson(
+        `${where}.injectedInitContainers`,
+        goldenInits,
+        injectedInits.filter((n) => !userNames.has(n) || goldenInits.includes(n)),
+        diffs,
+      );
 
       const gVolumes = (gSpec.volumes ?? []) as JsonObject[];
       const rVolumes = rSpec.volumes as JsonObject[];
@@ -191,7 +196,12 @@ function runCase(c: CorpusCase): Outcome {
         diffJson(`${where}.volumes[${String(v.name)}]`, g && normalizeVolume(g), normalizeVolume(v), diffs);
       }
       const order: Json = gVolumes.map((x) => String(x.name)).filter((n) => rVolumes.some((v) => v.name === n));
-      diffJson(`${where}.volumeOrder`, order, rVolumes.map((v) => String(v.name)), diffs);
+      diffJson(
+        `${where}.volumeOrder`,
+        order,
+        rVolumes.map((v) => String(v.name)),
+        diffs,
+      );
       const gSecrets = (gSpec.imagePullSecrets ?? []) as JsonObject[];
       for (const s of (rSpec.imagePullSecrets ?? []) as JsonObject[]) {
         if (!gSecrets.some((x) => x.name === s.name)) diffs.push(`${where}: imagePullSecret ${String(s.name)} missing in golden`);
@@ -218,7 +228,9 @@ describe.runIf(corpusAvailable)('built-in profile vs Istio goldens', () => {
     const errorCases = cases.filter((c) => c.expectError);
     expect(errorCases.length).toBeGreaterThan(0);
     for (const c of errorCases) {
-      const problems = readDocs(c.input).flatMap((d) => findPods(d)).flatMap((p) => annotationProblems(p.pod.metadata?.annotations));
+      const problems = readDocs(c.input)
+        .flatMap((d) => findPods(d))
+        .flatMap((p) => annotationProblems(p.pod.metadata?.annotations));
       expect(problems.length, c.name).toBeGreaterThan(0);
       expect(problems.map((p) => p.message.toLowerCase()).join('\n')).toContain(c.expectError!.toLowerCase());
     }

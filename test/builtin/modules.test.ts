@@ -72,7 +72,9 @@ describe('proxyconfig', () => {
   });
 
   it('JSON and YAML 1.1 annotations; unknown fields ignored', () => {
-    expect(effectiveProxyConfig(mesh, { 'proxy.istio.io/config': '{ "holdApplicationUntilProxyStarts": true, "nope": 1 }' }).holdApplicationUntilProxyStarts).toBe(true);
+    expect(
+      effectiveProxyConfig(mesh, { 'proxy.istio.io/config': '{ "holdApplicationUntilProxyStarts": true, "nope": 1 }' }).holdApplicationUntilProxyStarts,
+    ).toBe(true);
     expect(effectiveProxyConfig(mesh, { 'proxy.istio.io/config': 'holdApplicationUntilProxyStarts: yes' }).holdApplicationUntilProxyStarts).toBe(true);
   });
 
@@ -99,7 +101,10 @@ describe('mesh', () => {
         defaultConfig: { proxyMetadata: { A: 'a' } },
         outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
         trustDomain: 'example.org',
-        extensionProviders: [{ name: 'envoy', envoyFileAccessLog: { path: '/dev/stderr' } }, { name: 'otel', opentelemetry: {} }],
+        extensionProviders: [
+          { name: 'envoy', envoyFileAccessLog: { path: '/dev/stderr' } },
+          { name: 'otel', opentelemetry: {} },
+        ],
       },
       defaultMeshConfig(),
     );
@@ -211,20 +216,38 @@ describe('template data', () => {
     expect(d.typeMeta).toEqual({ apiVersion: 'batch/v1', kind: 'CronJob' });
     expect(d.deploymentMeta).toEqual({ name: 'nightly', namespace: '' });
     expect(d.proxyUID).toBe(1337);
-    expect(() => buildTemplateData({ pod: pod({ 'sidecar.istio.io/interceptionMode': 'x' }), workload: { apiVersion: 'v1', kind: 'Pod', name: 'p', namespace: 'n' }, settings: settings() })).toThrow(UserError);
+    expect(() =>
+      buildTemplateData({
+        pod: pod({ 'sidecar.istio.io/interceptionMode': 'x' }),
+        workload: { apiVersion: 'v1', kind: 'Pod', name: 'p', namespace: 'n' },
+        settings: settings(),
+      }),
+    ).toThrow(UserError);
   });
 
   it('bare pods use GetDeployMetaFromPod', () => {
-    expect(getDeployMetaFromPod({ name: 'p', namespace: 'n' })).toEqual({ deploymentMeta: { name: 'p', namespace: 'n' }, typeMeta: { apiVersion: 'v1', kind: 'Pod' } });
+    expect(getDeployMetaFromPod({ name: 'p', namespace: 'n' })).toEqual({
+      deploymentMeta: { name: 'p', namespace: 'n' },
+      typeMeta: { apiVersion: 'v1', kind: 'Pod' },
+    });
     const rs = getDeployMetaFromPod({
-      generateName: 'web-abc-', namespace: 'n', labels: { 'pod-template-hash': 'abc' },
+      generateName: 'web-abc-',
+      namespace: 'n',
+      labels: { 'pod-template-hash': 'abc' },
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', controller: true, uid: 'u' }],
     });
     expect(rs).toEqual({ deploymentMeta: { name: 'web', namespace: 'n' }, typeMeta: { apiVersion: 'apps/v1', kind: 'Deployment' } });
-    const job = getDeployMetaFromPod({ generateName: 'x-', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'nightly-28000000', controller: true, uid: 'u' }] });
+    const job = getDeployMetaFromPod({
+      generateName: 'x-',
+      ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'nightly-28000000', controller: true, uid: 'u' }],
+    });
     expect(job.typeMeta.kind).toBe('CronJob');
     expect(job.deploymentMeta.name).toBe('nightly');
-    const d = buildTemplateData({ pod: { metadata: { name: 'solo' }, spec: { containers: [] } }, workload: { apiVersion: 'v1', kind: 'Pod', name: 'solo', namespace: 'ns1' }, settings: settings() });
+    const d = buildTemplateData({
+      pod: { metadata: { name: 'solo' }, spec: { containers: [] } },
+      workload: { apiVersion: 'v1', kind: 'Pod', name: 'solo', namespace: 'ns1' },
+      settings: settings(),
+    });
     expect(d.deploymentMeta).toEqual({ name: 'solo', namespace: 'ns1' });
   });
 

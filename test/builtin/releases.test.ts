@@ -82,7 +82,11 @@ spec:
     image: example/web:1
 `;
   // GOMAXPROCS is only ever an env var of istio-proxy.
-  const proxyEnv = (stdout: string) => stdout.split('\n').filter((l) => /- name: GOMAXPROCS$/.test(l)).join('\n');
+  const proxyEnv = (stdout: string) =>
+    stdout
+      .split('\n')
+      .filter((l) => /- name: GOMAXPROCS$/.test(l))
+      .join('\n');
 
   it('renders the selected release: its image tag and its env', async () => {
     const r130 = await runCli(['--emulate', 'kube-inject', '--istio-version', '1.30'], pod);
@@ -126,7 +130,9 @@ spec:
   it('a proxy tag naming a release the profile does not render is an error naming the field', async () => {
     const r = await withConfig('  proxy: {tag: 1.23.4}\n');
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/the proxy image tag names Istio 1\.23, a release the built-in profile does not render .*1\.22, 1\.24, 1\.26, 1\.28, 1\.29, 1\.30, 1\.31.*injector-config mode.*\[field spec\.proxy\.tag\]/);
+    expect(r.stderr).toMatch(
+      /the proxy image tag names Istio 1\.23, a release the built-in profile does not render .*1\.22, 1\.24, 1\.26, 1\.28, 1\.29, 1\.30, 1\.31.*injector-config mode.*\[field spec\.proxy\.tag\]/,
+    );
     expect(r.stdout).not.toContain('istio-proxy');
     const explicit = await withConfig('  proxy: {tag: 1.23.4}\n  istioVersion: "1.24"\n');
     expect(explicit.code, explicit.stderr).toBe(0);
@@ -166,7 +172,8 @@ describe('renderSidecar at a release', () => {
       inboundTrafficPolicyMode: 'passthrough',
       compliancePolicy: '',
     } as never;
-    const initImage = (v?: string) => ((renderSidecar(data, v ? builtinRelease(v) : undefined).spec as { initContainers: { image: string }[] }).initContainers[0]!.image);
+    const initImage = (v?: string) =>
+      (renderSidecar(data, v ? builtinRelease(v) : undefined).spec as { initContainers: { image: string }[] }).initContainers[0]!.image;
     expect(initImage('1.30')).toBe('hub/proxyv2:p');
     expect(initImage('1.31')).toBe('hub/proxyv2:init');
     expect(initImage()).toBe('hub/proxyv2:init');
@@ -196,7 +203,16 @@ describe.skipIf(!corpus122)('built-in profile at Istio 1.22 vs its templates', (
       const base = JSON.parse(readFileSync(join(dir, 'config/values.json'), 'utf8')) as Record<string, unknown>;
       const values = join(tmp, `${name.replaceAll(/\W+/g, '-')}.json`);
       writeFileSync(values, JSON.stringify(deepMerge(base as never, overlay as never)));
-      const common = ['--emulate', 'kube-inject', '--native-sidecars', String(native), '--valuesFile', values, '--meshConfigFile', join(dir, 'config/mesh.yaml')];
+      const common = [
+        '--emulate',
+        'kube-inject',
+        '--native-sidecars',
+        String(native),
+        '--valuesFile',
+        values,
+        '--meshConfigFile',
+        join(dir, 'config/mesh.yaml'),
+      ];
       const templates = await runCli([...common, '--injectConfigFile', join(dir, 'config/inject-config.yaml')], pod(annotations));
       const builtin = await runCli([...common, '--istio-version', '1.22'], pod(annotations));
       expect(templates.code, templates.stderr).toBe(0);
@@ -210,7 +226,9 @@ describe.skipIf(!corpus122)('built-in profile at Istio 1.22 vs its templates', (
     const run = async (overlay: Record<string, unknown>, annotations: Record<string, string>, native = false) => {
       const values = join(tmp, 'reach.json');
       writeFileSync(values, JSON.stringify(overlay));
-      return (await runCli(['--emulate', 'kube-inject', '--native-sidecars', String(native), '--valuesFile', values, '--istio-version', '1.22'], pod(annotations))).stdout;
+      return (
+        await runCli(['--emulate', 'kube-inject', '--native-sidecars', String(native), '--valuesFile', values, '--istio-version', '1.22'], pod(annotations))
+      ).stdout;
     };
     expect(await run({ global: { pilotCertProvider: 'kubernetes' } }, {})).toContain('kube-root-ca.crt');
     expect(await run({}, { 'sidecar.istio.io/nativeSidecar': 'true' })).not.toContain('restartPolicy: Always');

@@ -17,8 +17,24 @@ describe('renderSidecar: defaults', () => {
 
   it('istio-iptables arguments are strings, with the status port excluded', () => {
     expect(render().init!.args).toEqual([
-      'istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT',
-      '-i', '*', '-x', '', '-b', '*', '-d', '15090,15021,15020', '--log_output_level=default:info',
+      'istio-iptables',
+      '-p',
+      '15001',
+      '-z',
+      '15006',
+      '-u',
+      '1337',
+      '-m',
+      'REDIRECT',
+      '-i',
+      '*',
+      '-x',
+      '',
+      '-b',
+      '*',
+      '-d',
+      '15090,15021,15020',
+      '--log_output_level=default:info',
     ]);
   });
 
@@ -66,16 +82,33 @@ describe('renderSidecar: defaults', () => {
   it('probes, security context, resources and volumes', () => {
     const r = render();
     expect(r.proxy.readinessProbe).toEqual({
-      httpGet: { path: '/healthz/ready', port: 15021 }, initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4,
+      httpGet: { path: '/healthz/ready', port: 15021 },
+      initialDelaySeconds: 0,
+      periodSeconds: 15,
+      timeoutSeconds: 3,
+      failureThreshold: 4,
     });
     expect(g(r.proxy, 'startupProbe').failureThreshold).toBe(600);
     expect(r.proxy.securityContext).toEqual({
-      allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true,
-      runAsNonRoot: true, runAsUser: 1337, runAsGroup: 1337,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 1337,
+      runAsGroup: 1337,
     });
     expect(r.proxy.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } });
     expect(r.volumes.map((v) => v.name)).toEqual([
-      'workload-socket', 'credential-socket', 'workload-certs', 'istio-envoy', 'istio-data', 'istio-podinfo', 'istio-token', 'istiod-ca-cert', 'istio-ca-crl',
+      'workload-socket',
+      'credential-socket',
+      'workload-certs',
+      'istio-envoy',
+      'istio-data',
+      'istio-podinfo',
+      'istio-token',
+      'istiod-ca-cert',
+      'istio-ca-crl',
     ]);
     expect(r.volumes[0]).toEqual({ emptyDir: null, name: 'workload-socket' });
     expect(r.spec.imagePullSecrets).toBeUndefined();
@@ -116,7 +149,10 @@ describe('renderSidecar: branches', () => {
   });
 
   it('CNI: istio-validation, interception annotations, non-root validation container', () => {
-    const r = render(pod(), withValues((v) => (g(v, 'pilot', 'cni').enabled = true)));
+    const r = render(
+      pod(),
+      withValues((v) => (g(v, 'pilot', 'cni').enabled = true)),
+    );
     expect(r.init!.name).toBe('istio-validation');
     expect((r.init!.args as string[]).slice(-2)).toEqual(['--run-validation', '--skip-rule-apply']);
     expect(r.init!.securityContext).toMatchObject({ capabilities: { drop: ['ALL'] }, runAsUser: 1337, runAsNonRoot: true, readOnlyRootFilesystem: true });
@@ -133,7 +169,9 @@ describe('renderSidecar: branches', () => {
     const s = withValues((v) => Object.assign(g(v, 'pilot', 'cni'), { enabled: true, provider: 'multus' }));
     expect(render(pod(), s).metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBe('default/istio-cni');
     expect(render(pod({ 'k8s.v1.cni.cncf.io/networks': 'a, b' }), s).metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBe('a, b, default/istio-cni');
-    expect(render(pod({ 'k8s.v1.cni.cncf.io/networks': '[{"name":"a"}]' }), s).metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBe('[{"name":"a"}, {"name": "istio-cni", "namespace": "default"}]');
+    expect(render(pod({ 'k8s.v1.cni.cncf.io/networks': '[{"name":"a"}]' }), s).metadata.annotations['k8s.v1.cni.cncf.io/networks']).toBe(
+      '[{"name":"a"}, {"name": "istio-cni", "namespace": "default"}]',
+    );
   });
 
   it('hold application: postStart wait (classic only)', () => {
@@ -156,7 +194,10 @@ describe('renderSidecar: branches', () => {
     expect(zero.proxy.readinessProbe).toBeUndefined();
     expect(zero.proxy.startupProbe).toBeUndefined();
     expect(zero.init!.args).toContain('15090,15021');
-    const noStartup = render(pod(), withValues((v) => (g(v, 'global', 'proxy', 'startupProbe').enabled = false)));
+    const noStartup = render(
+      pod(),
+      withValues((v) => (g(v, 'global', 'proxy', 'startupProbe').enabled = false)),
+    );
     expect(noStartup.proxy.startupProbe).toBeUndefined();
     expect(noStartup.proxy.readinessProbe).toBeDefined();
   });
@@ -170,34 +211,52 @@ describe('renderSidecar: branches', () => {
     const r = render(pod({ 'sidecar.istio.io/proxyCPU': '4000m', 'sidecar.istio.io/proxyMemoryLimit': '2Gi' }));
     expect(r.proxy.resources).toEqual({ requests: { cpu: '4000m' }, limits: { memory: '2Gi' } });
     expect(r.init!.resources).toEqual(r.proxy.resources);
-    const nulls = render(pod(), withValues((v) => (g(v, 'global', 'proxy').resources = { limits: { cpu: null, memory: '1Gi' }, requests: { cpu: null } })));
+    const nulls = render(
+      pod(),
+      withValues((v) => (g(v, 'global', 'proxy').resources = { limits: { cpu: null, memory: '1Gi' }, requests: { cpu: null } })),
+    );
     expect(nulls.proxy.resources).toEqual({ limits: { memory: '1Gi' } });
-    const allNull = render(pod(), withValues((v) => (g(v, 'global', 'proxy').resources = { limits: { cpu: null } })));
+    const allNull = render(
+      pod(),
+      withValues((v) => (g(v, 'global', 'proxy').resources = { limits: { cpu: null } })),
+    );
     expect(allNull.proxy.resources).toBeNull();
-    expect(render(pod(), withValues((v) => (g(v, 'global', 'proxy').resources = {}))).proxy.resources).toBeNull();
+    expect(
+      render(
+        pod(),
+        withValues((v) => (g(v, 'global', 'proxy').resources = {})),
+      ).proxy.resources,
+    ).toBeNull();
   });
 
   it('traffic annotations: -q, -o, -k (reroute wins), -c', () => {
-    const r = render(pod({
-      'traffic.sidecar.istio.io/includeOutboundPorts': '80',
-      'traffic.sidecar.istio.io/excludeOutboundPorts': '9000',
-      'traffic.sidecar.istio.io/kubevirtInterfaces': 'k0',
-      'istio.io/reroute-virtual-interfaces': 'r0',
-      'traffic.sidecar.istio.io/excludeInterfaces': 'eth9',
-      'traffic.sidecar.istio.io/excludeInboundPorts': '1, 15020',
-    }));
+    const r = render(
+      pod({
+        'traffic.sidecar.istio.io/includeOutboundPorts': '80',
+        'traffic.sidecar.istio.io/excludeOutboundPorts': '9000',
+        'traffic.sidecar.istio.io/kubevirtInterfaces': 'k0',
+        'istio.io/reroute-virtual-interfaces': 'r0',
+        'traffic.sidecar.istio.io/excludeInterfaces': 'eth9',
+        'traffic.sidecar.istio.io/excludeInboundPorts': '1, 15020',
+      }),
+    );
     const args = r.init!.args as string[];
     // Istio compares entries before trimming them, so " 15020" does not count as already excluded.
     expect(args.slice(args.indexOf('-d'), -1)).toEqual(['-d', '15090,15021,1,15020,15020', '-q', '80', '-o', '9000', '-k', 'r0', '-c', 'eth9']);
   });
 
   it('user volumes, mounts and bootstrap override', () => {
-    const r = render(pod({
-      'sidecar.istio.io/userVolume': '{"b-vol":{"configMap":{"name":"b"}},"a-vol":{"secret":{"secretName":"a"}}}',
-      'sidecar.istio.io/userVolumeMount': '{"a-vol":{"mountPath":"/a","readOnly":true}}',
-      'sidecar.istio.io/bootstrapOverride': 'my-bootstrap',
-    }));
-    expect(r.volumes.slice(-2)).toEqual([{ name: 'a-vol', secret: { secretName: 'a' } }, { name: 'b-vol', configMap: { name: 'b' } }]);
+    const r = render(
+      pod({
+        'sidecar.istio.io/userVolume': '{"b-vol":{"configMap":{"name":"b"}},"a-vol":{"secret":{"secretName":"a"}}}',
+        'sidecar.istio.io/userVolumeMount': '{"a-vol":{"mountPath":"/a","readOnly":true}}',
+        'sidecar.istio.io/bootstrapOverride': 'my-bootstrap',
+      }),
+    );
+    expect(r.volumes.slice(-2)).toEqual([
+      { name: 'a-vol', secret: { secretName: 'a' } },
+      { name: 'b-vol', configMap: { name: 'b' } },
+    ]);
     expect(r.volumes.find((v) => v.name === 'custom-bootstrap-volume')).toEqual({ name: 'custom-bootstrap-volume', configMap: { name: 'my-bootstrap' } });
     const mounts = r.proxy.volumeMounts as JsonObject[];
     expect(mounts.at(-1)).toEqual({ name: 'a-vol', mountPath: '/a', readOnly: true });
@@ -274,7 +333,13 @@ describe('renderSidecar: branches', () => {
 
   it('values: image pull policy and secrets, network, cluster, revision CA address, GKE certs, trust bundle API', () => {
     const s = withValues((v) => {
-      Object.assign(g(v, 'global'), { imagePullPolicy: 'Always', imagePullSecrets: ['reg'], network: 'n1', caName: 'GkeWorkloadCertificate', trustBundleName: 'tb' });
+      Object.assign(g(v, 'global'), {
+        imagePullPolicy: 'Always',
+        imagePullSecrets: ['reg'],
+        network: 'n1',
+        caName: 'GkeWorkloadCertificate',
+        trustBundleName: 'tb',
+      });
       g(v, 'global', 'multiCluster').clusterName = 'c1';
       v.revision = 'canary';
       g(v, 'pilot').env = { ENABLE_CLUSTER_TRUST_BUNDLE_API: true };
@@ -307,8 +372,15 @@ describe('renderSidecar: branches', () => {
     const s = withValues((v) => Object.assign(g(v, 'global'), { logAsJson: true, sts: { servicePort: 15463 } }));
     const r = render(pod({ 'sidecar.istio.io/logLevel': 'debug', 'sidecar.istio.io/agentLogLevel': 'all:debug' }), s);
     expect(r.proxy.args).toEqual([
-      'proxy', 'sidecar', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--proxyLogLevel=debug',
-      '--proxyComponentLogLevel=misc:error', '--log_output_level=all:debug', '--stsPort=15463', '--log_as_json',
+      'proxy',
+      'sidecar',
+      '--domain',
+      '$(POD_NAMESPACE).svc.cluster.local',
+      '--proxyLogLevel=debug',
+      '--proxyComponentLogLevel=misc:error',
+      '--log_output_level=all:debug',
+      '--stsPort=15463',
+      '--log_as_json',
     ]);
     expect((r.init!.args as string[]).slice(-2)).toEqual(['--log_output_level=all:debug', '--log_as_json']);
   });
@@ -327,10 +399,12 @@ describe('template selection and helpers', () => {
   });
 
   it('pod ports block: every container, comma-prefixed after the first, Go field order', () => {
-    expect(podPortsValue([
-      { name: 'a', ports: [{ containerPort: 1, protocol: 'TCP', name: 'p' }] },
-      { name: 'b', ports: [{ containerPort: 2, hostPort: 3 }] },
-    ])).toBe('[\n    {"name":"p","containerPort":1,"protocol":"TCP"}\n    ,{"hostPort":3,"containerPort":2}\n]');
+    expect(
+      podPortsValue([
+        { name: 'a', ports: [{ containerPort: 1, protocol: 'TCP', name: 'p' }] },
+        { name: 'b', ports: [{ containerPort: 2, hostPort: 3 }] },
+      ]),
+    ).toBe('[\n    {"name":"p","containerPort":1,"protocol":"TCP"}\n    ,{"hostPort":3,"containerPort":2}\n]');
     expect(podPortsValue([{ name: 'a' }])).toBe('[\n]');
   });
 });

@@ -36,8 +36,22 @@ describe('cli', () => {
   it('prints help documenting every flag', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--filename', '--output', '--in-place', '--config', '--quiet', '--revision', '--emulate', '--native-sidecars',
-      '--compliance-policy', '--injectConfigFile', '--meshConfigFile', '--valuesFile', '--recursive', '--config-root']) {
+    for (const flag of [
+      '--filename',
+      '--output',
+      '--in-place',
+      '--config',
+      '--quiet',
+      '--revision',
+      '--emulate',
+      '--native-sidecars',
+      '--compliance-policy',
+      '--injectConfigFile',
+      '--meshConfigFile',
+      '--valuesFile',
+      '--recursive',
+      '--config-root',
+    ]) {
       expect(HELP).toContain(flag);
     }
   });

@@ -49,8 +49,7 @@ const KUBECONFIG = `apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:
 // A template that copies every value into an annotation: whatever the values file holds comes out.
 const LEAK_TEMPLATE = 'metadata:\n  annotations:\n    leak: {{ toJson .Values | quote }}\n';
 
-const config = (istio: string) =>
-  `apiVersion: inject-sidecar.dev/v1alpha1\nkind: SidecarInjection\nmetadata:\n  name: c\nspec:\n${istio}`;
+const config = (istio: string) => `apiVersion: inject-sidecar.dev/v1alpha1\nkind: SidecarInjection\nmetadata:\n  name: c\nspec:\n${istio}`;
 const istioSection = (fields: Record<string, string>) =>
   `  istio:\n${Object.entries(fields)
     .map(([k, v]) => `    ${k}: ${JSON.stringify(v)}\n`)
@@ -138,10 +137,16 @@ describe('files a function config names stay inside its tree', () => {
   it('KRM: paths resolve against the current directory (the package); a .. escape is refused', () => {
     const { repo } = layout('krm-escape');
     writeFileSync(join(repo, 'kubeconfig.yaml'), KUBECONFIG);
-    const inside = run(['-q'], { cwd: repo, input: resourceList(config(istioSection({ valuesFile: 'kubeconfig.yaml', injectConfigFile: 'config/template.yaml' }))) });
+    const inside = run(['-q'], {
+      cwd: repo,
+      input: resourceList(config(istioSection({ valuesFile: 'kubeconfig.yaml', injectConfigFile: 'config/template.yaml' }))),
+    });
     expect(inside.code).toBe(0);
     expect(inside.stdout).toContain(TOKEN);
-    const r = run([], { cwd: repo, input: resourceList(config(istioSection({ valuesFile: '../outside/kubeconfig.yaml', injectConfigFile: 'config/template.yaml' }))) });
+    const r = run([], {
+      cwd: repo,
+      input: resourceList(config(istioSection({ valuesFile: '../outside/kubeconfig.yaml', injectConfigFile: 'config/template.yaml' }))),
+    });
     expectNoLeak(r);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('spec.istio.valuesFile: ../outside/kubeconfig.yaml: outside the config');
@@ -161,7 +166,10 @@ describe('files a function config names stay inside its tree', () => {
     const { repo } = layout('config-links');
     symlinkSync('missing.yaml', join(repo, 'dangling.yaml'));
     symlinkSync('loop.yaml', join(repo, 'loop.yaml'));
-    for (const [file, reason] of [['dangling.yaml', 'dangling symlink'], ['loop.yaml', 'symlink loop']]) {
+    for (const [file, reason] of [
+      ['dangling.yaml', 'dangling symlink'],
+      ['loop.yaml', 'symlink loop'],
+    ]) {
       writeFileSync(join(repo, 'c.yaml'), config(istioSection({ valuesFile: file! })));
       const r = run(['--config', 'c.yaml', '-f', 'app.yaml'], { cwd: repo });
       expect([r.code, r.stderr]).toEqual([1, `inject-sidecar: spec.istio.valuesFile: ${file}: ${reason}\n`]);

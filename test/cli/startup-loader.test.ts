@@ -189,10 +189,14 @@ describe('the start-up loader', () => {
   it('never writes: the copy of dist/ is unchanged after runs', () => {
     const dir = copyDist();
     const state = () =>
-      ['', 'chunks'].flatMap((sub) => readdirSync(join(dir, sub)).map((f) => {
-        const s = statSync(join(dir, sub, f));
-        return `${sub}/${f} ${s.size} ${s.mtimeMs}`;
-      })).sort();
+      ['', 'chunks']
+        .flatMap((sub) =>
+          readdirSync(join(dir, sub)).map((f) => {
+            const s = statSync(join(dir, sub, f));
+            return `${sub}/${f} ${s.size} ${s.mtimeMs}`;
+          }),
+        )
+        .sort();
     const before = state();
     for (const job of Object.values(jobs)) expect(run(dir, job).code).toBe(0);
     expect(state()).toEqual(before);
@@ -232,7 +236,7 @@ sys.exit(p.wait())
     expect(r.stdout === expected.stdout).toBe(true);
   });
 
-  it('runs through a symlink to the loader (bin links, the image\'s PATH entry)', () => {
+  it("runs through a symlink to the loader (bin links, the image's PATH entry)", () => {
     const dir = copyDist();
     const bin = tempDir('inject-sidecar-bin-');
     symlinkSync(join(dir, loaderName), join(bin, 'inject-sidecar'));

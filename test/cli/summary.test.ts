@@ -34,7 +34,9 @@ describe('--summary', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^### inject-sidecar: 3 workloads: 0 injected, 2 upgraded, 0 unchanged, 1 skipped/);
     expect(r.stderr).toContain('| Workload | Action | Reason | Revision | Proxy image | Why |');
-    expect(r.stderr).toMatch(/\| Deployment details-v1 \| upgraded \| namespace-label \| default \| `docker\.io\/istio\/proxyv2:1\.0\.0` → `docker\.io\/istio\/proxyv2:[\w.-]+` \|/);
+    expect(r.stderr).toMatch(
+      /\| Deployment details-v1 \| upgraded \| namespace-label \| default \| `docker\.io\/istio\/proxyv2:1\.0\.0` → `docker\.io\/istio\/proxyv2:[\w.-]+` \|/,
+    );
     expect(r.stderr).toMatch(/\| Deployment reviews-v1 \| skipped \| pod-label \|/);
   });
 
@@ -51,7 +53,12 @@ describe('--summary', () => {
   });
 
   it('markdown: an image cannot break out of its code span or the table', () => {
-    const result = { message: 'injected: x', severity: 'info' as const, resourceRef: { apiVersion: 'v1', kind: 'Pod', name: 'p' }, tags: { action: 'injected', reason: 'r', image: 'a|b`c\nd' } };
+    const result = {
+      message: 'injected: x',
+      severity: 'info' as const,
+      resourceRef: { apiVersion: 'v1', kind: 'Pod', name: 'p' },
+      tags: { action: 'injected', reason: 'r', image: 'a|b`c\nd' },
+    };
     const md = formatMarkdown(summarize([result], 'inject'));
     const row = md.split('\n').find((l) => l.startsWith('| Pod p |')) ?? '';
     expect(row).toContain("`a\\|b'c d`");
@@ -143,7 +150,10 @@ data:
 });
 
 describe('empty input', () => {
-  for (const [name, text] of [['empty', ''], ['comments only', '# nothing yet\n---\n# still nothing\n']]) {
+  for (const [name, text] of [
+    ['empty', ''],
+    ['comments only', '# nothing yet\n---\n# still nothing\n'],
+  ]) {
     it(`${name}: exit 0 and a warning`, async () => {
       const r = await runCli(['-f', '-'], text);
       expect(r.code).toBe(0);
@@ -164,7 +174,12 @@ describe('KRM mode stderr', () => {
     expect(r.stderr).toBe('3 workloads: 2 injected, 0 upgraded, 0 unchanged, 1 skipped, 0 removed, 0 errors\n');
     // kustomize's container functions get LOG_TO_STDERR=true: it shows stderr, never the results.
     let stderr = '';
-    const code = await cli([], { readStdin: async () => list(docs.map((d) => parse(d))), stdout: () => {}, stderr: (t) => void (stderr += t), logToStderr: true });
+    const code = await cli([], {
+      readStdin: async () => list(docs.map((d) => parse(d))),
+      stdout: () => {},
+      stderr: (t) => void (stderr += t),
+      logToStderr: true,
+    });
     expect(code).toBe(0);
     expect(stderr).toContain('Deployment bookinfo/details-v1: injected: namespace label');
     expect(stderr.trimEnd().split('\n').pop()).toBe('3 workloads: 2 injected, 0 upgraded, 0 unchanged, 1 skipped, 0 removed, 0 errors');
@@ -177,7 +192,13 @@ describe('progress', () => {
   async function runTimed(argv: string[], tty: boolean, step: number): Promise<{ code: number; stderr: string }> {
     let t = 0;
     let stderr = '';
-    const code = await cli(argv, { readStdin: async () => many, stdout: () => {}, stderr: (s) => void (stderr += s), stderrIsTTY: tty, now: () => (t += step) });
+    const code = await cli(argv, {
+      readStdin: async () => many,
+      stdout: () => {},
+      stderr: (s) => void (stderr += s),
+      stderrIsTTY: tty,
+      now: () => (t += step),
+    });
     return { code, stderr };
   }
 

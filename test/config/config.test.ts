@@ -85,9 +85,7 @@ describe('function config', () => {
     expect(issues(() => loadConfig({ apiVersion: 'v1', kind: 'ConfigMap', data: { colour: 'x' } }))).toEqual([
       { path: 'data.colour', message: 'unknown field' },
     ]);
-    expect(issues(() => loadConfig({ apiVersion: 'v1', kind: 'ConfigMap', data: { 'proxy.statusPort': 'abc' } }))[0]!.path).toBe(
-      'data["proxy.statusPort"]',
-    );
+    expect(issues(() => loadConfig({ apiVersion: 'v1', kind: 'ConfigMap', data: { 'proxy.statusPort': 'abc' } }))[0]!.path).toBe('data["proxy.statusPort"]');
   });
 
   it('resolves nativeSidecars auto from kubeVersion', () => {
@@ -130,8 +128,21 @@ describe('the direct check (configs read without building the zod schema)', () =
     {
       weight: 6,
       arbitrary: fc.constantFrom(
-        'mode', 'output', 'webhookCoexistence', 'jobs', 'revision', 'revisionTags', 'policy', 'emulate', 'defaultNamespace',
-        'enableNamespacesByDefault', 'nativeSidecars', 'kubeVersion', 'compliancePolicy', 'platform', 'injectValueSemantics',
+        'mode',
+        'output',
+        'webhookCoexistence',
+        'jobs',
+        'revision',
+        'revisionTags',
+        'policy',
+        'emulate',
+        'defaultNamespace',
+        'enableNamespacesByDefault',
+        'nativeSidecars',
+        'kubeVersion',
+        'compliancePolicy',
+        'platform',
+        'injectValueSemantics',
       ),
     },
     { weight: 1, arbitrary: fc.constantFrom('proxy', 'values', 'namespaces', 'unknown', 'constructor', '__proto__') },
@@ -187,18 +198,28 @@ describe('the direct check (configs read without building the zod schema)', () =
       { weight: 2, arbitrary: nearMiss },
       { weight: 1, arbitrary: valueArb },
     );
-  const configArb = fc.record(
-    {
-      apiVersion: fc.constantFrom(API_VERSION, API_VERSION, API_VERSION, 'inject-sidecar.dev/v1', 'v1'),
-      kind: fc.constantFrom('SidecarInjection', 'SidecarInjection', 'SidecarInjection', 'ConfigMap', 'Other'),
-      metadata: fc.oneof({ weight: 3, arbitrary: fc.dictionary(fc.constantFrom('name', 'annotations', 'constructor'), valueArb, { maxKeys: 2 }) }, { weight: 1, arbitrary: valueArb }),
-      spec: fc.oneof(
-        { weight: 4, arbitrary: fc.uniqueArray(specKey, { maxLength: 4 }).chain((keys) => fc.tuple(...keys.map((k) => fieldArb(k))).map((vs) => Object.fromEntries(keys.map((k, i) => [k, vs[i]])))) },
-        { weight: 1, arbitrary: valueArb },
-      ),
-    },
-    { requiredKeys: ['apiVersion', 'kind'] },
-  ).chain((c) => fc.oneof({ weight: 9, arbitrary: fc.constant(c) }, { weight: 1, arbitrary: valueArb.map((extra) => ({ ...c, extra })) }));
+  const configArb = fc
+    .record(
+      {
+        apiVersion: fc.constantFrom(API_VERSION, API_VERSION, API_VERSION, 'inject-sidecar.dev/v1', 'v1'),
+        kind: fc.constantFrom('SidecarInjection', 'SidecarInjection', 'SidecarInjection', 'ConfigMap', 'Other'),
+        metadata: fc.oneof(
+          { weight: 3, arbitrary: fc.dictionary(fc.constantFrom('name', 'annotations', 'constructor'), valueArb, { maxKeys: 2 }) },
+          { weight: 1, arbitrary: valueArb },
+        ),
+        spec: fc.oneof(
+          {
+            weight: 4,
+            arbitrary: fc
+              .uniqueArray(specKey, { maxLength: 4 })
+              .chain((keys) => fc.tuple(...keys.map((k) => fieldArb(k))).map((vs) => Object.fromEntries(keys.map((k, i) => [k, vs[i]])))),
+          },
+          { weight: 1, arbitrary: valueArb },
+        ),
+      },
+      { requiredKeys: ['apiVersion', 'kind'] },
+    )
+    .chain((c) => fc.oneof({ weight: 9, arbitrary: fc.constant(c) }, { weight: 1, arbitrary: valueArb.map((extra) => ({ ...c, extra })) }));
 
   it('accepts only what the schema accepts, with the same spec', () => {
     let direct = 0;
@@ -294,7 +315,10 @@ describe('loadConfigLazily (config.ts, without zod until a config needs it)', ()
     for (const file of ['config.ts', 'values.ts']) {
       const text = readFileSync(new URL(`../../src/config/${file}`, import.meta.url), 'utf8');
       const valueImports = [...text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]);
-      expect(valueImports.filter((m) => m === 'zod' || m === './schema.js' || m === './load.js'), file).toEqual([]);
+      expect(
+        valueImports.filter((m) => m === 'zod' || m === './schema.js' || m === './load.js'),
+        file,
+      ).toEqual([]);
     }
   });
 });
@@ -359,7 +383,13 @@ describe('function config values are checked by value', () => {
   });
 
   it('the direct path leaves every value the schema rejects to the schema', () => {
-    const rejected: JsonObject[] = [{ nativeSidecars: 'yes' }, { policy: 'on' }, { proxy: { hub: 'docker.io/istio/' } }, { proxy: { logLevel: 'verbose' } }, { defaultNamespce: 'x' }];
+    const rejected: JsonObject[] = [
+      { nativeSidecars: 'yes' },
+      { policy: 'on' },
+      { proxy: { hub: 'docker.io/istio/' } },
+      { proxy: { logLevel: 'verbose' } },
+      { defaultNamespce: 'x' },
+    ];
     for (const spec of rejected) {
       expect(directSpec({ ...base, spec })).toBeUndefined();
       expect(configSchemas().FunctionConfigSchema.safeParse({ ...base, spec }).success).toBe(false);

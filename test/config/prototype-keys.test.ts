@@ -38,7 +38,8 @@ describe('a flat ConfigMap function config', () => {
   }
 
   it('in KRM mode a ResourceList with the error comes back', async () => {
-    const rl = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n  data:\n    __proto__: x\n    constructor: y\n';
+    const rl =
+      'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n  data:\n    __proto__: x\n    constructor: y\n';
     const r = await runCli([], rl);
     expect(checkRun(r, 'krm')).toBeUndefined();
     expect(r.code).toBe(1);
@@ -84,9 +85,16 @@ describe('values read from YAML keep __proto__ as an ordinary key', () => {
     const merged = deepMerge({ c: 3 }, overlay) as Record<string, unknown>;
     expect(own(merged, '__proto__')).toBe(true);
     expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
-    expect(Object.entries(merged)).toEqual([['c', 3], ['__proto__', { a: 1 }], ['b', 2]]);
+    expect(Object.entries(merged)).toEqual([
+      ['c', 3],
+      ['__proto__', { a: 1 }],
+      ['b', 2],
+    ]);
     const merged2 = deepMerge(overlay, { b: 4 }) as Record<string, unknown>;
-    expect(Object.entries(merged2)).toEqual([['__proto__', { a: 1 }], ['b', 4]]);
+    expect(Object.entries(merged2)).toEqual([
+      ['__proto__', { a: 1 }],
+      ['b', 4],
+    ]);
   });
 
   it('template output and values files', () => {
@@ -111,7 +119,10 @@ describe('through the CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'inject-sidecar-proto-'));
     try {
       const p = join(dir, 'c.yaml');
-      writeFileSync(p, 'apiVersion: inject-sidecar.dev/v1alpha1\nkind: SidecarInjection\nspec:\n  namespaces:\n    __proto__:\n      labels: {istio-injection: enabled}\n');
+      writeFileSync(
+        p,
+        'apiVersion: inject-sidecar.dev/v1alpha1\nkind: SidecarInjection\nspec:\n  namespaces:\n    __proto__:\n      labels: {istio-injection: enabled}\n',
+      );
       const r = await runCli(['--config', p, '-f', '-'], 'kind: A\n');
       expect(checkRun(r, 'stream')).toBeUndefined();
       expect(r.code).toBe(1);

@@ -67,8 +67,8 @@ spec:
   });
 
   it('ignores the status annotation only when asked (webhook-only goldens)', () => {
-    const a = "kind: Pod\nmetadata:\n  annotations:\n    sidecar.istio.io/status: '{\"a\":1}'\n";
-    const b = "kind: Pod\nmetadata:\n  annotations:\n    sidecar.istio.io/status: '{\"a\":2}'\n";
+    const a = 'kind: Pod\nmetadata:\n  annotations:\n    sidecar.istio.io/status: \'{"a":1}\'\n';
+    const b = 'kind: Pod\nmetadata:\n  annotations:\n    sidecar.istio.io/status: \'{"a":2}\'\n';
     expect(compareManifests(a, b)).toHaveLength(1);
     expect(compareManifests(a, b, { ignoreStatus: true })).toEqual([]);
   });

@@ -75,18 +75,22 @@ export function defineCorpusSuite(corpus: Corpus): void {
     // One truth per release: the built-in profile at this release renders what the template path
     // renders with this release's templates (compared with the kube-inject runs above).
     const minor = corpusMinor(corpus.name);
-    it.skipIf(minor === undefined || builtinRelease(minor) === undefined)(`one truth: the built-in profile at Istio ${minor} renders what its templates render`, async () => {
-      const pending = new Set(entriesFor(known.oneTruthPending, corpus.name).map((d) => d.case));
-      const mismatches: string[] = [];
-      let compared = 0;
-      for (const c of cases.filter((x) => builtinSupports(x, corpus.dir))) {
-        compared++;
-        const problems = oneTruthProblems(results.get('kube-inject')!.get(c.name)!.run, await runCase(c, 'builtin', corpus.dir, 'kube-inject', minor));
-        if (problems.length && !pending.has(c.name)) mismatches.push(`${c.name}:\n  ${problems.slice(0, 8).join('\n  ')}`);
-      }
-      expect(compared).toBeGreaterThan(60);
-      expect(mismatches, mismatches.join('\n')).toEqual([]);
-    }, 600_000);
+    it.skipIf(minor === undefined || builtinRelease(minor) === undefined)(
+      `one truth: the built-in profile at Istio ${minor} renders what its templates render`,
+      async () => {
+        const pending = new Set(entriesFor(known.oneTruthPending, corpus.name).map((d) => d.case));
+        const mismatches: string[] = [];
+        let compared = 0;
+        for (const c of cases.filter((x) => builtinSupports(x, corpus.dir))) {
+          compared++;
+          const problems = oneTruthProblems(results.get('kube-inject')!.get(c.name)!.run, await runCase(c, 'builtin', corpus.dir, 'kube-inject', minor));
+          if (problems.length && !pending.has(c.name)) mismatches.push(`${c.name}:\n  ${problems.slice(0, 8).join('\n  ')}`);
+        }
+        expect(compared).toBeGreaterThan(60);
+        expect(mismatches, mismatches.join('\n')).toEqual([]);
+      },
+      600_000,
+    );
 
     it('no listed case passes in both emulations (stale entries are removed)', () => {
       const stale = [...listed].filter((name) => EMULATIONS.every(([e]) => results.get(e)!.get(name)?.pass !== false));

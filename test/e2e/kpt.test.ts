@@ -71,12 +71,7 @@ describe.skipIf(!hasKpt)('kpt', () => {
     const dir = freshPackage();
     const r = sh('kpt', ['fn', 'eval', 'shop', '--exec', 'inject-sidecar', '--fn-config', 'shop/inject-sidecar.yaml'], dir, env);
     expect(r.code).toBe(0);
-    expect(git(dir, 'diff', '--name-only').trim().split('\n').sort()).toEqual([
-      'shop/cart.yaml',
-      'shop/catalog.yaml',
-      'shop/report.yaml',
-      'shop/web.yaml',
-    ]);
+    expect(git(dir, 'diff', '--name-only').trim().split('\n').sort()).toEqual(['shop/cart.yaml', 'shop/catalog.yaml', 'shop/report.yaml', 'shop/web.yaml']);
     // kpt shows the results; the function's stderr adds only the totals line, not the messages again.
     expect(r.stderr).toContain('apps/v1/Deployment/shop/cart: injected');
     expect(r.stderr).not.toContain('Deployment shop/cart: injected');

@@ -22,7 +22,6 @@ const root = new URL('./cases/', import.meta.url).pathname;
 const update = process.env.UPDATE_GOLDEN === '1';
 const KNOWN = new Set(['input.yaml', 'args', 'config.yaml', 'expected.yaml', 'expected-stderr.txt', 'expected-exit', 'README.md']);
 
-
 function readOpt(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
@@ -41,7 +40,10 @@ describe('golden fixtures', () => {
       expect(unknown, `unexpected files in ${name}`).toEqual([]);
       const input = readFileSync(join(dir, 'input.yaml'), 'utf8');
       const krm = /^kind:\s*ResourceList\s*$/m.test(input) && /^apiVersion:\s*config\.kubernetes\.io\//m.test(input);
-      const extra = (readOpt(join(dir, 'args')) ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
+      const extra = (readOpt(join(dir, 'args')) ?? '')
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const argv = [...extra];
       if (existsSync(join(dir, 'config.yaml'))) argv.push('--config', join(dir, 'config.yaml'));
       if (!krm) argv.push('-f', '-');

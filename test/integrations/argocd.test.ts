@@ -9,7 +9,21 @@
  * Skips when kubectl is missing on a laptop; fails in CI.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -226,7 +240,12 @@ describe.skipIf(missing.length > 0)('Argo CD config-management plugin (CMP v2 si
       join(app, 'inject-sidecar.yaml'),
       'apiVersion: inject-sidecar.dev/v1alpha1\nkind: SidecarInjection\nmetadata:\n  name: c\nspec:\n  namespaces:\n    storefront:\n      labels: {istio-injection: enabled}\n',
     );
-    const r = generate(app, { params: [{ name: 'source', string: 'kustomize' }, { name: 'summary', string: 'text' }] });
+    const r = generate(app, {
+      params: [
+        { name: 'source', string: 'kustomize' },
+        { name: 'summary', string: 'text' },
+      ],
+    });
     expect(r.code, r.stderr).toBe(0);
     const web = find(objects(r.stdout), 'Deployment', 'web');
     expect(names(web?.spec.template.spec.containers)).toContain('istio-proxy');
@@ -281,9 +300,23 @@ describe.skipIf(missing.length > 0)('Argo CD config-management plugin (CMP v2 si
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
     expect(JSON.parse(readFileSync(log, 'utf8'))).toEqual([
-      'template', 'storefront', '.', '--namespace', 'storefront', '--kube-version', '1.31.4',
-      '--api-versions', 'v1', '--api-versions', 'apps/v1', '--api-versions', 'batch/v1',
-      '--values', 'values.yaml', '--values', 'values-prod.yaml',
+      'template',
+      'storefront',
+      '.',
+      '--namespace',
+      'storefront',
+      '--kube-version',
+      '1.31.4',
+      '--api-versions',
+      'v1',
+      '--api-versions',
+      'apps/v1',
+      '--api-versions',
+      'batch/v1',
+      '--values',
+      'values.yaml',
+      '--values',
+      'values-prod.yaml',
     ]);
     const objs = objects(r.stdout);
     expect(names(find(objs, 'Deployment', 'storefront-web')?.spec.template.spec.containers)).toContain('istio-proxy');
@@ -308,13 +341,17 @@ describe.skipIf(missing.length > 0)('Argo CD config-management plugin (CMP v2 si
       ],
       [
         'a kustomize error (missing resource)',
-        () => generate(unpack(join(repo, 'integrations/argocd/example-app'), (d) => writeFileSync(join(d, 'kustomization.yaml'), 'resources: [missing.yaml]\n'))),
+        () =>
+          generate(unpack(join(repo, 'integrations/argocd/example-app'), (d) => writeFileSync(join(d, 'kustomization.yaml'), 'resources: [missing.yaml]\n'))),
       ],
       [
         'a render that produces no objects',
         () => generate(unpack(join(repo, 'integrations/argocd/example-app'), (d) => writeFileSync(join(d, 'kustomization.yaml'), 'resources: []\n'))),
       ],
-      ['a config file parameter naming a missing file', () => generate(unpack(join(repo, 'examples/shop')), { params: [{ name: 'config', string: 'nope.yaml' }] })],
+      [
+        'a config file parameter naming a missing file',
+        () => generate(unpack(join(repo, 'examples/shop')), { params: [{ name: 'config', string: 'nope.yaml' }] }),
+      ],
       [
         'a parameter that belongs in the config file',
         () => generate(unpack(join(repo, 'examples/shop')), { params: [{ name: 'proxy-tag', string: '1.28.0' }] }),
@@ -329,7 +366,7 @@ describe.skipIf(missing.length > 0)('Argo CD config-management plugin (CMP v2 si
     });
   });
 
-  describe('a pull request cannot read the repo server\'s files or environment', () => {
+  describe("a pull request cannot read the repo server's files or environment", () => {
     const SECRET = 's3cr3t-xyz';
     const TOKEN = 'kube-tok-98765';
     let outside: string;
@@ -346,16 +383,31 @@ describe.skipIf(missing.length > 0)('Argo CD config-management plugin (CMP v2 si
     };
     const cases: [string, (dir: string) => void][] = [
       ['valuesFile: /proc/self/environ', withIstio('    valuesFile: /proc/self/environ\n')],
-      ['valuesFile: an absolute kubeconfig path, with a template printing the values', (d) => withIstio(`    valuesFile: ${join(outside, 'kubeconfig.yaml')}\n    injectConfigFile: template.yaml\n`)(d)],
-      ['valuesFile: a .. escape', (d) => withIstio(`    valuesFile: ${join('..', '..', ...outside.slice(sandbox.length + 1).split('/'), 'kubeconfig.yaml')}\n    injectConfigFile: template.yaml\n`)(d)],
-      ['valuesFile: a symlink out of the app', (d) => {
-        symlinkSync(join(outside, 'kubeconfig.yaml'), join(d, 'values.yaml'));
-        withIstio('    valuesFile: values.yaml\n    injectConfigFile: template.yaml\n')(d);
-      }],
-      ['the config itself a symlink out of the app', (d) => {
-        rmSync(join(d, 'inject-sidecar.yaml'));
-        symlinkSync(join(outside, 'kubeconfig.yaml'), join(d, 'inject-sidecar.yaml'));
-      }],
+      [
+        'valuesFile: an absolute kubeconfig path, with a template printing the values',
+        (d) => withIstio(`    valuesFile: ${join(outside, 'kubeconfig.yaml')}\n    injectConfigFile: template.yaml\n`)(d),
+      ],
+      [
+        'valuesFile: a .. escape',
+        (d) =>
+          withIstio(
+            `    valuesFile: ${join('..', '..', ...outside.slice(sandbox.length + 1).split('/'), 'kubeconfig.yaml')}\n    injectConfigFile: template.yaml\n`,
+          )(d),
+      ],
+      [
+        'valuesFile: a symlink out of the app',
+        (d) => {
+          symlinkSync(join(outside, 'kubeconfig.yaml'), join(d, 'values.yaml'));
+          withIstio('    valuesFile: values.yaml\n    injectConfigFile: template.yaml\n')(d);
+        },
+      ],
+      [
+        'the config itself a symlink out of the app',
+        (d) => {
+          rmSync(join(d, 'inject-sidecar.yaml'));
+          symlinkSync(join(outside, 'kubeconfig.yaml'), join(d, 'inject-sidecar.yaml'));
+        },
+      ],
       ['a manifest that is a symlink out of the app', (d) => symlinkSync(join(outside, 'secret.yaml'), join(d, 'zz-secret.yaml'))],
     ];
     for (const [what, edit] of cases) {

@@ -81,11 +81,10 @@ describe.skipIf(missing.length > 0)('function image (podman, kpt, kustomize)', (
   });
 
   it('injects a ResourceList piped through podman run -i (as nobody, no network)', () => {
-    const r = run(
-      'podman',
-      ['run', '--rm', '-i', '--network', 'none', '--user', 'nobody', '--security-opt=no-new-privileges', image],
-      { env, input: shopResourceList() },
-    );
+    const r = run('podman', ['run', '--rm', '-i', '--network', 'none', '--user', 'nobody', '--security-opt=no-new-privileges', image], {
+      env,
+      input: shopResourceList(),
+    });
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
     const out = parse(r.stdout) as { kind: string; items: Obj[]; results?: { message: string }[] };
@@ -136,12 +135,7 @@ describe.skipIf(missing.length > 0)('function image (podman, kpt, kustomize)', (
     expect(r.stderr).not.toMatch(/command failed|Error/);
     expect(r.code).toBe(0);
     const objs = parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj);
-    expect(objs.map((o) => `${o.kind}/${o.metadata?.name}`).sort()).toEqual([
-      'Deployment/legacy',
-      'Deployment/web',
-      'Namespace/storefront',
-      'Service/web',
-    ]);
+    expect(objs.map((o) => `${o.kind}/${o.metadata?.name}`).sort()).toEqual(['Deployment/legacy', 'Deployment/web', 'Namespace/storefront', 'Service/web']);
     const web = find(objs, 'Deployment', 'web');
     expect(web?.metadata?.namespace).toBe('storefront');
     expect(containerNames(web)).toContain('istio-proxy');

@@ -53,7 +53,9 @@ describe.skipIf(missing.length > 0)('Helm post-renderer', () => {
     const r = run(postRenderer, ['--config', config], { env, input: stream });
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
-    const objs = parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj).filter(Boolean);
+    const objs = parseAllDocuments(r.stdout)
+      .map((d) => d.toJS() as Obj)
+      .filter(Boolean);
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'ServiceAccount/storefront-web',
       'Service/storefront-web',
@@ -96,7 +98,9 @@ describe.skipIf(missing.length > 0)('Helm post-renderer', () => {
     const r = run('inject-sidecar', [], { env, input: stream });
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('kind: ResourceList');
-    const objs = parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj).filter(Boolean);
+    const objs = parseAllDocuments(r.stdout)
+      .map((d) => d.toJS() as Obj)
+      .filter(Boolean);
     expect(objs.map((o) => o.kind)).toEqual(['ServiceAccount', 'Service', 'Deployment', 'Job']);
     expect(r.stdout).toContain('# Source: storefront/templates/service.yaml');
     // Helm 3.10+: --post-renderer inject-sidecar --post-renderer-args --config --post-renderer-args FILE

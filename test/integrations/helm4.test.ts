@@ -43,8 +43,18 @@ describe.skipIf(!helm)(`Helm ${helm?.version} post-renderer plugin`, () => {
     config = join(home, 'inject-sidecar.yaml');
     writeFileSync(
       config,
-      ['apiVersion: inject-sidecar.dev/v1alpha1', 'kind: SidecarInjection', 'metadata:', '  name: helm-release', 'spec:', '  namespaces:',
-        '    shop:', '      labels:', '        istio-injection: enabled', ''].join('\n'),
+      [
+        'apiVersion: inject-sidecar.dev/v1alpha1',
+        'kind: SidecarInjection',
+        'metadata:',
+        '  name: helm-release',
+        'spec:',
+        '  namespaces:',
+        '    shop:',
+        '      labels:',
+        '        istio-injection: enabled',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -57,7 +67,9 @@ describe.skipIf(!helm)(`Helm ${helm?.version} post-renderer plugin`, () => {
 
   /** The release as the config implies: web and the migrate Job injected, the rest the same data. */
   function expectInjected(stdout: string): void {
-    const objs = parseAllDocuments(stdout).map((d) => d.toJS() as Obj).filter(Boolean);
+    const objs = parseAllDocuments(stdout)
+      .map((d) => d.toJS() as Obj)
+      .filter(Boolean);
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ServiceAccount/sf-web', 'Service/sf-web', 'Deployment/sf-web', 'Job/sf-migrate']);
     const web = objs[2]!.spec.template;
     expect(web.spec.containers.map((c: { name: string }) => c.name)).toEqual(['web', 'istio-proxy']);
@@ -66,7 +78,10 @@ describe.skipIf(!helm)(`Helm ${helm?.version} post-renderer plugin`, () => {
     expect(web.spec.containers[0].readinessProbe.httpGet.path).toBe('/app-health/web/readyz');
     // A Job gets a native sidecar (jobs: native), so it can complete.
     const job = objs[3]!.spec.template.spec;
-    expect(job.initContainers.map((c: { name: string; restartPolicy?: string }) => `${c.name}:${c.restartPolicy ?? ''}`)).toEqual(['istio-init:', 'istio-proxy:Always']);
+    expect(job.initContainers.map((c: { name: string; restartPolicy?: string }) => `${c.name}:${c.restartPolicy ?? ''}`)).toEqual([
+      'istio-init:',
+      'istio-proxy:Always',
+    ]);
     // Like kubectl apply -n, the namespace is not written into the manifests.
     expect(objs.every((o) => o.metadata.namespace === undefined)).toBe(true);
     // Helm 4 re-prints what a post-renderer returns (with cat too), so untouched documents come back
@@ -103,9 +118,13 @@ describe.skipIf(!helm)(`Helm ${helm?.version} post-renderer plugin`, () => {
     const bad = join(home, 'bad.yaml');
     writeFileSync(bad, readFileSync(config, 'utf8').replace('spec:', 'spec:\n  emulate: sometimes'));
     const log = join(home, 'stderr.log');
-    const r = run(helm!.bin!, ['template', 'sf', chart, '--namespace', 'shop', '--post-renderer', 'inject-sidecar', '--post-renderer-args=--config', `--post-renderer-args=${bad}`], {
-      env: { ...env, INJECT_SIDECAR_STDERR: log },
-    });
+    const r = run(
+      helm!.bin!,
+      ['template', 'sf', chart, '--namespace', 'shop', '--post-renderer', 'inject-sidecar', '--post-renderer-args=--config', `--post-renderer-args=${bad}`],
+      {
+        env: { ...env, INJECT_SIDECAR_STDERR: log },
+      },
+    );
     expect(r.code).not.toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('plugin "inject-sidecar" exited with error');
@@ -119,7 +138,11 @@ describe.skipIf(!helm)(`Helm ${helm?.version} post-renderer plugin`, () => {
   });
 
   it('the pipe form works as well', () => {
-    const r = run('bash', ['-c', `"$1" template sf "$2" --namespace shop | inject-sidecar -f - --namespace shop --config "$3"`, 'sh', helm!.bin!, chart, config], { env });
+    const r = run(
+      'bash',
+      ['-c', `"$1" template sf "$2" --namespace shop | inject-sidecar -f - --namespace shop --config "$3"`, 'sh', helm!.bin!, chart, config],
+      { env },
+    );
     expect(r.code).toBe(0);
     expectInjected(r.stdout);
   });

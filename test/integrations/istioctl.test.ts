@@ -33,7 +33,10 @@ interface Known {
   reason: string;
 }
 const known = new Map(
-  ((parse(readFileSync(join(repo, 'conformance/istioctl-differences.yaml'), 'utf8')) as { differences?: Known[] }).differences ?? []).map((k) => [k.case, k.reason]),
+  ((parse(readFileSync(join(repo, 'conformance/istioctl-differences.yaml'), 'utf8')) as { differences?: Known[] }).differences ?? []).map((k) => [
+    k.case,
+    k.reason,
+  ]),
 );
 
 function corpora(): { label: string; dir: string }[] {
@@ -48,7 +51,11 @@ function corpora(): { label: string; dir: string }[] {
 }
 
 /** Runs istioctl kube-inject on one input with the given config files and cluster switches. */
-function kubeInject(input: string, files: { inject: string; mesh: string; values: string }, opts: { native: boolean; revision?: string; compliancePolicy?: string }) {
+function kubeInject(
+  input: string,
+  files: { inject: string; mesh: string; values: string },
+  opts: { native: boolean; revision?: string; compliancePolicy?: string },
+) {
   const args = ['kube-inject', '-f', input, '--injectConfigFile', files.inject, '--meshConfigFile', files.mesh, '--valuesFile', files.values];
   // Always a revision: without one istioctl asks the cluster for its default revision tag (and, with
   // no cluster, waits for ever); `default` renders as the default revision.
@@ -110,12 +117,19 @@ describe.skipIf(!istioctl)('istioctl kube-inject as an oracle', () => {
 
   it('agrees on thousands of generated workloads, native and classic', async () => {
     const cases = fc.sample(workloadArb(), { numRuns: GENERATED, seed: 20261207 });
-    const files = { inject: join(CORPUS_DIR, 'config/inject-config.yaml'), mesh: join(CORPUS_DIR, 'config/mesh.yaml'), values: join(CORPUS_DIR, 'config/values.json') };
+    const files = {
+      inject: join(CORPUS_DIR, 'config/inject-config.yaml'),
+      mesh: join(CORPUS_DIR, 'config/mesh.yaml'),
+      values: join(CORPUS_DIR, 'config/values.json'),
+    };
     const unexplained: string[] = [];
     let compared = 0;
     // Classic and native sidecars, and a revision (istio.io/rev, the status annotation, the
     // revision's discovery address and CA) on the classic run.
-    for (const { native, revision } of [{ native: false, revision: 'canary' }, { native: true, revision: '' }]) {
+    for (const { native, revision } of [
+      { native: false, revision: 'canary' },
+      { native: true, revision: '' },
+    ]) {
       const input = join(tmp, `generated-${native}.yaml`);
       // JSON documents: the same data for both YAML readers (istioctl's YAML 1.1 would read a
       // generated label `y` as true).
@@ -124,8 +138,22 @@ describe.skipIf(!istioctl)('istioctl kube-inject as an oracle', () => {
       expect(istio.stderr).not.toMatch(/panic|goroutine/);
       expect(istio.code).toBe(0);
       const ours = await runCli([
-        '--jobs', 'classic', '--webhook-coexistence', 'warn', '--emulate', 'kube-inject', '--native-sidecars', String(native),
-        '-f', input, '--injectConfigFile', files.inject, '--meshConfigFile', files.mesh, '--valuesFile', files.values,
+        '--jobs',
+        'classic',
+        '--webhook-coexistence',
+        'warn',
+        '--emulate',
+        'kube-inject',
+        '--native-sidecars',
+        String(native),
+        '-f',
+        input,
+        '--injectConfigFile',
+        files.inject,
+        '--meshConfigFile',
+        files.mesh,
+        '--valuesFile',
+        files.values,
         ...(revision ? ['--revision', revision] : []),
       ]);
       expect(ours.stderr).not.toContain('internal error');
@@ -137,7 +165,10 @@ describe.skipIf(!istioctl)('istioctl kube-inject as an oracle', () => {
         compared++;
         const problems = compareManifests(goNullsDropped(doc), ourDocs[i]!);
         const id = `generated/${(parse(doc) as { metadata: { name: string } }).metadata.name}`;
-        if (problems.length && !known.has(id)) unexplained.push(`${id} (native ${native}, revision ${revision || 'default'}):\n  ${problems.slice(0, 6).join('\n  ')}\n  input: ${JSON.stringify(cases[i])}`);
+        if (problems.length && !known.has(id))
+          unexplained.push(
+            `${id} (native ${native}, revision ${revision || 'default'}):\n  ${problems.slice(0, 6).join('\n  ')}\n  input: ${JSON.stringify(cases[i])}`,
+          );
       });
     }
     console.log(`istioctl differential (generated): ${compared} workloads compared; ${unexplained.length} unexplained differences`);
@@ -180,14 +211,24 @@ const port = fc.integer({ min: 1, max: 65535 }).filter((p) => ![15000, 15001, 15
 
 const probe = (ports: { name: string; containerPort: number }[]) =>
   fc.oneof(
-    fc.record({ httpGet: fc.record({ path: fc.constantFrom('/', '/healthz', '/ready?x=1'), port: fc.oneof(fc.constantFrom(...ports.map((p) => p.containerPort)), fc.constantFrom(...ports.map((p) => p.name))) }), periodSeconds: fc.integer({ min: 1, max: 30 }) }),
+    fc.record({
+      httpGet: fc.record({
+        path: fc.constantFrom('/', '/healthz', '/ready?x=1'),
+        port: fc.oneof(fc.constantFrom(...ports.map((p) => p.containerPort)), fc.constantFrom(...ports.map((p) => p.name))),
+      }),
+      periodSeconds: fc.integer({ min: 1, max: 30 }),
+    }),
     fc.record({ tcpSocket: fc.record({ port: fc.constantFrom(...ports.map((p) => p.containerPort)) }) }),
     fc.record({ grpc: fc.record({ port: fc.constantFrom(...ports.map((p) => p.containerPort)) }) }),
     fc.record({ exec: fc.record({ command: fc.constant(['cat', '/tmp/ready']) }) }),
   );
 
 const container = fc
-  .record({ name, image: fc.constantFrom('nginx:1.27', 'example/app:v1', 'registry.example.com/team/api@sha256:' + 'a'.repeat(64)), ports: fc.uniqueArray(fc.record({ name: portName, containerPort: port }), { minLength: 1, maxLength: 3, selector: (p) => p.name }) })
+  .record({
+    name,
+    image: fc.constantFrom('nginx:1.27', 'example/app:v1', 'registry.example.com/team/api@sha256:' + 'a'.repeat(64)),
+    ports: fc.uniqueArray(fc.record({ name: portName, containerPort: port }), { minLength: 1, maxLength: 3, selector: (p) => p.name }),
+  })
   .filter((c) => new Set(c.ports.map((p) => p.containerPort)).size === c.ports.length)
   .chain((c) =>
     fc.record({
@@ -197,8 +238,13 @@ const container = fc
       readinessProbe: fc.option(probe(c.ports), { nil: undefined }),
       livenessProbe: fc.option(probe(c.ports), { nil: undefined }),
       startupProbe: fc.option(probe(c.ports), { nil: undefined }),
-      securityContext: fc.option(fc.record({ runAsUser: fc.integer({ min: 1000, max: 2000 }), runAsNonRoot: fc.constant(true), readOnlyRootFilesystem: fc.boolean() }), { nil: undefined }),
-      resources: fc.option(fc.record({ limits: fc.record({ cpu: fc.constantFrom('500m', '1', '2000m'), memory: fc.constantFrom('128Mi', '1Gi') }) }), { nil: undefined }),
+      securityContext: fc.option(
+        fc.record({ runAsUser: fc.integer({ min: 1000, max: 2000 }), runAsNonRoot: fc.constant(true), readOnlyRootFilesystem: fc.boolean() }),
+        { nil: undefined },
+      ),
+      resources: fc.option(fc.record({ limits: fc.record({ cpu: fc.constantFrom('500m', '1', '2000m'), memory: fc.constantFrom('128Mi', '1Gi') }) }), {
+        nil: undefined,
+      }),
     }),
   );
 
@@ -224,7 +270,11 @@ const annotations = fc.record(
     'readiness.status.sidecar.istio.io/initialDelaySeconds': fc.constantFrom('1', '10'),
     'readiness.status.sidecar.istio.io/periodSeconds': fc.constantFrom('2', '15'),
     'readiness.status.sidecar.istio.io/failureThreshold': fc.constantFrom('4', '30'),
-    'proxy.istio.io/config': fc.constantFrom('concurrency: 2', '{"holdApplicationUntilProxyStarts": true}', 'proxyMetadata:\n  ISTIO_META_DNS_CAPTURE: "true"\n'),
+    'proxy.istio.io/config': fc.constantFrom(
+      'concurrency: 2',
+      '{"holdApplicationUntilProxyStarts": true}',
+      'proxyMetadata:\n  ISTIO_META_DNS_CAPTURE: "true"\n',
+    ),
     'prometheus.io/scrape': fc.constantFrom('true', 'false'),
     'prometheus.io/port': fc.constantFrom('9090', '8080'),
     'prometheus.io/path': fc.constantFrom('/metrics', '/stats'),
@@ -244,7 +294,13 @@ const annotations = fc.record(
 
 const podSpec = fc.record({
   containers: fc.uniqueArray(container, { minLength: 1, maxLength: 3, selector: (c) => c.name }),
-  initContainers: fc.option(fc.array(fc.record({ name: fc.constantFrom('init-db', 'migrate'), image: fc.constant('busybox:1.36'), command: fc.constant(['sh', '-c', 'true']) }), { minLength: 1, maxLength: 1 }), { nil: undefined }),
+  initContainers: fc.option(
+    fc.array(fc.record({ name: fc.constantFrom('init-db', 'migrate'), image: fc.constant('busybox:1.36'), command: fc.constant(['sh', '-c', 'true']) }), {
+      minLength: 1,
+      maxLength: 1,
+    }),
+    { nil: undefined },
+  ),
   securityContext: fc.option(fc.record({ fsGroup: fc.integer({ min: 1000, max: 3000 }), runAsNonRoot: fc.boolean() }), { nil: undefined }),
   serviceAccountName: fc.option(name, { nil: undefined }),
   dnsPolicy: fc.option(fc.constantFrom('ClusterFirst', 'Default'), { nil: undefined }),
@@ -257,16 +313,30 @@ const template = fc.record({
 
 let serial = 0;
 function workloadArb() {
-  return fc.tuple(fc.constantFrom('Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController'), template).map(([kind, t]) => {
-    const metadata = { name: `w${serial++}-${kind.toLowerCase()}`, namespace: 'app' };
-    const clean = JSON.parse(JSON.stringify(t)) as { metadata: { labels: Record<string, string> }; spec: { restartPolicy?: string } };
-    if (kind === 'Pod') return { apiVersion: 'v1', kind, metadata: { ...metadata, labels: clean.metadata.labels, annotations: (clean.metadata as { annotations?: unknown }).annotations }, spec: clean.spec };
-    const selector = { matchLabels: { app: clean.metadata.labels.app } };
-    if (kind === 'Job') return { apiVersion: 'batch/v1', kind, metadata, spec: { template: { ...clean, spec: { ...clean.spec, restartPolicy: 'Never' } } } };
-    if (kind === 'CronJob') return { apiVersion: 'batch/v1', kind, metadata, spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template: { ...clean, spec: { ...clean.spec, restartPolicy: 'OnFailure' } } } } } };
-    if (kind === 'ReplicationController') return { apiVersion: 'v1', kind, metadata, spec: { selector: clean.metadata.labels, template: clean } };
-    const apiVersion = 'apps/v1';
-    if (kind === 'StatefulSet') return { apiVersion, kind, metadata, spec: { serviceName: metadata.name, selector, template: clean } };
-    return { apiVersion, kind, metadata, spec: { selector, template: clean } };
-  });
+  return fc
+    .tuple(fc.constantFrom('Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController'), template)
+    .map(([kind, t]) => {
+      const metadata = { name: `w${serial++}-${kind.toLowerCase()}`, namespace: 'app' };
+      const clean = JSON.parse(JSON.stringify(t)) as { metadata: { labels: Record<string, string> }; spec: { restartPolicy?: string } };
+      if (kind === 'Pod')
+        return {
+          apiVersion: 'v1',
+          kind,
+          metadata: { ...metadata, labels: clean.metadata.labels, annotations: (clean.metadata as { annotations?: unknown }).annotations },
+          spec: clean.spec,
+        };
+      const selector = { matchLabels: { app: clean.metadata.labels.app } };
+      if (kind === 'Job') return { apiVersion: 'batch/v1', kind, metadata, spec: { template: { ...clean, spec: { ...clean.spec, restartPolicy: 'Never' } } } };
+      if (kind === 'CronJob')
+        return {
+          apiVersion: 'batch/v1',
+          kind,
+          metadata,
+          spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template: { ...clean, spec: { ...clean.spec, restartPolicy: 'OnFailure' } } } } },
+        };
+      if (kind === 'ReplicationController') return { apiVersion: 'v1', kind, metadata, spec: { selector: clean.metadata.labels, template: clean } };
+      const apiVersion = 'apps/v1';
+      if (kind === 'StatefulSet') return { apiVersion, kind, metadata, spec: { serviceName: metadata.name, selector, template: clean } };
+      return { apiVersion, kind, metadata, spec: { selector, template: clean } };
+    });
 }

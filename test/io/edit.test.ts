@@ -99,7 +99,14 @@ spec:
   it('matches sequence items by name and keeps their comments when reordered', () => {
     const text = 'kind: A\nlist:\n- name: a # first\n  v: 1\n- name: b # second\n  v: 2\n';
     const [d] = parseStream(text);
-    d!.update(['list'], [{ name: 'x', v: 0 }, { name: 'b', v: 2 }, { name: 'a', v: 10 }]);
+    d!.update(
+      ['list'],
+      [
+        { name: 'x', v: 0 },
+        { name: 'b', v: 2 },
+        { name: 'a', v: 10 },
+      ],
+    );
     expect(emitStream([d!])).toBe('kind: A\nlist:\n- name: x\n  v: 0\n- name: b # second\n  v: 2\n- name: a # first\n  v: 10\n');
   });
 
@@ -120,8 +127,18 @@ spec:
   it('quotes strings YAML 1.1 or 1.2 would misread, and writes multi-line strings as literal blocks', () => {
     const [d] = parseStream('kind: A\n');
     const values: Record<string, Json> = {
-      t: 'true', port: '15001', star: '*', empty: '', on: 'on', exp: '1e3', y: 'y', date: '2024-01-02', plain: 'hello world', cpu: '100m',
-      script: 'line 1\nline 2\n', noNl: 'a\nb',
+      t: 'true',
+      port: '15001',
+      star: '*',
+      empty: '',
+      on: 'on',
+      exp: '1e3',
+      y: 'y',
+      date: '2024-01-02',
+      plain: 'hello world',
+      cpu: '100m',
+      script: 'line 1\nline 2\n',
+      noNl: 'a\nb',
     };
     d!.update([], { kind: 'A', ...values });
     expect(emitStream([d!])).toBe(
@@ -165,7 +182,6 @@ spec:
   it('isAmbiguousString', () => {
     for (const s of ['yes', 'No', 'ON', '0b101', '1_000', '1:20', '.5', '+1', '-.inf', '.NaN', '~', 'null', '0o17', '2021-01-01'])
       expect(isAmbiguousString(s), s).toBe(true);
-    for (const s of ['2000m', '1Gi', 'web', 'v1', 'true-ish', 'nginx:1.25', '10.0.0.1/8'])
-      expect(isAmbiguousString(s), s).toBe(false);
+    for (const s of ['2000m', '1Gi', 'web', 'v1', 'true-ish', 'nginx:1.25', '10.0.0.1/8']) expect(isAmbiguousString(s), s).toBe(false);
   });
 });

@@ -24,19 +24,49 @@ const cases: { name: string; code: InputErrorCode; line: number; col: number; ru
   { name: 'duplicate key in a flow map', code: 'duplicate-key', line: 2, col: 16, run: () => parseStream('kind: A\nlabels: {a: 1, a: 2}\n') },
   { name: 'alias bomb (at the alias past the limit)', code: 'alias-limit', line: 4, col: 8, run: () => parseStream(bomb()) },
   { name: 'extreme nesting (block), at the node past the limit', code: 'too-deep', line: 201, col: 201, run: () => parseStream(deepBlock(300)) },
-  { name: 'extreme nesting (flow), at the node past the limit', code: 'too-deep', line: 1, col: 203, run: () => parseStream('a: ' + '['.repeat(300) + ']'.repeat(300) + '\n') },
+  {
+    name: 'extreme nesting (flow), at the node past the limit',
+    code: 'too-deep',
+    line: 1,
+    col: 203,
+    run: () => parseStream('a: ' + '['.repeat(300) + ']'.repeat(300) + '\n'),
+  },
   { name: 'NUL byte', code: 'binary', line: 2, col: 8, run: () => parseStream('kind: A\nname: a\u0000b\n') },
   { name: 'binary junk', code: 'binary', line: 1, col: 3, run: () => parseStream('\u0089P\u0001\u0002NG') },
-  { name: 'ResourceList without items', code: 'missing-items', line: 1, col: 1, run: () => parseResourceList('apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n') },
+  {
+    name: 'ResourceList without items',
+    code: 'missing-items',
+    line: 1,
+    col: 1,
+    run: () => parseResourceList('apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n'),
+  },
   { name: 'ResourceList with items a map', code: 'items-not-a-list', line: 4, col: 3, run: () => parseResourceList(rl('  a: b\n')) },
-  { name: 'ResourceList with items a string', code: 'items-not-a-list', line: 3, col: 8, run: () => parseResourceList('apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: nope\n') },
+  {
+    name: 'ResourceList with items a string',
+    code: 'items-not-a-list',
+    line: 3,
+    col: 8,
+    run: () => parseResourceList('apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: nope\n'),
+  },
   { name: 'item that is not a map', code: 'item-not-an-object', line: 5, col: 3, run: () => parseResourceList(rl('- kind: A\n- just a string\n')) },
   { name: 'item that is empty', code: 'item-not-an-object', line: 4, col: 2, run: () => parseResourceList(rl('-\n- kind: A\n')) },
   { name: 'not a ResourceList', code: 'not-a-resource-list', line: 1, col: 1, run: () => parseResourceList('apiVersion: v1\nkind: List\nitems: []\n') },
-  { name: 'wrong ResourceList version', code: 'not-a-resource-list', line: 1, col: 1, run: () => parseResourceList('apiVersion: config.kubernetes.io/v2\nkind: ResourceList\nitems: []\n') },
+  {
+    name: 'wrong ResourceList version',
+    code: 'not-a-resource-list',
+    line: 1,
+    col: 1,
+    run: () => parseResourceList('apiVersion: config.kubernetes.io/v2\nkind: ResourceList\nitems: []\n'),
+  },
   { name: 'two documents on stdin', code: 'multiple-documents', line: 6, col: 1, run: () => parseResourceList(rl('- kind: A\n---\nkind: B\n')) },
   { name: 'empty input', code: 'not-a-resource-list', line: 1, col: 1, run: () => parseResourceList('# nothing\n') },
-  { name: 'malformed item in a ResourceList', code: 'yaml-syntax', line: 8, col: 1, run: () => parseResourceList(rl('- kind: A\n- kind: B\n  metadata:\n    name: "x\n')) },
+  {
+    name: 'malformed item in a ResourceList',
+    code: 'yaml-syntax',
+    line: 8,
+    col: 1,
+    run: () => parseResourceList(rl('- kind: A\n- kind: B\n  metadata:\n    name: "x\n')),
+  },
   { name: 'duplicate key in a ResourceList item', code: 'duplicate-key', line: 5, col: 3, run: () => parseResourceList(rl('- kind: A\n  kind: B\n')) },
 ];
 
@@ -44,7 +74,9 @@ function bomb(): string {
   let s = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
   let prev = 'a';
   for (const n of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']) {
-    s += `${n}: &${n} [${Array(9).fill('*' + prev).join(',')}]\n`;
+    s += `${n}: &${n} [${Array(9)
+      .fill('*' + prev)
+      .join(',')}]\n`;
     prev = n;
   }
   return s;
@@ -67,21 +99,15 @@ describe('bad input gives a typed InputError naming the place', () => {
   }
 
   it('exact messages', () => {
-    expect(fail(() => parseStream('kind: A\n---\n- a\n', 'app.yaml')).message).toBe(
-      'app.yaml:3:1: document 2 is a sequence, not a Kubernetes object',
-    );
-    expect(fail(() => parseStream('kind: A\nmetadata:\n  name: a\n  name: b\n')).message).toBe(
-      'line 4, column 3: duplicate key "name" in a mapping',
-    );
+    expect(fail(() => parseStream('kind: A\n---\n- a\n', 'app.yaml')).message).toBe('app.yaml:3:1: document 2 is a sequence, not a Kubernetes object');
+    expect(fail(() => parseStream('kind: A\nmetadata:\n  name: a\n  name: b\n')).message).toBe('line 4, column 3: duplicate key "name" in a mapping');
     expect(fail(() => parseStream(bomb())).message).toBe(
       'line 4, column 8: more than 100 alias expansions in one document; refusing a possible "billion laughs" input',
     );
     expect(fail(() => parseStream('kind: A\nname: a\u0000b\n')).message).toBe(
       'line 2, column 8: control character U+0000 is not allowed in YAML (binary data?)',
     );
-    expect(fail(() => parseResourceList(rl('- kind: A\n- 42\n'))).message).toBe(
-      'line 5, column 3: items[1] is a number, not a Kubernetes object',
-    );
+    expect(fail(() => parseResourceList(rl('- kind: A\n- 42\n'))).message).toBe('line 5, column 3: items[1] is a number, not a Kubernetes object');
   });
 });
 

@@ -48,10 +48,73 @@ function agreesGoYamlV2(text: string, start: number, col: number): void {
 let goHandled = 0;
 
 const scalars = [
-  'a', 'web', '2000m', '1Gi', '80', '-1', '0', '012', '0o17', '0x1F', '1e3', '1.5', '.5', '5.', '+12', 'true', 'False', 'NULL', '~',
-  'null', 'yes', 'on', '2021-01-01', 'a b', 'a:b', 'http://x:80/p', 'a#b', "'q'", "'it''s'", '"dq"', '"a\\nb"', '"\\u00e9"', '"\\x41"',
-  '""', "''", '[]', '{}', '[a, b]', '{a: 1, b: [x, y]}', '{a: b, a: c}', '{"k":1}', '[a: b]', '&x a', '*x', '!t a', '@a', '`a', '%a',
-  '- a', 'a: b', 'a #c', '? a', ': a', '-x', '-', '|', '|-', '>', 'a,b', '[a,', '{a: 1', 'x]', '.inf', '.nan', '1_000', '<<', '__proto__',
+  'a',
+  'web',
+  '2000m',
+  '1Gi',
+  '80',
+  '-1',
+  '0',
+  '012',
+  '0o17',
+  '0x1F',
+  '1e3',
+  '1.5',
+  '.5',
+  '5.',
+  '+12',
+  'true',
+  'False',
+  'NULL',
+  '~',
+  'null',
+  'yes',
+  'on',
+  '2021-01-01',
+  'a b',
+  'a:b',
+  'http://x:80/p',
+  'a#b',
+  "'q'",
+  "'it''s'",
+  '"dq"',
+  '"a\\nb"',
+  '"\\u00e9"',
+  '"\\x41"',
+  '""',
+  "''",
+  '[]',
+  '{}',
+  '[a, b]',
+  '{a: 1, b: [x, y]}',
+  '{a: b, a: c}',
+  '{"k":1}',
+  '[a: b]',
+  '&x a',
+  '*x',
+  '!t a',
+  '@a',
+  '`a',
+  '%a',
+  '- a',
+  'a: b',
+  'a #c',
+  '? a',
+  ': a',
+  '-x',
+  '-',
+  '|',
+  '|-',
+  '>',
+  'a,b',
+  '[a,',
+  '{a: 1',
+  'x]',
+  '.inf',
+  '.nan',
+  '1_000',
+  '<<',
+  '__proto__',
 ];
 const keys = ['a', 'b', 'name', 'app.kubernetes.io/name', '"q"', "'s'", '1', 'true', 'a b', 'a:b', 'x#', '<<', '-k', '? k', '__proto__'];
 
@@ -85,7 +148,8 @@ const nodeWith = (comment: fc.Arbitrary<string>): fc.Memo<Tree> => {
       }
       return lines;
     });
-    const literal = fc.tuple(fc.constantFrom('|', '|-', '|+'), fc.array(fc.constantFrom('x', '  y', '', '# not comment', '---'), { minLength: 1, maxLength: 4 }))
+    const literal = fc
+      .tuple(fc.constantFrom('|', '|-', '|+'), fc.array(fc.constantFrom('x', '  y', '', '# not comment', '---'), { minLength: 1, maxLength: 4 }))
       .map(([h, ls]) => [h, ...ls.map((l) => (l === '' ? '' : '  ' + l))]);
     return fc.oneof(leaf, map, seq, literal);
   });
@@ -96,7 +160,10 @@ const node = nodeWith(comment);
 const commentFree = nodeWith(fc.constant(''))(4).map((lines) => lines.join('\n') + '\n');
 
 const documents = fc
-  .tuple(node(4), fc.array(fc.tuple(fc.nat(40), fc.constantFrom(' ', '  ', '\n', '#', ':', '-', '"', "'", '|', '{', '}', ',', '\n\n', '\n ')), { maxLength: 3 }))
+  .tuple(
+    node(4),
+    fc.array(fc.tuple(fc.nat(40), fc.constantFrom(' ', '  ', '\n', '#', ':', '-', '"', "'", '|', '{', '}', ',', '\n\n', '\n ')), { maxLength: 3 }),
+  )
   .map(([lines, muts]) => {
     let t = lines.join('\n') + '\n';
     for (const [at, s] of muts) {
@@ -108,22 +175,34 @@ const documents = fc
 
 describe('fast reader vs yaml (differential)', () => {
   it('agrees with yaml on generated and mutated documents', () => {
-    fc.assert(fc.property(documents, (t) => agrees(t)), { seed: 20240501, numRuns: 10000 });
+    fc.assert(
+      fc.property(documents, (t) => agrees(t)),
+      { seed: 20240501, numRuns: 10000 },
+    );
   });
 
   it('agrees with yaml on comment-free documents with both sequence indentations', () => {
-    fc.assert(fc.property(commentFree, (t) => agrees(t)), { seed: 20261207, numRuns: 3000 });
+    fc.assert(
+      fc.property(commentFree, (t) => agrees(t)),
+      { seed: 20261207, numRuns: 3000 },
+    );
   });
 
   it('checks the go-yaml v2 resolver too, on a good share of the documents', () => {
     goHandled = 0;
-    fc.assert(fc.property(documents, (t) => agrees(t)), { seed: 20261208, numRuns: 1000 });
-    fc.assert(fc.property(commentFree, (t) => agrees(t)), { seed: 20261209, numRuns: 1000 });
+    fc.assert(
+      fc.property(documents, (t) => agrees(t)),
+      { seed: 20261208, numRuns: 1000 },
+    );
+    fc.assert(
+      fc.property(commentFree, (t) => agrees(t)),
+      { seed: 20261209, numRuns: 1000 },
+    );
     expect(goHandled).toBeGreaterThan(20);
   });
 
   it('reads a node the same when text follows its end (every search stays inside the node)', () => {
-    const after = fc.constantFrom('', 'x: 1 # c\n', " 'q' \"d\" # : \n", '# only a comment\n', 'k: v\n  - a # b\n');
+    const after = fc.constantFrom('', 'x: 1 # c\n', ' \'q\' "d" # : \n', '# only a comment\n', 'k: v\n  - a # b\n');
     fc.assert(
       fc.property(fc.oneof(documents, commentFree), after, (t, rest) => {
         const start = firstContent(t);
@@ -171,18 +250,31 @@ describe('fast reader vs yaml (differential)', () => {
     'a:\n- - x\n  - y\nb:\n  - c\n',
     "a: 'x'\nb: it's\nc: \"d\"\n",
     // flow collections on the line after their key or dash (how yaml prints an empty block map)
-    'a:\n  b:\n    {}\n  c: 1\n', 'a:\n  {}\nb: 1\n', 'a:\n- {}\n- [x, y]\n', '- {a: 1}\n- [b]\n', 'a:\n  {a: 1}: b\n',
-    'a:\n  [x]\n  b: 1\n', 'a:\n  {} # c\n', 'a:\n  {}\n   \nb: 2\n', '- {a: 1}: b\n', 'a:\n  [x,\n  y]\n',
+    'a:\n  b:\n    {}\n  c: 1\n',
+    'a:\n  {}\nb: 1\n',
+    'a:\n- {}\n- [x, y]\n',
+    '- {a: 1}\n- [b]\n',
+    'a:\n  {a: 1}: b\n',
+    'a:\n  [x]\n  b: 1\n',
+    'a:\n  {} # c\n',
+    'a:\n  {}\n   \nb: 2\n',
+    '- {a: 1}: b\n',
+    'a:\n  [x,\n  y]\n',
   ];
   for (const t of corpus) it(`corpus ${JSON.stringify(t)}`, () => agrees(t));
 
   it('reads a flow collection on the line after its key itself, as the Document path prints an empty map', () => {
     const t = 'volumes:\n- name: data\n  emptyDir:\n    {}\n- name: b\n  x: [a]\n';
-    expect(fastParse(t, 0, t.length, 0)).toEqual({ volumes: [{ name: 'data', emptyDir: {} }, { name: 'b', x: ['a'] }] });
+    expect(fastParse(t, 0, t.length, 0)).toEqual({
+      volumes: [
+        { name: 'data', emptyDir: {} },
+        { name: 'b', x: ['a'] },
+      ],
+    });
   });
 
   it('reads the common Kubernetes shapes itself (no fallback)', () => {
-    const t = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {app: web}\n  annotations:\n    a: \'0\'\ndata:\n  f: |\n    x\n  list:\n  - a\n';
+    const t = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {app: web}\n  annotations:\n    a: '0'\ndata:\n  f: |\n    x\n  list:\n  - a\n";
     expect(fastParse(t, 0, t.length, 0)).not.toBe(BAIL);
   });
 });

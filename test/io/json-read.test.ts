@@ -104,13 +104,26 @@ describe('a run over JSON input writes what the yaml path writes', () => {
       template: {
         metadata: { labels: { app: `web-${i}` }, annotations: i % 2 ? { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090' } : {} },
         spec: {
-          containers: [{ name: 'app', image: 'nginx:1.27', ports: [{ containerPort: 80 + i, name: 'http' }], env: [{ name: 'A', value: '1' }], readinessProbe: { httpGet: { path: '/ready', port: 'http' } } }],
+          containers: [
+            {
+              name: 'app',
+              image: 'nginx:1.27',
+              ports: [{ containerPort: 80 + i, name: 'http' }],
+              env: [{ name: 'A', value: '1' }],
+              readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
+            },
+          ],
           volumes: [{ name: 'cache', emptyDir: {} }],
         },
       },
     },
   });
-  const objects = [ns(0), ns(1), ...Array.from({ length: 6 }, (_, i) => deployment(i)), { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'ns-0' }, spec: { ports: [{ port: 80 }] } }];
+  const objects = [
+    ns(0),
+    ns(1),
+    ...Array.from({ length: 6 }, (_, i) => deployment(i)),
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'ns-0' }, spec: { ports: [{ port: 80 }] } },
+  ];
 
   const both = async (argv: string[], input: string) => {
     jsonReading.enabled = true;
@@ -122,7 +135,17 @@ describe('a run over JSON input writes what the yaml path writes', () => {
   };
 
   it.each([2, 4])('KRM mode, indentation %i: inject', async (indent) => {
-    const list = JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: objects, functionConfig: { apiVersion: 'inject-sidecar.dev/v1alpha1', kind: 'SidecarInjection', metadata: { name: 'x' }, spec: { revision: '' } } }, null, indent) + '\n';
+    const list =
+      JSON.stringify(
+        {
+          apiVersion: 'config.kubernetes.io/v1',
+          kind: 'ResourceList',
+          items: objects,
+          functionConfig: { apiVersion: 'inject-sidecar.dev/v1alpha1', kind: 'SidecarInjection', metadata: { name: 'x' }, spec: { revision: '' } },
+        },
+        null,
+        indent,
+      ) + '\n';
     const { fast, slow } = await both([], list);
     expect(slow.code).toBe(0);
     expect(slow.stdout).toMatch(/istio-proxy/);
@@ -138,7 +161,10 @@ describe('a run over JSON input writes what the yaml path writes', () => {
     const injected = await runCli(['-q', '-f', file], '');
     expect(injected.code).toBe(0);
     writeFileSync(file, injected.stdout);
-    for (const [argv, stdin] of [[['-f', '-'], json], [['--uninject', '-f', file], '']] as const) {
+    for (const [argv, stdin] of [
+      [['-f', '-'], json],
+      [['--uninject', '-f', file], ''],
+    ] as const) {
       const { fast, slow } = await both([...argv], stdin);
       expect(slow.code).toBe(0);
       expect(fast).toEqual(slow);

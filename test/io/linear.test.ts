@@ -67,8 +67,12 @@ function objects(n: number): JsonObject[] {
   return out;
 }
 
-const resourceList = (n: number, indentSeq: boolean) => stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: objects(n) }, { indentSeq });
-const streamText = (n: number, indentSeq: boolean) => objects(n).map((o) => stringify(o, { indentSeq })).join('---\n');
+const resourceList = (n: number, indentSeq: boolean) =>
+  stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: objects(n) }, { indentSeq });
+const streamText = (n: number, indentSeq: boolean) =>
+  objects(n)
+    .map((o) => stringify(o, { indentSeq }))
+    .join('---\n');
 
 describe('time is linear in the input (CPU ratio at n and 8n)', () => {
   for (const indentSeq of [true, false]) {
@@ -114,7 +118,9 @@ describe('time is linear in the input (CPU ratio at n and 8n)', () => {
 
   it('reads comment-free template output', () => {
     expectLinear((n) => {
-      const text = stringify({ spec: { containers: objects(n).map((o, i) => ({ name: `c${i}`, env: [{ name: 'A', value: JSON.stringify(o) }], args: ['--a', '--b'] })) } });
+      const text = stringify({
+        spec: { containers: objects(n).map((o, i) => ({ name: `c${i}`, env: [{ name: 'A', value: JSON.stringify(o) }], args: ['--a', '--b'] })) },
+      });
       return () => void parseTemplateOutput(text);
     }, 40);
   });

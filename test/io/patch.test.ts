@@ -37,12 +37,25 @@ const goldens = join(repo, 'test/golden/cases');
 for (const c of existsSync(goldens) ? readdirSync(goldens) : []) {
   const input = join(goldens, c, 'input.yaml');
   if (!existsSync(input)) continue;
-  const args = existsSync(join(goldens, c, 'args')) ? readFileSync(join(goldens, c, 'args'), 'utf8').split('\n').filter(Boolean) : [];
+  const args = existsSync(join(goldens, c, 'args'))
+    ? readFileSync(join(goldens, c, 'args'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+    : [];
   const config = join(goldens, c, 'config.yaml');
   inputs.push({ name: `golden ${c}`, argv: [...(existsSync(config) ? ['--config', config] : []), ...args], stdin: readFileSync(input, 'utf8') });
 }
 if (existsSync(join(istio, 'inputs'))) {
-  const flags = ['--emulate', 'kube-inject', '--injectConfigFile', join(istio, 'config/inject-config.yaml'), '--valuesFile', join(istio, 'config/values.json'), '--meshConfigFile', join(istio, 'config/mesh.yaml')];
+  const flags = [
+    '--emulate',
+    'kube-inject',
+    '--injectConfigFile',
+    join(istio, 'config/inject-config.yaml'),
+    '--valuesFile',
+    join(istio, 'config/values.json'),
+    '--meshConfigFile',
+    join(istio, 'config/mesh.yaml'),
+  ];
   for (const f of readdirSync(join(istio, 'inputs')).sort()) {
     inputs.push({ name: `istio ${f}`, argv: ['-f', '-', ...flags], stdin: readFileSync(join(istio, 'inputs', f), 'utf8') });
   }
@@ -91,10 +104,18 @@ describe('patchText', () => {
       ['a: "\\u0041"\nx: 1\n', { a: 'A', x: 2 }, 'a: "\\u0041"\nx: 2\n'],
       ['a: |\n  x\n\n  # in the block\nb: 1\n', { a: 'x\n\n# in the block\n', b: 2 }, 'a: |\n  x\n\n  # in the block\nb: 2\n'],
       ['l:\n  - x  \n  \n  - y\nm:\n- z\n', { l: ['x', 'y', 'w'], m: ['z', 'v'] }, 'l:\n  - x  \n  \n  - y\n  - w\nm:\n- z\n- v\n'],
-      ['r:\n  {}\nargs: ["a","b"]\np: "/metrics"\nq: \'x\'\n', { r: {}, args: ['a', 'b'], p: '/stats', q: "it's" }, 'r:\n  {}\nargs: ["a","b"]\np: "/stats"\nq: \'it\'\'s\'\n'],
+      [
+        'r:\n  {}\nargs: ["a","b"]\np: "/metrics"\nq: \'x\'\n',
+        { r: {}, args: ['a', 'b'], p: '/stats', q: "it's" },
+        'r:\n  {}\nargs: ["a","b"]\np: "/stats"\nq: \'it\'\'s\'\n',
+      ],
       ['a: {}\nb:\n  c: 1\n', { a: { x: 1 }, b: {} }, 'a:\n  x: 1\nb: {}\n'],
       ['t: a\n  b\nu: 1\n', { t: 'a b', u: 2 }, 't: a\n  b\nu: 2\n'],
-      ['q: "a \\"#\n  b"\nf: [x, \'y\'\'s\',\n  "z]"]\nu: 1\n', { q: 'a "# b', f: ['x', "y's", 'z]'], u: 2 }, 'q: "a \\"#\n  b"\nf: [x, \'y\'\'s\',\n  "z]"]\nu: 2\n'],
+      [
+        'q: "a \\"#\n  b"\nf: [x, \'y\'\'s\',\n  "z]"]\nu: 1\n',
+        { q: 'a "# b', f: ['x', "y's", 'z]'], u: 2 },
+        'q: "a \\"#\n  b"\nf: [x, \'y\'\'s\',\n  "z]"]\nu: 2\n',
+      ],
     ];
     for (const [t, nu, want] of cases) {
       expect(doc(t).value).not.toEqual(nu);

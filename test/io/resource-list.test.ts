@@ -57,7 +57,10 @@ describe('parseResourceList / emitResourceList', () => {
     const rl = parseResourceList(kpt);
     expect(rl.apiVersion).toBe('config.kubernetes.io/v1');
     expect(rl.items.map((i) => i.value.kind)).toEqual(['Kptfile', 'Deployment']);
-    expect(rl.items.map((i) => i.file)).toEqual([{ path: 'Kptfile', index: 0 }, { path: 'deploy.yaml', index: 1 }]);
+    expect(rl.items.map((i) => i.file)).toEqual([
+      { path: 'Kptfile', index: 0 },
+      { path: 'deploy.yaml', index: 1 },
+    ]);
     expect(rl.functionConfig).toEqual({ metadata: { name: 'function-input' }, data: { mode: 'annotate', foo: 'bar' }, kind: 'ConfigMap', apiVersion: 'v1' });
     expect(rl.items[1]!.position).toEqual({ line: 18, col: 3 });
   });
@@ -117,12 +120,16 @@ describe('parseResourceList / emitResourceList', () => {
   });
 
   it('turns JSON input into block YAML', () => {
-    const json = JSON.stringify({
-      apiVersion: 'config.kubernetes.io/v1beta1',
-      kind: 'ResourceList',
-      items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { 'a/b': 'on' } }, data: { x: '1' } }],
-      functionConfig: { apiVersion: 'v1', kind: 'ConfigMap', data: { k: 'v' } },
-    }, null, 2);
+    const json = JSON.stringify(
+      {
+        apiVersion: 'config.kubernetes.io/v1beta1',
+        kind: 'ResourceList',
+        items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { 'a/b': 'on' } }, data: { x: '1' } }],
+        functionConfig: { apiVersion: 'v1', kind: 'ConfigMap', data: { k: 'v' } },
+      },
+      null,
+      2,
+    );
     const rl = parseResourceList(json);
     expect(rl.items[0]!.value.data).toEqual({ x: '1' });
     const out = emitResourceList(rl, [{ message: 'm', severity: 'info' }]);
@@ -158,7 +165,8 @@ results:
   });
 
   it('falls back to yaml for unusual layouts (anchors, --- marker) and still splices items', () => {
-    const text = '---\napiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  - &x {kind: A, apiVersion: v1, metadata: {name: a}}\n  - kind: B # b\n    apiVersion: v1\n';
+    const text =
+      '---\napiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  - &x {kind: A, apiVersion: v1, metadata: {name: a}}\n  - kind: B # b\n    apiVersion: v1\n';
     const rl = parseResourceList(text);
     expect(rl.items.map((i) => i.value.kind)).toEqual(['A', 'B']);
     expect(emitResourceList(rl, [])).toBe(text);

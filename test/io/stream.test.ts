@@ -3,10 +3,12 @@ import { emitFiles, emitStream, parseStream, parseStreamFile } from '../../src/i
 
 const roundTrips: Record<string, string> = {
   comments: '# head\napiVersion: v1 # trailing\nkind: ConfigMap\n# between\nmetadata:\n  name: a   # odd   spacing\n',
-  flowAndQuotes: 'apiVersion: v1\nkind: Service\nmetadata: {name: web, labels: {app: web}}\nspec:\n  ports: [{port: 80, targetPort: "8080"}]\n  x: \'single\'\n',
+  flowAndQuotes:
+    'apiVersion: v1\nkind: Service\nmetadata: {name: web, labels: {app: web}}\nspec:\n  ports: [{port: 80, targetPort: "8080"}]\n  x: \'single\'\n',
   separators: '---\n# doc one\napiVersion: v1\nkind: A\n--- # trailing comment on marker\napiVersion: v1\nkind: B\n...\n---\napiVersion: v1\nkind: C\n',
   commentOnlyDocs: '# just a comment\n---\n# another\n---\napiVersion: v1\nkind: A\n---\n',
-  blockScalarWithMarker: 'apiVersion: v1\nkind: ConfigMap\ndata:\n  a.yaml: |\n    x: 1\n    ---\n    y: 2\n  b: |-\n    keep\n\n---\nkind: B\napiVersion: v1\n',
+  blockScalarWithMarker:
+    'apiVersion: v1\nkind: ConfigMap\ndata:\n  a.yaml: |\n    x: 1\n    ---\n    y: 2\n  b: |-\n    keep\n\n---\nkind: B\napiVersion: v1\n',
   crlf: 'apiVersion: v1\r\nkind: A\r\nmetadata:\r\n  name: x\r\n---\r\napiVersion: v1\r\nkind: B\r\n',
   bom: '\uFEFFapiVersion: v1\nkind: A\n',
   noTrailingNewline: 'apiVersion: v1\nkind: A\nmetadata:\n  name: x',

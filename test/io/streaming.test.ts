@@ -82,7 +82,11 @@ describe('resourceListWriter', () => {
   it('declines layouts it cannot write in order: results before items, JSON, CRLF', () => {
     const before = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nresults:\n- message: old\nitems:\n${item('a')}`;
     expect(resourceListWriter(parseResourceList(before), () => {})).toBeUndefined();
-    const json = JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }] });
+    const json = JSON.stringify({
+      apiVersion: 'config.kubernetes.io/v1',
+      kind: 'ResourceList',
+      items: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }],
+    });
     expect(resourceListWriter(parseResourceList(json), () => {})).toBeUndefined();
     const crlf = list([item('a')]).replace(/\n/g, '\r\n');
     expect(resourceListWriter(parseResourceList(crlf), () => {})).toBeUndefined();
@@ -132,7 +136,12 @@ describe('letting resources go', () => {
 
 describe('a YAML stream lets its documents go', () => {
   it('reads every document up front, keeps what `keep` asks for, and writes the same stream after release', () => {
-    const text = '# head\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n' + list([item('a')]).split('items:\n')[1]!.replace(/^- /, '').replace(/^  /gm, '');
+    const text =
+      '# head\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n' +
+      list([item('a')])
+        .split('items:\n')[1]!
+        .replace(/^- /, '')
+        .replace(/^  /gm, '');
     const seen: string[] = [];
     const docs = parseStream(text, 'in.yaml', {
       keep: (v) => {

@@ -70,7 +70,9 @@ data:
 `;
 
 function docs(text: string): Record<string, any>[] {
-  return parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>).filter(Boolean);
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as Record<string, any>)
+    .filter(Boolean);
 }
 
 function tmpFile(name: string, text: string): string {
@@ -92,7 +94,10 @@ describe('Istio injector configuration from the input', () => {
   });
 
   it('a revision selects the -<revision> ConfigMap', async () => {
-    const input = tmpFile('all.yaml', [injectorConfigMap('default-rev'), injectorConfigMap('canary-rev', 'istio-system', 'istio-sidecar-injector-canary'), workload('shop')].join('---\n'));
+    const input = tmpFile(
+      'all.yaml',
+      [injectorConfigMap('default-rev'), injectorConfigMap('canary-rev', 'istio-system', 'istio-sidecar-injector-canary'), workload('shop')].join('---\n'),
+    );
     const r = await run(['-f', input, '--emulate', 'kube-inject', '--revision', 'canary']);
     expect(r.code, r.stderr).toBe(0);
     expect(docs(r.stdout).find((d) => d.kind === 'Deployment')!.spec.template.metadata.labels['rendered-by']).toBe('canary-rev');
@@ -110,7 +115,7 @@ describe('Istio injector configuration from the input', () => {
     expect(r.stderr).toMatch(/istio-system\/my-injector is configured but not in the input/);
   });
 
-  it('an injection template that does not parse fails the workloads with Go\'s message', async () => {
+  it("an injection template that does not parse fails the workloads with Go's message", async () => {
     const bad = injectorConfigMap('x').replace('{{ .Values.global.marker }}/proxy', '{{ nope }}');
     const r = await run(['-f', tmpFile('all.yaml', [bad, workload('shop')].join('---\n')), '--emulate', 'kube-inject']);
     expect(r.code).toBe(1);
@@ -146,7 +151,9 @@ spec:
     expect(renamed.stderr).toMatch(/error: Pod shop\/web: injection template "sidecar" may not change the pod's metadata\.name \(from "web" to "evil"\)/);
     const moved = await run(['-f', tmpFile('all.yaml', [renaming('          namespace: kube-system\n'), pod].join('---\n')), '--emulate', 'kube-inject']);
     expect(moved.code).toBe(1);
-    expect(moved.stderr).toMatch(/error: Pod shop\/web: injection template "sidecar" may not change the pod's metadata\.namespace \(from "shop" to "kube-system"\)/);
+    expect(moved.stderr).toMatch(
+      /error: Pod shop\/web: injection template "sidecar" may not change the pod's metadata\.namespace \(from "shop" to "kube-system"\)/,
+    );
   });
 
   it("the pod's own name and namespace (or empty values) may be written back", async () => {
@@ -162,7 +169,11 @@ spec:
 
 describe('an injection template past its execution budget (issue 12, finding 3)', () => {
   const hostile = injectorConfigMap('x').replace('        metadata:\n', '        {{ $a := until 10000000 }}\n        metadata:\n');
-  const asItems = (text: string) => text.split('---\n').map((d) => '- ' + d.trimEnd().replaceAll('\n', '\n  ')).join('\n');
+  const asItems = (text: string) =>
+    text
+      .split('---\n')
+      .map((d) => '- ' + d.trimEnd().replaceAll('\n', '\n  '))
+      .join('\n');
 
   it('in KRM mode: an error result on the workload, every item returned, exit 1', async () => {
     const list = `apiVersion: config.kubernetes.io/v1
@@ -190,7 +201,10 @@ ${asItems([hostile, workload('shop')].join('---\n'))}
 
 describe('webhook emulation with the ConfigMap values', () => {
   it("sidecarInjectorWebhook.enableNamespacesByDefault adds the chart's auto. webhook", async () => {
-    const on = injectorConfigMap('auto').replace('{"global":{"marker":"auto"}}', '{"global":{"marker":"auto"},"sidecarInjectorWebhook":{"enableNamespacesByDefault":true}}');
+    const on = injectorConfigMap('auto').replace(
+      '{"global":{"marker":"auto"}}',
+      '{"global":{"marker":"auto"},"sidecarInjectorWebhook":{"enableNamespacesByDefault":true}}',
+    );
     const plain = namespace('plain', '{team: a}');
     const withAuto = await run(['-f', tmpFile('all.yaml', [on, plain, workload('plain')].join('---\n'))]);
     expect(withAuto.code, withAuto.stderr).toBe(0);
@@ -211,7 +225,7 @@ describe('webhook emulation with the ConfigMap values', () => {
   });
 });
 
-describe('stage A from the input\'s MutatingWebhookConfigurations', () => {
+describe("stage A from the input's MutatingWebhookConfigurations", () => {
   // KubeSphere-style selectors: only namespaces of a workspace, and not disabled ones.
   const mwc = `apiVersion: admissionregistration.k8s.io/v1
 kind: MutatingWebhookConfiguration
@@ -256,12 +270,18 @@ webhooks:
 describe.skipIf(!corpusAvailable())('drop-in for istioctl kube-inject', () => {
   it('--injectConfigFile/--meshConfigFile/--valuesFile with --emulate kube-inject', async () => {
     const r = await run([
-      '-f', join(CORPUS_DIR, 'inputs/hello.yaml'),
-      '--injectConfigFile', join(CORPUS_DIR, 'config/inject-config.yaml'),
-      '--meshConfigFile', join(CORPUS_DIR, 'config/mesh.yaml'),
-      '--valuesFile', join(CORPUS_DIR, 'config/values.json'),
-      '--emulate', 'kube-inject',
-      '--native-sidecars', 'true',
+      '-f',
+      join(CORPUS_DIR, 'inputs/hello.yaml'),
+      '--injectConfigFile',
+      join(CORPUS_DIR, 'config/inject-config.yaml'),
+      '--meshConfigFile',
+      join(CORPUS_DIR, 'config/mesh.yaml'),
+      '--valuesFile',
+      join(CORPUS_DIR, 'config/values.json'),
+      '--emulate',
+      'kube-inject',
+      '--native-sidecars',
+      'true',
     ]);
     expect(r.code, r.stderr).toBe(0);
     const dep = docs(r.stdout)[0]!;

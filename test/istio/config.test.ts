@@ -120,10 +120,7 @@ describe('findIstioConfiguration', () => {
   });
 
   it("prefers the ConfigMap in its own values' istioNamespace, then istio-system", () => {
-    const objects = [
-      injector('other', '{"global":{"istioNamespace":"istio-system"}}'),
-      injector('mesh-ctl', '{"global":{"istioNamespace":"mesh-ctl"}}'),
-    ];
+    const objects = [injector('other', '{"global":{"istioNamespace":"istio-system"}}'), injector('mesh-ctl', '{"global":{"istioNamespace":"mesh-ctl"}}')];
     expect(findIstioConfiguration(objects, { revision: '' })!.sources.injector).toBe('ConfigMap mesh-ctl/istio-sidecar-injector');
     const ambiguous = [injector('a', '{}'), injector('b', '{}')];
     expect(() => findIstioConfiguration(ambiguous, { revision: '' })).toThrow(/found 2 ConfigMaps/);

@@ -79,10 +79,15 @@ describe('the Go view of SidecarTemplateData', () => {
     expect(render('{{ .ProxyConfig.InterceptionMode.String }} {{ .ProxyConfig.InterceptionMode }}')).toBe('REDIRECT REDIRECT');
     expect(render('{{ .ProxyConfig.InterceptionMode }}', data({ proxyConfig: { interceptionMode: 'TPROXY' } }))).toBe('TPROXY');
     expect(render('{{ .ProxyConfig.HoldApplicationUntilProxyStarts.GetValue }}')).toBe('false');
-    expect(render('{{ .ProxyConfig.HoldApplicationUntilProxyStarts.GetValue }}', data({ proxyConfig: { holdApplicationUntilProxyStarts: true } }))).toBe('true');
+    expect(render('{{ .ProxyConfig.HoldApplicationUntilProxyStarts.GetValue }}', data({ proxyConfig: { holdApplicationUntilProxyStarts: true } }))).toBe(
+      'true',
+    );
     expect(render('[{{ .ProxyConfig.GetTracing.GetTlsSettings.GetCaCertificates }}]')).toBe('[]');
     expect(
-      render('{{ .ProxyConfig.GetTracing.GetTlsSettings.GetCaCertificates }}', data({ proxyConfig: { tracing: { tlsSettings: { caCertificates: '/etc/ca.pem' } } } })),
+      render(
+        '{{ .ProxyConfig.GetTracing.GetTlsSettings.GetCaCertificates }}',
+        data({ proxyConfig: { tracing: { tlsSettings: { caCertificates: '/etc/ca.pem' } } } }),
+      ),
     ).toBe('/etc/ca.pem');
     expect(render('{{ range $k, $v := .ProxyConfig.ProxyMetadata }}{{ $k }}={{ $v }};{{ end }}')).toBe('A=1;B=2;');
   });
@@ -172,7 +177,10 @@ describe('TemplateRenderer', () => {
           {
             name: 'istio-proxy',
             readinessProbe: { initialDelaySeconds: 0, periodSeconds: 15, httpGet: { path: '', port: 15021 } },
-            env: [{ name: 'A', value: '' }, { name: 'B', value: 'b' }],
+            env: [
+              { name: 'A', value: '' },
+              { name: 'B', value: 'b' },
+            ],
             securityContext: { runAsUser: 0, readOnlyRootFilesystem: false },
             volumeMounts: [{ name: 'v', mountPath: '/v', readOnly: false }],
           },
@@ -204,7 +212,9 @@ describe('TemplateRenderer', () => {
     expect(patch).toEqual({
       spec: { containers: [{ name: 'istio-proxy', readinessProbe: { initialDelaySeconds: null, periodSeconds: 15 }, env: [{ name: 'A', value: null }] }] },
     });
-    const old = { spec: { containers: [{ name: 'istio-proxy', readinessProbe: { initialDelaySeconds: 1, periodSeconds: 2 }, env: [{ name: 'A', value: 'old' }] }] } };
+    const old = {
+      spec: { containers: [{ name: 'istio-proxy', readinessProbe: { initialDelaySeconds: 1, periodSeconds: 2 }, env: [{ name: 'A', value: 'old' }] }] },
+    };
     expect(strategicMerge(old, patch, podSchema)).toEqual({
       spec: { containers: [{ name: 'istio-proxy', readinessProbe: { periodSeconds: 15 }, env: [{ name: 'A' }] }] },
     });
@@ -212,18 +222,34 @@ describe('TemplateRenderer', () => {
     expect(strategicMerge({}, patch, podSchema)).toEqual(strategicMerge({}, dropGoZeroValues(rendered), podSchema));
   });
 
-  it("prints the zero of typed fields Go always writes: a resourceFieldRef's divisor is \"0\"", () => {
+  it('prints the zero of typed fields Go always writes: a resourceFieldRef\'s divisor is "0"', () => {
     // Templates before Istio 1.29 leave divisor out; corev1.ResourceFieldSelector.Divisor is a
     // non-pointer resource.Quantity, so istioctl's typed round trip prints `divisor: "0"`.
     const ref = (extra: Record<string, string> = {}) => ({ valueFrom: { resourceFieldRef: { resource: 'limits.cpu', ...extra } } });
     const patch = dropGoZeroValues({
       spec: {
-        containers: [{ name: 'istio-proxy', env: [{ name: 'GOMAXPROCS', ...ref() }, { name: 'ONE', ...ref({ divisor: '1' }) }] }],
+        containers: [
+          {
+            name: 'istio-proxy',
+            env: [
+              { name: 'GOMAXPROCS', ...ref() },
+              { name: 'ONE', ...ref({ divisor: '1' }) },
+            ],
+          },
+        ],
       },
     });
     expect(patch).toEqual({
       spec: {
-        containers: [{ name: 'istio-proxy', env: [{ name: 'GOMAXPROCS', ...ref({ divisor: '0' }) }, { name: 'ONE', ...ref({ divisor: '1' }) }] }],
+        containers: [
+          {
+            name: 'istio-proxy',
+            env: [
+              { name: 'GOMAXPROCS', ...ref({ divisor: '0' }) },
+              { name: 'ONE', ...ref({ divisor: '1' }) },
+            ],
+          },
+        ],
       },
     });
   });

@@ -38,30 +38,182 @@ vi.mock('../../src/io/template-output.js', async (importOriginal) => {
 type Tree = { k: 'map'; entries: [string, Tree][] } | { k: 'seq'; items: Tree[] } | { k: 'str'; v: string } | { k: 'null' };
 
 const SPECIAL_SCALARS = [
-  'yes', 'no', 'on', 'off', 'Y', 'n', 'True', 'FALSE', 'On', 'OFF', '~', 'null', 'Null', 'NULL', '',
-  '0777', '0x1F', '0o17', '0b101', '-0b11', '08', '0', '-0', '1_000', '1__0', '_1', '.5', '-.5', '1e3', '1.5e3', '1E-2', '-1', '+1', '1.', '0.', '1.2.3',
-  '2001-12-14', '2001-12-14T21:59:43.10-05:00', '2001-12-14 21:59:43.10 -5', '2001-1-1t1:2:3Z', '1:30', '190:20:30', '15001', '9223372036854775807',
-  '18446744073709551615', '18446744073709551616', '-9223372036854775809', '.inf', '-.Inf', '+.INF', '.NaN', '0x', '1e', '+', '.', '..', '.e3',
-  'true', 'false', 'TRUE', 'yes please', 'no way',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'Y',
+  'n',
+  'True',
+  'FALSE',
+  'On',
+  'OFF',
+  '~',
+  'null',
+  'Null',
+  'NULL',
+  '',
+  '0777',
+  '0x1F',
+  '0o17',
+  '0b101',
+  '-0b11',
+  '08',
+  '0',
+  '-0',
+  '1_000',
+  '1__0',
+  '_1',
+  '.5',
+  '-.5',
+  '1e3',
+  '1.5e3',
+  '1E-2',
+  '-1',
+  '+1',
+  '1.',
+  '0.',
+  '1.2.3',
+  '2001-12-14',
+  '2001-12-14T21:59:43.10-05:00',
+  '2001-12-14 21:59:43.10 -5',
+  '2001-1-1t1:2:3Z',
+  '1:30',
+  '190:20:30',
+  '15001',
+  '9223372036854775807',
+  '18446744073709551615',
+  '18446744073709551616',
+  '-9223372036854775809',
+  '.inf',
+  '-.Inf',
+  '+.INF',
+  '.NaN',
+  '0x',
+  '1e',
+  '+',
+  '.',
+  '..',
+  '.e3',
+  'true',
+  'false',
+  'TRUE',
+  'yes please',
+  'no way',
 ];
 
 const WORDS = [
-  'a', 'b', 'x', 'name', 'istio-proxy', 'REDIRECT', '$(POD_NAMESPACE).svc.cluster.local', 'http://x:1/y', 'a:b', 'a b', 'a  b', 'a#b', 'a # b', '-', '--- x', '---', '...',
-  '*', '&x', '!x', 'x, y', '[x]', '{x}', 'x]', 'x}', 'é', 'ü€𝄞', 'a\\b', "it's", 'say "hi"', ' lead', 'trail ', 'two\nlines', 'line\n', '\n\nx\n\n', 'x\n  y\n',
-  'a\u00a0b', '<<', '__proto__', '?x', ':x', '-x', '%x', '@x', '`x', '|', '>', '#x', "'", '"', '\\', '\\n', 'k: v', '- z', 'a\tb', '{"a":1}', '[1, 2]',
-  'misc:error', '15090,15021,15020', '/var/run/secrets', 'default:info', '0.0.0.0/0', '*.svc', 'x\u2028y', 'x\ry',
+  'a',
+  'b',
+  'x',
+  'name',
+  'istio-proxy',
+  'REDIRECT',
+  '$(POD_NAMESPACE).svc.cluster.local',
+  'http://x:1/y',
+  'a:b',
+  'a b',
+  'a  b',
+  'a#b',
+  'a # b',
+  '-',
+  '--- x',
+  '---',
+  '...',
+  '*',
+  '&x',
+  '!x',
+  'x, y',
+  '[x]',
+  '{x}',
+  'x]',
+  'x}',
+  'é',
+  'ü€𝄞',
+  'a\\b',
+  "it's",
+  'say "hi"',
+  ' lead',
+  'trail ',
+  'two\nlines',
+  'line\n',
+  '\n\nx\n\n',
+  'x\n  y\n',
+  'a\u00a0b',
+  '<<',
+  '__proto__',
+  '?x',
+  ':x',
+  '-x',
+  '%x',
+  '@x',
+  '`x',
+  '|',
+  '>',
+  '#x',
+  "'",
+  '"',
+  '\\',
+  '\\n',
+  'k: v',
+  '- z',
+  'a\tb',
+  '{"a":1}',
+  '[1, 2]',
+  'misc:error',
+  '15090,15021,15020',
+  '/var/run/secrets',
+  'default:info',
+  '0.0.0.0/0',
+  '*.svc',
+  'x\u2028y',
+  'x\ry',
 ];
 
 const KEYS = [
-  'a', 'b', 'c', 'name', 'value', '__proto__', '<<', '1', '10', '2', 'true', 'yes', '~', 'null', '0x1F', '1e3', '.5', 'a b', 'a:b', 'istio.io/rev',
-  'sidecar.istio.io/status', 'key with spaces', '', '-x', '?x', '.inf', 'it\'s', '"q"', 'é', 'constructor', 'toString', 'hasOwnProperty', '[k]',
+  'a',
+  'b',
+  'c',
+  'name',
+  'value',
+  '__proto__',
+  '<<',
+  '1',
+  '10',
+  '2',
+  'true',
+  'yes',
+  '~',
+  'null',
+  '0x1F',
+  '1e3',
+  '.5',
+  'a b',
+  'a:b',
+  'istio.io/rev',
+  'sidecar.istio.io/status',
+  'key with spaces',
+  '',
+  '-x',
+  '?x',
+  '.inf',
+  "it's",
+  '"q"',
+  'é',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  '[k]',
 ];
 
 const scalarArb = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...SPECIAL_SCALARS) },
   { weight: 4, arbitrary: fc.constantFrom(...WORDS) },
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
-  { weight: 1, arbitrary: fc.array(fc.constantFrom('a', 'b', ' ', '\n', ':', '#', '"', "'", '\\', '-', ',', '{', ']', '1', '.'), { maxLength: 10 }).map((a) => a.join('')) },
+  {
+    weight: 1,
+    arbitrary: fc.array(fc.constantFrom('a', 'b', ' ', '\n', ':', '#', '"', "'", '\\', '-', ',', '{', ']', '1', '.'), { maxLength: 10 }).map((a) => a.join('')),
+  },
 );
 
 const treeArb: fc.Arbitrary<Tree> = fc.letrec<{ tree: Tree; map: Tree }>((tie) => ({
@@ -72,9 +224,7 @@ const treeArb: fc.Arbitrary<Tree> = fc.letrec<{ tree: Tree; map: Tree }>((tie) =
     { weight: 2, arbitrary: tie('map') },
     { weight: 2, arbitrary: fc.array(tie('tree'), { maxLength: 4 }).map((items): Tree => ({ k: 'seq', items })) },
   ),
-  map: fc
-    .array(fc.tuple(fc.oneof(fc.constantFrom(...KEYS), scalarArb), tie('tree')), { maxLength: 5 })
-    .map((entries): Tree => ({ k: 'map', entries })),
+  map: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...KEYS), scalarArb), tie('tree')), { maxLength: 5 }).map((entries): Tree => ({ k: 'map', entries })),
 })).map;
 
 /** A small deterministic random source for rendering choices. */
@@ -239,7 +389,8 @@ function blockValue(t: Tree, r: Rand, col: number, inSeq: boolean, lineCol: numb
       return ` ${inlineScalar(t.v, r, col + 1 + r.int(2))}${r.chance(0.15) ? comment(r) : ''}\n`;
     }
     case 'map': {
-      if (t.entries.length === 0 || r.chance(0.15)) return `${r.chance(0.2) ? `\n${sp(col + r.int(3))}` : ' '}${flow(t, r, col, r.chance(0.5))}${r.chance(0.1) ? comment(r) : ''}\n`;
+      if (t.entries.length === 0 || r.chance(0.15))
+        return `${r.chance(0.2) ? `\n${sp(col + r.int(3))}` : ' '}${flow(t, r, col, r.chance(0.5))}${r.chance(0.1) ? comment(r) : ''}\n`;
       if (inSeq && r.chance(0.6)) {
         const gap = 1 + r.int(3);
         return sp(gap) + blockMap(t, r, lineCol + gap, true);
@@ -247,7 +398,8 @@ function blockValue(t: Tree, r: Rand, col: number, inSeq: boolean, lineCol: numb
       return `${r.chance(0.15) ? comment(r) : ''}\n${noise(r, col)}${blockMap(t, r, col + 1 + r.int(4), false)}`;
     }
     case 'seq': {
-      if (t.items.length === 0 || r.chance(0.15)) return `${r.chance(0.2) ? `\n${sp(col + r.int(3))}` : ' '}${flow(t, r, col, r.chance(0.5))}${r.chance(0.1) ? comment(r) : ''}\n`;
+      if (t.items.length === 0 || r.chance(0.15))
+        return `${r.chance(0.2) ? `\n${sp(col + r.int(3))}` : ' '}${flow(t, r, col, r.chance(0.5))}${r.chance(0.1) ? comment(r) : ''}\n`;
       if (inSeq && r.chance(0.5)) {
         const gap = 1 + r.int(2);
         return sp(gap) + blockSeq(t, r, lineCol + gap, true);
@@ -277,7 +429,36 @@ function blockSeq(t: Tree & { k: 'seq' }, r: Rand, col: number, continued: boole
   return out;
 }
 
-const EDITS = [' ', '\n', ':', '-', '#', '"', "'", '{', '}', '[', ']', ',', '|', '>', '  ', '- ', ': ', '\t', '&a ', '*a', '!!str ', '? ', '<<: ', '\r', '...\n', '---\n', '\\', 'x'];
+const EDITS = [
+  ' ',
+  '\n',
+  ':',
+  '-',
+  '#',
+  '"',
+  "'",
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '|',
+  '>',
+  '  ',
+  '- ',
+  ': ',
+  '\t',
+  '&a ',
+  '*a',
+  '!!str ',
+  '? ',
+  '<<: ',
+  '\r',
+  '...\n',
+  '---\n',
+  '\\',
+  'x',
+];
 
 function mutate(text: string, r: Rand): string {
   let out = text;
@@ -398,7 +579,7 @@ describe.skipIf(!corpusAvailable())('fast reader on the outputs of Istio templat
 const FUZZ_RUNS = Number(process.env.TEMPLATE_FAST_FUZZ_RUNS ?? 3000);
 
 describe('fast reader on generated YAML', () => {
-  it('gives the yaml-based reader\'s value whenever it does not bail', () => {
+  it("gives the yaml-based reader's value whenever it does not bail", () => {
     let handled = 0;
     let valid = 0;
     fc.assert(
@@ -413,7 +594,7 @@ describe('fast reader on generated YAML', () => {
     expect(handled).toBeGreaterThan(valid * 0.3);
   }, 600_000);
 
-  it('gives the same on comment-free documents (sequences at the key\'s column and indented)', () => {
+  it("gives the same on comment-free documents (sequences at the key's column and indented)", () => {
     withComments = false;
     try {
       let handled = 0;
@@ -531,11 +712,27 @@ describe('fast reader edge cases', () => {
   });
 
   it('resolves plain scalars the go-yaml v2 way and keeps quoted and block scalars as strings', () => {
-    const text = 'a: yes\nb: "yes"\nc: \'0777\'\nd: 0777\ne: 0x1F\nf: 1_000\ng: .5\nh: 1e3\ni: ~\nj: 2001-12-14\nk: 1:30\nl: |\n  yes\nm: >-\n  1e3\n  x\no: Off\ntrue: bool key\n1e3: float key\n1e7: big float key\n';
+    const text =
+      'a: yes\nb: "yes"\nc: \'0777\'\nd: 0777\ne: 0x1F\nf: 1_000\ng: .5\nh: 1e3\ni: ~\nj: 2001-12-14\nk: 1:30\nl: |\n  yes\nm: >-\n  1e3\n  x\no: Off\ntrue: bool key\n1e3: float key\n1e7: big float key\n';
     expectHandled(text);
     expect(fastParseTemplateOutput(text)).toEqual({
-      a: true, b: 'yes', c: '0777', d: 511, e: 31, f: 1000, g: 0.5, h: 1000, i: null, j: '2001-12-14', k: '1:30',
-      l: 'yes\n', m: '1e3 x', o: false, true: 'bool key', '1000': 'float key', '1e+07': 'big float key',
+      a: true,
+      b: 'yes',
+      c: '0777',
+      d: 511,
+      e: 31,
+      f: 1000,
+      g: 0.5,
+      h: 1000,
+      i: null,
+      j: '2001-12-14',
+      k: '1:30',
+      l: 'yes\n',
+      m: '1e3 x',
+      o: false,
+      true: 'bool key',
+      '1000': 'float key',
+      '1e+07': 'big float key',
     });
   });
 
@@ -545,7 +742,7 @@ describe('fast reader edge cases', () => {
       'a: "one\n  two\n\n  three  \n   four"\n',
       'a: "joined\\\n     here"\n',
       "a: 'it''s\n  folded\n\n\n  twice'\n",
-      "- a: 'x'\n  b: \"y\"\n",
+      '- a: \'x\'\n  b: "y"\n',
     ].map((t) => (t.startsWith('-') ? `k:\n${t}` : t));
     for (const t of cases) expectHandled(t);
     expect(fastParseTemplateOutput(cases[1]!)).toEqual({ a: 'one two\nthree four' });
@@ -605,7 +802,14 @@ describe('fast reader edge cases', () => {
       expectHandled(t);
       expect(fastParseTemplateOutput(t)).toEqual({});
     }
-    for (const t of ['# c\n---\na: 1\n', 'a: 1\n...\n# trailing comment\n', 'a: 1\n--- # c\n\n', 'a: 1 # c\n  # indented comment\n# c\nb: 2\n', '  a: 1\n  b: 2\n', 'a:\n- x\nb:\n  - y\n']) {
+    for (const t of [
+      '# c\n---\na: 1\n',
+      'a: 1\n...\n# trailing comment\n',
+      'a: 1\n--- # c\n\n',
+      'a: 1 # c\n  # indented comment\n# c\nb: 2\n',
+      '  a: 1\n  b: 2\n',
+      'a:\n- x\nb:\n  - y\n',
+    ]) {
       expectHandled(t);
     }
   });

@@ -133,7 +133,11 @@ describe('upgrades re-inject without leftovers', () => {
 });
 
 describe('revisions config', () => {
-  const spec = (revisions: unknown[]) => ({ apiVersion: 'inject-sidecar.dev/v1alpha1', kind: 'SidecarInjection', spec: { proxy: { hub: 'h', tag: 't' }, values: { a: { b: 1 } }, revisions } });
+  const spec = (revisions: unknown[]) => ({
+    apiVersion: 'inject-sidecar.dev/v1alpha1',
+    kind: 'SidecarInjection',
+    spec: { proxy: { hub: 'h', tag: 't' }, values: { a: { b: 1 } }, revisions },
+  });
   it('a revision inherits the top level and overrides field by field', () => {
     const c = loadConfig(spec([{ revision: 'canary', revisionTags: ['next'], proxy: { tag: 'u' }, values: { a: { c: 2 } } }]));
     expect(c.revisions).toHaveLength(1);
@@ -147,7 +151,14 @@ describe('revisions config', () => {
   });
   it('a revision named twice, or a tag used twice, is an error with its path', () => {
     expect(() => loadConfig(spec([{ revision: 'default' }]))).toThrow(/spec\.revisions\[0\]\.revision: revision default is already the top-level revision/);
-    expect(() => loadConfig(spec([{ revision: 'a', revisionTags: ['x'] }, { revision: 'b', revisionTags: ['x'] }]))).toThrow(/spec\.revisions\[1\]\.revisionTags\[0\]/);
+    expect(() =>
+      loadConfig(
+        spec([
+          { revision: 'a', revisionTags: ['x'] },
+          { revision: 'b', revisionTags: ['x'] },
+        ]),
+      ),
+    ).toThrow(/spec\.revisions\[1\]\.revisionTags\[0\]/);
   });
   it('unknown fields of a revision entry are errors', () => {
     expect(() => loadConfig(spec([{ revision: 'a', emulate: 'webhook' }]))).toThrow(/spec\.revisions\[0\]\.emulate: unknown field/);

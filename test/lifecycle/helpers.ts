@@ -29,7 +29,12 @@ export function sources(): Source[] {
     const dir = join(goldenRoot, name);
     const text = readFileSync(join(dir, 'input.yaml'), 'utf8');
     if (/^kind:\s*ResourceList\s*$/m.test(text)) continue;
-    const args = existsSync(join(dir, 'args')) ? readFileSync(join(dir, 'args'), 'utf8').split('\n').map((s) => s.trim()).filter(Boolean) : [];
+    const args = existsSync(join(dir, 'args'))
+      ? readFileSync(join(dir, 'args'), 'utf8')
+          .split('\n')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
     if (args.some((a) => MODE_FLAGS.has(a))) continue;
     const config = existsSync(join(dir, 'config.yaml')) ? join(dir, 'config.yaml') : undefined;
     out.push({ name: `golden/${name}`, text, args, ...(config ? { config } : {}) });

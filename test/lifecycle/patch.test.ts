@@ -125,7 +125,12 @@ describe('patch documents', () => {
     expect(p.spec.template.spec.containers).toEqual([c('a'), c('istio-proxy')]);
   });
   it('a bare Pod keeps its name and namespace next to the metadata changes', () => {
-    const pod = (labels: Record<string, string>): JsonObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'n', labels }, spec: { containers: [c('a')] } });
+    const pod = (labels: Record<string, string>): JsonObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'n', labels },
+      spec: { containers: [c('a')] },
+    });
     expect(workloadPatch(pod({ app: 'p' }), pod({ app: 'p', 'security.istio.io/tlsMode': 'istio' }), [])).toEqual({
       apiVersion: 'v1',
       kind: 'Pod',

@@ -182,7 +182,12 @@ describe('changed documents keep their layout', () => {
     const injected = await runCli(['-f', '-'], text);
     expect(injected.code, injected.stderr).toBe(0);
     expect(injected.stdout).toContain('name: istio-proxy');
-    for (const kept of ['args: ["--port","9080"]', '        resources:\n          {}\n', '            drop:\n              - ALL\n', 'imagePullPolicy: IfNotPresent \n']) {
+    for (const kept of [
+      'args: ["--port","9080"]',
+      '        resources:\n          {}\n',
+      '            drop:\n              - ALL\n',
+      'imagePullPolicy: IfNotPresent \n',
+    ]) {
       expect(text).toContain(kept);
       expect(injected.stdout).toContain(kept);
     }
@@ -218,10 +223,18 @@ describe('changed documents keep their layout', () => {
 
 const istio = resolve(repoRoot, '../shared/istio-conformance');
 /** Master's corpus and each release's: every golden input. */
-const corpora = [istio, ...(existsSync(join(istio, 'releases')) ? readdirSync(join(istio, 'releases')).sort().map((t) => join(istio, 'releases', t)) : [])].filter((dir) =>
-  existsSync(join(dir, 'inputs')),
-);
-const inputsOf = (dir: string) => readdirSync(join(dir, 'inputs')).filter((f) => f.endsWith('.yaml')).sort();
+const corpora = [
+  istio,
+  ...(existsSync(join(istio, 'releases'))
+    ? readdirSync(join(istio, 'releases'))
+        .sort()
+        .map((t) => join(istio, 'releases', t))
+    : []),
+].filter((dir) => existsSync(join(dir, 'inputs')));
+const inputsOf = (dir: string) =>
+  readdirSync(join(dir, 'inputs'))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
 
 /**
  * Injection removes `prometheus.istio.io/scrape-targets` (as Istio does) and uninject rebuilds it

@@ -50,9 +50,9 @@ describe('maps', () => {
     expect(merge({ spec: { x: 'a' } }, { spec: { x: 2 } })).toEqual({ spec: { x: 2 } });
   });
   it('$patch: replace replaces the map', () => {
-    expect(
-      merge({ metadata: { labels: { a: '1', b: '2' } } }, { metadata: { labels: { $patch: 'replace', c: '3' } } }),
-    ).toEqual({ metadata: { labels: { c: '3' } } });
+    expect(merge({ metadata: { labels: { a: '1', b: '2' } } }, { metadata: { labels: { $patch: 'replace', c: '3' } } })).toEqual({
+      metadata: { labels: { c: '3' } },
+    });
   });
   it('$patch: delete empties the map (the key stays)', () => {
     expect(merge({ spec: { securityContext: { runAsUser: 1 } } }, { spec: { securityContext: { $patch: 'delete' } } })).toEqual({
@@ -92,8 +92,22 @@ describe('lists', () => {
   });
   it('disjoint lists: patch items first, then the original items (injected volumes before user volumes)', () => {
     const out = merge(
-      { spec: { volumes: [{ name: 'certs', secret: { secretName: 's' } }, { name: 'data', emptyDir: {} }] } },
-      { spec: { volumes: [{ name: 'istio-envoy', emptyDir: { medium: 'Memory' } }, { name: 'istio-data', emptyDir: {} }] } },
+      {
+        spec: {
+          volumes: [
+            { name: 'certs', secret: { secretName: 's' } },
+            { name: 'data', emptyDir: {} },
+          ],
+        },
+      },
+      {
+        spec: {
+          volumes: [
+            { name: 'istio-envoy', emptyDir: { medium: 'Memory' } },
+            { name: 'istio-data', emptyDir: {} },
+          ],
+        },
+      },
     );
     expect(names(spec(out).volumes)).toEqual(['istio-envoy', 'istio-data', 'certs', 'data']);
   });
@@ -108,7 +122,10 @@ describe('lists', () => {
     expect(spec(out).containers).toContainEqual({ name: 'c', image: 'c2' });
   });
   it('a patch item that overlaps keeps user neighbours around it', () => {
-    const out = merge({ spec: { containers: [{ name: 'u1' }, { name: 'istio-proxy' }, { name: 'u2' }] } }, { spec: { containers: [{ name: 'istio-proxy', image: 'p' }] } });
+    const out = merge(
+      { spec: { containers: [{ name: 'u1' }, { name: 'istio-proxy' }, { name: 'u2' }] } },
+      { spec: { containers: [{ name: 'istio-proxy', image: 'p' }] } },
+    );
     expect(names(spec(out).containers)).toEqual(['u1', 'istio-proxy', 'u2']);
   });
   it('new patch items come before the remaining original items', () => {
@@ -117,13 +134,43 @@ describe('lists', () => {
   });
   it('merges env by name and ports by containerPort inside a container', () => {
     const out = merge(
-      { spec: { containers: [{ name: 'c', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], ports: [{ containerPort: 80, name: 'http' }] }] } },
-      { spec: { containers: [{ name: 'c', env: [{ name: 'B', value: '3' }, { name: 'C', value: '4' }], ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 90 }] }] } },
+      {
+        spec: {
+          containers: [
+            {
+              name: 'c',
+              env: [
+                { name: 'A', value: '1' },
+                { name: 'B', value: '2' },
+              ],
+              ports: [{ containerPort: 80, name: 'http' }],
+            },
+          ],
+        },
+      },
+      {
+        spec: {
+          containers: [
+            {
+              name: 'c',
+              env: [
+                { name: 'B', value: '3' },
+                { name: 'C', value: '4' },
+              ],
+              ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 90 }],
+            },
+          ],
+        },
+      },
     );
     expect(spec(out).containers).toEqual([
       {
         name: 'c',
-        env: [{ name: 'A', value: '1' }, { name: 'B', value: '3' }, { name: 'C', value: '4' }],
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'B', value: '3' },
+          { name: 'C', value: '4' },
+        ],
         ports: [{ containerPort: 80, name: 'http', protocol: 'TCP' }, { containerPort: 90 }],
       },
     ]);
@@ -131,9 +178,26 @@ describe('lists', () => {
   it('merges volumeMounts by mountPath: user mounts after the injected ones (proxy-override golden)', () => {
     const merged = merge(
       { spec: { initContainers: [{ name: 'istio-proxy', volumeMounts: [{ mountPath: '/etc/certs', name: 'certs' }] }] } },
-      { spec: { initContainers: [{ name: 'istio-init' }, { name: 'istio-proxy', volumeMounts: [{ mountPath: '/etc/istio/proxy', name: 'istio-envoy' }, { mountPath: '/etc/istio/pod', name: 'istio-podinfo' }] }] } },
+      {
+        spec: {
+          initContainers: [
+            { name: 'istio-init' },
+            {
+              name: 'istio-proxy',
+              volumeMounts: [
+                { mountPath: '/etc/istio/proxy', name: 'istio-envoy' },
+                { mountPath: '/etc/istio/pod', name: 'istio-podinfo' },
+              ],
+            },
+          ],
+        },
+      },
     );
-    const again = strategicMerge(merged, { spec: { initContainers: [{ name: 'istio-proxy', volumeMounts: [{ mountPath: '/etc/certs', name: 'certs' }] }] } }, podSchema);
+    const again = strategicMerge(
+      merged,
+      { spec: { initContainers: [{ name: 'istio-proxy', volumeMounts: [{ mountPath: '/etc/certs', name: 'certs' }] }] } },
+      podSchema,
+    );
     const proxy = (spec(again).initContainers as { name: string; volumeMounts: { mountPath: string }[] }[]).find((c) => c.name === 'istio-proxy');
     expect(proxy?.volumeMounts.map((m) => m.mountPath)).toEqual(['/etc/istio/proxy', '/etc/istio/pod', '/etc/certs']);
     expect(names(spec(again).initContainers)).toEqual(['istio-init', 'istio-proxy']);
@@ -200,7 +264,9 @@ describe('long lists (looked up through a key index)', () => {
     expect(() => merge({}, { spec: { volumes: [{ name: null }] } })).toThrow('spec.volumes: list item {} is missing from the list that orders it');
   });
   it('long scalar lists: de-duplicated, patch values in patch order among the original ones', () => {
-    const out = merge({ metadata: { finalizers: range('f', 0, 10) } }, { metadata: { finalizers: ['f3', 'g', 'f3'] } }) as { metadata: { finalizers: string[] } };
+    const out = merge({ metadata: { finalizers: range('f', 0, 10) } }, { metadata: { finalizers: ['f3', 'g', 'f3'] } }) as {
+      metadata: { finalizers: string[] };
+    };
     expect(out.metadata.finalizers).toEqual(['f0', 'f1', 'f2', 'f3', 'g', ...range('f', 4, 10)]);
   });
 });
@@ -213,7 +279,10 @@ describe('list directives', () => {
   });
   it('$patch: replace makes the patch the whole list', () => {
     expect(
-      merge({ spec: { containers: [{ name: 'a', image: 'x' }, { name: 'b' }] } }, { spec: { containers: [{ name: 'c' }, { name: 'a' }, { $patch: 'replace' }] } }),
+      merge(
+        { spec: { containers: [{ name: 'a', image: 'x' }, { name: 'b' }] } },
+        { spec: { containers: [{ name: 'c' }, { name: 'a' }, { $patch: 'replace' }] } },
+      ),
     ).toEqual({ spec: { containers: [{ name: 'c' }, { name: 'a' }] } });
   });
   it('$patch: merge in a list is rejected', () => {
@@ -249,7 +318,10 @@ describe('list directives', () => {
   });
   it('$setElementOrder must agree with the patch list order', () => {
     expect(() =>
-      merge({ spec: { containers: [{ name: 'a' }, { name: 'b' }] } }, { spec: { '$setElementOrder/containers': [{ name: 'a' }, { name: 'b' }], containers: [{ name: 'b' }, { name: 'a' }] } }),
+      merge(
+        { spec: { containers: [{ name: 'a' }, { name: 'b' }] } },
+        { spec: { '$setElementOrder/containers': [{ name: 'a' }, { name: 'b' }], containers: [{ name: 'b' }, { name: 'a' }] } },
+      ),
     ).toThrow(MergeError);
   });
   it('$deleteFromPrimitiveList removes scalars', () => {

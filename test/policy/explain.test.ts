@@ -41,10 +41,27 @@ describe('formatTrail', () => {
   });
   it('every reason code is documented', () => {
     const codes: ReasonCode[] = [
-      'namespace-label', 'revision-label', 'enabled-by-default', 'webhook-selector', 'namespace-disabled', 'pod-label',
-      'pod-annotation', 'inject-value-invalid', 'host-network', 'ignored-namespace', 'never-selector', 'always-selector',
-      'policy-enabled', 'policy-disabled', 'policy-invalid', 'no-webhooks', 'no-webhook-matched', 'revision-not-installed',
-      'namespace-unknown', 'other-revision', 'multiple-webhooks',
+      'namespace-label',
+      'revision-label',
+      'enabled-by-default',
+      'webhook-selector',
+      'namespace-disabled',
+      'pod-label',
+      'pod-annotation',
+      'inject-value-invalid',
+      'host-network',
+      'ignored-namespace',
+      'never-selector',
+      'always-selector',
+      'policy-enabled',
+      'policy-disabled',
+      'policy-invalid',
+      'no-webhooks',
+      'no-webhook-matched',
+      'revision-not-installed',
+      'namespace-unknown',
+      'other-revision',
+      'multiple-webhooks',
     ];
     expect(Object.keys(REASONS).sort()).toEqual([...codes].sort());
     for (const c of codes) expect(REASONS[c].length).toBeGreaterThan(20);

@@ -42,9 +42,7 @@ export interface Case {
 }
 
 export function run(c: Case): Decision {
-  const webhooks =
-    c.webhooks ??
-    standardWebhooks(c.installs ?? TWO_REVISIONS, { enableNamespacesByDefault: c.enableNamespacesByDefault ?? false });
+  const webhooks = c.webhooks ?? standardWebhooks(c.installs ?? TWO_REVISIONS, { enableNamespacesByDefault: c.enableNamespacesByDefault ?? false });
   return decide({
     emulate: c.emulate ?? 'webhook',
     podLabels: c.labels ?? {},

@@ -12,7 +12,14 @@ const REV = 'istio.io/rev';
 describe('stage A table, webhook emulation (default + canary revisions installed)', () => {
   it('A1: namespace istio-injection=enabled, no pod label → default revision via namespace.', () => {
     const d = run({ ns: { 'istio-injection': 'enabled' } });
-    expectDecision(d, { inject: true, reason: 'namespace-label', rule: 'webhook', webhook: wh('namespace.'), configuration: 'istio-sidecar-injector', revision: '' });
+    expectDecision(d, {
+      inject: true,
+      reason: 'namespace-label',
+      rule: 'webhook',
+      webhook: wh('namespace.'),
+      configuration: 'istio-sidecar-injector',
+      revision: '',
+    });
     expect(d.rule).toBe('namespace label istio-injection=enabled (webhook namespace.sidecar-injector.istio.io)');
   });
   it('A1: pod label inject=true is accepted by namespace. and then decides explicitly in stage B', () => {
@@ -27,7 +34,12 @@ describe('stage A table, webhook emulation (default + canary revisions installed
   it('A1: the legacy label wins over namespace and pod istio.io/rev labels (run for canary → other-revision)', () => {
     const c = { ns: { 'istio-injection': 'enabled', [REV]: 'canary' }, labels: { [REV]: 'canary' } };
     expectDecision(run({ ...c, revision: 'canary' }), {
-      inject: false, reason: 'other-revision', rule: 'webhook', webhook: wh('namespace.'), configuration: 'istio-sidecar-injector', revision: '',
+      inject: false,
+      reason: 'other-revision',
+      rule: 'webhook',
+      webhook: wh('namespace.'),
+      configuration: 'istio-sidecar-injector',
+      revision: '',
     });
     expectDecision(run(c), { inject: true, reason: 'namespace-label', rule: 'webhook', webhook: wh('namespace.') });
   });
@@ -43,24 +55,41 @@ describe('stage A table, webhook emulation (default + canary revisions installed
   });
   it('A3: any value other than enabled disables, also against a pod istio.io/rev label', () => {
     expectDecision(run({ ns: { 'istio-injection': 'Enabled' }, labels: { [REV]: 'canary' }, revision: 'canary' }), {
-      inject: false, reason: 'namespace-disabled', rule: 'revision',
+      inject: false,
+      reason: 'namespace-disabled',
+      rule: 'revision',
     });
   });
   it('A4: namespace istio.io/rev=canary → canary via rev.namespace.; the pod rev label is ignored', () => {
     const c = { ns: { [REV]: 'canary' }, labels: { [REV]: 'default' } };
     const d = run({ ...c, revision: 'canary' });
-    expectDecision(d, { inject: true, reason: 'revision-label', rule: 'webhook', webhook: wh('rev.namespace.'), configuration: 'istio-sidecar-injector-canary', revision: 'canary' });
+    expectDecision(d, {
+      inject: true,
+      reason: 'revision-label',
+      rule: 'webhook',
+      webhook: wh('rev.namespace.'),
+      configuration: 'istio-sidecar-injector-canary',
+      revision: 'canary',
+    });
     expect(d.rule).toContain('namespace label istio.io/rev=canary');
     expectDecision(run(c), { inject: false, reason: 'other-revision', rule: 'webhook', webhook: wh('rev.namespace.'), revision: 'canary' });
   });
   it('A4: istio.io/rev=default selects the default revision', () => {
     expectDecision(run({ ns: { [REV]: 'default' } }), {
-      inject: true, reason: 'revision-label', rule: 'webhook', webhook: wh('rev.namespace.'), configuration: 'istio-sidecar-injector',
+      inject: true,
+      reason: 'revision-label',
+      rule: 'webhook',
+      webhook: wh('rev.namespace.'),
+      configuration: 'istio-sidecar-injector',
     });
   });
   it('A5: namespace istio.io/rev=canary, pod label inject=false → none', () => {
     expectDecision(run({ ns: { [REV]: 'canary' }, labels: { [INJ]: 'false' }, revision: 'canary' }), {
-      inject: false, reason: 'pod-label', rule: 'webhook', webhook: wh('rev.namespace.'), configuration: 'istio-sidecar-injector-canary',
+      inject: false,
+      reason: 'pod-label',
+      rule: 'webhook',
+      webhook: wh('rev.namespace.'),
+      configuration: 'istio-sidecar-injector-canary',
     });
   });
   it('A6: no namespace labels, pod istio.io/rev=canary → canary via rev.object.', () => {
@@ -96,19 +125,27 @@ describe('stage A table, webhook emulation (default + canary revisions installed
   }
   it('A8: a system namespace labelled istio-injection=enabled passes stage A and is stopped by stage B', () => {
     expectDecision(run({ nsName: 'kube-system', ns: { 'istio-injection': 'enabled' } }), {
-      inject: false, reason: 'ignored-namespace', rule: 'ignored-namespace', stage: 'B',
+      inject: false,
+      reason: 'ignored-namespace',
+      rule: 'ignored-namespace',
+      stage: 'B',
     });
   });
   it('A9: pod label inject=yes with no namespace labels → none (object. needs "true", auto. needs no label)', () => {
     expectDecision(run({ labels: { [INJ]: 'yes' } }), { inject: false, reason: 'inject-value-invalid', rule: 'revision', severity: 'warning' });
     expectDecision(run({ labels: { [INJ]: 'yes' }, enableNamespacesByDefault: true }), {
-      inject: false, reason: 'inject-value-invalid', rule: 'revision',
+      inject: false,
+      reason: 'inject-value-invalid',
+      rule: 'revision',
     });
   });
   it('A10: pod label inject=false with no namespace labels → none, whatever the pod rev label', () => {
     expectDecision(run({ labels: { [INJ]: 'false' } }), { inject: false, reason: 'pod-label', rule: 'webhook', stage: 'A' });
     expectDecision(run({ labels: { [INJ]: 'false', [REV]: 'canary' }, revision: 'canary' }), {
-      inject: false, reason: 'pod-label', rule: 'webhook', stage: 'A',
+      inject: false,
+      reason: 'pod-label',
+      rule: 'webhook',
+      stage: 'A',
     });
     expectDecision(run({ labels: { [INJ]: 'false' }, enableNamespacesByDefault: true }), { inject: false, reason: 'pod-label', rule: 'webhook' });
   });

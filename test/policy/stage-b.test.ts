@@ -37,7 +37,10 @@ describe('stage B table, webhook emulation', () => {
   });
   it('B2: ignored namespace → skip', () => {
     expectDecision(run({ ...NS_ON, nsName: 'kube-public', annotations: { [INJ]: 'true' } }), {
-      inject: false, reason: 'ignored-namespace', rule: 'ignored-namespace', stage: 'B',
+      inject: false,
+      reason: 'ignored-namespace',
+      rule: 'ignored-namespace',
+      stage: 'B',
     });
   });
   for (const policy of ['enabled', 'disabled']) {
@@ -48,17 +51,26 @@ describe('stage B table, webhook emulation', () => {
     });
     it(`B3: explicit true beats a matching neverInjectSelector (policy ${policy}): annotation`, () => {
       expectDecision(run({ ...NS_ON, policy, labels: { foo: 'bar' }, annotations: { [INJ]: 'true' }, never: [FOO] }), {
-        inject: true, reason: 'pod-annotation', rule: 'inject-value', stage: 'B',
+        inject: true,
+        reason: 'pod-annotation',
+        rule: 'inject-value',
+        stage: 'B',
       });
     });
     it(`B4: explicit false beats a matching alwaysInjectSelector (policy ${policy}): annotation decides in stage B`, () => {
       expectDecision(run({ ...NS_ON, policy, labels: { foo: 'bar' }, annotations: { [INJ]: 'false' }, always: [FOO] }), {
-        inject: false, reason: 'pod-annotation', rule: 'inject-value', stage: 'B',
+        inject: false,
+        reason: 'pod-annotation',
+        rule: 'inject-value',
+        stage: 'B',
       });
     });
     it(`B4: explicit false label (policy ${policy}) already stops stage A`, () => {
       expectDecision(run({ ...NS_ON, policy, labels: { foo: 'bar', [INJ]: 'false' }, always: [FOO] }), {
-        inject: false, reason: 'pod-label', rule: 'webhook', stage: 'A',
+        inject: false,
+        reason: 'pod-label',
+        rule: 'webhook',
+        stage: 'A',
       });
     });
     for (const [how, value] of DEFAULTED) {
@@ -69,7 +81,10 @@ describe('stage B table, webhook emulation', () => {
       });
       it(`B6: ${how}, only always matches (policy ${policy}) → inject`, () => {
         expectDecision(run(merge({ ...NS_ON, policy, labels: { foo: 'bar' }, never: [{ matchLabels: { foo: 'baz' } }], always: [FOO] }, value)), {
-          inject: true, reason: 'always-selector', rule: 'always-selector', stage: 'B',
+          inject: true,
+          reason: 'always-selector',
+          rule: 'always-selector',
+          stage: 'B',
         });
       });
     }
@@ -83,14 +98,21 @@ describe('stage B table, webhook emulation', () => {
     });
     it(`B8: ${how}, no selector matches, policy disabled → skip`, () => {
       expectDecision(run(merge({ ...NS_ON, policy: 'disabled' }, value)), {
-        inject: false, reason: 'policy-disabled', rule: 'policy', stage: 'B',
+        inject: false,
+        reason: 'policy-disabled',
+        rule: 'policy',
+        stage: 'B',
       });
     });
   }
   for (const value of [{ annotations: { [INJ]: 'true' } }, { labels: { [INJ]: 'true' } }, {}]) {
     it(`B9: invalid policy → skip even with ${JSON.stringify(value)}`, () => {
       expectDecision(run(merge({ ...NS_ON, policy: 'Enabled', always: [FOO] }, { ...value, labels: { foo: 'bar', ...(value.labels ?? {}) } })), {
-        inject: false, reason: 'policy-invalid', rule: 'policy', stage: 'B', severity: 'warning',
+        inject: false,
+        reason: 'policy-invalid',
+        rule: 'policy',
+        stage: 'B',
+        severity: 'warning',
       });
     });
   }
@@ -101,7 +123,7 @@ describe('stage B table, kube-inject emulation (policy forced enabled, selectors
   it('B1: hostNetwork → skip', () => {
     expectDecision(run({ ...K, hostNetwork: true, labels: { [INJ]: 'true' } }), { inject: false, reason: 'host-network', rule: 'host-network' });
   });
-  it('B2: the pod template\'s own metadata.namespace is checked', () => {
+  it("B2: the pod template's own metadata.namespace is checked", () => {
     expectDecision(run({ ...K, podNamespace: 'kube-system' }), { inject: false, reason: 'ignored-namespace', rule: 'ignored-namespace' });
   });
   it('B2 quirk: a workload in kube-system whose pod template has no namespace is injected', () => {
@@ -151,54 +173,188 @@ describe('injectRequired cases (TestInjectRequired style)', () => {
     { name: 'policy enabled, annotation true', c: { annotations: { [INJ]: 'true' } }, want: true, reason: 'pod-annotation', rule: 'inject-value' },
     { name: 'policy enabled, annotation false', c: { annotations: { [INJ]: 'false' } }, want: false, reason: 'pod-annotation', rule: 'inject-value' },
     { name: 'policy disabled, no annotations', c: { policy: 'disabled' }, want: false, reason: 'policy-disabled', rule: 'policy' },
-    { name: 'policy disabled, annotation true', c: { policy: 'disabled', annotations: { [INJ]: 'true' } }, want: true, reason: 'pod-annotation', rule: 'inject-value' },
-    { name: 'policy disabled, annotation false', c: { policy: 'disabled', annotations: { [INJ]: 'false' } }, want: false, reason: 'pod-annotation', rule: 'inject-value' },
+    {
+      name: 'policy disabled, annotation true',
+      c: { policy: 'disabled', annotations: { [INJ]: 'true' } },
+      want: true,
+      reason: 'pod-annotation',
+      rule: 'inject-value',
+    },
+    {
+      name: 'policy disabled, annotation false',
+      c: { policy: 'disabled', annotations: { [INJ]: 'false' } },
+      want: false,
+      reason: 'pod-annotation',
+      rule: 'inject-value',
+    },
     { name: 'policy disabled, label true', c: { policy: 'disabled', labels: { [INJ]: 'true' } }, want: true, reason: 'pod-label', rule: 'inject-value' },
     { name: 'policy enabled, label false', c: { labels: { [INJ]: 'false' } }, want: false, reason: 'pod-label', rule: 'inject-value' },
-    { name: 'label true wins over annotation false', c: { labels: { [INJ]: 'true' }, annotations: { [INJ]: 'false' } }, want: true, reason: 'pod-label', rule: 'inject-value' },
-    { name: 'label false wins over annotation true', c: { policy: 'disabled', labels: { [INJ]: 'false' }, annotations: { [INJ]: 'true' } }, want: false, reason: 'pod-label', rule: 'inject-value' },
-    { name: 'empty label still wins over annotation true (policy disabled → default skip)', c: { policy: 'disabled', labels: { [INJ]: '' }, annotations: { [INJ]: 'true' } }, want: false, reason: 'policy-disabled', rule: 'policy' },
-    { name: 'empty label still wins over annotation false (policy enabled → default inject)', c: { labels: { [INJ]: '' }, annotations: { [INJ]: 'false' } }, want: true, reason: 'enabled-by-default', rule: 'webhook' },
-    { name: 'empty annotation → default (disabled)', c: { policy: 'disabled', annotations: { [INJ]: '' } }, want: false, reason: 'policy-disabled', rule: 'policy' },
-    { name: 'invalid annotation "yes" → default (disabled)', c: { policy: 'disabled', annotations: { [INJ]: 'yes' } }, want: false, reason: 'policy-disabled', rule: 'policy' },
+    {
+      name: 'label true wins over annotation false',
+      c: { labels: { [INJ]: 'true' }, annotations: { [INJ]: 'false' } },
+      want: true,
+      reason: 'pod-label',
+      rule: 'inject-value',
+    },
+    {
+      name: 'label false wins over annotation true',
+      c: { policy: 'disabled', labels: { [INJ]: 'false' }, annotations: { [INJ]: 'true' } },
+      want: false,
+      reason: 'pod-label',
+      rule: 'inject-value',
+    },
+    {
+      name: 'empty label still wins over annotation true (policy disabled → default skip)',
+      c: { policy: 'disabled', labels: { [INJ]: '' }, annotations: { [INJ]: 'true' } },
+      want: false,
+      reason: 'policy-disabled',
+      rule: 'policy',
+    },
+    {
+      name: 'empty label still wins over annotation false (policy enabled → default inject)',
+      c: { labels: { [INJ]: '' }, annotations: { [INJ]: 'false' } },
+      want: true,
+      reason: 'enabled-by-default',
+      rule: 'webhook',
+    },
+    {
+      name: 'empty annotation → default (disabled)',
+      c: { policy: 'disabled', annotations: { [INJ]: '' } },
+      want: false,
+      reason: 'policy-disabled',
+      rule: 'policy',
+    },
+    {
+      name: 'invalid annotation "yes" → default (disabled)',
+      c: { policy: 'disabled', annotations: { [INJ]: 'yes' } },
+      want: false,
+      reason: 'policy-disabled',
+      rule: 'policy',
+    },
     { name: 'invalid annotation "no" → default (enabled)', c: { annotations: { [INJ]: 'no' } }, want: true, reason: 'enabled-by-default', rule: 'webhook' },
-    { name: 'values are case-sensitive: "True" → default (disabled)', c: { policy: 'disabled', labels: { [INJ]: 'True' } }, want: false, reason: 'policy-disabled', rule: 'policy' },
-    { name: 'values are case-sensitive: "FALSE" → default (enabled)', c: { labels: { [INJ]: 'FALSE' } }, want: true, reason: 'enabled-by-default', rule: 'webhook' },
-    { name: 'host network with annotation true', c: { hostNetwork: true, annotations: { [INJ]: 'true' } }, want: false, reason: 'host-network', rule: 'host-network' },
+    {
+      name: 'values are case-sensitive: "True" → default (disabled)',
+      c: { policy: 'disabled', labels: { [INJ]: 'True' } },
+      want: false,
+      reason: 'policy-disabled',
+      rule: 'policy',
+    },
+    {
+      name: 'values are case-sensitive: "FALSE" → default (enabled)',
+      c: { labels: { [INJ]: 'FALSE' } },
+      want: true,
+      reason: 'enabled-by-default',
+      rule: 'webhook',
+    },
+    {
+      name: 'host network with annotation true',
+      c: { hostNetwork: true, annotations: { [INJ]: 'true' } },
+      want: false,
+      reason: 'host-network',
+      rule: 'host-network',
+    },
     { name: 'host network with policy enabled', c: { hostNetwork: true }, want: false, reason: 'host-network', rule: 'host-network' },
-    { name: 'wrong policy with annotation true', c: { policy: 'wrong_policy', annotations: { [INJ]: 'true' } }, want: false, reason: 'policy-invalid', rule: 'policy' },
+    {
+      name: 'wrong policy with annotation true',
+      c: { policy: 'wrong_policy', annotations: { [INJ]: 'true' } },
+      want: false,
+      reason: 'policy-invalid',
+      rule: 'policy',
+    },
     { name: 'empty policy', c: { policy: '' }, want: false, reason: 'policy-invalid', rule: 'policy' },
     { name: 'policy enabled, always selector, pod without labels', c: { always: [FOO] }, want: true, reason: 'enabled-by-default', rule: 'webhook' },
-    { name: 'policy disabled, always selector, pod without labels', c: { policy: 'disabled', always: [FOO] }, want: false, reason: 'policy-disabled', rule: 'policy' },
-    { name: 'policy disabled, always selector matches labels', c: { policy: 'disabled', always: [FOO], labels: { foo: 'bar' } }, want: true, reason: 'always-selector', rule: 'always-selector' },
-    { name: 'policy enabled, never selector matches labels', c: { never: [FOO], labels: { foo: 'bar' } }, want: false, reason: 'never-selector', rule: 'never-selector' },
+    {
+      name: 'policy disabled, always selector, pod without labels',
+      c: { policy: 'disabled', always: [FOO] },
+      want: false,
+      reason: 'policy-disabled',
+      rule: 'policy',
+    },
+    {
+      name: 'policy disabled, always selector matches labels',
+      c: { policy: 'disabled', always: [FOO], labels: { foo: 'bar' } },
+      want: true,
+      reason: 'always-selector',
+      rule: 'always-selector',
+    },
+    {
+      name: 'policy enabled, never selector matches labels',
+      c: { never: [FOO], labels: { foo: 'bar' } },
+      want: false,
+      reason: 'never-selector',
+      rule: 'never-selector',
+    },
     { name: 'policy enabled, never selector, pod without labels', c: { never: [FOO] }, want: true, reason: 'enabled-by-default', rule: 'webhook' },
-    { name: 'policy disabled, never selector, pod without labels', c: { policy: 'disabled', never: [FOO] }, want: false, reason: 'policy-disabled', rule: 'policy' },
-    { name: 'never selector matches but annotation true', c: { never: [FOO], labels: { foo: 'bar' }, annotations: { [INJ]: 'true' } }, want: true, reason: 'pod-annotation', rule: 'inject-value' },
-    { name: 'always selector matches but annotation false', c: { policy: 'disabled', always: [FOO], labels: { foo: 'bar' }, annotations: { [INJ]: 'false' } }, want: false, reason: 'pod-annotation', rule: 'inject-value' },
-    { name: 'never and always both match: never wins', c: { policy: 'disabled', never: [FOO], always: [FOO], labels: { foo: 'bar' } }, want: false, reason: 'never-selector', rule: 'never-selector' },
-    { name: 'second never selector matches (list is ORed)', c: { never: [{ matchLabels: { a: 'b' } }, FOO], labels: { foo: 'bar' } }, want: false, reason: 'never-selector', rule: 'never-selector' },
+    {
+      name: 'policy disabled, never selector, pod without labels',
+      c: { policy: 'disabled', never: [FOO] },
+      want: false,
+      reason: 'policy-disabled',
+      rule: 'policy',
+    },
+    {
+      name: 'never selector matches but annotation true',
+      c: { never: [FOO], labels: { foo: 'bar' }, annotations: { [INJ]: 'true' } },
+      want: true,
+      reason: 'pod-annotation',
+      rule: 'inject-value',
+    },
+    {
+      name: 'always selector matches but annotation false',
+      c: { policy: 'disabled', always: [FOO], labels: { foo: 'bar' }, annotations: { [INJ]: 'false' } },
+      want: false,
+      reason: 'pod-annotation',
+      rule: 'inject-value',
+    },
+    {
+      name: 'never and always both match: never wins',
+      c: { policy: 'disabled', never: [FOO], always: [FOO], labels: { foo: 'bar' } },
+      want: false,
+      reason: 'never-selector',
+      rule: 'never-selector',
+    },
+    {
+      name: 'second never selector matches (list is ORed)',
+      c: { never: [{ matchLabels: { a: 'b' } }, FOO], labels: { foo: 'bar' } },
+      want: false,
+      reason: 'never-selector',
+      rule: 'never-selector',
+    },
     {
       name: 'never selector with Exists expression',
       c: { never: [{ matchExpressions: [{ key: 'openshift.io/build.name', operator: 'Exists' }] }], labels: { 'openshift.io/build.name': 'b1' } },
-      want: false, reason: 'never-selector', rule: 'never-selector',
+      want: false,
+      reason: 'never-selector',
+      rule: 'never-selector',
     },
     {
       name: 'always selector with NotIn expression against an absent key',
       c: { policy: 'disabled', always: [{ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }] }], labels: { app: 'x' } },
-      want: true, reason: 'always-selector', rule: 'always-selector',
+      want: true,
+      reason: 'always-selector',
+      rule: 'always-selector',
     },
-    { name: 'an empty never selector is skipped, not match-all', c: { never: [{}], labels: { foo: 'bar' } }, want: true, reason: 'enabled-by-default', rule: 'webhook' },
+    {
+      name: 'an empty never selector is skipped, not match-all',
+      c: { never: [{}], labels: { foo: 'bar' } },
+      want: true,
+      reason: 'enabled-by-default',
+      rule: 'webhook',
+    },
     { name: 'an empty always selector is skipped', c: { policy: 'disabled', always: [{}] }, want: false, reason: 'policy-disabled', rule: 'policy' },
     {
       name: 'an invalid never selector is skipped, the next one still applies',
       c: { never: [{ matchExpressions: [{ key: 'foo', operator: 'Bogus' }] }, FOO], labels: { foo: 'bar' } },
-      want: false, reason: 'never-selector', rule: 'never-selector',
+      want: false,
+      reason: 'never-selector',
+      rule: 'never-selector',
     },
     {
       name: 'an invalid always selector alone is skipped',
       c: { policy: 'disabled', always: [{ matchExpressions: [{ key: 'foo', operator: 'In', values: [] }] }], labels: { foo: 'bar' } },
-      want: false, reason: 'policy-disabled', rule: 'policy',
+      want: false,
+      reason: 'policy-disabled',
+      rule: 'policy',
     },
   ];
   for (const r of rows) {
@@ -246,7 +402,9 @@ describe('pre-1.27 inject value semantics (legacy)', () => {
   });
   it('legacy semantics also apply under kube-inject', () => {
     expectDecision(run({ emulate: 'kube-inject', labels: { [INJ]: 'No' }, injectValue: 'legacy' }), {
-      inject: false, reason: 'pod-label', rule: 'inject-value',
+      inject: false,
+      reason: 'pod-label',
+      rule: 'inject-value',
     });
   });
 });

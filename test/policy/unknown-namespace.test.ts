@@ -45,7 +45,9 @@ describe('unknown namespace', () => {
   });
   it('a never selector that matches: skipped', () => {
     expectDecision(run({ ...U, labels: { app: 'x' }, never: [{ matchLabels: { app: 'x' } }] }), {
-      inject: false, reason: 'never-selector', rule: 'never-selector',
+      inject: false,
+      reason: 'never-selector',
+      rule: 'never-selector',
     });
   });
   it('an ignored namespace: skipped by name, which is always known', () => {

@@ -36,12 +36,22 @@ const notFalse = { key: INJ, operator: 'NotIn', values: ['false'] };
 const DEFAULT_MWC = mwc('istio-sidecar-injector', { [REV]: 'default' }, [
   {
     name: wh('rev.namespace.'),
-    namespaceSelector: { matchExpressions: [{ key: REV, operator: 'In', values: ['default'] }, { key: 'istio-injection', operator: 'DoesNotExist' }] },
+    namespaceSelector: {
+      matchExpressions: [
+        { key: REV, operator: 'In', values: ['default'] },
+        { key: 'istio-injection', operator: 'DoesNotExist' },
+      ],
+    },
     objectSelector: { matchExpressions: [notFalse] },
   },
   {
     name: wh('rev.object.'),
-    namespaceSelector: { matchExpressions: [{ key: REV, operator: 'DoesNotExist' }, { key: 'istio-injection', operator: 'DoesNotExist' }] },
+    namespaceSelector: {
+      matchExpressions: [
+        { key: REV, operator: 'DoesNotExist' },
+        { key: 'istio-injection', operator: 'DoesNotExist' },
+      ],
+    },
     objectSelector: { matchExpressions: [notFalse, { key: REV, operator: 'In', values: ['default'] }] },
   },
   {
@@ -51,8 +61,18 @@ const DEFAULT_MWC = mwc('istio-sidecar-injector', { [REV]: 'default' }, [
   },
   {
     name: wh('object.'),
-    namespaceSelector: { matchExpressions: [{ key: 'istio-injection', operator: 'DoesNotExist' }, { key: REV, operator: 'DoesNotExist' }] },
-    objectSelector: { matchExpressions: [{ key: INJ, operator: 'In', values: ['true'] }, { key: REV, operator: 'DoesNotExist' }] },
+    namespaceSelector: {
+      matchExpressions: [
+        { key: 'istio-injection', operator: 'DoesNotExist' },
+        { key: REV, operator: 'DoesNotExist' },
+      ],
+    },
+    objectSelector: {
+      matchExpressions: [
+        { key: INJ, operator: 'In', values: ['true'] },
+        { key: REV, operator: 'DoesNotExist' },
+      ],
+    },
   },
 ]);
 
@@ -88,7 +108,10 @@ describe('standardWebhooks', () => {
     expect(list[0]?.namespaceSelector.matchExpressions?.[0]).toEqual({ key: REV, operator: 'In', values: ['canary'] });
   });
   it('tags get their own configuration calling the tagged revision; the default tag also gets namespace./object.', () => {
-    const list = standardWebhooks([{ revision: '', tags: [] }, { revision: '1-24', tags: ['prod', 'default'] }]);
+    const list = standardWebhooks([
+      { revision: '', tags: [] },
+      { revision: '1-24', tags: ['prod', 'default'] },
+    ]);
     const prod = list.filter((w) => w.configuration === 'istio-revision-tag-prod');
     expect(prod.map((w) => w.name)).toEqual([wh('rev.namespace.'), wh('rev.object.')]);
     expect(prod.every((w) => w.revision === '1-24' && w.tag === 'prod')).toBe(true);
@@ -100,7 +123,10 @@ describe('standardWebhooks', () => {
     expect(own.every((w) => w.deactivated)).toBe(true);
   });
   it('configurations come in name order, as the API server calls them', () => {
-    const list = standardWebhooks([{ revision: 'zeta', tags: ['alpha'] }, { revision: '', tags: [] }]);
+    const list = standardWebhooks([
+      { revision: 'zeta', tags: ['alpha'] },
+      { revision: '', tags: [] },
+    ]);
     expect([...new Set(list.map((w) => w.configuration))]).toEqual(['istio-revision-tag-alpha', 'istio-sidecar-injector', 'istio-sidecar-injector-zeta']);
   });
 });
@@ -113,10 +139,18 @@ describe('revisions and tags in decide()', () => {
     expect(d.revisions).toEqual(['canary']);
   });
   it('"default" as the run revision means the default revision', () => {
-    expectDecision(run({ ns: { 'istio-injection': 'enabled' }, revision: 'default' }), { inject: true, reason: 'namespace-label', rule: 'webhook', revision: '' });
+    expectDecision(run({ ns: { 'istio-injection': 'enabled' }, revision: 'default' }), {
+      inject: true,
+      reason: 'namespace-label',
+      rule: 'webhook',
+      revision: '',
+    });
   });
   it('a namespace on a tag is injected by the run for the tagged revision', () => {
-    const installs = [{ revision: '', tags: [] }, { revision: '1-24', tags: ['prod'] }];
+    const installs = [
+      { revision: '', tags: [] },
+      { revision: '1-24', tags: ['prod'] },
+    ];
     const d = run({ installs, ns: { [REV]: 'prod' }, revision: '1-24', tags: ['prod'] });
     expectDecision(d, { inject: true, reason: 'revision-label', rule: 'webhook', webhook: wh('rev.namespace.'), configuration: 'istio-revision-tag-prod' });
     expectDecision(run({ installs, ns: { [REV]: 'prod' } }), { inject: false, reason: 'other-revision', rule: 'webhook', revision: '1-24' });
@@ -124,22 +158,39 @@ describe('revisions and tags in decide()', () => {
   it('pod istio.io/rev on a tag goes through the tag configuration', () => {
     const installs = [{ revision: '1-24', tags: ['prod'] }];
     expectDecision(run({ installs, labels: { [REV]: 'prod' }, revision: '1-24' }), {
-      inject: true, reason: 'revision-label', rule: 'webhook', webhook: wh('rev.object.'), configuration: 'istio-revision-tag-prod',
+      inject: true,
+      reason: 'revision-label',
+      rule: 'webhook',
+      webhook: wh('rev.object.'),
+      configuration: 'istio-revision-tag-prod',
     });
   });
   it('with a default tag, istio-injection=enabled calls the tagged revision and the old default webhooks are skipped', () => {
-    const installs = [{ revision: '', tags: [] }, { revision: 'canary', tags: ['default'] }];
+    const installs = [
+      { revision: '', tags: [] },
+      { revision: 'canary', tags: ['default'] },
+    ];
     const d = run({ installs, ns: { 'istio-injection': 'enabled' }, revision: 'canary' });
     expectDecision(d, { inject: true, reason: 'namespace-label', rule: 'webhook', webhook: wh('namespace.'), configuration: 'istio-revision-tag-default' });
     expect(d.trail.filter((s) => s.configuration === 'istio-sidecar-injector').every((s) => s.verdict === 'skipped')).toBe(true);
-    expectDecision(run({ installs, ns: { 'istio-injection': 'enabled' }, revision: '' }), { inject: false, reason: 'other-revision', rule: 'webhook', revision: 'canary' });
+    expectDecision(run({ installs, ns: { 'istio-injection': 'enabled' }, revision: '' }), {
+      inject: false,
+      reason: 'other-revision',
+      rule: 'webhook',
+      revision: 'canary',
+    });
   });
   it('a revision label naming nothing installed → revision-not-installed (warning)', () => {
     expectDecision(run({ ns: { [REV]: 'stable' } }), { inject: false, reason: 'revision-not-installed', rule: 'revision', severity: 'warning' });
     expectDecision(run({ labels: { [REV]: 'stable' } }), { inject: false, reason: 'revision-not-installed', rule: 'revision' });
   });
   it('no webhooks at all → no-webhooks (warning)', () => {
-    expectDecision(run({ webhooks: [], ns: { 'istio-injection': 'enabled' } }), { inject: false, reason: 'no-webhooks', rule: 'revision', severity: 'warning' });
+    expectDecision(run({ webhooks: [], ns: { 'istio-injection': 'enabled' } }), {
+      inject: false,
+      reason: 'no-webhooks',
+      rule: 'revision',
+      severity: 'warning',
+    });
   });
   it('two matching webhooks → inject with a multiple-webhooks warning', () => {
     const extra = webhooksFromConfigurations([
@@ -160,7 +211,9 @@ describe('revisions and tags in decide()', () => {
 describe('webhooksFromConfigurations', () => {
   it('takes the revision from istio.io/rev and the tag from istio.io/tag', () => {
     const { webhooks, results } = webhooksFromConfigurations([
-      mwc('istio-revision-tag-prod', { [REV]: '1-24', 'istio.io/tag': 'prod' }, [{ name: wh('rev.namespace.'), namespaceSelector: { matchLabels: { [REV]: 'prod' } } }]),
+      mwc('istio-revision-tag-prod', { [REV]: '1-24', 'istio.io/tag': 'prod' }, [
+        { name: wh('rev.namespace.'), namespaceSelector: { matchLabels: { [REV]: 'prod' } } },
+      ]),
     ]);
     expect(results).toEqual([]);
     expect(webhooks).toEqual([
@@ -257,12 +310,17 @@ describe('KubeSphere-customised selectors from the input', () => {
   });
   it('a workspace namespace with istio-injection=disabled is not', () => {
     expectDecision(run({ webhooks, ns: { 'kubesphere.io/workspace': 'team-a', 'istio-injection': 'disabled' } }), {
-      inject: false, reason: 'namespace-disabled', rule: 'revision',
+      inject: false,
+      reason: 'namespace-disabled',
+      rule: 'revision',
     });
   });
   it('a pod label inject=false opts out', () => {
     expectDecision(run({ webhooks, ns: { 'kubesphere.io/workspace': 'team-a' }, labels: { [INJ]: 'false' } }), {
-      inject: false, reason: 'pod-label', rule: 'webhook', webhook: wh('namespace.'),
+      inject: false,
+      reason: 'pod-label',
+      rule: 'webhook',
+      webhook: wh('namespace.'),
     });
   });
   it('the standard selectors would have decided the other way', () => {
@@ -271,7 +329,13 @@ describe('KubeSphere-customised selectors from the input', () => {
 });
 
 describe('callingWebhooks (coexistence with a live webhook)', () => {
-  const standard = standardWebhooks([{ revision: '', tags: [] }, { revision: 'canary', tags: ['prod'] }], { enableNamespacesByDefault: true });
+  const standard = standardWebhooks(
+    [
+      { revision: '', tags: [] },
+      { revision: 'canary', tags: ['prod'] },
+    ],
+    { enableNamespacesByDefault: true },
+  );
   it('a rendered pod in a namespace still labelled for injection would be injected again', () => {
     const calls = callingWebhooks(standard, { name: 'shop', labels: { 'istio-injection': 'enabled' } }, { app: 'web' });
     expect(calls.map((m) => `${m.webhook.configuration}/${m.webhook.name}`)).toEqual([`istio-sidecar-injector/${wh('namespace.')}`]);

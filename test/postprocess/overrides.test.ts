@@ -15,8 +15,20 @@ const resources = { limits: { cpu: '2000m', memory: '1024Mi' }, requests: { cpu:
 /** A cut-down native-sidecar template output (shape of Istio's sidecar template). */
 function templatePatch(cni: boolean): JsonObject {
   const init = cni
-    ? { name: 'istio-validation', image: PROXY, args: ['istio-iptables', '-u', '1337', '--run-validation'], resources, securityContext: { runAsUser: 1337, runAsGroup: 1337, runAsNonRoot: true } }
-    : { name: 'istio-init', image: PROXY, args: ['istio-iptables', '-p', '15001', '-u', '1337', '-m', 'REDIRECT'], resources, securityContext: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false } };
+    ? {
+        name: 'istio-validation',
+        image: PROXY,
+        args: ['istio-iptables', '-u', '1337', '--run-validation'],
+        resources,
+        securityContext: { runAsUser: 1337, runAsGroup: 1337, runAsNonRoot: true },
+      }
+    : {
+        name: 'istio-init',
+        image: PROXY,
+        args: ['istio-iptables', '-p', '15001', '-u', '1337', '-m', 'REDIRECT'],
+        resources,
+        securityContext: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false },
+      };
   return {
     metadata: { labels: { 'security.istio.io/tlsMode': 'istio' } },
     spec: {
@@ -29,14 +41,25 @@ function templatePatch(cni: boolean): JsonObject {
           restartPolicy: 'Always',
           resources,
           lifecycle: { preStop: { exec: { command: ['pilot-agent', 'request', '--debug-port=15020', 'POST', 'drain'] } } },
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true, runAsGroup: 1337, runAsNonRoot: true, runAsUser: 1337 },
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ['ALL'] },
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            runAsGroup: 1337,
+            runAsNonRoot: true,
+            runAsUser: 1337,
+          },
           volumeMounts: [
             { mountPath: '/etc/istio/proxy', name: 'istio-envoy' },
             { mountPath: '/etc/istio/pod', name: 'istio-podinfo' },
           ],
         },
       ],
-      volumes: [{ name: 'istio-envoy', emptyDir: { medium: 'Memory' } }, { name: 'istio-podinfo', emptyDir: {} }],
+      volumes: [
+        { name: 'istio-envoy', emptyDir: { medium: 'Memory' } },
+        { name: 'istio-podinfo', emptyDir: {} },
+      ],
     },
   };
 }
@@ -152,7 +175,10 @@ describe('goContainer / goMarshal', () => {
       image: 'x',
       command: ['a && b <c>'],
       resources: { limits: { memory: '1024Mi', cpu: '2000m' } },
-      env: [{ value: '', name: 'E' }, { name: 'F', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } }],
+      env: [
+        { value: '', name: 'E' },
+        { name: 'F', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } },
+      ],
       ports: [{ containerPort: 80, hostPort: 0, protocol: 'TCP' }],
       unknownField: 1,
       readinessProbe: { httpGet: { port: 'http', path: '' }, initialDelaySeconds: 0 },

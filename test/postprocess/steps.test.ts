@@ -71,7 +71,18 @@ function beforeRewrite(name: string): { pre: PodTemplate; golden: PodTemplate; i
 }
 
 describe('applyRewrite (probes -> /app-health, ISTIO_KUBE_APP_PROBERS)', () => {
-  const cases = ['hello-probes', 'ready_live', 'tcp-probes', 'startup_ready_live', 'startup_only', 'two_container', 'one_container', 'hello-readiness', 'native-sidecar', 'status_annotations'];
+  const cases = [
+    'hello-probes',
+    'ready_live',
+    'tcp-probes',
+    'startup_ready_live',
+    'startup_only',
+    'two_container',
+    'one_container',
+    'hello-readiness',
+    'native-sidecar',
+    'status_annotations',
+  ];
   for (const name of cases) {
     it(`rewrites ${name} exactly as the golden`, () => {
       const { pre, golden, input } = beforeRewrite(name);
@@ -137,7 +148,10 @@ describe('applyRewrite (probes -> /app-health, ISTIO_KUBE_APP_PROBERS)', () => {
       spec: {
         containers: [
           { name: 'a', readinessProbe: { httpGet: { path: '/app-health/a/readyz', port: 15020 } }, livenessProbe: { httpGet: { port: 81 } } },
-          { name: 'istio-proxy', env: [{ name: PROBERS, value: '{"/app-health/a/readyz":{"httpGet":{"port":80}},"/app-health/a/livez":{"httpGet":{"port":1}}}' }] },
+          {
+            name: 'istio-proxy',
+            env: [{ name: PROBERS, value: '{"/app-health/a/readyz":{"httpGet":{"port":80}},"/app-health/a/livez":{"httpGet":{"port":1}}}' }],
+          },
         ],
       },
     };
@@ -163,9 +177,17 @@ describe('applyPrometheusMerge', () => {
     expect(out.metadata?.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '15020', 'prometheus.io/path': '/stats/prometheus' });
   });
   it('saves the user settings and points Prometheus at the agent; other spellings are cleared', () => {
-    const out = applyPrometheusMerge(withAnnotations({ 'prometheus.io/port': '8080', 'prometheus.io/path': '/m', 'prometheus-io/scrape': 'true', keep: 'x' }), ctx());
+    const out = applyPrometheusMerge(
+      withAnnotations({ 'prometheus.io/port': '8080', 'prometheus.io/path': '/m', 'prometheus-io/scrape': 'true', keep: 'x' }),
+      ctx(),
+    );
     expect(envOf(container(out, 'istio-proxy'), 'ISTIO_PROMETHEUS_ANNOTATIONS')).toBe('{"scrape":"","path":"/m","port":"8080"}');
-    expect(out.metadata?.annotations).toEqual({ keep: 'x', 'prometheus.io/port': '15020', 'prometheus.io/path': '/stats/prometheus', 'prometheus.io/scrape': 'true' });
+    expect(out.metadata?.annotations).toEqual({
+      keep: 'x',
+      'prometheus.io/port': '15020',
+      'prometheus.io/path': '/stats/prometheus',
+      'prometheus.io/scrape': 'true',
+    });
   });
   it('without user settings no env is added, the annotations still are', () => {
     const out = applyPrometheusMerge(withAnnotations({}), ctx());
@@ -217,7 +239,18 @@ describe('applySecurePrometheusAnnotation', () => {
 describe('overwriteClusterInfo', () => {
   it('moves the webhook cluster parameters to the end of the proxy env, sorted', () => {
     const pod: PodTemplate = {
-      spec: { containers: [{ name: 'istio-proxy', env: [{ name: 'A', value: '1' }, { name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes' }, { name: 'B', value: '2' }] }] },
+      spec: {
+        containers: [
+          {
+            name: 'istio-proxy',
+            env: [
+              { name: 'A', value: '1' },
+              { name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes' },
+              { name: 'B', value: '2' },
+            ],
+          },
+        ],
+      },
     };
     const out = overwriteClusterInfo(pod, ctx({ settings: { proxyEnvs: { ISTIO_META_NETWORK: 'n1', ISTIO_META_CLUSTER_ID: 'c1' } } }));
     expect(container(out, 'istio-proxy').env).toEqual([
@@ -237,7 +270,17 @@ describe('applyMetadata', () => {
       spec: {
         containers: [],
         initContainers: [{ name: 'istio-init' }, { name: 'istio-proxy' }],
-        volumes: ['workload-socket', 'credential-socket', 'workload-certs', 'istio-envoy', 'istio-data', 'istio-podinfo', 'istio-token', 'istiod-ca-cert', 'istio-ca-crl'].map((name) => ({ name })),
+        volumes: [
+          'workload-socket',
+          'credential-socket',
+          'workload-certs',
+          'istio-envoy',
+          'istio-data',
+          'istio-podinfo',
+          'istio-token',
+          'istiod-ca-cert',
+          'istio-ca-crl',
+        ].map((name) => ({ name })),
       },
     };
     const out = applyMetadata({ spec: { containers: [] } }, ctx({ templatePod }));
@@ -284,7 +327,10 @@ describe('postProcessPod', () => {
   it("runs the steps in Istio's order: probers appended (no status yet), then status, then reordering", () => {
     const pod: PodTemplate = {
       spec: {
-        containers: [{ name: 'istio-proxy', env: [] }, { name: 'app', readinessProbe: { httpGet: { port: 8080 } } }],
+        containers: [
+          { name: 'istio-proxy', env: [] },
+          { name: 'app', readinessProbe: { httpGet: { port: 8080 } } },
+        ],
       },
     };
     const templatePod: PodTemplate = { spec: { containers: [{ name: 'istio-proxy' }] } };

@@ -26,13 +26,23 @@ const rl = (items: string, rest = '') => `apiVersion: config.kubernetes.io/v1\nk
 const indentItem = (doc: string) => '- ' + doc.replace(/\n(?=.)/g, '\n  ');
 const cfg = (spec: string) => `apiVersion: inject-sidecar.dev/v1alpha1\nkind: SidecarInjection\nmetadata:\n  name: c\nspec:\n${spec}`;
 const injectConfig = (template: string) =>
-  file('inject.yaml', `policy: enabled\ntemplates:\n  sidecar: |\n${template.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+  file(
+    'inject.yaml',
+    `policy: enabled\ntemplates:\n  sidecar: |\n${template
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n')}\n`,
+  );
 
 /** Runs the CLI, checks the run contract, and returns stderr/results with temp paths as `<dir>`. */
 async function run(argv: string[], stdin = '') {
   const r = await runCli(argv, stdin);
   expect(checkRun(r, modeOf(argv, stdin))).toBeUndefined();
-  const clean = (s: string) => s.split(dir + '/').join('<dir>/').replace(/<dir>\/\d+-/g, '<dir>/');
+  const clean = (s: string) =>
+    s
+      .split(dir + '/')
+      .join('<dir>/')
+      .replace(/<dir>\/\d+-/g, '<dir>/');
   const results = r.stdout.startsWith('apiVersion: config.kubernetes.io') ? ((parse(r.stdout) as { results?: { message: string }[] }).results ?? []) : [];
   return { ...r, stderr: clean(r.stderr), messages: results.map((x) => clean(x.message)) };
 }
@@ -42,7 +52,9 @@ describe('catalogue of bad inputs: exact messages', () => {
     const r = await run(['-f', file('app.yaml', 'kind: Service\nmetadata:\n  name: [web\n')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('inject-sidecar: <dir>/app.yaml:4:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]\n');
+    expect(r.stderr).toBe(
+      'inject-sidecar: <dir>/app.yaml:4:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]\n',
+    );
   });
 
   it('malformed YAML in a ResourceList item: line and column, nothing on stdout', async () => {
@@ -89,7 +101,12 @@ describe('catalogue of bad inputs: exact messages', () => {
       'inject-sidecar: invalid config <dir>/c.yaml:\n  spec.proxy.tagg: unknown field; did you mean tag?\n  spec.revison: unknown field; did you mean revision?\n',
     );
     expect([unknown.code, unknown.stdout]).toEqual([1, '']);
-    const typed = await run(['--config', file('c.yaml', cfg('  policy: sometimes\n  proxy:\n    statusPort: "x"\n  namespaces:\n    shop:\n      labels:\n        istio-injection: 1\n')), '-f', input]);
+    const typed = await run([
+      '--config',
+      file('c.yaml', cfg('  policy: sometimes\n  proxy:\n    statusPort: "x"\n  namespaces:\n    shop:\n      labels:\n        istio-injection: 1\n')),
+      '-f',
+      input,
+    ]);
     expect(typed.stderr).toBe(
       'inject-sidecar: invalid config <dir>/c.yaml:\n' +
         '  spec.policy: expected enabled or disabled\n' +
@@ -100,7 +117,13 @@ describe('catalogue of bad inputs: exact messages', () => {
   });
 
   it('invalid functionConfig in KRM mode: a complete ResourceList with one error result per field', async () => {
-    const r = await run([], rl(indentItem(NS), 'functionConfig:\n  apiVersion: inject-sidecar.dev/v1alpha1\n  kind: SidecarInjection\n  metadata: {name: c}\n  spec:\n    emulate: sometimes\n    proxy: {hubb: x}\n'));
+    const r = await run(
+      [],
+      rl(
+        indentItem(NS),
+        'functionConfig:\n  apiVersion: inject-sidecar.dev/v1alpha1\n  kind: SidecarInjection\n  metadata: {name: c}\n  spec:\n    emulate: sometimes\n    proxy: {hubb: x}\n',
+      ),
+    );
     expect(r.code).toBe(1);
     expect(r.messages).toEqual([
       'invalid function config: spec.emulate: expected webhook or kube-inject',
@@ -121,7 +144,10 @@ describe('catalogue of bad inputs: exact messages', () => {
   });
 
   it('invalid Istio annotation values name the annotation (and how many others are invalid)', async () => {
-    const r = await run(['-f', '-'], `${NS}---\n${dep('      annotations:\n        traffic.sidecar.istio.io/excludeOutboundPorts: "80,x"\n        sidecar.istio.io/proxyCPU: "lots"\n')}`);
+    const r = await run(
+      ['-f', '-'],
+      `${NS}---\n${dep('      annotations:\n        traffic.sidecar.istio.io/excludeOutboundPorts: "80,x"\n        sidecar.istio.io/proxyCPU: "lots"\n')}`,
+    );
     expect(r.stderr).toBe(
       "error: Deployment shop/web: invalid value 'lots' for annotation 'sidecar.istio.io/proxyCPU': quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (and 1 more invalid annotation: traffic.sidecar.istio.io/excludeOutboundPorts) [field spec.template.metadata.annotations[\"sidecar.istio.io/proxyCPU\"], in <stdin> (document 2)]\n" +
         '1 workload: 0 injected, 0 upgraded, 0 unchanged, 0 skipped, 0 removed, 1 error\n',
@@ -144,18 +170,27 @@ describe('catalogue of bad inputs: exact messages', () => {
       expect([r.code, r.stdout]).toEqual([1, '']);
     }
     // null is Go's zero value: Helm's empty `volumes:` injects
-    const ok = await run(['-f', '-'], `${NS}---\n${dep('      annotations:\n').replace('        image: example/web:1\n', '        image: example/web:1\n      volumes:\n')}`);
+    const ok = await run(
+      ['-f', '-'],
+      `${NS}---\n${dep('      annotations:\n').replace('        image: example/web:1\n', '        image: example/web:1\n      volumes:\n')}`,
+    );
     expect(ok.code).toBe(0);
   });
 
   it('template parse and execution errors, Go-style (--injectConfigFile with a broken template)', async () => {
     const input = `${NS}---\n${dep()}`;
-    const parseErr = await run(['-q', '--injectConfigFile', injectConfig('spec:\n  containers:\n  - name: istio-proxy\n    image: {{ .Values.global.hub }\n'), '-f', '-'], input);
+    const parseErr = await run(
+      ['-q', '--injectConfigFile', injectConfig('spec:\n  containers:\n  - name: istio-proxy\n    image: {{ .Values.global.hub }\n'), '-f', '-'],
+      input,
+    );
     expect(parseErr.stderr).toBe(
       'error: Deployment shop/web: injection template "sidecar" of file <dir>/inject.yaml does not parse: template: sidecar:4: unexpected "}" in operand [field spec.template, in <stdin> (document 2)]\n',
     );
     expect([parseErr.code, parseErr.stdout]).toEqual([1, '']);
-    const execErr = await run(['-q', '--injectConfigFile', injectConfig('spec:\n  containers:\n  - name: istio-proxy\n    image: {{ index .Values.global 3 }}\n'), '-f', '-'], input);
+    const execErr = await run(
+      ['-q', '--injectConfigFile', injectConfig('spec:\n  containers:\n  - name: istio-proxy\n    image: {{ index .Values.global 3 }}\n'), '-f', '-'],
+      input,
+    );
     expect(execErr.stderr).toBe(
       'error: Deployment shop/web: injection template "sidecar" failed: template: sidecar:4:14: executing "sidecar" at <index .Values.global 3>: error calling index: index of untyped nil [field spec.template, in <stdin> (document 2)]\n',
     );
@@ -163,7 +198,10 @@ describe('catalogue of bad inputs: exact messages', () => {
   });
 
   it('a configured injector ConfigMap that is missing', async () => {
-    const r = await run(['--config', file('c.yaml', cfg('  istio:\n    injectorConfigMap: istio-system/istio-sidecar-injector\n')), '-f', '-'], `${NS}---\n${dep()}`);
+    const r = await run(
+      ['--config', file('c.yaml', cfg('  istio:\n    injectorConfigMap: istio-system/istio-sidecar-injector\n')), '-f', '-'],
+      `${NS}---\n${dep()}`,
+    );
     expect(r.stderr).toBe(
       'error: the injector ConfigMap istio-system/istio-sidecar-injector is configured but not in the input [field spec.istio.injectorConfigMap]\n' +
         'error: Deployment shop/web: not injected: the Istio injector configuration is invalid (see the error above) [field spec.template, in <stdin> (document 2)]\n' +
@@ -176,7 +214,9 @@ describe('catalogue of bad inputs: exact messages', () => {
     let bomb = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata:\n  a: &a ["x","x","x","x","x","x","x","x","x"]\n';
     let prev = 'a';
     for (const k of 'bcdefghi') {
-      bomb += `  ${k}: &${k} [${Array(9).fill('*' + prev).join(',')}]\n`;
+      bomb += `  ${k}: &${k} [${Array(9)
+        .fill('*' + prev)
+        .join(',')}]\n`;
       prev = k;
     }
     const s = await run(['-f', '-'], bomb);
@@ -222,7 +262,9 @@ describe('catalogue of bad inputs: exact messages', () => {
 
   it('YAML tags that JSON cannot hold are refused (they would be garbled)', async () => {
     const r = await run(['-f', '-'], `${NS}---\n${dep('      annotations:\n        a: !!binary aGk=\n')}`);
-    expect(r.stderr).toBe('inject-sidecar: <stdin>:18:21: YAML tag !!binary is not supported: Kubernetes objects hold only maps, lists, strings, numbers, booleans and null\n');
+    expect(r.stderr).toBe(
+      'inject-sidecar: <stdin>:18:21: YAML tag !!binary is not supported: Kubernetes objects hold only maps, lists, strings, numbers, booleans and null\n',
+    );
     expect([r.code, r.stdout]).toEqual([1, '']);
   });
 

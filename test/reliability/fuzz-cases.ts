@@ -60,7 +60,10 @@ export function fuzzContext(): FuzzContext {
 export function fuzzCaseArb(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
   const targets = TARGETS.filter((t) => ctx.injectConfig || (t !== 'template' && t !== 'injectConfig'));
   // Hostile templates cost up to a second each: about one case in 200.
-  const target: fc.Arbitrary<Target> = fc.oneof({ arbitrary: fc.constantFrom(...targets), weight: 199 }, { arbitrary: fc.constant('hostile-template' as const), weight: 1 });
+  const target: fc.Arbitrary<Target> = fc.oneof(
+    { arbitrary: fc.constantFrom(...targets), weight: 199 },
+    { arbitrary: fc.constant('hostile-template' as const), weight: 1 },
+  );
   return fc.record({
     target,
     seed: fc.nat({ max: ctx.seeds.length - 1 }),

@@ -39,7 +39,11 @@ const scalarArb = (s: string): fc.Arbitrary<string> => {
 };
 
 const nameArb = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[a-z0-9]$/);
-const labelKeyArb = fc.oneof(nameArb, nameArb.map((n) => `example.com/${n}`), nameArb.map((n) => `app.kubernetes.io/${n}`));
+const labelKeyArb = fc.oneof(
+  nameArb,
+  nameArb.map((n) => `example.com/${n}`),
+  nameArb.map((n) => `app.kubernetes.io/${n}`),
+);
 const labelValueArb = fc.stringMatching(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,10}[A-Za-z0-9])?$/);
 const commentArb = fc.string({ maxLength: 20, unit: 'grapheme-ascii' }).map((s) => `# ${s.replace(/[\r\n]/g, ' ')}`.trimEnd());
 const annotationValueArb = fc.oneof(
@@ -68,24 +72,28 @@ function keyText(k: string): string {
 }
 
 const stringMapArb = (keyArb: fc.Arbitrary<string>, valueArb: fc.Arbitrary<string>, opts: { blocks?: boolean } = {}) =>
-  fc
-    .uniqueArray(fc.tuple(keyArb, valueArb), { maxLength: 4, selector: ([k]) => k })
-    .chain((pairs) =>
-      fc.tuple(
-        ...pairs.map(([key, value]) =>
-          fc.record({
-            key: fc.constant(key),
-            scalar: scalarArb(value),
-            comment: fc.option(commentArb, { nil: undefined, freq: 4 }),
-            block: opts.blocks
-              ? fc.option(fc.array(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 :#.,-]{0,20}[A-Za-z0-9]$/), { minLength: 1, maxLength: 3 }), { nil: undefined, freq: 6 })
-              : fc.constant(undefined),
-          }),
-        ),
+  fc.uniqueArray(fc.tuple(keyArb, valueArb), { maxLength: 4, selector: ([k]) => k }).chain((pairs) =>
+    fc.tuple(
+      ...pairs.map(([key, value]) =>
+        fc.record({
+          key: fc.constant(key),
+          scalar: scalarArb(value),
+          comment: fc.option(commentArb, { nil: undefined, freq: 4 }),
+          block: opts.blocks
+            ? fc.option(fc.array(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 :#.,-]{0,20}[A-Za-z0-9]$/), { minLength: 1, maxLength: 3 }), {
+                nil: undefined,
+                freq: 6,
+              })
+            : fc.constant(undefined),
+        }),
       ),
-    );
+    ),
+  );
 
-const styleArb: fc.Arbitrary<Style> = fc.record({ maps: fc.constantFrom('block' as const, 'flow' as const), seqIndent: fc.constantFrom(0 as const, 2 as const) });
+const styleArb: fc.Arbitrary<Style> = fc.record({
+  maps: fc.constantFrom('block' as const, 'flow' as const),
+  seqIndent: fc.constantFrom(0 as const, 2 as const),
+});
 
 const ISTIO_ANNOTATIONS: [string, string][] = [
   ['sidecar.istio.io/proxyCPU', '100m'],
@@ -167,8 +175,7 @@ const podSpecArb = (indent: number, style: Style) =>
 const NAMESPACES = ['shop', 'ops', 'plain', undefined] as const;
 const namespaceArb = fc.constantFrom(...NAMESPACES);
 
-const head = (apiVersion: string, kind: string, comment: string | undefined) =>
-  `${comment ? `${comment}\n` : ''}apiVersion: ${apiVersion}\nkind: ${kind}\n`;
+const head = (apiVersion: string, kind: string, comment: string | undefined) => `${comment ? `${comment}\n` : ''}apiVersion: ${apiVersion}\nkind: ${kind}\n`;
 
 function workloadArb(kind: 'Deployment' | 'StatefulSet' | 'Pod' | 'CronJob'): fc.Arbitrary<GenDoc> {
   return fc
@@ -198,7 +205,13 @@ function workloadArb(kind: 'Deployment' | 'StatefulSet' | 'Pod' | 'CronJob'): fc
 }
 
 const serviceArb: fc.Arbitrary<GenDoc> = fc
-  .record({ name: nameArb, namespace: namespaceArb, style: styleArb, port: fc.integer({ min: 1, max: 65535 }), comment: fc.option(commentArb, { nil: undefined }) })
+  .record({
+    name: nameArb,
+    namespace: namespaceArb,
+    style: styleArb,
+    port: fc.integer({ min: 1, max: 65535 }),
+    comment: fc.option(commentArb, { nil: undefined }),
+  })
   .chain(({ name, namespace, style, port, comment }) =>
     metadataArb({ name, namespace, indent: 0, style }).map((meta) => ({
       text: `${head('v1', 'Service', comment)}${meta}spec:\n  selector: {app: ${name}}\n  ports:\n  - {port: ${port},   targetPort: ${port}} # spacing kept\n`,
@@ -222,7 +235,13 @@ const configMapArb: fc.Arbitrary<GenDoc> = fc
   );
 
 const unknownArb: fc.Arbitrary<GenDoc> = fc
-  .record({ name: nameArb, namespace: namespaceArb, style: styleArb, kind: fc.constantFrom('Widget', 'Gadget', 'DeploymentSpec'), comment: fc.option(commentArb, { nil: undefined }) })
+  .record({
+    name: nameArb,
+    namespace: namespaceArb,
+    style: styleArb,
+    kind: fc.constantFrom('Widget', 'Gadget', 'DeploymentSpec'),
+    comment: fc.option(commentArb, { nil: undefined }),
+  })
   .chain(({ name, namespace, style, kind, comment }) =>
     fc.tuple(metadataArb({ name, namespace, indent: 0, style }), podSpecArb(4, style)).map(([meta, spec]) => ({
       text: `${head('example.com/v1', kind, comment)}${meta}spec:\n  template:\n    ${spec.trimStart()}`,
@@ -255,5 +274,8 @@ export const docArb: fc.Arbitrary<GenDoc> = fc.oneof(
 
 /** A stream: a Namespace `shop` (injection enabled) usually first, then documents; names unique per kind. */
 export const streamArb: fc.Arbitrary<GenDoc[]> = fc
-  .tuple(fc.uniqueArray(namespaceDocArb, { maxLength: 2, selector: (d) => d.name }), fc.uniqueArray(docArb, { minLength: 1, maxLength: 6, selector: (d) => `${d.kind}/${d.namespace}/${d.name}` }))
+  .tuple(
+    fc.uniqueArray(namespaceDocArb, { maxLength: 2, selector: (d) => d.name }),
+    fc.uniqueArray(docArb, { minLength: 1, maxLength: 6, selector: (d) => `${d.kind}/${d.namespace}/${d.name}` }),
+  )
   .map(([ns, docs]) => [...ns, ...docs]);

@@ -21,14 +21,20 @@ function file(text: string | Buffer, ext = 'yaml'): string {
   writeFileSync(p, text);
   return p;
 }
-const indent = (text: string, by: string) => text.split('\n').map((l) => (l ? by + l : l)).join('\n');
+const indent = (text: string, by: string) =>
+  text
+    .split('\n')
+    .map((l) => (l ? by + l : l))
+    .join('\n');
 
 /** The classic "billion laughs": 9^9 strings from nine lines. */
 function aliasBomb(levels = 9): string {
   let s = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
   let prev = 'a';
   for (const name of 'bcdefghijk'.slice(0, levels - 1)) {
-    s += `${name}: &${name} [${Array(9).fill('*' + prev).join(',')}]\n`;
+    s += `${name}: &${name} [${Array(9)
+      .fill('*' + prev)
+      .join(',')}]\n`;
     prev = name;
   }
   return s;
@@ -45,7 +51,8 @@ const DEP =
 const TEMPLATE = 'spec:\n  containers:\n  - name: istio-proxy\n    image: proxy\n';
 const injectorCm = (values: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio-sidecar-injector\n  namespace: istio-system\ndata:\n  config: |\n    policy: enabled\n    templates:\n      sidecar: |\n${indent(TEMPLATE, '        ')}  values: |\n${indent(values, '    ')}`;
-const meshCm = (mesh: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\ndata:\n  mesh: |\n${indent(mesh, '    ')}`;
+const meshCm = (mesh: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\ndata:\n  mesh: |\n${indent(mesh, '    ')}`;
 const injectFile = (template: string) => file(`policy: enabled\ntemplates:\n  sidecar: |\n${indent(template, '    ')}`);
 const stream = (...docs: string[]) => docs.join('---\n');
 
@@ -128,7 +135,11 @@ describe('control characters are refused after escape processing', () => {
     await refused([], rl, /control character U\+007F/, 'krm');
   });
   it('in template output', async () => {
-    await refused(['--injectConfigFile', injectFile(`${TEMPLATE}metadata:\n  annotations:\n    x: "a\\eb"\n`), '-f', '-'], stream(NS, DEP), /control character U\+001B/);
+    await refused(
+      ['--injectConfigFile', injectFile(`${TEMPLATE}metadata:\n  annotations:\n    x: "a\\eb"\n`), '-f', '-'],
+      stream(NS, DEP),
+      /control character U\+001B/,
+    );
   });
   it('in mesh config', async () => {
     await refused(['-f', '-'], stream(NS, meshCm('defaultConfig:\n  discoveryAddress: "a\\x7f"\n'), DEP), /control character U\+007F/);

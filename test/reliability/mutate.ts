@@ -61,19 +61,102 @@ export function asResourceList(stream: string, functionConfig?: string): string 
     .map((d) => d.replace(/\s+$/, ''))
     .filter((d) => /^[^#\s]/m.test(d));
   let out = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n';
-  for (const d of docs) out += d.split('\n').map((l, i) => (i === 0 ? `- ${l}` : l ? `  ${l}` : l)).join('\n') + '\n';
+  for (const d of docs)
+    out +=
+      d
+        .split('\n')
+        .map((l, i) => (i === 0 ? `- ${l}` : l ? `  ${l}` : l))
+        .join('\n') + '\n';
   if (docs.length === 0) out = out.replace('items:\n', 'items: []\n');
-  if (functionConfig) out += 'functionConfig:\n' + functionConfig.replace(/\s+$/, '').split('\n').map((l) => (l ? `  ${l}` : l)).join('\n') + '\n';
+  if (functionConfig)
+    out +=
+      'functionConfig:\n' +
+      functionConfig
+        .replace(/\s+$/, '')
+        .split('\n')
+        .map((l) => (l ? `  ${l}` : l))
+        .join('\n') +
+      '\n';
   return out;
 }
 
 /** Characters and snippets that matter to a YAML reader. */
 const TOKENS = [
-  ':', ': ', '- ', '-', '? ', '{', '}', '[', ']', ',', '#', ' #', '&a ', '*a', '&b ', '*b', '<<: *a', '!', '!!str ', '!!binary ',
-  '!!map ', '!!int ', '|', '|-', '>', '>+', '"', "'", '\\', '%YAML 1.2\n', '%TAG ! tag:x,2000:\n', '---\n', '--- ', '...\n', '\t',
-  '\n', '\r\n', '\r', ' ', '  ', '\u0000', '\u0001', '\u001b', '\u007f', '\u0085', '\u00a0', '\u2028', '\ufeff', '\ufffe', '\ud800',
-  '\u{1f600}', 'é', 'null', '~', 'true', 'yes', 'on', '0x1F', '0o17', '1e400', '-.inf', '.nan', '12:30:00', '2001-12-14',
-  '__proto__', 'constructor', 'prototype', 'toString', '{{', '}}', '{{ .Values }}', '$(', '`', '${HOME}', '/etc/passwd',
+  ':',
+  ': ',
+  '- ',
+  '-',
+  '? ',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '#',
+  ' #',
+  '&a ',
+  '*a',
+  '&b ',
+  '*b',
+  '<<: *a',
+  '!',
+  '!!str ',
+  '!!binary ',
+  '!!map ',
+  '!!int ',
+  '|',
+  '|-',
+  '>',
+  '>+',
+  '"',
+  "'",
+  '\\',
+  '%YAML 1.2\n',
+  '%TAG ! tag:x,2000:\n',
+  '---\n',
+  '--- ',
+  '...\n',
+  '\t',
+  '\n',
+  '\r\n',
+  '\r',
+  ' ',
+  '  ',
+  '\u0000',
+  '\u0001',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u00a0',
+  '\u2028',
+  '\ufeff',
+  '\ufffe',
+  '\ud800',
+  '\u{1f600}',
+  'é',
+  'null',
+  '~',
+  'true',
+  'yes',
+  'on',
+  '0x1F',
+  '0o17',
+  '1e400',
+  '-.inf',
+  '.nan',
+  '12:30:00',
+  '2001-12-14',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  '{{',
+  '}}',
+  '{{ .Values }}',
+  '$(',
+  '`',
+  '${HOME}',
+  '/etc/passwd',
 ];
 
 /** Replacements for a scalar after `key: `. */
@@ -81,21 +164,61 @@ const TOKENS = [
 const HOSTILE_SCALARS = [
   (() => {
     let s = '[&a0 [x,x,x,x,x,x,x,x,x]';
-    for (let i = 1; i < 9; i++) s += `, &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]`;
+    for (let i = 1; i < 9; i++)
+      s += `, &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(',')}]`;
     return `${s}]`;
   })(),
   `[&w "${'x'.repeat(100_000)}", ${Array(60).fill('*w').join(', ')}]`,
   '['.repeat(300) + ']'.repeat(300),
   '{a: '.repeat(250) + '1' + '}'.repeat(250),
-  '"\\x7f"', '"\\e"', '"a\\U0000007Fb"', '"\\0"', '*nowhere',
+  '"\\x7f"',
+  '"\\e"',
+  '"a\\U0000007Fb"',
+  '"\\0"',
+  '*nowhere',
 ];
 
 const SCALARS = [
   ...HOSTILE_SCALARS,
-  'null', '~', '""', "''", '[]', '{}', '0', '-1', '99999999999999999999999', '1.5', '1e400', '.nan', 'true', 'yes', 'no',
-  '"true"', '|', '>-', '*a', '&a x', '!!binary aGk=', '!!int "1"', '"\\u0000"', '"\\ud800"', '[a, {b: c}]', '{a: [b]}',
-  '"' + 'x'.repeat(300) + '"', '__proto__', '{__proto__: {polluted: 1}}', '{constructor: {prototype: {polluted: 1}}}',
-  'sidecar.istio.io/inject', '"80,http"', '"-1"', '"65536"', '"a,b,,c"', '"10.0.0.0/33"', '"{{ fail \\"x\\" }}"',
+  'null',
+  '~',
+  '""',
+  "''",
+  '[]',
+  '{}',
+  '0',
+  '-1',
+  '99999999999999999999999',
+  '1.5',
+  '1e400',
+  '.nan',
+  'true',
+  'yes',
+  'no',
+  '"true"',
+  '|',
+  '>-',
+  '*a',
+  '&a x',
+  '!!binary aGk=',
+  '!!int "1"',
+  '"\\u0000"',
+  '"\\ud800"',
+  '[a, {b: c}]',
+  '{a: [b]}',
+  '"' + 'x'.repeat(300) + '"',
+  '__proto__',
+  '{__proto__: {polluted: 1}}',
+  '{constructor: {prototype: {polluted: 1}}}',
+  'sidecar.istio.io/inject',
+  '"80,http"',
+  '"-1"',
+  '"65536"',
+  '"a,b,,c"',
+  '"10.0.0.0/33"',
+  '"{{ fail \\"x\\" }}"',
 ];
 
 export type Op =
@@ -127,7 +250,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('splice' as const), at: pos, from: pos, start: pos, n: fc.integer({ min: 1, max: 400 }) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'crlf' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'bom' as const }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('repeat' as const), at: pos, n: fc.integer({ min: 1, max: 200 }), times: fc.integer({ min: 2, max: 50 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('repeat' as const), at: pos, n: fc.integer({ min: 1, max: 200 }), times: fc.integer({ min: 2, max: 50 }) }),
+  },
 );
 
 export const opsArb = fc.array(opArb, { minLength: 1, maxLength: 6 });
@@ -207,6 +333,8 @@ export function mutate(text: string, ops: readonly Op[], others: readonly Seed[]
 /** Printable YAML-ish junk: random strings over an alphabet rich in YAML syntax. */
 export const junkArb: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 200, unit: 'binary' }),
-  fc.array(fc.constantFrom(...TOKENS, 'a', 'b', 'kind', 'apiVersion', 'metadata', 'spec', 'items', 'ResourceList', 'Deployment'), { maxLength: 60 }).map((a) => a.join('')),
+  fc
+    .array(fc.constantFrom(...TOKENS, 'a', 'b', 'kind', 'apiVersion', 'metadata', 'spec', 'items', 'ResourceList', 'Deployment'), { maxLength: 60 })
+    .map((a) => a.join('')),
   fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('utf8')),
 );

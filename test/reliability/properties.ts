@@ -59,7 +59,8 @@ export async function streamInvariants(docs: GenDoc[]): Promise<string | undefin
     }
     const lost = containerNames(before).filter((n) => !containerNames(o).includes(n));
     if (lost.length) return `document ${i + 1} lost containers ${lost.join(', ')}`;
-    const podLabels = (x: Obj) => (x.kind === 'Pod' ? x.metadata : x.kind === 'CronJob' ? x.spec?.jobTemplate?.spec?.template?.metadata : x.spec?.template?.metadata)?.labels ?? {};
+    const podLabels = (x: Obj) =>
+      (x.kind === 'Pod' ? x.metadata : x.kind === 'CronJob' ? x.spec?.jobTemplate?.spec?.template?.metadata : x.spec?.template?.metadata)?.labels ?? {};
     for (const [k, v] of Object.entries(podLabels(before) as Obj)) {
       // the injection may set sidecar.istio.io/inject=false so a live webhook does not inject again
       if (k !== 'sidecar.istio.io/inject' && podLabels(o)[k] !== v) return `document ${i + 1} lost pod label ${k}`;

@@ -45,7 +45,12 @@ function project(name: string, files: Record<string, string>): string {
   for (const [f, text] of Object.entries(files)) writeFileSync(join(p, f), text);
   return p;
 }
-const snapshot = (p: string) => Object.fromEntries(readdirSync(p).sort().map((f) => [f, readFileSync(join(p, f), 'utf8')]));
+const snapshot = (p: string) =>
+  Object.fromEntries(
+    readdirSync(p)
+      .sort()
+      .map((f) => [f, readFileSync(join(p, f), 'utf8')]),
+  );
 
 describe('safe writes', () => {
   it('--in-place: a run with an error leaves every file byte-identical', async () => {
@@ -160,7 +165,7 @@ describe('safe writes: hostile file system', () => {
     expect(lstatSync(join(p, 'b.yaml')).isSymbolicLink()).toBe(true);
   });
 
-  it('--in-place keeps each file\'s mode', async () => {
+  it("--in-place keeps each file's mode", async () => {
     const p = project('mode', { 'web.yaml': `${NS}---\n${dep('web')}` });
     chmodSync(join(p, 'web.yaml'), 0o640);
     const r = await runCli(['-q', '--in-place', '-f', p]);
@@ -271,7 +276,12 @@ describe('complete stdout through a pipe', () => {
     const stream = spawnSync('sh', ['-c', `node "${DIST}" -q -f "${file}" | (sleep 1; wc -c)`], { encoding: 'utf8' });
     expect(stream.stderr).toBe('');
     expect(Number(stream.stdout.trim())).toBe(bytes);
-    const list = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n' + input.split('---\n').map((d) => '- ' + d.replace(/\n(?=.)/g, '\n  ')).join('');
+    const list =
+      'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n' +
+      input
+        .split('---\n')
+        .map((d) => '- ' + d.replace(/\n(?=.)/g, '\n  '))
+        .join('');
     writeFileSync(`${file}.rl`, list);
     const krm = spawnSync('sh', ['-c', `node "${DIST}" -q < "${file}.rl" | (sleep 1; wc -c)`], { encoding: 'utf8' });
     const expectedKrm = await runCli(['-q'], readFileSync(`${file}.rl`, 'utf8'));
@@ -280,7 +290,9 @@ describe('complete stdout through a pipe', () => {
   });
 
   it('the CLI never calls process.exit()', () => {
-    const sources = execFileSync('grep', ['-rln', 'process\\.exit(', join(ROOT, 'src')], { encoding: 'utf8' }).trim().split('\n');
+    const sources = execFileSync('grep', ['-rln', 'process\\.exit(', join(ROOT, 'src')], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
     // only the comment in main.ts that explains why not
     expect(sources.map((s) => s.slice(ROOT.length + 1))).toEqual(['src/cli/main.ts']);
     expect(readFileSync(join(ROOT, 'src/cli/main.ts'), 'utf8')).not.toMatch(/^[^*/]*process\.exit\(/m);

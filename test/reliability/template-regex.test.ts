@@ -17,7 +17,13 @@ let n = 0;
 
 async function render(template: string) {
   const p = join(dir, `inject-${n++}.yaml`);
-  writeFileSync(p, `policy: enabled\ntemplates:\n  sidecar: |\n${template.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+  writeFileSync(
+    p,
+    `policy: enabled\ntemplates:\n  sidecar: |\n${template
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n')}\n`,
+  );
   const ns = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    istio-injection: enabled\n';
   const dep =
     'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: example/web:1\n';
@@ -40,13 +46,11 @@ describe('regular expressions in templates through the CLI', () => {
     expect(d.spec.template.metadata.labels).toMatchObject({ redos: 'false', ok: 'true' });
   });
 
-  it('reports a pattern that does not compile with Go\'s message', async () => {
+  it("reports a pattern that does not compile with Go's message", async () => {
     const r = await render(sidecar('    x: {{ regexFind "a(?=b)" "ab" }}'));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(
-      'error calling regexFind: regexp: Compile(`a(?=b)`): error parsing regexp: invalid or unsupported Perl syntax: `(?=`',
-    );
+    expect(r.stderr).toContain('error calling regexFind: regexp: Compile(`a(?=b)`): error parsing regexp: invalid or unsupported Perl syntax: `(?=`');
   });
 
   it('ends a match beyond the step budget with a clear error, exit 1, nothing on stdout', async () => {

@@ -16,7 +16,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 function injectConfig(template: string): string {
   const p = join(dir, `inject-${n++}.yaml`);
-  writeFileSync(p, `policy: enabled\ntemplates:\n  sidecar: |\n${template.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+  writeFileSync(
+    p,
+    `policy: enabled\ntemplates:\n  sidecar: |\n${template
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n')}\n`,
+  );
   return p;
 }
 const NS = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    istio-injection: enabled\n';
@@ -32,7 +38,9 @@ async function render(template: string, podMeta = '', extra: string[] = []) {
 
 /** The rendered pod labels of the Deployment. */
 function podLabels(stdout: string): Record<string, string> {
-  const d = parseAllDocuments(stdout).map((x) => x.toJS()).find((x) => x?.kind === 'Deployment');
+  const d = parseAllDocuments(stdout)
+    .map((x) => x.toJS())
+    .find((x) => x?.kind === 'Deployment');
   return d.spec.template.metadata.labels;
 }
 
@@ -40,7 +48,11 @@ const withLabels = (labels: string) => `metadata:\n  labels:\n${labels}\nspec:\n
 
 describe('template limits through the CLI', () => {
   const cases: [string, string, RegExp][] = [
-    ['recursion', '{{ define "x" }}{{ template "x" . }}{{ end }}{{ template "x" . }}', /template: sidecar:1:28: executing "x" at <\{\{template "x" \.\}\}>: exceeded maximum template depth \(1000\)/],
+    [
+      'recursion',
+      '{{ define "x" }}{{ template "x" . }}{{ end }}{{ template "x" . }}',
+      /template: sidecar:1:28: executing "x" at <\{\{template "x" \.\}\}>: exceeded maximum template depth \(1000\)/,
+    ],
     ['range iterations', '{{ range until 2000 }}{{ range until 2000 }}{{ end }}{{ end }}', /range iterations exceed the limit of 100000/],
     ['output size', '{{ range until 90000 }}{{ repeat 100 "x" }}{{ end }}', /output exceeds the limit of 4194304 bytes/],
     ['huge string', '{{ repeat 1000000000 "xxxxxxxxxx" }}', /error calling repeat: strings: Repeat output too long \(over 16 MiB\)/],
@@ -85,7 +97,10 @@ describe('template data is only data', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(podLabels(r.stdout)).toMatchObject({ home: 'none', secret: 'none' });
       const config = join(dir, 'config.yaml');
-      writeFileSync(config, 'apiVersion: inject-sidecar.dev/v1alpha1\nkind: SidecarInjection\nmetadata: {name: c}\nspec:\n  istio:\n    env: {HOME: configured}\n');
+      writeFileSync(
+        config,
+        'apiVersion: inject-sidecar.dev/v1alpha1\nkind: SidecarInjection\nmetadata: {name: c}\nspec:\n  istio:\n    env: {HOME: configured}\n',
+      );
       const c = await render(withLabels('    home: "{{ env "HOME" "none" }}"'), '', ['--config', config]);
       expect(c.code, c.stderr).toBe(0);
       expect(podLabels(c.stdout).home).toBe('configured');

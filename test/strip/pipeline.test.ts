@@ -52,7 +52,12 @@ describe('uninject(inject(x)) == x through injectPod (built-in profile) on the c
           const template = podTemplateOf(item);
           if (!template) continue;
           const meta = (item.metadata ?? {}) as JsonObject;
-          const workload = { apiVersion: String(item.apiVersion), kind: String(item.kind), name: String(meta.name ?? ''), namespace: String(meta.namespace ?? 'default') };
+          const workload = {
+            apiVersion: String(item.apiVersion),
+            kind: String(item.kind),
+            name: String(meta.name ?? ''),
+            namespace: String(meta.namespace ?? 'default'),
+          };
           const pristine = stripInjection(template).pod;
           let injected: PodTemplate;
           try {

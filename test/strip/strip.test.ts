@@ -48,7 +48,10 @@ function sidecarPatch(pod: PodTemplate): JsonObject {
           volumeMounts: [{ mountPath: '/etc/istio/proxy', name: 'istio-envoy' }],
         },
       ],
-      volumes: [{ name: 'workload-socket', emptyDir: null }, { name: 'istio-envoy', emptyDir: { medium: 'Memory' } }],
+      volumes: [
+        { name: 'workload-socket', emptyDir: null },
+        { name: 'istio-envoy', emptyDir: { medium: 'Memory' } },
+      ],
     },
   };
 }
@@ -62,7 +65,11 @@ function inject(pristine: PodTemplate): PodTemplate {
   if (i >= 0) moved.spec.initContainers = [...(moved.spec.initContainers ?? []), ...moved.spec.containers.splice(i, 1)];
   const merged = strategicMerge(moved as unknown as Json, patch, podSchema) as unknown as PodTemplate;
   let pod = reapplyOverwrittenContainersInPlace(asPodJson(merged), { original: pristine, templatePod, proxyConfig: {} });
-  pod = postProcessPodInPlace(asPodJson(pod), { settings: { meshConfig, values, revision: '', proxyEnvs: {}, injectedAnnotations: {} }, proxyConfig: {}, templatePod });
+  pod = postProcessPodInPlace(asPodJson(pod), {
+    settings: { meshConfig, values, revision: '', proxyEnvs: {}, injectedAnnotations: {} },
+    proxyConfig: {},
+    templatePod,
+  });
   return recordOriginalMetadata(pristine, pod);
 }
 

@@ -99,14 +99,21 @@ describe.skipIf(!corpusAvailable())("Istio's real templates stay far inside the 
       return execute.call(this, data, limits, usage);
     });
     try {
-      const inputs = readdirSync(join(CORPUS_DIR, 'inputs')).filter((f) => f.endsWith('.yaml')).slice(0, 8);
+      const inputs = readdirSync(join(CORPUS_DIR, 'inputs'))
+        .filter((f) => f.endsWith('.yaml'))
+        .slice(0, 8);
       for (const f of inputs) {
         await runCli([
-          '-f', join(CORPUS_DIR, 'inputs', f),
-          '--injectConfigFile', join(CORPUS_DIR, 'config/inject-config.yaml'),
-          '--meshConfigFile', join(CORPUS_DIR, 'config/mesh.yaml'),
-          '--valuesFile', join(CORPUS_DIR, 'config/values.json'),
-          '--emulate', 'kube-inject',
+          '-f',
+          join(CORPUS_DIR, 'inputs', f),
+          '--injectConfigFile',
+          join(CORPUS_DIR, 'config/inject-config.yaml'),
+          '--meshConfigFile',
+          join(CORPUS_DIR, 'config/mesh.yaml'),
+          '--valuesFile',
+          join(CORPUS_DIR, 'config/values.json'),
+          '--emulate',
+          'kube-inject',
         ]);
       }
     } finally {

@@ -56,7 +56,7 @@ describe('output semantics', () => {
     ['nil map value prints <no value>', '{{.nil}}', '<no value>'],
     ['missing value passed to print is nil', '{{print .missing}} {{printf "%v" .nil}}', '<nil> <nil>'],
     ['float64 formatting', '{{.n}} {{.big}} {{.f}} {{1.0}} {{1e21}}', '15020 1e+06 0.5 1 1e+21'],
-    ['int literals', '{{1}} {{0x1F}} {{0o17}} {{0b11}} {{1_000}} {{\'a\'}}', '1 31 15 3 1000 97'],
+    ['int literals', "{{1}} {{0x1F}} {{0o17}} {{0b11}} {{1_000}} {{'a'}}", '1 31 15 3 1000 97'],
     ['maps print with sorted keys', '{{.m}}', 'map[10:ten 9:nine Z:z a:y b:1]'],
     ['slices print with <nil>', '{{.l}}', '[p <nil> 2]'],
     ['range over a map in key order', '{{range $k, $v := .m}}{{$k}}={{$v}};{{end}}', '10=ten;9=nine;Z=z;a=y;b=1;'],
@@ -74,7 +74,7 @@ describe('output semantics', () => {
     ['index of a missing key in an interface map', '{{index .m "zz"}}', '<no value>'],
     ['printf verbs', '{{printf "%5.2f|%-4d|%q|%x|%t|%v" 3.14159 7 "a\\"b" "hi" true .l}}', ' 3.14|7   |"a\\"b"|6869|true|[p <nil> 2]'],
     ['printf bad verb and missing arg', '{{printf "%d %s" "x"}}', '%!d(string=x) %!s(MISSING)'],
-    ['html, js, urlquery', '{{html "<a href=\'x\'>"}} {{js "a\'b<"}} {{urlquery "a b&c"}}', '&lt;a href=&#39;x&#39;&gt; a\\\'b\\u003C a+b%26c'],
+    ['html, js, urlquery', '{{html "<a href=\'x\'>"}} {{js "a\'b<"}} {{urlquery "a b&c"}}', "&lt;a href=&#39;x&#39;&gt; a\\'b\\u003C a+b%26c"],
     ['html of missing value', '{{html .missing}}', '&lt;no value&gt;'],
     ['println', '{{println 1 "a"}}', '1 a\n'],
     ['eq with missing is false, not an error', '{{eq .missing "x"}}', 'false'],
@@ -142,9 +142,13 @@ describe('errors read as Go prints them', () => {
   it('reports arity, type and call errors of declared functions as Go does', () => {
     const funcs: FuncMap = {
       trunc: defineFunc(['int', 'string'], (n, s) => (s as string).slice(0, Number((n as GoInt).value))),
-      fail: defineFunc([], () => {
-        throw new GoFuncError('boom');
-      }, { returnsError: true }),
+      fail: defineFunc(
+        [],
+        () => {
+          throw new GoFuncError('boom');
+        },
+        { returnsError: true },
+      ),
     };
     expect(run('{{trunc 2 "abc"}}', values, { funcs })).toBe('ab');
     expect(errorOf(() => run('{{trunc 2}}', values, { funcs })).message).toBe(
@@ -153,12 +157,8 @@ describe('errors read as Go prints them', () => {
     expect(errorOf(() => run('{{trunc .n "abc"}}', values, { funcs })).message).toBe(
       'template: t:1:8: executing "t" at <.n>: wrong type for value; expected int; got float64',
     );
-    expect(errorOf(() => run('{{trunc "2" "abc"}}', values, { funcs })).message).toBe(
-      'template: t:1:8: executing "t" at <"2">: expected integer; found "2"',
-    );
-    expect(errorOf(() => run('{{fail}}', values, { funcs })).message).toBe(
-      'template: t:1:2: executing "t" at <fail>: error calling fail: boom',
-    );
+    expect(errorOf(() => run('{{trunc "2" "abc"}}', values, { funcs })).message).toBe('template: t:1:8: executing "t" at <"2">: expected integer; found "2"');
+    expect(errorOf(() => run('{{fail}}', values, { funcs })).message).toBe('template: t:1:2: executing "t" at <fail>: error calling fail: boom');
   });
 
   it('supports missingkey=zero and missingkey=error', () => {
@@ -176,16 +176,12 @@ describe('Go data objects', () => {
       'proxy 15020 web true false TPROXY TPROXY',
     );
     expect(run('{{.GetNil.GetValue}} {{index .Labels "nope"}}|{{.Labels.nope}}', d)).toBe('false |<no value>');
-    expect(errorOf(() => run('{{.NilPtr.Text}}', d)).message).toBe(
-      'template: t:1:9: executing "t" at <.NilPtr.Text>: nil pointer evaluating *main.Inner.Text',
-    );
+    expect(errorOf(() => run('{{.NilPtr.Text}}', d)).message).toBe('template: t:1:9: executing "t" at <.NilPtr.Text>: nil pointer evaluating *main.Inner.Text');
   });
 
   it('treats __proto__ and constructor as ordinary keys', () => {
     const data = JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": "c"}') as GoValue;
-    expect(run('{{.__proto__.polluted}} {{.constructor}} {{.toString}} {{.hasOwnProperty}}', data)).toBe(
-      'yes c <no value> <no value>',
-    );
+    expect(run('{{.__proto__.polluted}} {{.constructor}} {{.toString}} {{.hasOwnProperty}}', data)).toBe('yes c <no value> <no value>');
     expect(run('{{index . "__proto__"}} {{len .}}', data)).toBe('map[polluted:yes] 2');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
@@ -202,9 +198,7 @@ describe('limits (bounded engine) and deliberate differences from Go', () => {
     const e = errorOf(() => run('{{define "r"}}{{template "r" .}}{{end}}{{template "r" 1}}', null, { limits: { maxTemplateDepth: 50 } }));
     expect(e.message).toBe('template: t:1:25: executing "r" at <{{template "r" .}}>: exceeded maximum template depth (50)');
     // The default (1000) is far below Go's 100000 and still works without exhausting the JS stack.
-    expect(errorOf(() => run('{{define "r"}}{{template "r" .}}{{end}}{{template "r" 1}}')).message).toContain(
-      'exceeded maximum template depth (1000)',
-    );
+    expect(errorOf(() => run('{{define "r"}}{{template "r" .}}{{end}}{{template "r" 1}}')).message).toContain('exceeded maximum template depth (1000)');
   });
 
   it('bounds range iterations over the whole execution', () => {
@@ -225,7 +219,12 @@ describe('limits (bounded engine) and deliberate differences from Go', () => {
 
   it('bounds output size in UTF-8 bytes, also when the limit is reached long after the first write', () => {
     // 'é' is 2 bytes, '€' 3, '😀' 4 (two UTF-16 units): the limit counts bytes, not JS string length.
-    for (const [ch, bytes] of [['é', 2], ['€', 3], ['😀', 4], ['a', 1]] as const) {
+    for (const [ch, bytes] of [
+      ['é', 2],
+      ['€', 3],
+      ['😀', 4],
+      ['a', 1],
+    ] as const) {
       const data = fromJSON({ l: Array.from({ length: 500 }, () => ch) });
       const max = 500 * bytes;
       expect(run('{{range .l}}{{.}}{{end}}', data, { limits: { maxOutputBytes: max } })).toBe(ch.repeat(500));
@@ -251,8 +250,12 @@ describe('fmt', () => {
     ['%v', [1234567], '1.234567e+06'],
     ['%v', [1e-5], '1e-05'],
     ['%.0f %.0f %.0f', [0.5, 1.5, 2.5], '0 2 2'],
-    // biome-ignore lint/suspicious/noApproximativeNumericConstant: a sample number for %08.3f, not π
-    ['%08.3f|%+d|% d|%x|%X|%o|%b|%c|%U', [-3.14159, new GoInt(5), new GoInt(5), new GoInt(255), new GoInt(255), new GoInt(8), new GoInt(5), new GoInt(0x263a), new GoInt(0x263a)], '-003.142|+5| 5|ff|FF|10|101|☺|U+263A'],
+    [
+      '%08.3f|%+d|% d|%x|%X|%o|%b|%c|%U',
+      // biome-ignore lint/suspicious/noApproximativeNumericConstant: a sample number for %08.3f, not π
+      [-3.14159, new GoInt(5), new GoInt(5), new GoInt(255), new GoInt(255), new GoInt(8), new GoInt(5), new GoInt(0x263a), new GoInt(0x263a)],
+      '-003.142|+5| 5|ff|FF|10|101|☺|U+263A',
+    ],
     ['%s|%10s|%-10s|%.2s', ['abc', 'abc', 'abc', 'abc'], 'abc|       abc|abc       |ab'],
     ['%q %+q %#q', ['héllo\n', 'héllo', 'raw'], '"héllo\\n" "h\\u00e9llo" `raw`'],
     ['%T %T %T %T %T', ['s', 1.5, new GoInt(1), [1], fromJSON({})], 'string float64 int []interface {} map[string]interface {}'],

@@ -39,7 +39,7 @@ describe('sprintf of plain formats', () => {
     });
   }
 
-  it('keeps Go\'s texts for the cases the shortcut declines', () => {
+  it("keeps Go's texts for the cases the shortcut declines", () => {
     expect(sprintf('%s', 'a', 'b')).toBe('a%!(EXTRA string=b)');
     expect(sprintf('%s %s', 'a')).toBe('a %!s(MISSING)');
     expect(sprintf('%t', 'true')).toBe('%!t(string=true)');

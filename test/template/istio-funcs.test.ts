@@ -42,13 +42,34 @@ function mesh(providers: unknown[]): GoStruct {
 }
 
 describe('istioFuncMap', () => {
-  it('has all 26 of Istio\'s functions', () => {
+  it("has all 26 of Istio's functions", () => {
     expect(Object.keys(istioFuncs({})).sort()).toEqual(
       [
-        'formatDuration', 'isset', 'excludeInboundPort', 'includeInboundPorts', 'kubevirtInterfaces',
-        'excludeInterfaces', 'applicationPorts', 'annotation', 'valueOrDefault', 'toJSON', 'fromJSON',
-        'structToJSON', 'protoToJSON', 'toYaml', 'indent', 'directory', 'contains', 'toLower',
-        'appendMultusNetwork', 'env', 'omit', 'strdict', 'toJsonMap', 'mergeMaps', 'omitNil',
+        'formatDuration',
+        'isset',
+        'excludeInboundPort',
+        'includeInboundPorts',
+        'kubevirtInterfaces',
+        'excludeInterfaces',
+        'applicationPorts',
+        'annotation',
+        'valueOrDefault',
+        'toJSON',
+        'fromJSON',
+        'structToJSON',
+        'protoToJSON',
+        'toYaml',
+        'indent',
+        'directory',
+        'contains',
+        'toLower',
+        'appendMultusNetwork',
+        'env',
+        'omit',
+        'strdict',
+        'toJsonMap',
+        'mergeMaps',
+        'omitNil',
         'otelResourceAttributes',
       ].sort(),
     );
@@ -68,16 +89,62 @@ describe('toYaml (sigs.k8s.io/yaml over go-yaml v2)', () => {
   it('quotes strings that would read back as something else', () => {
     expect(
       y({
-        a: '15001', b: 'true', c: '*', d: '', e: 'yes', f: '1.5', g: 'hello world', h: 'a: b', i: '-',
-        j: 'null', k: '2024-01-02', l: '0x1F', m: '1:20', n: 'é', o: 'tab\there', p: '😀', q: '~', r: 'a#b',
-        s: 'a #b', t: ' lead', u: 'x:', v: '08', w: '1e3', x: '.5', y: 1, z: 'On',
+        a: '15001',
+        b: 'true',
+        c: '*',
+        d: '',
+        e: 'yes',
+        f: '1.5',
+        g: 'hello world',
+        h: 'a: b',
+        i: '-',
+        j: 'null',
+        k: '2024-01-02',
+        l: '0x1F',
+        m: '1:20',
+        n: 'é',
+        o: 'tab\there',
+        p: '😀',
+        q: '~',
+        r: 'a#b',
+        s: 'a #b',
+        t: ' lead',
+        u: 'x:',
+        v: '08',
+        w: '1e3',
+        x: '.5',
+        y: 1,
+        z: 'On',
       }),
     ).toBe(
       [
-        'a: "15001"', 'b: "true"', "c: '*'", 'd: ""', 'e: "yes"', 'f: "1.5"', 'g: hello world', "h: 'a: b'",
-        "i: '-'", 'j: "null"', 'k: "2024-01-02"', 'l: "0x1F"', 'm: "1:20"', '"n": é', 'o: "tab\\there"',
-        'p: "\\U0001F600"', 'q: "~"', 'r: a#b', "s: 'a #b'", "t: ' lead'", "u: 'x:'", 'v: "08"', 'w: "1e3"',
-        'x: ".5"', '"y": 1', 'z: "On"', '',
+        'a: "15001"',
+        'b: "true"',
+        "c: '*'",
+        'd: ""',
+        'e: "yes"',
+        'f: "1.5"',
+        'g: hello world',
+        "h: 'a: b'",
+        "i: '-'",
+        'j: "null"',
+        'k: "2024-01-02"',
+        'l: "0x1F"',
+        'm: "1:20"',
+        '"n": é',
+        'o: "tab\\there"',
+        'p: "\\U0001F600"',
+        'q: "~"',
+        'r: a#b',
+        "s: 'a #b'",
+        "t: ' lead'",
+        "u: 'x:'",
+        'v: "08"',
+        'w: "1e3"',
+        'x: ".5"',
+        '"y": 1',
+        'z: "On"',
+        '',
       ].join('\n'),
     );
   });
@@ -141,7 +208,7 @@ describe('toYaml (sigs.k8s.io/yaml over go-yaml v2)', () => {
   it('returns "" when the value cannot be marshalled (NaN)', () => {
     expect(y({ a: NaN })).toBe('');
   });
-  it('is the shipped templates\' trailing-newline shape under indent', () => {
+  it("is the shipped templates' trailing-newline shape under indent", () => {
     expect(render('x:\n  {{ toYaml .v | indent 2 }}', { v: { limits: { cpu: '2' } } })).toBe('x:\n  limits:\n    cpu: "2"\n  ');
   });
 });
@@ -177,12 +244,8 @@ describe('toJSON / structToJSON / toJsonMap / mergeMaps / strdict / omit', () =>
     expect(() => render('{{ toJSON .m }}', { m: { a: 'x' } })).toThrow(/expected map\[string\]string/);
   });
   it('structToJSON of container ports keeps Go field order and omitempty', () => {
-    expect(render('{{ structToJSON .p }}', { p: port({ containerPort: 80, name: 'http' }) })).toBe(
-      '{"name":"http","containerPort":80}',
-    );
-    expect(render('{{ structToJSON .p }}', { p: port({ protocol: 'TCP', hostPort: 0, containerPort: 90 }) })).toBe(
-      '{"containerPort":90,"protocol":"TCP"}',
-    );
+    expect(render('{{ structToJSON .p }}', { p: port({ containerPort: 80, name: 'http' }) })).toBe('{"name":"http","containerPort":80}');
+    expect(render('{{ structToJSON .p }}', { p: port({ protocol: 'TCP', hostPort: 0, containerPort: 90 }) })).toBe('{"containerPort":90,"protocol":"TCP"}');
     expect(render('{{ structToJSON .p }}', { p: port({}) })).toBe('{"containerPort":0}');
     expect(render('{{ structToJSON .missing }}')).toBe('{}');
     expect(render('{{ structToJSON .m }}', { m: { b: 1, a: [true] } })).toBe('{"a":[true],"b":1}');
@@ -203,12 +266,16 @@ describe('protoToJSON', () => {
   const pc = new GoStruct({ name: '*v1alpha1.ProxyConfig', pointer: true }, { discoveryAddress: 'x:1', concurrency: 2 });
   it('delegates to the injected ProxyConfig serialiser', () => {
     const seen: unknown[] = [];
-    const out = render('{{ protoToJSON .pc }}', { pc }, {
-      protoToJSON: (m) => {
-        seen.push(m);
-        return 'CUSTOM';
+    const out = render(
+      '{{ protoToJSON .pc }}',
+      { pc },
+      {
+        protoToJSON: (m) => {
+          seen.push(m);
+          return 'CUSTOM';
+        },
       },
-    });
+    );
     expect(out).toBe('CUSTOM');
     expect(seen).toEqual([{ discoveryAddress: 'x:1', concurrency: 2 }]);
   });
@@ -290,7 +357,7 @@ describe('ports', () => {
 });
 
 describe('strings: directory, contains, toLower, appendMultusNetwork, env', () => {
-  it('directory is path.Split\'s dir', () => {
+  it("directory is path.Split's dir", () => {
     expect(render('{{ directory "/a/b/c.txt" }}|{{ directory "c.txt" }}|{{ directory "/x/" }}')).toBe('/a/b/||/x/');
   });
   it('contains and toLower', () => {
@@ -307,7 +374,9 @@ describe('strings: directory, contains, toLower, appendMultusNetwork, env', () =
     expect(call('[{"name": "alt"}]')).toBe('[{"name": "alt"}, {"name": "istio-cni", "namespace": "default"}]');
     expect(call('[{"name":"istio-cni","namespace":"default"}]')).toBe('[{"name":"istio-cni","namespace":"default"}]');
     expect(call('[{"name":"istio-cni"}]')).toBe('[{"name":"istio-cni"}, {"name": "istio-cni", "namespace": "default"}]');
-    expect(call('[{"name":"istio-cni","namespace":"other"}] ')).toBe('[{"name":"istio-cni","namespace":"other"}, {"name": "istio-cni", "namespace": "default"}] ');
+    expect(call('[{"name":"istio-cni","namespace":"other"}] ')).toBe(
+      '[{"name":"istio-cni","namespace":"other"}, {"name": "istio-cni", "namespace": "default"}] ',
+    );
     expect(call('[null]')).toBe('[null, {"name": "istio-cni", "namespace": "default"}]');
     expect(call('[bad]')).toBe('[bad]');
     expect(call('[1]')).toBe('[1]');
@@ -338,9 +407,7 @@ describe('omitNil', () => {
     expect(render('{{ omitNil .v }}', { v: { a: null, b: { c: null }, d: [null, 1], e: 'x' } })).toBe('map[d:[1] e:x]');
     expect(render('{{ omitNil .v | kindOf }}', { v: { a: null } })).toBe('invalid');
     expect(render('{{ omitNil .v }}', { v: 'x' })).toBe('x');
-    expect(render('{{ toYaml (omitNil .v) }}', { v: { limits: { cpu: null, memory: '1Gi' }, requests: null } })).toBe(
-      'limits:\n  memory: 1Gi\n',
-    );
+    expect(render('{{ toYaml (omitNil .v) }}', { v: { limits: { cpu: null, memory: '1Gi' }, requests: null } })).toBe('limits:\n  memory: 1Gi\n');
   });
 });
 
@@ -359,9 +426,9 @@ describe('otelResourceAttributes', () => {
     expect(call(mesh([]), {}, {})).toBe('');
   });
   it('prefers resource.opentelemetry.io annotations and falls back to the image tag', () => {
-    expect(
-      call(mesh([otel]), { 'resource.opentelemetry.io/service.namespace': 'ns2', 'resource.opentelemetry.io/service.instance.id': 'id1' }, {}),
-    ).toBe('service.namespace=ns2,service.version=1.0,service.instance.id=id1');
+    expect(call(mesh([otel]), { 'resource.opentelemetry.io/service.namespace': 'ns2', 'resource.opentelemetry.io/service.instance.id': 'id1' }, {})).toBe(
+      'service.namespace=ns2,service.version=1.0,service.instance.id=id1',
+    );
     expect(imageVersion('r.io/a/b:1.2@sha256:abc')).toBe('1.2@sha256:abc');
     expect(imageVersion('localhost:5000/app')).toBe('');
   });

@@ -264,7 +264,11 @@ table('conversion and reflection', [
   ['{{ int64 "1_000" }} {{ int64 "_1" }} {{ int64 "x" }}', '1000 0 0'],
   ['{{ float64 "1.5" }} {{ float64 "x" }} {{ float64 2 }} {{ float64 "1e3" }}', '1.5 0 2 1000'],
   ['{{ atoi "42" }} {{ atoi " 42" }} {{ atoi "-7" }} {{ atoi "+3" }} {{ atoi "4.0" }}', '42 0 -7 3 0'],
-  ['{{ typeOf (int64 1) }} {{ typeOf .f }} {{ typeOf (list) }} {{ typeOf (dict) }} {{ typeOf .x }}', 'int64 float64 []interface {} map[string]interface {} <nil>', { f: 1 }],
+  [
+    '{{ typeOf (int64 1) }} {{ typeOf .f }} {{ typeOf (list) }} {{ typeOf (dict) }} {{ typeOf .x }}',
+    'int64 float64 []interface {} map[string]interface {} <nil>',
+    { f: 1 },
+  ],
   ['{{ kindOf (list) }} {{ kindOf "a" }} {{ kindOf 1 }} {{ kindOf (dict) }} {{ kindOf .x }}', 'slice string int map invalid'],
   ['{{ kindIs "slice" (list) }} {{ kindIs "map" "x" }} {{ typeIs "string" "a" }} {{ typeIsLike "string" "a" }}', 'true false true true'],
   ['{{ toString 1 }} {{ toString .f }} {{ toString .x }} {{ toString (list 1 2) }}', '1 1.5 <nil> [1 2]', { f: 1.5 }],
@@ -414,9 +418,7 @@ describe('typed containers from template data', () => {
     expect(render('{{ join "," (splitList ":" "a:b") }}')).toBe('a,b');
   });
   it('int64 of a Go int keeps the value', () => {
-    expect(render('{{ int64 .i }} {{ add .i 1 }}', { i: new GoInt(9007199254740993n, 'int64') })).toBe(
-      '9007199254740993 9007199254740994',
-    );
+    expect(render('{{ int64 .i }} {{ add .i 1 }}', { i: new GoInt(9007199254740993n, 'int64') })).toBe('9007199254740993 9007199254740994');
   });
 });
 

@@ -4,16 +4,7 @@
  * methods, a nil-safe pointer receiver like a protobuf wrapper, a named int with `String()` like a
  * protobuf enum, typed maps and slices). Test-only.
  */
-import {
-  GoFuncError,
-  GoInt,
-  GoMap,
-  GoSlice,
-  GoStruct,
-  fromJSON,
-  type GoValue,
-  type StructType,
-} from '../../src/template/index.js';
+import { GoFuncError, GoInt, GoMap, GoSlice, GoStruct, fromJSON, type GoValue, type StructType } from '../../src/template/index.js';
 
 interface InnerData {
   Value: boolean;
@@ -87,7 +78,13 @@ function typed1(pointer: boolean): GoStruct {
     Port: new GoInt(15001, 'int32'),
     Ratio: 0.25,
     Flag: true,
-    Labels: new GoMap('string', new Map([['app', 'web'], ['version', 'v1']])),
+    Labels: new GoMap(
+      'string',
+      new Map([
+        ['app', 'web'],
+        ['version', 'v1'],
+      ]),
+    ),
     Tags: new GoSlice('string', ['b', 'a']),
     Ptr: new GoStruct(InnerType, { Value: true, Text: 'inner' }),
     NilPtr: new GoStruct(InnerType, null),
@@ -106,7 +103,13 @@ export function typedFixture(name: string): GoValue {
     case 'typed1ptr':
       return typed1(true);
     case 'strmap':
-      return new GoMap('string', new Map([['b', '2'], ['a', '1']]));
+      return new GoMap(
+        'string',
+        new Map([
+          ['b', '2'],
+          ['a', '1'],
+        ]),
+      );
     case 'strslice':
       return new GoSlice('string', ['x', 'y', 'z']);
     case 'intslice':

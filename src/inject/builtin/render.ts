@@ -40,7 +40,10 @@ function clone<T extends Json>(v: T): T {
 /** sprig/Istio `omitNil`: drops nil map entries and list items; an emptied map or list becomes nil. */
 export function omitNil(v: Json): Json {
   if (Array.isArray(v)) {
-    const out = v.filter((x) => x !== null).map(omitNil).filter((x) => x !== null);
+    const out = v
+      .filter((x) => x !== null)
+      .map(omitNil)
+      .filter((x) => x !== null);
     return out.length === 0 ? null : out;
   }
   if (isObject(v)) {
@@ -70,7 +73,10 @@ function rangeJSONAnnotation(annotations: Record<string, string>, key: string): 
     throw new UserError(`annotation ${key} is not valid JSON: range can't iterate over {}`, ann(key), 'render');
   }
   if (Array.isArray(parsed)) return parsed.map((v, i) => [String(i), v]);
-  if (isObject(parsed)) return Object.keys(parsed).sort().map((k) => [k, parsed[k]!]);
+  if (isObject(parsed))
+    return Object.keys(parsed)
+      .sort()
+      .map((k) => [k, parsed[k]!]);
   throw new UserError(`annotation ${key} must hold a JSON object: range can't iterate over ${sprint(parsed)}`, ann(key), 'render');
 }
 
@@ -176,12 +182,10 @@ function renderLabels(c: Ctx): JsonObject {
   const l = c.labels;
   const labels: JsonObject = { [Label.tlsMode]: idx(l, Label.tlsMode) || 'istio' };
   if (c.pm.ISTIO_META_ENABLE_HBONE === 'true') labels[Label.tunnel] = idx(l, Label.tunnel) || 'http';
-  const name =
-    idx(l, Label.canonicalName) || idx(l, Label.appName) || idx(l, Label.app) || c.d.deploymentMeta.name;
+  const name = idx(l, Label.canonicalName) || idx(l, Label.appName) || idx(l, Label.app) || c.d.deploymentMeta.name;
   const truncated = trunc(name, 63);
   labels[Label.canonicalName] = c.has('canonicalNameTrimAll') ? trimAll(truncated, '-_.') : truncated.endsWith('-') ? truncated.slice(0, -1) : truncated;
-  labels[Label.canonicalRevision] =
-    idx(l, Label.canonicalRevision) || idx(l, Label.appVersion) || idx(l, Label.version) || 'latest';
+  labels[Label.canonicalRevision] = idx(l, Label.canonicalRevision) || idx(l, Label.appVersion) || idx(l, Label.version) || 'latest';
   return labels;
 }
 
@@ -208,7 +212,10 @@ function renderAnnotations(c: Ctx): JsonObject {
   if (includeInbound || c.has('includeInboundPortsAlways')) out[Annotation.includeInboundPorts] = c.q(includeInbound, ann(Annotation.includeInboundPorts));
   out[Annotation.excludeInboundPorts] = c.q(c.excludeInbound(), ann(Annotation.excludeInboundPorts));
   if (c.isset(Annotation.includeOutboundPorts) || c.nonEmptyValue('global.proxy.includeOutboundPorts')) {
-    out[Annotation.includeOutboundPorts] = c.q(c.annotation(Annotation.includeOutboundPorts, c.val('global.proxy.includeOutboundPorts')), ann(Annotation.includeOutboundPorts));
+    out[Annotation.includeOutboundPorts] = c.q(
+      c.annotation(Annotation.includeOutboundPorts, c.val('global.proxy.includeOutboundPorts')),
+      ann(Annotation.includeOutboundPorts),
+    );
   }
   // This condition has no valueOrDefault in the template; a missing value compares as "".
   const excludeOutboundValue = c.val('global.proxy.excludeOutboundPorts');
@@ -435,7 +442,10 @@ function renderProxyEnv(c: Ctx): JsonObject[] {
   if (workloadName) add('ISTIO_META_WORKLOAD_NAME', c.q(workloadName, `metadata.labels["${Label.workloadName}"]`));
   if (d.typeMeta.apiVersion && d.deploymentMeta.name) {
     const ns = d.deploymentMeta.namespace || 'default';
-    add('ISTIO_META_OWNER', plainScalar(`kubernetes://apis/${d.typeMeta.apiVersion}/namespaces/${ns}/${d.typeMeta.kind.toLowerCase()}s/${d.deploymentMeta.name}`));
+    add(
+      'ISTIO_META_OWNER',
+      plainScalar(`kubernetes://apis/${d.typeMeta.apiVersion}/namespaces/${ns}/${d.typeMeta.kind.toLowerCase()}s/${d.deploymentMeta.name}`),
+    );
   }
   if (c.isset(Annotation.bootstrapOverride)) add('ISTIO_BOOTSTRAP_OVERRIDE', '/etc/istio/custom-bootstrap/custom_bootstrap.json');
   const meshTrustDomain = typeof d.meshConfig.trustDomain === 'string' ? d.meshConfig.trustDomain : '';
@@ -566,7 +576,8 @@ function renderVolumeMounts(c: Ctx): JsonObject[] {
     m.push({ mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' });
     if (c.has('crlVolume')) m.push({ mountPath: '/var/run/secrets/istio/crl', name: 'istio-ca-crl' });
   }
-  if (c.has('kubeCaCert') && c.val('global.pilotCertProvider') === 'kubernetes') m.push({ mountPath: '/var/run/secrets/istio/kubernetes', name: 'kube-ca-cert' });
+  if (c.has('kubeCaCert') && c.val('global.pilotCertProvider') === 'kubernetes')
+    m.push({ mountPath: '/var/run/secrets/istio/kubernetes', name: 'kube-ca-cert' });
   m.push({ mountPath: '/var/lib/istio/data', name: 'istio-data' });
   if (c.isset(Annotation.bootstrapOverride)) m.push({ mountPath: '/etc/istio/custom-bootstrap', name: 'custom-bootstrap-volume' });
   m.push({ mountPath: '/etc/istio/proxy', name: 'istio-envoy' }, { mountPath: '/var/run/secrets/tokens', name: 'istio-token' });
@@ -661,7 +672,13 @@ function renderVolumes(c: Ctx): JsonObject[] {
 function renderImagePullSecrets(c: Ctx): JsonObject[] | undefined {
   const secrets = c.val('global.imagePullSecrets');
   if (!truthy(secrets)) return undefined;
-  const items: Json[] = Array.isArray(secrets) ? secrets : isObject(secrets ?? null) ? Object.keys(secrets as JsonObject).sort().map((k) => (secrets as JsonObject)[k]!) : [secrets as Json];
+  const items: Json[] = Array.isArray(secrets)
+    ? secrets
+    : isObject(secrets ?? null)
+      ? Object.keys(secrets as JsonObject)
+          .sort()
+          .map((k) => (secrets as JsonObject)[k]!)
+      : [secrets as Json];
   return items.map((s) => ({ name: plainScalar(print(s)) }));
 }
 

@@ -74,10 +74,26 @@ const O = true;
 const ptr = (struct: Fields): Kind => ({ struct, ptr: true });
 const list = (kind: Kind): Kind => ({ list: kind });
 
-const ObjectFieldSelector: Fields = [['apiVersion', 'string', O], ['fieldPath', 'string']];
-const ResourceFieldSelector: Fields = [['containerName', 'string', O], ['resource', 'string'], ['divisor', 'quantity']];
-const KeySelector: Fields = [['name', 'string', O], ['key', 'string'], ['optional', 'ptr', O]];
-const FileKeySelector: Fields = [['volumeName', 'string'], ['path', 'string'], ['key', 'string'], ['optional', 'ptr', O]];
+const ObjectFieldSelector: Fields = [
+  ['apiVersion', 'string', O],
+  ['fieldPath', 'string'],
+];
+const ResourceFieldSelector: Fields = [
+  ['containerName', 'string', O],
+  ['resource', 'string'],
+  ['divisor', 'quantity'],
+];
+const KeySelector: Fields = [
+  ['name', 'string', O],
+  ['key', 'string'],
+  ['optional', 'ptr', O],
+];
+const FileKeySelector: Fields = [
+  ['volumeName', 'string'],
+  ['path', 'string'],
+  ['key', 'string'],
+  ['optional', 'ptr', O],
+];
 const EnvVarSource: Fields = [
   ['fieldRef', ptr(ObjectFieldSelector), O],
   ['resourceFieldRef', ptr(ResourceFieldSelector), O],
@@ -85,9 +101,20 @@ const EnvVarSource: Fields = [
   ['secretKeyRef', ptr(KeySelector), O],
   ['fileKeyRef', ptr(FileKeySelector), O],
 ];
-const EnvVar: Fields = [['name', 'string'], ['value', 'string', O], ['valueFrom', ptr(EnvVarSource), O]];
-const EnvSource: Fields = [['name', 'string', O], ['optional', 'ptr', O]];
-const EnvFromSource: Fields = [['prefix', 'string', O], ['configMapRef', ptr(EnvSource), O], ['secretRef', ptr(EnvSource), O]];
+const EnvVar: Fields = [
+  ['name', 'string'],
+  ['value', 'string', O],
+  ['valueFrom', ptr(EnvVarSource), O],
+];
+const EnvSource: Fields = [
+  ['name', 'string', O],
+  ['optional', 'ptr', O],
+];
+const EnvFromSource: Fields = [
+  ['prefix', 'string', O],
+  ['configMapRef', ptr(EnvSource), O],
+  ['secretRef', ptr(EnvSource), O],
+];
 const ContainerPort: Fields = [
   ['name', 'string', O],
   ['hostPort', 'int', O],
@@ -95,12 +122,29 @@ const ContainerPort: Fields = [
   ['protocol', 'string', O],
   ['hostIP', 'string', O],
 ];
-const ResourceClaim: Fields = [['name', 'string'], ['request', 'string', O]];
-const ResourceRequirements: Fields = [['limits', 'quantities', O], ['requests', 'quantities', O], ['claims', list({ struct: ResourceClaim, ptr: false }), O]];
-const ContainerResizePolicy: Fields = [['resourceName', 'string'], ['restartPolicy', 'string']];
+const ResourceClaim: Fields = [
+  ['name', 'string'],
+  ['request', 'string', O],
+];
+const ResourceRequirements: Fields = [
+  ['limits', 'quantities', O],
+  ['requests', 'quantities', O],
+  ['claims', list({ struct: ResourceClaim, ptr: false }), O],
+];
+const ContainerResizePolicy: Fields = [
+  ['resourceName', 'string'],
+  ['restartPolicy', 'string'],
+];
 const ContainerRestartRule: Fields = [
   ['action', 'string', O],
-  ['exitCodes', ptr([['operator', 'string'], ['values', list('int'), O]]), O],
+  [
+    'exitCodes',
+    ptr([
+      ['operator', 'string'],
+      ['values', list('int'), O],
+    ]),
+    O,
+  ],
 ];
 const VolumeMount: Fields = [
   ['name', 'string'],
@@ -111,9 +155,15 @@ const VolumeMount: Fields = [
   ['mountPropagation', 'ptr', O],
   ['subPathExpr', 'string', O],
 ];
-const VolumeDevice: Fields = [['name', 'string'], ['devicePath', 'string']];
+const VolumeDevice: Fields = [
+  ['name', 'string'],
+  ['devicePath', 'string'],
+];
 const ExecAction: Fields = [['command', list('string'), O]];
-const HTTPHeader: Fields = [['name', 'string'], ['value', 'string']];
+const HTTPHeader: Fields = [
+  ['name', 'string'],
+  ['value', 'string'],
+];
 export const HTTPGetAction: Fields = [
   ['path', 'string', O],
   ['port', 'intstr'],
@@ -121,9 +171,15 @@ export const HTTPGetAction: Fields = [
   ['scheme', 'string', O],
   ['httpHeaders', list({ struct: HTTPHeader, ptr: false }), O],
 ];
-export const TCPSocketAction: Fields = [['port', 'intstr'], ['host', 'string', O]];
+export const TCPSocketAction: Fields = [
+  ['port', 'intstr'],
+  ['host', 'string', O],
+];
 // `service` is a pointer without omitempty: Go writes `"service":null`.
-export const GRPCAction: Fields = [['port', 'int'], ['service', 'ptr']];
+export const GRPCAction: Fields = [
+  ['port', 'int'],
+  ['service', 'ptr'],
+];
 const Probe: Fields = [
   ['exec', ptr(ExecAction), O],
   ['httpGet', ptr(HTTPGetAction), O],
@@ -142,15 +198,43 @@ const LifecycleHandler: Fields = [
   ['tcpSocket', ptr(TCPSocketAction), O],
   ['sleep', ptr([['seconds', 'int']]), O],
 ];
-const Lifecycle: Fields = [['postStart', ptr(LifecycleHandler), O], ['preStop', ptr(LifecycleHandler), O], ['stopSignal', 'ptr', O]];
-const Profile: Fields = [['type', 'string'], ['localhostProfile', 'ptr', O]];
+const Lifecycle: Fields = [
+  ['postStart', ptr(LifecycleHandler), O],
+  ['preStop', ptr(LifecycleHandler), O],
+  ['stopSignal', 'ptr', O],
+];
+const Profile: Fields = [
+  ['type', 'string'],
+  ['localhostProfile', 'ptr', O],
+];
 const SecurityContext: Fields = [
-  ['capabilities', ptr([['add', list('string'), O], ['drop', list('string'), O]]), O],
+  [
+    'capabilities',
+    ptr([
+      ['add', list('string'), O],
+      ['drop', list('string'), O],
+    ]),
+    O,
+  ],
   ['privileged', 'ptr', O],
-  ['seLinuxOptions', ptr([['user', 'string', O], ['role', 'string', O], ['type', 'string', O], ['level', 'string', O]]), O],
+  [
+    'seLinuxOptions',
+    ptr([
+      ['user', 'string', O],
+      ['role', 'string', O],
+      ['type', 'string', O],
+      ['level', 'string', O],
+    ]),
+    O,
+  ],
   [
     'windowsOptions',
-    ptr([['gmsaCredentialSpecName', 'ptr', O], ['gmsaCredentialSpec', 'ptr', O], ['runAsUserName', 'ptr', O], ['hostProcess', 'ptr', O]]),
+    ptr([
+      ['gmsaCredentialSpecName', 'ptr', O],
+      ['gmsaCredentialSpec', 'ptr', O],
+      ['runAsUserName', 'ptr', O],
+      ['hostProcess', 'ptr', O],
+    ]),
     O,
   ],
   ['runAsUser', 'ptr', O],

@@ -19,7 +19,13 @@ import { asPodTemplate, type PodJson } from './util.js';
 
 export type { PostProcessContext } from './context.js';
 export { overwriteClusterInfoInPlace } from './overwriteClusterInfo.js';
-export { applyPrometheusMergeInPlace, getPrometheusScrape, enablePrometheusMerge, clearPrometheusAnnotations, PROMETHEUS_ANNOTATIONS_ENV } from './applyPrometheusMerge.js';
+export {
+  applyPrometheusMergeInPlace,
+  getPrometheusScrape,
+  enablePrometheusMerge,
+  clearPrometheusAnnotations,
+  PROMETHEUS_ANNOTATIONS_ENV,
+} from './applyPrometheusMerge.js';
 export { applySecurePrometheusAnnotationInPlace } from './applySecurePrometheusAnnotation.js';
 export { applyRewriteInPlace, shouldRewriteAppHTTPProbers } from './applyRewrite.js';
 export { applyMetadataInPlace, getInjectionStatus, parseInjectionStatus, type SidecarInjectionStatus } from './applyMetadata.js';

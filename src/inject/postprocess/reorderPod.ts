@@ -15,8 +15,7 @@ type ContainerReorder = 'MoveFirst' | 'MoveLast' | 'Remove';
 export function reorderPodInPlace(pod: PodJson, ctx: PostProcessContext): boolean {
   // ctx.proxyConfig already carries the pod's proxy.istio.io/config over the mesh default.
   const holdPod =
-    get(ctx.proxyConfig, 'holdApplicationUntilProxyStarts') === true ||
-    get(ctx.settings.values, 'global', 'proxy', 'holdApplicationUntilProxyStarts') === true;
+    get(ctx.proxyConfig, 'holdApplicationUntilProxyStarts') === true || get(ctx.settings.values, 'global', 'proxy', 'holdApplicationUntilProxyStarts') === true;
   const spec = pod.spec;
   if (spec.containers) spec.containers = modifyContainers(spec.containers, ContainerName.proxy, holdPod ? 'MoveFirst' : 'MoveLast');
   let init = spec.initContainers;

@@ -83,7 +83,6 @@ export function sanitizeLabelName(name: string): string {
   return out;
 }
 
-
 /** Reads a nested field of a JSON object (`get(values, 'global', 'proxy', 'x')`). */
 export function get(obj: Json | undefined, ...path: string[]): Json | undefined {
   let cur: Json | undefined = obj;

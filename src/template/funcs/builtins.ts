@@ -131,9 +131,7 @@ export function eq(a1: RValue, ...arg2: RValue[]): boolean {
           const rk1 = reflectKind(arg1);
           const rk2 = reflectKind(arg);
           if (!(rk1 === rk2 || rk1 === 'invalid' || rk2 === 'invalid')) {
-            throw new GoFuncError(
-              `non-comparable types ${sprintf('%s', arg1)}: ${typeName(arg1)}, ${typeName(arg)}: ${sprintf('%v', arg)}`,
-            );
+            throw new GoFuncError(`non-comparable types ${sprintf('%s', arg1)}: ${typeName(arg1)}, ${typeName(arg)}: ${sprintf('%v', arg)}`);
           }
           if (isNilValue(arg1) || isNilValue(arg)) {
             t = isNilValue(arg) === isNilValue(arg1);

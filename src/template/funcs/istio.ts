@@ -14,20 +14,7 @@
 import { appendMultusNetwork, directory, excludeInboundPort, imageVersion, OTEL_ANNOTATION_PREFIX, otelResourceAttributes as otelText } from './istio-text.js';
 import { chargeSteps } from '../budget.js';
 import { sprint } from '../fmt.js';
-import {
-  GoMap,
-  GoSlice,
-  GoStruct,
-  isMap,
-  mapEntries,
-  mapGet,
-  mapHas,
-  newGoMap,
-  mapSet,
-  type CustomType,
-  type GoPlainMap,
-  type GoValue,
-} from '../value.js';
+import { GoMap, GoSlice, GoStruct, isMap, mapEntries, mapGet, mapHas, newGoMap, mapSet, type CustomType, type GoPlainMap, type GoValue } from '../value.js';
 import { marshalYaml } from './istio-yaml.js';
 import { goJsonMarshal, goJsonUnmarshal, rawJsonText } from './sprig-json.js';
 import { sprigFuncs } from './sprig.js';
@@ -274,23 +261,14 @@ function hasOtelSemconv(mesh: GoValue): boolean {
 }
 
 /** Istio's `otelResourceAttributes` over Go values (see istio-text.ts for the rules). */
-export function otelResourceAttributes(
-  mesh: GoValue,
-  annotations: GoValue,
-  labels: GoValue,
-  namespace: string,
-  containers: GoValue,
-): string {
+export function otelResourceAttributes(mesh: GoValue, annotations: GoValue, labels: GoValue, namespace: string, containers: GoValue): string {
   const app = itemsOf(containers).find((c) => containerName(c) !== PROXY_CONTAINER_NAME);
   return otelText({
     enabled: hasOtelSemconv(mesh),
     annotation: (attr) => stringMapGet(annotations, OTEL_ANNOTATION_PREFIX + attr),
     versionLabel: stringMapGet(labels, 'app.kubernetes.io/version'),
     namespace,
-    app:
-      app === undefined
-        ? undefined
-        : { name: containerName(app), image: stringOf(app instanceof GoStruct ? field(app, 'Image', 'image') : undefined) },
+    app: app === undefined ? undefined : { name: containerName(app), image: stringOf(app instanceof GoStruct ? field(app, 'Image', 'image') : undefined) },
   });
 }
 
@@ -310,11 +288,7 @@ export function istioFuncs(opts: IstioFuncOptions = {}): FuncMap {
   const env = opts.env ?? {};
   const str = (v: GoValue): string => v as string;
   return {
-    formatDuration: defineFunc(
-      [DURATION],
-      (d) => formatGoDuration(d instanceof GoStruct ? durationNanos(d.data) : 0n),
-      { result: 'string' },
-    ),
+    formatDuration: defineFunc([DURATION], (d) => formatGoDuration(d instanceof GoStruct ? durationNanos(d.data) : 0n), { result: 'string' }),
     isset: defineFunc([STRING_MAP, 'string'], (m, k) => stringMapGet(m, str(k)) !== undefined, { result: 'bool' }),
     excludeInboundPort: defineFunc([ANY, 'string'], (p, e) => excludeInboundPort(sprint(p ?? null), str(e)), { result: 'string' }),
     includeInboundPorts: defineFunc([CONTAINERS], (c) => includeInboundPorts(c), { result: 'string' }),
@@ -325,11 +299,9 @@ export function istioFuncs(opts: IstioFuncOptions = {}): FuncMap {
     valueOrDefault: defineFunc([ANY, ANY], (v, d) => (v === '' || v === null || v === undefined ? (d ?? null) : v), {
       result: ANY,
     }),
-    toJSON: defineFunc(
-      [STRING_MAP],
-      (m) => (m === null || (m instanceof GoMap && m.isNilMap) ? '{}' : swallowToString(() => goJsonMarshal(m), '{}')),
-      { result: 'string' },
-    ),
+    toJSON: defineFunc([STRING_MAP], (m) => (m === null || (m instanceof GoMap && m.isNilMap) ? '{}' : swallowToString(() => goJsonMarshal(m), '{}')), {
+      result: 'string',
+    }),
     fromJSON: defineFunc(
       ['string'],
       (j) => {
@@ -342,11 +314,7 @@ export function istioFuncs(opts: IstioFuncOptions = {}): FuncMap {
       },
       { result: ANY },
     ),
-    structToJSON: defineFunc(
-      [ANY],
-      (v) => (v === null || v === undefined ? '{}' : swallowToString(() => goJsonMarshal(v), '{}')),
-      { result: 'string' },
-    ),
+    structToJSON: defineFunc([ANY], (v) => (v === null || v === undefined ? '{}' : swallowToString(() => goJsonMarshal(v), '{}')), { result: 'string' }),
     protoToJSON: defineFunc(
       [PROTO_MESSAGE],
       (m) => {

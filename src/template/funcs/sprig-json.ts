@@ -8,17 +8,7 @@
  */
 import { chargeBytes, chargeSteps } from '../budget.js';
 import { formatFloat, quoteGo } from '../fmt.js';
-import {
-  GoInt,
-  GoMap,
-  GoSlice,
-  GoStruct,
-  fromJSON as jsonToGo,
-  mapGet,
-  mapKeys,
-  type GoPlainMap,
-  type GoValue,
-} from '../value.js';
+import { GoInt, GoMap, GoSlice, GoStruct, fromJSON as jsonToGo, mapGet, mapKeys, type GoPlainMap, type GoValue } from '../value.js';
 import { GoFuncError } from './types.js';
 
 /** A JSON document as Go would produce it: numbers keep Go's text, objects keep their key order. */
@@ -243,7 +233,6 @@ export function rawJsonText(v: unknown): string {
   return writeJson(rawToNode(v));
 }
 
-
 /** encoding/json's `quoteChar`: the offending byte, read as a code point, in Go quote syntax. */
 function quoteJsonChar(c: number): string {
   if (c === 0x27) return "'\\''";
@@ -404,4 +393,3 @@ export function goJsonUnmarshal(text: string): GoValue {
   if (err !== undefined) throw new GoFuncError(err);
   return jsonToGo(JSON.parse(text) as unknown);
 }
-

@@ -54,7 +54,7 @@ function decimalDiv(a: Decimal, b: Decimal): Decimal {
   let q = n / d;
   const rem = n - q * d;
   const abs = (x: bigint): bigint => (x < 0n ? -x : x);
-  if (2n * abs(rem) >= abs(d)) q += (a.m < 0n) !== (b.m < 0n) ? -1n : 1n;
+  if (2n * abs(rem) >= abs(d)) q += a.m < 0n !== b.m < 0n ? -1n : 1n;
   return { m: q, e: -DIVISION_PRECISION };
 }
 

@@ -6,17 +6,7 @@
  * one step budget (`MAX_SHARED_STEPS`), so a template cannot multiply the per-call bound by
  * looping.
  */
-import {
-  Budget,
-  Compile,
-  MAX_SHARED_STEPS,
-  QuoteMeta,
-  quote,
-  StepLimitError,
-  SyntaxError,
-  withSharedBudget,
-  type Regexp,
-} from '../regexp/index.js';
+import { Budget, Compile, MAX_SHARED_STEPS, QuoteMeta, quote, StepLimitError, SyntaxError, withSharedBudget, type Regexp } from '../regexp/index.js';
 import type { GoValue } from '../value.js';
 import { intArg, stringSlice } from './sprig-values.js';
 import { defineFunc, GoFuncError, type FuncMap } from './types.js';

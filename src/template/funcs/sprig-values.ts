@@ -154,7 +154,6 @@ function trimZeroDecimal(s: string): string {
   return s;
 }
 
-
 /**
  * Go's `strconv.ParseInt(s, base, 64)`; base 0 follows Go literal syntax (`0x`, `0o`, `0b`, a
  * leading `0` for octal, underscores between digits). `undefined` on a syntax error; a range

@@ -507,7 +507,9 @@ function b32encode(s: string): string {
 function b32decode(s: string): string {
   chargeRuneWalk(s);
   // One char per input byte (offsets count bytes, as Go's do), newlines stripped first as Go does.
-  const src = Buffer.from(utf8Bytes(s)).toString('latin1').replace(/[\r\n]/g, '');
+  const src = Buffer.from(utf8Bytes(s))
+    .toString('latin1')
+    .replace(/[\r\n]/g, '');
   const olen = src.length;
   const bad = (n: number): string => `illegal base32 data at input byte ${n}`;
   const out: number[] = [];
@@ -634,8 +636,7 @@ function hasIn(needle: GoValue, haystack: GoValue): boolean {
 }
 
 export function sprigFuncs(): FuncMap {
-  const s = (params: readonly string[], fn: (...a: GoValue[]) => GoValue, result = 'string') =>
-    defineFunc(params, fn, { result });
+  const s = (params: readonly string[], fn: (...a: GoValue[]) => GoValue, result = 'string') => defineFunc(params, fn, { result });
   const str = (v: GoValue): string => v as string;
   const fns: FuncMap = {
     // strings
@@ -650,9 +651,7 @@ export function sprigFuncs(): FuncMap {
     trimAll: s(['string', 'string'], (a, b) => goTrim(str(b), str(a))),
     trimall: s(['string', 'string'], (a, b) => goTrim(str(b), str(a))),
     trimPrefix: s(['string', 'string'], (a, b) => (str(b).startsWith(str(a)) ? str(b).slice(str(a).length) : str(b))),
-    trimSuffix: s(['string', 'string'], (a, b) =>
-      str(a) !== '' && str(b).endsWith(str(a)) ? str(b).slice(0, str(b).length - str(a).length) : str(b),
-    ),
+    trimSuffix: s(['string', 'string'], (a, b) => (str(a) !== '' && str(b).endsWith(str(a)) ? str(b).slice(0, str(b).length - str(a).length) : str(b))),
     nospace: s(['string'], (v) => nospace(str(v))),
     trunc: s(['int', 'string'], (c, v) => trunc(intArg(c), str(v))),
     abbrev: s(['int', 'string'], (w, v) => (intArg(w) < 4 ? str(v) : abbreviate(str(v), 0, intArg(w)))),
@@ -688,17 +687,21 @@ export function sprigFuncs(): FuncMap {
     nindent: s(['int', 'string'], (n, v) => '\n' + sprigIndent(intArg(n), str(v))),
     quote: defineFunc([], (...a) => quoteAll(a, (x) => quoteGo(x)), { variadic: ANY, result: 'string' }),
     squote: defineFunc([], (...a) => quoteAll(a, (x) => `'${x}'`), { variadic: ANY, result: 'string' }),
-    cat: defineFunc([], (...a) => joinCharged(a.filter((x) => x !== null && x !== undefined).map((x) => sprint(x ?? null)), ' '), {
-      variadic: ANY,
-      result: 'string',
-    }),
+    cat: defineFunc(
+      [],
+      (...a) =>
+        joinCharged(
+          a.filter((x) => x !== null && x !== undefined).map((x) => sprint(x ?? null)),
+          ' ',
+        ),
+      {
+        variadic: ANY,
+        result: 'string',
+      },
+    ),
     split: s(['string', 'string'], (sep, v) => splitToMap(goSplit(str(v), str(sep))), 'map[string]string'),
     splitList: s(['string', 'string'], (sep, v) => stringSlice(goSplit(str(v), str(sep))), '[]string'),
-    splitn: s(
-      ['string', 'int', 'string'],
-      (sep, n, v) => splitToMap(intArg(n) === 0 ? [] : goSplit(str(v), str(sep), intArg(n))),
-      'map[string]string',
-    ),
+    splitn: s(['string', 'int', 'string'], (sep, n, v) => splitToMap(intArg(n) === 0 ? [] : goSplit(str(v), str(sep), intArg(n))), 'map[string]string'),
     toString: s([ANY], (v) => strval(v)),
     toStrings: s([ANY], (v) => stringSlice(strslice(v)), '[]string'),
     join: s(['string', ANY], (sep, v) => joinCharged(strslice(v), str(sep))),
@@ -721,11 +724,15 @@ export function sprigFuncs(): FuncMap {
     float64: s([ANY], (v) => castToFloat64(v), 'float64'),
     toDecimal: s([ANY], (v) => toDecimal(v), 'int64'),
     typeOf: s([ANY], (v) => typeName(v ?? null)),
-    typeIs: s([ 'string', ANY], (t, v) => str(t) === typeName(v ?? null), 'bool'),
-    typeIsLike: s(['string', ANY], (t, v) => {
-      const n = typeName(v ?? null);
-      return str(t) === n || '*' + str(t) === n;
-    }, 'bool'),
+    typeIs: s(['string', ANY], (t, v) => str(t) === typeName(v ?? null), 'bool'),
+    typeIsLike: s(
+      ['string', ANY],
+      (t, v) => {
+        const n = typeName(v ?? null);
+        return str(t) === n || '*' + str(t) === n;
+      },
+      'bool',
+    ),
     kindOf: s([ANY], (v) => reflectKind(v)),
     kindIs: s(['string', ANY], (k, v) => str(k) === reflectKind(v), 'bool'),
     deepEqual: s([ANY, ANY], (a, b) => deepEqual(a, b), 'bool'),
@@ -799,27 +806,107 @@ export function sprigFuncs(): FuncMap {
     // lists
     list: defineFunc([], (...v) => v.map((x) => x ?? null), { variadic: ANY, result: '[]interface {}' }),
     tuple: defineFunc([], (...v) => v.map((x) => x ?? null), { variadic: ANY, result: '[]interface {}' }),
-    append: s([ANY, ANY], listFn('Cannot push on type', (items, v) => [...items, v ?? null]), '[]interface {}'),
-    push: s([ANY, ANY], listFn('Cannot push on type', (items, v) => [...items, v ?? null]), '[]interface {}'),
-    mustAppend: s([ANY, ANY], listFn('Cannot push on type', (items, v) => [...items, v ?? null]), '[]interface {}'),
-    mustPush: s([ANY, ANY], listFn('Cannot push on type', (items, v) => [...items, v ?? null]), '[]interface {}'),
-    prepend: s([ANY, ANY], listFn('Cannot prepend on type', (items, v) => [v ?? null, ...items]), '[]interface {}'),
-    mustPrepend: s([ANY, ANY], listFn('Cannot prepend on type', (items, v) => [v ?? null, ...items]), '[]interface {}'),
-    first: s([ANY], listFn('Cannot find first on type', (items) => (items.length === 0 ? null : (items[0] ?? null))), ANY),
-    mustFirst: s([ANY], listFn('Cannot find first on type', (items) => (items.length === 0 ? null : (items[0] ?? null))), ANY),
-    last: s([ANY], listFn('Cannot find last on type', (items) => (items.length === 0 ? null : (items[items.length - 1] ?? null))), ANY),
-    mustLast: s([ANY], listFn('Cannot find last on type', (items) => (items.length === 0 ? null : (items[items.length - 1] ?? null))), ANY),
+    append: s(
+      [ANY, ANY],
+      listFn('Cannot push on type', (items, v) => [...items, v ?? null]),
+      '[]interface {}',
+    ),
+    push: s(
+      [ANY, ANY],
+      listFn('Cannot push on type', (items, v) => [...items, v ?? null]),
+      '[]interface {}',
+    ),
+    mustAppend: s(
+      [ANY, ANY],
+      listFn('Cannot push on type', (items, v) => [...items, v ?? null]),
+      '[]interface {}',
+    ),
+    mustPush: s(
+      [ANY, ANY],
+      listFn('Cannot push on type', (items, v) => [...items, v ?? null]),
+      '[]interface {}',
+    ),
+    prepend: s(
+      [ANY, ANY],
+      listFn('Cannot prepend on type', (items, v) => [v ?? null, ...items]),
+      '[]interface {}',
+    ),
+    mustPrepend: s(
+      [ANY, ANY],
+      listFn('Cannot prepend on type', (items, v) => [v ?? null, ...items]),
+      '[]interface {}',
+    ),
+    first: s(
+      [ANY],
+      listFn('Cannot find first on type', (items) => (items.length === 0 ? null : (items[0] ?? null))),
+      ANY,
+    ),
+    mustFirst: s(
+      [ANY],
+      listFn('Cannot find first on type', (items) => (items.length === 0 ? null : (items[0] ?? null))),
+      ANY,
+    ),
+    last: s(
+      [ANY],
+      listFn('Cannot find last on type', (items) => (items.length === 0 ? null : (items[items.length - 1] ?? null))),
+      ANY,
+    ),
+    mustLast: s(
+      [ANY],
+      listFn('Cannot find last on type', (items) => (items.length === 0 ? null : (items[items.length - 1] ?? null))),
+      ANY,
+    ),
     // An empty list gives a nil []interface{} (printed `[]`), not a nil interface.
-    rest: s([ANY], listFn('Cannot find rest on type', (items) => (items.length === 0 ? NIL_LIST() : items.slice(1))), ANY),
-    mustRest: s([ANY], listFn('Cannot find rest on type', (items) => (items.length === 0 ? NIL_LIST() : items.slice(1))), ANY),
-    initial: s([ANY], listFn('Cannot find initial on type', (items) => (items.length === 0 ? NIL_LIST() : items.slice(0, -1))), ANY),
-    mustInitial: s([ANY], listFn('Cannot find initial on type', (items) => (items.length === 0 ? NIL_LIST() : items.slice(0, -1))), ANY),
-    reverse: s([ANY], listFn('Cannot find reverse on type', (items) => [...items].reverse()), '[]interface {}'),
-    mustReverse: s([ANY], listFn('Cannot find reverse on type', (items) => [...items].reverse()), '[]interface {}'),
-    uniq: s([ANY], listFn('Cannot find uniq on type', (items) => uniq(items)), '[]interface {}'),
-    mustUniq: s([ANY], listFn('Cannot find uniq on type', (items) => uniq(items)), '[]interface {}'),
-    compact: s([ANY], listFn('Cannot compact on type', (items) => items.filter((x) => !isEmpty(x))), '[]interface {}'),
-    mustCompact: s([ANY], listFn('Cannot compact on type', (items) => items.filter((x) => !isEmpty(x))), '[]interface {}'),
+    rest: s(
+      [ANY],
+      listFn('Cannot find rest on type', (items) => (items.length === 0 ? NIL_LIST() : items.slice(1))),
+      ANY,
+    ),
+    mustRest: s(
+      [ANY],
+      listFn('Cannot find rest on type', (items) => (items.length === 0 ? NIL_LIST() : items.slice(1))),
+      ANY,
+    ),
+    initial: s(
+      [ANY],
+      listFn('Cannot find initial on type', (items) => (items.length === 0 ? NIL_LIST() : items.slice(0, -1))),
+      ANY,
+    ),
+    mustInitial: s(
+      [ANY],
+      listFn('Cannot find initial on type', (items) => (items.length === 0 ? NIL_LIST() : items.slice(0, -1))),
+      ANY,
+    ),
+    reverse: s(
+      [ANY],
+      listFn('Cannot find reverse on type', (items) => [...items].reverse()),
+      '[]interface {}',
+    ),
+    mustReverse: s(
+      [ANY],
+      listFn('Cannot find reverse on type', (items) => [...items].reverse()),
+      '[]interface {}',
+    ),
+    uniq: s(
+      [ANY],
+      listFn('Cannot find uniq on type', (items) => uniq(items)),
+      '[]interface {}',
+    ),
+    mustUniq: s(
+      [ANY],
+      listFn('Cannot find uniq on type', (items) => uniq(items)),
+      '[]interface {}',
+    ),
+    compact: s(
+      [ANY],
+      listFn('Cannot compact on type', (items) => items.filter((x) => !isEmpty(x))),
+      '[]interface {}',
+    ),
+    mustCompact: s(
+      [ANY],
+      listFn('Cannot compact on type', (items) => items.filter((x) => !isEmpty(x))),
+      '[]interface {}',
+    ),
     without: defineFunc(
       [ANY],
       listFn('Cannot find without on type', (items, ...omit) => without(items, omit)),
@@ -874,11 +961,10 @@ export function sprigFuncs(): FuncMap {
       MAP,
     ),
     hasKey: s([MAP, 'string'], (d, k) => mapHas(asPlain(d), str(k)), 'bool'),
-    pluck: defineFunc(
-      ['string'],
-      (k, ...ds) => ds.filter((d) => mapHas(asPlain(d), str(k))).map((d) => mapGet(asPlain(d), str(k)) ?? null),
-      { variadic: MAP, result: '[]interface {}' },
-    ),
+    pluck: defineFunc(['string'], (k, ...ds) => ds.filter((d) => mapHas(asPlain(d), str(k))).map((d) => mapGet(asPlain(d), str(k)) ?? null), {
+      variadic: MAP,
+      result: '[]interface {}',
+    }),
     keys: defineFunc([], (...ds) => stringSlice(ds.flatMap((d) => mapKeys(asPlain(d)))), {
       variadic: MAP,
       result: '[]string',

@@ -136,15 +136,7 @@ export class Lexer {
   private queue: Item[] = [];
   private state: StateFn = lexText;
 
-  constructor(
-    name: string,
-    input: string,
-    left: string,
-    right: string,
-    emitComment: boolean,
-    breakOK: boolean,
-    continueOK: boolean,
-  ) {
+  constructor(name: string, input: string, left: string, right: string, emitComment: boolean, breakOK: boolean, continueOK: boolean) {
     this.name = name;
     this.input = input;
     this.leftDelim = left === '' ? LEFT_DELIM : left;
@@ -605,14 +597,6 @@ function lexRawQuote(l: Lexer): StateFn {
 }
 
 /** Go's `lex`: creates a lexer for the input. */
-export function lex(
-  name: string,
-  input: string,
-  left: string,
-  right: string,
-  emitComment: boolean,
-  breakOK: boolean,
-  continueOK: boolean,
-): Lexer {
+export function lex(name: string, input: string, left: string, right: string, emitComment: boolean, breakOK: boolean, continueOK: boolean): Lexer {
   return new Lexer(name, input, left, right, emitComment, breakOK, continueOK);
 }

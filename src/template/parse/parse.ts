@@ -436,10 +436,7 @@ export class Tree {
     });
   }
 
-  private parseControl(
-    allowElseIf: boolean,
-    context: string,
-  ): { pos: number; line: number; pipe: PipeNode; list: ListNode; elseList: ListNode | null } {
+  private parseControl(allowElseIf: boolean, context: string): { pos: number; line: number; pipe: PipeNode; list: ListNode; elseList: ListNode | null } {
     const nvars = this.vars.length;
     try {
       const pipe = this.pipeline(context, ITEM.rightDelim);
@@ -727,14 +724,7 @@ export function isEmptyTree(n: Node | null): boolean {
 }
 
 /** Parses `text` as template `name`; returns every tree defined (Go's `parse.Parse`). */
-export function parseTrees(
-  name: string,
-  text: string,
-  leftDelim: string,
-  rightDelim: string,
-  funcs: FuncNames[],
-  mode = 0,
-): Map<string, Tree> {
+export function parseTrees(name: string, text: string, leftDelim: string, rightDelim: string, funcs: FuncNames[], mode = 0): Map<string, Tree> {
   const treeSet = new Map<string, Tree>();
   const t = new Tree(name);
   t.mode = mode;
@@ -841,7 +831,6 @@ export function unquote(s: string): string | undefined {
   }
   return out;
 }
-
 
 /** Go's `strconv.ParseUint(s, 0, 64)`. */
 function parseUint0(s0: string): bigint | undefined {

@@ -246,11 +246,7 @@ class Parser {
         r[2] === r[3] &&
         simpleFold(r[0] as number) === r[2] &&
         simpleFold(r[2] as number) === r[0]) ||
-      (re.op === OpCharClass &&
-        r.length === 2 &&
-        (r[0] as number) + 1 === r[1] &&
-        simpleFold(r[0] as number) === r[1] &&
-        simpleFold(r[1] as number) === r[0])
+      (re.op === OpCharClass && r.length === 2 && (r[0] as number) + 1 === r[1] && simpleFold(r[0] as number) === r[1] && simpleFold(r[1] as number) === r[0])
     ) {
       if (this.maybeConcat(r[0] as number, this.flags | FoldCase)) return undefined;
       re.op = OpLiteral;

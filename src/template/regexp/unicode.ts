@@ -123,16 +123,15 @@ export function foldedExtras(lo: number, hi: number, out: number[]): void {
 // \p{...} tables
 
 /** Go's general categories (unicode.Categories), keyed by their canonical lookup name. */
-const CATEGORIES = new Set(
-  'C Cc Cf Cn Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs'.split(' '),
-);
+const CATEGORIES = new Set('C Cc Cf Cn Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs'.split(' '));
 
 /**
  * The scripts Go 1.26 finds by name: its lookup canonicalises the name (first letter upper case,
  * the rest lower case, no `_`, `-` or spaces), which only single-word script names survive.
  */
 const SCRIPTS = new Set(
-  ('Adlam Ahom Arabic Armenian Avestan Balinese Bamum Batak Bengali Bhaiksuki Bopomofo Brahmi Braille ' +
+  (
+    'Adlam Ahom Arabic Armenian Avestan Balinese Bamum Batak Bengali Bhaiksuki Bopomofo Brahmi Braille ' +
     'Buginese Buhid Carian Chakma Cham Cherokee Chorasmian Common Coptic Cuneiform Cypriot Cyrillic Deseret ' +
     'Devanagari Dogra Duployan Elbasan Elymaic Ethiopic Georgian Glagolitic Gothic Grantha Greek Gujarati ' +
     'Gurmukhi Han Hangul Hanunoo Hatran Hebrew Hiragana Inherited Javanese Kaithi Kannada Katakana Kawi ' +
@@ -147,14 +146,48 @@ const SCRIPTS = new Set(
 /** Unicode's long category names (unicode.CategoryAliases), canonicalised, to the short name. */
 const CATEGORY_ALIASES: Readonly<Record<string, string>> = Object.freeze(
   Object.assign(Object.create(null) as Record<string, string>, {
-    Casedletter: 'LC', Closepunctuation: 'Pe', Combiningmark: 'M', Connectorpunctuation: 'Pc', Control: 'Cc',
-    Currencysymbol: 'Sc', Dashpunctuation: 'Pd', Decimalnumber: 'Nd', Enclosingmark: 'Me', Finalpunctuation: 'Pf',
-    Format: 'Cf', Initialpunctuation: 'Pi', Letter: 'L', Letternumber: 'Nl', Lineseparator: 'Zl',
-    Lowercaseletter: 'Ll', Mark: 'M', Mathsymbol: 'Sm', Modifierletter: 'Lm', Modifiersymbol: 'Sk',
-    Nonspacingmark: 'Mn', Number: 'N', Openpunctuation: 'Ps', Other: 'C', Otherletter: 'Lo', Othernumber: 'No',
-    Otherpunctuation: 'Po', Othersymbol: 'So', Paragraphseparator: 'Zp', Privateuse: 'Co', Punctuation: 'P',
-    Separator: 'Z', Spaceseparator: 'Zs', Spacingmark: 'Mc', Surrogate: 'Cs', Symbol: 'S', Titlecaseletter: 'Lt',
-    Unassigned: 'Cn', Uppercaseletter: 'Lu', Cntrl: 'Cc', Digit: 'Nd', Punct: 'P',
+    Casedletter: 'LC',
+    Closepunctuation: 'Pe',
+    Combiningmark: 'M',
+    Connectorpunctuation: 'Pc',
+    Control: 'Cc',
+    Currencysymbol: 'Sc',
+    Dashpunctuation: 'Pd',
+    Decimalnumber: 'Nd',
+    Enclosingmark: 'Me',
+    Finalpunctuation: 'Pf',
+    Format: 'Cf',
+    Initialpunctuation: 'Pi',
+    Letter: 'L',
+    Letternumber: 'Nl',
+    Lineseparator: 'Zl',
+    Lowercaseletter: 'Ll',
+    Mark: 'M',
+    Mathsymbol: 'Sm',
+    Modifierletter: 'Lm',
+    Modifiersymbol: 'Sk',
+    Nonspacingmark: 'Mn',
+    Number: 'N',
+    Openpunctuation: 'Ps',
+    Other: 'C',
+    Otherletter: 'Lo',
+    Othernumber: 'No',
+    Otherpunctuation: 'Po',
+    Othersymbol: 'So',
+    Paragraphseparator: 'Zp',
+    Privateuse: 'Co',
+    Punctuation: 'P',
+    Separator: 'Z',
+    Spaceseparator: 'Zs',
+    Spacingmark: 'Mc',
+    Surrogate: 'Cs',
+    Symbol: 'S',
+    Titlecaseletter: 'Lt',
+    Unassigned: 'Cn',
+    Uppercaseletter: 'Lu',
+    Cntrl: 'Cc',
+    Digit: 'Nd',
+    Punct: 'P',
   }),
 );
 

@@ -85,7 +85,7 @@ describe('regexp: Go semantics', () => {
     expect(re.NumSubexp()).toBe(2);
   });
 
-  it('keeps ^, $, \\b and . to Go\'s definitions', () => {
+  it("keeps ^, $, \\b and . to Go's definitions", () => {
     expect(MatchString('a$', 'a\n')).toBe(false);
     expect(MatchString('(?m)a$', 'a\nb')).toBe(true);
     expect(MatchString('^b', 'a\nb')).toBe(false);
@@ -130,7 +130,7 @@ describe('regexp: errors and limits', () => {
     throw new Error(`${p} compiled`);
   };
 
-  it('reports Go\'s error texts', () => {
+  it("reports Go's error texts", () => {
     expect(error('(')).toBe('error parsing regexp: missing closing ): `(`');
     expect(error('a**')).toBe('error parsing regexp: invalid nested repetition operator: `**`');
     expect(error('a(?=b)')).toBe('error parsing regexp: invalid or unsupported Perl syntax: `(?=`');
