@@ -11,7 +11,7 @@ import { ConfigError, loadConfigLazily, type Config } from '../config/config.js'
 import type { Spec } from '../config/schema.js';
 import {
   createResource,
-  emitFile,
+  emitFileParts,
   emitResourceList,
   emitStream,
   InputError,
@@ -361,7 +361,9 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   }
   if (args.inPlace) {
     // All or nothing: every changed file is written to its temporary file before the first is replaced.
-    const writes = inputs.filter((i) => i.docs.some((d) => d.changed)).map((i) => ({ path: i.path, root: i.root, text: emitFile(i.docs, { file: i.path }) }));
+    const writes = inputs
+      .filter((i) => i.docs.some((d) => d.changed))
+      .map((i) => ({ path: i.path, root: i.root, text: emitFileParts(i.docs, { file: i.path }) }));
     if (writes.length) await writeFiles(io, () => writeAllAtomic(writes));
     return EXIT_OK;
   }
@@ -372,12 +374,13 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
       docs: configPath !== undefined && i.path !== '-' && resolve(i.path) === configPath ? [] : i.docs.filter((d) => !local.has(d)),
     }))
     .filter((i) => i.docs.length > 0);
-  const out = emitFile(
+  // In parts: a large run's output can be longer than one string may be.
+  const out = emitFileParts(
     kept.flatMap((i) => i.docs),
     { file: kept.length === 1 ? kept[0]!.path : undefined },
   );
   if (args.output) await writeFiles(io, () => writeAtomic(args.output!, out));
-  else io.stdout(out);
+  else for (const part of out) io.stdout(part);
   return EXIT_OK;
 }
 

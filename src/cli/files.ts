@@ -280,14 +280,19 @@ function resolveTarget(path: string, root: string | undefined): Target {
 }
 
 /** Writes all of `text` to an open descriptor. */
-function writeFully(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
-  let off = 0;
-  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+/** What is written to a file: one string, or parts written one after another (a large output). */
+export type OutputText = string | readonly string[];
+
+function writeFully(fd: number, text: OutputText): void {
+  for (const part of typeof text === 'string' ? [text] : text) {
+    const bytes = Buffer.from(part, 'utf8');
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+  }
 }
 
 /** Creates a temporary file beside `target` (exclusively: never through a link), writes, syncs. */
-function writeTemp(target: { path: string; shown: string; mode: number | undefined }, text: string): string {
+function writeTemp(target: { path: string; shown: string; mode: number | undefined }, text: OutputText): string {
   const tmp = sideName(dirname(target.path), basename(target.path), 'tmp');
   let fd: number;
   try {
@@ -309,7 +314,7 @@ function writeTemp(target: { path: string; shown: string; mode: number | undefin
   return tmp;
 }
 
-function writeSpecial(target: { path: string; shown: string }, text: string): void {
+function writeSpecial(target: { path: string; shown: string }, text: OutputText): void {
   try {
     const fd = openSync(target.path, constants.O_WRONLY | constants.O_TRUNC);
     try {
@@ -327,7 +332,7 @@ function writeSpecial(target: { path: string; shown: string }, text: string): vo
  * the new file, never a part. A symlink is followed (as a shell redirection would), a device or
  * FIFO is written to, not replaced.
  */
-export function writeAtomic(path: string, text: string): void {
+export function writeAtomic(path: string, text: OutputText): void {
   writeAllAtomic([{ path, text }]);
 }
 
@@ -337,7 +342,7 @@ export function writeAtomic(path: string, text: string): void {
  * puts back the originals already replaced. With `root` (`--in-place`), a symlinked file is written
  * through to its target only when that target is inside the file's input tree.
  */
-export function writeAllAtomic(writes: readonly { path: string; text: string; root?: string }[]): void {
+export function writeAllAtomic(writes: readonly { path: string; text: OutputText; root?: string }[]): void {
   const targets = writes.map((w) => resolveTarget(w.path, w.root));
   const temps: string[] = [];
   const backups: (string | undefined)[] = [];

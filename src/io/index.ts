@@ -15,6 +15,6 @@ export {
   RESOURCE_LIST_API_VERSIONS,
 } from './resource-list.js';
 export type { ParsedResourceList } from './resource-list.js';
-export { parseStream, parseStreamFile, emitStream, emitFiles, createResource, ParsedStream } from './stream.js';
+export { parseStream, parseStreamFile, emitStream, emitStreamParts, emitFiles, createResource, ParsedStream } from './stream.js';
 export { isAmbiguousString } from './edit.js';
-export { emitFile } from './json-file.js';
+export { emitFile, emitFileParts } from './json-file.js';

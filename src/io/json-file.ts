@@ -8,7 +8,7 @@
 import type { Json } from '../kube/types.js';
 import { YamlResource } from './resource.js';
 import type { ResourceHandle } from './resource.js';
-import { emitStream, parseStream } from './stream.js';
+import { emitStreamParts, parseStream } from './stream.js';
 
 export interface JsonStyle {
   /** JSON.stringify's `space`: undefined for one-line JSON. */
@@ -34,8 +34,13 @@ export function jsonStyle(text: string): JsonStyle {
  * the file is named `.json`, holds one document and that document changed; else the YAML stream.
  */
 export function emitFile(docs: readonly ResourceHandle[], options: { file?: string | undefined }): string {
+  return emitFileParts(docs, options).join('');
+}
+
+/** `emitFile` in parts to be written one after another (see emitStreamParts). */
+export function emitFileParts(docs: readonly ResourceHandle[], options: { file?: string | undefined }): string[] {
   const doc = docs.length === 1 ? docs[0] : undefined;
-  if (!doc?.changed || !(doc instanceof YamlResource) || !/\.json$/i.test(options.file ?? '')) return emitStream(docs);
+  if (!doc?.changed || !(doc instanceof YamlResource) || !/\.json$/i.test(options.file ?? '')) return emitStreamParts(docs);
   const source = doc.src.text;
   const style = jsonStyle(source);
   let value: Json;
@@ -44,10 +49,10 @@ export function emitFile(docs: readonly ResourceHandle[], options: { file?: stri
   else {
     // the printed document (its value may be let go already) read back: our own YAML, one document
     const printed = parseStream(doc.text());
-    if (printed.length !== 1) return emitStream(docs);
+    if (printed.length !== 1) return emitStreamParts(docs);
     value = printed[0]!.value;
   }
   let out = JSON.stringify(value, null, style.indent);
   if (style.eol === '\r\n') out = out.replace(/\n/g, '\r\n');
-  return (source.startsWith('\uFEFF') ? '\uFEFF' : '') + out + (style.final ? style.eol : '');
+  return [(source.startsWith('\uFEFF') ? '\uFEFF' : '') + out + (style.final ? style.eol : '')];
 }

@@ -26,6 +26,13 @@ const dir = mkdtempSync(join(tmpdir(), 'inject-sidecar-rollback-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('writeAllAtomic', () => {
+  it('writes a text given in parts as the parts one after another', () => {
+    const path = join(dir, 'parts.yaml');
+    writeAllAtomic([{ path, text: ['kind: A\n', '---\n', 'kind: ü\n'] }]);
+    expect(readFileSync(path, 'utf8')).toBe('kind: A\n---\nkind: ü\n');
+    rmSync(path);
+  });
+
   it('a failed rename restores the files already replaced and leaves nothing behind', () => {
     const names = ['a.yaml', 'b.yaml', 'c.yaml'];
     for (const n of names) writeFileSync(join(dir, n), `old ${n}\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emitFiles, emitStream, parseStream, parseStreamFile } from '../../src/io/index.js';
+import { emitFiles, emitStream, emitStreamParts, parseStream, parseStreamFile } from '../../src/io/index.js';
 
 const roundTrips: Record<string, string> = {
   comments: '# head\napiVersion: v1 # trailing\nkind: ConfigMap\n# between\nmetadata:\n  name: a   # odd   spacing\n',
@@ -90,6 +90,8 @@ describe('parseStream / emitStream round trips', () => {
       { file: 'b.yaml', text: 'kind: C\napiVersion: v1\n' },
     ]);
     expect(emitStream([...a, ...b])).toBe('kind: A\napiVersion: v1\n---\nkind: C\napiVersion: v1\n');
+    // in parts, one per file and separator: no string longer than one file's output is built
+    expect(emitStreamParts([...a, ...b])).toEqual(['kind: A\napiVersion: v1\n', '---\n', 'kind: C\napiVersion: v1\n']);
     expect(parseStreamFile('kind: A\n', 'z.yaml').emit()).toBe('kind: A\n');
   });
 
