@@ -114,7 +114,8 @@ function isNoiseField(key: string, v: Json): boolean {
 
 const IDENTITY_KEYS = ['name', 'mountPath', 'containerPort', 'ip'] as const;
 
-function identityOfValue(v: Json): string | undefined {
+/** An item's identity in a list: its name (or mount path, port, IP), as `name=web`. */
+export function identityOfValue(v: Json): string | undefined {
   if (!isObject(v)) return undefined;
   for (const k of IDENTITY_KEYS) {
     const x = v[k];
@@ -234,7 +235,7 @@ function nodePrint(doc: Document, node: unknown, depth: number): string | undefi
   return 'x';
 }
 
-function valuePrint(v: Json | undefined, depth: number): string {
+export function valuePrint(v: Json | undefined, depth: number): string {
   if (v === null || v === undefined || typeof v !== 'object') return scalarPrint(v);
   if (Array.isArray(v)) return depth === 0 ? `S${v.length}` : `S[${v.map((x) => valuePrint(x, depth - 1)).join(',')}]`;
   const keys = Object.keys(v);
@@ -253,7 +254,7 @@ function scalarPrint(v: unknown): string {
 }
 
 /** Depth of `nodePrint`: a list item's `metadata.name`, a container's `name`, an env var's `value`. */
-const PRINT_DEPTH = 2;
+export const PRINT_DEPTH = 2;
 
 /** Indices in ascending order, taken one by one; `next` skips the taken ones at the front. */
 class IndexQueue {
@@ -272,7 +273,7 @@ class IndexQueue {
  * the anonymous one at the same position. Old items are indexed by identity and by a summary of
  * their value, so the search looks only at the candidates (a list of thousands stays linear).
  */
-function matchItems<T>(
+export function matchItems<T>(
   old: readonly T[],
   v: readonly Json[],
   idOf: (o: T) => string | undefined,

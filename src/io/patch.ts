@@ -17,7 +17,7 @@
 import { Document, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Json, JsonObject, SourceQuote } from '../kube/types.js';
 import { isObject, sourceQuotesOf } from '../kube/types.js';
-import { deepEqual, FORCE_DOUBLE, isAmbiguousString, makeScalar } from './edit.js';
+import { deepEqual, FORCE_DOUBLE, identityOfValue, isAmbiguousString, makeScalar, matchItems, PRINT_DEPTH, valuePrint } from './edit.js';
 import { attempt, bail, BAIL } from './bail.js';
 import { doubleQuoted, readsAsString } from './scalars.js';
 import { commentStart, lineEnd } from './scan.js';
@@ -568,17 +568,6 @@ function isNoiseField(key: string, v: Json): boolean {
   return (key === 'creationTimestamp' && v === null) || (key === 'status' && isObject(v) && Object.keys(v).length === 0);
 }
 
-const IDENTITY_KEYS = ['name', 'mountPath', 'containerPort', 'ip'] as const;
-
-function identityOf(v: Json): string | undefined {
-  if (!isObject(v)) return undefined;
-  for (const k of IDENTITY_KEYS) {
-    const x = v[k];
-    if (typeof x === 'string' || typeof x === 'number') return `${k}=${String(x)}`;
-  }
-  return undefined;
-}
-
 class Differ {
   readonly edits: Edit[] = [];
   constructor(
@@ -691,24 +680,18 @@ class Differ {
   seq(p: PSeq, old: Json[], nu: Json[]): void {
     if (nu.length === 0) bail('outside the subset'); // `[]`
     if (p.items.length !== old.length) bail('outside the subset');
+    // the items each new item takes over, as reconcile matches them (edit.ts), through an index:
+    // a `kind: List` of 20,000 anonymous items stays linear
+    const matched = matchItems(old, nu, identityOfValue, (o) => valuePrint(o, PRINT_DEPTH), deepEqual);
     const used = new Array<boolean>(old.length).fill(false);
-    const oldIds = old.map(identityOf);
     let lastIdx = -1;
     let at = p.end;
-    const matched: number[] = [];
-    nu.forEach((item, j) => {
-      const id = identityOf(item);
-      let idx = -1;
-      if (id !== undefined) idx = oldIds.findIndex((o, i) => !used[i] && o === id);
-      if (idx === -1) idx = old.findIndex((o, i) => !used[i] && oldIds[i] === undefined && deepEqual(o, item));
-      if (idx === -1 && id === undefined && j < old.length && !used[j] && oldIds[j] === undefined) idx = j;
-      matched.push(idx);
-      if (idx !== -1) {
-        if (idx < lastIdx) bail('outside the subset'); // reordered
-        used[idx] = true;
-        lastIdx = idx;
-      }
-    });
+    for (const idx of matched) {
+      if (idx === -1) continue;
+      if (idx < lastIdx) bail('outside the subset'); // reordered
+      used[idx] = true;
+      lastIdx = idx;
+    }
     // dropped items
     old.forEach((_, i) => {
       if (!used[i]) this.cut(p.items[i]!);
