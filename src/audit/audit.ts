@@ -25,7 +25,7 @@ import type { Config } from '../config/config.js';
 import { Annotation, Container, Label } from '../kube/keys.js';
 import { findWorkloadKind, getIn, parsePath } from '../kube/kinds.js';
 import { checkPodTemplate } from '../kube/shape.js';
-import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef } from '../kube/types.js';
+import { isObject, stringMap, type Json, type JsonObject, type PodTemplate, type ResourceRef } from '../kube/types.js';
 import { defaultPort, storedContainer, storedVolume } from '../kube/defaults.js';
 import { KUBE_APP_PROBERS_ENV } from '../inject/probes.js';
 import { INJECTED_LISTS, KNOWN_ANNOTATIONS, KNOWN_LABELS } from '../inject/strip.js';
@@ -154,11 +154,6 @@ function walkItems(resources: readonly Resource[], visit: (item: Item) => void, 
 }
 
 const metaOf = (obj: JsonObject): JsonObject => (isObject(obj.metadata) ? obj.metadata : {});
-const stringMap = (v: Json | undefined): Record<string, string> => {
-  const out: Record<string, string> = {};
-  if (isObject(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
-  return out;
-};
 
 /** An object's owner reference (the controller's, else the first), and the owner's item when the snapshot has it. */
 function ownerOf(

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/load.js';
 import { deepMerge, meshOverlay, valuesOverlay } from '../config/settings.js';
-import { isObject, type JsonObject } from '../kube/types.js';
+import { isObject, stringMap, type JsonObject } from '../kube/types.js';
 import type { Result } from '../results/result.js';
 import { standardWebhooks } from '../policy/index.js';
 import { builtinRendererFor } from '../inject/builtin/render.js';
@@ -18,12 +18,6 @@ import { builtinReleaseOf, istioConfigErrorResult, istioEnvironment, type IstioI
 import { IstioConfigError } from '../istio/config.js';
 import { chooseWebhooks } from '../istio/webhooks.js';
 import { UserError } from '../results/result.js';
-
-function stringMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (isObject(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
-  return out;
-}
 
 export function collectNamespaces(objects: readonly JsonObject[], config: Config): Map<string, NamespaceInfo> {
   const namespaces = new Map<string, NamespaceInfo>();

@@ -290,8 +290,10 @@ export function run(resources: readonly Resource[], options: RunOptions): RunOut
       const { w } = wl;
       let outcome: WorkloadOutcome;
       try {
-        const metadataPath = [...w.base, ...(w.metadataPath ?? [...w.podPath, 'metadata'])];
-        outcome = processWorkload({ obj: w.obj, ref: wl.ref, pod: wl.pod, env, sourceQuotes: (part) => w.resource.sourceQuotes?.([...metadataPath, part]) });
+        // read from the text only when the injection removed a label or annotation
+        const sourceQuotes = (part: 'labels' | 'annotations') =>
+          w.resource.sourceQuotes?.([...w.base, ...(w.metadataPath ?? [...w.podPath, 'metadata']), part]);
+        outcome = processWorkload({ obj: w.obj, ref: wl.ref, pod: wl.pod, env, sourceQuotes });
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         const fieldPath = [wl.podPathText, e.fieldPath].filter(Boolean).join('.');

@@ -408,7 +408,8 @@ function removedQuotes(before: PodTemplate, after: PodTemplate, sourceQuotes?: S
     const removed = Object.keys(was).filter((k) => !Object.hasOwn(now, k));
     if (removed.length === 0) continue;
     const hints = sourceQuotesOf(was as JsonObject);
-    const source = sourceQuotes?.(part);
+    // the source text is read only for a key stripping left no hint on
+    const source = removed.every((k) => hints?.[k] !== undefined) ? undefined : sourceQuotes?.(part);
     for (const k of removed) {
       const q = hints?.[k] ?? source?.[k];
       if (q) ((out ??= {})[part] ??= {})[k] = q;

@@ -513,11 +513,11 @@ function isEmptyCollection(v: Json): boolean {
   return Array.isArray(v) ? v.length === 0 : isObject(v) && Object.keys(v).length === 0;
 }
 
-/** `key: value` lines at column col. */
-function pairText(key: string, v: Json, col: number, seqIndented: boolean): string {
+/** `key: value` lines at column col; `quote`: a one-line string value written in those quotes. */
+function pairText(key: string, v: Json, col: number, seqIndented: boolean, quote?: SourceQuote): string {
   const pad = ' '.repeat(col);
   const k = scalarText(key, true);
-  if (!Array.isArray(v) && !isObject(v)) return `${pad}${k}: ${scalarText(v, false, col)}\n`;
+  if (!Array.isArray(v) && !isObject(v)) return `${pad}${k}: ${quote ? replacementText(quote, v) : scalarText(v, false, col)}\n`;
   if (isEmptyCollection(v)) return `${pad}${k}: ${Array.isArray(v) ? '[]' : '{}'}\n`;
   if (Array.isArray(v)) return `${pad}${k}:\n${seqText(v, seqIndented ? col + 2 : col, seqIndented)}`;
   return `${pad}${k}:\n${mapText(v, col + 2, seqIndented)}`;
@@ -672,8 +672,7 @@ class Differ {
       }
       const quote = typeof v === 'string' && !v.includes('\n') ? sourceQuotesOf(nu)?.[k] : undefined;
       // a key given back as the source had it: in its quotes (see setSourceQuotes)
-      const text = quote ? `${' '.repeat(p.col)}${scalarText(k, true)}: ${replacementText(quote, v)}\n` : pairText(k, v, p.col, this.seqIndented);
-      this.edits.push({ start: at, end: at, text, depth: this.depth });
+      this.edits.push({ start: at, end: at, text: pairText(k, v, p.col, this.seqIndented, quote), depth: this.depth });
     }
   }
 

@@ -77,6 +77,13 @@ export function setOwn(obj: JsonObject, key: string, value: Json): void {
   else obj[key] = value;
 }
 
+/** The string-valued entries of a map (labels, annotations read from input); {} for anything else. */
+export function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isObject(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
 /** How the source wrote a string value that the printer would have written otherwise. */
 export type SourceQuote = '"' | "'";
 
