@@ -25,7 +25,7 @@ import type { Config } from '../config/config.js';
 import { Annotation, Container, Label } from '../kube/keys.js';
 import { findWorkloadKind, getIn, parsePath } from '../kube/kinds.js';
 import { checkPodTemplate } from '../kube/shape.js';
-import { isObject, stringMap, type Json, type JsonObject, type PodTemplate, type ResourceRef } from '../kube/types.js';
+import { cloneJson, detachString, isObject, stringMap, type Json, type JsonObject, type PodTemplate, type ResourceRef } from '../kube/types.js';
 import { defaultPort, storedContainer, storedVolume } from '../kube/defaults.js';
 import { KUBE_APP_PROBERS_ENV } from '../inject/probes.js';
 import { INJECTED_LISTS, KNOWN_ANNOTATIONS, KNOWN_LABELS } from '../inject/strip.js';
@@ -35,7 +35,7 @@ import { normalizeRevision, revisionName, webhooksFromConfigurations } from '../
 import { buildEnvironment } from '../core/environment.js';
 import type { IstioInputs, TemplateEngine } from '../istio/environment.js';
 import { UserError, type Result } from '../results/result.js';
-import { describeRef, environmentObjects, isEnvironmentObject, refOf, type Resource } from '../core/run.js';
+import { describeRef, isEnvironmentObject, refOf, type Resource } from '../core/run.js';
 import { processWorkload, type Environment, type OutcomePurpose, type WorkloadOutcome } from '../core/workload.js';
 
 export const FINDING_KINDS = ['missing', 'unwanted', 'stale', 'owner-drift', 'orphan-revision', 'not-ready'] as const;
@@ -87,11 +87,16 @@ export interface AuditReport {
 export interface AuditOptions {
   /** The `kubectl.kubernetes.io/restartedAt` value for the restart patches (RFC 3339). */
   restartedAt: string;
-  /**
-   * Called when a pass is done with a List (each is read twice): the CLI lets its value go, so a
-   * snapshot is held as its text, its non-pod objects and one List's value at a time.
-   */
-  done?: (resource: Resource) => void;
+}
+
+/**
+ * A document of the snapshot as the I/O layer reads it (`readStreamDocuments`): a List's items
+ * may come one at a time (`items`, each read when the walk reaches it) instead of in `value`.
+ */
+export interface SnapshotDocument {
+  value: JsonObject;
+  items?: Iterable<Json>;
+  file?: { path: string; index: number };
 }
 
 /** Kinds a snapshot must give with their `status` (kubectl always prints it). */
@@ -112,45 +117,13 @@ interface Item {
 }
 
 /**
- * Walks the items of the snapshot's List(s) in order, calling `visit` with each object item, and
- * `done` after each List (the CLI lets its value go, so one List at a time is held). With
- * `results`, the problems go there: an item that is not an object, a live kind without status.
- * Other documents (ConfigMaps) only feed the environment. Returns how many Lists there were.
+ * A running pod, kept until every object of the snapshot is known: its pod template as checked
+ * (or the problem found with it), without managedFields, and its istio-proxy container's status.
  */
-function walkItems(resources: readonly Resource[], visit: (item: Item) => void, options: { results?: Result[]; done?: (r: Resource) => void }): number {
-  const results = options.results;
-  let lists = 0;
-  for (const r of resources) {
-    if ((r.header?.kind ?? r.value.kind) !== 'List') continue;
-    const v = r.value;
-    const file = r.file ? { file: { path: r.file.path, index: r.file.index } } : {};
-    lists++;
-    if (!Array.isArray(v.items)) {
-      results?.push({ message: 'snapshot List has no items list', severity: 'error', field: { path: 'items' }, ...file });
-      continue;
-    }
-    v.items.forEach((it, i) => {
-      const where = `items[${i}]`;
-      if (!isObject(it) || typeof it.kind !== 'string' || !isObject(it.metadata) || typeof it.metadata.name !== 'string') {
-        results?.push({ message: `${where} is not a Kubernetes object (kind and metadata.name expected)`, severity: 'error', field: { path: where }, ...file });
-        return;
-      }
-      const ref = refOf(it);
-      if (STATUS_KINDS.has(it.kind) && !isObject(it.status)) {
-        results?.push({
-          message: `${where} (${describeRef(ref)}) has no status: a live snapshot (kubectl get -o yaml) carries one; was a manifest given instead?`,
-          severity: 'error',
-          resourceRef: ref,
-          field: { path: `${where}.status` },
-          ...file,
-        });
-        return;
-      }
-      visit({ obj: it, ref, where, ...file });
-    });
-    options.done?.(r);
-  }
-  return lists;
+interface PodItem extends Item {
+  pod?: PodTemplate;
+  problem?: { message: string; path: string };
+  proxy?: JsonObject;
 }
 
 const metaOf = (obj: JsonObject): JsonObject => (isObject(obj.metadata) ? obj.metadata : {});
@@ -196,19 +169,24 @@ function ownerChain(item: Item, byUid: Map<string, Item>, byName: Map<string, It
 }
 
 /**
- * What the audit keeps of an object once the environment is built: an owner with an owner in the
- * snapshot (a ReplicaSet of a Deployment) only its name, uid and owner references; a top owner
- * its spec too (its pod template); neither its status or managedFields. Webhooks and namespaces
- * have been read by then. So a snapshot's owners cost little more than their names.
+ * What the audit keeps of an object other than a pod, as it reads it: a namespace or webhook
+ * configuration whole; anything else its name, namespace, uid, owner references and spec (the
+ * pod template of an owner), not its status or managedFields. Copied off the input text.
  */
-function slim(item: Item, byUid: Map<string, Item>, byName: Map<string, Item>): void {
-  if (item.ref.kind === 'Namespace' || item.ref.kind === 'MutatingWebhookConfiguration') return;
-  const meta = metaOf(item.obj);
+function slimObject(obj: JsonObject, env: JsonObject | undefined): JsonObject {
+  if (env && (obj.kind === 'Namespace' || obj.kind === 'MutatingWebhookConfiguration')) return env;
+  const meta = metaOf(obj);
   const keep: JsonObject = {};
   for (const k of ['name', 'namespace', 'uid', 'ownerReferences'] as const) if (meta[k] !== undefined) keep[k] = meta[k];
-  const obj: JsonObject = { apiVersion: item.obj.apiVersion ?? '', kind: item.obj.kind ?? '', metadata: keep };
-  if (!ownerOf(item, byUid, byName)?.found && item.obj.spec !== undefined) obj.spec = item.obj.spec;
-  item.obj = obj;
+  const slim: JsonObject = { apiVersion: obj.apiVersion ?? '', kind: obj.kind ?? '', metadata: keep };
+  if (obj.spec !== undefined) slim.spec = obj.spec;
+  return cloneJson(slim, false, true);
+}
+
+/** The metadata without managedFields (what the API server's field manager keeps: most of a live object's metadata). */
+function withoutManagedFields(meta: JsonObject): JsonObject {
+  const { managedFields: _, ...rest } = meta;
+  return rest;
 }
 
 /** The istio-proxy container's status: classic (containerStatuses) or native (initContainerStatuses). */
@@ -357,6 +335,232 @@ function servedRevisions(objects: readonly JsonObject[], config: Config): Set<st
   return served;
 }
 
+/**
+ * The audit of a snapshot given document by document (`add`), each List item read once: what
+ * later pods need is kept as it is read (namespaces, webhook configurations and ConfigMaps whole;
+ * owners slim, with their pod templates; running pods slim), copied off the input text, so that a
+ * snapshot given file by file is never held whole, as text or as values. The pods are audited by
+ * `finish`, once every object is known: a pod's findings do not depend on whether its owners,
+ * namespace or the webhooks come before or after it (kubectl prints pods before deployments, and
+ * the webhook configurations last).
+ */
+export class SnapshotAudit {
+  private readonly results: Result[] = [];
+  private lists = 0;
+  /** The first document with items and no kind (a List cut off before its `kind: List`). */
+  private cut: { file?: { path: string; index: number } } | undefined;
+  /** The kinds of the first documents, for the message when no List comes. */
+  private readonly kinds = new Set<string>();
+  /** Documents other than Lists that shape the environment, then the items that do. */
+  private readonly topEnv: JsonObject[] = [];
+  private readonly itemEnv: JsonObject[] = [];
+  /** Every object item but the pods, in order. */
+  private readonly items: Item[] = [];
+  private readonly pods: PodItem[] = [];
+
+  constructor(private readonly config: Config) {}
+
+  /** Reads a document: a List's items one by one (checked, kept slim), other documents for the environment. */
+  add(doc: SnapshotDocument): void {
+    const v = doc.value;
+    if (this.kinds.size < 5) this.kinds.add(String((typeof v.kind === 'string' ? v.kind : '') || v.kind || '(no kind)'));
+    const file = doc.file ? { file: { path: doc.file.path, index: doc.file.index } } : {};
+    if (v.kind === undefined && !this.cut && (doc.items !== undefined || Array.isArray(v.items))) this.cut = file;
+    if (v.kind !== 'List') {
+      // Items read one at a time are read here all the same: a document cut off mid-item is an input error.
+      if (doc.items) for (const _ of doc.items);
+      if (isEnvironmentObject(v)) this.topEnv.push(cloneJson(v, false, true));
+      return;
+    }
+    this.lists++;
+    const items = doc.items ?? (Array.isArray(v.items) ? v.items : undefined);
+    if (!items) {
+      this.results.push({ message: 'snapshot List has no items list', severity: 'error', field: { path: 'items' }, ...file });
+      return;
+    }
+    let i = 0;
+    for (const it of items) this.item(it, `items[${i++}]`, file);
+  }
+
+  /** The objects read so far that shape the environment (the CLI asks whether Istio's templates are needed). */
+  environmentObjects(): JsonObject[] {
+    return [...this.topEnv, ...this.itemEnv];
+  }
+
+  private item(it: Json, where: string, file: { file?: { path: string; index: number } }): void {
+    const results = this.results;
+    if (!isObject(it) || typeof it.kind !== 'string' || !isObject(it.metadata) || typeof it.metadata.name !== 'string') {
+      results.push({ message: `${where} is not a Kubernetes object (kind and metadata.name expected)`, severity: 'error', field: { path: where }, ...file });
+      return;
+    }
+    const ref = cloneJson(refOf(it), false, true);
+    if (STATUS_KINDS.has(it.kind) && !isObject(it.status)) {
+      results.push({
+        message: detachString(`${where} (${describeRef(ref)}) has no status: a live snapshot (kubectl get -o yaml) carries one; was a manifest given instead?`),
+        severity: 'error',
+        resourceRef: ref,
+        field: { path: `${where}.status` },
+        ...file,
+      });
+      return;
+    }
+    if (it.kind !== 'Pod') {
+      const env = isEnvironmentObject(it) ? cloneJson(it, false, true) : undefined;
+      if (env) this.itemEnv.push(env);
+      this.items.push({ obj: slimObject(it, env), ref, where, ...file });
+      return;
+    }
+    if (!isRunning(it)) return;
+    const metadata = cloneJson(withoutManagedFields(it.metadata), false, true);
+    const pod: PodItem = { obj: { metadata }, ref, where, ...file };
+    try {
+      const checked = checkPodTemplate({ metadata: it.metadata, spec: it.spec } as unknown as PodTemplate);
+      pod.pod =
+        (checked.metadata as unknown) === it.metadata && (checked.spec as unknown) === it.spec
+          ? ({ metadata, spec: cloneJson(it.spec, false, true) } as unknown as PodTemplate)
+          : cloneJson({ ...checked, metadata: withoutManagedFields(checked.metadata as unknown as JsonObject) } as unknown as PodTemplate, false, true);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      pod.problem = { message: detachString(e.message), path: detachString(`${where}.${e.fieldPath ?? 'spec'}`) };
+    }
+    const proxy = proxyStatus(it);
+    if (proxy) pod.proxy = cloneJson(proxy, false, true);
+    this.pods.push(pod);
+  }
+
+  /** Audits the pods against everything read (the environment built from it), and reports. */
+  finish(options: AuditOptions, istio: IstioInputs = {}, revisionIstio: Readonly<Record<string, IstioInputs>> = {}, engine?: TemplateEngine): AuditReport {
+    const { config, results, items } = this;
+    const findings: Finding[] = [];
+    if (this.lists === 0) {
+      // kubectl prints `kind: List` after the items (keys sorted): a snapshot cut off has none.
+      if (this.cut) {
+        results.push({
+          message: 'snapshot has items but no kind: List after them: was it cut off? (kubectl get -o yaml prints kind: List at the end)',
+          severity: 'error',
+          field: { path: 'kind' },
+          ...this.cut,
+        });
+      } else {
+        const kinds = [...this.kinds].join(', ');
+        results.push({
+          message: `audit input is not a snapshot: expected a kind: List as kubectl get ... -o yaml prints it, got ${kinds || 'no documents'}`,
+          severity: 'error',
+        });
+      }
+    }
+    const empty: AuditReport = { findings, results, restarts: [], pods: 0 };
+    if (results.some((r) => r.severity === 'error')) return empty;
+    const env = buildEnvironment(this.environmentObjects(), config, results, istio, revisionIstio, engine);
+    const byUid = new Map<string, Item>();
+    const byName = new Map<string, Item>();
+    const nsLabels = new Map<string, Record<string, string>>();
+    for (const it of items) {
+      const meta = metaOf(it.obj);
+      if (typeof meta.uid === 'string') byUid.set(meta.uid, it);
+      byName.set(`${it.ref.namespace ?? ''}/${it.ref.kind}/${it.ref.name}`, it);
+      if (it.ref.kind === 'Namespace') nsLabels.set(it.ref.name, stringMap(meta.labels));
+    }
+    const served = servedRevisions(
+      items.map((i) => i.obj),
+      config,
+    );
+    // An owner with an owner in the snapshot (a ReplicaSet of a Deployment) needs no pod template.
+    for (const it of items) {
+      if (it.ref.kind !== 'Namespace' && it.ref.kind !== 'MutatingWebhookConfiguration' && ownerOf(it, byUid, byName)?.found) delete it.obj.spec;
+    }
+    for (const [ns, labels] of nsLabels) {
+      const rev = labels[Label.istioRev];
+      if (rev !== undefined && !served.has(rev)) {
+        findings.push(
+          finding(
+            'orphan-revision',
+            { apiVersion: 'v1', kind: 'Namespace', name: ns },
+            ns,
+            [],
+            'namespace-revision',
+            `namespace label ${Label.istioRev}=${rev} selects a revision or tag no webhook serves`,
+          ),
+        );
+      }
+    }
+    /** Top owners' templates (and their fresh injections), by owner item. */
+    const ownerOutcomes = new Map<Item, OwnerTemplate | undefined>();
+    const restarts = new Map<Item, Set<FindingKind>>();
+    let pods = 0;
+    const auditPod = (it: PodItem): void => {
+      pods++;
+      const namespace = it.ref.namespace ?? '';
+      const chain = ownerChain(it, byUid, byName);
+      const owners = [...chain];
+      const add = (kind: FindingKind, rule: string, message: string, fields?: string[]) => {
+        findings.push(finding(kind, it.ref, namespace, owners, rule, message, fields));
+        if (RESTART_KINDS.has(kind) && chain.top && RESTARTABLE.has(chain.top.ref.kind)) {
+          const kinds = restarts.get(chain.top) ?? new Set();
+          kinds.add(kind);
+          restarts.set(chain.top, kinds);
+        }
+      };
+      const pod = it.pod;
+      if (!pod) {
+        const problem = it.problem!;
+        results.push({
+          message: problem.message,
+          severity: 'error',
+          resourceRef: it.ref,
+          field: { path: problem.path },
+          ...(it.file ? { file: it.file } : {}),
+        });
+        return;
+      }
+      const labels = stringMap(pod.metadata?.labels as Json | undefined);
+      const podRev = labels[Label.istioRev];
+      if (podRev !== undefined && nsLabels.get(namespace)?.[Label.istioRev] === undefined && !served.has(podRev)) {
+        add('orphan-revision', 'pod-revision', `pod label ${Label.istioRev}=${podRev} selects a revision or tag no webhook serves`);
+      }
+      // The decision only: a pod is rendered (below) just when nothing else gives the expected pod.
+      const outcome = outcomeFor(it, pod, env, results, 'decide');
+      if (!outcome) return;
+      const verdict = checkWorkload(pod, outcome);
+      if (verdict.drift === 'missing' || verdict.drift === 'unwanted') {
+        add(verdict.drift, outcome.reason, verdict.message.replace(/^drift \([a-z]+\): /, ''));
+      }
+      const injected = Annotation.status in (pod.metadata?.annotations ?? {});
+      const top = chain.top ? ownerTemplate(chain.top, env, ownerOutcomes, results) : undefined;
+      if (injected && outcome.decision.inject) {
+        // The owner's fresh injection; its template as it is when already up to date; else the pod's.
+        const ownerOutcome = top?.outcome();
+        const ownerInjected = top && Annotation.status in (top.template.metadata?.annotations ?? {}) ? top.template : undefined;
+        const own = (ownerOutcome?.pod ?? ownerInjected) ? undefined : outcomeFor(it, pod, env, results, 'compare');
+        const expected = ownerOutcome?.pod ?? ownerInjected ?? own?.pod;
+        const rev = ownerOutcome?.revision ?? outcome.revision;
+        if (expected) {
+          const diff = injectedDifferences(pod, expected, rev);
+          const of = own ? 'of the pod' : `of ${describeRef(chain.top!.ref)}`;
+          if (diff.total) add('stale', outcome.reason, `a fresh injection ${of} differs: ${fieldsText(diff)}`, diff.fields);
+        }
+      }
+      if (top && Annotation.status in (top.template.metadata?.annotations ?? {})) {
+        const diff = injectedDifferences(pod, top.template);
+        if (diff.total)
+          add('owner-drift', 'owner-template', `the pod predates ${describeRef(chain.top!.ref)}'s current template: ${fieldsText(diff)}`, diff.fields);
+      }
+      const ps = it.proxy;
+      if (ps && (ps.ready === false || (typeof ps.restartCount === 'number' && ps.restartCount > 0))) {
+        const count = typeof ps.restartCount === 'number' ? ps.restartCount : 0;
+        add(
+          'not-ready',
+          'proxy-status',
+          `${Container.proxy} ${ps.ready === false ? 'is not ready' : 'is ready'}${count > 0 ? `, restarted ${count} time${count === 1 ? '' : 's'}` : ''}`,
+        );
+      }
+    };
+    for (const it of this.pods) auditPod(it);
+    return { findings, results, restarts: restartList(restarts, options), pods };
+  }
+}
+
+/** The audit of a snapshot held as resources (tests, and callers with the documents in hand). */
 export function audit(
   resources: readonly Resource[],
   config: Config,
@@ -365,142 +569,9 @@ export function audit(
   revisionIstio: Readonly<Record<string, IstioInputs>> = {},
   engine?: TemplateEngine,
 ): AuditReport {
-  const results: Result[] = [];
-  const findings: Finding[] = [];
-  // First pass: every object but the pods (namespaces, owners, webhooks), kept; the pods, the
-  // bulk of a snapshot, are checked and let go, and audited in the second pass.
-  const items: Item[] = [];
-  const lists = walkItems(resources, (it) => it.ref.kind !== 'Pod' && items.push(it), { results, ...(options.done ? { done: options.done } : {}) });
-  if (lists === 0) {
-    // kubectl prints `kind: List` after the items (keys sorted): a snapshot cut off has none.
-    const cut = resources.find((r) => r.value.kind === undefined && Array.isArray(r.value.items));
-    if (cut) {
-      results.push({
-        message: 'snapshot has items but no kind: List after them: was it cut off? (kubectl get -o yaml prints kind: List at the end)',
-        severity: 'error',
-        field: { path: 'kind' },
-        ...(cut.file ? { file: { path: cut.file.path, index: cut.file.index } } : {}),
-      });
-    } else {
-      const kinds = [...new Set(resources.map((r) => String(r.header?.kind || r.value.kind || '(no kind)')))].slice(0, 5).join(', ');
-      results.push({
-        message: `audit input is not a snapshot: expected a kind: List as kubectl get ... -o yaml prints it, got ${kinds || 'no documents'}`,
-        severity: 'error',
-      });
-    }
-  }
-  const empty: AuditReport = { findings, results, restarts: [], pods: 0 };
-  if (results.some((r) => r.severity === 'error')) return empty;
-  const envObjects = [
-    ...environmentObjects(resources.filter((r) => (r.header?.kind ?? r.value.kind) !== 'List')),
-    ...items.filter((i) => isEnvironmentObject(i.obj)).map((i) => i.obj),
-  ];
-  const env = buildEnvironment(envObjects, config, results, istio, revisionIstio, engine);
-  const byUid = new Map<string, Item>();
-  const byName = new Map<string, Item>();
-  const nsLabels = new Map<string, Record<string, string>>();
-  for (const it of items) {
-    const meta = metaOf(it.obj);
-    if (typeof meta.uid === 'string') byUid.set(meta.uid, it);
-    byName.set(`${it.ref.namespace ?? ''}/${it.ref.kind}/${it.ref.name}`, it);
-    if (it.ref.kind === 'Namespace') nsLabels.set(it.ref.name, stringMap(meta.labels));
-  }
-  const served = servedRevisions(
-    items.map((i) => i.obj),
-    config,
-  );
-  for (const it of items) slim(it, byUid, byName);
-  for (const [ns, labels] of nsLabels) {
-    const rev = labels[Label.istioRev];
-    if (rev !== undefined && !served.has(rev)) {
-      findings.push(
-        finding(
-          'orphan-revision',
-          { apiVersion: 'v1', kind: 'Namespace', name: ns },
-          ns,
-          [],
-          'namespace-revision',
-          `namespace label ${Label.istioRev}=${rev} selects a revision or tag no webhook serves`,
-        ),
-      );
-    }
-  }
-  /** Top owners' templates (and their fresh injections), by owner item. */
-  const ownerOutcomes = new Map<Item, OwnerTemplate | undefined>();
-  const restarts = new Map<Item, Set<FindingKind>>();
-  let pods = 0;
-  const auditPod = (it: Item): void => {
-    if (!isRunning(it.obj)) return;
-    pods++;
-    const namespace = it.ref.namespace ?? '';
-    const chain = ownerChain(it, byUid, byName);
-    const owners = [...chain];
-    const add = (kind: FindingKind, rule: string, message: string, fields?: string[]) => {
-      findings.push(finding(kind, it.ref, namespace, owners, rule, message, fields));
-      if (RESTART_KINDS.has(kind) && chain.top && RESTARTABLE.has(chain.top.ref.kind)) {
-        const kinds = restarts.get(chain.top) ?? new Set();
-        kinds.add(kind);
-        restarts.set(chain.top, kinds);
-      }
-    };
-    let pod: PodTemplate;
-    try {
-      pod = checkPodTemplate({ metadata: it.obj.metadata, spec: it.obj.spec } as unknown as PodTemplate);
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      results.push({
-        message: e.message,
-        severity: 'error',
-        resourceRef: it.ref,
-        field: { path: `${it.where}.${e.fieldPath ?? 'spec'}` },
-        ...(it.file ? { file: it.file } : {}),
-      });
-      return;
-    }
-    const labels = stringMap(pod.metadata?.labels as Json | undefined);
-    const podRev = labels[Label.istioRev];
-    if (podRev !== undefined && nsLabels.get(namespace)?.[Label.istioRev] === undefined && !served.has(podRev)) {
-      add('orphan-revision', 'pod-revision', `pod label ${Label.istioRev}=${podRev} selects a revision or tag no webhook serves`);
-    }
-    // The decision only: a pod is rendered (below) just when nothing else gives the expected pod.
-    const outcome = outcomeFor(it, pod, env, results, 'decide');
-    if (!outcome) return;
-    const verdict = checkWorkload(pod, outcome);
-    if (verdict.drift === 'missing' || verdict.drift === 'unwanted') {
-      add(verdict.drift, outcome.reason, verdict.message.replace(/^drift \([a-z]+\): /, ''));
-    }
-    const injected = Annotation.status in (pod.metadata?.annotations ?? {});
-    const top = chain.top ? ownerTemplate(chain.top, env, ownerOutcomes, results) : undefined;
-    if (injected && outcome.decision.inject) {
-      // The owner's fresh injection; its template as it is when already up to date; else the pod's.
-      const ownerOutcome = top?.outcome();
-      const ownerInjected = top && Annotation.status in (top.template.metadata?.annotations ?? {}) ? top.template : undefined;
-      const own = (ownerOutcome?.pod ?? ownerInjected) ? undefined : outcomeFor(it, pod, env, results, 'compare');
-      const expected = ownerOutcome?.pod ?? ownerInjected ?? own?.pod;
-      const rev = ownerOutcome?.revision ?? outcome.revision;
-      if (expected) {
-        const diff = injectedDifferences(pod, expected, rev);
-        const of = own ? 'of the pod' : `of ${describeRef(chain.top!.ref)}`;
-        if (diff.total) add('stale', outcome.reason, `a fresh injection ${of} differs: ${fieldsText(diff)}`, diff.fields);
-      }
-    }
-    if (top && Annotation.status in (top.template.metadata?.annotations ?? {})) {
-      const diff = injectedDifferences(pod, top.template);
-      if (diff.total)
-        add('owner-drift', 'owner-template', `the pod predates ${describeRef(chain.top!.ref)}'s current template: ${fieldsText(diff)}`, diff.fields);
-    }
-    const ps = proxyStatus(it.obj);
-    if (ps && (ps.ready === false || (typeof ps.restartCount === 'number' && ps.restartCount > 0))) {
-      const count = typeof ps.restartCount === 'number' ? ps.restartCount : 0;
-      add(
-        'not-ready',
-        'proxy-status',
-        `${Container.proxy} ${ps.ready === false ? 'is not ready' : 'is ready'}${count > 0 ? `, restarted ${count} time${count === 1 ? '' : 's'}` : ''}`,
-      );
-    }
-  };
-  walkItems(resources, (it) => it.ref.kind === 'Pod' && auditPod(it), options.done ? { done: options.done } : {});
-  return { findings, results, restarts: restartList(restarts, options), pods };
+  const a = new SnapshotAudit(config);
+  for (const r of resources) a.add({ value: r.value, ...(r.file ? { file: r.file } : {}) });
+  return a.finish(options, istio, revisionIstio, engine);
 }
 
 /** Pods that run or will: not finished (Succeeded, Failed) and not being deleted. */

@@ -326,6 +326,8 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   }
   const { files, warnings } = expandInputs(args.files, { recursive: args.recursive });
   if (warnings.length && !args.quiet) io.stderr(warnings.map((w) => `warning: ${w}\n`).join(''));
+  // A live snapshot is read file by file, each List item by item (cli/audit.ts).
+  if (config.mode === 'audit') return auditMode(files, args, config, io, () => readIstioFiles(args, config, fnConfig));
   const inputs: { path: string; root: string; docs: ResourceHandle[] }[] = [];
   for (const { path, root } of files) {
     const text = path === '-' ? await io.readStdin() : readText(path);
@@ -334,7 +336,6 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   const istioFiles = readIstioFiles(args, config, fnConfig);
   const docs = inputs.flatMap((i) => i.docs);
   if (docs.length === 0 && !args.quiet) io.stderr('warning: no objects in input\n');
-  if (config.mode === 'audit') return auditMode(docs, args, config, io, istioFiles);
   // Nothing is written unless every document went well, so the output is held until the end:
   // as text (each document lets its value go once the run is done with it), not as values.
   const local = new Set<ResourceHandle>();

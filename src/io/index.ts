@@ -18,3 +18,5 @@ export type { ParsedResourceList } from './resource-list.js';
 export { parseStream, parseStreamFile, emitStream, emitStreamParts, emitFiles, createResource, ParsedStream } from './stream.js';
 export { isAmbiguousString } from './edit.js';
 export { emitFile, emitFileParts } from './json-file.js';
+export { readStreamDocuments, MAX_WHOLE_DOCUMENT } from './list-items.js';
+export type { StreamDocument } from './list-items.js';

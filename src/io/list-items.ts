@@ -1,0 +1,206 @@
+/**
+ * A YAML stream read document by document, with the `items` of a `kind: List` (what
+ * `kubectl get ... -o yaml` prints: every object of a cluster in one document) read one at a
+ * time, so that a snapshot is never held as one value: each item is read (fast reader, `yaml` for
+ * the item when it gives up, resource.ts's `readSlot`) when the caller's iteration reaches it, and
+ * let go when the caller is done with it.
+ *
+ * The items are split with a line walk over the scanner of scan.ts, in the block layout kubectl
+ * and `yaml` print: top-level plain keys at column 0, `items:` alone on its line, one `- ` per
+ * item at one indentation (column 0 or indented), every other line of an item indented more.
+ * The rest of the document (apiVersion, kind, metadata) is read as a value without its items.
+ * Any other shape (JSON, flow style, directives, quoted or duplicate top-level keys, tabs in the
+ * indentation, CRLF line ends, a top-level kind other than `List`) is read whole as stream.ts
+ * reads a document, up to `MAX_WHOLE_DOCUMENT` characters: larger ones are an error, since their
+ * value would be several times the input. An item that only `yaml` reads and that `yaml` refuses
+ * on its own (an alias to an anchor in another item) makes the whole document be read that way
+ * too, within the same bound, so values and errors are those of the whole-document path; past the
+ * bound the item's own error is reported, naming `items[i]`.
+ *
+ * Values read here share memory with the text (V8 keeps a whole string alive for any substring
+ * still referenced): a caller that keeps parts of them past the text copies them
+ * (`cloneJson(v, false, true)`).
+ */
+import type { Json, JsonObject } from '../kube/types.js';
+import { isObject } from '../kube/types.js';
+import { BAIL } from './bail.js';
+import { checkBinary, InputError } from './errors.js';
+import { FAST_UNSAFE, fastParse } from './fast.js';
+import { describeKind, parseWithYaml, readSlot, SourceText, toPlain } from './resource.js';
+import type { Slot } from './resource.js';
+import { indexWithin, lineEnd, nextContentLine, plainKeyColon, skipSpaces, SP } from './scan.js';
+import { segmentStream, type Segment } from './stream.js';
+
+/** Longest document read whole (one not in the layout that is read item by item). */
+export const MAX_WHOLE_DOCUMENT = 16 * 1024 * 1024;
+
+/** One document of a stream with content (documents holding only `null` are skipped). */
+export interface StreamDocument {
+  /** Its index among the stream's documents with content (as `file.index` of parseStream's resources). */
+  index: number;
+  /** Its value; without `items` when they come one at a time. */
+  value: JsonObject;
+  /**
+   * The List's items, each read (and checked) when the iteration reaches it: iterate before
+   * asking for the next document; undefined when `value` holds the whole document.
+   */
+  items?: Iterable<Json>;
+}
+
+/** A top-level key line's key: plain and simple (quoted or odd keys take the whole-document path). */
+const SIMPLE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+/** The layout of a List document read item by item. */
+interface Split {
+  top: JsonObject;
+  /** Offsets of the items' `-`. */
+  dashes: number[];
+  seqIndent: number;
+  /** End of the last item (the start of the next top-level key line, or the document's content end). */
+  bodyEnd: number;
+}
+
+/** `-` followed by a space, a line end or the end: a block sequence entry. */
+function isDash(text: string, q: number, le: number): boolean {
+  return text.charCodeAt(q) === 0x2d && (q + 1 >= le || text.charCodeAt(q + 1) === SP);
+}
+
+/**
+ * The item layout of a document, or undefined when it is not a List (or a List cut off before its
+ * `kind`) in the block layout described above.
+ */
+function splitList(src: SourceText, seg: Segment): Split | undefined {
+  const text = src.text;
+  const end = seg.contentEnd;
+  if (src.column(seg.contentStart) !== 0) return undefined;
+  if (indexWithin(text, '\r', seg.start, seg.end) !== -1) return undefined;
+  const keys = new Set<string>();
+  let key: string | undefined;
+  let itemsBody = -1;
+  let bodyEnd = -1;
+  let seqIndent = -1;
+  const dashes: number[] = [];
+  let ls = seg.contentStart - src.column(seg.contentStart);
+  while (ls < end) {
+    const le = lineEnd(text, ls, end);
+    const ts = ls === 0 ? src.bom : ls;
+    const q = skipSpaces(text, ts, le);
+    const c = q < le ? text.charCodeAt(q) : -1;
+    if (c === 0x09) return undefined;
+    if (c !== -1 && c !== 0x23 /* # */) {
+      const ind = q - ts;
+      const dash = isDash(text, q, le);
+      if (ind === 0 && !dash) {
+        if (key === 'items') bodyEnd = ls;
+        const colon = plainKeyColon(text, q, le);
+        if (colon === -1) return undefined;
+        const name = text.slice(q, colon);
+        if (!SIMPLE_KEY.test(name) || keys.has(name)) return undefined;
+        keys.add(name);
+        key = name;
+        if (name === 'items') {
+          const r = skipSpaces(text, colon + 1, le);
+          if (r < le && text.charCodeAt(r) !== 0x23) return undefined;
+          itemsBody = Math.min(le + 1, end);
+        }
+      } else if (key === 'items') {
+        if (seqIndent === -1) {
+          if (!dash) return undefined;
+          seqIndent = ind;
+        }
+        if (ind === seqIndent && dash) dashes.push(q);
+        else if (ind <= seqIndent) return undefined;
+      } else if (ind === 0) return undefined;
+    }
+    ls = le + 1;
+  }
+  if (key === 'items') bodyEnd = end;
+  if (itemsBody === -1 || dashes.length === 0) return undefined;
+  // The rest of the document without the item lines is small: the fast reader, else `yaml`.
+  const skeleton = text.slice(seg.start, itemsBody) + text.slice(bodyEnd, seg.end);
+  const cut = itemsBody - seg.start;
+  const map = (o: number): number => (o < cut ? seg.start + o : seg.start + o + (bodyEnd - itemsBody));
+  FAST_UNSAFE.lastIndex = 0;
+  const quick = FAST_UNSAFE.test(skeleton) ? BAIL : fastParse(skeleton, seg.contentStart - seg.start, skeleton.length, 0);
+  const top = quick !== BAIL ? quick : toPlain(parseWithYaml(src, skeleton, map));
+  if (!isObject(top) || (top.kind !== 'List' && top.kind !== undefined)) return undefined;
+  delete top.items;
+  return { top, dashes, seqIndent, bodyEnd };
+}
+
+/** The slot of the item whose `-` is at `dash` and which ends at `end` (null: an empty item). */
+function itemSlot(src: SourceText, dash: number, end: number): Slot | null {
+  const text = src.text;
+  const le = lineEnd(text, dash, end);
+  let v = skipSpaces(text, dash + 1, le);
+  if (v >= le || text.charCodeAt(v) === 0x23) {
+    const next = nextContentLine(text, Math.min(le + 1, end), end);
+    if (next === -1) return null;
+    v = skipSpaces(text, next, end);
+  }
+  return { kind: 'slot', start: v, end, col: src.column(v) };
+}
+
+/** The whole document's slot, as stream.ts reads it. */
+function wholeSlot(src: SourceText, seg: Segment): Slot {
+  return seg.slow
+    ? { kind: 'segment', start: seg.start, end: seg.end, col: 0 }
+    : { kind: 'slot', start: seg.contentStart, end: seg.contentEnd, col: src.column(seg.contentStart) };
+}
+
+/** Reads a document whole, within `MAX_WHOLE_DOCUMENT`. */
+function readWhole(src: SourceText, seg: Segment, docNo: number): Json {
+  if (seg.end - seg.start > MAX_WHOLE_DOCUMENT) {
+    throw src.error(
+      'too-large',
+      `document ${docNo} is longer than ${MAX_WHOLE_DOCUMENT / 1024 / 1024} MiB and not a kind: List in the block layout kubectl get -o yaml prints, so it cannot be read item by item`,
+      seg.contentStart,
+    );
+  }
+  return readSlot(src, wholeSlot(src, seg));
+}
+
+function* items(src: SourceText, seg: Segment, split: Split, docNo: number): Generator<Json> {
+  const { dashes, seqIndent, bodyEnd } = split;
+  for (let i = 0; i < dashes.length; i++) {
+    const end = i + 1 < dashes.length ? dashes[i + 1]! - seqIndent : bodyEnd;
+    const slot = itemSlot(src, dashes[i]!, end);
+    let value: Json;
+    try {
+      value = slot === null ? null : readSlot(src, slot);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      // What the whole document gives (an alias to another item's anchor reads, errors are its own).
+      if (seg.end - seg.start > MAX_WHOLE_DOCUMENT) throw new InputError(e.code, `items[${i}]: ${e.detail}`, e.line, e.col, e.file);
+      const whole = readWhole(src, seg, docNo);
+      const rest = isObject(whole) && Array.isArray(whole.items) ? whole.items.slice(i) : [];
+      yield* rest;
+      return;
+    }
+    yield value;
+  }
+}
+
+/**
+ * The documents of a YAML stream (`file` names it in errors), the items of a List one at a time.
+ * Checks the text as stream.ts does (control characters, byte-order marks, documents that are not
+ * mappings), each document when the iteration reaches it.
+ */
+export function* readStreamDocuments(text: string, file?: string): Generator<StreamDocument> {
+  const src = new SourceText(text, file);
+  checkBinary(text, src.lines, file);
+  let docNo = 0;
+  for (const seg of segmentStream(text, src.bom)) {
+    if (seg.contentStart === -1) continue;
+    docNo++;
+    const split = seg.slow ? undefined : splitList(src, seg);
+    if (split) {
+      yield { index: docNo - 1, value: split.top, items: items(src, seg, split, docNo) };
+      continue;
+    }
+    const v = readWhole(src, seg, docNo);
+    if (v === null) continue;
+    if (!isObject(v)) throw src.error('not-an-object', `document ${docNo} is ${describeKind(v)}, not a Kubernetes object`, seg.contentStart);
+    yield { index: docNo - 1, value: v };
+  }
+}
