@@ -1,416 +1,783 @@
 /**
- * A fast reader for the plain block-YAML that Kubernetes tools write (kpt, kustomize, kubectl,
- * hand-written manifests): block maps and sequences, single-line plain and quoted scalars,
- * literal block scalars, one-line flow collections, comments. It turns one document (or one
- * ResourceList item) into plain JSON values several times faster than building `yaml` Documents.
+ * The fast YAML reader: it turns the plain block YAML that Kubernetes tools and Istio's templates
+ * write into JSON values in one pass, several times faster than building `yaml` Documents. One
+ * reader serves both uses, with options instead of module state:
  *
- * It is only an accelerator: for anything outside that subset (anchors, tags, folded or multi-line
- * scalars, tabs, duplicate keys, errors of any kind...) it gives up (`BAIL`) and the caller parses
- * the same text with `yaml`, which is the authority for both values and error messages. So it must
- * never accept text that `yaml` rejects, nor return a value `yaml` would not (checked by a
- * differential property test). It does not keep comments or positions; editing is done on `yaml`
- * Documents elsewhere. Its text searches (scan.ts), scalar rules and escapes (scalars.ts) and the
- * way it gives up (bail.ts) are those of the whole fast YAML layer; plain scalars resolve with
- * the YAML 1.2 core schema unless the caller picks go-yaml v2's rules.
+ *  - manifests (`fastParse`): one block node of an input (a stream document or a ResourceList
+ *    item), plain scalars resolved with the YAML 1.2 core schema, keys unique as `yaml` checks them
+ *    (`keys: 'unique'`);
+ *  - template output (`fastParseDocument`): the first document of a text, plain scalars (keys
+ *    included) resolved with go-yaml v2's rules, duplicate keys last-wins as `sigs.k8s.io/yaml`
+ *    reads them (`keys: 'last-wins'`).
+ *
+ * Its subset: block maps and sequences (compact and indented), plain scalars on one line, quoted
+ * scalars (also folded over lines), literal and folded block scalars (chomping, indentation
+ * indicators), flow collections on one or many lines (trailing commas, comments), comments,
+ * blank lines, document markers around a document. It is only an accelerator: for anything else
+ * (anchors, aliases, tags, merge keys, complex keys, multi-line plain scalars, tabs, unusual
+ * indentation, anything `yaml` would report as an error...) it gives up (`BAIL`, bail.ts) and the
+ * caller reads the same text with `yaml`, which is the authority for values and error messages.
+ * Where it answers, the answer is the one `yaml` gives (same values, same key order): the block-
+ * and quoted-scalar rules below follow that parser's lexer and value resolution, not only the
+ * YAML spec (checked by differential property tests for both schemas). It keeps no comments or
+ * positions; editing is done on `yaml` Documents or by patch.ts elsewhere.
+ *
+ * The text it reads is the node or document itself (a slice of the input), so every search it
+ * makes (scan.ts) ends at the end of the node at the latest, and most at the end of the line.
+ * Scalar rules and escapes come from scalars.ts.
  */
-import type { Json, JsonObject } from '../kube/types.js';
-import { attempt, type BAIL, bail } from './bail.js';
-import { controlCharacter, MAX_DEPTH } from './errors.js';
-import { decodeDoubleQuoted, decodeSingleQuoted, RESOLVERS, type PlainResolver, type ScalarSchema } from './scalars.js';
-import { COLON, commentStart, CR, DASH, HASH, indexWithin, lineEnd, NL, nextContentLine, plainKeyColon, quotedEnd, skipSpaces, SP, SQUOTE } from './scan.js';
+import { setOwn, type Json, type JsonObject } from '../kube/types.js';
+import { attempt, bail, BAIL } from './bail.js';
+import { controlCharacter } from './errors.js';
+import { decodeDoubleQuoted, decodeSingleQuoted, KEY_STRINGS, RESOLVERS, type PlainResolver, type ScalarSchema } from './scalars.js';
+import {
+  COLON,
+  COMMA,
+  DASH,
+  DQUOTE,
+  HASH,
+  indexWithin,
+  isBlank,
+  isFlowIndicator,
+  LBRACE,
+  LBRACKET,
+  lineEnd,
+  NL,
+  nextContentLine,
+  plainKeyColon,
+  quotedEnd,
+  RBRACE,
+  RBRACKET,
+  skipSpaces,
+  SP,
+  SQUOTE,
+} from './scan.js';
 
-/** Characters that may not start a plain scalar or key in our subset. */
-const INDICATOR = new Set(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
+/** What the reader makes of the text: how plain scalars resolve, and how map keys are checked. */
+export interface ReadOptions {
+  /** The rules for plain scalars (values, and keys with `last-wins`). */
+  readonly schema: ScalarSchema;
+  /**
+   * `unique`: as `yaml` with `uniqueKeys` and `toJS` (manifests): it gives up on a duplicate key,
+   * `__proto__`, and a plain key that is not a string. `last-wins`: as `sigs.k8s.io/yaml`
+   * (template output): the last duplicate wins, `__proto__` is data, plain keys become strings by
+   * the schema's key rules.
+   */
+  readonly keys: 'unique' | 'last-wins';
+}
 
-class FastParser {
-  /** Next content position after the node just parsed (-1: none) and its indentation. */
-  p = -1;
-  ind = 0;
-  depth = 0;
+/** Manifests: `yaml`'s YAML 1.2 core schema, unique keys. */
+export const MANIFEST: ReadOptions = { schema: 'yaml-1.2', keys: 'unique' };
 
+/** Istio template output: go-yaml v2's scalars, last duplicate wins. */
+export const TEMPLATE_OUTPUT: ReadOptions = { schema: 'go-yaml-v2', keys: 'last-wins' };
+
+/** Deeper than this, the reader leaves the text to `yaml` (which has its own, higher limit). */
+const MAX_FAST_DEPTH = 100;
+const MAX_IMPLICIT_KEY = 1024;
+
+/** First characters that cannot start a plain scalar here (indicators, or left to `yaml`). */
+function isBadPlainStart(c: number, next: number, inFlow: boolean): boolean {
+  switch (c) {
+    case DASH:
+    case 0x3f: // ?
+    case COLON:
+      return isBlank(next) || (inFlow && isFlowIndicator(next));
+    case COMMA:
+    case LBRACKET:
+    case RBRACKET:
+    case LBRACE:
+    case RBRACE:
+    case HASH:
+    case 0x26: // &
+    case 0x2a: // *
+    case 0x21: // !
+    case 0x7c: // |
+    case 0x3e: // >
+    case DQUOTE:
+    case SQUOTE:
+    case 0x25: // %
+    case 0x40: // @
+    case 0x60: // `
+      return true;
+    default:
+      return c !== c;
+  }
+}
+
+/** `[indent, content]` per line of a block scalar's body, split as `yaml` splits it. */
+function splitBlockLines(source: string): [string, string][] {
+  const split = source.split(/\n( *)/);
+  const first = split[0]!;
+  const m = /^( *)/.exec(first);
+  const lines: [string, string][] = [m && m[1] ? [m[1], first.slice(m[1].length)] : ['', first]];
+  for (let i = 1; i < split.length; i += 2) lines.push([split[i]!, split[i + 1]!]);
+  return lines;
+}
+
+class Reader {
+  private readonly n: number;
+  private readonly resolve: PlainResolver;
+  private readonly keyString: (text: string) => string;
+  private readonly unique: boolean;
+  /** End of the last inline node read (just after it). */
+  private pos = 0;
+  /** Start of the next content line after the node just read, or -1 at the end of the text. */
+  private next = -1;
+  /** Indentation of the line at `next`. */
+  private ind = 0;
+  private depth = 0;
+  /** Start of the document marker line that ended the content, or -1. */
+  private endMarker = -1;
+  /** The ':' of the plain key found at `keyAt` by isKeyLine (saves a second scan of the key). */
+  private keyAt = -1;
+  private keyColon = -1;
+
+  /**
+   * @param s the text: a node or a document and nothing else
+   * @param col0 the column of the text's first character in its line of the input
+   */
   constructor(
-    readonly s: string,
-    readonly end: number,
-    readonly resolve: PlainResolver,
-  ) {}
-
-  /** End of the line containing q (index of '\n' or `end`). */
-  lineEnd(q: number): number {
-    return lineEnd(this.s, q, this.end);
+    private readonly s: string,
+    private readonly col0: number,
+    options: ReadOptions,
+  ) {
+    this.n = s.length;
+    this.resolve = RESOLVERS[options.schema];
+    this.keyString = KEY_STRINGS[options.schema];
+    this.unique = options.keys === 'unique';
   }
 
-  /** Like lineEnd, but before a CR of a CRLF. */
-  contentEnd(q: number): number {
-    const le = this.lineEnd(q);
-    return le > q && this.s.charCodeAt(le - 1) === CR ? le - 1 : le;
+  private at(i: number): number {
+    return this.s.charCodeAt(i);
   }
 
-  /** From a line start, skips blank and comment lines; sets p/ind to the next content. */
-  seekContent(ls: number): void {
-    const line = nextContentLine(this.s, ls, this.end);
-    if (line === -1) {
-      this.p = -1;
-      this.ind = 0;
-      return;
-    }
-    this.p = skipSpaces(this.s, line, this.end);
-    this.ind = this.p - line;
+  private lineEnd(p: number): number {
+    return lineEnd(this.s, p, this.n);
   }
 
-  /** After an inline value ending at q: the rest of the line must be blank or a comment. */
-  finishLine(q: number): void {
+  private isDocMarker(p: number): boolean {
     const s = this.s;
-    const ce = this.contentEnd(q);
-    if (q < ce) {
-      if (s.charCodeAt(q) !== SP) bail('text after a value');
-      q = skipSpaces(s, q, ce);
-      if (q < ce && s.charCodeAt(q) !== HASH) bail('text after a value');
-    }
-    this.seekContent(this.lineEnd(q) + 1);
+    return (s.startsWith('---', p) || s.startsWith('...', p)) && isBlank(this.at(p + 3));
   }
 
-  isSeqIndicator(q: number): boolean {
-    if (this.s.charCodeAt(q) !== DASH) return false;
-    if (q + 1 >= this.end) return true;
-    const c = this.s.charCodeAt(q + 1);
-    return c === SP || c === NL || (c === CR && this.s.charCodeAt(q + 2) === NL);
+  private isDash(p: number): boolean {
+    return this.at(p) === DASH && isBlank(this.at(p + 1));
   }
 
-  enter(): void {
-    if (++this.depth > MAX_DEPTH) bail('outside the subset');
-  }
-
-  /** A block node whose first character is at q, in column col; parentCol is the enclosing indent. */
-  parseBlock(q: number, col: number, parentCol: number): Json {
-    if (this.isSeqIndicator(q)) return this.parseSeq(q, col);
-    const key = this.tryKey(q);
-    if (key !== null) return this.parseMap(q, col);
-    return this.parseInline(q, parentCol);
+  /** Column of position `p`. */
+  private colOf(p: number): number {
+    const ls = this.s.lastIndexOf('\n', p - 1) + 1;
+    return p - ls + (ls === 0 ? this.col0 : 0);
   }
 
   /**
-   * If a block mapping key starts at q, returns it and leaves `keyEnd` just after its ':';
-   * null when the line is not a key line. Throws for keys outside the subset.
+   * From line start `p`, skips blank and comment lines; returns the start of the next content
+   * line (its indentation in `ind`), or -1 at the end of the text or a document marker.
    */
-  keyEnd = 0;
-  tryKey(q: number): string | null {
-    const s = this.s;
-    const c = s[q]!;
-    const ce = this.contentEnd(q);
-    let key: string;
-    let r: number;
-    if (c === '"' || c === "'") {
-      const v = this.readQuoted(q, ce);
-      r = this.quotedEnd;
-      while (r < ce && s.charCodeAt(r) === SP) r++;
-      if (r >= ce || s.charCodeAt(r) !== COLON) return null;
-      key = v;
-    } else {
-      // a flow collection is a value (`key:` then `{}` on the next line, as the Document path
-      // prints an empty map); one used as a key leaves text after it, where finishLine bails
-      if (c === '{' || c === '[') return null;
-      if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) bail('outside the subset');
-      r = plainKeyColon(s, q, ce);
-      if (r === -1) return null;
-      let ke = r;
-      while (ke > q && s.charCodeAt(ke - 1) === SP) ke--;
-      key = s.slice(q, ke);
-      if (typeof this.resolve(key) !== 'string') bail('outside the subset');
+  private nextContent(p: number): number {
+    const line = nextContentLine(this.s, p, this.n);
+    if (line === -1) return -1;
+    if (this.isDocMarker(line)) {
+      this.endMarker = line;
+      return -1;
     }
-    if (key === '<<' || key === '__proto__' || r - q > 1024) bail('outside the subset');
-    const n = r + 1 < ce ? s.charCodeAt(r + 1) : NL;
-    if (n !== SP && n !== NL) bail('outside the subset');
-    this.keyEnd = r + 1;
-    return key;
+    this.ind = skipSpaces(this.s, line, this.n) - line;
+    return line;
   }
 
-  parseMap(q: number, col: number): JsonObject {
-    this.enter();
+  /** After a node at `p`: only spaces and a comment may follow on the line; returns the next line's start. */
+  private restOfLine(p: number): number {
     const s = this.s;
+    const start = p;
+    p = skipSpaces(s, p, this.n);
+    if (p >= this.n) return this.n;
+    const c = s.charCodeAt(p);
+    if (c === NL) return p + 1;
+    if (c === HASH && (p > start || s.charCodeAt(p - 1) === SP || s.charCodeAt(p - 1) === NL)) return Math.min(this.lineEnd(p) + 1, this.n);
+    return bail('unexpected text after a node');
+  }
+
+  /** Sets `next`/`ind` to the content line after line start `p`. */
+  private finishLine(p: number): void {
+    this.next = this.nextContent(p);
+  }
+
+  /** The block node at the start of the text (in column `col0`), which must be all of it. */
+  node(): Json {
+    const col = this.col0;
+    if (col === 0 && this.isDocMarker(0)) bail('a document marker');
+    let value: Json;
+    if (this.isDash(0)) value = this.blockSeq(col, 0);
+    else if (this.isKeyLine(0)) value = this.blockMap(col, 0);
+    else {
+      const c = this.at(0);
+      // as at the top of a document, no indentation rule applies to a flow collection here
+      if (c === LBRACE) value = this.flowMap(0, 0, 1);
+      else if (c === LBRACKET) value = this.flowSeq(0, 0, 1);
+      else bail('a scalar at the top');
+      this.finishLine(this.restOfLine(this.pos));
+    }
+    if (this.next >= 0 || this.endMarker >= 0) bail('content after the node');
+    return value;
+  }
+
+  /** The first document of the text, which must be a map (empty: `{}`). */
+  document(): JsonObject {
+    const s = this.s;
+    let p = 0;
+    // comments and blank lines, then an optional '---'
+    for (;;) {
+      const q = skipSpaces(s, p, this.n);
+      if (q >= this.n) return {};
+      const c = s.charCodeAt(q);
+      if (c === NL || c === HASH) {
+        p = this.lineEnd(q) + 1;
+        if (p >= this.n) return {};
+        continue;
+      }
+      break;
+    }
+    if (this.isDocMarker(p)) {
+      if (s.startsWith('...', p)) bail('document end first');
+      p = this.restOfLine(p + 3);
+    } else if (s.charCodeAt(p) === 0x25) bail('directive');
+    const line = this.nextContent(p);
+    if (line < 0) {
+      this.checkTail();
+      return {};
+    }
+    const col = this.ind;
+    const cp = line + col;
+    if (this.at(cp) === LBRACE) {
+      // a flow map as the whole document (JSON, say): no indentation rule applies at the top
+      const map = this.flowMap(cp, 0, 1);
+      this.finishLine(this.restOfLine(this.pos));
+      if (this.next >= 0) bail('content after the top-level map');
+      this.checkTail();
+      return map;
+    }
+    if (!this.isKeyLine(cp)) bail('the document is not a block map');
+    const map = this.blockMap(col, cp);
+    if (this.next >= 0) bail('content after the top-level map');
+    this.checkTail();
+    return map;
+  }
+
+  /**
+   * Only the first document counts, but `yaml` may still report problems after its end marker
+   * as errors of the first document: anything there but comments is left to it.
+   */
+  private checkTail(): void {
+    if (this.endMarker < 0) return;
+    let p = this.restOfLine(this.endMarker + 3);
+    const s = this.s;
+    while (p < this.n) {
+      p = skipSpaces(s, p, this.n);
+      const c = s.charCodeAt(p);
+      if (c !== NL && c !== HASH && p < this.n) bail('more after the end of the first document');
+      p = this.lineEnd(p) + 1;
+    }
+  }
+
+  /** Whether the line from `p` holds an implicit key: a single-line key followed by ': ' or ':' at the end. */
+  private isKeyLine(p: number): boolean {
+    const c = this.at(p);
+    if (c === DQUOTE || c === SQUOTE) {
+      // a key is on one line: the closing quote is searched on this line only
+      const end = quotedEnd(this.s, p, this.lineEnd(p));
+      if (end < 0) return false;
+      const q = skipSpaces(this.s, end + 1, this.n);
+      return this.at(q) === COLON && isBlank(this.at(q + 1));
+    }
+    if (isBadPlainStart(c, this.at(p + 1), false)) return false;
+    this.keyAt = p;
+    this.keyColon = plainKeyColon(this.s, p, this.n);
+    return this.keyColon >= 0;
+  }
+
+  /** The ':' ending a plain key that starts at `p`, or -1 if the line has none. */
+  private plainKeyColon(p: number): number {
+    return this.keyAt === p ? this.keyColon : plainKeyColon(this.s, p, this.n);
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_FAST_DEPTH) bail('nesting too deep');
+  }
+
+  /** The JSON key of a plain map key. */
+  private plainKey(text: string): string {
+    if (text === '<<') bail('merge key');
+    if (!this.unique) return this.keyString(text);
+    if (typeof this.resolve(text) !== 'string') bail('a key that is not a string');
+    return text;
+  }
+
+  /** Sets a map entry by the key rules. */
+  private setKey(obj: JsonObject, key: string, value: Json): void {
+    if (!this.unique) setOwn(obj, key, value);
+    else if (key === '__proto__' || Object.prototype.hasOwnProperty.call(obj, key)) bail('duplicate key or __proto__');
+    else obj[key] = value;
+  }
+
+  /** A block map whose first key starts at `p`, in column `col`. */
+  private blockMap(col: number, p: number): JsonObject {
+    this.enter();
     const obj: JsonObject = {};
     for (;;) {
-      const key = this.tryKey(q);
-      if (key === null) bail('outside the subset');
-      if (Object.prototype.hasOwnProperty.call(obj, key)) bail('outside the subset'); // duplicate: yaml reports it
-      let r = this.keyEnd;
-      const ce = this.contentEnd(r);
-      while (r < ce && s.charCodeAt(r) === SP) r++;
-      let value: Json;
-      if (r >= ce || s.charCodeAt(r) === HASH) {
-        this.seekContent(this.lineEnd(r) + 1);
-        if (this.p !== -1 && this.ind > col) value = this.parseBlock(this.p, this.ind, col);
-        else if (this.p !== -1 && this.ind === col && this.isSeqIndicator(this.p)) value = this.parseSeq(this.p, col);
-        else value = null;
+      let key: string;
+      let after: number;
+      const c = this.at(p);
+      if (c === DQUOTE || c === SQUOTE) {
+        key = this.quoted(p, col + 1);
+        const end = this.pos;
+        if (indexWithin(this.s, '\n', p, end) !== -1) bail('multi-line key');
+        if (end - p > MAX_IMPLICIT_KEY) bail('long key');
+        const q = skipSpaces(this.s, end, this.n);
+        if (this.at(q) !== COLON || !isBlank(this.at(q + 1))) bail('quoted key without ":"');
+        after = q + 1;
       } else {
-        value = this.parseInline(r, col);
+        if (isBadPlainStart(c, this.at(p + 1), false)) bail('unsupported key');
+        const colon = this.plainKeyColon(p);
+        if (colon < 0) bail('not a key');
+        if (colon - p > MAX_IMPLICIT_KEY) bail('long key');
+        let e = colon;
+        while (this.at(e - 1) === SP) e--;
+        key = this.plainKey(this.s.slice(p, e));
+        after = colon + 1;
       }
-      obj[key] = value;
-      if (this.p === -1 || this.ind < col) break;
-      if (this.ind > col) bail('outside the subset');
-      q = this.p;
+      this.setKey(obj, key, this.mapValue(col, after));
+      if (this.next < 0 || this.ind < col) break;
+      if (this.ind > col) bail('bad indentation in a map');
+      p = this.next + col;
+      if (this.isDash(p)) bail('list item in a map');
     }
     this.depth--;
     return obj;
   }
 
-  parseSeq(q: number, col: number): Json[] {
+  /** The value after the ':' of a key in a block map at column `col`. */
+  private mapValue(col: number, p: number): Json {
+    p = skipSpaces(this.s, p, this.n);
+    const c = this.at(p);
+    if (c === NL || c === HASH || p >= this.n) {
+      const line = this.nextContent(this.restOfLine(p));
+      if (line < 0) {
+        this.next = -1;
+        return null;
+      }
+      if (this.ind > col) return this.nestedBlock(line, this.ind, col);
+      if (this.ind === col && this.isDash(line + col)) return this.blockSeq(col, line + col);
+      this.next = line;
+      return null;
+    }
+    return this.inlineValue(col, p, false);
+  }
+
+  /**
+   * A node that starts on its own line (`line`, indented by `ind`) under a key or '-' of a block
+   * collection at column `col`: a block collection, or a single flow or quoted scalar or flow
+   * collection (block scalars there are left to `yaml`).
+   */
+  private nestedBlock(line: number, ind: number, col: number): Json {
+    const p = line + ind;
+    if (this.isDash(p)) return this.blockSeq(ind, p);
+    if (this.isKeyLine(p)) return this.blockMap(ind, p);
+    const c = this.at(p);
+    if (c === 0x7c || c === 0x3e) bail('a block scalar on its own line');
+    return this.inlineValue(col, p, false);
+  }
+
+  /** A block list whose first '-' is at `p`, in column `col`. */
+  private blockSeq(col: number, p: number): Json[] {
     this.enter();
-    const s = this.s;
     const arr: Json[] = [];
     for (;;) {
-      let r = q + 1;
-      const ce = this.contentEnd(r);
-      while (r < ce && s.charCodeAt(r) === SP) r++;
-      let value: Json;
-      if (r >= ce || s.charCodeAt(r) === HASH) {
-        this.seekContent(this.lineEnd(r) + 1);
-        value = this.p !== -1 && this.ind > col ? this.parseBlock(this.p, this.ind, col) : null;
-      } else {
-        const c2 = col + (r - q);
-        if (this.isSeqIndicator(r)) value = this.parseSeq(r, c2);
-        else if (this.tryKey(r) !== null) value = this.parseMap(r, c2);
-        else value = this.parseInline(r, col);
-      }
-      arr.push(value);
-      if (this.p === -1 || this.ind < col) break;
-      if (this.ind > col) bail('outside the subset');
-      if (!this.isSeqIndicator(this.p)) break; // the parent mapping's next key (compact style)
-      q = this.p;
+      const q = skipSpaces(this.s, p + 1, this.n);
+      const c = this.at(q);
+      if (c === NL || c === HASH || q >= this.n) {
+        const line = this.nextContent(this.restOfLine(q));
+        if (line >= 0 && this.ind > col) arr.push(this.nestedBlock(line, this.ind, col));
+        else {
+          this.next = line;
+          arr.push(null);
+        }
+      } else arr.push(this.inlineValue(col, q, true));
+      if (this.next < 0 || this.ind < col) break;
+      if (this.ind > col) bail('bad indentation in a list');
+      p = this.next + col;
+      if (!this.isDash(p)) break;
     }
     this.depth--;
     return arr;
   }
 
-  /** A value that starts on the current line at q; n is the indentation of its parent. */
-  parseInline(q: number, n: number): Json {
-    const s = this.s;
-    const c = s[q]!;
-    const ce = this.contentEnd(q);
-    if (c === '|') return this.parseLiteral(q, n);
-    if (c === '"' || c === "'") {
-      const v = this.readQuoted(q, ce);
-      this.finishLine(this.quotedEnd);
-      return v;
+  /**
+   * A node starting at `p` on a line of a block collection at column `col` (a map value, or a
+   * list item when `inSeq`, where it may also be a compact nested list or map).
+   */
+  private inlineValue(col: number, p: number, inSeq: boolean): Json {
+    const c = this.at(p);
+    if (inSeq) {
+      if (this.isDash(p)) return this.blockSeq(this.colOf(p), p);
+      if (this.isKeyLine(p)) return this.blockMap(this.colOf(p), p);
     }
-    if (c === '[' || c === '{') {
-      const v = this.parseFlow(q, ce);
-      this.finishLine(this.flowEnd);
-      return v;
+    let value: Json;
+    if (c === 0x7c || c === 0x3e) return this.blockScalar(col, p);
+    if (c === DQUOTE || c === SQUOTE) value = this.quoted(p, col + 1);
+    else if (c === LBRACKET || c === LBRACE) value = this.flow(p, col + 1);
+    else {
+      if (isBadPlainStart(c, this.at(p + 1), false)) bail('unsupported node');
+      value = this.resolve(this.blockPlain(p));
     }
-    if (INDICATOR.has(c) && !(c === '-' && !this.isSeqIndicator(q))) bail('outside the subset');
-    // plain scalar: up to a comment; no ': ' inside (that would be a nested mapping)
-    let e = ce;
-    const h = commentStart(s, q, ce);
-    if (h !== -1) e = h;
-    let t = e;
-    while (t > q && s.charCodeAt(t - 1) === SP) t--;
-    const str = s.slice(q, t);
-    if (str.includes(': ') || str.endsWith(':')) bail('outside the subset');
-    this.seekContent(this.lineEnd(q) + 1);
-    // a more-indented line would continue a multi-line plain scalar: leave that to yaml
-    if (this.p !== -1 && this.ind > n) bail('outside the subset');
-    return this.resolve(str);
+    this.finishLine(this.restOfLine(this.pos));
+    return value;
   }
 
-  quotedEnd = 0;
-  /** A single-line quoted scalar at q; sets quotedEnd after the closing quote. */
-  readQuoted(q: number, ce: number): string {
+  /** A single-line plain scalar in block context starting at `p` (`pos` set after it). */
+  private blockPlain(p: number): string {
     const s = this.s;
-    const k = quotedEnd(s, q, ce);
-    if (k === -1) bail('quoted scalar not closed on its line');
-    this.quotedEnd = k + 1;
-    if (s.charCodeAt(q) === SQUOTE) return decodeSingleQuoted(s.slice(q + 1, k));
-    const i = indexWithin(s, '\\', q + 1, k);
-    if (i === -1) return s.slice(q + 1, k);
-    // escaped control characters are refused by yaml (parse.ts) with their position: left to it
-    const out = decodeDoubleQuoted(s, q + 1, k);
-    if (controlCharacter(out)) bail('escaped control character');
-    return out;
+    let end = p;
+    for (let i = p; i < this.n; i++) {
+      const c = s.charCodeAt(i);
+      if (c === NL) break;
+      if (c === COLON) {
+        if (isBlank(s.charCodeAt(i + 1))) bail('a map in a value');
+        end = i + 1;
+      } else if (c === SP) {
+        if (s.charCodeAt(i + 1) === HASH) break;
+      } else end = i + 1;
+    }
+    this.pos = end;
+    return s.slice(p, end);
   }
 
-  /** `|`, `|-`, `|+` literal block scalars (no indentation indicator). */
-  parseLiteral(q: number, n: number): string {
+  /** Where the lexer continues a multi-line scalar on the line starting at `offset`, or -1. */
+  private continueScalar(offset: number, indentNext: number): number {
+    if (indentNext === 0) return this.isDocMarker(offset) ? -1 : offset;
+    const k = skipSpaces(this.s, offset, this.n);
+    return this.at(k) === NL || k - offset >= indentNext ? k : -1;
+  }
+
+  /** A quoted scalar at `p` whose continuation lines need `indentNext` spaces (`pos` set after it). */
+  private quoted(p: number, indentNext: number): string {
     const s = this.s;
-    const end = this.end;
-    let r = q + 1;
-    let chomp: 'clip' | 'strip' | 'keep' = 'clip';
-    if (s[r] === '-') (chomp = 'strip'), r++;
-    else if (s[r] === '+') (chomp = 'keep'), r++;
-    const ce = this.contentEnd(r);
-    if (r < ce) {
-      if (s.charCodeAt(r) !== SP) bail('outside the subset');
-      while (r < ce && s.charCodeAt(r) === SP) r++;
-      if (r < ce && s.charCodeAt(r) !== HASH) bail('outside the subset');
+    const end = quotedEnd(s, p, this.n);
+    if (end < 0) bail('unterminated quoted scalar');
+    let nl = indexWithin(s, '\n', p, end);
+    const multiLine = nl >= 0;
+    while (nl >= 0) {
+      const cs = this.continueScalar(nl + 1, indentNext);
+      if (cs < 0) bail('quoted scalar not indented');
+      nl = indexWithin(s, '\n', cs, end);
     }
-    let ls = this.lineEnd(r) + 1;
-    if (ls > end) bail('outside the subset');
-    const lines: string[] = [];
-    let indent = -1;
-    let maxLeadingBlank = 0;
+    this.pos = end + 1;
+    if (s.charCodeAt(p) === SQUOTE) return decodeSingleQuoted(s.slice(p + 1, end));
+    if (!multiLine && indexWithin(s, '\\', p + 1, end) < 0) return s.slice(p + 1, end);
+    const value = decodeDoubleQuoted(s, p + 1, end);
+    // an escaped control character: `yaml`'s path (parse.ts) refuses it with its position
+    if (controlCharacter(value)) bail('control character');
+    return value;
+  }
+
+  /** A block scalar whose header is at `p`, in a collection at column `col`. */
+  private blockScalar(col: number, p: number): string {
+    const s = this.s;
+    const n = this.n;
+    const folded = s.charCodeAt(p) === 0x3e;
+    let chomp = '';
+    let explicit = 0;
+    let i = p + 1;
+    for (; ; i++) {
+      const c = s.charCodeAt(i);
+      if (c === DASH || c === 0x2b) {
+        if (chomp) bail('bad block scalar header');
+        chomp = c === DASH ? '-' : '+';
+      } else if (c >= 0x31 && c <= 0x39) {
+        if (explicit) bail('bad block scalar header');
+        explicit = c - 0x30;
+      } else break;
+    }
+    if (!isBlank(s.charCodeAt(i))) bail('bad block scalar header');
+    const bodyStart = this.restOfLine(i);
+
+    // Where the body ends, as the lexer decides.
+    let indentNext = col + 1;
+    let nl = bodyStart - 1;
+    let indent = 0;
+    for (let j = bodyStart; j < n; j++) {
+      const c = s.charCodeAt(j);
+      if (c === SP) indent++;
+      else if (c === NL) {
+        nl = j;
+        indent = 0;
+      } else break;
+    }
+    if (indent >= indentNext) {
+      indentNext = explicit ? explicit - 1 + indentNext : indent;
+      for (;;) {
+        const cs = this.continueScalar(nl + 1, indentNext);
+        if (cs < 0) break;
+        nl = this.lineEnd(cs);
+        if (nl >= n) break;
+      }
+      if (nl > n) nl = n;
+    }
+    if (chomp !== '+') {
+      // trailing lines that are not more indented than the first one do not belong to it
+      for (;;) {
+        let k = nl - 1;
+        const lastChar = k;
+        while (s.charCodeAt(k) === SP) k--;
+        if (s.charCodeAt(k) === NL && k >= bodyStart && k + 1 + indent > lastChar) nl = k;
+        else break;
+      }
+    }
+    const value = this.blockScalarValue(bodyStart < n ? s.slice(bodyStart, nl + 1) : '', col, folded, chomp, explicit);
+    this.finishLine(Math.min(nl + 1, n));
+    return value;
+  }
+
+  /** The value of a block scalar body, as `yaml` resolves it. */
+  private blockScalarValue(source: string, col: number, folded: boolean, chomp: string, explicit: number): string {
+    const lines = source ? splitBlockLines(source) : [];
+    let chompStart = lines.length;
+    for (let i = lines.length - 1; i >= 0; --i) {
+      if (lines[i]![1] === '') chompStart = i;
+      else break;
+    }
+    if (chompStart === 0) return chomp === '+' && lines.length > 0 ? '\n'.repeat(Math.max(1, lines.length - 1)) : '';
+    let trimIndent = col + explicit;
+    let contentStart = 0;
+    for (let i = 0; i < chompStart; ++i) {
+      const [indent, content] = lines[i]!;
+      if (content === '') {
+        if (explicit === 0 && indent.length > trimIndent) trimIndent = indent.length;
+      } else {
+        if (indent.length < trimIndent) bail('more-indented leading empty lines');
+        if (explicit === 0) trimIndent = indent.length;
+        contentStart = i;
+        if (trimIndent === 0) bail('block scalar not indented');
+        break;
+      }
+    }
+    for (let i = lines.length - 1; i >= chompStart; --i) {
+      if (lines[i]![0].length > trimIndent) chompStart = i + 1;
+    }
+    let value = '';
+    let sep = '';
+    let prevMoreIndented = false;
+    for (let i = 0; i < contentStart; ++i) value += lines[i]![0].slice(trimIndent) + '\n';
+    for (let i = contentStart; i < chompStart; ++i) {
+      const [indent, content] = lines[i]!;
+      if (content && indent.length < trimIndent) bail('block scalar line less indented');
+      if (!folded) {
+        value += sep + indent.slice(trimIndent) + content;
+        sep = '\n';
+      } else if (indent.length > trimIndent) {
+        if (sep === ' ') sep = '\n';
+        else if (!prevMoreIndented && sep === '\n') sep = '\n\n';
+        value += sep + indent.slice(trimIndent) + content;
+        sep = '\n';
+        prevMoreIndented = true;
+      } else if (content === '') {
+        if (sep === '\n') value += '\n';
+        else sep = '\n';
+      } else {
+        value += sep + content;
+        sep = ' ';
+        prevMoreIndented = false;
+      }
+    }
+    if (chomp === '+') {
+      for (let i = chompStart; i < lines.length; ++i) value += '\n' + lines[i]![0].slice(trimIndent);
+      if (value[value.length - 1] !== '\n') value += '\n';
+    } else if (chomp === '') value += '\n';
+    return value;
+  }
+
+  // ---- flow collections ------------------------------------------------------------------------
+
+  /**
+   * Skips spaces, line breaks and comments inside a flow collection, applying the lexer's rule
+   * that its lines are indented at least `indentNext` (the outermost closing bracket one less).
+   */
+  private flowSpace(p: number, indentNext: number, level: number): number {
+    const s = this.s;
     for (;;) {
-      if (ls >= end) break;
-      const le = this.lineEnd(ls);
-      if (le === end && le < s.length && s.charCodeAt(le) !== NL) bail('outside the subset');
-      const lce = le > ls && s.charCodeAt(le - 1) === CR ? le - 1 : le;
-      let k = ls;
-      while (k < lce && s.charCodeAt(k) === SP) k++;
-      const blank = k === lce;
-      if (indent === -1) {
-        if (blank) {
-          maxLeadingBlank = Math.max(maxLeadingBlank, k - ls);
-          lines.push('');
-          ls = le + 1;
-          continue;
+      const c = s.charCodeAt(p);
+      if (c === SP) p++;
+      else if (c === NL) {
+        const ls = p + 1;
+        p = skipSpaces(s, ls, this.n);
+        const k = p - ls;
+        const first = s.charCodeAt(p);
+        // `yaml` refuses some comments at column 0 here (`{a: b` NL `#` NL `}`: "Comments must be
+        // separated from other tokens"), depending on what came before: all are left to it
+        if (first === HASH && k === 0) bail('a comment at column 0 in a flow collection');
+        if (first === NL || p >= this.n || first === HASH) continue;
+        if (k === 0 && this.isDocMarker(p)) bail('document marker in a flow collection');
+        if (k < indentNext && !(k === indentNext - 1 && level === 1 && (first === RBRACKET || first === RBRACE))) {
+          bail('flow collection not indented');
         }
-        if (k - ls <= n) break; // no content
-        indent = k - ls;
-        if (maxLeadingBlank > indent) bail('outside the subset');
-      } else if (blank) {
-        if (k - ls > indent) bail('outside the subset'); // whitespace-only content line: leave to yaml
-        lines.push('');
-        ls = le + 1;
-        continue;
-      } else if (k - ls < indent) break;
-      if (le === end && (end >= s.length || s.charCodeAt(end) !== NL)) bail('outside the subset'); // no final line break
-      lines.push(s.slice(ls + indent, lce));
-      ls = le + 1;
+      } else if (c === HASH) {
+        const prev = s.charCodeAt(p - 1);
+        if (prev !== SP && prev !== NL) bail('comment without a space');
+        p = this.lineEnd(p);
+      } else return p;
     }
-    if (indent === -1) bail('outside the subset');
-    let k = lines.length;
-    while (k > 0 && lines[k - 1] === '') k--;
-    const trailing = lines.length - k;
-    const body = lines.slice(0, k).join('\n');
-    this.seekContent(Math.min(ls, end));
-    if (chomp === 'strip') return body;
-    if (chomp === 'clip') return body + '\n';
-    return body + '\n' + '\n'.repeat(trailing);
   }
 
-  flowEnd = 0;
-  /** A flow collection that opens and closes on this line; sets flowEnd after it. */
-  parseFlow(q: number, ce: number): Json {
-    const s = this.s;
+  /** A flow collection at `p` (`pos` set after its closing bracket). */
+  private flow(p: number, indentNext: number): Json {
+    return this.at(p) === LBRACKET ? this.flowSeq(p, indentNext, 1) : this.flowMap(p, indentNext, 1);
+  }
+
+  private flowSeq(p: number, indentNext: number, level: number): Json[] {
     this.enter();
-    const skip = (r: number): number => {
-      while (r < ce && s.charCodeAt(r) === SP) r++;
-      return r;
-    };
-    const open = s[q];
-    let r = skip(q + 1);
-    let result: Json;
-    if (open === '{') {
-      const obj: JsonObject = {};
+    const arr: Json[] = [];
+    p = this.flowSpace(p + 1, indentNext, level);
+    if (this.at(p) !== RBRACKET) {
       for (;;) {
-        if (r >= ce) bail('outside the subset');
-        if (s[r] === '}') {
-          r++;
-          break;
-        }
-        let key: Json;
-        const kc = s[r];
-        if (kc === '"' || kc === "'") {
-          key = this.readQuoted(r, ce);
-          r = skip(this.quotedEnd);
-          if (s[r] !== ':') bail('outside the subset');
-          r++;
-        } else {
-          key = this.readFlowPlain(r, ce);
-          if (typeof this.resolve(key) !== 'string') bail('outside the subset');
-          r = this.flowPlainEnd;
-          if (s[r] !== ':' || s.charCodeAt(r + 1) !== SP) bail('outside the subset');
-          r++;
-        }
-        if (typeof key !== 'string' || key === '__proto__' || key === '<<') bail('outside the subset');
-        if (Object.prototype.hasOwnProperty.call(obj, key)) bail('outside the subset');
-        r = skip(r);
-        if (r >= ce || s[r] === ',' || s[r] === '}') bail('outside the subset');
-        obj[key] = this.parseFlowValue(r, ce);
-        r = skip(this.flowEnd);
-        if (s[r] === ',') r = skip(r + 1);
-        else if (s[r] !== '}') bail('outside the subset');
+        arr.push(this.flowNode(p, indentNext, level));
+        p = this.flowSpace(this.pos, indentNext, level);
+        const c = this.at(p);
+        if (c === COMMA) {
+          p = this.flowSpace(p + 1, indentNext, level);
+          if (this.at(p) === RBRACKET) break;
+        } else if (c === RBRACKET) break;
+        else bail('unexpected text in a flow list');
       }
-      result = obj;
-    } else {
-      const arr: Json[] = [];
-      for (;;) {
-        if (r >= ce) bail('outside the subset');
-        if (s[r] === ']') {
-          r++;
-          break;
-        }
-        if (s[r] === ',') bail('outside the subset');
-        arr.push(this.parseFlowValue(r, ce));
-        r = skip(this.flowEnd);
-        if (s[r] === ',') r = skip(r + 1);
-        else if (s[r] !== ']') bail('outside the subset');
-      }
-      result = arr;
     }
-    this.flowEnd = r;
+    this.pos = p + 1;
     this.depth--;
-    return result;
+    return arr;
   }
 
-  parseFlowValue(r: number, ce: number): Json {
-    const c = this.s[r];
-    if (c === '{' || c === '[') return this.parseFlow(r, ce);
-    if (c === '"' || c === "'") {
-      const v = this.readQuoted(r, ce);
-      this.flowEnd = this.quotedEnd;
-      // `[ "a": b ]` (a single-pair mapping) is outside the subset
-      let k = this.quotedEnd;
-      while (k < ce && this.s.charCodeAt(k) === SP) k++;
-      if (this.s[k] === ':') bail('outside the subset');
-      return v;
-    }
-    const v = this.readFlowPlain(r, ce);
-    this.flowEnd = this.flowPlainEnd;
-    if (this.s[this.flowEnd] === ':') bail('outside the subset');
-    return this.resolve(v);
-  }
-
-  flowPlainEnd = 0;
-  /** A plain scalar inside a flow collection: stops at , [ ] { } ': ' and ' #'. */
-  readFlowPlain(r: number, ce: number): string {
-    const s = this.s;
-    const c = s[r]!;
-    if (INDICATOR.has(c) && !(c === '-' && r + 1 < ce && !' ,[]{}'.includes(s[r + 1]!))) bail('outside the subset');
-    let k = r;
-    while (k < ce) {
-      const ch = s[k]!;
-      if (ch === ',' || ch === '[' || ch === ']' || ch === '{' || ch === '}') break;
-      if (ch === ':') {
-        const nx = k + 1 < ce ? s[k + 1]! : ' ';
-        if (nx === ' ' || nx === ',' || nx === '[' || nx === ']' || nx === '{' || nx === '}') break;
+  private flowMap(p: number, indentNext: number, level: number): JsonObject {
+    this.enter();
+    const obj: JsonObject = {};
+    p = this.flowSpace(p + 1, indentNext, level);
+    while (this.at(p) !== RBRACE) {
+      let key: string;
+      const c = this.at(p);
+      if (c === DQUOTE || c === SQUOTE) {
+        key = this.quoted(p, indentNext);
+        if (indexWithin(this.s, '\n', p, this.pos) !== -1) bail('multi-line key');
+        // after a quoted key, ':' is the value indicator whatever follows it
+        const q = skipSpaces(this.s, this.pos, this.n);
+        p = this.at(q) === COLON ? q : this.flowSpace(q, indentNext, level);
+      } else {
+        if (isBadPlainStart(c, this.at(p + 1), true)) bail('unsupported flow key');
+        const text = this.flowPlain(p);
+        key = this.plainKey(text);
+        const q = skipSpaces(this.s, this.pos, this.n);
+        if (this.at(q) === COLON) {
+          if (this.at(q + 1) !== SP && this.at(q + 1) !== NL) bail('":" not followed by a space');
+          p = q;
+        } else p = this.flowSpace(q, indentNext, level);
       }
-      if (ch === '#' && s[k - 1] === ' ') bail('outside the subset');
-      k++;
+      let value: Json = null;
+      if (this.at(p) === COLON) {
+        p = this.flowSpace(p + 1, indentNext, level);
+        const v = this.at(p);
+        if (v !== COMMA && v !== RBRACE) {
+          value = this.flowNode(p, indentNext, level);
+          p = this.flowSpace(this.pos, indentNext, level);
+        }
+      }
+      this.setKey(obj, key, value);
+      const e = this.at(p);
+      if (e === COMMA) p = this.flowSpace(p + 1, indentNext, level);
+      else if (e !== RBRACE) bail('unexpected text in a flow map');
     }
-    let t = k;
-    while (t > r && s.charCodeAt(t - 1) === SP) t--;
-    if (t === r) bail('outside the subset');
-    this.flowPlainEnd = k;
-    return s.slice(r, t);
+    this.pos = p + 1;
+    this.depth--;
+    return obj;
+  }
+
+  private flowNode(p: number, indentNext: number, level: number): Json {
+    const c = this.at(p);
+    if (c === LBRACKET) return this.flowSeq(p, indentNext, level + 1);
+    if (c === LBRACE) return this.flowMap(p, indentNext, level + 1);
+    if (c === DQUOTE || c === SQUOTE) return this.quoted(p, indentNext);
+    if (isBadPlainStart(c, this.at(p + 1), true)) bail('unsupported flow node');
+    return this.resolve(this.flowPlain(p));
+  }
+
+  /** A single-line plain scalar in a flow collection (`pos` set after it). */
+  private flowPlain(p: number): string {
+    const s = this.s;
+    let end = p;
+    for (let i = p; i < this.n; i++) {
+      const c = s.charCodeAt(i);
+      if (c === NL) break;
+      if (c === COLON) {
+        const next = s.charCodeAt(i + 1);
+        if (isBlank(next) || isFlowIndicator(next)) break;
+        end = i + 1;
+      } else if (c === SP) {
+        const next = s.charCodeAt(i + 1);
+        if (next === HASH || isFlowIndicator(next)) break;
+      } else if (isFlowIndicator(c)) break;
+      else end = i + 1;
+    }
+    if (end === p) bail('empty flow scalar');
+    // at a line end, the lexer would continue the scalar on the next line unless that line
+    // starts with a separator, a closing bracket or a comment
+    let q = skipSpaces(s, end, this.n);
+    if (s.charCodeAt(q) === NL || q >= this.n) {
+      for (;;) {
+        if (q >= this.n) bail('unterminated flow collection');
+        q = skipSpaces(s, q + 1, this.n);
+        const first = s.charCodeAt(q);
+        if (first === NL) continue;
+        if (first !== COMMA && first !== RBRACKET && first !== RBRACE && first !== HASH) bail('multi-line plain scalar');
+        break;
+      }
+    }
+    this.pos = end;
+    return s.slice(p, end);
   }
 }
 
 /**
- * Parses the block node whose first character is at `start` (column `col`) up to `end`, resolving
- * plain scalars with `schema` (`yaml`'s YAML 1.2 core schema unless said otherwise).
- * Returns BAIL when the text is outside the subset (the caller then uses `yaml`).
+ * Reads the block node whose first character is at `start` (column `col`) and which ends at `end`
+ * (a stream document or a ResourceList item), with `options` (manifests unless said otherwise).
+ * Returns BAIL when the text is outside the subset (the caller then uses `yaml`). CRLF line breaks
+ * are read as `\n` (a lone CR is left to `yaml`: FAST_UNSAFE).
  */
-export function fastParse(text: string, start: number, end: number, col: number, schema: ScalarSchema = 'yaml-1.2'): Json | typeof BAIL {
-  const p = new FastParser(text, end, RESOLVERS[schema]);
-  return attempt(() => {
-    const v = p.parseBlock(start, col, -1);
-    if (p.p !== -1) bail('content after the node');
-    return v;
-  });
+export function fastParse(text: string, start: number, end: number, col: number, options: ReadOptions = MANIFEST): Json | typeof BAIL {
+  let node = text.slice(start, end);
+  if (node.includes('\r')) {
+    node = node.replace(/\r\n/g, '\n');
+    if (node.includes('\r')) return BAIL;
+  }
+  return attempt(() => new Reader(node, col, options).node());
+}
+
+/**
+ * Reads the first document of `text` (empty gives `{}`), which must be a map, with `options`;
+ * `BAIL` when the text is outside the subset (`onBail` hears why).
+ */
+export function fastParseDocument(text: string, options: ReadOptions, onBail?: (reason: string) => void): JsonObject | typeof BAIL {
+  if (DOCUMENT_UNSAFE.test(text)) {
+    onBail?.('unhandled character');
+    return BAIL;
+  }
+  return attempt(() => new Reader(text, 0, options).document(), onBail);
 }
 
 /** Characters that make the fast reader give up for a whole text (checked once per input). */
 // eslint-disable-next-line no-control-regex
 export const FAST_UNSAFE = /[\t\x85\u2028\u2029\uFEFF]|\r(?!\n)/g;
+
+/**
+ * What `fastParseDocument` gives up on: FAST_UNSAFE, every CR, and the raw control characters
+ * that the callers of `fastParse` reject before reading (parse.ts, errors.ts).
+ */
+// eslint-disable-next-line no-control-regex
+const DOCUMENT_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
 /** Sorted offsets of FAST_UNSAFE characters, to ask "any in [a, b)?" per document cheaply. */
 export class UnsafeIndex {

@@ -8,7 +8,7 @@
  *
  * The parser (eemeli/yaml) runs with the failsafe schema so every scalar arrives as text with its
  * style, and plain scalars are resolved with go-yaml v2's `resolve()` rules (scalars.ts).
- * Most texts are read by the fast reader in `template-fast.ts` (same results, one pass); whatever
+ * Most texts are read by the fast reader (fast.ts, with go-yaml v2's rules: same results, one pass); whatever
  * it does not handle, errors included, goes through eemeli/yaml as described above.
  * It is not a general YAML loader (see `yaml-value.ts` for that) and it does not know about pods.
  */
@@ -17,7 +17,7 @@ import { asError, MAX_CONFIG_TEXT, parseYaml, placeIn } from './parse.js';
 import { setOwn, type Json, type JsonObject } from '../kube/types.js';
 import { Bail, BAIL } from './bail.js';
 import { KEY_STRINGS, RESOLVERS, type ScalarSchema } from './scalars.js';
-import { readTemplateOutputFast } from './template-fast.js';
+import { fastParseDocument, TEMPLATE_OUTPUT } from './fast.js';
 
 /** A problem in the template's output (not valid YAML, or not representable as JSON). */
 export class TemplateOutputError extends Error {
@@ -104,17 +104,17 @@ function convert(node: Node | null | undefined, doc: Document, depth: number, sc
  */
 export function parseTemplateOutput(text: string): JsonObject {
   if (text.length > MAX_CONFIG_TEXT) throw new TemplateOutputError(`the text is longer than ${MAX_CONFIG_TEXT} characters`);
-  const fast = readTemplateOutputFast(text, 'go-yaml-v2');
+  const fast = fastParseDocument(text, TEMPLATE_OUTPUT);
   return fast === BAIL ? parseTemplateOutputWithYaml(text) : fast;
 }
 
 /**
- * The fast reader alone (`template-fast.ts` with go-yaml v2's scalar rules): the same data as
+ * The fast reader alone (fast.ts with go-yaml v2's scalar rules): the same data as
  * `parseTemplateOutput` when it handles the text, `BAIL` when it leaves it to the general parser
  * (`onBail` hears why).
  */
 export function fastParseTemplateOutput(text: string, onBail?: (reason: string) => void): JsonObject | typeof BAIL {
-  return readTemplateOutputFast(text, 'go-yaml-v2', onBail);
+  return fastParseDocument(text, TEMPLATE_OUTPUT, onBail);
 }
 
 const GO_YAML_OPTIONS = { schema: 'failsafe', version: '1.1', uniqueKeys: false, strict: false, logLevel: 'error' } as const;

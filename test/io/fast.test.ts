@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
 import { BAIL } from '../../src/io/bail.js';
-import { fastParse } from '../../src/io/fast.js';
+import { fastParse, fastParseDocument, type ReadOptions } from '../../src/io/fast.js';
+import type { ScalarSchema } from '../../src/io/scalars.js';
 import { parseTemplateOutputWithYaml } from '../../src/io/template-output.js';
 
 /** yaml's verdict: the value, or 'error'. */
@@ -21,29 +22,48 @@ function firstContent(text: string): number {
   return m ? m.index + m[0].length - 1 : -1;
 }
 
-/** The fast reader must agree with yaml whenever it does not give up. */
+/** The fast reader must agree with yaml whenever it does not give up, with every schema and key rule. */
 function agrees(text: string): void {
   const start = firstContent(text);
   if (start === -1) return;
   const col = start - (text.lastIndexOf('\n', start - 1) + 1);
   if (/[\t\r\u0085\u2028\u2029\uFEFF]/.test(text)) return; // the caller never sends these to the fast reader
   const fast = fastParse(text, start, text.length, col);
-  if (fast === BAIL) return;
-  const ref = reference(text);
-  expect(ref, `yaml rejects what the fast reader accepted:\n${text}`).not.toBe('error');
-  expect(fast, text).toEqual(ref);
-  agreesGoYamlV2(text, start, col);
+  if (fast !== BAIL) {
+    const ref = reference(text);
+    expect(ref, `yaml rejects what the fast reader accepted:\n${text}`).not.toBe('error');
+    expect(fast, text).toEqual(ref);
+  }
+  agreesWithTemplateReader(text, start, col);
 }
 
+const SCHEMAS: ScalarSchema[] = ['yaml-1.2', 'go-yaml-v2'];
+const OPTIONS: ReadOptions[] = SCHEMAS.flatMap((schema) => [
+  { schema, keys: 'unique' as const },
+  { schema, keys: 'last-wins' as const },
+]);
+
 /**
- * With go-yaml v2's scalar rules the same reader must give what the general template-output
- * reader gives (its reference needs a map at the top).
+ * With each schema and key rule, the reader (a node, and the first document) must give what the
+ * general template-output reader gives with that schema (its reference needs a map at the top;
+ * it lets the last duplicate win, which `unique` never answers for).
  */
-function agreesGoYamlV2(text: string, start: number, col: number): void {
-  const fast = fastParse(text, start, text.length, col, 'go-yaml-v2');
-  if (fast === BAIL || fast === null || typeof fast !== 'object' || Array.isArray(fast)) return;
-  goHandled++;
-  expect({ text, fast: JSON.stringify(fast) }).toEqual({ text, fast: JSON.stringify(parseTemplateOutputWithYaml(text)) });
+function agreesWithTemplateReader(text: string, start: number, col: number): void {
+  for (const options of OPTIONS) {
+    const asNode = fastParse(text, start, text.length, col, options);
+    const asDocument = fastParseDocument(text, options);
+    for (const fast of [asNode, asDocument]) {
+      if (fast === BAIL || fast === null || typeof fast !== 'object' || Array.isArray(fast)) continue;
+      if (options.schema === 'go-yaml-v2') goHandled++;
+      let ref: string;
+      try {
+        ref = JSON.stringify(parseTemplateOutputWithYaml(text, options.schema));
+      } catch (e) {
+        ref = `error: ${(e as Error).message}`;
+      }
+      expect({ text, options, fast: JSON.stringify(fast) }).toEqual({ text, options, fast: ref });
+    }
+  }
 }
 let goHandled = 0;
 
@@ -132,7 +152,11 @@ const nodeWith = (comment: fc.Arbitrary<string>): fc.Memo<Tree> => {
       const lines: string[] = [];
       for (const [k, v, c, ind] of entries) {
         if (v.length === 1 && !v[0]!.startsWith('- ') && !v[0]!.includes(':\n')) lines.push(`${k}: ${v[0]}${c}`);
-        else {
+        else if (v[0] === '{' || v[0] === '[' || v[0]!.startsWith('"') || v[0]!.startsWith("'")) {
+          // a flow collection or quoted scalar over several lines, opened on the key's line
+          lines.push(`${k}: ${v[0]}${v[0]!.length === 1 ? c : ''}`);
+          for (const l of v.slice(1)) lines.push(' '.repeat(ind) + l);
+        } else {
           lines.push(`${k}:${c}`);
           const by = ind === 0 && !v[0]!.startsWith('- ') ? 2 : ind;
           for (const l of v) lines.push(' '.repeat(by) + l);
@@ -149,9 +173,33 @@ const nodeWith = (comment: fc.Arbitrary<string>): fc.Memo<Tree> => {
       return lines;
     });
     const literal = fc
-      .tuple(fc.constantFrom('|', '|-', '|+'), fc.array(fc.constantFrom('x', '  y', '', '# not comment', '---'), { minLength: 1, maxLength: 4 }))
+      .tuple(
+        fc.constantFrom('|', '|-', '|+', '>', '>-', '>+', '|2', '>1-', '|+ # c'),
+        fc.array(fc.constantFrom('x', '  y', '', '# not comment', '---', 'a b', '   '), { minLength: 1, maxLength: 4 }),
+      )
       .map(([h, ls]) => [h, ...ls.map((l) => (l === '' ? '' : '  ' + l))]);
-    return fc.oneof(leaf, map, seq, literal);
+    // flow collections over several lines: trailing commas, comments, closing bracket at varied columns
+    const flowLines = fc
+      .tuple(
+        fc.constantFrom('{', '['),
+        fc.array(fc.tuple(key, scalar, comment), { maxLength: 3 }),
+        fc.constantFrom('', ' ', '  ', '   '),
+        fc.boolean(),
+        fc.constantFrom('  ', '    ', ' '),
+      )
+      .map(([open, entries, closeAt, trailing, at]) => {
+        const items = entries.map(([k, v, c], i) => `${at}${open === '{' ? `${k}: ${v}` : v}${i < entries.length - 1 || trailing ? ',' : ''}${c}`);
+        return [open, ...items, `${closeAt}${open === '{' ? '}' : ']'}`];
+      });
+    // quoted scalars folded over several lines
+    const quotedLines = fc
+      .tuple(
+        fc.constantFrom('"', "'"),
+        fc.array(fc.constantFrom('a', 'b c', '', '\\t', 'x: y', '# z', "it''s"), { minLength: 2, maxLength: 4 }),
+        fc.constantFrom('  ', '    ', ' ', ''),
+      )
+      .map(([q, ls, at]) => ls.map((l, i) => `${i === 0 ? q : at}${q === "'" ? l.replace('\\t', 't') : l.replace("''", "'")}${i === ls.length - 1 ? q : ''}`));
+    return fc.oneof(leaf, map, seq, literal, flowLines, quotedLines);
   });
   return node;
 };
@@ -212,6 +260,44 @@ describe('fast reader vs yaml (differential)', () => {
       }),
       { seed: 7, numRuns: 3000 },
     );
+  });
+
+  it('reads multi-line flow collections, folded and multi-line quoted scalars itself (not vacuous)', () => {
+    const seen = { handled: 0, flow: 0, folded: 0, quoted: 0 };
+    fc.assert(
+      fc.property(fc.oneof(documents, commentFree), (t) => {
+        const start = firstContent(t);
+        if (start === -1) return;
+        const col = start - (t.lastIndexOf('\n', start - 1) + 1);
+        if (fastParse(t, start, t.length, col) === BAIL) return;
+        seen.handled++;
+        if (/[[{]( #.*)?\n/.test(t)) seen.flow++;
+        if (/>[-+1]*\n/.test(t)) seen.folded++;
+        if (/"[^"\n]*\n[^"]*"/.test(t)) seen.quoted++;
+      }),
+      { numRuns: 3000, seed: 1 },
+    );
+    expect(seen.flow).toBeGreaterThan(50);
+    expect(seen.folded).toBeGreaterThan(10);
+    expect(seen.quoted).toBeGreaterThan(10);
+  });
+
+  it('reads CRLF line breaks as yaml does', () => {
+    let handled = 0;
+    fc.assert(
+      fc.property(fc.oneof(documents, commentFree), (lf) => {
+        const t = lf.replace(/\n/g, '\r\n');
+        const start = firstContent(lf.replace(/\n/g, '\r\n'));
+        if (start === -1 || /[\t\u0085\u2028\u2029\uFEFF]/.test(t)) return;
+        const col = start - (t.lastIndexOf('\n', start - 1) + 1);
+        const fast = fastParse(t, start, t.length, col);
+        if (fast === BAIL) return;
+        handled++;
+        expect({ t, fast }).toEqual({ t, fast: reference(t) });
+      }),
+      { numRuns: 2000, seed: 20261210 },
+    );
+    expect(handled).toBeGreaterThan(100);
   });
 
   const corpus = [
