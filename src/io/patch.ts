@@ -20,7 +20,7 @@ import { isObject, sourceQuotesOf } from '../kube/types.js';
 import { deepEqual, FORCE_DOUBLE, identityOfValue, isAmbiguousString, makeScalar, matchItems, PRINT_DEPTH, valuePrint } from './edit.js';
 import { attempt, bail, BAIL } from './bail.js';
 import { doubleQuoted, readsAsString } from './scalars.js';
-import { commentStart, lineEnd } from './scan.js';
+import { commentStart, FLOW_UNFOLLOWED, flowClose, type FlowState, indexWithin, isDashAt, lineEnd, plainKeyColon, skipSpaces, trimSpacesBack } from './scan.js';
 
 /** How often patching was used or gave up (for tests and benchmarks). */
 export const patchStats = { patched: 0, bailed: 0 };
@@ -95,8 +95,7 @@ class Layout {
     let lead = -1;
     while (ls < end) {
       const le = this.eol(ls);
-      let q = ls;
-      while (q < le && s.charCodeAt(q) === 32) q++;
+      const q = skipSpaces(s, ls, le);
       if (s.charCodeAt(le - 1) === 13) bail('outside the subset'); // CR
       if (q >= le || s.charCodeAt(q) === 35) {
         // a blank or whitespace-only line, or a comment: leads the next entry
@@ -125,21 +124,27 @@ class Layout {
   }
 
   isDash(q: number, le: number): boolean {
-    return this.s.charCodeAt(q) === 45 && (q + 1 === le || this.s.charCodeAt(q + 1) === 32);
+    return isDashAt(this.s, q, le);
   }
 
   lineEnd(line: Line): number {
     return Math.min(line.ce + 1, this.end);
   }
 
-  /** The first `:` ending a key on the line, or -1. */
+  /**
+   * The `:` ending a plain key that starts at q, or -1. A `: ` inside the line's comment is outside
+   * the subset (a key the patcher cannot tell from a comment that looks like one).
+   */
   keyColon(q: number, le: number): number {
-    const c = this.s.charCodeAt(q);
+    const s = this.s;
+    const c = s.charCodeAt(q);
     if (c === 34 || c === 39 || c === 123 || c === 91) return -1;
-    for (let k = q; k < le; k++) {
-      if (this.s.charCodeAt(k) === 58 && (k + 1 === le || this.s.charCodeAt(k + 1) === 32)) return k;
+    const k = plainKeyColon(s, q, le);
+    if (k === -1) {
+      const h = commentStart(s, q, le);
+      if (h !== -1 && (indexWithin(s, ': ', h, le) !== -1 || s.charCodeAt(le - 1) === 58)) bail('outside the subset');
     }
-    return -1;
+    return k;
   }
 
   isKeyLine(q: number, le: number): boolean {
@@ -158,15 +163,13 @@ class Layout {
     let kc = line.ind; // column of the innermost node that starts on the line
     while (this.isDash(p, le)) {
       kc = this.colOf(line, p);
-      p++;
-      while (p < le && s.charCodeAt(p) === 32) p++;
+      p = skipSpaces(s, p + 1, le);
       if (p >= le) return;
     }
     const colon = this.keyColon(p, le);
     if (colon !== -1) {
       kc = this.colOf(line, p);
-      p = colon + 1;
-      while (p < le && s.charCodeAt(p) === 32) p++;
+      p = skipSpaces(s, colon + 1, le);
       if (p >= le || s.charCodeAt(p) === 35) return; // value on the next lines, or null
     }
     this.scalarAt(line, p, kc);
@@ -183,7 +186,7 @@ class Layout {
       if (!/^[|>][1-9-]?[1-9-]?$/.test(header)) bail('outside the subset'); // `+` keeps trailing blank lines: left to yaml
       line.style = 'whole';
       line.ce = this.more(line.le, kc, true);
-      line.ve = this.trimEnd(line.ce);
+      line.ve = trimSpacesBack(s, v, line.ce);
       return;
     }
     if (c === '"' || c === "'" || c === '[' || c === '{') {
@@ -193,11 +196,11 @@ class Layout {
       this.afterValue(close, this.eol(close));
       return;
     }
-    line.ve = this.trimEnd(this.commentAt(v, line.le));
+    line.ve = trimSpacesBack(s, v, this.commentAt(v, line.le));
     line.ce = this.more(line.le, kc, false);
     if (line.ce !== line.le) {
       line.style = 'whole';
-      line.ve = this.trimEnd(line.ce);
+      line.ve = trimSpacesBack(s, v, line.ce);
     }
   }
 
@@ -209,13 +212,8 @@ class Layout {
 
   /** Only spaces and a comment may follow a value that ends at x. */
   afterValue(x: number, le: number): void {
-    while (x < le && this.s.charCodeAt(x) === 32) x++;
+    x = skipSpaces(this.s, x, le);
     if (x < le && (this.s.charCodeAt(x) !== 35 || this.s.charCodeAt(x - 1) !== 32)) bail('outside the subset');
-  }
-
-  trimEnd(x: number): number {
-    while (this.s.charCodeAt(x - 1) === 32) x--;
-    return x;
   }
 
   /**
@@ -228,8 +226,7 @@ class Layout {
     let ls = le + 1;
     while (ls < this.end) {
       const e = this.eol(ls);
-      let q = ls;
-      while (q < e && s.charCodeAt(q) === 32) q++;
+      const q = skipSpaces(s, ls, e);
       if (q < e) {
         if (q - ls <= kc) break;
         if (!any && s.charCodeAt(q) === 35) break; // a comment ends a plain scalar
@@ -246,40 +243,22 @@ class Layout {
    */
   closing(v: number, kc: number, line: Line): number {
     const s = this.s;
-    let depth = 0;
+    const st: FlowState = { depth: 0, quote: 0 };
+    let from = v;
     let le = line.le;
-    let quote = 0; // the open quote's character code, 0 outside quotes
-    for (let k = v; ; k++) {
-      if (k >= le) {
-        // the value goes on on the next line
-        if (le >= this.end) bail('outside the subset');
-        const ls = le + 1;
-        le = this.eol(ls);
-        let q = ls;
-        while (q < le && s.charCodeAt(q) === 32) q++;
-        if (quote === 0 && q < le && q - ls <= kc) bail('outside the subset');
-        line.ce = le;
-        k = ls - 1;
-        continue;
-      }
-      const c = s.charCodeAt(k);
-      if (quote !== 0) {
-        if (quote === 34 && c === 92)
-          k++; // `\x` in a double-quoted scalar
-        else if (c === quote && quote === 39 && s.charCodeAt(k + 1) === 39)
-          k++; // `''` in a single-quoted one
-        else if (c === quote) {
-          quote = 0;
-          if (depth === 0) return k + 1;
-        }
-      } else if (c === 34 || c === 39) quote = c;
-      else if (c === 123 || c === 91) depth++;
-      else if (c === 125 || c === 93) {
-        if (--depth === 0) return k + 1;
-        if (depth < 0) bail('outside the subset');
-      } else if (c === 35 && s.charCodeAt(k - 1) === 32)
-        bail('outside the subset'); // a comment inside a flow collection
-      else if ((c === 38 || c === 42 || c === 33) && depth > 0) bail('outside the subset'); // anchors, aliases, tags
+    for (;;) {
+      const k = flowClose(s, from, le, st);
+      // a comment inside a flow collection, anchors, aliases, tags, an unmatched bracket
+      if (k === FLOW_UNFOLLOWED) bail('outside the subset');
+      if (k !== -1) return k;
+      // the value goes on on the next line
+      if (le >= this.end) bail('outside the subset');
+      const ls = le + 1;
+      le = this.eol(ls);
+      const q = skipSpaces(s, ls, le);
+      if (st.quote === 0 && q < le && q - ls <= kc) bail('outside the subset');
+      line.ce = le;
+      from = ls;
     }
   }
 
@@ -355,8 +334,7 @@ class Layout {
       const line = this.lines[this.i]!;
       const lead = first ? (q === line.q ? line.lead : q) : line.lead;
       first = false;
-      let v = q + 1;
-      while (v < line.le && s.charCodeAt(v) === 32) v++;
+      const v = skipSpaces(s, q + 1, line.le);
       if (v >= line.le) bail('outside the subset'); // `-` alone, its item on the next lines
       let value: PNode;
       if (this.isDash(v, line.le)) value = this.seq(v, this.colOf(line, v));
@@ -572,6 +550,8 @@ class Differ {
   readonly edits: Edit[] = [];
   constructor(
     readonly text: string,
+    /** The end of the node being patched. */
+    readonly end: number,
     readonly seqIndented: boolean,
   ) {}
 
@@ -598,7 +578,7 @@ class Differ {
       if (p.style === 'whole') {
         // a one-line flow collection is written again as one, in the form `yaml` prints
         const c = this.text.charCodeAt(p.vs);
-        if ((c !== 123 && c !== 91) || this.text.lastIndexOf('\n', p.ve - 1) >= p.vs) bail('outside the subset');
+        if ((c !== 123 && c !== 91) || indexWithin(this.text, '\n', p.vs, p.ve) !== -1) bail('outside the subset');
         if (!Array.isArray(nu) && !isObject(nu)) bail('outside the subset');
         this.edits.push({ start: p.vs, end: p.ve, text: flowText(nu) });
         return;
@@ -619,7 +599,7 @@ class Differ {
     if (v.t === 'scalar' && (old === null || isEmptyCollection(old)) && (Array.isArray(nu) || isObject(nu)) && !isEmptyCollection(nu)) {
       if (v.vs !== v.ve && !/^(?:\{\}|\[\]|null|~)$/.test(this.text.slice(v.vs, v.ve))) return false;
       // the rest of the line (a comment) would follow the new block: only when there is none
-      const nl = this.text.indexOf('\n', v.ve); // the value's line ends with a line break (patchText checks)
+      const nl = lineEnd(this.text, v.ve, this.end); // the value's line ends with a line break (patchText checks)
       if (this.text.slice(v.ve, nl).trim() !== '') bail('outside the subset');
       const body = Array.isArray(nu) ? seqText(nu, this.seqIndented ? col + 2 : col, this.seqIndented) : mapText(nu, col + 2, this.seqIndented);
       this.edits.push({ start: e.gap, end: v.ve, text: '\n' + body.slice(0, -1) });
@@ -737,7 +717,7 @@ export function sourceQuotesAt(
     if (node.t !== 'map') return undefined;
     const quotes: Record<string, SourceQuote> = {};
     for (const [k, e] of node.entries) {
-      if (e.value.t === 'scalar' && (e.value.style === '"' || e.value.style === "'") && text.lastIndexOf('\n', e.value.ve - 1) < e.value.vs)
+      if (e.value.t === 'scalar' && (e.value.style === '"' || e.value.style === "'") && indexWithin(text, '\n', e.value.vs, e.value.ve) === -1)
         quotes[k] = e.value.style;
     }
     return quotes;
@@ -760,7 +740,7 @@ export function patchText(text: string, start: number, end: number, col: number,
     const layout = new Layout(text, start, end, col);
     const root = layout.block(start, col);
     if (layout.i !== layout.lines.length) bail('outside the subset');
-    const differ = new Differ(text, seqIndented);
+    const differ = new Differ(text, end, seqIndented);
     differ.node(root, old, nu);
     const edits = differ.edits;
     // stable: inserts at one offset keep the order they were made in

@@ -21,6 +21,7 @@ import { describeKind, parseWithYaml, PRINT_OPTIONS, readSlot, SourceText, toBlo
 import type { ReadOptions, ResourceHandle, Slot } from './resource.js';
 import { segmentStream } from './stream.js';
 import type { Segment } from './stream.js';
+import { CR, HASH, isDashAt, lineEnd, lineStart, nextContentLine, plainKeyColon, skipSpaces } from './scan.js';
 
 export const RESOURCE_LIST_API_VERSIONS = ['config.kubernetes.io/v1', 'config.kubernetes.io/v1beta1'] as const;
 
@@ -56,13 +57,8 @@ export interface ParsedResourceList {
   readonly layout: Layout;
 }
 
-const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_.-]*):(?=[ \r\n]|$)/;
-
-function isDash(text: string, q: number, le: number): boolean {
-  if (text[q] !== '-') return false;
-  const c = q + 1 < le ? text[q + 1] : '\n';
-  return c === ' ' || c === '\n' || c === '\r';
-}
+/** The top-level keys the line scanner reads (anything else: the slow path). */
+const TOP_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 /** The usual kpt/kustomize layout: block top-level keys at column 0, `items` a block sequence. */
 function fastLayout(src: SourceText, seg: Segment): Layout | null {
@@ -78,33 +74,36 @@ function fastLayout(src: SourceText, seg: Segment): Layout | null {
   let ls = seg.contentStart - src.column(seg.contentStart);
   if (src.column(seg.contentStart) !== 0) return null;
   while (ls < end) {
-    const nl = text.indexOf('\n', ls);
-    const le = nl === -1 ? text.length : nl;
-    const next = nl === -1 ? text.length : nl + 1;
+    // lines end before `end` (the end of the last content line) or at the end of the text
+    const le = lineEnd(text, ls, text.length);
+    const next = le < text.length ? le + 1 : le;
+    // the line's text without the `\r` of a CRLF line break
+    const ce = le > ls && text.charCodeAt(le - 1) === CR ? le - 1 : le;
     const ts = ls === 0 ? src.bom : ls;
-    let q = ts;
-    while (q < le && text[q] === ' ') q++;
-    const blank = q >= le || text[q] === '#' || (text[q] === '\r' && q + 1 === le);
+    const q = skipSpaces(text, ts, le);
+    const blank = q >= ce || text.charCodeAt(q) === HASH;
     if (!blank) {
       const ind = q - ts;
-      if (ind === 0 && !isDash(text, q, le)) {
-        const m = KEY_LINE.exec(text.slice(q, le));
-        if (!m || keys.has(m[1]!)) return null;
+      const dash = isDashAt(text, q, ce);
+      if (ind === 0 && !dash) {
+        const colon = plainKeyColon(text, q, ce);
+        const k = colon === -1 ? '' : text.slice(q, colon);
+        if (!TOP_KEY.test(k) || keys.has(k)) return null;
         if (key === 'items') itemsBodyEnd = ls;
-        key = m[1]!;
+        key = k;
         keys.set(key, ls);
         keyStarts.push(ls);
         if (key === 'items') {
-          const rest = text.slice(q + m[0].length, le).trim();
+          const rest = text.slice(colon + 1, le).trim();
           if (rest !== '' && !rest.startsWith('#')) return null;
           itemsBody = next;
         }
       } else if (key === 'items') {
         if (seqIndent === -1) {
-          if (!isDash(text, q, le)) return null;
+          if (!dash) return null;
           seqIndent = ind;
         }
-        if (ind === seqIndent && isDash(text, q, le)) items.push({ dash: q, start: ls, end: next });
+        if (ind === seqIndent && dash) items.push({ dash: q, start: ls, end: next });
         else if (ind <= seqIndent) return null;
         else if (items.length === 0) return null;
         else items[items.length - 1]!.end = next;
@@ -141,15 +140,11 @@ function fastLayout(src: SourceText, seg: Segment): Layout | null {
     layout.results = [rs, after ?? seg.contentEnd];
   }
   for (const it of items) {
-    let v = it.dash + 1;
-    while (v < it.end && text[v] === ' ') v++;
+    let v = skipSpaces(text, it.dash + 1, it.end);
     if (v >= it.end || text[v] === '#' || text[v] === '\n' || text[v] === '\r') {
       // value starts on a later line: its first content character
-      const m = /\n *([^ \n#\r])/g;
-      m.lastIndex = v;
-      const r = m.exec(text);
-      const found = r && r.index < it.end ? r.index + r[0].length - 1 : -1;
-      if (found === -1 || found >= it.end) {
+      const found = itemContentAfter(text, lineEnd(text, v, it.end) + 1, it.end);
+      if (found === -1) {
         layout.items.push({ start: it.start, end: it.end, slot: { kind: 'slot', start: v, end: it.end, col: 0 }, value: null });
         continue;
       }
@@ -158,6 +153,19 @@ function fastLayout(src: SourceText, seg: Segment): Layout | null {
     layout.items.push({ start: it.start, end: it.end, slot: { kind: 'slot', start: v, end: it.end, col: src.column(v) } });
   }
   return layout;
+}
+
+/**
+ * The first content character of an item's lines from the line start `ls` on, before `end` (the
+ * item's end), or -1: blank and comment lines are passed over, and so is a line whose first
+ * character after its indentation is a `\r`.
+ */
+function itemContentAfter(text: string, ls: number, end: number): number {
+  for (let at = nextContentLine(text, ls, end); at !== -1; at = nextContentLine(text, lineEnd(text, at, end) + 1, end)) {
+    const q = skipSpaces(text, at, end);
+    if (text.charCodeAt(q) !== CR) return q;
+  }
+  return -1;
 }
 
 /**
@@ -220,7 +228,7 @@ function slowLayout(src: SourceText, seg: Segment): Layout {
   const rp = contents.items.find((p) => isScalar(p.key) && p.key.value === 'results');
   if (rp && !reprint) {
     const k = at((rp.key as Node).range?.[0]);
-    const ls = text.lastIndexOf('\n', k - 1) + 1;
+    const ls = lineStart(text, k, seg.start);
     layout.results = [ls, lineEndAfter(text, at((rp.value as Node | null)?.range?.[2]) - 1, seg.end)];
   }
   return layout;
@@ -229,8 +237,8 @@ function slowLayout(src: SourceText, seg: Segment): Layout {
 function lineEndAfter(text: string, offset: number, limit: number): number {
   if (offset < 0) return 0;
   if (text[offset] === '\n') return offset + 1;
-  const nl = text.indexOf('\n', offset);
-  return nl === -1 || nl >= limit ? limit : nl + 1;
+  const le = lineEnd(text, offset, limit);
+  return le < limit ? le + 1 : limit;
 }
 
 function checkHeader(src: SourceText, top: JsonObject, offset: number): void {

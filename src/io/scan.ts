@@ -103,15 +103,93 @@ export function plainKeyColon(s: string, p: number, end: number): number {
  * it), or -1 when it is not closed before `end`.
  */
 export function quotedEnd(s: string, p: number, end: number): number {
-  if (s.charCodeAt(p) === SQUOTE) {
-    let k = indexWithin(s, "'", p + 1, end);
+  return quoteClose(s, s.charCodeAt(p), p + 1, end);
+}
+
+/**
+ * The offset of the quote closing a quoted scalar opened by `quote` (a `'`; anything else reads as
+ * `"`), looking from `from` (inside the scalar: after its opening quote, or at the start of a line
+ * it continues on) up to `end`: `''` and `\x` do not close it. -1 when it is not closed before `end`.
+ */
+export function quoteClose(s: string, quote: number, from: number, end: number): number {
+  if (quote === SQUOTE) {
+    let k = indexWithin(s, "'", from, end);
     while (k !== -1 && at(s, k + 1, end) === SQUOTE) k = indexWithin(s, "'", k + 2, end);
     return k;
   }
-  for (let k = p + 1; k < end; k++) {
+  for (let k = from; k < end; k++) {
     const c = s.charCodeAt(k);
     if (c === BACKSLASH) k++;
     else if (c === DQUOTE) return k;
+  }
+  return -1;
+}
+
+/** A `-` at `q` that is a block sequence indicator: followed by a space, a line break or `end`. */
+export function isDashAt(s: string, q: number, end: number): boolean {
+  return q < end && s.charCodeAt(q) === DASH && isBlank(at(s, q + 1, end));
+}
+
+/** The offset just after the last character before `p` that is not a space, and not before `start`. */
+export function trimSpacesBack(s: string, start: number, p: number): number {
+  while (p > start && s.charCodeAt(p - 1) === SP) p--;
+  return p;
+}
+
+/** The start of the line that holds `p`, not before `start` (a search back bounded to that line). */
+export function lineStart(s: string, p: number, start: number): number {
+  for (let i = p - 1; i >= start; i--) if (s.charCodeAt(i) === NL) return i + 1;
+  return start;
+}
+
+const AMPERSAND = 0x26;
+const ASTERISK = 0x2a;
+const BANG = 0x21;
+
+/** Where a flow collection (or a quoted scalar) being followed over lines stands at a line's end. */
+export interface FlowState {
+  /** Open `[` and `{`. */
+  depth: number;
+  /** The character code of the open quote, 0 outside quotes. */
+  quote: number;
+}
+
+/** What `flowClose` returns at a character it does not follow (the caller leaves the text to `yaml`). */
+export const FLOW_UNFOLLOWED = -2;
+
+/**
+ * Follows a flow collection or a quoted scalar (started with `st` at depth 0, no quote, `from` on
+ * its opening character) through [from, end), one line of it: nesting of `[{` and `}]`, quoted
+ * scalars inside. Returns the offset just after the bracket or quote that closes it; -1 when the
+ * range ends first (`st` then says where it stands, to go on on the next line from its start);
+ * FLOW_UNFOLLOWED at a comment inside it, an anchor, alias or tag inside a collection, or a closing
+ * bracket with nothing open.
+ */
+export function flowClose(s: string, from: number, end: number, st: FlowState): number {
+  let k = from;
+  if (st.quote !== 0) {
+    const q = quoteClose(s, st.quote, k, end);
+    if (q === -1) return -1;
+    st.quote = 0;
+    if (st.depth === 0) return q + 1;
+    k = q + 1;
+  }
+  for (; k < end; k++) {
+    const c = s.charCodeAt(k);
+    if (c === DQUOTE || c === SQUOTE) {
+      const q = quoteClose(s, c, k + 1, end);
+      if (q === -1) {
+        st.quote = c;
+        return -1;
+      }
+      if (st.depth === 0) return q + 1;
+      k = q;
+    } else if (c === LBRACE || c === LBRACKET) st.depth++;
+    else if (c === RBRACE || c === RBRACKET) {
+      if (--st.depth === 0) return k + 1;
+      if (st.depth < 0) return FLOW_UNFOLLOWED;
+    } else if (c === HASH && s.charCodeAt(k - 1) === SP) return FLOW_UNFOLLOWED;
+    else if ((c === AMPERSAND || c === ASTERISK || c === BANG) && st.depth > 0) return FLOW_UNFOLLOWED;
   }
   return -1;
 }
