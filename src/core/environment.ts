@@ -1,7 +1,8 @@
 /**
  * Builds what every workload of a run shares: the namespaces known from the input and the
- * config, the injector settings (values and mesh config with defaults), the renderer and the
- * webhook selectors that stand in for the API server's stage of the decision.
+ * config, each revision's settings (values and mesh config with defaults: resolved here, once per
+ * run and revision, into one frozen `InjectorSettings` that the per-workload code only reads),
+ * the renderer and the webhook selectors that stand in for the API server's stage of the decision.
  */
 import type { Config } from '../config/load.js';
 import { deepMerge, meshOverlay, valuesOverlay } from '../config/settings.js';
@@ -12,9 +13,20 @@ import { builtinRendererFor } from '../inject/builtin/render.js';
 import { DEFAULT_RELEASE, type BuiltinRelease } from '../inject/builtin/releases.js';
 import { builtinValuesJson } from '../inject/builtin/values.js';
 import { applyMeshConfig, builtinMeshConfig } from '../inject/mesh.js';
+import { resolveSettings } from '../inject/settings.js';
 import type { InjectorSettings } from '../inject/types.js';
 import type { Environment, NamespaceInfo } from './workload.js';
-import { builtinReleaseOf, istioConfigErrorResult, istioEnvironment, type IstioInputs, type TemplateEngine } from '../istio/environment.js';
+import {
+  builtinReleaseOf,
+  enableNamespacesByDefaultOf,
+  findIstioSources,
+  istioConfigErrorResult,
+  sourcesResult,
+  templateRenderer,
+  type IstioInputs,
+  type IstioSources,
+  type TemplateEngine,
+} from '../istio/environment.js';
 import { IstioConfigError } from '../istio/config.js';
 import { chooseWebhooks } from '../istio/webhooks.js';
 import { UserError } from '../results/result.js';
@@ -39,19 +51,38 @@ export function collectNamespaces(objects: readonly JsonObject[], config: Config
   return namespaces;
 }
 
-/** The built-in profile's settings at `release` (`builtinReleaseOf`): its chart defaults under the config's. */
-export function builtinSettings(config: Config, release: BuiltinRelease | undefined): InjectorSettings {
-  const values = deepMerge(deepMerge(builtinValuesJson(release), valuesOverlay(config)), config.values) as JsonObject;
-  const meshConfig = applyMeshConfig(deepMerge(meshOverlay(config), config.meshConfig) as JsonObject, builtinMeshConfig());
-  return {
-    values,
-    meshConfig,
-    revision: config.revision,
-    nativeSidecars: config.nativeSidecars,
-    compliancePolicy: config.compliancePolicy,
-    proxyEnvs: {},
-    injectedAnnotations: {},
-  };
+/**
+ * The one place a revision's settings are put together, once per run and revision:
+ * - Istio's templates found: their values and mesh config are the truth; only the raw
+ *   `values`/`meshConfig` overlays of the function config apply on top (the friendly `proxy`
+ *   settings describe the built-in profile);
+ * - otherwise the built-in profile at its release (`builtinReleaseOf`, or `release` when given):
+ *   its chart values under the values found (if any), the config's `proxy` settings
+ *   (`valuesOverlay`) and raw `values` on top; the mesh config found (else the chart's) under the
+ *   config's `meshOverlay` and raw `meshConfig`.
+ * The result is frozen (inject/settings.ts `resolveSettings`).
+ */
+export function revisionSettings(
+  config: Config,
+  sources: IstioSources | undefined,
+  release?: BuiltinRelease,
+): { settings: InjectorSettings; release?: BuiltinRelease | undefined } {
+  const common = { revision: config.revision, nativeSidecars: config.nativeSidecars, compliancePolicy: config.compliancePolicy };
+  if (sources?.kind === 'templates') {
+    const found = sources.configuration;
+    const values = deepMerge(found.values, config.values) as JsonObject;
+    const meshConfig = Object.keys(config.meshConfig).length ? applyMeshConfig(config.meshConfig, found.meshConfig) : found.meshConfig;
+    // kube-inject passes no injectedAnnotations; the webhook copies them onto every pod.
+    const injectedAnnotations = config.emulate === 'webhook' ? { ...found.injector.injectedAnnotations } : {};
+    return { settings: resolveSettings({ ...common, values, meshConfig, injectedAnnotations }) };
+  }
+  const overlay = valuesOverlay(config);
+  const rendered = release ?? builtinReleaseOf(config, overlay, sources?.values);
+  const chart = builtinValuesJson(rendered);
+  const base = sources?.values ? (deepMerge(chart, sources.values.values) as JsonObject) : chart;
+  const values = deepMerge(deepMerge(base, overlay), config.values) as JsonObject;
+  const meshConfig = applyMeshConfig(deepMerge(meshOverlay(config), config.meshConfig) as JsonObject, sources?.mesh?.meshConfig ?? builtinMeshConfig());
+  return { settings: resolveSettings({ ...common, values, meshConfig }), release: rendered };
 }
 
 /**
@@ -101,19 +132,16 @@ function renderingFor(
   };
   try {
     // Istio's injector configuration (files, or ConfigMaps in the input) when there is one.
-    const found = istioEnvironment(objects, config, inputs, results, engine);
-    if (found) {
-      return {
-        rendering: {
-          settings: found.settings,
-          renderer: found.renderer,
-          ...(found.injectorPolicy ? { injectorPolicy: found.injectorPolicy } : {}),
-        },
-        enableNamespacesByDefault: found.enableNamespacesByDefault,
-      };
+    const sources = findIstioSources(objects, config, inputs);
+    const { settings, release } = revisionSettings(config, sources);
+    const enableNamespacesByDefault = sources !== undefined && enableNamespacesByDefaultOf(settings.values);
+    if (sources?.kind === 'templates') {
+      const { renderer, injectorPolicy } = templateRenderer(engine, sources.configuration, config, inputs, settings);
+      results.push(sourcesResult(sources));
+      return { rendering: { settings, renderer, injectorPolicy }, enableNamespacesByDefault };
     }
-    const release = builtinReleaseOf(config);
-    return { rendering: { settings: builtinSettings(config, release), renderer: builtinRendererFor(release) }, enableNamespacesByDefault: false };
+    if (sources) results.push(sourcesResult(sources));
+    return { rendering: { settings, renderer: builtinRendererFor(release) }, enableNamespacesByDefault };
   } catch (e) {
     if (!(e instanceof IstioConfigError)) throw e;
     results.push(istioConfigErrorResult(e));
@@ -122,7 +150,7 @@ function renderingFor(
     // error above.
     return {
       rendering: {
-        settings: builtinSettings(config, DEFAULT_RELEASE),
+        settings: revisionSettings(config, undefined, DEFAULT_RELEASE).settings,
         renderer: {
           source: 'invalid Istio configuration',
           render: () => {

@@ -13,9 +13,8 @@
 import type { ObjectMeta, PodTemplate } from '../kube/types.js';
 import { Annotation, Label } from '../kube/keys.js';
 import type { InjectorSettings, SidecarTemplateData, WorkloadMeta } from './types.js';
-import { effectiveProxyConfig } from './proxyconfig.js';
+import { effectiveProxyConfig, proxyConfigToJSON } from './proxyconfig.js';
 import { proxyImage, proxyInitImage } from './images.js';
-import { inboundTrafficPolicyMode } from './mesh.js';
 import { validateAnnotations } from './validate.js';
 
 /** Istio's `DefaultSidecarProxyUID` / GID. */
@@ -130,7 +129,10 @@ export function buildTemplateData(args: BuildTemplateDataArgs): SidecarTemplateD
     ({ typeMeta, deploymentMeta } = getDeployMetaFromPod(podMeta));
   }
 
-  const proxyConfig = effectiveProxyConfig(settings.meshConfig, annotations);
+  // The settings derived what a pod without overriding annotations gets (settings.ts).
+  const defaults = settings.pod;
+  const proxyConfig = effectiveProxyConfig(defaults.proxyConfig, annotations);
+  const ownImages = proxyConfig !== defaults.proxyConfig || annotations?.[Annotation.proxyImageType] !== undefined;
   const ids = proxyIDs(args.platform, args.namespaceAnnotations);
   return {
     typeMeta,
@@ -138,15 +140,16 @@ export function buildTemplateData(args: BuildTemplateDataArgs): SidecarTemplateD
     objectMeta,
     spec: pod.spec,
     proxyConfig,
+    proxyConfigJSON: proxyConfig === defaults.proxyConfig ? defaults.proxyConfigJSON : proxyConfigToJSON(proxyConfig),
     meshConfig: settings.meshConfig,
     values: settings.values,
     revision: settings.revision,
     nativeSidecars: settings.nativeSidecars,
-    proxyImage: proxyImage(settings.values, proxyConfig, annotations),
-    proxyInitImage: proxyInitImage(settings.values, annotations),
+    proxyImage: ownImages ? proxyImage(settings.values, proxyConfig, annotations) : defaults.proxyImage,
+    proxyInitImage: ownImages ? proxyInitImage(settings.values, annotations) : defaults.proxyInitImage,
     proxyUID: ids.uid,
     proxyGID: ids.gid,
-    inboundTrafficPolicyMode: inboundTrafficPolicyMode(settings.meshConfig),
+    inboundTrafficPolicyMode: defaults.inboundTrafficPolicyMode,
     compliancePolicy: settings.compliancePolicy,
   };
 }

@@ -60,7 +60,7 @@ export function injectPod(input: InjectPodInput): InjectOutcome {
   const patches = rendered.map((p) => dropGoZeroValues(p));
   // Over an earlier injection a template's zero value must delete the old sidecar's value.
   const mergePatches = input.asCame ? rendered.map((p) => dropGoZeroValues(p, true)) : patches;
-  const postSettings = { ...settings, proxyEnvs: clusterParameters(settings, pristine) };
+  const postSettings = withPodNetwork(settings, pristine);
 
   // RunTemplate: templatePod records what the templates produced (status annotation, overrides);
   // mergedPod is the user's pod with each rendered template merged over it in order.
@@ -92,21 +92,13 @@ export function injectPod(input: InjectPodInput): InjectOutcome {
 }
 
 /**
- * The cluster and network parameters istiod adds to the webhook's URL parameters: the cluster ID
- * from `global.multiCluster.clusterName`, the network from the pod label
- * `topology.istio.io/network` or else `global.network`. Post-processing moves them to the end of
- * the proxy's env and labels the pod with the network.
+ * The settings' cluster parameters (`proxyEnvs`) with the pod's `topology.istio.io/network` label
+ * as its network, as istiod reads it from the pod before `global.network`.
  */
-function clusterParameters(settings: InjectorSettings, pod: PodTemplate): Record<string, string> {
-  const envs = { ...settings.proxyEnvs };
-  const global = isObject(settings.values.global) ? settings.values.global : {};
-  const multiCluster = isObject(global.multiCluster) ? global.multiCluster : {};
-  if (typeof multiCluster.clusterName === 'string' && multiCluster.clusterName && !envs.ISTIO_META_CLUSTER_ID) {
-    envs.ISTIO_META_CLUSTER_ID = multiCluster.clusterName;
-  }
-  const network = pod.metadata?.labels?.[Label.network] || (typeof global.network === 'string' ? global.network : '');
-  if (network) envs.ISTIO_META_NETWORK = network;
-  return envs;
+function withPodNetwork(settings: InjectorSettings, pod: PodTemplate): InjectorSettings {
+  const network = pod.metadata?.labels?.[Label.network];
+  if (!network || settings.proxyEnvs.ISTIO_META_NETWORK === network) return settings;
+  return { ...settings, proxyEnvs: { ...settings.proxyEnvs, ISTIO_META_NETWORK: network } };
 }
 
 /**

@@ -104,6 +104,9 @@ export function defaultProxyConfig(): JsonObject {
   };
 }
 
+/** `defaultProxyConfig()` to compare with (frozen: never handed out). */
+const DEFAULT_PROXY_CONFIG: Readonly<JsonObject> = Object.freeze(defaultProxyConfig());
+
 /** A problem in a ProxyConfig document; `path` is the field inside it (e.g. `drainDuration`). */
 export class ProxyConfigError extends Error {
   constructor(
@@ -307,13 +310,14 @@ export function parseProxyConfigText(text: string): unknown {
 const ANNOTATION_PATH = `metadata.annotations["${Annotation.proxyConfig}"]`;
 
 /**
- * The pod's effective ProxyConfig: mesh `defaultConfig`, then the `proxy.istio.io/config`
- * annotation. A bad annotation is a `UserError` at `metadata.annotations["proxy.istio.io/config"]`.
+ * The pod's effective ProxyConfig: `base` (the mesh `defaultConfig`, `InjectorSettings.pod`), then
+ * the `proxy.istio.io/config` annotation. Without the annotation it is `base` itself (the
+ * settings' frozen value, shared by every such pod). A bad annotation is a `UserError` at
+ * `metadata.annotations["proxy.istio.io/config"]`.
  */
-export function effectiveProxyConfig(meshConfig: JsonObject, annotations: Record<string, string> | undefined): JsonObject {
-  const base = isObject(meshConfig.defaultConfig ?? null) ? (meshConfig.defaultConfig as JsonObject) : defaultProxyConfig();
+export function effectiveProxyConfig(base: JsonObject, annotations: Readonly<Record<string, string>> | undefined): JsonObject {
   const text = annotations?.[Annotation.proxyConfig];
-  if (text === undefined) return { ...base };
+  if (text === undefined) return base;
   try {
     return mergeProxyConfig(parseProxyConfigText(text), base);
   } catch (e) {
@@ -326,7 +330,7 @@ export function effectiveProxyConfig(meshConfig: JsonObject, annotations: Record
 
 /** Istio's `cleanProxyConfig`: drops the fields equal to `DefaultProxyConfig()` and empty metadata. */
 export function cleanProxyConfig(pc: JsonObject): JsonObject {
-  const defaults = defaultProxyConfig();
+  const defaults = DEFAULT_PROXY_CONFIG;
   const out: JsonObject = { ...pc };
   for (const key of [
     'configPath',

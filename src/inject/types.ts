@@ -7,24 +7,45 @@
 import type { JsonObject, ObjectMeta, PodSpec, PodTemplate } from '../kube/types.js';
 
 /**
- * The resolved injector configuration: what istiod has in memory. Built once per run from the
- * function config (built-in profile) or from Istio's ConfigMaps (template mode).
+ * The resolved injector configuration of one revision: what istiod has in memory. Built once per
+ * run and revision at the edge (core/environment.ts, through `resolveSettings` in settings.ts),
+ * deep-frozen, and only read by the per-workload code: what a pod changes (its annotations and
+ * labels) is applied over it per pod, never written into it.
  */
 export interface InjectorSettings {
   /** Chart values (`istio-sidecar-injector` ConfigMap key `values`), defaults applied. */
-  values: JsonObject;
+  readonly values: JsonObject;
   /** Mesh config (`istio` ConfigMap key `mesh`) in proto3 JSON form, Istio's defaults applied. */
-  meshConfig: JsonObject;
+  readonly meshConfig: JsonObject;
   /** Control-plane revision; '' is the default revision. */
-  revision: string;
+  readonly revision: string;
   /** Cluster-level native sidecar decision (ENABLE_NATIVE_SIDECARS / kubelet >= 1.33). */
-  nativeSidecars: boolean;
+  readonly nativeSidecars: boolean;
   /** istiod's COMPLIANCE_POLICY ('' when unset). */
-  compliancePolicy: string;
-  /** Cluster/network parameters a webhook URL would carry (ISTIO_META_CLUSTER_ID, ISTIO_META_NETWORK, ...). */
-  proxyEnvs: Record<string, string>;
+  readonly compliancePolicy: string;
+  /**
+   * Cluster/network parameters a webhook URL would carry (ISTIO_META_CLUSTER_ID from
+   * `global.multiCluster.clusterName`, ISTIO_META_NETWORK from `global.network`); a pod's
+   * `topology.istio.io/network` label overrides the network for that pod.
+   */
+  readonly proxyEnvs: Readonly<Record<string, string>>;
   /** `config.injectedAnnotations` (webhook emulation only). */
-  injectedAnnotations: Record<string, string>;
+  readonly injectedAnnotations: Readonly<Record<string, string>>;
+  /** What every pod of the revision gets unless its own annotations say otherwise. */
+  readonly pod: PodDefaults;
+}
+
+/** The per-pod values the settings imply for a pod without overriding annotations. */
+export interface PodDefaults {
+  /** Mesh `defaultConfig` (Istio's `DefaultProxyConfig()` when the mesh has none): the pod's ProxyConfig without `proxy.istio.io/config`. */
+  readonly proxyConfig: JsonObject;
+  /** `protoToJSON` of `proxyConfig` (the `PROXY_CONFIG` env). */
+  readonly proxyConfigJSON: string;
+  /** `ProxyImage` / `ProxyInitImage` without `sidecar.istio.io/proxyImageType`. */
+  readonly proxyImage: string;
+  readonly proxyInitImage: string;
+  /** `InboundTrafficPolicyMode(mesh)`. */
+  readonly inboundTrafficPolicyMode: 'localhost' | 'passthrough';
 }
 
 /** Istio's `SidecarTemplateData`, as plain JSON-shaped data (field names lowerCamel). */
@@ -37,6 +58,11 @@ export interface SidecarTemplateData {
   spec: PodSpec;
   /** Effective ProxyConfig: mesh `defaultConfig`, then the pod's `proxy.istio.io/config`; proto3 JSON names. */
   proxyConfig: JsonObject;
+  /**
+   * Not a field of Istio's struct: `protoToJSON` of `proxyConfig` (the `PROXY_CONFIG` env), the
+   * settings' own for a pod without `proxy.istio.io/config` (`InjectorSettings.pod`).
+   */
+  proxyConfigJSON: string;
   meshConfig: JsonObject;
   values: JsonObject;
   revision: string;

@@ -1,22 +1,20 @@
 /**
- * Istio injector-config mode for a run: decides whether the run renders with Istio's own templates
- * (an `--injectConfigFile`, or an `istio-sidecar-injector` ConfigMap configured or present in the
- * input) and, if so, builds the `InjectorSettings`, the template renderer and the injector policy
- * (`policy`, selectors) from that configuration. Mesh and values given without templates
- * (`--meshConfigFile`, `--valuesFile`, an `istio` ConfigMap) feed the built-in profile instead.
- * The result message names the configuration used.
+ * Istio injector-config mode for a run: finds what Istio configuration one revision renders with
+ * (`findIstioSources`): Istio's own templates (an `--injectConfigFile`, or an
+ * `istio-sidecar-injector` ConfigMap configured or present in the input) with their values and
+ * mesh config, or only mesh and values (`--meshConfigFile`, `--valuesFile`, an `istio` ConfigMap)
+ * that feed the built-in profile; and builds the renderer over Istio's templates
+ * (`templateRenderer`) from the settings the edge resolved.
  *
- * Not responsible for: reading files (the CLI passes their texts), namespaces, or the per-workload
- * pipeline. The caller (src/environment.ts) falls back to the built-in profile on `undefined`.
- * The template engine itself is in templates.ts, loaded by the CLI only when needed.
+ * Not responsible for: reading files (the CLI passes their texts), laying the function config
+ * over what was found (core/environment.ts resolves each revision's settings once, at the edge),
+ * namespaces, or the per-workload pipeline. The template engine itself is in templates.ts,
+ * loaded by the CLI only when needed.
  */
 import type { Config } from '../config/load.js';
-import { deepMerge, meshOverlay, valuesOverlay } from '../config/settings.js';
+import { deepMerge } from '../config/settings.js';
 import { isObject, type JsonObject } from '../kube/types.js';
-import { applyMeshConfig, builtinMeshConfig } from '../inject/mesh.js';
-import { builtinValuesJson } from '../inject/builtin/values.js';
 import { chooseRelease, type BuiltinRelease } from '../inject/builtin/releases.js';
-import { builtinRendererFor } from '../inject/builtin/render.js';
 import type { InjectorSettings, SidecarRenderer } from '../inject/types.js';
 import type { InjectorPolicy } from '../policy/index.js';
 import type { Result } from '../results/result.js';
@@ -44,19 +42,21 @@ export interface IstioInputs {
   env?: Readonly<Record<string, string>> | undefined;
 }
 
-export interface IstioEnvironment {
-  settings: InjectorSettings;
-  renderer: SidecarRenderer;
-  /** Stage B settings from the injector config (template mode only). */
-  injectorPolicy?: InjectorPolicy;
-  configuration?: IstioConfiguration;
-  /** One line for results. */
-  description: string;
-  /** `values.sidecarInjectorWebhook.enableNamespacesByDefault` of Istio's values (the `auto.` webhook). */
-  enableNamespacesByDefault: boolean;
-}
+/**
+ * The Istio configuration found for one revision: Istio's templates (with the values and mesh
+ * config that came with them), or values and/or mesh config for the built-in profile.
+ */
+export type IstioSources =
+  | { readonly kind: 'templates'; readonly configuration: IstioConfiguration; readonly description: string }
+  | {
+      readonly kind: 'builtin';
+      readonly values?: { values: JsonObject; source: string } | undefined;
+      readonly mesh?: { meshConfig: JsonObject; source: string } | undefined;
+      readonly description: string;
+    };
 
-function enableNamespacesByDefaultOf(values: JsonObject): boolean {
+/** `values.sidecarInjectorWebhook.enableNamespacesByDefault` of Istio's values (the `auto.` webhook). */
+export function enableNamespacesByDefaultOf(values: JsonObject): boolean {
   const w = values.sidecarInjectorWebhook;
   return w !== null && typeof w === 'object' && !Array.isArray(w) && w.enableNamespacesByDefault === true;
 }
@@ -67,7 +67,14 @@ function enableNamespacesByDefaultOf(values: JsonObject): boolean {
  * Go template engine.
  */
 export interface TemplateEngine {
-  renderer(options: { injector: InjectorConfig; emulate: Emulation; env: Readonly<Record<string, string>> | undefined; source: string }): SidecarRenderer;
+  renderer(options: {
+    injector: InjectorConfig;
+    emulate: Emulation;
+    env: Readonly<Record<string, string>> | undefined;
+    source: string;
+    /** The revision's resolved settings: the renderer converts what every workload shares once. */
+    settings: InjectorSettings;
+  }): SidecarRenderer;
 }
 
 /**
@@ -75,7 +82,7 @@ export interface TemplateEngine {
  * injection-templates file is configured for any revision, or a ConfigMap named
  * `istio-sidecar-injector*` is in the input (also inside a List). It may say yes when the
  * configuration turns out to be for another revision (the engine is then loaded for nothing);
- * it never says no when `istioEnvironment` would render with templates.
+ * it never says no when `findIstioSources` would find templates.
  */
 export function usesIstioTemplates(objects: readonly JsonObject[], configs: readonly Pick<Config, 'istio'>[], inputs: readonly IstioInputs[]): boolean {
   if (configs.some((c) => c.istio.injectorConfigMap || c.istio.injectConfigFile)) return true;
@@ -100,71 +107,49 @@ function findOptions(config: Config, inputs: IstioInputs): FindIstioConfigOption
 }
 
 /**
- * Resolves Istio's configuration for the run. Returns `undefined` when nothing Istio-specific was
- * given or found (use the built-in profile as configured). Throws `IstioConfigError` (a
+ * Finds Istio's configuration for one revision. Returns `undefined` when nothing Istio-specific
+ * was given or found (use the built-in profile as configured). Throws `IstioConfigError` (a
  * `UserError`) for a configured-but-missing or invalid source; see `istioConfigErrorResult`.
  */
-export function istioEnvironment(
-  objects: readonly JsonObject[],
-  config: Config,
-  inputs: IstioInputs,
-  results: Result[],
-  engine: TemplateEngine | undefined,
-): IstioEnvironment | undefined {
+export function findIstioSources(objects: readonly JsonObject[], config: Config, inputs: IstioInputs): IstioSources | undefined {
   const opts = findOptions(config, inputs);
   const found = findIstioConfiguration(objects, opts);
-  const common = {
-    revision: config.revision,
-    nativeSidecars: config.nativeSidecars,
-    compliancePolicy: config.compliancePolicy,
-    proxyEnvs: {},
-  };
-  if (found) {
-    // The ConfigMap is the truth; only the raw `values`/`meshConfig` overlays of the function
-    // config apply on top (the friendly `proxy` settings describe the built-in profile).
-    const values = deepMerge(found.values, config.values) as JsonObject;
-    const meshConfig = Object.keys(config.meshConfig).length ? applyMeshConfig(config.meshConfig, found.meshConfig) : found.meshConfig;
-    const settings: InjectorSettings = {
-      ...common,
-      values,
-      meshConfig,
-      // kube-inject passes no injectedAnnotations; the webhook copies them onto every pod.
-      injectedAnnotations: config.emulate === 'webhook' ? found.injector.injectedAnnotations : {},
-    };
-    // A bug, not a user problem: usesIstioTemplates must have said yes for this input.
-    if (!engine) throw new Error('Istio templates found but the template engine was not loaded');
-    const renderer = engine.renderer({ injector: found.injector, emulate: config.emulate, env: istiodEnv(config, inputs.env), source: found.sources.injector });
-    results.push({ severity: 'info', message: `Istio injector configuration: ${found.description}` });
-    return {
-      settings,
-      renderer,
-      injectorPolicy: {
-        policy: found.injector.policy,
-        neverInjectSelector: found.injector.neverInjectSelector,
-        alwaysInjectSelector: found.injector.alwaysInjectSelector,
-      },
-      configuration: found,
-      description: found.description,
-      enableNamespacesByDefault: enableNamespacesByDefaultOf(values),
-    };
-  }
+  if (found) return { kind: 'templates', configuration: found, description: found.description };
   const rest = findMeshAndValues(objects, opts);
   if (!rest.values && !rest.mesh) return undefined;
-  // Built-in profile over the given values/mesh: those replace the built-in defaults, the
-  // function config's settings still apply on top.
-  const release = builtinReleaseOf(config, rest.values);
-  const baseValues = rest.values ? (deepMerge(builtinValuesJson(release), rest.values.values) as JsonObject) : builtinValuesJson(release);
-  const values = deepMerge(deepMerge(baseValues, valuesOverlay(config)), config.values) as JsonObject;
-  const meshBase = rest.mesh ? rest.mesh.meshConfig : builtinMeshConfig();
-  const meshConfig = applyMeshConfig(deepMerge(meshOverlay(config), config.meshConfig) as JsonObject, meshBase);
   const parts = [rest.values ? `values from ${rest.values.source}` : '', rest.mesh ? `mesh config from ${rest.mesh.source}` : ''].filter(Boolean);
-  const description = `built-in profile with ${parts.join(' and ')}`;
-  results.push({ severity: 'info', message: `Istio injector configuration: ${description}` });
+  return { kind: 'builtin', values: rest.values, mesh: rest.mesh, description: `built-in profile with ${parts.join(' and ')}` };
+}
+
+/** The result that names the configuration a revision renders with. */
+export function sourcesResult(sources: IstioSources): Result {
+  return { severity: 'info', message: `Istio injector configuration: ${sources.description}` };
+}
+
+/** The renderer over the templates found, with the injector policy (`policy`, selectors) they come with. */
+export function templateRenderer(
+  engine: TemplateEngine | undefined,
+  found: IstioConfiguration,
+  config: Config,
+  inputs: IstioInputs,
+  settings: InjectorSettings,
+): { renderer: SidecarRenderer; injectorPolicy: InjectorPolicy } {
+  // A bug, not a user problem: usesIstioTemplates must have said yes for this input.
+  if (!engine) throw new Error('Istio templates found but the template engine was not loaded');
+  const renderer = engine.renderer({
+    injector: found.injector,
+    emulate: config.emulate,
+    env: istiodEnv(config, inputs.env),
+    source: found.sources.injector,
+    settings,
+  });
   return {
-    settings: { ...common, values, meshConfig, injectedAnnotations: {} },
-    renderer: builtinRendererFor(release),
-    description,
-    enableNamespacesByDefault: enableNamespacesByDefaultOf(values),
+    renderer,
+    injectorPolicy: {
+      policy: found.injector.policy,
+      neverInjectSelector: found.injector.neverInjectSelector,
+      alwaysInjectSelector: found.injector.alwaysInjectSelector,
+    },
   };
 }
 
@@ -172,11 +157,11 @@ export function istioEnvironment(
  * The release the built-in profile renders for a config, over the values of a values file or
  * ConfigMap when there are some: `istioVersion`, else the release the proxy image tag the values
  * end with names (`proxy.tag`, `spec.values`, the file's `global.tag`), else the newest stable
- * (releases.ts `chooseRelease`). Throws `IstioConfigError` for a tag naming a release the
+ * (releases.ts `chooseRelease`). `overlay` is the config's `valuesOverlay`. Throws `IstioConfigError` for a tag naming a release the
  * profile does not render.
  */
-export function builtinReleaseOf(config: Config, base?: { values: JsonObject; source: string }): BuiltinRelease | undefined {
-  const user = deepMerge(deepMerge(base?.values ?? {}, valuesOverlay(config)), config.values);
+export function builtinReleaseOf(config: Config, overlay: JsonObject, base?: { values: JsonObject; source: string }): BuiltinRelease | undefined {
+  const user = deepMerge(deepMerge(base?.values ?? {}, overlay), config.values);
   const global = isObject(user) ? user.global : undefined;
   const choice = chooseRelease(config.istioVersion, isObject(global) ? global.tag : undefined);
   if ('release' in choice) return choice.release;

@@ -607,9 +607,6 @@ function makeStruct(spec: StructSpec, data: JsonObject | null, pointer: boolean)
   return new GoStruct(structType(spec, pointer, extra), data);
 }
 
-/** The root type per `.Values` object: `.Values` is converted once and shared by every workload. */
-const rootTypes = new WeakMap<object, StructType>();
-
 const ROOT: StructSpec = {
   name: 'inject.SidecarTemplateData',
   fields: [
@@ -632,19 +629,19 @@ const ROOT: StructSpec = {
 };
 
 /**
- * The template data as Go sees it (`.Values`, `.ObjectMeta`, ...). `.Values` is converted once
- * per call into `map[string]interface{}` (float64 numbers); everything else is read lazily.
+ * The Go type of the template data for one `.Values` object: `.Values` converted once into
+ * `map[string]interface{}` (float64 numbers) and shared by every workload rendered with it;
+ * everything else is read lazily per workload. The renderer (renderer.ts) makes one per revision
+ * and keeps it (`.Values` is read many times per render).
  */
-export function goTemplateData(data: SidecarTemplateData): GoStruct {
-  // `.Values` is read many times per render and is the same object for every workload of a run:
-  // convert it once per object instead of on every field access.
-  let type = rootTypes.get(data.values);
-  if (type === undefined) {
-    const values = fromJSON(data.values);
-    const base = structType(ROOT, false, NO_KEYS);
-    type = { ...base, fields: { ...base.fields, Values: () => values } };
-    rootTypes.set(data.values, type);
-  }
+export function goTemplateType(values: JsonObject): StructType {
+  const converted = fromJSON(values);
+  const base = structType(ROOT, false, NO_KEYS);
+  return { ...base, fields: { ...base.fields, Values: () => converted } };
+}
+
+/** The template data as Go sees it (`.Values`, `.ObjectMeta`, ...), of the type `goTemplateType` made for its values. */
+export function goTemplateData(data: SidecarTemplateData, type: StructType = goTemplateType(data.values)): GoStruct {
   return new GoStruct(type, data as unknown as JsonObject);
 }
 

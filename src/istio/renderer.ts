@@ -2,9 +2,9 @@
  * A `SidecarRenderer` over Istio's Go injection templates (istiod's `RunTemplate` up to the
  * merge): selects the templates for a pod (`inject.istio.io/templates`, else `defaultTemplates`;
  * `aliases` expanded one level), executes each on the Go view of the template data, and reads
- * each output as `sigs.k8s.io/yaml` would into a patch. Templates are parsed once per renderer
- * (one renderer per run) and reused for every workload; a template that fails to parse fails
- * every workload that selects it, with Go's message.
+ * each output as `sigs.k8s.io/yaml` would into a patch. What the renderer keeps between workloads
+ * it owns (one renderer per run and revision): the parsed templates (a template that fails to
+ * parse fails every workload that selects it, with Go's message) and the Go view of `.Values`.
  *
  * Not responsible for: finding the configuration (config.ts), the merge and post-processing
  * (src/inject/pipeline.ts), or the template engine itself (src/template/).
@@ -15,9 +15,10 @@ import type { RenderedPatch, SidecarRenderer, SidecarTemplateData } from '../inj
 import { UserError } from '../results/result.js';
 import { checkPodPatchTypes } from '../kube/shape.js';
 import { isTemplateError, Template, type FuncMap } from '../template/index.js';
+import type { StructType } from '../template/value.js';
 import { compareGoStrings } from '../template/value.js';
 import type { InjectorConfig } from './config.js';
-import { goTemplateData } from './goview.js';
+import { goTemplateData, goTemplateType } from './goview.js';
 
 export type Emulation = 'webhook' | 'kube-inject';
 
@@ -80,6 +81,8 @@ export class TemplateRenderer implements SidecarRenderer {
   private readonly options: TemplateRendererOptions;
   /** Parsed templates by name, with the text they were parsed from. */
   private readonly compiled = new Map<string, { text: string; result: Compiled }>();
+  /** The Go type of the template data for the `.Values` object of the run (the settings'), made on first use. */
+  private view: { values: object; type: StructType } | undefined;
 
   constructor(options: TemplateRendererOptions) {
     this.options = options;
@@ -111,7 +114,8 @@ export class TemplateRenderer implements SidecarRenderer {
   render(data: SidecarTemplateData): RenderedPatch[] {
     const { templates } = this.options.injector;
     const selected = selectTemplates(data.objectMeta.annotations, this.options.injector, this.options.emulate);
-    const view = goTemplateData(data);
+    if (this.view?.values !== data.values) this.view = { values: data.values, type: goTemplateType(data.values) };
+    const view = goTemplateData(data, this.view.type);
     const patches: RenderedPatch[] = [];
     for (const name of selected.names) {
       const text = Object.hasOwn(templates, name) ? templates[name] : undefined;

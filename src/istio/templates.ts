@@ -8,25 +8,29 @@
  */
 import type { JsonObject } from '../kube/types.js';
 import { proxyConfigToJSON } from '../inject/proxyconfig.js';
+import type { PodDefaults } from '../inject/types.js';
 import { istioFuncMap } from '../template/funcs/istio.js';
 import type { FuncMap } from '../template/index.js';
 import type { TemplateEngine } from './environment.js';
 import { TemplateRenderer } from './renderer.js';
 
 /**
- * `protoToJSON` texts by the JSON text of the message: the sidecar template prints
- * `.ProxyConfig` for every workload, and it is the mesh's default config for most of them.
- * `proxyConfigToJSON` depends on the message's content only. Bounded: cleared when full.
+ * `protoToJSON` texts by the JSON text of the message, per function map (one per renderer): the
+ * sidecar template prints `.ProxyConfig` for every workload. For a pod without its own
+ * `proxy.istio.io/config` it is the settings' ProxyConfig, whose text the settings carry
+ * (`pod`); the others are remembered here. `proxyConfigToJSON` depends on the message's
+ * content only, so the memo cannot change output. Bounded: cleared when full.
  */
 const PROTO_JSON_CACHE_ENTRIES = 256;
 
 /** Istio's template function map with this project's `protoToJSON` (cleanProxyConfig + proto order). */
-export function injectionFuncs(env: Readonly<Record<string, string>> = {}): FuncMap {
+export function injectionFuncs(env: Readonly<Record<string, string>> = {}, pod?: PodDefaults): FuncMap {
   const protoJson = new Map<string, string>();
   return istioFuncMap({
     env,
     protoToJSON: (message) => {
       if (message === null || typeof message !== 'object' || Array.isArray(message)) return '{}';
+      if (message === pod?.proxyConfig) return pod.proxyConfigJSON;
       const key = JSON.stringify(message);
       let text = protoJson.get(key);
       if (text === undefined) {
@@ -40,5 +44,5 @@ export function injectionFuncs(env: Readonly<Record<string, string>> = {}): Func
 }
 
 export const templateEngine: TemplateEngine = {
-  renderer: ({ injector, emulate, env, source }) => new TemplateRenderer({ injector, emulate, funcs: [injectionFuncs(env)], source }),
+  renderer: ({ injector, emulate, env, source, settings }) => new TemplateRenderer({ injector, emulate, funcs: [injectionFuncs(env, settings.pod)], source }),
 };

@@ -80,6 +80,18 @@ export function detachString(s: string): string {
 }
 
 /**
+ * Freezes a JSON-shaped value and everything it holds (`Object.freeze` all the way down), so a
+ * value shared by every workload of a run (the resolved settings) cannot be changed by one of
+ * them: a write throws (modules run in strict mode). Returns the value itself.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+  return value;
+}
+
+/**
  * Sets a key of a JSON object as an own property: `__proto__` too, which a plain assignment
  * would turn into a prototype change (and so silently drop).
  */

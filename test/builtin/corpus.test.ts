@@ -11,6 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Json, JsonObject } from '../../src/kube/types.js';
 import { isObject } from '../../src/kube/types.js';
 import type { InjectorSettings } from '../../src/inject/types.js';
+import { resolveSettings } from '../../src/inject/settings.js';
 import { buildTemplateData } from '../../src/inject/data.js';
 import { applyMeshConfig, defaultMeshConfig } from '../../src/inject/mesh.js';
 import { renderSidecar, selectBuiltinTemplates } from '../../src/inject/builtin/render.js';
@@ -43,15 +44,13 @@ interface Outcome {
 function settingsFor(c: CorpusCase): InjectorSettings {
   const values = deepMerge(readCorpusJson('config/values.json'), c.values ?? {}) as JsonObject;
   const mesh = applyMeshConfig(deepMerge(readCorpusYaml('config/mesh.yaml'), c.mesh ?? {}) as JsonObject, defaultMeshConfig());
-  return {
+  return resolveSettings({
     values,
     meshConfig: mesh,
     revision: c.revision ?? '',
     nativeSidecars: c.nativeSidecars,
     compliancePolicy: c.compliancePolicy ?? '',
-    proxyEnvs: {},
-    injectedAnnotations: {},
-  };
+  });
 }
 
 function containersOf(spec: JsonObject | undefined): JsonObject[] {

@@ -5,18 +5,17 @@ import { buildTemplateData } from '../../src/inject/data.js';
 import { builtinMeshConfig } from '../../src/inject/mesh.js';
 import { builtinValuesJson } from '../../src/inject/builtin/values.js';
 import { renderSidecar } from '../../src/inject/builtin/render.js';
+import { resolveSettings, type SettingsInput } from '../../src/inject/settings.js';
 
-export function settings(over: Partial<InjectorSettings> = {}): InjectorSettings {
-  return {
+export function settings(over: Partial<SettingsInput> = {}): InjectorSettings {
+  return resolveSettings({
     values: builtinValuesJson(),
     meshConfig: builtinMeshConfig(),
     revision: '',
     nativeSidecars: false,
     compliancePolicy: '',
-    proxyEnvs: {},
-    injectedAnnotations: {},
     ...over,
-  };
+  });
 }
 
 export function pod(annotations: Record<string, string> = {}, labels: Record<string, string> = { app: 'web' }): PodTemplate {
@@ -50,9 +49,9 @@ export function render(p: PodTemplate = pod(), s: InjectorSettings = settings())
 
 /** Values with `global.proxy` (or other) overrides merged in one level deep. */
 export function withValues(mutate: (v: JsonObject) => void): InjectorSettings {
-  const s = settings();
-  mutate(s.values);
-  return s;
+  const values = builtinValuesJson();
+  mutate(values);
+  return settings({ values });
 }
 
 export function g(v: JsonObject, ...path: string[]): JsonObject {

@@ -62,7 +62,7 @@ describe('proxyconfig', () => {
   it('bad annotation values are UserErrors at the annotation path', () => {
     for (const bad of ['drainDuration: 5', 'statusPort: abc', 'proxyMetadata: {A: 1}', 'interceptionMode: FOO', 'a: [', '[1]']) {
       try {
-        effectiveProxyConfig(mesh, { 'proxy.istio.io/config': bad });
+        effectiveProxyConfig(mesh.defaultConfig as JsonObject, { 'proxy.istio.io/config': bad });
         expect.unreachable(bad);
       } catch (e) {
         expect(e, bad).toBeInstanceOf(UserError);
@@ -73,9 +73,13 @@ describe('proxyconfig', () => {
 
   it('JSON and YAML 1.1 annotations; unknown fields ignored', () => {
     expect(
-      effectiveProxyConfig(mesh, { 'proxy.istio.io/config': '{ "holdApplicationUntilProxyStarts": true, "nope": 1 }' }).holdApplicationUntilProxyStarts,
+      effectiveProxyConfig(mesh.defaultConfig as JsonObject, { 'proxy.istio.io/config': '{ "holdApplicationUntilProxyStarts": true, "nope": 1 }' })
+        .holdApplicationUntilProxyStarts,
     ).toBe(true);
-    expect(effectiveProxyConfig(mesh, { 'proxy.istio.io/config': 'holdApplicationUntilProxyStarts: yes' }).holdApplicationUntilProxyStarts).toBe(true);
+    expect(
+      effectiveProxyConfig(mesh.defaultConfig as JsonObject, { 'proxy.istio.io/config': 'holdApplicationUntilProxyStarts: yes' })
+        .holdApplicationUntilProxyStarts,
+    ).toBe(true);
   });
 
   it('Go durations', () => {

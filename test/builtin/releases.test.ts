@@ -161,6 +161,7 @@ describe('renderSidecar at a release', () => {
       objectMeta: { labels: {}, annotations: {} },
       spec: { containers: [{ name: 'web', image: 'example/web:1' }] },
       proxyConfig: {},
+      proxyConfigJSON: '{}',
       meshConfig: {},
       values: { global: { proxy: {}, proxy_init: {} } },
       revision: '',

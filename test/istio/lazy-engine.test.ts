@@ -1,6 +1,6 @@
 /**
  * The Go template engine is loaded only when a run may render with Istio's templates:
- * `usesIstioTemplates` must say yes whenever `istioEnvironment` would find templates, a missing
+ * `usesIstioTemplates` must say yes whenever `findIstioSources` would find templates, a missing
  * engine is a loud internal error (never a silent fall-back to the built-in profile), and the
  * built entry script keeps the engine out of its own code (a chunk required only when needed).
  */
@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { JsonObject } from '../../src/kube/types.js';
-import { istioEnvironment, usesIstioTemplates } from '../../src/istio/environment.js';
+import { buildEnvironment } from '../../src/core/environment.js';
+import { usesIstioTemplates } from '../../src/istio/environment.js';
 import { templateEngine } from '../../src/istio/templates.js';
 import type { Result } from '../../src/results/result.js';
 
@@ -53,17 +54,17 @@ describe('usesIstioTemplates', () => {
   });
 });
 
-describe('istioEnvironment and the engine', () => {
+describe('the environment and the engine', () => {
   const config = loadConfig(undefined, 'config', { emulate: 'kube-inject' });
 
   it('fails loudly when templates are found but no engine was loaded', () => {
-    expect(() => istioEnvironment([injector], config, {}, [], undefined)).toThrow(/template engine was not loaded/);
+    expect(() => buildEnvironment([injector], config, [], {}, {}, undefined)).toThrow(/template engine was not loaded/);
   });
 
   it('renders with the engine it is given', () => {
     const results: Result[] = [];
-    const env = istioEnvironment([injector], config, {}, results, templateEngine);
-    expect(env?.renderer?.source).toBe('ConfigMap istio-system/istio-sidecar-injector');
+    const env = buildEnvironment([injector], config, results, {}, {}, templateEngine);
+    expect(env.renderer.source).toBe('ConfigMap istio-system/istio-sidecar-injector');
     expect(results.map((r) => r.message)).toEqual([expect.stringMatching(/^Istio injector configuration: ConfigMap istio-system\/istio-sidecar-injector\b/)]);
   });
 });

@@ -3,13 +3,14 @@ import { selectTemplates, TemplateRenderer, type TemplateRendererOptions } from 
 import { goTemplateData } from '../../src/istio/goview.js';
 import { injectionFuncs } from '../../src/istio/templates.js';
 import { dropGoZeroValues } from '../../src/inject/gozero.js';
+import { proxyConfigToJSON } from '../../src/inject/proxyconfig.js';
 import { podSchema, strategicMerge } from '../../src/merge/index.js';
 import type { SidecarTemplateData } from '../../src/inject/types.js';
 import { UserError } from '../../src/results/result.js';
 import { Template } from '../../src/template/index.js';
 
 function data(over: Partial<SidecarTemplateData> = {}): SidecarTemplateData {
-  return {
+  const d: Omit<SidecarTemplateData, 'proxyConfigJSON'> & Partial<SidecarTemplateData> = {
     typeMeta: { apiVersion: 'apps/v1', kind: 'Deployment' },
     deploymentMeta: { name: 'web', namespace: 'shop' },
     objectMeta: { labels: { app: 'web' }, annotations: { a: 'x' } },
@@ -33,6 +34,7 @@ function data(over: Partial<SidecarTemplateData> = {}): SidecarTemplateData {
     compliancePolicy: '',
     ...over,
   };
+  return { ...d, proxyConfigJSON: d.proxyConfigJSON ?? proxyConfigToJSON(d.proxyConfig) };
 }
 
 /** Renders `text` on the Go view of `d` with Istio's function map. */

@@ -12,6 +12,7 @@ import { builtinRenderer } from '../../src/inject/builtin/render.js';
 import { applyMeshConfig, defaultMeshConfig } from '../../src/inject/mesh.js';
 import { deepMerge } from '../../src/config/settings.js';
 import type { InjectorSettings } from '../../src/inject/types.js';
+import { resolveSettings } from '../../src/inject/settings.js';
 import { stripInjection } from '../../src/inject/strip.js';
 import { corpusDir, podTemplateOf, readDocs } from '../postprocess/corpus.js';
 
@@ -30,15 +31,13 @@ const baseValues = JSON.parse(readFileSync(path.join(corpusDir, 'config/values.j
 const baseMesh = parse(readFileSync(path.join(corpusDir, 'config/mesh.yaml'), 'utf8')) as JsonObject;
 
 function settingsFor(c: Case): InjectorSettings {
-  return {
+  return resolveSettings({
     values: deepMerge(baseValues, c.values ?? {}) as JsonObject,
     meshConfig: applyMeshConfig(deepMerge(baseMesh, c.mesh ?? {}) as JsonObject, defaultMeshConfig()),
     revision: c.revision ?? '',
     nativeSidecars: c.nativeSidecars,
     compliancePolicy: '',
-    proxyEnvs: {},
-    injectedAnnotations: {},
-  };
+  });
 }
 
 describe('uninject(inject(x)) == x through injectPod (built-in profile) on the corpus inputs', () => {

@@ -17,7 +17,7 @@ import { isObject } from '../../kube/types.js';
 import { Annotation, Container as ContainerName, Label } from '../../kube/keys.js';
 import { UserError } from '../../results/result.js';
 import type { RenderedPatch, SidecarRenderer, SidecarTemplateData } from '../types.js';
-import { holdApplicationOf, interceptionModeOf, proxyConfigToJSON, proxyMetadataOf } from '../proxyconfig.js';
+import { holdApplicationOf, interceptionModeOf, proxyMetadataOf } from '../proxyconfig.js';
 import { meshNumber } from '../mesh.js';
 import { dflt, dig, dq, plainScalar, print, sprint, sq, trimAll, trunc, truthy, valueOrDefault, type Val } from './gosem.js';
 import { appendMultusNetwork, containerPortJSON, directory, excludeInboundPort, otelResourceAttributes } from './funcs.js';
@@ -424,7 +424,7 @@ function renderProxyEnv(c: Ctx): JsonObject[] {
     fieldRefEnv('HOST_IP', 'status.hostIP'),
     resourceFieldEnv(c, 'ISTIO_CPU_LIMIT', 'limits.cpu'),
   );
-  add('PROXY_CONFIG', `${proxyConfigToJSON(d.proxyConfig)}\n`);
+  add('PROXY_CONFIG', `${d.proxyConfigJSON}\n`);
   add('ISTIO_META_POD_PORTS', podPortsValue(d.spec.containers ?? []));
   add('ISTIO_META_APP_CONTAINERS', c.q(c.appContainers.join(','), 'spec.containers'));
   env.push(resourceFieldEnv(c, 'GOMEMLIMIT', 'limits.memory'));
