@@ -491,43 +491,51 @@ function isEmptyCollection(v: Json): boolean {
   return Array.isArray(v) ? v.length === 0 : isObject(v) && Object.keys(v).length === 0;
 }
 
-/** `key: value` lines at column col; `quote`: a one-line string value written in those quotes. */
-function pairText(key: string, v: Json, col: number, seqIndented: boolean, quote?: SourceQuote): string {
+/**
+ * `key: value` lines at column col; `quote`: a one-line string value written in those quotes.
+ * `blockEmpty`: an empty collection value on a line of its own (`key:` then `{}` indented), as
+ * `yaml` prints the collections of `makeNode(v, false)`.
+ */
+function pairText(key: string, v: Json, col: number, seqIndented: boolean, quote?: SourceQuote, blockEmpty = false): string {
   const pad = ' '.repeat(col);
   const k = scalarText(key, true);
   if (!Array.isArray(v) && !isObject(v)) return `${pad}${k}: ${quote ? replacementText(quote, v) : scalarText(v, false, col)}\n`;
-  if (isEmptyCollection(v)) return `${pad}${k}: ${Array.isArray(v) ? '[]' : '{}'}\n`;
-  if (Array.isArray(v)) return `${pad}${k}:\n${seqText(v, seqIndented ? col + 2 : col, seqIndented)}`;
-  return `${pad}${k}:\n${mapText(v, col + 2, seqIndented)}`;
+  if (isEmptyCollection(v)) {
+    if (!blockEmpty) return `${pad}${k}: ${Array.isArray(v) ? '[]' : '{}'}\n`;
+    return `${pad}${k}:\n${' '.repeat(Array.isArray(v) && !seqIndented ? col : col + 2)}${Array.isArray(v) ? '[]' : '{}'}\n`;
+  }
+  if (Array.isArray(v)) return `${pad}${k}:\n${seqText(v, seqIndented ? col + 2 : col, seqIndented, blockEmpty)}`;
+  return `${pad}${k}:\n${mapText(v, col + 2, seqIndented, blockEmpty)}`;
 }
 
-function mapText(v: JsonObject, col: number, seqIndented: boolean): string {
+function mapText(v: JsonObject, col: number, seqIndented: boolean, blockEmpty = false): string {
   let out = '';
-  for (const [k, x] of Object.entries(v)) out += pairText(k, x, col, seqIndented);
+  for (const [k, x] of Object.entries(v)) out += pairText(k, x, col, seqIndented, undefined, blockEmpty);
   return out;
 }
 
 /** Items of a sequence with their `-` in column col. */
-function seqText(v: Json[], col: number, seqIndented: boolean): string {
+function seqText(v: Json[], col: number, seqIndented: boolean, blockEmpty = false): string {
   let out = '';
-  for (const x of v) out += itemText(x, col, seqIndented);
+  for (const x of v) out += itemText(x, col, seqIndented, blockEmpty);
   return out;
 }
 
-function itemText(x: Json, col: number, seqIndented: boolean): string {
+function itemText(x: Json, col: number, seqIndented: boolean, blockEmpty = false): string {
   const pad = ' '.repeat(col);
   if (!Array.isArray(x) && !isObject(x)) return `${pad}- ${scalarText(x, false, col)}\n`;
   if (isEmptyCollection(x)) return `${pad}- ${Array.isArray(x) ? '[]' : '{}'}\n`;
-  const body = Array.isArray(x) ? seqText(x, col + 2, seqIndented) : mapText(x, col + 2, seqIndented);
+  const body = Array.isArray(x) ? seqText(x, col + 2, seqIndented, blockEmpty) : mapText(x, col + 2, seqIndented, blockEmpty);
   return `${pad}- ${body.slice(col + 2)}`;
 }
 
 /**
- * A new list item as `yaml` prints `makeNode(x)` in a block sequence whose `-` is in column col,
- * or undefined where this printer leaves the text to `yaml` (ResourceList results use it).
+ * A new list item as `yaml` prints `makeNode(x)` (with `blockEmpty`, `makeNode(x, false)`) in a
+ * block sequence whose `-` is in column col, or undefined where this printer leaves the text to
+ * `yaml` (ResourceList results and re-printed JSON items use it).
  */
-export function newItemText(x: Json, col: number, seqIndented: boolean): string | undefined {
-  const out = attempt(() => itemText(x, col, seqIndented));
+export function newItemText(x: Json, col: number, seqIndented: boolean, blockEmpty = false): string | undefined {
+  const out = attempt(() => itemText(x, col, seqIndented, blockEmpty));
   return out === BAIL ? undefined : out;
 }
 
