@@ -73,7 +73,8 @@ function splitList(src: SourceText, seg: Segment): Split | undefined {
   const text = src.text;
   const end = seg.contentEnd;
   if (src.column(seg.contentStart) !== 0) return undefined;
-  if (indexWithin(text, '\r', seg.start, seg.end) !== -1) return undefined;
+  // A lone CR is a line break to `yaml` (and one of the characters `unsafe` indexes); CRLF is found line by line.
+  if (src.unsafe.any(seg.start, seg.end) && indexWithin(text, '\r', seg.start, seg.end) !== -1) return undefined;
   const keys = new Set<string>();
   let key: string | undefined;
   let itemsBody = -1;
@@ -83,6 +84,7 @@ function splitList(src: SourceText, seg: Segment): Split | undefined {
   let ls = seg.contentStart - src.column(seg.contentStart);
   while (ls < end) {
     const le = lineEnd(text, ls, end);
+    if (le > ls && text.charCodeAt(le - 1) === 0x0d) return undefined;
     const ts = ls === 0 ? src.bom : ls;
     const q = skipSpaces(text, ts, le);
     const c = q < le ? text.charCodeAt(q) : -1;

@@ -115,7 +115,7 @@ describe('readStreamDocuments: List items one at a time, the same values as the 
     );
   });
 
-  it('shapes it does not split are read whole, to the same values: CRLF, flow style, JSON, quoted keys, a tab in the indentation', () => {
+  it('shapes it does not split are read whole, to the same values: CRLF, a lone CR, flow style, JSON, quoted keys, a tab in the indentation', () => {
     const items: JsonObject[] = [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { a: 'b' } } },
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop' }, spec: { containers: [{ name: 'c', image: 'i' }] } },
@@ -134,6 +134,10 @@ describe('readStreamDocuments: List items one at a time, the same values as the 
       expect(got.map(({ index, value }) => ({ index, value }))).toEqual(readWhole(t));
     }
     expect(readAll(block)[0]!.split).toBe(true);
+    // A lone CR before an item's dash: the line walk does not split it; the outcome is the whole document's.
+    const cr = block.replace('\n- apiVersion: v1\n  kind: Pod', '\r- apiVersion: v1\n  kind: Pod');
+    expect(cr).not.toBe(block);
+    expect(outcome(() => readAll(cr))).toEqual(outcome(() => readWhole(cr)));
   });
 
   it('an alias to an anchor in another item reads as the whole document reads it', () => {
