@@ -158,7 +158,8 @@ class Reader {
 
   private isDocMarker(p: number): boolean {
     const s = this.s;
-    return (s.startsWith('---', p) || s.startsWith('...', p)) && isBlank(this.at(p + 3));
+    const c = s.charCodeAt(p);
+    return (c === DASH || c === 0x2e) && (s.startsWith('---', p) || s.startsWith('...', p)) && isBlank(this.at(p + 3));
   }
 
   private isDash(p: number): boolean {
