@@ -462,20 +462,35 @@ class Reader {
 
   /** A single-line plain scalar in block context starting at `p` (`pos` set after it). */
   private blockPlain(p: number): string {
+    this.pos = this.plainEnd(p, false);
+    return this.s.slice(p, this.pos);
+  }
+
+  /**
+   * The end of the plain scalar on one line from `p`: before a comment, the line break, a `:`
+   * that makes it a key and, in a flow collection (`inFlow`), a flow indicator. In block context
+   * a `:` that would make it a key gives up (a map in a value).
+   */
+  private plainEnd(p: number, inFlow: boolean): number {
     const s = this.s;
     let end = p;
     for (let i = p; i < this.n; i++) {
       const c = s.charCodeAt(i);
       if (c === NL) break;
       if (c === COLON) {
-        if (isBlank(s.charCodeAt(i + 1))) bail('a map in a value');
+        const next = s.charCodeAt(i + 1);
+        if (isBlank(next)) {
+          if (inFlow) break;
+          bail('a map in a value');
+        }
+        if (inFlow && isFlowIndicator(next)) break;
         end = i + 1;
       } else if (c === SP) {
         if (s.charCodeAt(i + 1) === HASH) break;
-      } else end = i + 1;
+      } else if (inFlow && isFlowIndicator(c)) break;
+      else end = i + 1;
     }
-    this.pos = end;
-    return s.slice(p, end);
+    return end;
   }
 
   /** Where the lexer continues a multi-line scalar on the line starting at `offset`, or -1. */
@@ -734,20 +749,7 @@ class Reader {
   /** A single-line plain scalar in a flow collection (`pos` set after it). */
   private flowPlain(p: number): string {
     const s = this.s;
-    let end = p;
-    for (let i = p; i < this.n; i++) {
-      const c = s.charCodeAt(i);
-      if (c === NL) break;
-      if (c === COLON) {
-        const next = s.charCodeAt(i + 1);
-        if (isBlank(next) || isFlowIndicator(next)) break;
-        end = i + 1;
-      } else if (c === SP) {
-        const next = s.charCodeAt(i + 1);
-        if (next === HASH || isFlowIndicator(next)) break;
-      } else if (isFlowIndicator(c)) break;
-      else end = i + 1;
-    }
+    const end = this.plainEnd(p, true);
     if (end === p) bail('empty flow scalar');
     // at a line end, the lexer would continue the scalar on the next line unless that line
     // starts with a separator, a closing bracket or a comment
