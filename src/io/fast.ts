@@ -158,7 +158,8 @@ class Reader {
 
   private isDocMarker(p: number): boolean {
     const s = this.s;
-    return (s.startsWith('---', p) || s.startsWith('...', p)) && isBlank(this.at(p + 3));
+    const c = s.charCodeAt(p);
+    return (c === DASH || c === 0x2e) && (s.startsWith('---', p) || s.startsWith('...', p)) && isBlank(this.at(p + 3));
   }
 
   private isDash(p: number): boolean {
@@ -361,12 +362,13 @@ class Reader {
     p = skipSpaces(this.s, p, this.n);
     const c = this.at(p);
     if (c === NL || c === HASH || p >= this.n) {
-      const line = this.nextContent(this.restOfLine(p));
+      const from = this.restOfLine(p);
+      const line = this.nextContent(from);
       if (line < 0) {
         this.next = -1;
         return null;
       }
-      if (this.ind > col) return this.nestedBlock(line, this.ind, col);
+      if (this.ind > col) return this.nestedBlock(from, line, this.ind, col);
       if (this.ind === col && this.isDash(line + col)) return this.blockSeq(col, line + col);
       this.next = line;
       return null;
@@ -377,15 +379,38 @@ class Reader {
   /**
    * A node that starts on its own line (`line`, indented by `ind`) under a key or '-' of a block
    * collection at column `col`: a block collection, or a single flow or quoted scalar or flow
-   * collection (block scalars there are left to `yaml`).
+   * collection (block scalars there are left to `yaml`). `from` starts the blank and comment
+   * lines skipped before it.
    */
-  private nestedBlock(line: number, ind: number, col: number): Json {
+  private nestedBlock(from: number, line: number, ind: number, col: number): Json {
     const p = line + ind;
     if (this.isDash(p)) return this.blockSeq(ind, p);
     if (this.isKeyLine(p)) return this.blockMap(ind, p);
     const c = this.at(p);
     if (c === 0x7c || c === 0x3e) bail('a block scalar on its own line');
+    if (c !== DQUOTE && c !== SQUOTE && c !== LBRACKET && c !== LBRACE && this.lowersIndent(from, line))
+      bail('a plain scalar after a line that lowers the indentation');
     return this.inlineValue(col, p, false);
+  }
+
+  /**
+   * Whether one of the blank and comment lines in [from, to) makes `yaml`'s lexer lower the
+   * indentation a plain scalar must keep to end on its line: a blank line followed by text at
+   * column 0, or a comment with no space after its `#` (the lexer looks at the character after
+   * a line's indentation). A plain scalar after it may take the next, less indented line as its
+   * continuation (`a:` NL NL `#c` NL `   x` NL `b` is one scalar `x b`).
+   */
+  private lowersIndent(from: number, to: number): boolean {
+    const s = this.s;
+    for (let ls = from; ls < to; ) {
+      const k = skipSpaces(s, ls, to);
+      const le = this.lineEnd(k);
+      const c = s.charCodeAt(k);
+      if (c === NL && le + 1 < to && s.charCodeAt(le + 1) !== SP && s.charCodeAt(le + 1) !== NL) return true;
+      if (c === HASH && k + 1 < le && s.charCodeAt(k + 1) !== SP) return true;
+      ls = le + 1;
+    }
+    return false;
   }
 
   /** A block list whose first '-' is at `p`, in column `col`. */
@@ -396,8 +421,9 @@ class Reader {
       const q = skipSpaces(this.s, p + 1, this.n);
       const c = this.at(q);
       if (c === NL || c === HASH || q >= this.n) {
-        const line = this.nextContent(this.restOfLine(q));
-        if (line >= 0 && this.ind > col) arr.push(this.nestedBlock(line, this.ind, col));
+        const from = this.restOfLine(q);
+        const line = this.nextContent(from);
+        if (line >= 0 && this.ind > col) arr.push(this.nestedBlock(from, line, this.ind, col));
         else {
           this.next = line;
           arr.push(null);
@@ -436,20 +462,35 @@ class Reader {
 
   /** A single-line plain scalar in block context starting at `p` (`pos` set after it). */
   private blockPlain(p: number): string {
+    this.pos = this.plainEnd(p, false);
+    return this.s.slice(p, this.pos);
+  }
+
+  /**
+   * The end of the plain scalar on one line from `p`: before a comment, the line break, a `:`
+   * that makes it a key and, in a flow collection (`inFlow`), a flow indicator. In block context
+   * a `:` that would make it a key gives up (a map in a value).
+   */
+  private plainEnd(p: number, inFlow: boolean): number {
     const s = this.s;
     let end = p;
     for (let i = p; i < this.n; i++) {
       const c = s.charCodeAt(i);
       if (c === NL) break;
       if (c === COLON) {
-        if (isBlank(s.charCodeAt(i + 1))) bail('a map in a value');
+        const next = s.charCodeAt(i + 1);
+        if (isBlank(next)) {
+          if (inFlow) break;
+          bail('a map in a value');
+        }
+        if (inFlow && isFlowIndicator(next)) break;
         end = i + 1;
       } else if (c === SP) {
         if (s.charCodeAt(i + 1) === HASH) break;
-      } else end = i + 1;
+      } else if (inFlow && isFlowIndicator(c)) break;
+      else end = i + 1;
     }
-    this.pos = end;
-    return s.slice(p, end);
+    return end;
   }
 
   /** Where the lexer continues a multi-line scalar on the line starting at `offset`, or -1. */
@@ -708,20 +749,7 @@ class Reader {
   /** A single-line plain scalar in a flow collection (`pos` set after it). */
   private flowPlain(p: number): string {
     const s = this.s;
-    let end = p;
-    for (let i = p; i < this.n; i++) {
-      const c = s.charCodeAt(i);
-      if (c === NL) break;
-      if (c === COLON) {
-        const next = s.charCodeAt(i + 1);
-        if (isBlank(next) || isFlowIndicator(next)) break;
-        end = i + 1;
-      } else if (c === SP) {
-        const next = s.charCodeAt(i + 1);
-        if (next === HASH || isFlowIndicator(next)) break;
-      } else if (isFlowIndicator(c)) break;
-      else end = i + 1;
-    }
+    const end = this.plainEnd(p, true);
     if (end === p) bail('empty flow scalar');
     // at a line end, the lexer would continue the scalar on the next line unless that line
     // starts with a separator, a closing bracket or a comment

@@ -346,6 +346,16 @@ describe('fast reader vs yaml (differential)', () => {
     'a:\n  {}\n   \nb: 2\n',
     '- {a: 1}: b\n',
     'a:\n  [x,\n  y]\n',
+    // a comment at column 0 in a flow map, which yaml refuses after a value
+    'a: {a: a\n#\n}\n',
+    'a: [{a: b\n#\n}]\n',
+    'a: [x\n#\n]\n',
+    // lines that make yaml's lexer lower the indentation a plain scalar on its own line keeps
+    'm:\n  a:\n  \n# c\n   x\n  b: 1\n',
+    'm:\n  a:\n#c\n   x\n  b: 1\n',
+    'm:\n  - \n  \n# c\n   x\n  - "k"\n',
+    'm:\n  a:\n   #c\n   x\n  b: 1\n',
+    'a:\n\n# c\n x\nb: 1\n',
   ];
   for (const t of corpus) it(`corpus ${JSON.stringify(t)}`, () => agrees(t));
 

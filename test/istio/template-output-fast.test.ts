@@ -871,6 +871,13 @@ describe('fast reader edge cases', () => {
       '[1, 2]\n',
       '{a: 1} x\n',
       '\ufeffa: 1\n',
+      // yaml refuses a comment at column 0 after a value in a flow map
+      'a: {a: a\n#\n}\n',
+      // a blank line before text at column 0, or `#c`, lowers the indentation yaml's lexer asks of
+      // a plain scalar's next lines: `x` takes the next line as its continuation
+      'm:\n  a:\n  \n# c\n   x\n  b: 1\n',
+      'm:\n  a:\n#c\n   x\n  b: 1\n',
+      'm:\n  - \n  \n# c\n   x\n  - "k"\n',
     ]) {
       expect({ t, fast: fast(t) }).toEqual({ t, fast: BAIL });
       let viaFast: string;
