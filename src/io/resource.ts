@@ -21,6 +21,7 @@ import { BAIL } from './bail.js';
 import { fastParse, UnsafeIndex } from './fast.js';
 import { patchText, sourceQuotesAt } from './patch.js';
 import { readJson } from './json-read.js';
+import { lineStart } from './scan.js';
 
 /** Text patching of changed resources (patch.ts); off = always re-print through `yaml` (tests compare both). */
 export const textPatching = { enabled: true };
@@ -51,7 +52,7 @@ export class SourceText {
 
   /** Column of an offset (0-based), counting from after a BOM on the first line. */
   column(offset: number): number {
-    const ls = this.text.lastIndexOf('\n', offset - 1) + 1;
+    const ls = lineStart(this.text, offset, 0);
     return offset - (ls === 0 ? this.bom : ls);
   }
 }
