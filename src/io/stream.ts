@@ -12,6 +12,7 @@ import { checkBinary } from './errors.js';
 import { describeKind, PRINT_OPTIONS, readSlot, SourceText, YamlResource } from './resource.js';
 import type { ReadOptions, ResourceHandle, Slot } from './resource.js';
 import { Document } from 'yaml';
+import { IoContext } from './context.js';
 import { lineEnd, skipSpaces, skipSpacesAndTabs } from './scan.js';
 
 /** One document of a stream: its whole text range, and where its content is. */
@@ -126,7 +127,7 @@ export class ParsedStream {
  * when asked for.
  */
 export function parseStreamFile(text: string, file?: string, options: ReadOptions = {}): ParsedStream {
-  const src = new SourceText(text, file);
+  const src = new SourceText(text, file, options.io ?? new IoContext());
   checkBinary(text, src.lines, file);
   const segments = segmentStream(text, src.bom);
   const parsed = new ParsedStream(src, segments);
@@ -167,11 +168,11 @@ const owners = new WeakMap<object, ParsedStream>();
 const ownerOf = new WeakMap<ResourceHandle, ParsedStream>();
 
 /** A resource the core creates (not from any input); printed as a new document. */
-export function createResource(value: JsonObject, file?: { path: string; index: number }): ResourceHandle {
+export function createResource(value: JsonObject, file?: { path: string; index: number }, io: IoContext = new IoContext()): ResourceHandle {
   const doc = new Document(null, { schema: 'core' });
   doc.contents = makeNode(value) as typeof doc.contents;
   const text = doc.toString(PRINT_OPTIONS);
-  const src = new SourceText(text, file?.path);
+  const src = new SourceText(text, file?.path, io);
   const r = new YamlResource(src, { kind: 'slot', start: 0, end: text.length, col: 0 }, value, file);
   return r;
 }
