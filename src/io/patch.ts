@@ -715,21 +715,15 @@ export function sourceQuotesAt(
   return out === BAIL ? undefined : out;
 }
 
+/** A patched text, or BAIL. */
+type Patched = string | typeof BAIL;
+
 /**
  * The new text of text[start, end) (a block node in column col whose value was `old`) holding
  * `nu`, or BAIL. `seqIndented` is the sequence style the re-printer would use; `io` the run's
  * context (its printed strings and counters).
  */
-export function patchText(
-  text: string,
-  start: number,
-  end: number,
-  col: number,
-  old: Json,
-  nu: Json,
-  seqIndented: boolean,
-  io: IoContext,
-): string | typeof BAIL {
+export function patchText(text: string, start: number, end: number, col: number, old: Json, nu: Json, seqIndented: boolean, io: IoContext): Patched {
   if (end > start && text.charCodeAt(end - 1) !== 10 && end === text.length) {
     // the last line of the input has no line break: patch as if it had one, and drop it again
     const out = patchText(text + '\n', start, end + 1, col, old, nu, seqIndented, io);
