@@ -15,6 +15,7 @@ import {
   emitResourceList,
   emitStream,
   InputError,
+  IoContext,
   parseResourceList,
   parseStream,
   resourceListWriter,
@@ -46,6 +47,11 @@ export interface CliIO {
   /** A monotonic clock in milliseconds (for progress; without it, no progress is shown). */
   now?: () => number;
   /**
+   * The I/O layer's state for this run (its switches for tests, counters, remembered strings);
+   * a fresh one when not given. Tests pass one to turn a fast path off or read the counters.
+   */
+  ioContext?: IoContext;
+  /**
    * The orchestrator asks for messages on stderr (`LOG_TO_STDERR=true`, which kustomize sets for
    * container functions: it shows stderr and never the results). KRM mode then prints every
    * result on stderr too; otherwise the results carry them (kpt shows them itself).
@@ -75,7 +81,8 @@ export async function cli(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   try {
-    return args.files.length ? await streamMode(args, io) : await krmMode(args, io);
+    const ctx = io.ioContext ?? new IoContext();
+    return args.files.length ? await streamMode(args, io, ctx) : await krmMode(args, io, ctx);
   } catch (e) {
     if (e instanceof FileError || e instanceof InputError || e instanceof ConfigError) {
       io.stderr(`inject-sidecar: ${e.message}\n`);
@@ -105,7 +112,7 @@ function flagOverrides(args: CliArgs): Spec {
 }
 
 /** The function config file named by --config (anywhere, a regular file of at most 16 MiB): one YAML document; problems name it as the config. */
-function readConfigFile(path: string): unknown {
+function readConfigFile(path: string, ctx: IoContext): unknown {
   let text: string;
   try {
     text = readBounded(path, MAX_CONFIG_BYTES);
@@ -113,7 +120,7 @@ function readConfigFile(path: string): unknown {
     throw e instanceof FileError ? new FileError(`config file ${e.message}`) : e;
   }
   // the manifests' reader: its limits, and errors as `config FILE:LINE:COL: ...`
-  const docs = parseStream(text, `config ${displayPath(path)}`);
+  const docs = parseStream(text, `config ${displayPath(path)}`, { io: ctx });
   if (docs.length !== 1) {
     const message = `expected one document, found ${docs.length}`;
     throw new ConfigError(`config ${displayPath(path)}: ${message}`, [{ path: '', message }]);
@@ -235,23 +242,23 @@ function progress(io: CliIO, total: number, quiet: boolean): { tick(): void; don
   };
 }
 
-async function krmMode(args: CliArgs, io: CliIO): Promise<number> {
+async function krmMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<number> {
   if (io.stdinIsTTY) {
     throw new UsageError('no input: pipe a ResourceList into stdin, or give manifests with -f');
   }
   const text = await io.readStdin();
   // No -f and stdin is not a ResourceList: a plain stream (`helm --post-renderer inject-sidecar`,
   // `kustomize build | inject-sidecar`). Treat it as `-f -`.
-  if (!looksLikeResourceList(text)) return streamMode({ ...args, files: ['-'] }, { ...io, readStdin: async () => text });
+  if (!looksLikeResourceList(text)) return streamMode({ ...args, files: ['-'] }, { ...io, readStdin: async () => text }, ctx);
   // Items that do not shape the environment are read, checked and let go; the run reads each
   // again when it comes to it, and the writer below writes it out and lets it go for good.
-  const list = parseResourceList(text, { keep: isEnvironmentObject });
+  const list = parseResourceList(text, { keep: isEnvironmentObject, io: ctx });
   const results: Result[] = [];
   let reinjected: Reinjected | undefined;
   let config: Config | undefined;
   let fnConfig: unknown;
   try {
-    fnConfig = args.config ? readConfigFile(args.config) : list.functionConfig;
+    fnConfig = args.config ? readConfigFile(args.config, ctx) : list.functionConfig;
     config = await loadConfigLazily(fnConfig, args.config !== undefined ? displayPath(args.config) : 'functionConfig', flagOverrides(args));
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
@@ -317,8 +324,8 @@ export function looksLikeResourceList(text: string): boolean {
   return /^kind:[ \t]*["']?ResourceList["']?[ \t]*(#.*)?\r?$/m.test(text) || /^\s*\{[\s\S]*"kind"\s*:\s*"ResourceList"/.test(text);
 }
 
-async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
-  const fnConfig = args.config ? readConfigFile(args.config) : undefined;
+async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<number> {
+  const fnConfig = args.config ? readConfigFile(args.config, ctx) : undefined;
   const config = await loadConfigLazily(fnConfig, args.config !== undefined ? `config ${displayPath(args.config)}` : 'config', flagOverrides(args));
   checkModeOptions(args, config.mode);
   if (config.output === 'patch' && (config.mode === 'explain' || config.mode === 'check')) {
@@ -331,7 +338,7 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   const inputs: { path: string; root: string; docs: ResourceHandle[] }[] = [];
   for (const { path, root } of files) {
     const text = path === '-' ? await io.readStdin() : readText(path);
-    inputs.push({ path, root, docs: parseStream(text, path === '-' ? '<stdin>' : displayPath(path), { keep: isEnvironmentObject }) });
+    inputs.push({ path, root, docs: parseStream(text, path === '-' ? '<stdin>' : displayPath(path), { keep: isEnvironmentObject, io: ctx }) });
   }
   const istioFiles = readIstioFiles(args, config, fnConfig);
   const docs = inputs.flatMap((i) => i.docs);
@@ -355,7 +362,7 @@ async function streamMode(args: CliArgs, io: CliIO): Promise<number> {
   // --check writes nothing; --explain passes the input through unchanged (nothing was updated).
   if (config.mode === 'check') return EXIT_OK;
   if (config.output === 'patch') {
-    const out = emitStream(patches.map((p) => createResource(p)));
+    const out = emitStream(patches.map((p) => createResource(p, undefined, ctx)));
     if (args.output) await writeFiles(io, () => writeAtomic(args.output!, out));
     else io.stdout(out);
     return EXIT_OK;

@@ -3,6 +3,7 @@
  * the place (file, line, column), and the helpers that turn source offsets into line/column.
  * It does not decide what the CLI prints or which exit code follows; it only describes bad input.
  */
+import { lineEnd } from './scan.js';
 
 export const INPUT_ERROR_CODES = [
   'yaml-syntax', // malformed YAML (message from the parser, with its position)
@@ -61,7 +62,7 @@ export class LineIndex {
     if (this.starts === undefined) {
       const starts = [0];
       const t = this.text;
-      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
+      for (let le = lineEnd(t, 0, t.length); le < t.length; le = lineEnd(t, le + 1, t.length)) starts.push(le + 1);
       this.starts = starts;
     }
     return this.starts;

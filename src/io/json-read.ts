@@ -23,12 +23,8 @@ export interface JsonRead {
   items: [number, number][];
 }
 
-/** JSON read with JSON.parse; off = always through `yaml` (tests compare both). */
-export const jsonReading = { enabled: true };
-
 /** Reads text[start, end) when it is JSON that `yaml` reads to the same value; else BAIL. */
 export function readJson(text: string, start: number, end: number): JsonRead | typeof BAIL {
-  if (!jsonReading.enabled) return BAIL;
   const items: [number, number][] = [];
   // One entry per open container: the keys of an object (null for an array).
   const keys: (Set<string> | null)[] = [];

@@ -24,6 +24,7 @@
 import type { Json, JsonObject } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
 import { BAIL } from './bail.js';
+import { IoContext } from './context.js';
 import { checkBinary, InputError } from './errors.js';
 import { FAST_UNSAFE, fastParse } from './fast.js';
 import { describeKind, parseWithYaml, readSlot, SourceText, toPlain } from './resource.js';
@@ -188,8 +189,8 @@ function* items(src: SourceText, seg: Segment, split: Split, docNo: number): Gen
  * Checks the text as stream.ts does (control characters, byte-order marks, documents that are not
  * mappings), each document when the iteration reaches it.
  */
-export function* readStreamDocuments(text: string, file?: string): Generator<StreamDocument> {
-  const src = new SourceText(text, file);
+export function* readStreamDocuments(text: string, file?: string, io: IoContext = new IoContext()): Generator<StreamDocument> {
+  const src = new SourceText(text, file, io);
   checkBinary(text, src.lines, file);
   let docNo = 0;
   for (const seg of segmentStream(text, src.bom)) {

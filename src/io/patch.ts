@@ -19,11 +19,9 @@ import type { Json, JsonObject, SourceQuote } from '../kube/types.js';
 import { isObject, sourceQuotesOf } from '../kube/types.js';
 import { deepEqual, FORCE_DOUBLE, identityOfValue, isAmbiguousString, makeScalar, matchItems, PRINT_DEPTH, valuePrint } from './edit.js';
 import { attempt, bail, BAIL } from './bail.js';
+import type { IoContext, PrintedScalars } from './context.js';
 import { doubleQuoted, readsAsString } from './scalars.js';
 import { commentStart, FLOW_UNFOLLOWED, flowClose, type FlowState, indexWithin, isDashAt, lineEnd, plainKeyColon, skipSpaces, trimSpacesBack } from './scan.js';
-
-/** How often patching was used or gave up (for tests and benchmarks). */
-export const patchStats = { patched: 0, bailed: 0 };
 
 /** How a scalar is written: plain, quoted, or kept whole (flow collection, block or multi-line scalar). */
 type ScalarStyle = 'plain' | '"' | "'" | 'whole';
@@ -402,77 +400,16 @@ export function scalarTextYaml(v: string, key: boolean): string {
   return key ? text.slice(0, text.length - ': x\n'.length) : text.slice('k: '.length, text.length - 1);
 }
 
-/** Printed one-line strings: most of a sidecar's strings come back for every workload. */
-const valueCache = new Map<string, string>();
-const keyCache = new Map<string, string>();
-/** Longer strings are printed each time (the caches hold at most 10,000 short ones). */
-const MAX_CACHED = 512;
-
 function oneLineText(v: string, key: boolean): string {
   const out = scalarTextFast(v, key) ?? scalarTextYaml(v, key);
   if (out.includes('\n')) bail('outside the subset');
   return out;
 }
-
-/** A scalar as `yaml` prints `makeScalar(v)` (or a key as `makeKey`) in block context. */
-function scalarText(v: Json, key: boolean, col = 0): string {
-  if (v === null) return 'null';
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) bail('outside the subset');
-    return JSON.stringify(v);
-  }
-  if (typeof v !== 'string') bail('outside the subset');
-  if (v.includes('\n')) return literalText(v, key, col);
-  if (v.length > MAX_CACHED) return oneLineText(v, key);
-  const cache = key ? keyCache : valueCache;
-  let out = cache.get(v);
-  if (out === undefined) {
-    out = oneLineText(v, key);
-    if (cache.size > 10000) cache.clear();
-    // A string read from a larger text may be a slice that keeps all of that text alive (V8's
-    // sliced strings): a template's whole output per cached name. The cache keeps copies.
-    const own = detach(v);
-    cache.set(own, out === v ? own : detach(out));
-  }
-  return out;
-}
-
-/**
- * The text replacing a one-line scalar written in `style`: a string keeps the source's quotes
- * (`"/metrics"` becomes `"/stats/prometheus"`, and back), so a later edit restoring the old value
- * restores its bytes; plain scalars and other values are written as new ones.
- */
-function replacementText(style: ScalarStyle, v: Json): string {
-  if (typeof v !== 'string' || v.includes('\n') || style === 'plain' || style === 'whole') return scalarText(v, false, -1);
-  if (style === "'" && !FORCE_DOUBLE.test(v)) return `'${v.replace(/'/g, "''")}'`;
-  return doubleQuoted(v);
-}
+const oneLineValue = (v: string): string => oneLineText(v, false);
+const oneLineKey = (v: string): string => oneLineText(v, true);
 
 // A plain scalar inside a flow collection may not hold these (YAML 1.2 flow indicators).
 const NOT_PLAIN_IN_FLOW = /[,[\]{}]/;
-
-/** A value as `yaml` prints it in a flow collection (`{a: b, c: [d, "e,f"]}`, no padding). */
-function flowText(v: Json): string {
-  if (Array.isArray(v)) return `[${v.map(flowText).join(', ')}]`;
-  if (isObject(v))
-    return `{${Object.entries(v)
-      .map(([k, x]) => `${flowScalar(k, true)}: ${flowText(x)}`)
-      .join(', ')}}`;
-  return flowScalar(v, false);
-}
-
-function flowScalar(v: Json, key: boolean): string {
-  if (typeof v !== 'string') return scalarText(v, key);
-  const out = scalarText(v, key);
-  if (out.includes('\n')) bail('outside the subset');
-  return out === v && NOT_PLAIN_IN_FLOW.test(v) ? doubleQuoted(v) : out;
-}
-
-/** A copy of `s` that shares no storage with the text it may have been sliced from. */
-function detach(s: string): string {
-  return (' ' + s).slice(1);
-}
 
 /**
  * A multi-line string as `yaml` prints a BLOCK_LITERAL scalar that is a value in column col:
@@ -492,41 +429,91 @@ function isEmptyCollection(v: Json): boolean {
 }
 
 /**
- * `key: value` lines at column col; `quote`: a one-line string value written in those quotes.
- * `blockEmpty`: an empty collection value on a line of its own (`key:` then `{}` indented), as
- * `yaml` prints the collections of `makeNode(v, false)`.
+ * New values as `yaml` prints them in block context, with sequences indented under their key or
+ * not (`seqIndented`); the short one-line strings it prints are remembered in the run's `printed`.
  */
-function pairText(key: string, v: Json, col: number, seqIndented: boolean, quote?: SourceQuote, blockEmpty = false): string {
-  const pad = ' '.repeat(col);
-  const k = scalarText(key, true);
-  if (!Array.isArray(v) && !isObject(v)) return `${pad}${k}: ${quote ? replacementText(quote, v) : scalarText(v, false, col)}\n`;
-  if (isEmptyCollection(v)) {
-    if (!blockEmpty) return `${pad}${k}: ${Array.isArray(v) ? '[]' : '{}'}\n`;
-    return `${pad}${k}:\n${' '.repeat(Array.isArray(v) && !seqIndented ? col : col + 2)}${Array.isArray(v) ? '[]' : '{}'}\n`;
+class Printer {
+  constructor(
+    private readonly printed: PrintedScalars,
+    readonly seqIndented: boolean,
+    /** An empty collection value on a line of its own (`key:` then `{}` indented), as `yaml` prints the collections of `makeNode(v, false)`. */
+    readonly blockEmpty = false,
+  ) {}
+
+  /** A scalar as `yaml` prints `makeScalar(v)` (or a key as `makeKey`) in block context. */
+  scalar(v: Json, key: boolean, col = 0): string {
+    if (v === null) return 'null';
+    if (typeof v === 'boolean') return v ? 'true' : 'false';
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) bail('outside the subset');
+      return JSON.stringify(v);
+    }
+    if (typeof v !== 'string') bail('outside the subset');
+    if (v.includes('\n')) return literalText(v, key, col);
+    return this.printed.get(v, key, key ? oneLineKey : oneLineValue);
   }
-  if (Array.isArray(v)) return `${pad}${k}:\n${seqText(v, seqIndented ? col + 2 : col, seqIndented, blockEmpty)}`;
-  return `${pad}${k}:\n${mapText(v, col + 2, seqIndented, blockEmpty)}`;
-}
 
-function mapText(v: JsonObject, col: number, seqIndented: boolean, blockEmpty = false): string {
-  let out = '';
-  for (const [k, x] of Object.entries(v)) out += pairText(k, x, col, seqIndented, undefined, blockEmpty);
-  return out;
-}
+  /**
+   * The text replacing a one-line scalar written in `style`: a string keeps the source's quotes
+   * (`"/metrics"` becomes `"/stats/prometheus"`, and back), so a later edit restoring the old value
+   * restores its bytes; plain scalars and other values are written as new ones.
+   */
+  replacement(style: ScalarStyle, v: Json): string {
+    if (typeof v !== 'string' || v.includes('\n') || style === 'plain' || style === 'whole') return this.scalar(v, false, -1);
+    if (style === "'" && !FORCE_DOUBLE.test(v)) return `'${v.replace(/'/g, "''")}'`;
+    return doubleQuoted(v);
+  }
 
-/** Items of a sequence with their `-` in column col. */
-function seqText(v: Json[], col: number, seqIndented: boolean, blockEmpty = false): string {
-  let out = '';
-  for (const x of v) out += itemText(x, col, seqIndented, blockEmpty);
-  return out;
-}
+  /** A value as `yaml` prints it in a flow collection (`{a: b, c: [d, "e,f"]}`, no padding). */
+  flow(v: Json): string {
+    if (Array.isArray(v)) return `[${v.map((x) => this.flow(x)).join(', ')}]`;
+    if (isObject(v))
+      return `{${Object.entries(v)
+        .map(([k, x]) => `${this.flowScalar(k, true)}: ${this.flow(x)}`)
+        .join(', ')}}`;
+    return this.flowScalar(v, false);
+  }
 
-function itemText(x: Json, col: number, seqIndented: boolean, blockEmpty = false): string {
-  const pad = ' '.repeat(col);
-  if (!Array.isArray(x) && !isObject(x)) return `${pad}- ${scalarText(x, false, col)}\n`;
-  if (isEmptyCollection(x)) return `${pad}- ${Array.isArray(x) ? '[]' : '{}'}\n`;
-  const body = Array.isArray(x) ? seqText(x, col + 2, seqIndented, blockEmpty) : mapText(x, col + 2, seqIndented, blockEmpty);
-  return `${pad}- ${body.slice(col + 2)}`;
+  private flowScalar(v: Json, key: boolean): string {
+    if (typeof v !== 'string') return this.scalar(v, key);
+    const out = this.scalar(v, key);
+    if (out.includes('\n')) bail('outside the subset');
+    return out === v && NOT_PLAIN_IN_FLOW.test(v) ? doubleQuoted(v) : out;
+  }
+
+  /** `key: value` lines at column col; `quote`: a one-line string value written in those quotes. */
+  pair(key: string, v: Json, col: number, quote?: SourceQuote): string {
+    const pad = ' '.repeat(col);
+    const k = this.scalar(key, true);
+    if (!Array.isArray(v) && !isObject(v)) return `${pad}${k}: ${quote ? this.replacement(quote, v) : this.scalar(v, false, col)}\n`;
+    if (isEmptyCollection(v)) {
+      if (!this.blockEmpty) return `${pad}${k}: ${Array.isArray(v) ? '[]' : '{}'}\n`;
+      return `${pad}${k}:\n${' '.repeat(Array.isArray(v) && !this.seqIndented ? col : col + 2)}${Array.isArray(v) ? '[]' : '{}'}\n`;
+    }
+    if (Array.isArray(v)) return `${pad}${k}:\n${this.seq(v, this.seqIndented ? col + 2 : col)}`;
+    return `${pad}${k}:\n${this.map(v, col + 2)}`;
+  }
+
+  map(v: JsonObject, col: number): string {
+    let out = '';
+    for (const [k, x] of Object.entries(v)) out += this.pair(k, x, col);
+    return out;
+  }
+
+  /** Items of a sequence with their `-` in column col. */
+  seq(v: Json[], col: number): string {
+    let out = '';
+    for (const x of v) out += this.item(x, col);
+    return out;
+  }
+
+  item(x: Json, col: number): string {
+    const pad = ' '.repeat(col);
+    if (!Array.isArray(x) && !isObject(x)) return `${pad}- ${this.scalar(x, false, col)}\n`;
+    if (isEmptyCollection(x)) return `${pad}- ${Array.isArray(x) ? '[]' : '{}'}\n`;
+    const body = Array.isArray(x) ? this.seq(x, col + 2) : this.map(x, col + 2);
+    return `${pad}- ${body.slice(col + 2)}`;
+  }
 }
 
 /**
@@ -534,8 +521,9 @@ function itemText(x: Json, col: number, seqIndented: boolean, blockEmpty = false
  * block sequence whose `-` is in column col, or undefined where this printer leaves the text to
  * `yaml` (ResourceList results and re-printed JSON items use it).
  */
-export function newItemText(x: Json, col: number, seqIndented: boolean, blockEmpty = false): string | undefined {
-  const out = attempt(() => itemText(x, col, seqIndented, blockEmpty));
+export function newItemText(x: Json, col: number, seqIndented: boolean, io: IoContext, blockEmpty = false): string | undefined {
+  const printer = new Printer(io.printed, seqIndented, blockEmpty);
+  const out = attempt(() => printer.item(x, col));
   return out === BAIL ? undefined : out;
 }
 
@@ -560,7 +548,7 @@ class Differ {
     readonly text: string,
     /** The end of the node being patched. */
     readonly end: number,
-    readonly seqIndented: boolean,
+    readonly print: Printer,
   ) {}
 
   depth = 0;
@@ -588,11 +576,11 @@ class Differ {
         const c = this.text.charCodeAt(p.vs);
         if ((c !== 123 && c !== 91) || indexWithin(this.text, '\n', p.vs, p.ve) !== -1) bail('outside the subset');
         if (!Array.isArray(nu) && !isObject(nu)) bail('outside the subset');
-        this.edits.push({ start: p.vs, end: p.ve, text: flowText(nu) });
+        this.edits.push({ start: p.vs, end: p.ve, text: this.print.flow(nu) });
         return;
       }
       if (Array.isArray(nu) || isObject(nu) || Array.isArray(old) || isObject(old)) bail('outside the subset');
-      const text = replacementText(p.style, nu);
+      const text = this.print.replacement(p.style, nu);
       this.edits.push({ start: p.vs, end: p.ve, text: p.vs === p.ve ? ' ' + text : text });
     }
   }
@@ -609,7 +597,7 @@ class Differ {
       // the rest of the line (a comment) would follow the new block: only when there is none
       const nl = lineEnd(this.text, v.ve, this.end); // the value's line ends with a line break (patchText checks)
       if (this.text.slice(v.ve, nl).trim() !== '') bail('outside the subset');
-      const body = Array.isArray(nu) ? seqText(nu, this.seqIndented ? col + 2 : col, this.seqIndented) : mapText(nu, col + 2, this.seqIndented);
+      const body = Array.isArray(nu) ? this.print.seq(nu, this.print.seqIndented ? col + 2 : col) : this.print.map(nu, col + 2);
       this.edits.push({ start: e.gap, end: v.ve, text: '\n' + body.slice(0, -1) });
       return true;
     }
@@ -660,7 +648,7 @@ class Differ {
       }
       const quote = typeof v === 'string' && !v.includes('\n') ? sourceQuotesOf(nu)?.[k] : undefined;
       // a key given back as the source had it: in its quotes (see setSourceQuotes)
-      this.edits.push({ start: at, end: at, text: pairText(k, v, p.col, this.seqIndented, quote), depth: this.depth });
+      this.edits.push({ start: at, end: at, text: this.print.pair(k, v, p.col, quote), depth: this.depth });
     }
   }
 
@@ -695,7 +683,7 @@ class Differ {
         const firstKept = used.findIndex((u) => u);
         at = firstKept === -1 ? p.end : this.before(p.items[firstKept]!);
       }
-      this.edits.push({ start: at, end: at, text: itemText(item, p.col, this.seqIndented), depth: this.depth });
+      this.edits.push({ start: at, end: at, text: this.print.item(item, p.col), depth: this.depth });
     });
   }
 }
@@ -733,14 +721,18 @@ export function sourceQuotesAt(
   return out === BAIL ? undefined : out;
 }
 
+/** A patched text, or BAIL. */
+type Patched = string | typeof BAIL;
+
 /**
  * The new text of text[start, end) (a block node in column col whose value was `old`) holding
- * `nu`, or BAIL. `seqIndented` is the sequence style the re-printer would use.
+ * `nu`, or BAIL. `seqIndented` is the sequence style the re-printer would use; `io` the run's
+ * context (its printed strings and counters).
  */
-export function patchText(text: string, start: number, end: number, col: number, old: Json, nu: Json, seqIndented: boolean): string | typeof BAIL {
+export function patchText(text: string, start: number, end: number, col: number, old: Json, nu: Json, seqIndented: boolean, io: IoContext): Patched {
   if (end > start && text.charCodeAt(end - 1) !== 10 && end === text.length) {
     // the last line of the input has no line break: patch as if it had one, and drop it again
-    const out = patchText(text + '\n', start, end + 1, col, old, nu, seqIndented);
+    const out = patchText(text + '\n', start, end + 1, col, old, nu, seqIndented, io);
     return out === BAIL || !out.endsWith('\n') ? out : out.slice(0, -1);
   }
   const out = attempt(() => {
@@ -748,7 +740,7 @@ export function patchText(text: string, start: number, end: number, col: number,
     const layout = new Layout(text, start, end, col);
     const root = layout.block(start, col);
     if (layout.i !== layout.lines.length) bail('outside the subset');
-    const differ = new Differ(text, end, seqIndented);
+    const differ = new Differ(text, end, new Printer(io.printed, seqIndented));
     differ.node(root, old, nu);
     const edits = differ.edits;
     // stable: inserts at one offset keep the order they were made in
@@ -765,7 +757,7 @@ export function patchText(text: string, start: number, end: number, col: number,
     }
     return out + text.slice(pos, end);
   });
-  if (out === BAIL) patchStats.bailed++;
-  else patchStats.patched++;
+  if (out === BAIL) io.patchStats.bailed++;
+  else io.patchStats.patched++;
   return out;
 }

@@ -14,6 +14,7 @@ import type { Result } from '../results/result.js';
 import { makeNode, makeScalar } from './edit.js';
 import { checkBinary } from './errors.js';
 import { BAIL } from './bail.js';
+import { IoContext } from './context.js';
 import { FAST_UNSAFE, fastParse } from './fast.js';
 import { readJson } from './json-read.js';
 import { newItemText } from './patch.js';
@@ -266,7 +267,7 @@ function fileOf(v: JsonObject): { path: string; index: number } | undefined {
 
 /** Reads a KRM ResourceList (YAML or JSON). Bad input throws an InputError. */
 export function parseResourceList(text: string, options: ReadOptions = {}): ParsedResourceList {
-  const src = new SourceText(text);
+  const src = new SourceText(text, undefined, options.io ?? new IoContext());
   checkBinary(text, src.lines);
   const segments = segmentStream(text, src.bom);
   const content = segments.filter((s) => s.contentStart !== -1);
@@ -277,7 +278,7 @@ export function parseResourceList(text: string, options: ReadOptions = {}): Pars
   let layout = !seg.slow && first !== '{' && first !== '[' ? fastLayout(src, seg) : null;
   const split = layout !== null;
   if (layout) checkHeader(src, layout.top, seg.contentStart);
-  else layout = (!seg.slow && first === '{' ? jsonLayout(src, seg) : null) ?? slowLayout(src, seg);
+  else layout = (!seg.slow && first === '{' && src.io.jsonReading ? jsonLayout(src, seg) : null) ?? slowLayout(src, seg);
   const items: ResourceHandle[] = layout.items.map((it, i) => {
     const v = it.value !== undefined ? it.value : readSlot(src, it.slot);
     if (!isObject(v)) throw src.error('item-not-an-object', `items[${i}] is ${describeKind(v)}, not a Kubernetes object`, it.slot.start);
@@ -335,14 +336,14 @@ function resultsNode(results: readonly Result[]): YAMLSeq {
 /**
  * `results:` as block YAML (compact sequence), ending with a line break, given to `write` a few
  * results at a time (each printed on its own: the same text as one document of all of them,
- * without building one).
+ * without building one). `io`: the run's context (the printer's remembered strings).
  */
-export function writeResults(results: readonly Result[], write: (text: string) => void): void {
+export function writeResults(results: readonly Result[], write: (text: string) => void, io: IoContext): void {
   if (results.length === 0) return;
   let chunk = 'results:\n';
   for (let i = 0; i < results.length; i++) {
     const json = resultToJson(results[i]!);
-    const quick = newItemText(json, 0, false);
+    const quick = newItemText(json, 0, false, io);
     if (quick !== undefined) chunk += quick;
     else {
       const doc = new Document(null, { schema: 'core' });
@@ -357,9 +358,9 @@ export function writeResults(results: readonly Result[], write: (text: string) =
 }
 
 /** `results:` as block YAML (compact sequence), ending with a line break. */
-export function printResults(results: readonly Result[]): string {
+export function printResults(results: readonly Result[], io: IoContext): string {
   let out = '';
-  writeResults(results, (t) => (out += t));
+  writeResults(results, (t) => (out += t), io);
   return out;
 }
 
@@ -397,7 +398,7 @@ export function emitResourceList(parsed: ParsedResourceList, results: readonly R
     const needNl = at > 0 && text[at - 1] !== '\n';
     edits.push({ start: at, end: at, text: eol((needNl ? '\n' : '') + block) });
   }
-  const res = eol(printResults(results));
+  const res = eol(printResults(results, src.io));
   if (layout.results) edits.push({ start: layout.results[0], end: layout.results[1], text: res });
   else if (res !== '') {
     const at = layout.insertAt;
@@ -450,7 +451,7 @@ export function resourceListWriter(
       const [from, to] = layout.results ?? [layout.insertAt, layout.insertAt];
       const needNl = !layout.results && results.length > 0 && from > 0 && text[from - 1] !== '\n';
       write(text.slice(pos, from) + (needNl ? '\n' : ''));
-      writeResults(results, write);
+      writeResults(results, write, src.io);
       write(text.slice(to));
     },
   };
@@ -530,7 +531,7 @@ function reprintAll(parsed: ParsedResourceList, results: readonly Result[], item
 function jsonItemText(y: YamlResource): string | undefined {
   if (!y.slot.json) return undefined;
   const v = y.outputValue();
-  return printsAlike(v) ? newItemText(v, 0, false, true) : undefined;
+  return printsAlike(v) ? newItemText(v, 0, false, y.src.io, true) : undefined;
 }
 
 /** The value's depth is the reader's (MAX_DEPTH) plus what injection adds. */

@@ -21,11 +21,10 @@ import { BAIL } from './bail.js';
 import { fastParse, UnsafeIndex } from './fast.js';
 import { patchText, sourceQuotesAt } from './patch.js';
 import { readJson } from './json-read.js';
+import { lineStart } from './scan.js';
+import type { IoContext } from './context.js';
 
-/** Text patching of changed resources (patch.ts); off = always re-print through `yaml` (tests compare both). */
-export const textPatching = { enabled: true };
-
-/** A YAML text being read: the whole input or one file, with shared lookup structures. */
+/** A YAML text being read: the whole input or one file, with shared lookup structures and its run's context. */
 export class SourceText {
   readonly lines: LineIndex;
   readonly unsafe: UnsafeIndex;
@@ -36,7 +35,8 @@ export class SourceText {
 
   constructor(
     readonly text: string,
-    readonly file?: string,
+    readonly file: string | undefined,
+    readonly io: IoContext,
   ) {
     this.lines = new LineIndex(text);
     this.bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -51,7 +51,7 @@ export class SourceText {
 
   /** Column of an offset (0-based), counting from after a BOM on the first line. */
   column(offset: number): number {
-    const ls = this.text.lastIndexOf('\n', offset - 1) + 1;
+    const ls = lineStart(this.text, offset, 0);
     return offset - (ls === 0 ? this.bom : ls);
   }
 }
@@ -134,7 +134,7 @@ export function toPlain(doc: Document.Parsed): Json {
 export function readSlot(src: SourceText, slot: Slot): Json {
   if (slot.kind === 'slot' && !src.unsafe.any(slot.start, slot.end)) {
     const first = src.text.charCodeAt(slot.start);
-    if (first === 123 /* { */) {
+    if (first === 123 /* { */ && src.io.jsonReading) {
       const r = readJson(src.text, slot.start, slot.end);
       if (r !== BAIL) {
         slot.json = true;
@@ -158,6 +158,8 @@ export function describeKind(v: Json): string {
 }
 
 export interface ReadOptions {
+  /** The run's context (switches, counters, caches); a reader given none makes its own. */
+  io?: IoContext;
   /**
    * Which items to keep in memory once read. Every item is read (so bad input is found before
    * anything is written); the value of an item not kept is dropped and read again when asked for.
@@ -288,7 +290,7 @@ export class YamlResource implements ResourceHandle {
     const newRoot = assocIn(current, path, newValue);
     if (!isObject(newRoot)) throw new TypeError('update: a resource must stay a mapping');
     // bad input surfaces here, as it did when the Document was parsed at the first update
-    if (!textPatching.enabled || this.slot.kind !== 'slot') this.document();
+    if (!this.src.io.textPatching || this.slot.kind !== 'slot') this.document();
     if (!this._changed) this._changed = !deepEqual(current, newRoot);
     this._value = newRoot;
   }
@@ -333,11 +335,11 @@ export class YamlResource implements ResourceHandle {
   /** Re-prints the edited document, indented to sit where the original was. */
   print(options: { block?: boolean } = {}): string {
     if (this.printed !== undefined && !options.block) return this.printed;
-    if (textPatching.enabled && !this.forced && !options.block && this.slot.kind === 'slot' && this.src.eol === '\n') {
+    if (this.src.io.textPatching && !this.forced && !options.block && this.slot.kind === 'slot' && this.src.eol === '\n') {
       const { text, start, end, col } = { text: this.src.text, ...this.slot };
       if (!this.src.unsafe.any(start, end)) {
         const value = this.value;
-        const out = patchText(text, start, end, col, this.original!, value, this.indentSeq());
+        const out = patchText(text, start, end, col, this.original!, value, this.indentSeq(), this.src.io);
         if (out !== BAIL) return out;
       }
     }

@@ -193,3 +193,15 @@ export function flowClose(s: string, from: number, end: number, st: FlowState): 
   }
   return -1;
 }
+
+const TAB = 0x09;
+
+/** The first offset at or after `p` (before `end`) that is neither a space nor a tab. */
+export function skipSpacesAndTabs(s: string, p: number, end: number): number {
+  while (p < end) {
+    const c = s.charCodeAt(p);
+    if (c !== SP && c !== TAB) break;
+    p++;
+  }
+  return p;
+}

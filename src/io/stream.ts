@@ -12,6 +12,8 @@ import { checkBinary } from './errors.js';
 import { describeKind, PRINT_OPTIONS, readSlot, SourceText, YamlResource } from './resource.js';
 import type { ReadOptions, ResourceHandle, Slot } from './resource.js';
 import { Document } from 'yaml';
+import { IoContext } from './context.js';
+import { lineEnd, skipSpaces, skipSpacesAndTabs } from './scan.js';
 
 /** One document of a stream: its whole text range, and where its content is. */
 export interface Segment {
@@ -43,15 +45,13 @@ export function segmentStream(text: string, bom: number): Segment[] {
   };
   let ls = 0;
   while (ls < len) {
-    const nl = text.indexOf('\n', ls);
-    const le = nl === -1 ? len : nl;
-    const next = nl === -1 ? len : nl + 1;
+    const le = lineEnd(text, ls, len);
+    const next = le < len ? le + 1 : len;
     const ts = ls === 0 ? bom : ls;
     if (isMarker(text, ts, le, '---')) {
       if (cur.contentStart !== -1 || cur.marker) close(ls);
       cur.marker = true;
-      let q = ts + 3;
-      while (q < le && (text[q] === ' ' || text[q] === '\t')) q++;
+      const q = skipSpacesAndTabs(text, ts + 3, le);
       // only a comment or the line's end (`\r\n` included) may follow; a lone `\r` is left to yaml
       if (q < le && text[q] !== '#' && !(text[q] === '\r' && q + 1 === le)) {
         cur.slow = true;
@@ -70,8 +70,7 @@ export function segmentStream(text: string, bom: number): Segment[] {
       }
       cur.slow = true;
     } else {
-      let q = ts;
-      while (q < le && text[q] === ' ') q++;
+      const q = skipSpaces(text, ts, le);
       const c = text[q];
       if (q < le && c !== '#' && !(c === '\r' && q + 1 === le)) {
         if (cur.contentStart === -1) cur.contentStart = q;
@@ -128,7 +127,7 @@ export class ParsedStream {
  * when asked for.
  */
 export function parseStreamFile(text: string, file?: string, options: ReadOptions = {}): ParsedStream {
-  const src = new SourceText(text, file);
+  const src = new SourceText(text, file, options.io ?? new IoContext());
   checkBinary(text, src.lines, file);
   const segments = segmentStream(text, src.bom);
   const parsed = new ParsedStream(src, segments);
@@ -169,11 +168,11 @@ const owners = new WeakMap<object, ParsedStream>();
 const ownerOf = new WeakMap<ResourceHandle, ParsedStream>();
 
 /** A resource the core creates (not from any input); printed as a new document. */
-export function createResource(value: JsonObject, file?: { path: string; index: number }): ResourceHandle {
+export function createResource(value: JsonObject, file?: { path: string; index: number }, io: IoContext = new IoContext()): ResourceHandle {
   const doc = new Document(null, { schema: 'core' });
   doc.contents = makeNode(value) as typeof doc.contents;
   const text = doc.toString(PRINT_OPTIONS);
-  const src = new SourceText(text, file?.path);
+  const src = new SourceText(text, file?.path, io);
   const r = new YamlResource(src, { kind: 'slot', start: 0, end: text.length, col: 0 }, value, file);
   return r;
 }

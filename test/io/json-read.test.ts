@@ -3,14 +3,15 @@
  * every text it does not give up on, and a run over JSON input must write the same bytes as the
  * `yaml` path (KRM mode: block YAML; stream mode with a .json file: JSON).
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { BAIL } from '../../src/io/bail.js';
-import { jsonReading, readJson } from '../../src/io/json-read.js';
+import { IoContext } from '../../src/io/context.js';
+import { readJson } from '../../src/io/json-read.js';
 import { runCli } from '../support/run-cli.js';
 
 function reference(text: string): unknown {
@@ -89,9 +90,6 @@ const temps: string[] = [];
 afterAll(() => {
   for (const d of temps) rmSync(d, { recursive: true, force: true });
 });
-afterEach(() => {
-  jsonReading.enabled = true;
-});
 
 describe('a run over JSON input writes what the yaml path writes', () => {
   const ns = (i: number) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `ns-${i}`, labels: { 'istio-injection': 'enabled' } } });
@@ -126,11 +124,8 @@ describe('a run over JSON input writes what the yaml path writes', () => {
   ];
 
   const both = async (argv: string[], input: string) => {
-    jsonReading.enabled = true;
     const fast = await runCli(argv, input);
-    jsonReading.enabled = false;
-    const slow = await runCli(argv, input);
-    jsonReading.enabled = true;
+    const slow = await runCli(argv, input, new IoContext({ jsonReading: false }));
     return { fast, slow };
   };
 

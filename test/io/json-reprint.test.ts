@@ -7,6 +7,7 @@ import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Json } from '../../src/kube/types.js';
 import { makeNode } from '../../src/io/edit.js';
 import { emitResourceList, parseResourceList } from '../../src/io/index.js';
+import { IoContext } from '../../src/io/context.js';
 import { newItemText } from '../../src/io/patch.js';
 import { PRINT_OPTIONS } from '../../src/io/resource.js';
 
@@ -61,12 +62,12 @@ describe('JSON ResourceList items written as block YAML', () => {
     const v: Json = { a: {}, b: [], c: [{}, [], [[]], 'x', { d: [], e: {} }], f: { g: {}, h: [] }, i: 'x\ny\n' };
     const expected =
       '- a:\n    {}\n  b:\n  []\n  c:\n  - {}\n  - []\n  - - []\n  - x\n  - d:\n    []\n    e:\n      {}\n  f:\n    g:\n      {}\n    h:\n    []\n  i: |\n    x\n    y\n';
-    expect(newItemText(v, 0, false, true)).toBe(expected);
+    expect(newItemText(v, 0, false, new IoContext(), true)).toBe(expected);
     expect(yamlItem(v)).toBe(expected);
     // without the option, empty collections stay on the key's line (patching, results)
-    expect(newItemText({ a: {}, b: [] }, 0, false)).toBe('- a: {}\n  b: []\n');
+    expect(newItemText({ a: {}, b: [] }, 0, false, new IoContext())).toBe('- a: {}\n  b: []\n');
     // indented sequences: an empty list value goes two columns in, like a map
-    expect(newItemText({ b: [], c: [[]] }, 0, true, true)).toBe(yamlItem({ b: [], c: [[]] }, true));
+    expect(newItemText({ b: [], c: [[]] }, 0, true, new IoContext(), true)).toBe(yamlItem({ b: [], c: [[]] }, true));
   });
 
   it('gives the same bytes as yaml for generated items, fast or not', () => {
@@ -77,7 +78,7 @@ describe('JSON ResourceList items written as block YAML', () => {
         const [out, reference] = both(items);
         expect(out).toBe(reference);
         for (const v of (JSON.parse(jsonList(items)) as { items: Json[] }).items) {
-          const quick = newItemText(v, 0, false, true);
+          const quick = newItemText(v, 0, false, new IoContext(), true);
           if (quick !== undefined && quick === yamlItem(v)) fast++;
         }
       }),
@@ -91,7 +92,7 @@ describe('JSON ResourceList items written as block YAML', () => {
     for (const data of [{ n: NEG_ZERO }, { m: { '---a': 1 } }, { '...b': { c: 1 } }, { l: [{ x: [NEG_ZERO] }] }] as Json[]) {
       const item: Json = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data };
       const read = (JSON.parse(jsonList([item])) as { items: Json[] }).items[0]!;
-      expect(newItemText(read, 0, false, true)).not.toBe(yamlItem(read));
+      expect(newItemText(read, 0, false, new IoContext(), true)).not.toBe(yamlItem(read));
       const [out, reference] = both([item]);
       expect(out).toBe(reference);
     }

@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { emitResourceList, emitStream, parseResourceList, parseStream, parseStreamFile } from '../../src/io/index.js';
+import { emitResourceList, emitStream, IoContext, parseResourceList, parseStream, parseStreamFile } from '../../src/io/index.js';
 import { parseTemplateOutput } from '../../src/io/template-output.js';
 import type { JsonObject } from '../../src/kube/types.js';
 
@@ -114,6 +114,54 @@ describe('time is linear in the input (CPU ratio at n and 8n)', () => {
       const files = Array.from({ length: n }, (_, i) => parseStreamFile(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n`, `f${i}.yaml`));
       return () => void emitStream(files);
     }, 2500);
+  });
+
+  // The text patcher's searches (patch.ts on scan.ts): a line break inside a one-line flow or
+  // quoted value, the end of an emptied value's line, a flow collection or quoted scalar followed
+  // over its lines, a key's `:` before a comment that holds one.
+  it('patches flow collections, quoted and emptied values of many documents', () => {
+    expectLinear((n) => {
+      const text = Array.from(
+        { length: n },
+        (_, i) =>
+          `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i} # note: not a key\n  labels: {app: a${i}, tier: "web"}\n  annotations: {}\n` +
+          `data:\n  q: "quoted, value"\n  s: 'it''s'\n  f: [a, "b]",\n    {c: d}]\n  m: "multi\n    line"\n`,
+      ).join('---\n');
+      return () => {
+        const io = new IoContext();
+        const docs = parseStream(text, undefined, { io });
+        for (const h of docs) {
+          if (h.sourceQuotes(['data'])?.q !== '"') throw new Error('quotes not read');
+          h.update(['metadata', 'labels'], { app: 'b', tier: 'web' });
+          h.update(['metadata', 'annotations'], { injected: 'true-ish' });
+          h.update(['data', 'q'], 'changed, value');
+        }
+        const out = emitStream(docs);
+        if (io.patchStats.bailed !== 0 || !out.includes('  labels: {app: b, tier: web}\n  annotations:\n    injected: true-ish\n'))
+          throw new Error('not patched');
+      };
+    }, 40);
+  });
+
+  // resource-list.ts: the first content line of an item that starts on the line after its `-`.
+  it('reads ResourceList items that start after their dash line, past comments and blank lines', () => {
+    expectLinear((n) => {
+      const items = objects(n).map((o) => `-\n  # item\n\n${stringify(o).replace(/^(?=.)/gm, '  ')}`);
+      const text = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${items.join('')}`;
+      return () => {
+        for (const h of parseResourceList(text).items) void h.value;
+      };
+    }, 60);
+  });
+
+  // stream.ts: document markers with spaces, tabs and comments, and `...` ends.
+  it('splits a stream with commented markers and document ends', () => {
+    expectLinear((n) => {
+      const text = objects(n)
+        .map((o, i) => `--- \t# doc ${i}\n${stringify(o)}...\n`)
+        .join('');
+      return () => void parseStream(text);
+    }, 60);
   });
 
   it('reads comment-free template output', () => {

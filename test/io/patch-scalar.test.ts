@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Node } from 'yaml';
 import { BAIL } from '../../src/io/bail.js';
+import { IoContext } from '../../src/io/context.js';
 import { patchText, scalarTextFast, scalarTextYaml } from '../../src/io/patch.js';
 
 const repo = resolve(new URL('.', import.meta.url).pathname, '../..');
@@ -299,14 +300,15 @@ describe('scalarTextFast against the yaml Document path', () => {
   });
 
   it('is what patching writes for new keys and values', () => {
+    const io = new IoContext();
     const text = 'a: 1\n';
     const nu = { a: 1, '---x': 'it: is', b: '"hi" she said', c: ['--concurrency', '2', "it's"], d: 'plain text', e: `${'x: '.repeat(200)}y` };
-    expect(patchText(text, 0, text.length, 0, { a: 1 }, nu, true)).toBe(
+    expect(patchText(text, 0, text.length, 0, { a: 1 }, nu, true, io)).toBe(
       `a: 1\n"---x": "it: is"\nb: '"hi" she said'\nc:\n  - --concurrency\n  - "2"\n  - it's\nd: plain text\ne: "${'x: '.repeat(200)}y"\n`,
     );
     // twice, so a remembered result is checked as well
-    expect(patchText(text, 0, text.length, 0, { a: 1 }, nu, true)).toBe(patchText(text, 0, text.length, 0, { a: 1 }, nu, true));
+    expect(patchText(text, 0, text.length, 0, { a: 1 }, nu, true, io)).toBe(patchText(text, 0, text.length, 0, { a: 1 }, nu, true, io));
     // a key yaml would write as `? key` is left to yaml, also when it looks plain
-    expect(patchText(text, 0, text.length, 0, { a: 1 }, { a: 1, ['k'.repeat(1025)]: 'v' }, true)).toBe(BAIL);
+    expect(patchText(text, 0, text.length, 0, { a: 1 }, { a: 1, ['k'.repeat(1025)]: 'v' }, true, io)).toBe(BAIL);
   });
 });

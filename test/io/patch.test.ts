@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 import { cli } from '../../src/cli/cli.js';
 import { parseStream } from '../../src/io/index.js';
 import { BAIL } from '../../src/io/bail.js';
-import { patchStats, patchText } from '../../src/io/patch.js';
-import { textPatching } from '../../src/io/resource.js';
+import { IoContext, MAX_REMEMBERED, MAX_REMEMBERED_LENGTH } from '../../src/io/context.js';
+import { patchText } from '../../src/io/patch.js';
 import { parseAllDocuments } from 'yaml';
 import { resourceList, shapeInput } from '../../bench/generate.js';
 import { removedLines } from '../support/line-diff.js';
@@ -21,14 +21,10 @@ import type { Json } from '../../src/kube/types.js';
 const repo = resolve(new URL('.', import.meta.url).pathname, '../..');
 const istio = resolve(repo, '../shared/istio-conformance');
 
-async function run(argv: string[], stdin: string, patching: boolean): Promise<string> {
-  textPatching.enabled = patching;
+/** The CLI's output with text patching on or off; `ioContext` to read its counters after. */
+async function run(argv: string[], stdin: string, patching: boolean, ioContext = new IoContext({ textPatching: patching })): Promise<string> {
   let out = '';
-  try {
-    await cli(argv, { readStdin: async () => stdin, stdout: (t) => void (out += t), stderr: () => {} });
-  } finally {
-    textPatching.enabled = true;
-  }
+  await cli(argv, { readStdin: async () => stdin, stdout: (t) => void (out += t), stderr: () => {}, ioContext });
   return out;
 }
 
@@ -86,12 +82,13 @@ describe('text patching gives what re-printing through yaml gives, or a smaller 
 
 describe('patchText', () => {
   const doc = (t: string) => parseStream(t)[0]!;
+  const io = new IoContext();
 
   it('inserts keys after their predecessor and items at the end, keeping comments', () => {
     const text = 'a: 1 # one\nb:\n  c: x\nl:\n- name: p\n  v: 1\n';
     const old = doc(text).value;
     const nu: Json = { a: 2, b: { c: 'x', d: 'new value' }, l: [{ name: 'p', v: 1 }, { name: 'q' }], z: true };
-    const out = patchText(text, 0, text.length, 0, old, nu, false);
+    const out = patchText(text, 0, text.length, 0, old, nu, false, io);
     expect(out).toBe('a: 2 # one\nb:\n  c: x\n  d: new value\nl:\n- name: p\n  v: 1\n- name: q\nz: true\n');
   });
 
@@ -119,7 +116,7 @@ describe('patchText', () => {
     ];
     for (const [t, nu, want] of cases) {
       expect(doc(t).value).not.toEqual(nu);
-      expect(patchText(t, 0, t.length, 0, doc(t).value, nu, false)).toBe(want);
+      expect(patchText(t, 0, t.length, 0, doc(t).value, nu, false, io)).toBe(want);
       expect(doc(want).value).toEqual(nu);
     }
   });
@@ -134,25 +131,25 @@ describe('patchText', () => {
       ['a: |+\n  x\n\nb: 1\n', { a: 'x\n\n', b: 2 }],
       ['l:\n- name: a\n- name: b\n', { l: [{ name: 'b' }, { name: 'a' }] }],
     ];
-    for (const [t, nu] of cases) expect(patchText(t, 0, t.length, 0, doc(t).value, nu, false), t).toBe(BAIL);
+    for (const [t, nu] of cases) expect(patchText(t, 0, t.length, 0, doc(t).value, nu, false, io), t).toBe(BAIL);
   });
 
   it('keeps and cuts literal block scalars as yaml prints them, and leaves editing one to yaml', () => {
     const text = 'a: |\n  x\n    y\nl:\n- name: p\n  v: |-\n    {}\n- name: q\nb: 1\n';
     const old = doc(text).value;
-    const kept = patchText(text, 0, text.length, 0, old, { ...(old as object), b: 2 }, false);
+    const kept = patchText(text, 0, text.length, 0, old, { ...(old as object), b: 2 }, false, io);
     expect(kept).toBe(text.replace('b: 1', 'b: 2'));
-    const cut = patchText(text, 0, text.length, 0, old, { a: 'x\n  y\n', l: [{ name: 'q' }], b: 1 }, false);
+    const cut = patchText(text, 0, text.length, 0, old, { a: 'x\n  y\n', l: [{ name: 'q' }], b: 1 }, false, io);
     expect(cut).toBe('a: |\n  x\n    y\nl:\n- name: q\nb: 1\n');
-    expect(patchText(text, 0, text.length, 0, old, { ...(old as object), a: 'z\n' }, false)).toBe(BAIL);
+    expect(patchText(text, 0, text.length, 0, old, { ...(old as object), a: 'z\n' }, false, io)).toBe(BAIL);
   });
 
   it('uninjects and re-injects its own output by patching, as re-printing would', async () => {
     const injected = await run([], resourceList(12), true);
     for (const argv of [['--uninject'], []]) {
-      const before = { ...patchStats };
-      const patched = await run(argv, injected, true);
-      expect(patchStats.bailed - before.bailed).toBe(0);
+      const ctx = new IoContext();
+      const patched = await run(argv, injected, true, ctx);
+      expect(ctx.patchStats.bailed).toBe(0);
       expect(patched).toBe(await run(argv, injected, false));
     }
   });
@@ -160,20 +157,55 @@ describe('patchText', () => {
   it('patches a kubectl List with managedFields keys (`.`, `f:spec`, `k:{...}`), as re-printing would', async () => {
     const text = shapeInput('kubectl', 6, true) as string;
     expect(text).toMatch(/^ +k:\{"name":"app"\}:$/m);
-    const before = { ...patchStats };
-    const patched = await run(['-f', '-'], text, true);
-    expect(patchStats.bailed - before.bailed).toBe(0);
-    expect(patchStats.patched - before.patched).toBeGreaterThan(0);
+    const ctx = new IoContext();
+    const patched = await run(['-f', '-'], text, true, ctx);
+    expect(ctx.patchStats.bailed).toBe(0);
+    expect(ctx.patchStats.patched).toBeGreaterThan(0);
     expect(patched).toBe(await run(['-f', '-'], text, false));
   });
 
   it('patches every workload of a kpt-style ResourceList (no fallback)', async () => {
     const text = resourceList(10);
-    const before = { ...patchStats };
-    const out = await run([], text, true);
-    expect(patchStats.patched - before.patched).toBe(10);
-    expect(patchStats.bailed - before.bailed).toBe(0);
+    const ctx = new IoContext();
+    const out = await run([], text, true, ctx);
+    expect(ctx.patchStats.patched).toBe(10);
+    expect(ctx.patchStats.bailed).toBe(0);
     // untouched flow collections and comments of changed items are still there, byte for byte
     for (const line of text.split('\n').filter((l) => /[{#]/.test(l))) expect(out.includes(line)).toBe(true);
+  });
+});
+
+describe("a run's I/O context", () => {
+  const doc = (t: string) => parseStream(t)[0]!;
+
+  it('owns the printed strings the patcher remembers, at most MAX_REMEMBERED + 1 values and keys', () => {
+    const io = new IoContext();
+    const text = 'a: 1\n';
+    const old = doc(text).value;
+    expect(patchText(text, 0, text.length, 0, old, { a: 1, b: 'x y', c: 'z' }, false, io)).toBe('a: 1\nb: x y\nc: z\n');
+    // keys b and c, values `x y` and z
+    expect(io.printed.size).toBe(4);
+    expect(io.patchStats).toEqual({ patched: 1, bailed: 0 });
+    expect(new IoContext().printed.size).toBe(0);
+    const print = (v: string) => `<${v}>`;
+    for (let i = 0; i < 3 * MAX_REMEMBERED; i++) expect(io.printed.get(`s${i}`, false, print)).toBe(`<s${i}>`);
+    expect(io.printed.size).toBeLessThanOrEqual(2 * (MAX_REMEMBERED + 1));
+    expect(io.printed.size).toBeGreaterThan(0);
+    // a long string is printed each time, not remembered
+    const before = io.printed.size;
+    io.printed.get('x'.repeat(MAX_REMEMBERED_LENGTH + 1), false, print);
+    expect(io.printed.size).toBe(before);
+  });
+
+  it("keeps a run's switches and counters to that run", async () => {
+    const text = resourceList(3);
+    const on = new IoContext();
+    const off = new IoContext({ textPatching: false });
+    const [a, b] = await Promise.all([run([], text, true, on), run([], text, false, off)]);
+    expect(on.patchStats).toEqual({ patched: 3, bailed: 0 });
+    expect(off.patchStats).toEqual({ patched: 0, bailed: 0 });
+    expect(on.printed.size).toBeGreaterThan(0);
+    // run side by side, each as it would alone: the patched output is the re-printed one
+    expect(a).toBe(b);
   });
 });

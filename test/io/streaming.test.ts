@@ -8,7 +8,7 @@ import { resourceList } from '../../bench/generate.js';
 import { runCli } from '../support/run-cli.js';
 import { Document } from 'yaml';
 import fc from 'fast-check';
-import { printResults, resultToJson } from '../../src/io/index.js';
+import { IoContext, printResults, resultToJson } from '../../src/io/index.js';
 import { makeNode } from '../../src/io/edit.js';
 import { newItemText } from '../../src/io/patch.js';
 import { PRINT_OPTIONS } from '../../src/io/resource.js';
@@ -188,6 +188,7 @@ describe('KRM mode streams the ResourceList', () => {
 });
 
 describe('results', () => {
+  const io = new IoContext();
   /** The reference: one yaml Document of the whole `results` list. */
   const viaYaml = (rs: readonly Result[]): string => {
     if (rs.length === 0) return '';
@@ -206,10 +207,10 @@ describe('results', () => {
       { message: '  leading and trailing  ', severity: 'info' },
       { message: 'tab\there # and hash', severity: 'info' },
     ];
-    expect(printResults(odd)).toBe(viaYaml(odd));
-    expect(printResults([])).toBe('');
+    expect(printResults(odd, io)).toBe(viaYaml(odd));
+    expect(printResults([], io)).toBe('');
     // the usual results take the direct printer, not a yaml Document
-    for (const r of odd.slice(0, 4)) expect(newItemText(resultToJson(r), 0, false)).toBeDefined();
+    for (const r of odd.slice(0, 4)) expect(newItemText(resultToJson(r), 0, false, io)).toBeDefined();
   });
 
   it('print arbitrary messages and tags the way yaml does', () => {
@@ -217,7 +218,7 @@ describe('results', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ message: text, tag: text }), { minLength: 1, maxLength: 4 }), (xs) => {
         const rs: Result[] = xs.map((x) => ({ message: x.message, severity: 'info', tags: { t: x.tag } }));
-        expect(printResults(rs)).toBe(viaYaml(rs));
+        expect(printResults(rs, io)).toBe(viaYaml(rs));
       }),
       { seed: 42, numRuns: 2000 },
     );

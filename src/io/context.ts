@@ -1,0 +1,72 @@
+/**
+ * What one run of the I/O layer owns, made by the caller and passed to the readers
+ * (`ReadOptions.io`): the switches tests flip to compare the fast paths with `yaml` (text patching,
+ * JSON reading), the patcher's counters, and the printed one-line strings the patcher remembers.
+ * Every resource read in a run keeps its run's context (through its `SourceText`), so a run never
+ * sees another's switches or caches. A reader given no context makes one of its own.
+ */
+
+export interface IoOptions {
+  /** Changed resources are written by patching their text (patch.ts); off: re-printed through `yaml`. */
+  textPatching?: boolean;
+  /** JSON input is read with JSON.parse where it gives what `yaml` gives (json-read.ts); off: `yaml`. */
+  jsonReading?: boolean;
+}
+
+/** How often the patcher wrote a changed resource and how often it left it to `yaml`. */
+export interface PatchStats {
+  patched: number;
+  bailed: number;
+}
+
+/** Strings longer than this are printed each time, not remembered. */
+export const MAX_REMEMBERED_LENGTH = 512;
+/** A map of printed strings is emptied when it holds more than this many. */
+export const MAX_REMEMBERED = 10000;
+
+/**
+ * The text `yaml` prints for short one-line strings, as values and as keys: most of a sidecar's
+ * strings come back for every workload. At most MAX_REMEMBERED + 1 of each.
+ */
+export class PrintedScalars {
+  private readonly values = new Map<string, string>();
+  private readonly keys = new Map<string, string>();
+
+  /** The printed text of `v`, made with `print` the first time. */
+  get(v: string, key: boolean, print: (v: string) => string): string {
+    if (v.length > MAX_REMEMBERED_LENGTH) return print(v);
+    const map = key ? this.keys : this.values;
+    let out = map.get(v);
+    if (out === undefined) {
+      out = print(v);
+      if (map.size > MAX_REMEMBERED) map.clear();
+      // A string read from a larger text may be a slice that keeps all of that text alive (V8's
+      // sliced strings): a template's whole output per remembered name. The map keeps copies.
+      const own = detach(v);
+      map.set(own, out === v ? own : detach(out));
+    }
+    return out;
+  }
+
+  /** How many printed strings are remembered (values and keys). */
+  get size(): number {
+    return this.values.size + this.keys.size;
+  }
+}
+
+/** A copy of `s` that shares no storage with the text it may have been sliced from. */
+function detach(s: string): string {
+  return (' ' + s).slice(1);
+}
+
+export class IoContext {
+  readonly textPatching: boolean;
+  readonly jsonReading: boolean;
+  readonly patchStats: PatchStats = { patched: 0, bailed: 0 };
+  readonly printed = new PrintedScalars();
+
+  constructor(options: IoOptions = {}) {
+    this.textPatching = options.textPatching ?? true;
+    this.jsonReading = options.jsonReading ?? true;
+  }
+}
