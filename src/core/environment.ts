@@ -62,7 +62,7 @@ export function collectNamespaces(objects: readonly JsonObject[], config: Config
  *   config's `meshOverlay` and raw `meshConfig`.
  * The result is frozen (inject/settings.ts `resolveSettings`).
  */
-export function revisionSettings(
+function revisionSettings(
   config: Config,
   sources: IstioSources | undefined,
   release?: BuiltinRelease,

@@ -104,8 +104,8 @@ export function defaultProxyConfig(): JsonObject {
   };
 }
 
-/** `defaultProxyConfig()` to compare with (frozen: never handed out). */
-const DEFAULT_PROXY_CONFIG: Readonly<JsonObject> = Object.freeze(defaultProxyConfig());
+/** `defaultProxyConfig()` made once, frozen: to compare with, or to merge over (merges copy). */
+export const DEFAULT_PROXY_CONFIG: Readonly<JsonObject> = Object.freeze(defaultProxyConfig());
 
 /** A problem in a ProxyConfig document; `path` is the field inside it (e.g. `drainDuration`). */
 export class ProxyConfigError extends Error {

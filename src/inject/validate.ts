@@ -10,7 +10,7 @@
  */
 import { Annotation } from '../kube/keys.js';
 import { UserError } from '../results/result.js';
-import { defaultProxyConfig, mergeProxyConfig, parseGoDuration, parseProxyConfigText, ProxyConfigError } from './proxyconfig.js';
+import { DEFAULT_PROXY_CONFIG, mergeProxyConfig, parseGoDuration, parseProxyConfigText, ProxyConfigError } from './proxyconfig.js';
 import type { JsonObject } from '../kube/types.js';
 
 type Check = (value: string) => string | undefined;
@@ -187,7 +187,7 @@ export function validateProxyConfigValues(pc: JsonObject): string | undefined {
 const checkProxyConfig: Check = (v) => {
   let pc: JsonObject;
   try {
-    pc = mergeProxyConfig(parseProxyConfigText(v), defaultProxyConfig());
+    pc = mergeProxyConfig(parseProxyConfigText(v), DEFAULT_PROXY_CONFIG);
   } catch (e) {
     if (e instanceof ProxyConfigError) return `failed to convert to apply proxy config: ${e.message}`;
     throw e;

@@ -418,7 +418,10 @@ function wrapper(type: StructType, v: Json | undefined): GoStruct {
 
 type EnumSpec = { readonly enumType: string; readonly values: Readonly<Record<number, string>> };
 
-/** Per enum spec: its numbers by name, and the type of each value seen (the type carries the value). */
+/**
+ * Per enum spec: its numbers by name, and the type of each value seen (the type carries the value).
+ * A pure memo keyed by the static specs above; at most 1000 value types per enum are kept.
+ */
 const enumTables = new WeakMap<EnumSpec, { byName: Map<string, number>; types: Map<number, StructType> }>();
 
 function enumValue(spec: EnumSpec, v: Json | undefined): GoStruct {
@@ -525,6 +528,13 @@ function convertField(spec: FieldSpec, v: Json | undefined): GoValue {
   return enumValue(spec, v);
 }
 
+/**
+ * Pure memos of the Go types (`StructType`) this view builds: a type is a function of its static
+ * spec, its pointer-ness and the sorted extra keys of the data (input decides those), and holds no
+ * data itself (field values are memoized per struct, `memoized`), so sharing types across
+ * workloads and runs cannot change output. `structTypes` (by spec and extra keys) keeps at most
+ * 10,000; the others are keyed by the static specs of this file.
+ */
 const structTypes = new Map<string, StructType>();
 /** The types of specs without extra keys, by spec: [value, pointer]. */
 const plainStructTypes = new WeakMap<StructSpec, [StructType | undefined, StructType | undefined]>();

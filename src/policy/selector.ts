@@ -120,7 +120,8 @@ export function compileSelector(selector: LabelSelector | null | undefined): Com
   if (selector === null || selector === undefined) return NOTHING;
   if (typeof selector !== 'object') return compile(selector);
   // The same selector objects (webhooks, injector config) are asked about for every workload;
-  // a compiled selector is immutable, so each is compiled once.
+  // a compiled selector is immutable and a function of the selector, so each is compiled once
+  // (a pure memo; a WeakMap, so it lives only as long as the selector object: at most one run).
   let compiled = compiledSelectors.get(selector);
   if (compiled === undefined) {
     compiled = compile(selector);

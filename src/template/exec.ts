@@ -850,6 +850,10 @@ export function printableString(v: GoValue): string {
   return sprint(v);
 }
 
+/**
+ * A pure memo: the descriptor of a method is a function of the method object (the static tables of
+ * the view types own those), kept as long as the method lives (a WeakMap); it cannot change output.
+ */
 const methodDescriptors = new WeakMap<GoMethod, FuncDescriptor>();
 
 /** A method as a function descriptor whose `fn` takes the receiver first (`evalCall` passes it). */

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { quoteGo, sprint, sprintf } from '../../src/template/fmt.js';
 import { jsonQuote } from '../../src/template/funcs/sprig-json.js';
-import { marshalYaml } from '../../src/template/funcs/istio-yaml.js';
+import { marshalYaml, type YamlMemo } from '../../src/template/funcs/istio-yaml.js';
+import { PatternMemo } from '../../src/template/funcs/sprig-regex.js';
 import { fromJSON, GoInt, GoMap, GoSlice, mapGet, mapSet, newGoMap, type GoPlainMap, type GoValue } from '../../src/template/value.js';
 
 describe('sprintf of plain formats', () => {
@@ -99,37 +100,46 @@ describe('sprint of one operand', () => {
 });
 
 describe('toYaml output cache', () => {
+  // a memo as Istio's function map keeps one (one per map)
+  const memo: YamlMemo = new Map();
+  const y = (v: GoValue) => marshalYaml(v, memo);
+
   it('gives equal trees the same output and different trees their own', () => {
     const a = fromJSON({ limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m' } });
-    const first = marshalYaml(a);
+    const first = y(a);
     expect(first).toBe('limits:\n  cpu: "2"\n  memory: 1Gi\nrequests:\n  cpu: 100m\n');
-    // an equal copy (a cache hit) prints the same
-    expect(marshalYaml(fromJSON({ limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m' } }))).toBe(first);
+    expect(memo.size).toBe(1);
+    // an equal copy (a cache hit) prints the same, and keeps no second entry
+    expect(y(fromJSON({ limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m' } }))).toBe(first);
+    expect(memo.size).toBe(1);
+    // without a memo, the same output
+    expect(marshalYaml(a)).toBe(first);
     // a number and a string with the same text are different trees
-    expect(marshalYaml(fromJSON({ a: 1 }))).toBe('a: 1\n');
-    expect(marshalYaml(fromJSON({ a: '1' }))).toBe('a: "1"\n');
-    expect(marshalYaml(fromJSON({ a: 1 }))).toBe('a: 1\n');
+    expect(y(fromJSON({ a: 1 }))).toBe('a: 1\n');
+    expect(y(fromJSON({ a: '1' }))).toBe('a: "1"\n');
+    expect(y(fromJSON({ a: 1 }))).toBe('a: 1\n');
     // typed values keep their own JSON (a nil typed map is null, an empty one {})
-    expect(marshalYaml(new GoMap('string', new Map(), true))).toBe('null\n');
-    expect(marshalYaml(new GoMap('string', new Map()))).toBe('{}\n');
-    expect(marshalYaml(new GoSlice('string', ['x']))).toBe('- x\n');
+    expect(y(new GoMap('string', new Map(), true))).toBe('null\n');
+    expect(y(new GoMap('string', new Map()))).toBe('{}\n');
+    expect(y(new GoSlice('string', ['x']))).toBe('- x\n');
   });
 
   it('sees a mutated map as a new tree', () => {
     const m = fromJSON({ k: 'v' }) as Record<string, GoValue>;
-    expect(marshalYaml(m)).toBe('k: v\n');
+    expect(y(m)).toBe('k: v\n');
     m.k = 'w';
-    expect(marshalYaml(m)).toBe('k: w\n');
+    expect(y(m)).toBe('k: w\n');
   });
 
   it('still fails for values Marshal rejects, every time', () => {
-    for (let i = 0; i < 2; i++) expect(() => marshalYaml(fromJSON({ x: Number.NaN }))).toThrow(/unsupported value/);
+    for (let i = 0; i < 2; i++) expect(() => y(fromJSON({ x: Number.NaN }))).toThrow(/unsupported value/);
   });
 
   it('stays correct past its size bound', () => {
-    for (let i = 0; i < 600; i++) expect(marshalYaml(fromJSON({ count: i }))).toBe(`count: ${i}\n`);
+    for (let i = 0; i < 600; i++) expect(y(fromJSON({ count: i }))).toBe(`count: ${i}\n`);
+    expect(memo.size).toBeLessThanOrEqual(256);
     const big = 'x'.repeat(20_000);
-    expect(marshalYaml(fromJSON({ big }))).toBe(marshalYaml(fromJSON({ big })));
+    expect(y(fromJSON({ big }))).toBe(y(fromJSON({ big })));
   });
 });
 
@@ -171,5 +181,20 @@ describe('mapSet', () => {
       expect(mapGet(m, '__proto__')).toBe('again');
       expect(Object.getPrototypeOf(m)).toBe(proto);
     }
+  });
+});
+
+describe('compiled regular expressions of a function map', () => {
+  it('compiles a pattern once per map, keeps a bounded number, and fails every time on a bad one', () => {
+    const patterns = new PatternMemo();
+    const re = patterns.compile('^a+$');
+    expect(patterns.compile('^a+$')).toBe(re);
+    expect(new PatternMemo().compile('^a+$')).not.toBe(re);
+    for (let i = 0; i < 100; i++) patterns.compile(`x${i}`);
+    expect(patterns.size).toBe(64);
+    patterns.compile('y'.repeat(300));
+    expect(patterns.size).toBe(64);
+    for (let i = 0; i < 2; i++) expect(() => patterns.compile('(')).toThrow(/error parsing regexp/);
+    expect(() => patterns.mustCompile('(')).toThrow(/regexp: Compile/);
   });
 });

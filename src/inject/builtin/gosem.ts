@@ -14,8 +14,13 @@ import { UserError } from '../../results/result.js';
 /** A value read from JSON data: `undefined` is a missing map key (Go's invalid value). */
 export type Val = Json | undefined;
 
-/** The paths the renderer reads are a fixed set of literals: each is split once. */
+/**
+ * A constant memo, not a cache of run data: `dig`'s callers pass only path literals written in
+ * this repository (the renderer's and images.ts' value paths), so it holds at most those few
+ * dozen splits, each a function of its literal; it cannot change output. Bounded all the same.
+ */
 const splitPaths = new Map<string, readonly string[]>();
+const SPLIT_PATHS_ENTRIES = 1000;
 
 /** Reads `a.b.c` from nested JSON objects; `undefined` when any step is missing or not a map. */
 export function dig(root: Val, path: string): Val {
@@ -23,7 +28,7 @@ export function dig(root: Val, path: string): Val {
   let keys = splitPaths.get(path);
   if (keys === undefined) {
     keys = path.split('.');
-    splitPaths.set(path, keys);
+    if (splitPaths.size < SPLIT_PATHS_ENTRIES) splitPaths.set(path, keys);
   }
   for (const key of keys) {
     if (cur === null || cur === undefined || typeof cur !== 'object' || Array.isArray(cur)) return undefined;

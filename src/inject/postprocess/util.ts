@@ -70,7 +70,11 @@ export function parseGoInt(value: string): number | undefined {
   return /^[+-]?\d+$/.test(value) ? Number(value) : undefined;
 }
 
-/** Annotation keys recur on every pod and the steps sanitize each one several times: remembered (bounded). */
+/**
+ * A pure memo: annotation keys recur on every pod and the steps sanitize each one several times.
+ * The sanitized name is a function of the name alone, so keeping it across workloads and runs
+ * cannot change output. Bounded: at most 10,000 names are kept, later ones are computed each time.
+ */
 const sanitizedNames = new Map<string, string>();
 
 /** Prometheus' `strutil.SanitizeLabelName`: every character outside `[a-zA-Z0-9_]` becomes `_`. */

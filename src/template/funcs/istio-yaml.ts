@@ -601,27 +601,29 @@ function isSimpleKey(key: string): boolean {
 }
 
 /**
- * Outputs of `marshalYaml` by the JSON tree they were made from (`JSON.stringify` of the tree: one
- * text per tree). Istio's templates marshal the same few `.Values` sections for every workload;
- * the emitter is what costs, the key is cheap. Bounded: cleared when full, large trees not kept.
+ * Outputs of `marshalYaml` by the JSON text of the tree they were made from (one text per tree),
+ * for the caller that keeps one: Istio's function map keeps one per map (istio.ts; one map per
+ * renderer, so per run and revision), since Istio's templates marshal the same few `.Values`
+ * sections for every workload and the emitter is what costs, the key is cheap. The output is a
+ * function of the key, so a memo cannot change it. Bounded: cleared when full, large trees not kept.
  */
-const yamlCache = new Map<string, string>();
-const YAML_CACHE_ENTRIES = 256;
-const YAML_CACHE_KEY_LENGTH = 16 * 1024;
+export type YamlMemo = Map<string, string>;
+const YAML_MEMO_ENTRIES = 256;
+const YAML_MEMO_KEY_LENGTH = 16 * 1024;
 
 /** `sigs.k8s.io/yaml.Marshal(v)`. Throws `GoFuncError` where `json.Marshal` fails (NaN, Inf). */
-export function marshalYaml(v: GoValue): string {
+export function marshalYaml(v: GoValue, memo?: YamlMemo): string {
   const json = toJsonNode(v);
-  const key = JSON.stringify(json);
-  const cached = yamlCache.get(key);
+  const key = memo ? JSON.stringify(json) : '';
+  const cached = memo?.get(key);
   if (cached !== undefined) return cached;
   const root = toYNode(json);
   const e = new Emitter();
   e.emitNode(root, {});
   e.endDocument();
-  if (key.length <= YAML_CACHE_KEY_LENGTH) {
-    if (yamlCache.size >= YAML_CACHE_ENTRIES) yamlCache.clear();
-    yamlCache.set(key, e.out);
+  if (memo && key.length <= YAML_MEMO_KEY_LENGTH) {
+    if (memo.size >= YAML_MEMO_ENTRIES) memo.clear();
+    memo.set(key, e.out);
   }
   return e.out;
 }

@@ -15,7 +15,7 @@ import { appendMultusNetwork, directory, excludeInboundPort, imageVersion, OTEL_
 import { chargeSteps } from '../budget.js';
 import { sprint } from '../fmt.js';
 import { GoMap, GoSlice, GoStruct, isMap, mapEntries, mapGet, mapHas, newGoMap, mapSet, type CustomType, type GoPlainMap, type GoValue } from '../value.js';
-import { marshalYaml } from './istio-yaml.js';
+import { marshalYaml, type YamlMemo } from './istio-yaml.js';
 import { goJsonMarshal, goJsonUnmarshal, rawJsonText } from './sprig-json.js';
 import { sprigFuncs } from './sprig.js';
 import { chargeIndent, goToLower, intArg, stringMap } from './sprig-values.js';
@@ -286,6 +286,8 @@ export { appendMultusNetwork, excludeInboundPort, imageVersion };
 
 export function istioFuncs(opts: IstioFuncOptions = {}): FuncMap {
   const env = opts.env ?? {};
+  // `toYaml` outputs of this map's templates (istio-yaml.ts): one memo per map, so per renderer.
+  const yamlMemo: YamlMemo = new Map();
   const str = (v: GoValue): string => v as string;
   return {
     formatDuration: defineFunc([DURATION], (d) => formatGoDuration(d instanceof GoStruct ? durationNanos(d.data) : 0n), { result: 'string' }),
@@ -324,7 +326,7 @@ export function istioFuncs(opts: IstioFuncOptions = {}): FuncMap {
       },
       { result: 'string' },
     ),
-    toYaml: defineFunc([ANY], (v) => swallowToString(() => marshalYaml(v ?? null), ''), { result: 'string' }),
+    toYaml: defineFunc([ANY], (v) => swallowToString(() => marshalYaml(v ?? null, yamlMemo), ''), { result: 'string' }),
     indent: defineFunc(['int', 'string'], (n, s) => istioIndent(intArg(n), str(s)), {
       result: 'string',
     }),

@@ -1,10 +1,10 @@
 /**
  * Sprig's `regex*` functions. Sprig runs Go's `regexp`; these run its port (../regexp): RE2
  * syntax and leftmost-first semantics, linear time, Go's error texts. Compile errors and the
- * matcher's limits become the functions' `GoFuncError`s; compiled patterns are cached, since a
- * template calls the same pattern once per value; and all calls through one function map share
- * one step budget (`MAX_SHARED_STEPS`), so a template cannot multiply the per-call bound by
- * looping.
+ * matcher's limits become the functions' `GoFuncError`s; each function map keeps its compiled
+ * patterns (`PatternMemo`), since a template calls the same pattern once per value; and all calls
+ * through one function map share one step budget (`MAX_SHARED_STEPS`), so a template cannot
+ * multiply the per-call bound by looping.
  */
 import { Budget, Compile, MAX_SHARED_STEPS, QuoteMeta, quote, StepLimitError, SyntaxError, withSharedBudget, type Regexp } from '../regexp/index.js';
 import type { GoValue } from '../value.js';
@@ -14,39 +14,60 @@ import { defineFunc, GoFuncError, type FuncMap } from './types.js';
 /** A compiled Go regular expression. */
 export type GoRegexp = Regexp;
 
-/** Patterns kept compiled (most recently used last); only short patterns are kept. */
-const CACHE_ENTRIES = 64;
-const CACHE_PATTERN_LENGTH = 256;
-const cache = new Map<string, Regexp>();
-
 /** Go's `regexp.Compile`. Throws `GoFuncError` with Go's `error parsing regexp: ...` message. */
 export function compileGo(expr: string): GoRegexp {
-  const hit = cache.get(expr);
-  if (hit) {
-    cache.delete(expr);
-    cache.set(expr, hit);
-    return hit;
-  }
-  let re: Regexp;
   try {
-    re = Compile(expr);
+    return Compile(expr);
   } catch (e) {
     if (e instanceof SyntaxError) throw new GoFuncError(e.message);
     throw e;
   }
-  if (expr.length <= CACHE_PATTERN_LENGTH) {
-    cache.set(expr, re);
-    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
-  }
-  return re;
 }
 
 /** Go's `regexp.MustCompile`: the panic message sprig's functions surface. */
-export function mustCompileGo(expr: string): GoRegexp {
+export function mustCompileGo(expr: string, compile: (expr: string) => GoRegexp = compileGo): GoRegexp {
   try {
-    return compileGo(expr);
+    return compile(expr);
   } catch (e) {
     throw new GoFuncError(`regexp: Compile(${quote(expr)}): ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The compiled patterns of one function map (one map per renderer, so per run and revision). A
+ * compiled pattern is a function of its text, so the memo cannot change output. Bounded: the
+ * `PATTERN_MEMO_ENTRIES` most recently used patterns of at most `PATTERN_MEMO_LENGTH` characters.
+ */
+const PATTERN_MEMO_ENTRIES = 64;
+const PATTERN_MEMO_LENGTH = 256;
+
+export class PatternMemo {
+  private readonly compiled = new Map<string, Regexp>();
+
+  /** `compileGo`, remembered. */
+  compile(expr: string): GoRegexp {
+    const hit = this.compiled.get(expr);
+    if (hit) {
+      this.compiled.delete(expr);
+      this.compiled.set(expr, hit);
+      return hit;
+    }
+    const re = compileGo(expr);
+    if (expr.length <= PATTERN_MEMO_LENGTH) {
+      this.compiled.set(expr, re);
+      if (this.compiled.size > PATTERN_MEMO_ENTRIES) this.compiled.delete(this.compiled.keys().next().value as string);
+    }
+    return re;
+  }
+
+  /** `mustCompileGo`, remembered. */
+  mustCompile(expr: string): GoRegexp {
+    return mustCompileGo(expr, (e) => this.compile(e));
+  }
+
+  /** How many patterns are kept (for tests). */
+  get size(): number {
+    return this.compiled.size;
   }
 }
 
@@ -89,10 +110,10 @@ export function split(g: GoRegexp, s: string, n: number): string[] | undefined {
 export const quoteMeta = QuoteMeta;
 
 /** sprig's regexMatch ignores a compile error (answers false); the matcher's limits are errors. */
-function regexMatch(re: string, v: string): boolean {
+function regexMatch(patterns: PatternMemo, re: string, v: string): boolean {
   let g: GoRegexp;
   try {
-    g = compileGo(re);
+    g = patterns.compile(re);
   } catch (e) {
     if (e instanceof GoFuncError) return false;
     throw e;
@@ -113,10 +134,12 @@ function regexSplit(g: GoRegexp, s: string, n: number): GoValue {
 
 /**
  * The regex functions of sprig's map: `regexX` panics on a bad pattern (Go's MustCompile text),
- * `mustRegexX` returns Go's compile error. Each map gets its own shared step budget.
+ * `mustRegexX` returns Go's compile error. Each map gets its own shared step budget and its own
+ * compiled patterns.
  */
 export function sprigRegexFuncs(): FuncMap {
   const budget = new Budget(MAX_SHARED_STEPS, 'steps in all regular expression calls of this run');
+  const patterns = new PatternMemo();
   const str = (v: GoValue): string => v as string;
   /** Defines a function whose matching is charged to this map's budget. */
   const def = (params: readonly string[], fn: (...a: GoValue[]) => GoValue, result: string, returnsError = false) =>
@@ -125,18 +148,18 @@ export function sprigRegexFuncs(): FuncMap {
   const S3 = ['string', 'string', 'string'];
   const SSI = ['string', 'string', 'int'];
   return {
-    regexMatch: def(S2, (re, v) => regexMatch(str(re), str(v)), 'bool'),
-    mustRegexMatch: def(S2, (re, v) => matchString(compileGo(str(re)), str(v)), 'bool', true),
-    regexFind: def(S2, (re, v) => findString(mustCompileGo(str(re)), str(v)), 'string'),
-    mustRegexFind: def(S2, (re, v) => findString(compileGo(str(re)), str(v)), 'string', true),
-    regexFindAll: def(SSI, (re, v, n) => regexFindAll(mustCompileGo(str(re)), str(v), intArg(n)), '[]string'),
-    mustRegexFindAll: def(SSI, (re, v, n) => regexFindAll(compileGo(str(re)), str(v), intArg(n)), '[]string', true),
-    regexReplaceAll: def(S3, (re, v, r) => replaceAll(mustCompileGo(str(re)), str(v), str(r), false), 'string'),
-    mustRegexReplaceAll: def(S3, (re, v, r) => replaceAll(compileGo(str(re)), str(v), str(r), false), 'string', true),
-    regexReplaceAllLiteral: def(S3, (re, v, r) => replaceAll(mustCompileGo(str(re)), str(v), str(r), true), 'string'),
-    mustRegexReplaceAllLiteral: def(S3, (re, v, r) => replaceAll(compileGo(str(re)), str(v), str(r), true), 'string', true),
-    regexSplit: def(SSI, (re, v, n) => regexSplit(mustCompileGo(str(re)), str(v), intArg(n)), '[]string'),
-    mustRegexSplit: def(SSI, (re, v, n) => regexSplit(compileGo(str(re)), str(v), intArg(n)), '[]string', true),
+    regexMatch: def(S2, (re, v) => regexMatch(patterns, str(re), str(v)), 'bool'),
+    mustRegexMatch: def(S2, (re, v) => matchString(patterns.compile(str(re)), str(v)), 'bool', true),
+    regexFind: def(S2, (re, v) => findString(patterns.mustCompile(str(re)), str(v)), 'string'),
+    mustRegexFind: def(S2, (re, v) => findString(patterns.compile(str(re)), str(v)), 'string', true),
+    regexFindAll: def(SSI, (re, v, n) => regexFindAll(patterns.mustCompile(str(re)), str(v), intArg(n)), '[]string'),
+    mustRegexFindAll: def(SSI, (re, v, n) => regexFindAll(patterns.compile(str(re)), str(v), intArg(n)), '[]string', true),
+    regexReplaceAll: def(S3, (re, v, r) => replaceAll(patterns.mustCompile(str(re)), str(v), str(r), false), 'string'),
+    mustRegexReplaceAll: def(S3, (re, v, r) => replaceAll(patterns.compile(str(re)), str(v), str(r), false), 'string', true),
+    regexReplaceAllLiteral: def(S3, (re, v, r) => replaceAll(patterns.mustCompile(str(re)), str(v), str(r), true), 'string'),
+    mustRegexReplaceAllLiteral: def(S3, (re, v, r) => replaceAll(patterns.compile(str(re)), str(v), str(r), true), 'string', true),
+    regexSplit: def(SSI, (re, v, n) => regexSplit(patterns.mustCompile(str(re)), str(v), intArg(n)), '[]string'),
+    mustRegexSplit: def(SSI, (re, v, n) => regexSplit(patterns.compile(str(re)), str(v), intArg(n)), '[]string', true),
     regexQuoteMeta: def(['string'], (v) => quoteMeta(str(v)), 'string'),
   };
 }

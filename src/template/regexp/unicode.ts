@@ -205,6 +205,12 @@ export function canonicalName(name: string): string {
   return out;
 }
 
+/**
+ * A constant memo of static data: the range list of a Unicode property is a function of its name,
+ * and only the names of `CATEGORIES`, `SCRIPTS` and the aliases below reach it (`unicodeTable`
+ * checks a pattern's name first), so it holds at most those few hundred lists and cannot change
+ * output. `allRunes` is the text every list is cut from, made once.
+ */
 const tableCache = new Map<string, readonly number[]>();
 let allRunes: string | undefined;
 
