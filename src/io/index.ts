@@ -9,6 +9,7 @@ export type { ReadOptions, ResourceHandle } from './resource.js';
 export {
   parseResourceList,
   emitResourceList,
+  emitResourceListParts,
   resourceListWriter,
   printResults,
   resultToJson,
