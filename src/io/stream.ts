@@ -234,6 +234,6 @@ export function emitFiles(docs: readonly ResourceHandle[] | ParsedStream | reado
   const out = streams.map((p) => ({ file: p.file, text: p.emit(keep) }));
   // New resources one entry each (their texts end with a line break): written in parts, as the
   // rest (the patches of --format patch are all new resources).
-  loose.forEach((h, i) => out.push({ file: undefined, text: i === 0 ? h.text() : `---\n${h.text()}` }));
+  for (const [i, h] of loose.entries()) out.push({ file: undefined, text: i === 0 ? h.text() : `---\n${h.text()}` });
   return out;
 }
