@@ -18,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import ts from 'typescript';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,7 +69,7 @@ async function bundle() {
     // Written as the function the loader calls, so that it compiles the file's text as read: a
     // wrapper added at run time would be a second copy of a large string, young garbage whose
     // collection costs more than the rest of a small run's allocations.
-    writeWhole(file.path, `(function (exports, require, module, __filename, __dirname) {${code}\n})`);
+    writeWhole(file.path, `(function (exports, require, module, __filename, __dirname) {${code}\n${plainExports(code)}})`);
     written.add(name).add(`${name}.cache`);
   }
   if (!entry) throw new Error('build: esbuild reported no entry file');
@@ -94,6 +95,56 @@ async function bundle() {
     const path = join(chunks, name);
     if (!written.has(name) && Date.now() - statSync(path).mtimeMs > 60_000) rmSync(path, { force: true });
   }
+}
+
+/**
+ * esbuild's CommonJS exports are getters (`__export`, then `__toCommonJS` wraps each in a second
+ * getter), so every use of a function from another chunk (`(0, import_chunk.isObject)(x)`) runs
+ * two getter calls, until the caller is optimised: ~6% of a 1,000-workload run. Once the script
+ * has run, its exports are copied to a plain object of data properties, and that is what the
+ * scripts requiring it get. Only bindings declared at the top level with their value (a
+ * function, a class, `var x=...`) and never assigned again are copied (the script is parsed with
+ * TypeScript's parser to tell); any other export stays a getter, with its live value. A
+ * require cycle reaching a script still running gets the getters (correct, only slower).
+ * `module.live` keeps the getters for the build's check after the code-cache jobs.
+ */
+function plainExports(code) {
+  const list = /__export\(stdin_exports,\{([^}]*)\}\)/.exec(code);
+  if (!list) return '';
+  const exported = new Map(); // local binding -> export name
+  for (const [, key, local] of list[1].matchAll(/([\w$]+):\(\)=>([\w$.]+)/g)) if (/^[\w$]+$/.test(local)) exported.set(local, key);
+  // Top-level declarations with their value, and every assignment to a name anywhere.
+  const file = ts.createSourceFile('chunk.js', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const once = new Set();
+  for (const st of file.statements) {
+    if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) once.add(st.name.text);
+    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && d.initializer) once.add(d.name.text);
+  }
+  const assigned = new Set();
+  const visit = (n) => {
+    const target =
+      ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+        ? n.left
+        : (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) &&
+            (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)
+          ? n.operand
+          : undefined;
+    if (target)
+      ts.forEachChild(target, function names(x) {
+        if (ts.isIdentifier(x)) assigned.add(x.text);
+        else ts.forEachChild(x, names);
+      });
+    if (target && ts.isIdentifier(target)) assigned.add(target.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(file);
+  const plain = [...exported].filter(([local]) => once.has(local) && !assigned.has(local)).map(([, key]) => key);
+  if (plain.length === 0) return '';
+  return (
+    `{const live=module.exports,plain=Object.defineProperty({},"__esModule",{value:true}),keep=new Set(${JSON.stringify(plain)});` +
+    `for(const k of Object.keys(live))if(keep.has(k))plain[k]=live[k];else Object.defineProperty(plain,k,{get:()=>live[k],enumerable:true});` +
+    `module.live=live;module.exports=plain}`
+  );
 }
 
 /** Writes a file under a temporary name and renames it: readers see the old file or the new one. */
@@ -168,6 +219,13 @@ async function writeCodeCaches() {
     const err = [];
     const code = await cli(job.argv, { readStdin: async () => job.input, stdout: () => {}, stderr: (t) => err.push(t), stdinIsTTY: false });
     if (code !== 0) throw new Error(`build: the code-cache job ${JSON.stringify(job.argv)} failed (exit ${code}):\n${err.join('')}`);
+  }
+  // Exports copied to plain properties (plainExports) must still be what their bindings hold.
+  for (const [file, mod] of loaded) {
+    if (!mod.live) continue;
+    for (const k of Object.keys(mod.live)) {
+      if (mod.exports[k] !== mod.live[k]) throw new Error(`build: export ${k} of ${file} changed after its script ran; plainExports must leave it a getter`);
+    }
   }
   for (const [file, { script }] of loaded) writeWhole(`${file}.cache`, script.createCachedData());
 }

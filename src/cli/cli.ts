@@ -12,8 +12,8 @@ import type { Spec } from '../config/schema.js';
 import {
   createResource,
   emitFileParts,
-  emitResourceList,
-  emitStream,
+  emitResourceListParts,
+  emitStreamParts,
   InputError,
   IoContext,
   parseResourceList,
@@ -314,7 +314,7 @@ async function krmMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<number
     reinjected = out.reinjected;
   }
   if (writer) writer.finish(results);
-  else io.stdout(emitResourceList(list, results));
+  else writeParts(io, emitResourceListParts(list, results));
   report(results, args, io, config?.mode, true, reinjected);
   return hasErrors(results) ? EXIT_ERROR : EXIT_OK;
 }
@@ -362,9 +362,9 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
   // --check writes nothing; --explain passes the input through unchanged (nothing was updated).
   if (config.mode === 'check') return EXIT_OK;
   if (config.output === 'patch') {
-    const out = emitStream(patches.map((p) => createResource(p, undefined, ctx)));
+    const out = emitStreamParts(patches.map((p) => createResource(p, undefined, ctx)));
     if (args.output) await writeFiles(io, () => writeAtomic(args.output!, out));
-    else io.stdout(out);
+    else writeParts(io, out);
     return EXIT_OK;
   }
   if (args.inPlace) {
@@ -388,8 +388,30 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
     { file: kept.length === 1 ? kept[0]!.path : undefined },
   );
   if (args.output) await writeFiles(io, () => writeAtomic(args.output!, out));
-  else for (const part of out) io.stdout(part);
+  else writeParts(io, out);
   return EXIT_OK;
+}
+
+/** Parts are joined up to this many characters before a write (one write per document is a system call per document). */
+const WRITE_CHUNK = 1 << 20;
+
+/**
+ * Writes output made in parts (it can be longer than one string may be), a few large writes
+ * rather than one per part.
+ */
+function writeParts(io: CliIO, parts: readonly string[]): void {
+  let chunk: string[] = [];
+  let length = 0;
+  for (const part of parts) {
+    if (length + part.length > WRITE_CHUNK && chunk.length > 0) {
+      io.stdout(chunk.join(''));
+      chunk = [];
+      length = 0;
+    }
+    chunk.push(part);
+    length += part.length;
+  }
+  if (chunk.length > 0) io.stdout(chunk.join(''));
 }
 
 /** Runs the writing of output files under main.ts's signal handlers, which remove temporary files. */

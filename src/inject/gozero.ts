@@ -48,9 +48,21 @@ function applyKind(value: Json, kind: Kind, zeroAsNull: boolean): Json {
   return isObject(value) ? applyFields(value, kind.struct, zeroAsNull) : value;
 }
 
+/** Each struct's fields by name, made once (the struct shapes are constants of gojson.ts). */
+const fieldMaps = new WeakMap<Fields, Map<string, { kind: Kind; omitempty: boolean }>>();
+
+function fieldMap(fields: Fields): Map<string, { kind: Kind; omitempty: boolean }> {
+  let known = fieldMaps.get(fields);
+  if (known === undefined) {
+    known = new Map(fields.map(([name, kind, omitempty]) => [name, { kind, omitempty: omitempty === true }]));
+    fieldMaps.set(fields, known);
+  }
+  return known;
+}
+
 function applyFields(value: JsonObject, fields: Fields, zeroAsNull: boolean): JsonObject {
   const out: JsonObject = {};
-  const known = new Map(fields.map(([name, kind, omitempty]) => [name, { kind, omitempty: omitempty === true }]));
+  const known = fieldMap(fields);
   for (const [k, v] of Object.entries(value)) {
     const field = known.get(k);
     if (field === undefined) out[k] = v;

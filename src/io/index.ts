@@ -11,6 +11,7 @@ export type { IoOptions, PatchStats } from './context.js';
 export {
   parseResourceList,
   emitResourceList,
+  emitResourceListParts,
   resourceListWriter,
   printResults,
   resultToJson,

@@ -370,12 +370,17 @@ export function printResults(results: readonly Result[], io: IoContext): string 
  * (from `createResource`), which are appended.
  */
 export function emitResourceList(parsed: ParsedResourceList, results: readonly Result[], items: readonly ResourceHandle[] = parsed.items): string {
+  return emitResourceListParts(parsed, results, items).join('');
+}
+
+/** `emitResourceList` in parts to be written one after another (a large list can be longer than one string may be). */
+export function emitResourceListParts(parsed: ParsedResourceList, results: readonly Result[], items: readonly ResourceHandle[] = parsed.items): string[] {
   const { src, layout } = parsed;
   const eol = (s: string): string => (src.eol === '\r\n' ? s.replace(/\r?\n/g, '\r\n') : s);
   const keep = new Set(items);
   const own = new Set<ResourceHandle>(parsed.items);
   const added = items.filter((h) => !own.has(h));
-  if (layout.reprint) return eol(reprintAll(parsed, results, items));
+  if (layout.reprint) return reprintAll(parsed, results, items).map(eol);
   const text = src.text;
   const edits: { start: number; end: number; text: string }[] = [];
   parsed.items.forEach((h, i) => {
@@ -413,7 +418,7 @@ export function emitResourceList(parsed: ParsedResourceList, results: readonly R
     pos = Math.max(pos, e.end);
   }
   parts.push(text.slice(pos));
-  return parts.join('');
+  return parts;
 }
 
 /**
@@ -457,8 +462,8 @@ export function resourceListWriter(
   };
 }
 
-/** JSON or flow-style input: the whole list re-printed as block YAML. */
-function reprintAll(parsed: ParsedResourceList, results: readonly Result[], items: readonly ResourceHandle[]): string {
+/** JSON or flow-style input: the whole list re-printed as block YAML (in parts). */
+function reprintAll(parsed: ParsedResourceList, results: readonly Result[], items: readonly ResourceHandle[]): string[] {
   const { layout } = parsed;
   const doc = new Document(null, { schema: 'core' });
   const map = new YAMLMap();
@@ -499,7 +504,7 @@ function reprintAll(parsed: ParsedResourceList, results: readonly Result[], item
     }
     if (results.length > 0) pending.push(new Pair(new Scalar('results'), resultsNode(results)));
     parts.push(print(pending));
-    return parts.join('');
+    return parts;
   }
   const src = full.contents as YAMLMap;
   for (const p of src.items) {
@@ -519,7 +524,7 @@ function reprintAll(parsed: ParsedResourceList, results: readonly Result[], item
   }
   if (results.length > 0) map.items.push(new Pair(new Scalar('results'), resultsNode(results)));
   doc.contents = map as typeof doc.contents;
-  return doc.toString({ ...PRINT_OPTIONS, indentSeq: false });
+  return [doc.toString({ ...PRINT_OPTIONS, indentSeq: false })];
 }
 
 /**

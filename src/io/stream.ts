@@ -231,8 +231,8 @@ export function emitFiles(docs: readonly ResourceHandle[] | ParsedStream | reado
     }
   }
   const out = streams.map((p) => ({ file: p.file, text: p.emit(keep) }));
-  if (loose.length > 0) {
-    out.push({ file: undefined, text: loose.map((h) => h.text()).join('---\n') });
-  }
+  // New resources one entry each (their texts end with a line break): written in parts, as the
+  // rest (the patches of --format patch are all new resources).
+  for (const [i, h] of loose.entries()) out.push({ file: undefined, text: i === 0 ? h.text() : `---\n${h.text()}` });
   return out;
 }

@@ -270,6 +270,12 @@ describe('Go semantics helpers', () => {
     expect(goFloat(123456)).toBe('123456');
     expect(goFloat(1.5)).toBe('1.5');
     expect(goFloat(0.00001)).toBe('1e-05');
+    // the integer shortcut agrees with Go's formatting at its edges
+    expect(goFloat(999999)).toBe('999999');
+    expect(goFloat(-999999)).toBe('-999999');
+    expect(goFloat(-1000000)).toBe('-1e+06');
+    expect(goFloat(-0)).toBe('-0');
+    expect(goFloat(0)).toBe('0');
     expect(sprint(null)).toBe('<nil>');
     expect(sprint({ b: 1, a: [true, 'x'] })).toBe('map[a:[true x] b:1]');
   });

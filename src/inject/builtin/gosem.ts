@@ -50,6 +50,9 @@ export function truthy(v: Val): boolean {
 
 /** Go's `%v` of a float64 (`strconv.FormatFloat(f, 'g', -1, 64)`). */
 export function goFloat(f: number): string {
+  // The usual case (a port, a count): an integer below 1e6 prints as its digits (Go switches to the
+  // exponent form at 1e+06). -0 prints as -0 (formatGoFloat).
+  if (Number.isInteger(f) && Math.abs(f) < 1e6 && !Object.is(f, -0)) return String(f);
   return formatGoFloat(f, 64);
 }
 
