@@ -11,11 +11,11 @@
  * The rest of the document (apiVersion, kind, metadata) is read as a value without its items.
  * Any other shape (JSON, flow style, directives, quoted or duplicate top-level keys, tabs in the
  * indentation, CRLF line ends, a top-level kind other than `List`) is read whole as stream.ts
- * reads a document, up to `MAX_WHOLE_DOCUMENT` characters: larger ones are an error, since their
- * value would be several times the input. An item that only `yaml` reads and that `yaml` refuses
- * on its own (an alias to an anchor in another item) makes the whole document be read that way
- * too, within the same bound, so values and errors are those of the whole-document path; past the
- * bound the item's own error is reported, naming `items[i]`.
+ * reads a document: with the fast readers at any length, with `yaml` up to `MAX_WHOLE_DOCUMENT`
+ * characters (its Document takes tens of times the text; a longer one is an error). An item that
+ * only `yaml` reads and that `yaml` refuses on its own (an alias to an anchor in another item)
+ * makes the whole document be read too, within the same bound, so values and errors are those of
+ * the whole-document path; past the bound the item's own error is reported, naming `items[i]`.
  *
  * Values read here share memory with the text (V8 keeps a whole string alive for any substring
  * still referenced): a caller that keeps parts of them past the text copies them
@@ -32,7 +32,7 @@ import type { Slot } from './resource.js';
 import { indexWithin, lineEnd, nextContentLine, plainKeyColon, skipSpaces, SP } from './scan.js';
 import { segmentStream, type Segment } from './stream.js';
 
-/** Longest document read whole (one not in the layout that is read item by item). */
+/** Longest document `yaml` reads whole (one the fast readers do not read, or an item refused alone). */
 export const MAX_WHOLE_DOCUMENT = 16 * 1024 * 1024;
 
 /** One document of a stream with content (documents holding only `null` are skipped). */
@@ -151,31 +151,24 @@ function wholeSlot(src: SourceText, seg: Segment): Slot {
     : { kind: 'slot', start: seg.contentStart, end: seg.contentEnd, col: src.column(seg.contentStart) };
 }
 
-/** Reads a document whole, within `MAX_WHOLE_DOCUMENT`. */
-function readWhole(src: SourceText, seg: Segment, docNo: number): Json {
-  if (seg.end - seg.start > MAX_WHOLE_DOCUMENT) {
-    throw src.error(
-      'too-large',
-      `document ${docNo} is longer than ${MAX_WHOLE_DOCUMENT / 1024 / 1024} MiB and not a kind: List in the block layout kubectl get -o yaml prints, so it cannot be read item by item`,
-      seg.contentStart,
-    );
-  }
-  return readSlot(src, wholeSlot(src, seg));
+/** Reads a document whole: `yaml` only within `MAX_WHOLE_DOCUMENT` (the fast readers for any length). */
+function readWhole(src: SourceText, seg: Segment): Json {
+  return readSlot(src, wholeSlot(src, seg), MAX_WHOLE_DOCUMENT);
 }
 
-function* items(src: SourceText, seg: Segment, split: Split, docNo: number): Generator<Json> {
+function* items(src: SourceText, seg: Segment, split: Split): Generator<Json> {
   const { dashes, seqIndent, bodyEnd } = split;
   for (let i = 0; i < dashes.length; i++) {
     const end = i + 1 < dashes.length ? dashes[i + 1]! - seqIndent : bodyEnd;
     const slot = itemSlot(src, dashes[i]!, end);
     let value: Json;
     try {
-      value = slot === null ? null : readSlot(src, slot);
+      value = slot === null ? null : readSlot(src, slot, MAX_WHOLE_DOCUMENT);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       // What the whole document gives (an alias to another item's anchor reads, errors are its own).
       if (seg.end - seg.start > MAX_WHOLE_DOCUMENT) throw new InputError(e.code, `items[${i}]: ${e.detail}`, e.line, e.col, e.file);
-      const whole = readWhole(src, seg, docNo);
+      const whole = readWhole(src, seg);
       const rest = isObject(whole) && Array.isArray(whole.items) ? whole.items.slice(i) : [];
       yield* rest;
       return;
@@ -198,10 +191,10 @@ export function* readStreamDocuments(text: string, file?: string, io: IoContext 
     docNo++;
     const split = seg.slow ? undefined : splitList(src, seg);
     if (split) {
-      yield { index: docNo - 1, value: split.top, items: items(src, seg, split, docNo) };
+      yield { index: docNo - 1, value: split.top, items: items(src, seg, split) };
       continue;
     }
-    const v = readWhole(src, seg, docNo);
+    const v = readWhole(src, seg);
     if (v === null) continue;
     if (!isObject(v)) throw src.error('not-an-object', `document ${docNo} is ${describeKind(v)}, not a Kubernetes object`, seg.contentStart);
     yield { index: docNo - 1, value: v };

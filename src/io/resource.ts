@@ -130,8 +130,12 @@ export function toPlain(doc: Document.Parsed): Json {
   return doc.toJS({ maxAliasCount: -1 }) as Json;
 }
 
-/** Reads the plain value of a slot: JSON.parse or the fast reader when it can, else `yaml`. */
-export function readSlot(src: SourceText, slot: Slot): Json {
+/**
+ * Reads the plain value of a slot: JSON.parse or the fast reader when it can, else `yaml` (for a
+ * slot of at most `yamlLimit` characters: `yaml`'s Document takes tens of times its text; a longer
+ * one is a `too-large` error).
+ */
+export function readSlot(src: SourceText, slot: Slot, yamlLimit = Infinity): Json {
   if (slot.kind === 'slot' && !src.unsafe.any(slot.start, slot.end)) {
     const first = src.text.charCodeAt(slot.start);
     if (first === 123 /* { */ && src.io.jsonReading) {
@@ -143,6 +147,13 @@ export function readSlot(src: SourceText, slot: Slot): Json {
     }
     const v = fastParse(src.text, slot.start, slot.end, slot.col);
     if (v !== BAIL) return v;
+  }
+  if (slot.end - slot.start > yamlLimit) {
+    throw src.error(
+      'too-large',
+      `a document of more than ${yamlLimit / 1024 / 1024} MiB that only the general YAML reader reads (anchors, tags, flow style...)`,
+      slot.start,
+    );
   }
   const { text, base } = sourceOf(src, slot);
   return toPlain(parseWithYaml(src, text, base));
