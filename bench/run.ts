@@ -411,8 +411,10 @@ if (ONLY.has('audit') && AUDIT_PODS.length > 0) {
       measured: perPod.map((p) => (p.ms * 1000).toFixed(0)).join(' → ') + ' µs',
       baseline: `start-up ${fmtMs(startupMs)} subtracted`,
       ratio: r,
-      limit: '0.80–1.20',
-      holds: r >= 0.8 && r <= 1.2,
+      // Issue 18 asks for linear time: the time per pod may not grow with the snapshot. It falls
+      // (fixed costs spread over more pods), which is not a miss, so only the upper bound is a limit.
+      limit: '≤ 1.20',
+      holds: r <= 1.2,
       runs: 0,
     });
   }
