@@ -1,8 +1,9 @@
 /**
  * The one scanner of the fast YAML layer (the reader in fast.ts, for manifests and for template
- * output, and the text patcher in patch.ts): character codes, and the searches they make in the
- * text (end of a line, the next content line, a comment, the `:` ending an implicit key, the
- * closing quote of a quoted scalar).
+ * output, the text patcher in patch.ts, and the line walks that split streams, ResourceLists and
+ * Lists in stream.ts, resource-list.ts and list-items.ts): character codes, and the searches they
+ * make in the text (end and start of a line, the next content line, a comment, the `:` ending an
+ * implicit key, a sequence entry's `-`, the closing quote of a quoted scalar or flow collection).
  * Every search takes the end of the range it may look at, the line or node being read, so a
  * missing needle costs the length of that range and never a scan to the end of the whole input
  * (which made comment-free inputs quadratic). It builds no values and knows no YAML structure;
