@@ -56,13 +56,14 @@ function join(path: string, key: string): string {
  * Applies `patch` to `original` with strategic-merge semantics for `schema`. Neither input is
  * modified. A non-object `original` counts as an empty object, as in apimachinery.
  */
-export function strategicMerge(original: Json, patch: Json, schema: SchemaNode): Json {
+export function strategicMerge(original: Json, patch: Json, schema: SchemaNode): JsonObject {
   if (!isMap(patch)) throw new MergeError('a strategic merge patch must be an object', '');
   if (!isMap(original) || isEmptyMap(original)) {
     // Into nothing (e.g. a template's output over an empty pod): a patch without directives merges
-    // to its own copy without nulls, which `plainFresh` makes without copying the patch first.
+    // to its own copy without nulls, which `plainFresh` makes without copying the patch first (a
+    // map, as the patch is).
     const plain = plainFresh(patch, schema);
-    if (plain !== NEEDS_MERGE) return plain;
+    if (plain !== NEEDS_MERGE && isMap(plain)) return plain;
   }
   const base = isMap(original) ? clone(original) : {};
   return mergeMap(base, clone(patch), schema, '');
