@@ -62,7 +62,10 @@ export function isEnvironmentObject(obj: JsonObject): boolean {
  * The objects the environment is built from: every resource whose kind may matter to it (all of
  * them when a handle cannot tell its kind without its value).
  */
-export function environmentObjects(resources: readonly Resource[]): JsonObject[] {
+/** What reading the environment takes of a resource: its value, and its header when known. */
+export type EnvironmentSource = Pick<Resource, 'value'> & { readonly header?: Resource['header'] };
+
+export function environmentObjects(resources: readonly EnvironmentSource[]): JsonObject[] {
   return resources.filter((r) => !r.header || ENVIRONMENT_KINDS.has(r.header.kind)).map((r) => r.value);
 }
 
