@@ -11,7 +11,6 @@ import { SnapshotAudit, type FindingSeverity } from '../audit/audit.js';
 import type { Config } from '../config/config.js';
 import { createResource, emitStream, readStreamDocuments } from '../io/index.js';
 import { hasErrors } from '../results/result.js';
-import type { Resource } from '../core/run.js';
 import { UsageError, type CliArgs } from './args.js';
 import { formatAudit, formatAuditText } from './audit-report.js';
 import { report, templateEngineFor, writeFiles, type CliIO, type IstioFiles } from './cli.js';
@@ -48,7 +47,7 @@ export async function auditMode(
     throw new UsageError(`--format patch and --summary ${format} both write to stdout: send the patches to a file with -o`);
   }
   if (!patches && args.output) throw new UsageError('--audit writes a file (-o) only for --format patch');
-  const environment = snapshot.environmentObjects().map((value) => ({ value }) as unknown as Resource);
+  const environment = snapshot.environmentObjects().map((value) => ({ value }));
   const engine = await templateEngineFor(environment, config, istioFiles);
   const out = snapshot.finish({ restartedAt: args.restartedAt ?? nowRfc3339() }, istioFiles.istio, istioFiles.revisionIstio, engine);
   // Only errors here: the audit's own report follows (no injection totals line).

@@ -21,7 +21,7 @@ import {
   resourceListWriter,
   type ResourceHandle,
 } from '../io/index.js';
-import { environmentObjects, isEnvironmentObject, run, type RunOptions, type RunOutput } from '../core/run.js';
+import { environmentObjects, isEnvironmentObject, run, type EnvironmentSource, type RunOptions, type RunOutput } from '../core/run.js';
 import { usesIstioTemplates, type IstioInputs, type TemplateEngine } from '../istio/environment.js';
 import { hasErrors, type Result } from '../results/result.js';
 import { formatResult } from './report.js';
@@ -180,7 +180,7 @@ async function runWith(
 
 /** The Go template engine, when the run may render with Istio's templates (else undefined). */
 export async function templateEngineFor(
-  resources: Parameters<typeof run>[0],
+  resources: readonly EnvironmentSource[],
   config: Config,
   { istio, revisionIstio }: IstioFiles,
 ): Promise<TemplateEngine | undefined> {

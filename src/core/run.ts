@@ -9,7 +9,7 @@ import type { Config } from '../config/config.js';
 import { isOwnConfig } from '../config/config.js';
 import { Annotation } from '../kube/keys.js';
 import { findWorkloadKind, formatFieldPath, getIn, parsePath, type Path } from '../kube/kinds.js';
-import { isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef, type SourceQuote } from '../kube/types.js';
+import { asPodJson, isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef, type SourceQuote } from '../kube/types.js';
 import { checkPodTemplate } from '../kube/shape.js';
 import { UserError, type Result } from '../results/result.js';
 import { processWorkload, type Environment, type WorkloadOutcome } from './workload.js';
@@ -62,7 +62,10 @@ export function isEnvironmentObject(obj: JsonObject): boolean {
  * The objects the environment is built from: every resource whose kind may matter to it (all of
  * them when a handle cannot tell its kind without its value).
  */
-export function environmentObjects(resources: readonly Resource[]): JsonObject[] {
+/** What reading the environment takes of a resource: its value, and its header when known. */
+export type EnvironmentSource = Pick<Resource, 'value'> & { readonly header?: Resource['header'] };
+
+export function environmentObjects(resources: readonly EnvironmentSource[]): JsonObject[] {
   return resources.filter((r) => !r.header || ENVIRONMENT_KINDS.has(r.header.kind)).map((r) => r.value);
 }
 
@@ -330,19 +333,24 @@ function imageTags(current: PodTemplate, outcome: WorkloadOutcome): Record<strin
   return tags;
 }
 
-function podTemplateOf(w: FoundWorkload): PodTemplate {
-  if (!w.podPath.length) return { metadata: w.obj.metadata, spec: w.obj.spec } as unknown as PodTemplate;
+/** The workload's pod template as JSON (`metadata` and `spec`), for `checkPodTemplate` to check. */
+function podTemplateOf(w: FoundWorkload): JsonObject {
+  if (!w.podPath.length) return podParts(w.obj.metadata, w.obj.spec);
   const template = getIn(w.obj, w.podPath) as JsonObject;
-  if (!w.metadataPath) return template as unknown as PodTemplate;
-  const metadata = getIn(w.obj, w.metadataPath);
-  return { ...(metadata !== undefined ? { metadata } : {}), spec: template.spec } as unknown as PodTemplate;
+  if (!w.metadataPath) return template;
+  return podParts(getIn(w.obj, w.metadataPath), template.spec);
+}
+
+/** `{metadata, spec}`, without the parts the workload does not have. */
+function podParts(metadata: Json | undefined, spec: Json | undefined): JsonObject {
+  return { ...(metadata !== undefined ? { metadata } : {}), ...(spec !== undefined ? { spec } : {}) };
 }
 
 function writeBack(w: FoundWorkload, pod: PodTemplate): void {
-  const podJson = pod as unknown as JsonObject;
+  const podJson = asPodJson(pod);
   if (w.metadataPath) {
     if (podJson.metadata !== undefined) {
-      w.resource.update([...w.base, ...w.metadataPath], podJson.metadata as Json);
+      w.resource.update([...w.base, ...w.metadataPath], podJson.metadata);
     } else {
       // Uninject gave back a pod without metadata: the metadata the injection added goes too.
       const parentPath = [...w.base, ...w.metadataPath.slice(0, -1)];
@@ -353,7 +361,7 @@ function writeBack(w: FoundWorkload, pod: PodTemplate): void {
         w.resource.update(parentPath, rest);
       }
     }
-    w.resource.update([...w.base, ...w.podPath, 'spec'], podJson.spec as Json);
+    w.resource.update([...w.base, ...w.podPath, 'spec'], podJson.spec);
     return;
   }
   if (w.podPath.length) {
@@ -361,6 +369,6 @@ function writeBack(w: FoundWorkload, pod: PodTemplate): void {
     return;
   }
   // A bare Pod: its own metadata and spec.
-  w.resource.update([...w.base, 'metadata'], (podJson.metadata ?? {}) as Json);
-  w.resource.update([...w.base, 'spec'], podJson.spec as Json);
+  w.resource.update([...w.base, 'metadata'], podJson.metadata ?? {});
+  w.resource.update([...w.base, 'spec'], podJson.spec);
 }

@@ -8,12 +8,12 @@
  * templates and post-processing are elsewhere.
  */
 import { Annotation, Container as ContainerName } from '../kube/keys.js';
-import { cloneJson, isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
+import { cloneJson, isObject, asPodJson, asPodTemplate, type Json, type JsonObject, type PodTemplate, type PodJson } from '../kube/types.js';
 import { MergeError, podSchema, strategicMerge } from '../merge/index.js';
 import { UserError } from '../results/result.js';
 import { goContainer, goMarshal } from './postprocess/gojson.js';
 import { parseInjectionStatus } from './postprocess/applyMetadata.js';
-import { annotationsOf, asPodJson, asPodTemplate, findContainer, findContainerFromPod, findSidecar, get, type PodJson } from './postprocess/util.js';
+import { annotationsOf, findContainer, findContainerFromPod, findSidecar, get } from './postprocess/util.js';
 import type { InjectorSettings } from './types.js';
 
 /** `image: auto` in a user override means "keep the injected image". */
@@ -115,7 +115,7 @@ export function marshalOverrides(overrides: ParsedContainers): string {
 /** `applyContainer` / `applyInitContainer`: strategic-merges one container into the pod. */
 function applyContainer(pod: PodJson, list: 'containers' | 'initContainers', container: JsonObject): PodJson {
   try {
-    return strategicMerge(pod as unknown as Json, { spec: { [list]: [container] } }, podSchema) as unknown as PodJson;
+    return asPodJson(strategicMerge(pod, { spec: { [list]: [container] } }, podSchema));
   } catch (e) {
     if (e instanceof MergeError) throw new UserError(`cannot apply the ${list} override ${String(container.name)}: ${e.message}`, `spec.${list}`);
     throw e;

@@ -8,11 +8,10 @@
  * This module does not decide whether to inject.
  */
 import { Container as ContainerName, Annotation, Label } from '../kube/keys.js';
-import { cloneJson, isObject, type Json, type JsonObject, type PodTemplate } from '../kube/types.js';
+import { cloneJson, isObject, asPodJson, asPodTemplate, type JsonObject, type PodTemplate } from '../kube/types.js';
 import { podSchema, strategicMerge } from '../merge/index.js';
 import { reapplyOverwrittenContainersInPlace } from './overrides.js';
 import { postProcessPodInPlace, recordOriginalMetadata } from './postprocess/index.js';
-import { asPodJson, type PodJson } from './postprocess/util.js';
 import { buildTemplateData } from './data.js';
 import { dropGoZeroValues } from './gozero.js';
 import type { InjectOutcome, InjectorSettings, SidecarRenderer, WorkloadMeta } from './types.js';
@@ -64,19 +63,20 @@ export function injectPod(input: InjectPodInput): InjectOutcome {
 
   // RunTemplate: templatePod records what the templates produced (status annotation, overrides);
   // mergedPod is the user's pod with each rendered template merged over it in order.
-  let templatePod: Json = {};
-  let mergedPod: Json = { metadata: (base.metadata ?? {}) as Json, spec: base.spec as unknown as Json };
+  let templatePod: JsonObject = {};
+  const baseJson = asPodJson(base);
+  let mergedPod: JsonObject = { metadata: baseJson.metadata ?? {}, spec: baseJson.spec };
   for (const [i, patch] of patches.entries()) {
     templatePod = strategicMerge(templatePod, patch, podSchema);
-    mergedPod = moveProxyForNativeSidecar(mergedPod as JsonObject, patch);
+    mergedPod = moveProxyForNativeSidecar(mergedPod, patch);
     mergedPod = strategicMerge(mergedPod, mergePatches[i]!, podSchema);
   }
   // The merge's result is a fresh copy: the steps below may work on it in place. Without any
   // patch, mergedPod still shares the base pod's metadata and spec, so it is copied first.
-  const owned = patches.length > 0 ? (mergedPod as unknown as PodJson) : asPodJson(cloneJson(mergedPod as unknown as PodTemplate));
+  const owned = asPodJson(patches.length > 0 ? mergedPod : cloneJson(mergedPod));
   let pod = reapplyOverwrittenContainersInPlace(owned, {
     original: base,
-    templatePod: templatePod as unknown as PodTemplate,
+    templatePod: asPodTemplate(templatePod),
     settings,
     proxyConfig: data.proxyConfig,
     ...(input.platform ? { platform: input.platform } : {}),
@@ -85,7 +85,7 @@ export function injectPod(input: InjectPodInput): InjectOutcome {
   pod = postProcessPodInPlace(asPodJson(pod), {
     settings: postSettings,
     proxyConfig: data.proxyConfig,
-    templatePod: templatePod as unknown as PodTemplate,
+    templatePod: asPodTemplate(templatePod),
   });
   if (input.recordOriginal !== false) pod = recordOriginalMetadata(pristine, pod);
   return { pod: stripEmptyMetadata(pod), warnings };

@@ -6,9 +6,9 @@
  * env var goes, is decided by the `applyRewrite` step; this module only transforms values.
  */
 import { Container as ContainerName } from '../kube/keys.js';
-import { cloneJson, isObject, type Json, type JsonObject } from '../kube/types.js';
+import { cloneJson, isObject, type Json, type JsonObject, type PodJson } from '../kube/types.js';
 import { goMarshal, goProbeAction, sortedKeys } from './postprocess/gojson.js';
-import { allContainers, type PodJson } from './postprocess/util.js';
+import { allContainers } from './postprocess/util.js';
 
 /** Env var of the proxy holding the original probes (`status.KubeAppProberEnvName`). */
 export const KUBE_APP_PROBERS_ENV = 'ISTIO_KUBE_APP_PROBERS';

@@ -28,11 +28,23 @@
  * had set to the template's own value cannot be told apart there, and is removed with the rest.
  */
 import { Annotation, Container as ContainerName, Label } from '../kube/keys.js';
-import { cloneJson, isObject, setSourceQuotes, sourceQuotesOf, type Json, type JsonObject, type PodTemplate, type SourceQuote } from '../kube/types.js';
+import {
+  cloneJson,
+  isObject,
+  setSourceQuotes,
+  sourceQuotesOf,
+  asPodJson,
+  asPodTemplate,
+  type Json,
+  type JsonObject,
+  type PodTemplate,
+  type SourceQuote,
+  type PodJson,
+} from '../kube/types.js';
 import { clearPrometheusAnnotations, findAnnotation, PROMETHEUS_ANNOTATIONS_ENV } from './postprocess/applyPrometheusMerge.js';
 import { parseInjectionStatus } from './postprocess/applyMetadata.js';
 import { HOOK_KINDS, KUBE_APP_PROBERS_ENV, PROBE_KINDS, formatProberURL, parseProbers, restoreAppHandler, type Prober } from './probes.js';
-import { asPodJson, asPodTemplate, findContainer, findSidecar, sanitizeLabelName, type PodJson } from './postprocess/util.js';
+import { findContainer, findSidecar, sanitizeLabelName } from './postprocess/util.js';
 
 export interface StripResult {
   pod: PodTemplate;
@@ -114,7 +126,7 @@ export function stripInjection(input: PodTemplate, options: StripOptions = {}): 
     if (!record) notes.push(`the ${Annotation.originalMetadata} annotation is not a valid record; ignored`);
   }
   if (record?.pod) {
-    const whole = cloneJson(record.pod) as unknown as PodJson;
+    const whole = asPodJson(cloneJson(record.pod));
     applyQuotes(whole, record);
     return { pod: asPodTemplate(whole), wasInjected: true, exact: true, notes };
   }
@@ -209,11 +221,11 @@ export function stripMechanically(input: PodTemplate): { pod: PodJson; sidecar: 
 function cloneWithoutListed(input: PodJson, status: Record<ListName, readonly string[]>): PodJson {
   const out: JsonObject = {};
   for (const k in input) {
-    const v = (input as unknown as JsonObject)[k];
+    const v = input[k];
     if (v === undefined) continue;
     out[k] = k === 'spec' && isObject(v) ? cloneSpecWithoutListed(v, status) : cloneJson(v);
   }
-  return out as unknown as PodJson;
+  return asPodJson(out);
 }
 
 function cloneSpecWithoutListed(spec: JsonObject, status: Record<ListName, readonly string[]>): JsonObject {
@@ -493,7 +505,7 @@ function buildRecord(before: PodTemplate, after: PodTemplate): OriginalRecord {
     // No status annotation: stripping leaves the pod (with the record) as it is.
     stripped = asPodJson(stripInjection(withRecord(after, record)).pod);
   }
-  if (!deepEqual(stripped as unknown as Json, before as unknown as Json)) return { pod: cloneJson(before) as unknown as JsonObject };
+  if (!deepEqual(stripped, asPodJson(before))) return { pod: cloneJson(asPodJson(before)) };
   return record;
 }
 

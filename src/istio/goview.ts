@@ -652,7 +652,7 @@ export function goTemplateType(values: JsonObject): StructType {
 
 /** The template data as Go sees it (`.Values`, `.ObjectMeta`, ...), of the type `goTemplateType` made for its values. */
 export function goTemplateData(data: SidecarTemplateData, type: StructType = goTemplateType(data.values)): GoStruct {
-  return new GoStruct(type, data as unknown as JsonObject);
+  return new GoStruct(type, data);
 }
 
 /** The JSON a view struct reads (e.g. the ProxyConfig behind `.ProxyConfig`), or `undefined`. */

@@ -9,7 +9,7 @@
  * values: inject/validate.ts) nor anything the injector does not read.
  */
 import { UserError } from '../results/result.js';
-import { cloneJson, type Json, type JsonObject, type PodTemplate } from './types.js';
+import { asPodJson, asPodTemplate, cloneJson, type Json, type JsonObject, type PodTemplate } from './types.js';
 
 type Shape = 'map' | 'list' | 'string' | 'bool' | 'stringMap' | { map: Fields } | { listOf: Shape };
 type Fields = { readonly [field: string]: Shape };
@@ -183,19 +183,20 @@ export function checkPodPatchTypes(patch: JsonObject): void {
 }
 
 /**
- * Checks a pod template (`{metadata, spec}`) and returns it with `null`s in the checked fields
- * read as Go's zero values (a copy when anything changed; the input is never modified).
+ * Checks a pod template (`{metadata, spec}`, as read from the input) and returns it, as the typed
+ * view, with `null`s in the checked fields read as Go's zero values (a copy when anything changed;
+ * the input is never modified): where a JSON value becomes a `PodTemplate` (see `asPodTemplate`).
  * Throws a `UserError` (code `invalid-pod`) whose field path is relative to the pod template.
  */
-export function checkPodTemplate(pod: PodTemplate): PodTemplate {
-  const root = pod as unknown as JsonObject;
+export function checkPodTemplate(pod: JsonObject | PodTemplate): PodTemplate {
+  const root: JsonObject = asPodJson(pod);
   const proto = findProtoKey(root, []);
   if (proto !== undefined) {
     throw new UserError(`${proto} is not a valid key in a Kubernetes object`, proto, 'invalid-pod');
   }
   const fixes: Fix[] = [];
   checkFields(root, POD_TEMPLATE, [], fixes);
-  if (!fixes.length) return pod;
+  if (!fixes.length) return asPodTemplate(root);
   const copy = cloneJson(root, true);
   for (const f of fixes) {
     let o: Json = copy;
@@ -204,5 +205,5 @@ export function checkPodTemplate(pod: PodTemplate): PodTemplate {
     if (f.zero === undefined) delete (o as JsonObject)[last];
     else (o as JsonObject)[last] = f.zero;
   }
-  return copy as unknown as PodTemplate;
+  return asPodTemplate(copy);
 }

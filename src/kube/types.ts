@@ -30,6 +30,36 @@ export type PodSpec = Omit<V1PodSpec, 'containers' | 'initContainers' | 'volumes
   [key: string]: unknown;
 };
 
+/**
+ * The same pod template viewed as plain JSON, for code that edits it generically (the
+ * post-processing steps, overrides, stripping): a `JsonObject` with the fields those steps read.
+ */
+export type PodJson = JsonObject & {
+  metadata?: JsonObject & { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: JsonObject & { containers?: JsonObject[]; initContainers?: JsonObject[]; volumes?: JsonObject[]; imagePullSecrets?: JsonObject[] };
+};
+
+/**
+ * A JSON object viewed as a pod template: the one place a JSON value becomes the typed view. No
+ * copy and no check: the value itself. Sound for what `checkPodTemplate` (kube/shape.ts) passed,
+ * and for what the pipeline builds from such a pod with JSON steps (copies, strategic merges with
+ * checked template patches, stripping), which keep the field types it checked.
+ */
+export function asPodTemplate(json: JsonObject): PodTemplate {
+  return json as unknown as PodTemplate;
+}
+
+/**
+ * A pod template viewed as plain JSON (the reverse of `asPodTemplate`), for the generic code:
+ * merge, copy, compare, write back. No copy. `PodTemplate`'s types admit `undefined` and
+ * `unknown` fields, which `Json` does not; a pod template in the pipeline holds JSON values only
+ * (read from JSON, copied with `cloneJson`, which leaves `undefined` fields out). A `JsonObject`
+ * given here is a pod template in the same sense as for `asPodTemplate`.
+ */
+export function asPodJson(pod: PodTemplate | JsonObject): PodJson {
+  return pod as unknown as PodJson;
+}
+
 /** apiVersion/kind/name/namespace of a resource, as KRM results reference it. */
 export interface ResourceRef {
   apiVersion: string;

@@ -56,13 +56,14 @@ function join(path: string, key: string): string {
  * Applies `patch` to `original` with strategic-merge semantics for `schema`. Neither input is
  * modified. A non-object `original` counts as an empty object, as in apimachinery.
  */
-export function strategicMerge(original: Json, patch: Json, schema: SchemaNode): Json {
+export function strategicMerge(original: Json, patch: Json, schema: SchemaNode): JsonObject {
   if (!isMap(patch)) throw new MergeError('a strategic merge patch must be an object', '');
   if (!isMap(original) || isEmptyMap(original)) {
     // Into nothing (e.g. a template's output over an empty pod): a patch without directives merges
-    // to its own copy without nulls, which `plainFresh` makes without copying the patch first.
+    // to its own copy without nulls, which `plainFresh` makes without copying the patch first (a
+    // map, as the patch is).
     const plain = plainFresh(patch, schema);
-    if (plain !== NEEDS_MERGE) return plain;
+    if (plain !== NEEDS_MERGE && isMap(plain)) return plain;
   }
   const base = isMap(original) ? clone(original) : {};
   return mergeMap(base, clone(patch), schema, '');
@@ -385,7 +386,7 @@ function mergeSliceWithSpecialElements(original: Json[], patch: Json[], mergeKey
 
 function mergeSliceWithoutSpecialElements(original: Json[], patch: Json[], mergeKey: string, schema: SchemaNode, path: string): Json[] {
   const merged = [...original];
-  const keyOf = (o: Json | undefined): Json | undefined => (isMap(o) && mergeKey in o ? o[mergeKey] : ABSENT);
+  const keyOf = (o: Json | undefined): Key => (isMap(o) && mergeKey in o ? o[mergeKey] : ABSENT);
   const found = new KeyIndex(merged, keyOf);
   for (const item of patch) {
     const typed = item as JsonObject;
@@ -487,7 +488,10 @@ function index(keys: KeyIndex, list: Json[], value: Json, mergeKey: string, kind
 }
 
 /** Marks a list item that no key can find (a map without the merge key). */
-const ABSENT = Symbol('absent') as unknown as Json;
+const ABSENT: unique symbol = Symbol('absent');
+
+/** A list item's key: the value of its merge key (primitive items: the item), or `ABSENT`. */
+type Key = Json | undefined | typeof ABSENT;
 
 /**
  * First index of the item of a list whose key is `sameValue` to a wanted key, without scanning
@@ -497,13 +501,13 @@ const ABSENT = Symbol('absent') as unknown as Json;
  */
 class KeyIndex {
   /** Keys by position and primitive key to first position; only for lists longer than `SCAN`. */
-  private keys: (Json | undefined)[] | undefined;
+  private keys: Key[] | undefined;
   private firstIndex: Map<Json | undefined, number> | undefined;
   private objectKeys = false;
 
   constructor(
     private readonly list: Json[],
-    private readonly keyOf: (item: Json | undefined) => Json | undefined,
+    private readonly keyOf: (item: Json | undefined) => Key,
   ) {
     if (list.length > SCAN) this.build();
   }
@@ -515,7 +519,7 @@ class KeyIndex {
     for (const [i, k] of this.keys.entries()) this.remember(k, i);
   }
 
-  private remember(k: Json | undefined, i: number): void {
+  private remember(k: Key, i: number): void {
     if (k === ABSENT) return;
     if (typeof k === 'object' && k !== null) this.objectKeys = true;
     else if (!this.firstIndex!.has(k)) this.firstIndex!.set(k, i);

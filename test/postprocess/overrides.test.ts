@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cloneJson, type Json, type JsonObject, type PodTemplate } from '../../src/kube/types.js';
+import { cloneJson, asPodJson, type Json, type JsonObject, type PodTemplate } from '../../src/kube/types.js';
 import { podSchema, strategicMerge } from '../../src/merge/index.js';
 import { reapplyOverwrittenContainersInPlace, type OverrideInput } from '../../src/inject/overrides.js';
-import { asPodJson } from '../../src/inject/postprocess/util.js';
 import { goContainer, goMarshal } from '../../src/inject/postprocess/gojson.js';
 import { container, firstPod } from './corpus.js';
 

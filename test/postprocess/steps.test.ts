@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cloneJson, type JsonObject, type PodTemplate } from '../../src/kube/types.js';
+import { cloneJson, asPodJson, asPodTemplate, type JsonObject, type PodTemplate, type PodJson } from '../../src/kube/types.js';
 import {
   applyMetadataInPlace,
   applyPrometheusMergeInPlace,
@@ -14,7 +14,6 @@ import {
   reorderPodInPlace,
   type PostProcessContext,
 } from '../../src/inject/postprocess/index.js';
-import { asPodJson, asPodTemplate, type PodJson } from '../../src/inject/postprocess/util.js';
 import { UserError } from '../../src/results/result.js';
 import { container, corpusDir, envOf, firstPod } from './corpus.js';
 

@@ -13,7 +13,7 @@
  * Pure comparison; running the pipeline is the caller's job, and so is the exit code.
  */
 import { Annotation, Container } from '../../kube/keys.js';
-import { isObject, type Json, type JsonObject, type PodTemplate } from '../../kube/types.js';
+import { asPodJson, isObject, type Json, type JsonObject, type PodTemplate } from '../../kube/types.js';
 import { deepEqual } from '../../inject/strip.js';
 import { revisionName } from '../../policy/index.js';
 import type { WorkloadOutcome } from '../workload.js';
@@ -43,7 +43,7 @@ export function checkWorkload(current: PodTemplate, outcome: WorkloadOutcome): C
     return { drift: 'missing', message: `drift (missing): no sidecar, but ${outcome.rule}` };
   }
   if (!outcome.pod) return { message: `up to date: ${outcome.rule}` };
-  if (deepEqual(current as unknown as Json, outcome.pod as unknown as Json)) {
+  if (deepEqual(asPodJson(current), asPodJson(outcome.pod))) {
     return { message: `up to date (injected): ${outcome.rule}` };
   }
   return { drift: 'stale', message: `drift (stale): ${describeStale(current, outcome.pod, outcome.revision)}` };
@@ -58,7 +58,7 @@ export function describeStale(current: PodTemplate, expected: PodTemplate, expec
   const imgNow = proxyImage(current);
   const imgWant = proxyImage(expected);
   if (imgNow !== imgWant) parts.push(`proxy image ${imgNow ?? '(none)'}, now ${imgWant ?? '(none)'}`);
-  const paths = differingPaths(current as unknown as Json, expected as unknown as Json, '');
+  const paths = differingPaths(asPodJson(current), asPodJson(expected), '');
   const shown = paths.slice(0, MAX_PATHS).join(', ') + (paths.length > MAX_PATHS ? `, ... (${paths.length} in all)` : '');
   parts.push(`differs from a fresh injection at ${shown}`);
   return parts.join('; ');

@@ -12,7 +12,7 @@
  * Not responsible for: merging the patch into the pod, user container overrides, probe rewriting,
  * prometheus merge, the status annotation or container order (the shared pipeline does those).
  */
-import type { Container, Json, JsonObject, Volume } from '../../kube/types.js';
+import type { Container, Json, JsonObject } from '../../kube/types.js';
 import { isObject } from '../../kube/types.js';
 import { Annotation, Container as ContainerName, Label } from '../../kube/keys.js';
 import { UserError } from '../../results/result.js';
@@ -281,7 +281,7 @@ function portText(n: number, fallback: string): string {
 
 // ---- istio-init / istio-validation ----
 
-function renderInitContainer(c: Ctx): Container {
+function renderInitContainer(c: Ctx): JsonObject {
   const a = (key: string, path: string) => c.q(c.annotation(key, c.val(path)), ann(key));
   const args: string[] = [
     'istio-iptables',
@@ -321,7 +321,7 @@ function renderInitContainer(c: Ctx): Container {
   else if (c.has('forceApplyIptables') && truthy(c.val('global.proxy_init.forceApplyIptables'))) args.push('--force-apply');
   if (c.has('nativeNftables') && truthy(c.val('global.nativeNftables'))) args.push('--native-nftables');
 
-  const container: Container = {
+  const container: JsonObject = {
     name: c.cni ? ContainerName.validation : ContainerName.init,
     image: imageFor(c, 'global.proxy_init.image', c.has('proxyInitImage') ? c.d.proxyInitImage : c.d.proxyImage),
     args,
@@ -330,9 +330,9 @@ function renderInitContainer(c: Ctx): Container {
   if (pull !== undefined) container.imagePullPolicy = pull;
   const metadataKeys = Object.keys(c.pm).sort();
   if (metadataKeys.length > 0) {
-    container.env = metadataKeys.map((k) => ({ name: plainScalar(k), value: c.q(c.pm[k]!, `proxyMetadata.${k}`) })) as Container['env'];
+    container.env = metadataKeys.map((k) => ({ name: plainScalar(k), value: c.q(c.pm[k]!, `proxyMetadata.${k}`) }));
   }
-  container.resources = renderResources(c) as Container['resources'];
+  container.resources = renderResources(c);
   const privileged = plainScalar(print(c.val('global.proxy.privileged')));
   const sc: JsonObject = {
     allowPrivilegeEscalation: privileged,
@@ -351,7 +351,7 @@ function renderInitContainer(c: Ctx): Container {
   }
   const seccomp = seccompProfile(c);
   if (seccomp !== undefined) sc.seccompProfile = seccomp;
-  container.securityContext = sc as Container['securityContext'];
+  container.securityContext = sc;
   return container;
 }
 
@@ -393,7 +393,7 @@ export function podPortsValue(containers: readonly Container[]): string {
   const lines = ['['];
   let first = true;
   for (const ctr of containers) {
-    for (const p of (ctr.ports ?? []) as unknown as Json[]) {
+    for (const p of ctr.ports ?? []) {
       if (!isObject(p)) continue;
       lines.push(`    ${first ? '' : ','}${containerPortJSON(p)}`);
       first = false;
@@ -465,7 +465,7 @@ function renderProxyEnv(c: Ctx): JsonObject[] {
   return env;
 }
 
-function renderProxyContainer(c: Ctx, holdProxy: boolean): Container {
+function renderProxyContainer(c: Ctx, holdProxy: boolean): JsonObject {
   const d = c.d;
   const args: Json[] = [
     'proxy',
@@ -559,7 +559,7 @@ function renderProxyContainer(c: Ctx, holdProxy: boolean): Container {
   container.securityContext = sc;
   container.resources = renderResources(c);
   container.volumeMounts = renderVolumeMounts(c);
-  return container as Container;
+  return container;
 }
 
 function renderVolumeMounts(c: Ctx): JsonObject[] {
@@ -689,18 +689,18 @@ export function renderSidecar(data: SidecarTemplateData, release?: BuiltinReleas
   const noInitContainer = c.mode === 'NONE' && !c.native && c.has('noInitContainer');
 
   const spec: JsonObject = {};
-  const proxy = renderProxyContainer(c, holdProxy) as unknown as JsonObject;
+  const proxy = renderProxyContainer(c, holdProxy);
   if (noInitContainer) {
     spec.initContainers = [];
   } else {
     const inits: JsonObject[] = [];
-    if (c.mode !== 'NONE') inits.push(renderInitContainer(c) as unknown as JsonObject);
+    if (c.mode !== 'NONE') inits.push(renderInitContainer(c));
     if (c.coreDump()) inits.push(renderCoreDumpContainer(c));
     if (c.native) inits.push(proxy);
     spec.initContainers = inits;
   }
   if (!c.native) spec.containers = [proxy];
-  spec.volumes = renderVolumes(c) as unknown as Volume[] as unknown as Json;
+  spec.volumes = renderVolumes(c);
   const pullSecrets = renderImagePullSecrets(c);
   if (pullSecrets) spec.imagePullSecrets = pullSecrets;
 

@@ -173,5 +173,5 @@ export function builtinValuesJson(release?: BuiltinRelease): JsonObject {
   // Chart defaults only the older templates read (their charts had them; later ones dropped them).
   if (has(release, 'istioCniValues')) values.istio_cni = { chained: true, enabled: false, provider: 'default' };
   if (has(release, 'enableCoreDump')) values.global.proxy.enableCoreDump = false;
-  return values as unknown as JsonObject;
+  return values;
 }

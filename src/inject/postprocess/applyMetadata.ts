@@ -5,10 +5,10 @@
  * (the merge did that).
  */
 import { Annotation, Label } from '../../kube/keys.js';
-import { isObject, type JsonObject } from '../../kube/types.js';
+import { isObject, asPodJson, type JsonObject, type PodJson } from '../../kube/types.js';
 import type { PostProcessContext } from './context.js';
 import { goMarshal } from './gojson.js';
-import { asPodJson, ensureAnnotations, ensureLabels, type PodJson } from './util.js';
+import { ensureAnnotations, ensureLabels } from './util.js';
 
 /** The step on a pod it may modify; returns whether it changed anything. */
 export function applyMetadataInPlace(pod: PodJson, ctx: PostProcessContext): boolean {

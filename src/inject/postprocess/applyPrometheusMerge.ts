@@ -7,11 +7,11 @@
  * Bad ports are user errors. Restoring the user's annotations is stripping's job.
  */
 import { Annotation } from '../../kube/keys.js';
-import type { JsonObject } from '../../kube/types.js';
+import type { JsonObject, PodJson } from '../../kube/types.js';
 import { UserError } from '../../results/result.js';
 import type { PostProcessContext } from './context.js';
 import { goMarshal } from './gojson.js';
-import { annotationsOf, ensureAnnotations, findSidecar, get, meshStatusPort, parseGoBool, sanitizeLabelName, type PodJson } from './util.js';
+import { annotationsOf, ensureAnnotations, findSidecar, get, meshStatusPort, parseGoBool, sanitizeLabelName } from './util.js';
 
 export const PROMETHEUS_ANNOTATIONS_ENV = 'ISTIO_PROMETHEUS_ANNOTATIONS';
 const prometheusScrapeAnnotation = sanitizeLabelName(Annotation.prometheusScrape);

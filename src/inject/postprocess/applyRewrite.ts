@@ -7,10 +7,10 @@
  * itself is in ../probes.ts.
  */
 import { Annotation } from '../../kube/keys.js';
-import type { JsonObject } from '../../kube/types.js';
+import type { JsonObject, PodJson } from '../../kube/types.js';
 import { dumpAppProbers, mergeOrAppendProbers, patchRewriteProbe } from '../probes.js';
 import type { PostProcessContext } from './context.js';
-import { annotationsOf, findSidecar, get, meshStatusPort, parseGoBool, parseGoInt, type PodJson } from './util.js';
+import { annotationsOf, findSidecar, get, meshStatusPort, parseGoBool, parseGoInt } from './util.js';
 
 /** The step on a pod it may modify; returns whether it changed anything. */
 export function applyRewriteInPlace(pod: PodJson, ctx: PostProcessContext): boolean {

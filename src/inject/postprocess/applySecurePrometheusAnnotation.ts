@@ -5,7 +5,8 @@
  */
 import { Annotation } from '../../kube/keys.js';
 import type { PostProcessContext } from './context.js';
-import { annotationsOf, ensureAnnotations, findSidecar, type PodJson } from './util.js';
+import type { PodJson } from '../../kube/types.js';
+import { annotationsOf, ensureAnnotations, findSidecar } from './util.js';
 
 export const SECURE_METRICS_PORT_ENV = 'ENVOY_SECURE_MERGED_METRICS_PORT';
 

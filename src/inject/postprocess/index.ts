@@ -7,7 +7,7 @@
  * pipeline calls it last so that a later run can strip this injection exactly (see ../strip.ts).
  * Deciding, rendering and merging happen before this module.
  */
-import type { PodTemplate } from '../../kube/types.js';
+import { asPodTemplate, type PodTemplate, type PodJson } from '../../kube/types.js';
 import { applyMetadataInPlace } from './applyMetadata.js';
 import { applyPrometheusMergeInPlace } from './applyPrometheusMerge.js';
 import { applyRewriteInPlace } from './applyRewrite.js';
@@ -15,7 +15,6 @@ import { applySecurePrometheusAnnotationInPlace } from './applySecurePrometheusA
 import type { PostProcessContext } from './context.js';
 import { overwriteClusterInfoInPlace } from './overwriteClusterInfo.js';
 import { reorderPodInPlace } from './reorderPod.js';
-import { asPodTemplate, type PodJson } from './util.js';
 
 export type { PostProcessContext } from './context.js';
 export { overwriteClusterInfoInPlace } from './overwriteClusterInfo.js';

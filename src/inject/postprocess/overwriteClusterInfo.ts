@@ -3,10 +3,10 @@
  * the same env vars of `istio-proxy` and go to the end of its env, sorted by name. Nothing to do
  * when there are none (kube-inject emulation). Does not decide where the values come from.
  */
-import type { JsonObject } from '../../kube/types.js';
+import type { JsonObject, PodJson } from '../../kube/types.js';
 import type { PostProcessContext } from './context.js';
 import { compareGoStrings } from './gojson.js';
-import { findSidecar, type PodJson } from './util.js';
+import { findSidecar } from './util.js';
 
 /** The step on a pod it may modify; returns whether it changed anything. */
 export function overwriteClusterInfoInPlace(pod: PodJson, ctx: PostProcessContext): boolean {

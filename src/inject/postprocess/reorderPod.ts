@@ -5,9 +5,9 @@
  * `istio-validation, <user init containers>, istio-init, enable-core-dump`. Moves nothing else.
  */
 import { Container as ContainerName } from '../../kube/keys.js';
-import type { JsonObject } from '../../kube/types.js';
+import type { JsonObject, PodJson } from '../../kube/types.js';
 import type { PostProcessContext } from './context.js';
-import { get, type PodJson } from './util.js';
+import { get } from './util.js';
 
 type ContainerReorder = 'MoveFirst' | 'MoveLast' | 'Remove';
 

@@ -4,22 +4,7 @@
  * Prometheus' `SanitizeLabelName`, and typed reads of mesh config and values. No step logic.
  */
 import { Container as ContainerName } from '../../kube/keys.js';
-import { isObject, type Json, type JsonObject, type PodTemplate } from '../../kube/types.js';
-
-/** A pod template viewed as plain JSON, for code that edits it generically. */
-export interface PodJson {
-  metadata?: JsonObject & { labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec: JsonObject & { containers?: JsonObject[]; initContainers?: JsonObject[]; volumes?: JsonObject[]; imagePullSecrets?: JsonObject[] };
-  [key: string]: Json | undefined;
-}
-
-export function asPodJson(pod: PodTemplate): PodJson {
-  return pod as unknown as PodJson;
-}
-
-export function asPodTemplate(pod: PodJson): PodTemplate {
-  return pod as unknown as PodTemplate;
-}
+import { isObject, type Json, type JsonObject, type PodJson } from '../../kube/types.js';
 
 export function findContainer(name: string, list: readonly JsonObject[] | undefined): JsonObject | undefined {
   return list?.find((c) => c.name === name);
