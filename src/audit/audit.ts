@@ -25,7 +25,7 @@ import type { Config } from '../config/config.js';
 import { Annotation, Container, Label } from '../kube/keys.js';
 import { findWorkloadKind, getIn, parsePath } from '../kube/kinds.js';
 import { checkPodTemplate } from '../kube/shape.js';
-import { cloneJson, detachString, isObject, stringMap, type Json, type JsonObject, type PodTemplate, type ResourceRef } from '../kube/types.js';
+import { asPodJson, asPodTemplate, cloneJson, detachString, isObject, stringMap, type Json, type JsonObject, type PodTemplate, type ResourceRef } from '../kube/types.js';
 import { defaultPort, storedContainer, storedVolume } from '../kube/defaults.js';
 import { KUBE_APP_PROBERS_ENV } from '../inject/probes.js';
 import { INJECTED_LISTS, KNOWN_ANNOTATIONS, KNOWN_LABELS } from '../inject/strip.js';
@@ -250,7 +250,7 @@ function injectedParts(pod: PodTemplate, names: Readonly<Record<(typeof INJECTED
   }
   const spec: JsonObject = {};
   for (const list of INJECTED_LISTS) {
-    const items = ((pod.spec as unknown as JsonObject)[list] ?? []) as JsonObject[];
+    const items = (asPodJson(pod).spec?.[list] ?? []) as JsonObject[];
     spec[list] = items
       .filter((x) => names[list].has(String(x.name)))
       .map((x) => {
@@ -430,9 +430,9 @@ export class SnapshotAudit {
     const owners = it.metadata.ownerReferences;
     const pod: PodItem = { obj: { metadata: owners === undefined ? {} : { ownerReferences: cloneJson(owners, false, true) } }, ref, where, ...file };
     try {
-      const checked = checkPodTemplate({ metadata: it.metadata, spec: it.spec } as unknown as PodTemplate);
-      const template = { ...checked, metadata: withoutManagedFields(checked.metadata as unknown as JsonObject) } as unknown as Json;
-      if (hasNonFinite(template)) pod.pod = cloneJson(template, false, true) as unknown as PodTemplate;
+      const checked = asPodJson(checkPodTemplate({ metadata: it.metadata, spec: it.spec } as JsonObject));
+      const template: JsonObject = { ...checked, metadata: withoutManagedFields(checked.metadata ?? {}) };
+      if (hasNonFinite(template)) pod.pod = asPodTemplate(cloneJson(template, false, true));
       else pod.packed = encoder.encode(JSON.stringify(template));
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
@@ -643,7 +643,7 @@ function ownerTemplate(owner: Item, env: Environment, cache: Map<Item, OwnerTemp
   if (isObject(raw) && isObject(raw.spec)) {
     let template: PodTemplate | undefined;
     try {
-      template = checkPodTemplate(raw as unknown as PodTemplate);
+      template = checkPodTemplate(raw);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       // Reported once, with the owner's field path; its pods are then audited without it.
