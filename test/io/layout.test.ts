@@ -40,7 +40,7 @@ describe('blockLayout', () => {
     const text = 'items:\n- a:\n  \t b\n';
     expect(layout(text, STRICT)).toBeUndefined();
     expect(layout(text, LENIENT)?.items).toHaveLength(1);
-    const afterItems = 'items:\t# c\n- a\n';
+    const afterItems = 'items: \t# c\n- a\n';
     expect(layout(afterItems, STRICT)).toBeUndefined();
     expect(layout(afterItems, LENIENT)?.items).toHaveLength(1);
   });
