@@ -5,9 +5,9 @@
  * the item when it gives up, resource.ts's `readSlot`) when the caller's iteration reaches it, and
  * let go when the caller is done with it.
  *
- * The items are split with a line walk over the scanner of scan.ts, in the block layout kubectl
- * and `yaml` print: top-level plain keys at column 0, `items:` alone on its line, one `- ` per
- * item at one indentation (column 0 or indented), every other line of an item indented more.
+ * The items are split with the line walk of layout.ts, in the block layout kubectl and `yaml`
+ * print: top-level plain keys at column 0, `items:` alone on its line, one `- ` per item at one
+ * indentation (column 0 or indented), every other line of an item indented more.
  * The rest of the document (apiVersion, kind, metadata) is read as a value without its items.
  * Any other shape (JSON, flow style, directives, quoted or duplicate top-level keys, tabs in the
  * indentation, CRLF line ends, a top-level kind other than `List`) is read whole as stream.ts
@@ -23,13 +23,12 @@
  */
 import type { Json, JsonObject } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
-import { BAIL } from './bail.js';
 import { IoContext } from './context.js';
 import { checkBinary, InputError } from './errors.js';
-import { FAST_UNSAFE, fastParse } from './fast.js';
-import { describeKind, parseWithYaml, readSlot, SourceText, toPlain } from './resource.js';
+import { blockLayout, type LayoutRules } from './layout.js';
+import { describeKind, readSlot, SourceText } from './resource.js';
 import type { Slot } from './resource.js';
-import { indexWithin, lineEnd, nextContentLine, plainKeyColon, skipSpaces, SP } from './scan.js';
+import { lineEnd, nextContentLine, skipSpaces } from './scan.js';
 import { segmentStream, type Segment } from './stream.js';
 
 /** Longest document `yaml` reads whole (one the fast readers do not read, or an item refused alone). */
@@ -48,87 +47,31 @@ export interface StreamDocument {
   items?: Iterable<Json>;
 }
 
-/** A top-level key line's key: plain and simple (quoted or odd keys take the whole-document path). */
-const SIMPLE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-
 /** The layout of a List document read item by item. */
 interface Split {
   top: JsonObject;
   /** Offsets of the items' `-`. */
   dashes: number[];
-  seqIndent: number;
+  /** Starts of the items' `-` lines. */
+  starts: number[];
   /** End of the last item (the start of the next top-level key line, or the document's content end). */
   bodyEnd: number;
 }
 
-/** `-` followed by a space, a line end or the end: a block sequence entry. */
-function isDash(text: string, q: number, le: number): boolean {
-  return text.charCodeAt(q) === 0x2d && (q + 1 >= le || text.charCodeAt(q + 1) === SP);
-}
+/** What a List read item by item may hold (layout.ts): no CR, no tab starting a line's content. */
+const LIST_RULES: LayoutRules = { crlf: false, tabs: false, sequenceAtColumn0: false };
 
 /**
  * The item layout of a document, or undefined when it is not a List (or a List cut off before its
  * `kind`) in the block layout described above.
  */
 function splitList(src: SourceText, seg: Segment): Split | undefined {
-  const text = src.text;
-  const end = seg.contentEnd;
-  if (src.column(seg.contentStart) !== 0) return undefined;
-  // A lone CR is a line break to `yaml` (and one of the characters `unsafe` indexes); CRLF is found line by line.
-  if (src.unsafe.any(seg.start, seg.end) && indexWithin(text, '\r', seg.start, seg.end) !== -1) return undefined;
-  const keys = new Set<string>();
-  let key: string | undefined;
-  let itemsBody = -1;
-  let bodyEnd = -1;
-  let seqIndent = -1;
-  const dashes: number[] = [];
-  let ls = seg.contentStart - src.column(seg.contentStart);
-  while (ls < end) {
-    const le = lineEnd(text, ls, end);
-    if (le > ls && text.charCodeAt(le - 1) === 0x0d) return undefined;
-    const ts = ls === 0 ? src.bom : ls;
-    const q = skipSpaces(text, ts, le);
-    const c = q < le ? text.charCodeAt(q) : -1;
-    if (c === 0x09) return undefined;
-    if (c !== -1 && c !== 0x23 /* # */) {
-      const ind = q - ts;
-      const dash = isDash(text, q, le);
-      if (ind === 0 && !dash) {
-        if (key === 'items') bodyEnd = ls;
-        const colon = plainKeyColon(text, q, le);
-        if (colon === -1) return undefined;
-        const name = text.slice(q, colon);
-        if (!SIMPLE_KEY.test(name) || keys.has(name)) return undefined;
-        keys.add(name);
-        key = name;
-        if (name === 'items') {
-          const r = skipSpaces(text, colon + 1, le);
-          if (r < le && text.charCodeAt(r) !== 0x23) return undefined;
-          itemsBody = Math.min(le + 1, end);
-        }
-      } else if (key === 'items') {
-        if (seqIndent === -1) {
-          if (!dash) return undefined;
-          seqIndent = ind;
-        }
-        if (ind === seqIndent && dash) dashes.push(q);
-        else if (ind <= seqIndent) return undefined;
-      } else if (ind === 0) return undefined;
-    }
-    ls = le + 1;
-  }
-  if (key === 'items') bodyEnd = end;
-  if (itemsBody === -1 || dashes.length === 0) return undefined;
-  // The rest of the document without the item lines is small: the fast reader, else `yaml`.
-  const skeleton = text.slice(seg.start, itemsBody) + text.slice(bodyEnd, seg.end);
-  const cut = itemsBody - seg.start;
-  const map = (o: number): number => (o < cut ? seg.start + o : seg.start + o + (bodyEnd - itemsBody));
-  FAST_UNSAFE.lastIndex = 0;
-  const quick = FAST_UNSAFE.test(skeleton) ? BAIL : fastParse(skeleton, seg.contentStart - seg.start, skeleton.length, 0);
-  const top = quick !== BAIL ? quick : toPlain(parseWithYaml(src, skeleton, map));
+  const layout = blockLayout(src, seg, LIST_RULES);
+  if (layout === undefined) return undefined;
+  const { top } = layout;
   if (!isObject(top) || (top.kind !== 'List' && top.kind !== undefined)) return undefined;
   delete top.items;
-  return { top, dashes, seqIndent, bodyEnd };
+  return { top, dashes: layout.items.map((it) => it.dash), starts: layout.items.map((it) => it.start), bodyEnd: layout.itemsEnd };
 }
 
 /** The slot of the item whose `-` is at `dash` and which ends at `end` (null: an empty item). */
@@ -157,9 +100,9 @@ function readWhole(src: SourceText, seg: Segment): Json {
 }
 
 function* items(src: SourceText, seg: Segment, split: Split): Generator<Json> {
-  const { dashes, seqIndent, bodyEnd } = split;
+  const { dashes, starts, bodyEnd } = split;
   for (let i = 0; i < dashes.length; i++) {
-    const end = i + 1 < dashes.length ? dashes[i + 1]! - seqIndent : bodyEnd;
+    const end = i + 1 < dashes.length ? starts[i + 1]! : bodyEnd;
     const slot = itemSlot(src, dashes[i]!, end);
     let value: Json;
     try {

@@ -15,14 +15,14 @@ import { makeNode, makeScalar } from './edit.js';
 import { checkBinary } from './errors.js';
 import { BAIL } from './bail.js';
 import { IoContext } from './context.js';
-import { FAST_UNSAFE, fastParse } from './fast.js';
 import { readJson } from './json-read.js';
+import { blockLayout, type LayoutRules } from './layout.js';
 import { newItemText } from './patch.js';
 import { describeKind, parseWithYaml, PRINT_OPTIONS, readSlot, SourceText, toBlockStyle, toPlain, YamlResource } from './resource.js';
 import type { ReadOptions, ResourceHandle, Slot } from './resource.js';
 import { segmentStream } from './stream.js';
 import type { Segment } from './stream.js';
-import { CR, HASH, isDashAt, lineEnd, lineStart, nextContentLine, plainKeyColon, skipSpaces } from './scan.js';
+import { CR, lineEnd, lineStart, nextContentLine, skipSpaces } from './scan.js';
 
 export const RESOURCE_LIST_API_VERSIONS = ['config.kubernetes.io/v1', 'config.kubernetes.io/v1beta1'] as const;
 
@@ -58,86 +58,27 @@ export interface ParsedResourceList {
   readonly layout: Layout;
 }
 
-/** The top-level keys the line scanner reads (anything else: the slow path). */
-const TOP_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** What a ResourceList read item by item may hold (layout.ts): CRLF, tabs inside items, other top-level sequences. */
+const RESOURCE_LIST_RULES: LayoutRules = { crlf: true, tabs: true, sequenceAtColumn0: true };
 
 /** The usual kpt/kustomize layout: block top-level keys at column 0, `items` a block sequence. */
 function fastLayout(src: SourceText, seg: Segment): Layout | null {
   const text = src.text;
-  const end = seg.contentEnd;
-  let key: string | undefined;
-  const keys = new Map<string, number>();
-  const keyStarts: number[] = [];
-  let seqIndent = -1;
-  let itemsBody = -1;
-  let itemsBodyEnd = -1;
-  const items: { dash: number; start: number; end: number }[] = [];
-  let ls = seg.contentStart - src.column(seg.contentStart);
-  if (src.column(seg.contentStart) !== 0) return null;
-  while (ls < end) {
-    // lines end before `end` (the end of the last content line) or at the end of the text
-    const le = lineEnd(text, ls, text.length);
-    const next = le < text.length ? le + 1 : le;
-    // the line's text without the `\r` of a CRLF line break
-    const ce = le > ls && text.charCodeAt(le - 1) === CR ? le - 1 : le;
-    const ts = ls === 0 ? src.bom : ls;
-    const q = skipSpaces(text, ts, le);
-    const blank = q >= ce || text.charCodeAt(q) === HASH;
-    if (!blank) {
-      const ind = q - ts;
-      const dash = isDashAt(text, q, ce);
-      if (ind === 0 && !dash) {
-        const colon = plainKeyColon(text, q, ce);
-        const k = colon === -1 ? '' : text.slice(q, colon);
-        if (!TOP_KEY.test(k) || keys.has(k)) return null;
-        if (key === 'items') itemsBodyEnd = ls;
-        key = k;
-        keys.set(key, ls);
-        keyStarts.push(ls);
-        if (key === 'items') {
-          const rest = text.slice(colon + 1, le).trim();
-          if (rest !== '' && !rest.startsWith('#')) return null;
-          itemsBody = next;
-        }
-      } else if (key === 'items') {
-        if (seqIndent === -1) {
-          if (!dash) return null;
-          seqIndent = ind;
-        }
-        if (ind === seqIndent && dash) items.push({ dash: q, start: ls, end: next });
-        else if (ind <= seqIndent) return null;
-        else if (items.length === 0) return null;
-        else items[items.length - 1]!.end = next;
-      } else if (ind === 0 && key === undefined) return null; // a `-` at column 0 before any key
-    }
-    ls = next;
-  }
-  if (key === 'items') itemsBodyEnd = seg.contentEnd;
-  if (!keys.has('items')) return null; // let the slow path report it
-  // `items:` with nothing under it: the slow path reports it (as it does for every other layout)
-  if (items.length === 0) return null;
-  // the rest of the document, without the item lines, is small: read it with yaml
-  const cut0 = itemsBody;
-  const cut1 = itemsBodyEnd;
-  const skeleton = text.slice(seg.start, cut0) + text.slice(cut1, seg.end);
-  const split = cut0 - seg.start;
-  const map = (o: number): number => (o < split ? seg.start + o : seg.start + o + (cut1 - cut0));
-  // The fast reader first (no `yaml` at all for the usual small job), `yaml` for the rest.
-  FAST_UNSAFE.lastIndex = 0;
-  const quick = FAST_UNSAFE.test(skeleton) ? BAIL : fastParse(skeleton, seg.contentStart - seg.start, skeleton.length, 0);
-  const top = quick !== BAIL ? quick : toPlain(parseWithYaml(src, skeleton, map));
+  const block = blockLayout(src, seg, RESOURCE_LIST_RULES);
+  if (block === undefined) return null;
+  const { top, keys, items, seqIndent, itemsEnd } = block;
   if (!isObject(top)) return null;
   const layout: Layout = {
     top,
     items: [],
     insertAt: seg.contentEnd,
-    itemsEnd: cut1,
-    seqIndent: seqIndent === -1 ? 0 : seqIndent,
+    itemsEnd,
+    seqIndent,
     reprint: false,
   };
   const rs = keys.get('results');
   if (rs !== undefined) {
-    const after = keyStarts.find((s) => s > rs);
+    const after = [...keys.values()].find((s) => s > rs);
     layout.results = [rs, after ?? seg.contentEnd];
   }
   for (const it of items) {
