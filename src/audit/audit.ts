@@ -25,7 +25,18 @@ import type { Config } from '../config/config.js';
 import { Annotation, Container, Label } from '../kube/keys.js';
 import { findWorkloadKind, getIn, parsePath } from '../kube/kinds.js';
 import { checkPodTemplate } from '../kube/shape.js';
-import { asPodJson, asPodTemplate, cloneJson, detachString, isObject, stringMap, type Json, type JsonObject, type PodTemplate, type ResourceRef } from '../kube/types.js';
+import {
+  asPodJson,
+  asPodTemplate,
+  cloneJson,
+  detachString,
+  isObject,
+  stringMap,
+  type Json,
+  type JsonObject,
+  type PodTemplate,
+  type ResourceRef,
+} from '../kube/types.js';
 import { defaultPort, storedContainer, storedVolume } from '../kube/defaults.js';
 import { KUBE_APP_PROBERS_ENV } from '../inject/probes.js';
 import { INJECTED_LISTS, KNOWN_ANNOTATIONS, KNOWN_LABELS } from '../inject/strip.js';

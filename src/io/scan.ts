@@ -1,7 +1,7 @@
 /**
  * The one scanner of the fast YAML layer (the reader in fast.ts, for manifests and for template
  * output, the text patcher in patch.ts, and the line walks that split streams, ResourceLists and
- * Lists in stream.ts, resource-list.ts and list-items.ts): character codes, and the searches they
+ * Lists in stream.ts and layout.ts): character codes, and the searches they
  * make in the text (end and start of a line, the next content line, a comment, the `:` ending an
  * implicit key, a sequence entry's `-`, the closing quote of a quoted scalar or flow collection).
  * Every search takes the end of the range it may look at, the line or node being read, so a
