@@ -16,10 +16,15 @@
  * mean the same as an absent field and would only be noise. Nulls are kept: in a patch they
  * delete, and the merge must see them.
  *
- * Not responsible for: the merge, or any field outside containers and init containers.
+ * `checkGoStringFields` fails a patch where istiod's typed decode would (a number or a boolean in
+ * a string field), with the same shapes.
+ *
+ * Not responsible for: the merge, or zero values outside containers and init containers.
  */
 import { isObject, type Json, type JsonObject } from '../kube/types.js';
-import { Container, type Fields, type Kind } from './postprocess/gojson.js';
+import { kindOf, pathOf, type Segments } from '../kube/shape.js';
+import { UserError } from '../results/result.js';
+import { Container, Pod, type Fields, type Kind } from './postprocess/gojson.js';
 
 /** Go's zero value of a scalar kind as `json.Marshal` writes it; undefined for kinds not filled in. */
 function printedZero(kind: Kind): Json | undefined {
@@ -92,4 +97,59 @@ export function dropGoZeroValues(patch: JsonObject, zeroAsNull = false): JsonObj
     if (Array.isArray(spec[list])) out[list] = spec[list].map((c) => (isObject(c) ? applyFields(c, Container, zeroAsNull) : c));
   }
   return { ...patch, spec: out };
+}
+
+function notAString(segs: Segments, v: Json): never {
+  const path = pathOf(segs);
+  const hint = typeof v === 'object' ? '' : ': quote it';
+  throw new UserError(`${path} must be a string, not ${kindOf(v)}${hint} (istiod cannot decode it into a corev1.Pod)`, path, 'invalid-pod');
+}
+
+function checkStrings(value: Json, kind: Kind, segs: Segments): void {
+  if (value === null) return; // a null decodes into any Go field (and in a patch it deletes)
+  if (kind === 'string' || kind === 'strptr') {
+    if (typeof value !== 'string') notAString(segs, value);
+    return;
+  }
+  if (kind === 'stringMap') {
+    if (!isObject(value)) return; // a map that is not a map is the shape check's (kube/shape.ts)
+    for (const [k, v] of Object.entries(value)) {
+      segs.push(k);
+      checkStrings(v, 'string', segs);
+      segs.pop();
+    }
+    return;
+  }
+  if (typeof kind !== 'object') return;
+  if ('list' in kind) {
+    if (!Array.isArray(value)) return;
+    for (let i = 0; i < value.length; i++) {
+      segs.push(i);
+      checkStrings(value[i] as Json, kind.list, segs);
+      segs.pop();
+    }
+    return;
+  }
+  if (!isObject(value)) return;
+  const known = fieldMap(kind.struct);
+  for (const [k, v] of Object.entries(value)) {
+    const field = known.get(k);
+    if (field === undefined) continue;
+    segs.push(k);
+    checkStrings(v, field.kind, segs);
+    segs.pop();
+  }
+}
+
+/**
+ * Fails, naming the field, where istiod's decode of a template's output into a `corev1.Pod` fails
+ * for a string: istiod reads the output into `map[string]any` (go-yaml v2 resolution, so an
+ * unquoted `0o17`, `1.5` or `yes` is a number or a boolean), merges it into the pod and decodes the
+ * result with `encoding/json`, which refuses a number, a boolean, a map or a list in a string field
+ * (`json: cannot unmarshal number into Go struct field EnvVar.spec.containers.env.name of type
+ * string`). Covers the string fields of the shapes in gojson.ts (`Pod`); other fields pass.
+ * A bound: the walk follows the fixed, non-recursive shape table, one step per value of the patch.
+ */
+export function checkGoStringFields(patch: JsonObject): void {
+  checkStrings(patch, { struct: Pod, ptr: false }, []);
 }

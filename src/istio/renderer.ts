@@ -12,6 +12,7 @@
 import { Annotation } from '../kube/keys.js';
 import { parseTemplateOutput, TemplateOutputError } from '../io/template-output.js';
 import type { RenderedPatch, SidecarRenderer, SidecarTemplateData } from '../inject/types.js';
+import { checkGoStringFields } from '../inject/gozero.js';
 import { UserError } from '../results/result.js';
 import { checkPodPatchTypes } from '../kube/shape.js';
 import { isTemplateError, Template, type FuncMap } from '../template/index.js';
@@ -140,6 +141,8 @@ export class TemplateRenderer implements SidecarRenderer {
         const patch = parseTemplateOutput(output);
         // as in istiod, output that does not fit the pod's types fails here, not in the merge
         checkPodPatchTypes(patch);
+        // and so does a number or a boolean in a string field (env name `0o17` is int 15)
+        checkGoStringFields(patch);
         patches.push(patch);
       } catch (e) {
         if (!(e instanceof TemplateOutputError) && !(e instanceof UserError)) throw e;

@@ -53,7 +53,8 @@ const POD_TEMPLATE: Fields = {
   },
 };
 
-function kindOf(v: Json): string {
+/** How an error names a value's type (`a map`, `a number (15)`). */
+export function kindOf(v: Json): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a map';
@@ -77,9 +78,10 @@ type Fix = { zero: Json | undefined; path: string[] };
  * Where the walk is: the keys and list indexes from the root (pushed and popped as it goes). The
  * printed path is only built for an error; the key path only for a fix.
  */
-type Segments = (string | number)[];
+export type Segments = (string | number)[];
 
-function pathOf(segs: Segments, extra?: string | number): string {
+/** The printed field path of `segs` (and `extra`): `spec.containers[0].env[1].name`. */
+export function pathOf(segs: Segments, extra?: string | number): string {
   let path = '';
   for (const s of segs) path = fieldPath(path, s);
   return extra === undefined ? path : fieldPath(path, extra);
@@ -176,7 +178,8 @@ function findProtoKey(v: Json | undefined, segs: Segments): string | undefined {
 
 /**
  * Checks the structure of an injection template's output: maps are maps and lists are lists (nulls
- * are left alone, they mean "delete"; scalars of any type pass, as YAML 1.1 output reads them).
+ * are left alone, they mean "delete"; scalars of any type pass here: the string fields are checked
+ * against Go's types by inject/gozero.ts `checkGoStringFields`).
  */
 export function checkPodPatchTypes(patch: JsonObject): void {
   checkFields(patch, POD_TEMPLATE, [], [], true);

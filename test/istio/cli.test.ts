@@ -291,6 +291,37 @@ describe.skipIf(!corpusAvailable())('drop-in for istioctl kube-inject', () => {
     expect(r.stderr).toMatch(/templates from file .*inject-config\.yaml, values from file .*values\.json, mesh config from file .*mesh\.yaml/);
   });
 
+  it('a proxyMetadata key the template writes unquoted as a number fails as in istiod (env name 0o17 is int 15)', async () => {
+    const hello = readFileSync(join(CORPUS_DIR, 'inputs/hello.yaml'), 'utf8');
+    const flags = [
+      '--injectConfigFile',
+      join(CORPUS_DIR, 'config/inject-config.yaml'),
+      '--meshConfigFile',
+      join(CORPUS_DIR, 'config/mesh.yaml'),
+      '--valuesFile',
+      join(CORPUS_DIR, 'config/values.json'),
+      '--emulate',
+      'kube-inject',
+    ];
+    const withMetadata = (key: string) =>
+      hello.replace(
+        '      labels:\n        app: hello\n',
+        `      annotations:\n        proxy.istio.io/config: "proxyMetadata: {'${key}': x}"\n      labels:\n        app: hello\n`,
+      );
+    // a key that stays a string is an env var of the proxy
+    const ok = await run(['-f', tmpFile('ok.yaml', withMetadata('META_X')), ...flags]);
+    expect(ok.code, ok.stderr).toBe(0);
+    const proxy = docs(ok.stdout)[0]!.spec.template.spec.containers.find((c: { name: string }) => c.name === 'istio-proxy');
+    expect(proxy.env).toContainEqual({ name: 'META_X', value: 'x' });
+    // `- name: 0o17` reads as int 15; istiod's decode into a corev1.Pod refuses a number in a string
+    const bad = await run(['-f', tmpFile('bad.yaml', withMetadata('0o17')), ...flags]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(
+      /failed parsing generated injected YAML of template "sidecar".*spec\.(containers|initContainers)\[\d+\]\.env\[\d+\]\.name must be a string, not a number \(15\)/,
+    );
+  });
+
   it("nativeSidecars reaches templates that read istiod's ENABLE_NATIVE_SIDECARS (Istio before 1.27)", async () => {
     const cm = injectorConfigMap('m').replace(
       'rendered-by: {{ .Values.global.marker }}',

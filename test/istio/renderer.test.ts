@@ -138,12 +138,68 @@ describe('selectTemplates', () => {
 
 describe('TemplateRenderer', () => {
   it('renders each selected template into a patch, read with YAML 1.1 rules', () => {
-    const r = renderer({ sidecar: 'metadata:\n  labels:\n    a: {{ .DeploymentMeta.Name }}\n    on: yes\n', extra: 'spec: {}\n' });
+    const r = renderer({ sidecar: 'metadata:\n  labels:\n    a: {{ .DeploymentMeta.Name }}\n    on: "x"\nunknown: yes\n', extra: 'spec: {}\n' });
     expect(r.render(data({ objectMeta: { annotations: { 'inject.istio.io/templates': 'sidecar,extra' } } }))).toEqual([
-      { metadata: { labels: { a: 'web', true: true } } },
+      { metadata: { labels: { a: 'web', true: 'x' } }, unknown: true },
       { spec: {} },
     ]);
     expect(r.source).toBe('test config');
+  });
+
+  it('fails where istiod cannot decode the output into a corev1.Pod: a number or boolean in a string field', () => {
+    const fails = (yaml: string, message: RegExp) => {
+      try {
+        renderer({ sidecar: yaml }).render(data());
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(UserError);
+        expect((e as Error).message).toMatch(/^failed parsing generated injected YAML of template "sidecar"/);
+        expect((e as Error).message).toMatch(message);
+      }
+    };
+    // annotations and labels are map[string]string: istiod's json.Unmarshal refuses 15 and true
+    fails('metadata:\n  annotations:\n    a: 15\n', /metadata\.annotations\.a must be a string, not a number \(15\): quote it/);
+    fails('metadata:\n  labels:\n    a: yes\n', /metadata\.labels\.a must be a string, not a boolean \(true\)/);
+    fails('spec:\n  nodeSelector:\n    zone: 0x1f\n', /spec\.nodeSelector\.zone must be a string, not a number \(31\)/);
+    fails('spec:\n  serviceAccountName: 1_000\n', /spec\.serviceAccountName must be a string, not a number \(1000\)/);
+    // container fields, from the same shapes the Go round trip uses (postprocess/gojson.ts)
+    fails('spec:\n  containers:\n  - name: p\n    image: 1.5\n', /spec\.containers\[0\]\.image must be a string, not a number \(1\.5\)/);
+    fails(
+      'spec:\n  containers:\n  - name: p\n    env:\n    - name: 0o17\n      value: x\n',
+      /spec\.containers\[0\]\.env\[0\]\.name must be a string, not a number \(15\)/,
+    );
+    fails('spec:\n  initContainers:\n  - name: p\n    args: [a, on]\n', /spec\.initContainers\[0\]\.args\[1\] must be a string, not a boolean \(true\)/);
+    fails('spec:\n  containers:\n  - name: p\n    env:\n    - name: A\n      value: {b: c}\n', /env\[0\]\.value must be a string, not a map \(istiod/);
+    // pointers to strings too (*ContainerRestartPolicy, the probe's grpc service)
+    fails('spec:\n  initContainers:\n  - name: p\n    restartPolicy: 1\n', /spec\.initContainers\[0\]\.restartPolicy must be a string, not a number \(1\)/);
+    fails(
+      'spec:\n  containers:\n  - name: p\n    readinessProbe: {grpc: {port: 1, service: n}}\n',
+      /readinessProbe\.grpc\.service must be a string, not a boolean \(false\)/,
+    );
+  });
+
+  it('passes what istiod decodes: quoted strings, nulls, numbers in number fields, unknown fields', () => {
+    const yaml =
+      'metadata:\n  annotations:\n    a: "15"\n    b: null\n  labels: {c: \'yes\'}\n' +
+      'spec:\n  containers:\n  - name: p\n    env: [{name: "15", value: null}]\n    ports: [{containerPort: 8080}]\n' +
+      '    resources: {limits: {cpu: 2}}\n    securityContext: {runAsUser: 1337, privileged: false}\n    unknownField: 5\n';
+    expect(renderer({ sidecar: yaml }).render(data())).toEqual([
+      {
+        metadata: { annotations: { a: '15', b: null }, labels: { c: 'yes' } },
+        spec: {
+          containers: [
+            {
+              name: 'p',
+              env: [{ name: '15', value: null }],
+              ports: [{ containerPort: 8080 }],
+              resources: { limits: { cpu: 2 } },
+              securityContext: { runAsUser: 1337, privileged: false },
+              unknownField: 5,
+            },
+          ],
+        },
+      },
+    ]);
   });
 
   it('names the known templates when one is missing', () => {

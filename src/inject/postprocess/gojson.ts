@@ -60,6 +60,10 @@ export type Kind =
   | 'bool'
   /** a pointer to a scalar: any non-null value is written, false and 0 included */
   | 'ptr'
+  /** a pointer to a string: written as 'ptr'; decoding a number or a boolean into it fails */
+  | 'strptr'
+  /** `map[string]string`: keys sorted */
+  | 'stringMap'
   | 'intstr'
   | 'quantity'
   /** `ResourceList`: map of quantities, keys sorted */
@@ -152,7 +156,7 @@ const VolumeMount: Fields = [
   ['recursiveReadOnly', 'ptr', O],
   ['mountPath', 'string'],
   ['subPath', 'string', O],
-  ['mountPropagation', 'ptr', O],
+  ['mountPropagation', 'strptr', O],
   ['subPathExpr', 'string', O],
 ];
 const VolumeDevice: Fields = [
@@ -178,7 +182,7 @@ export const TCPSocketAction: Fields = [
 // `service` is a pointer without omitempty: Go writes `"service":null`.
 export const GRPCAction: Fields = [
   ['port', 'int'],
-  ['service', 'ptr'],
+  ['service', 'strptr'],
 ];
 const Probe: Fields = [
   ['exec', ptr(ExecAction), O],
@@ -201,11 +205,11 @@ const LifecycleHandler: Fields = [
 const Lifecycle: Fields = [
   ['postStart', ptr(LifecycleHandler), O],
   ['preStop', ptr(LifecycleHandler), O],
-  ['stopSignal', 'ptr', O],
+  ['stopSignal', 'strptr', O],
 ];
 const Profile: Fields = [
   ['type', 'string'],
-  ['localhostProfile', 'ptr', O],
+  ['localhostProfile', 'strptr', O],
 ];
 const SecurityContext: Fields = [
   [
@@ -230,9 +234,9 @@ const SecurityContext: Fields = [
   [
     'windowsOptions',
     ptr([
-      ['gmsaCredentialSpecName', 'ptr', O],
-      ['gmsaCredentialSpec', 'ptr', O],
-      ['runAsUserName', 'ptr', O],
+      ['gmsaCredentialSpecName', 'strptr', O],
+      ['gmsaCredentialSpec', 'strptr', O],
+      ['runAsUserName', 'strptr', O],
       ['hostProcess', 'ptr', O],
     ]),
     O,
@@ -242,7 +246,7 @@ const SecurityContext: Fields = [
   ['runAsNonRoot', 'ptr', O],
   ['readOnlyRootFilesystem', 'ptr', O],
   ['allowPrivilegeEscalation', 'ptr', O],
-  ['procMount', 'ptr', O],
+  ['procMount', 'strptr', O],
   ['seccompProfile', ptr(Profile), O],
   ['appArmorProfile', ptr(Profile), O],
 ];
@@ -257,7 +261,7 @@ export const Container: Fields = [
   ['env', list({ struct: EnvVar, ptr: false }), O],
   ['resources', { struct: ResourceRequirements, ptr: false }],
   ['resizePolicy', list({ struct: ContainerResizePolicy, ptr: false }), O],
-  ['restartPolicy', 'ptr', O],
+  ['restartPolicy', 'strptr', O],
   ['restartPolicyRules', list({ struct: ContainerRestartRule, ptr: false }), O],
   ['volumeMounts', list({ struct: VolumeMount, ptr: false }), O],
   ['volumeDevices', list({ struct: VolumeDevice, ptr: false }), O],
@@ -272,6 +276,58 @@ export const Container: Fields = [
   ['stdin', 'bool', O],
   ['stdinOnce', 'bool', O],
   ['tty', 'bool', O],
+];
+
+const EphemeralContainer: Fields = [...Container, ['targetContainerName', 'string', O]];
+const LocalObjectReference: Fields = [['name', 'string', O]];
+
+/**
+ * The fields of `corev1.Pod` outside containers that hold strings (a partial shape, for checking
+ * the types of a template's output, not for marshalling): istiod decodes every template's output,
+ * merged, into a `corev1.Pod`, and a number or a boolean in one of them fails that decode.
+ */
+export const Pod: Fields = [
+  [
+    'metadata',
+    {
+      struct: [
+        ['name', 'string', O],
+        ['generateName', 'string', O],
+        ['namespace', 'string', O],
+        ['uid', 'string', O],
+        ['resourceVersion', 'string', O],
+        ['labels', 'stringMap', O],
+        ['annotations', 'stringMap', O],
+        ['finalizers', list('string'), O],
+      ],
+      ptr: false,
+    },
+  ],
+  [
+    'spec',
+    {
+      struct: [
+        ['volumes', list({ struct: [['name', 'string']], ptr: false }), O],
+        ['initContainers', list({ struct: Container, ptr: false }), O],
+        ['containers', list({ struct: Container, ptr: false })],
+        ['ephemeralContainers', list({ struct: EphemeralContainer, ptr: false }), O],
+        ['restartPolicy', 'string', O],
+        ['dnsPolicy', 'string', O],
+        ['nodeSelector', 'stringMap', O],
+        ['serviceAccountName', 'string', O],
+        ['serviceAccount', 'string', O],
+        ['nodeName', 'string', O],
+        ['imagePullSecrets', list({ struct: LocalObjectReference, ptr: false }), O],
+        ['hostname', 'string', O],
+        ['subdomain', 'string', O],
+        ['schedulerName', 'string', O],
+        ['priorityClassName', 'string', O],
+        ['runtimeClassName', 'strptr', O],
+        ['preemptionPolicy', 'strptr', O],
+      ],
+      ptr: false,
+    },
+  ],
 ];
 
 const OMIT = Symbol('omit');
@@ -301,7 +357,11 @@ function convert(value: Json | undefined, kind: Kind, omitempty: boolean): Json 
       if (absent || value === false) return omitempty ? OMIT : false;
       return value;
     case 'ptr':
+    case 'strptr':
       return absent ? (omitempty ? OMIT : null) : value;
+    case 'stringMap':
+      if (absent || (isObject(value) && Object.keys(value).length === 0)) return omitempty ? OMIT : null;
+      return isObject(value) ? sortedKeys(value) : value;
     case 'intstr':
       return absent ? 0 : value;
     case 'quantity':
