@@ -153,3 +153,15 @@ function checkStrings(value: Json, kind: Kind, segs: Segments): void {
 export function checkGoStringFields(patch: JsonObject): void {
   checkStrings(patch, { struct: Pod, ptr: false }, []);
 }
+
+/**
+ * The error istiod gives when a template's output does not decode into the pod (a parse error, a
+ * value of the wrong type): one wording for the Istio-templates path and the built-in profile.
+ */
+export function templateOutputError(template: string, message: string): UserError {
+  return new UserError(
+    `failed parsing generated injected YAML of template ${JSON.stringify(template)} (check Istio version): ${message}`,
+    undefined,
+    'template-output',
+  );
+}

@@ -12,7 +12,7 @@
 import { Annotation } from '../kube/keys.js';
 import { parseTemplateOutput, TemplateOutputError } from '../io/template-output.js';
 import type { RenderedPatch, SidecarRenderer, SidecarTemplateData } from '../inject/types.js';
-import { checkGoStringFields } from '../inject/gozero.js';
+import { checkGoStringFields, templateOutputError } from '../inject/gozero.js';
 import { UserError } from '../results/result.js';
 import { checkPodPatchTypes } from '../kube/shape.js';
 import { isTemplateError, Template, type FuncMap } from '../template/index.js';
@@ -146,11 +146,7 @@ export class TemplateRenderer implements SidecarRenderer {
         patches.push(patch);
       } catch (e) {
         if (!(e instanceof TemplateOutputError) && !(e instanceof UserError)) throw e;
-        throw new UserError(
-          `failed parsing generated injected YAML of template ${JSON.stringify(name)} (check Istio version): ${e.message}`,
-          undefined,
-          'template-output',
-        );
+        throw templateOutputError(name, e.message);
       }
       checkIdentity(patches[patches.length - 1] as RenderedPatch, data, name);
     }

@@ -308,6 +308,12 @@ describe('renderSidecar: branches', () => {
   it('proxyMetadata key 0o17: the env name go-yaml v2 reads from the template output (15), as through the templates', () => {
     const r = render(pod({ 'proxy.istio.io/config': 'proxyMetadata: {"0o17": x, "0b11": z}' }));
     expect(r.env.slice(-2).map((e) => e.name)).toEqual([3, 15]);
+    // and, as istiod's decode into a corev1.Pod does, the renderer refuses a number as an env name
+    const annotated = data(pod({ 'proxy.istio.io/config': 'proxyMetadata: {"0o17": x}' }));
+    expect(() => builtinRenderer.render(annotated)).toThrow(
+      /failed parsing generated injected YAML of template "sidecar".*env\[\d+\]\.name must be a string, not a number \(15\)/,
+    );
+    expect(builtinRenderer.render(data(pod({ 'proxy.istio.io/config': 'proxyMetadata: {"META_X": x}' })))).toHaveLength(1);
   });
 
   it('compliance policy fips-140-3 adds GODEBUG', () => {

@@ -16,6 +16,7 @@ import type { Container, Json, JsonObject } from '../../kube/types.js';
 import { isObject } from '../../kube/types.js';
 import { Annotation, Container as ContainerName, Label } from '../../kube/keys.js';
 import { UserError } from '../../results/result.js';
+import { checkGoStringFields, templateOutputError } from '../gozero.js';
 import type { RenderedPatch, SidecarRenderer, SidecarTemplateData } from '../types.js';
 import { holdApplicationOf, interceptionModeOf, proxyMetadataOf } from '../proxyconfig.js';
 import { meshNumber } from '../mesh.js';
@@ -735,7 +736,18 @@ export function builtinRendererFor(release: BuiltinRelease | undefined): Sidecar
   return {
     source: release ? `built-in istio profile (Istio ${release.version})` : 'built-in istio profile',
     render(data: SidecarTemplateData): RenderedPatch[] {
-      return selectBuiltinTemplates(data.objectMeta.annotations).map(() => renderSidecar(data, release));
+      return selectBuiltinTemplates(data.objectMeta.annotations).map((name) => {
+        const patch = renderSidecar(data, release);
+        // what Istio's template would render fails istiod's decode into the pod here too (an
+        // env name from a proxyMetadata key `0o17` is the number 15)
+        try {
+          checkGoStringFields(patch);
+        } catch (e) {
+          if (!(e instanceof UserError)) throw e;
+          throw templateOutputError(name, e.message);
+        }
+        return patch;
+      });
     },
   };
 }
