@@ -300,6 +300,9 @@ export function matchItems<T>(
     (p === undefined ? anyPrint : queue(byPrint, p)).list.push(i);
   }
   const firstEqual = (item: Json): number => {
+    // No anonymous old items (every one has an identity, the usual list of named containers):
+    // nothing to compare, and no summary of the item to make.
+    if (byPrint.size === 0 && anyPrint.list.length === 0) return -1;
     const a = byPrint.get(valuePrint(item, PRINT_DEPTH))?.open(used) ?? [][Symbol.iterator]();
     const b = anyPrint.open(used);
     let x = a.next();

@@ -110,8 +110,12 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: SchemaNode, p
 }
 
 /** `extractRetainKeysPatchStrategy`: the strategy without `retainKeys`. */
+/** `mergeStrategy` of each strategy the schema uses, looked up (it runs for every list merged). */
+const STRATEGY: Readonly<Record<PatchStrategy, string>> = { merge: 'merge', 'merge,retainKeys': 'merge', retainKeys: '', replace: 'replace' };
+
 function mergeStrategy(strategy: PatchStrategy | undefined): string {
   if (!strategy) return '';
+  if (Object.hasOwn(STRATEGY, strategy)) return STRATEGY[strategy];
   const parts = strategy.split(',').filter((s) => s !== 'retainKeys');
   return parts[0] ?? '';
 }
