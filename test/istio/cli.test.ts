@@ -268,21 +268,20 @@ webhooks:
 });
 
 describe.skipIf(!corpusAvailable())('drop-in for istioctl kube-inject', () => {
+  // istioctl kube-inject's files, from the master corpus
+  const kubeInjectFlags = [
+    '--injectConfigFile',
+    join(CORPUS_DIR, 'config/inject-config.yaml'),
+    '--meshConfigFile',
+    join(CORPUS_DIR, 'config/mesh.yaml'),
+    '--valuesFile',
+    join(CORPUS_DIR, 'config/values.json'),
+    '--emulate',
+    'kube-inject',
+  ];
+
   it('--injectConfigFile/--meshConfigFile/--valuesFile with --emulate kube-inject', async () => {
-    const r = await run([
-      '-f',
-      join(CORPUS_DIR, 'inputs/hello.yaml'),
-      '--injectConfigFile',
-      join(CORPUS_DIR, 'config/inject-config.yaml'),
-      '--meshConfigFile',
-      join(CORPUS_DIR, 'config/mesh.yaml'),
-      '--valuesFile',
-      join(CORPUS_DIR, 'config/values.json'),
-      '--emulate',
-      'kube-inject',
-      '--native-sidecars',
-      'true',
-    ]);
+    const r = await run(['-f', join(CORPUS_DIR, 'inputs/hello.yaml'), ...kubeInjectFlags, '--native-sidecars', 'true']);
     expect(r.code, r.stderr).toBe(0);
     const dep = docs(r.stdout)[0]!;
     const init = dep.spec.template.spec.initContainers.map((c: { name: string }) => c.name);
@@ -293,16 +292,7 @@ describe.skipIf(!corpusAvailable())('drop-in for istioctl kube-inject', () => {
 
   it('a proxyMetadata key the template writes unquoted as a number fails as in istiod (env name 0o17 is int 15)', async () => {
     const hello = readFileSync(join(CORPUS_DIR, 'inputs/hello.yaml'), 'utf8');
-    const flags = [
-      '--injectConfigFile',
-      join(CORPUS_DIR, 'config/inject-config.yaml'),
-      '--meshConfigFile',
-      join(CORPUS_DIR, 'config/mesh.yaml'),
-      '--valuesFile',
-      join(CORPUS_DIR, 'config/values.json'),
-      '--emulate',
-      'kube-inject',
-    ];
+    const flags = kubeInjectFlags;
     const withMetadata = (key: string) =>
       hello.replace(
         '      labels:\n        app: hello\n',
