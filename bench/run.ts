@@ -241,7 +241,9 @@ if (ONLY.has('shapes')) {
           injected = { path: copy, dirs: inp.dirs.map((d) => join(copy, d.slice(inp.path.length))) };
           runOnce({ argv: ['node', cli, '-q', '--in-place', ...fArgs(injected)] });
         } else {
-          const file = join(out, `${shape}-${mode}-${n}-injected.yaml`);
+          // Stream mode writes a document back in its input's format (JSON for the json shape): the
+          // injected output keeps the input's extension, as `--in-place` would leave it.
+          const file = join(out, `${shape}-${mode}-${n}-injected.${mode === 'stream' ? ext : 'yaml'}`);
           runOnce({ ...on(['-q'], inp, text), stdout: file });
           injected = { path: file, dirs: [] };
           injectedText = readFileSync(file, 'utf8');
@@ -257,7 +259,16 @@ if (ONLY.has('shapes')) {
         if (withIstio) cmds.push(on(istioFlags!, inp, text));
         const runs = big ? BIG_RUNS : SMALL_RUNS;
         log(`${tag}: up to ${runs} interleaved runs of ${cmds.length} commands`);
-        const samples = measure(cmds, runs, BUDGET_MS, big);
+        let samples: Sample[][];
+        try {
+          samples = measure(cmds, runs, BUDGET_MS, big);
+        } catch (e) {
+          // A command that crashed (exit other than 0/1) is a failed row; the other cases still run.
+          const message = String((e as Error).message).split('\n')[0]!.replace(out, 'bench/out');
+          log(`${tag}: FAILED: ${message}`);
+          rows.push({ target: `${tag}: a command failed`, measured: message.slice(0, 160), baseline: '-', ratio: NaN, limit: 'exit 0/1', holds: false, runs: 0 });
+          continue;
+        }
         const [fl, inj, re, chk, un] = samples.map(med) as [number, number, number, number, number];
         const k = samples[0]!.length;
         if (samples[3]!.some((s) => s.status !== 0)) log(`${tag}: --check found drift in the injected output (exit 1)`);
