@@ -264,9 +264,19 @@ if (ONLY.has('shapes')) {
           samples = measure(cmds, runs, BUDGET_MS, big);
         } catch (e) {
           // A command that crashed (exit other than 0/1) is a failed row; the other cases still run.
-          const message = String((e as Error).message).split('\n')[0]!.replace(out, 'bench/out');
+          const message = String((e as Error).message)
+            .split('\n')[0]!
+            .replace(out, 'bench/out');
           log(`${tag}: FAILED: ${message}`);
-          rows.push({ target: `${tag}: a command failed`, measured: message.slice(0, 160), baseline: '-', ratio: NaN, limit: 'exit 0/1', holds: false, runs: 0 });
+          rows.push({
+            target: `${tag}: a command failed`,
+            measured: message.slice(0, 160),
+            baseline: '-',
+            ratio: NaN,
+            limit: 'exit 0/1',
+            holds: false,
+            runs: 0,
+          });
           continue;
         }
         const [fl, inj, re, chk, un] = samples.map(med) as [number, number, number, number, number];
