@@ -14,7 +14,7 @@ import { BAIL } from './bail.js';
 import { FAST_UNSAFE, fastParse } from './fast.js';
 import { parseWithYaml, toPlain } from './resource.js';
 import type { SourceText } from './resource.js';
-import { CR, HASH, indexWithin, isDashAt, lineEnd, plainKeyColon, skipSpaces } from './scan.js';
+import { CR, HASH, indexWithin, isDashAt, lineEnd, NL, nextContentLine, plainKeyColon, skipSpaces } from './scan.js';
 import type { Segment } from './stream.js';
 
 /** Where the two readers differ. */
@@ -126,4 +126,22 @@ export function blockLayout(src: SourceText, seg: Segment, rules: LayoutRules): 
   const quick = FAST_UNSAFE.test(skeleton) ? BAIL : fastParse(skeleton, seg.contentStart - seg.start, skeleton.length, 0);
   const top = quick !== BAIL ? quick : toPlain(parseWithYaml(src, skeleton, map));
   return { top, keys, items, seqIndent, itemsEnd };
+}
+
+/**
+ * The first content character of the item whose `-` is at `dash`: its value on the dash's line,
+ * else on a later line before `end` (the item's end), passing over blank and comment lines and a
+ * line whose first character after its indentation is a lone `\r`; -1 when the item holds nothing.
+ */
+export function itemValueStart(text: string, dash: number, end: number): number {
+  const v = skipSpaces(text, dash + 1, end);
+  if (v < end) {
+    const c = text.charCodeAt(v);
+    if (c !== HASH && c !== NL && c !== CR) return v;
+  }
+  for (let at = nextContentLine(text, lineEnd(text, v, end) + 1, end); at !== -1; at = nextContentLine(text, lineEnd(text, at, end) + 1, end)) {
+    const q = skipSpaces(text, at, end);
+    if (text.charCodeAt(q) !== CR) return q;
+  }
+  return -1;
 }

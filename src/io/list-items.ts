@@ -25,10 +25,9 @@ import type { Json, JsonObject } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
 import { IoContext } from './context.js';
 import { checkBinary, InputError } from './errors.js';
-import { blockLayout, type LayoutRules } from './layout.js';
+import { blockLayout, itemValueStart, type LayoutRules } from './layout.js';
 import { describeKind, readSlot, SourceText } from './resource.js';
 import type { Slot } from './resource.js';
-import { lineEnd, nextContentLine, skipSpaces } from './scan.js';
 import { segmentStream, type Segment } from './stream.js';
 
 /** Longest document `yaml` reads whole (one the fast readers do not read, or an item refused alone). */
@@ -76,15 +75,8 @@ function splitList(src: SourceText, seg: Segment): Split | undefined {
 
 /** The slot of the item whose `-` is at `dash` and which ends at `end` (null: an empty item). */
 function itemSlot(src: SourceText, dash: number, end: number): Slot | null {
-  const text = src.text;
-  const le = lineEnd(text, dash, end);
-  let v = skipSpaces(text, dash + 1, le);
-  if (v >= le || text.charCodeAt(v) === 0x23) {
-    const next = nextContentLine(text, Math.min(le + 1, end), end);
-    if (next === -1) return null;
-    v = skipSpaces(text, next, end);
-  }
-  return { kind: 'slot', start: v, end, col: src.column(v) };
+  const v = itemValueStart(src.text, dash, end);
+  return v === -1 ? null : { kind: 'slot', start: v, end, col: src.column(v) };
 }
 
 /** The whole document's slot, as stream.ts reads it. */

@@ -16,13 +16,13 @@ import { checkBinary } from './errors.js';
 import { BAIL } from './bail.js';
 import { IoContext } from './context.js';
 import { readJson } from './json-read.js';
-import { blockLayout, type LayoutRules } from './layout.js';
+import { blockLayout, itemValueStart, type LayoutRules } from './layout.js';
 import { newItemText } from './patch.js';
 import { describeKind, parseWithYaml, PRINT_OPTIONS, readSlot, SourceText, toBlockStyle, toPlain, YamlResource } from './resource.js';
 import type { ReadOptions, ResourceHandle, Slot } from './resource.js';
 import { segmentStream } from './stream.js';
 import type { Segment } from './stream.js';
-import { CR, lineEnd, lineStart, nextContentLine, skipSpaces } from './scan.js';
+import { lineEnd, lineStart, skipSpaces } from './scan.js';
 
 export const RESOURCE_LIST_API_VERSIONS = ['config.kubernetes.io/v1', 'config.kubernetes.io/v1beta1'] as const;
 
@@ -82,32 +82,15 @@ function fastLayout(src: SourceText, seg: Segment): Layout | null {
     layout.results = [rs, after ?? seg.contentEnd];
   }
   for (const it of items) {
-    let v = skipSpaces(text, it.dash + 1, it.end);
-    if (v >= it.end || text[v] === '#' || text[v] === '\n' || text[v] === '\r') {
-      // value starts on a later line: its first content character
-      const found = itemContentAfter(text, lineEnd(text, v, it.end) + 1, it.end);
-      if (found === -1) {
-        layout.items.push({ start: it.start, end: it.end, slot: { kind: 'slot', start: v, end: it.end, col: 0 }, value: null });
-        continue;
-      }
-      v = found;
+    const v = itemValueStart(text, it.dash, it.end);
+    if (v === -1) {
+      const after = skipSpaces(text, it.dash + 1, it.end);
+      layout.items.push({ start: it.start, end: it.end, slot: { kind: 'slot', start: after, end: it.end, col: 0 }, value: null });
+      continue;
     }
     layout.items.push({ start: it.start, end: it.end, slot: { kind: 'slot', start: v, end: it.end, col: src.column(v) } });
   }
   return layout;
-}
-
-/**
- * The first content character of an item's lines from the line start `ls` on, before `end` (the
- * item's end), or -1: blank and comment lines are passed over, and so is a line whose first
- * character after its indentation is a `\r`.
- */
-function itemContentAfter(text: string, ls: number, end: number): number {
-  for (let at = nextContentLine(text, ls, end); at !== -1; at = nextContentLine(text, lineEnd(text, at, end) + 1, end)) {
-    const q = skipSpaces(text, at, end);
-    if (text.charCodeAt(q) !== CR) return q;
-  }
-  return -1;
 }
 
 /**
