@@ -390,7 +390,7 @@ export class SnapshotAudit {
   /** Reads a document: a List's items one by one (checked, kept slim), other documents for the environment. */
   add(doc: SnapshotDocument): void {
     const v = doc.value;
-    if (this.kinds.size < 5) this.kinds.add(String((typeof v.kind === 'string' ? v.kind : '') || v.kind || '(no kind)'));
+    if (this.kinds.size < 5) this.kinds.add(String(v.kind || '(no kind)'));
     const file = doc.file ? { file: { path: doc.file.path, index: doc.file.index } } : {};
     if (v.kind === undefined && !this.cut && (doc.items !== undefined || Array.isArray(v.items))) this.cut = file;
     if (v.kind !== 'List') {

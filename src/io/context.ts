@@ -5,6 +5,7 @@
  * Every resource read in a run keeps its run's context (through its `SourceText`), so a run never
  * sees another's switches or caches. A reader given no context makes one of its own.
  */
+import { detachString } from '../kube/types.js';
 
 export interface IoOptions {
   /** Changed resources are written by patching their text (patch.ts); off: re-printed through `yaml`. */
@@ -42,8 +43,8 @@ export class PrintedScalars {
       if (map.size > MAX_REMEMBERED) map.clear();
       // A string read from a larger text may be a slice that keeps all of that text alive (V8's
       // sliced strings): a template's whole output per remembered name. The map keeps copies.
-      const own = detach(v);
-      map.set(own, out === v ? own : detach(out));
+      const own = detachString(v);
+      map.set(own, out === v ? own : detachString(out));
     }
     return out;
   }
@@ -52,11 +53,6 @@ export class PrintedScalars {
   get size(): number {
     return this.values.size + this.keys.size;
   }
-}
-
-/** A copy of `s` that shares no storage with the text it may have been sliced from. */
-function detach(s: string): string {
-  return (' ' + s).slice(1);
 }
 
 export class IoContext {
