@@ -30,6 +30,7 @@
 import { Annotation, Container as ContainerName, Label } from '../kube/keys.js';
 import {
   cloneJson,
+  jsonEqual,
   isObject,
   setSourceQuotes,
   sourceQuotesOf,
@@ -480,7 +481,7 @@ function buildRecord(before: PodTemplate, after: PodTemplate): OriginalRecord {
     was.forEach((item, index) => {
       const match = now.find((x) => x.name === item.name);
       if (!match) changed.push({ index, item });
-      else if (deepEqual(match, item) && sameKeyOrder(match, item)) return;
+      else if (jsonEqual(match, item) && sameKeyOrder(match, item)) return;
       // Changed values of the same fields (a probe's named port) are patched in place; anything
       // else (fields added, removed or reordered) keeps the whole item.
       else if (sameKeyOrder(match, item)) changed.push({ name: String(item.name), fields: shallowDiff(item, match, []) });
@@ -505,7 +506,7 @@ function buildRecord(before: PodTemplate, after: PodTemplate): OriginalRecord {
     // No status annotation: stripping leaves the pod (with the record) as it is.
     stripped = asPodJson(stripInjection(withRecord(after, record)).pod);
   }
-  if (!deepEqual(stripped, asPodJson(before))) return { pod: cloneJson(asPodJson(before)) };
+  if (!jsonEqual(stripped, asPodJson(before))) return { pod: cloneJson(asPodJson(before)) };
   return record;
 }
 
@@ -530,27 +531,7 @@ function shallowDiff(was: JsonObject, now: JsonObject, skip: readonly string[]):
   const out: Record<string, Json> = {};
   for (const k of new Set([...Object.keys(was), ...Object.keys(now)])) {
     if (skip.includes(k)) continue;
-    if (!deepEqual(was[k], now[k])) out[k] = k in was ? cloneJson(was[k] as Json) : null;
+    if (!jsonEqual(was[k], now[k])) out[k] = k in was ? cloneJson(was[k] as Json) : null;
   }
   return out;
-}
-
-/** Structural equality of JSON values, ignoring object key order. */
-export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  }
-  if (!isObject(a) || !isObject(b)) return false;
-  // Fields set to undefined count as absent.
-  let na = 0;
-  for (const k of Object.keys(a)) {
-    const v = a[k];
-    if (v === undefined) continue;
-    if (!(k in b) || !deepEqual(v, b[k])) return false;
-    na++;
-  }
-  let nb = 0;
-  for (const k of Object.keys(b)) if (b[k] !== undefined) nb++;
-  return na === nb;
 }

@@ -8,7 +8,7 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Json, JsonObject } from '../kube/types.js';
-import { isObject } from '../kube/types.js';
+import { isObject, jsonEqual } from '../kube/types.js';
 
 // Strings that YAML 1.1 (go-yaml v2, sigs.k8s.io/yaml) or YAML 1.2 would not read as strings.
 const AMBIGUOUS = [
@@ -71,7 +71,7 @@ function keyOf(pair: Pair): string {
 /** Does the node hold exactly this plain value? */
 export function nodeEquals(doc: Document, node: unknown, v: Json | undefined): boolean {
   if (node === null || node === undefined) return v === null || v === undefined;
-  if (isAlias(node)) return deepEqual(node.toJS(doc) as Json, v);
+  if (isAlias(node)) return jsonEqual(node.toJS(doc) as Json, v);
   if (isScalar(node)) {
     const nv = node.value;
     if (v === undefined) return false;
@@ -92,19 +92,6 @@ export function nodeEquals(doc: Document, node: unknown, v: Json | undefined): b
     });
   }
   return false;
-}
-
-export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => deepEqual(x, b[i]));
-  }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
 }
 
 /** Fields that serializers of typed objects add; never introduce them when the source lacks them. */
@@ -349,7 +336,7 @@ function reconcileSeq(doc: Document, seq: YAMLSeq, v: Json[]): void {
  * `old` where both have a map and without the noise fields `v` adds to an existing map.
  */
 export function reconcileValue(old: Json, v: Json): Json {
-  if (deepEqual(old, v)) return old;
+  if (jsonEqual(old, v)) return old;
   if (isObject(old) && isObject(v)) {
     const order = Object.keys(old).filter((k) => Object.hasOwn(v, k));
     const values = new Map<string, Json>();
@@ -371,7 +358,7 @@ export function reconcileValue(old: Json, v: Json): Json {
     return out;
   }
   if (Array.isArray(old) && Array.isArray(v)) {
-    const match = matchItems(old, v, identityOfValue, (o) => valuePrint(o, PRINT_DEPTH), deepEqual);
+    const match = matchItems(old, v, identityOfValue, (o) => valuePrint(o, PRINT_DEPTH), jsonEqual);
     return v.map((item, j) => (match[j] === -1 ? item : reconcileValue(old[match[j]!]!, item)));
   }
   return v;

@@ -16,8 +16,8 @@
  */
 import { Document, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Json, JsonObject, SourceQuote } from '../kube/types.js';
-import { isObject, sourceQuotesOf } from '../kube/types.js';
-import { deepEqual, FORCE_DOUBLE, identityOfValue, isAmbiguousString, makeScalar, matchItems, PRINT_DEPTH, valuePrint } from './edit.js';
+import { isObject, jsonEqual, sourceQuotesOf } from '../kube/types.js';
+import { FORCE_DOUBLE, identityOfValue, isAmbiguousString, makeScalar, matchItems, PRINT_DEPTH, valuePrint } from './edit.js';
 import { attempt, bail, BAIL } from './bail.js';
 import type { IoContext, PrintedScalars } from './context.js';
 import { doubleQuoted, readsAsString } from './scalars.js';
@@ -554,7 +554,7 @@ class Differ {
   depth = 0;
 
   node(p: PNode, old: Json, nu: Json): void {
-    if (old === nu || deepEqual(old, nu)) return;
+    if (old === nu || jsonEqual(old, nu)) return;
     this.depth++;
     try {
       this.change(p, old, nu);
@@ -636,7 +636,7 @@ class Differ {
     for (const [k, v] of Object.entries(nu)) {
       const e = p.entries.get(k);
       if (e) {
-        if (!deepEqual(old[k]!, v) && !this.emptied(e, p.col, old[k]!, v)) this.node(e.value, old[k]!, v);
+        if (!jsonEqual(old[k]!, v) && !this.emptied(e, p.col, old[k]!, v)) this.node(e.value, old[k]!, v);
         at = e.end;
         prevSet = true;
         continue;
@@ -657,7 +657,7 @@ class Differ {
     if (p.items.length !== old.length) bail('outside the subset');
     // the items each new item takes over, as reconcile matches them (edit.ts), through an index:
     // a `kind: List` of 20,000 anonymous items stays linear
-    const matched = matchItems(old, nu, identityOfValue, (o) => valuePrint(o, PRINT_DEPTH), deepEqual);
+    const matched = matchItems(old, nu, identityOfValue, (o) => valuePrint(o, PRINT_DEPTH), jsonEqual);
     const used = new Array<boolean>(old.length).fill(false);
     let lastIdx = -1;
     let at = p.end;

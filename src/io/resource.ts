@@ -12,11 +12,11 @@ const NON_JSON_TAGS = new Set(['binary', 'set', 'omap', 'pairs', 'timestamp'].ma
 import type { Document, Scalar, ScalarTag, CollectionTag, DocumentOptions, ParseOptions, SchemaOptions } from 'yaml';
 import { isMap } from 'yaml';
 import type { Json, JsonObject, SourceQuote } from '../kube/types.js';
-import { isObject } from '../kube/types.js';
+import { isObject, jsonEqual } from '../kube/types.js';
 import { inputError, type InputError, LineIndex } from './errors.js';
 import { parseYaml } from './parse.js';
 import type { InputErrorCode } from './errors.js';
-import { assocIn, deepEqual, isAmbiguousString as isAmbiguous, reconcile, reconcileValue } from './edit.js';
+import { assocIn, isAmbiguousString as isAmbiguous, reconcile, reconcileValue } from './edit.js';
 import { BAIL } from './bail.js';
 import { fastParse, UnsafeIndex } from './fast.js';
 import { patchText, sourceQuotesAt } from './patch.js';
@@ -302,7 +302,7 @@ export class YamlResource implements ResourceHandle {
     if (!isObject(newRoot)) throw new TypeError('update: a resource must stay a mapping');
     // bad input surfaces here, as it did when the Document was parsed at the first update
     if (!this.src.io.textPatching || this.slot.kind !== 'slot') this.document();
-    if (!this._changed) this._changed = !deepEqual(current, newRoot);
+    if (!this._changed) this._changed = !jsonEqual(current, newRoot);
     this._value = newRoot;
   }
 

@@ -73,6 +73,28 @@ export function isObject(v: unknown): v is JsonObject {
 }
 
 /**
+ * The project's one structural equality of JSON values: object key order does not count, and a
+ * field holding `undefined` counts as absent (as `cloneJson` leaves it out).
+ */
+export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  }
+  if (!isObject(a) || !isObject(b)) return false;
+  let na = 0;
+  for (const k of Object.keys(a)) {
+    const v = a[k];
+    if (v === undefined) continue;
+    if (!Object.hasOwn(b, k) || !jsonEqual(v, b[k])) return false;
+    na++;
+  }
+  let nb = 0;
+  for (const k of Object.keys(b)) if (b[k] !== undefined) nb++;
+  return na === nb;
+}
+
+/**
  * The project's one deep copy, of a JSON-shaped value (a `Json`, or a typed view of one such as
  * `PodTemplate`): objects get their own enumerable keys (`__proto__` as an own key, see `setOwn`),
  * fields holding `undefined` are left out, arrays keep their length, numbers stay as they are.

@@ -13,8 +13,7 @@
  * Pure comparison; running the pipeline is the caller's job, and so is the exit code.
  */
 import { Annotation, Container } from '../../kube/keys.js';
-import { asPodJson, isObject, type Json, type JsonObject, type PodTemplate } from '../../kube/types.js';
-import { deepEqual } from '../../inject/strip.js';
+import { asPodJson, isObject, jsonEqual, type Json, type JsonObject, type PodTemplate } from '../../kube/types.js';
 import { revisionName } from '../../policy/index.js';
 import type { WorkloadOutcome } from '../workload.js';
 
@@ -43,7 +42,7 @@ export function checkWorkload(current: PodTemplate, outcome: WorkloadOutcome): C
     return { drift: 'missing', message: `drift (missing): no sidecar, but ${outcome.rule}` };
   }
   if (!outcome.pod) return { message: `up to date: ${outcome.rule}` };
-  if (deepEqual(asPodJson(current), asPodJson(outcome.pod))) {
+  if (jsonEqual(asPodJson(current), asPodJson(outcome.pod))) {
     return { message: `up to date (injected): ${outcome.rule}` };
   }
   return { drift: 'stale', message: `drift (stale): ${describeStale(current, outcome.pod, outcome.revision)}` };
@@ -92,7 +91,7 @@ export function fieldPath(path: string, key: string): string {
 
 /** Field paths (`spec.containers[istio-proxy].image`) where two values differ; lists by `name` when they have one. */
 export function differingPaths(a: Json | undefined, b: Json | undefined, path: string): string[] {
-  if (deepEqual(a, b)) return [];
+  if (jsonEqual(a, b)) return [];
   if (Array.isArray(a) && Array.isArray(b)) {
     const named = (l: Json[]) => l.every((x) => isObject(x) && typeof x.name === 'string');
     if (named(a) && named(b)) {

@@ -13,10 +13,9 @@
  * Rollouts, OpenShift DeploymentConfigs) get merged lists written whole, which kustomize then
  * replaces. Building documents only: emitting them is the CLI's job.
  */
-import { deepEqual } from '../../inject/strip.js';
 import { fieldSchema, podSchema, type SchemaNode } from '../../merge/index.js';
 import type { Path } from '../../kube/kinds.js';
-import { isObject, type Json, type JsonObject } from '../../kube/types.js';
+import { isObject, jsonEqual, type Json, type JsonObject } from '../../kube/types.js';
 
 /** Kinds (by apiVersion/kind) whose schema kustomize knows, so their lists merge by key. */
 const KUSTOMIZE_KNOWN = new Set([
@@ -47,7 +46,7 @@ export function workloadSchema(podPath: Path): SchemaNode {
  * so kustomize finds its target.
  */
 export function workloadPatch(before: JsonObject, after: JsonObject, podPath: Path): JsonObject | undefined {
-  if (deepEqual(before, after)) return undefined;
+  if (jsonEqual(before, after)) return undefined;
   const apiVersion = typeof after.apiVersion === 'string' ? after.apiVersion : '';
   const kind = typeof after.kind === 'string' ? after.kind : '';
   const merge = kustomizeKnowsKind(apiVersion, kind);
@@ -74,7 +73,7 @@ function diffValue(a: Json | undefined, b: Json, node: SchemaNode, merge: boolea
 function diffMap(a: JsonObject, b: JsonObject, node: SchemaNode, merge: boolean): JsonObject {
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(b)) {
-    if (v === undefined || deepEqual(a[k], v)) continue;
+    if (v === undefined || jsonEqual(a[k], v)) continue;
     out[k] = a[k] === undefined ? v : diffValue(a[k], v, fieldSchema(node, k), merge);
   }
   for (const k of Object.keys(a)) if (a[k] !== undefined && b[k] === undefined) out[k] = null;
@@ -98,7 +97,7 @@ function diffList(a: Json[], b: Json[], key: string, node: SchemaNode): Json[] {
   while (cut > 0) {
     const item = b[cut - 1] as JsonObject;
     const old = before.get(id(item));
-    if (!old || !deepEqual(old, item) || s < 0 || id(survivors[s]!) !== id(item)) break;
+    if (!old || !jsonEqual(old, item) || s < 0 || id(survivors[s]!) !== id(item)) break;
     cut--;
     s--;
   }
@@ -106,7 +105,7 @@ function diffList(a: Json[], b: Json[], key: string, node: SchemaNode): Json[] {
   for (const item of b.slice(0, cut) as JsonObject[]) {
     const old = before.get(id(item));
     if (!old) out.push(item);
-    else if (deepEqual(old, item)) out.push({ [key]: item[key] as Json });
+    else if (jsonEqual(old, item)) out.push({ [key]: item[key] as Json });
     else out.push({ [key]: item[key] as Json, ...diffMap(old, item, node, true) });
   }
   for (const old of a) if (!after.has(id(old))) out.push({ [key]: (old as JsonObject)[key] as Json, $patch: 'delete' });
