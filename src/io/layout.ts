@@ -12,7 +12,7 @@
 import type { Json } from '../kube/types.js';
 import { BAIL } from './bail.js';
 import { FAST_UNSAFE, fastParse } from './fast.js';
-import { parseWithYaml, toPlain } from './resource.js';
+import { parseWithYaml, toPlain } from './yaml-doc.js';
 import type { SourceText } from './resource.js';
 import { CR, HASH, indexWithin, isDashAt, lineEnd, NL, nextContentLine, plainKeyColon, skipSpaces } from './scan.js';
 import type { Segment } from './stream.js';

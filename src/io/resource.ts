@@ -5,16 +5,12 @@
  * objects as their original bytes, changed ones re-printed with their comments and styles. It does
  * not know how objects are grouped into files or ResourceLists (stream.ts, resource-list.ts).
  */
-import { visit } from 'yaml';
-
-const TAG_PREFIX = 'tag:yaml.org,2002:';
-const NON_JSON_TAGS = new Set(['binary', 'set', 'omap', 'pairs', 'timestamp'].map((t) => TAG_PREFIX + t));
-import type { Document, Scalar, ScalarTag, CollectionTag, DocumentOptions, ParseOptions, SchemaOptions } from 'yaml';
+import type { Document, Scalar } from 'yaml';
 import { isMap } from 'yaml';
 import type { Json, JsonObject, SourceQuote } from '../kube/types.js';
 import { isObject, jsonEqual } from '../kube/types.js';
 import { inputError, type InputError, LineIndex } from './errors.js';
-import { parseYaml } from './parse.js';
+import { parseWithYaml, toPlain } from './yaml-doc.js';
 import type { InputErrorCode } from './errors.js';
 import { assocIn, isAmbiguousString as isAmbiguous, reconcile, reconcileValue } from './edit.js';
 import { BAIL } from './bail.js';
@@ -71,63 +67,11 @@ export interface Slot {
   json?: boolean;
 }
 
-const KEEP_SOURCE_TAGS = new Set(['tag:yaml.org,2002:int', 'tag:yaml.org,2002:float']);
-
-/** Parse options for documents we edit: core schema, and numbers print as they were written. */
-export const EDIT_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
-  schema: 'core',
-  prettyErrors: false,
-  uniqueKeys: true,
-  // Problems are errors or ignored; yaml must not print warnings through process.emitWarning.
-  logLevel: 'error',
-  customTags: (tags) =>
-    tags.map((t) => {
-      const tag = t as ScalarTag | CollectionTag;
-      if (!KEEP_SOURCE_TAGS.has(tag.tag) || !('stringify' in tag) || !tag.stringify) return t;
-      const orig = tag.stringify;
-      return {
-        ...(tag as ScalarTag),
-        stringify: (item, ctx, onComment, onChompKeep) => {
-          const sc = item as Scalar;
-          return typeof sc.source === 'string' && sc.source.length > 0 && (sc.type === 'PLAIN' || sc.type === undefined)
-            ? sc.source
-            : orig(item, ctx, onComment, onChompKeep);
-        },
-      } as ScalarTag;
-    }),
-};
-
 export const PRINT_OPTIONS = { lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false } as const;
 
 function sourceOf(src: SourceText, slot: Slot): { text: string; base: number } {
   if (slot.kind === 'segment') return { text: src.text.slice(slot.start, slot.end), base: slot.start };
   return { text: ' '.repeat(slot.col) + src.text.slice(slot.start, slot.end), base: slot.start - slot.col };
-}
-
-/** Parses with `yaml` through the one entry point (parse.ts), its errors at original positions. */
-export function parseWithYaml(src: SourceText, text: string, base: number | ((offset: number) => number)): Document.Parsed {
-  const abs = typeof base === 'number' ? (o: number) => base + o : base;
-  // the whole input was checked for raw control characters (stream.ts, resource-list.ts)
-  const doc = parseYaml(text, EDIT_OPTIONS, (code, detail, offset) => src.error(code, detail, abs(offset)), { rawChecked: true });
-  // Tags whose data JSON (and so Kubernetes) cannot hold would be lost or garbled on output.
-  visit(doc, {
-    Node(_, node) {
-      const tag = node.tag;
-      if (tag !== undefined && NON_JSON_TAGS.has(tag)) {
-        throw src.error(
-          'unsupported-tag',
-          `YAML tag !!${tag.slice(TAG_PREFIX.length)} is not supported: Kubernetes objects hold only maps, lists, strings, numbers, booleans and null`,
-          abs(node.range?.[0] ?? 0),
-        );
-      }
-    },
-  });
-  return doc;
-}
-
-/** Plain value of a document parsed by `parseWithYaml` (aliases and depth were checked there). */
-export function toPlain(doc: Document.Parsed): Json {
-  return doc.toJS({ maxAliasCount: -1 }) as Json;
 }
 
 /**
