@@ -30,6 +30,12 @@ export interface LayoutRules {
   sequenceAtColumn0: boolean;
 }
 
+/**
+ * What a `kind: List` read or patched item by item may hold (list-items.ts, resource.ts): no CR, no
+ * tab starting a line's content, no other top-level block sequence at column 0.
+ */
+export const LIST_RULES: LayoutRules = { crlf: false, tabs: false, sequenceAtColumn0: false };
+
 /** One item of the sequence. */
 export interface LayoutItem {
   /** Offset of its `-`. */

@@ -25,7 +25,7 @@ import type { Json, JsonObject } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
 import { IoContext } from './context.js';
 import { checkBinary, InputError } from './errors.js';
-import { blockLayout, itemValueStart, type LayoutRules } from './layout.js';
+import { blockLayout, itemValueStart, LIST_RULES } from './layout.js';
 import { describeKind, readSlot, SourceText } from './resource.js';
 import type { Slot } from './resource.js';
 import { segmentStream, type Segment } from './stream.js';
@@ -56,9 +56,6 @@ interface Split {
   /** End of the last item (the start of the next top-level key line, or the document's content end). */
   bodyEnd: number;
 }
-
-/** What a List read item by item may hold (layout.ts): no CR, no tab starting a line's content. */
-const LIST_RULES: LayoutRules = { crlf: false, tabs: false, sequenceAtColumn0: false };
 
 /**
  * The item layout of a document, or undefined when it is not a List (or a List cut off before its

@@ -1,0 +1,82 @@
+/**
+ * A changed `kind: List` (kubectl's one document for many objects) is patched item by item
+ * (resource.ts `patchListItems`): the output must be the bytes the patcher gives for the whole
+ * document, with one patch per changed item instead of one over the whole List; a List whose
+ * other keys changed, or that is not in the block layout, is patched whole as before.
+ */
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { cli } from '../../src/cli/cli.js';
+import { IoContext } from '../../src/io/context.js';
+import { patchText } from '../../src/io/patch.js';
+import { BAIL } from '../../src/io/bail.js';
+import { shapeInput } from '../../bench/generate.js';
+import type { Json, JsonObject } from '../../src/kube/types.js';
+
+async function inject(text: string, argv: string[] = []): Promise<{ out: string; io: IoContext; code: number }> {
+  const io = new IoContext();
+  let out = '';
+  const code = await cli([...argv, '-q', '-f', '-'], { readStdin: async () => text, stdout: (t) => void (out += t), stderr: () => {}, ioContext: io });
+  return { out, io, code };
+}
+
+/** What patching the whole document from the input's value to the output's gives. */
+function wholePatch(input: string, output: string, seqIndented: boolean): string {
+  const out = patchText(input, 0, input.length, 0, parse(input) as Json, parse(output) as Json, seqIndented, new IoContext());
+  if (out === BAIL) throw new Error('the whole-document patch gave up');
+  return out;
+}
+
+const changedItems = (input: string, output: string): number => {
+  const a = (parse(input) as JsonObject).items as Json[];
+  const b = (parse(output) as JsonObject).items as Json[];
+  return a.filter((x, i) => JSON.stringify(x) !== JSON.stringify(b[i])).length;
+};
+
+/** kubectl's List (sequence at column 0, keys sorted: `items` before `kind` and `metadata`). */
+const kubectlList = (n: number): string => shapeInput('kubectl', n, true) as string;
+
+describe('a kind: List patched item by item', () => {
+  it('gives the whole-document patch, one patch per changed item (compact sequence, kubectl order)', async () => {
+    const input = kubectlList(12);
+    const { out, io, code } = await inject(input);
+    expect(code).toBe(0);
+    expect(out).toBe(wholePatch(input, out, false));
+    const changed = changedItems(input, out);
+    expect(changed).toBeGreaterThan(1);
+    expect(io.patchStats.patched).toBe(changed);
+  });
+
+  it('gives the whole-document patch with an indented sequence, comments between items and an unchanged item', async () => {
+    const list = parse(kubectlList(6)) as JsonObject;
+    const items = list.items as JsonObject[];
+    // a Service and a workload opted out stay as they are
+    const opted = items.find((i) => i.kind === 'Deployment')!;
+    const tpl = (opted.spec as JsonObject).template as JsonObject;
+    ((tpl.metadata as JsonObject).annotations ??= {}) as JsonObject;
+    ((tpl.metadata as JsonObject).annotations as JsonObject)['sidecar.istio.io/inject'] = 'false';
+    let input = stringify({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, { indentSeq: true, lineWidth: 0 });
+    input = input.replace(/\n  - apiVersion/g, (m, at: number) => (at % 2 ? `\n  # item comment\n${m.slice(1)}` : m));
+    const { out, io, code } = await inject(input);
+    expect(code).toBe(0);
+    expect(out).toBe(wholePatch(input, out, true));
+    expect(out).toContain('# item comment');
+    const changed = changedItems(input, out);
+    expect(changed).toBeGreaterThan(1);
+    expect(changed).toBeLessThan(items.length);
+    expect(io.patchStats.patched).toBe(changed);
+  });
+
+  it('patches the whole document when the List has one item', async () => {
+    const list = parse(kubectlList(1)) as JsonObject;
+    const one = (list.items as JsonObject[]).find((i) => i.kind === 'Deployment')!;
+    const input = stringify({ apiVersion: 'v1', items: [one], kind: 'List', metadata: {} }, { lineWidth: 0 });
+    // its Namespace as a second document of the stream
+    const ns = `---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${(one.metadata as JsonObject).namespace}\n  labels:\n    istio-injection: enabled\n`;
+    const { out, io } = await inject(input + ns);
+    expect(out).toContain('istio-proxy');
+    expect(out.endsWith(ns)).toBe(true);
+    expect(out.slice(0, -ns.length)).toBe(wholePatch(input, out.slice(0, -ns.length), true));
+    expect(io.patchStats.patched).toBe(1);
+  });
+});
