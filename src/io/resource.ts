@@ -9,6 +9,7 @@ import type { Document, Scalar } from 'yaml';
 import { isMap } from 'yaml';
 import type { Json, JsonObject, SourceQuote } from '../kube/types.js';
 import { isObject, jsonEqual } from '../kube/types.js';
+import { getIn } from '../kube/kinds.js';
 import { inputError, type InputError, LineIndex } from './errors.js';
 import { parseWithYaml, toPlain } from './yaml-doc.js';
 import type { InputErrorCode } from './errors.js';
@@ -164,6 +165,8 @@ export class YamlResource implements ResourceHandle {
   private _value: JsonObject | undefined;
   /** The value as read, which the source text holds. */
   private original: JsonObject | undefined;
+  /** The `items` array of `_value` when an update copied it (so it is this value's own): see `update`. */
+  private ownItems: Json[] | undefined;
   /** The printed text of a changed resource that was released. */
   private printed: string | undefined;
   private disposed = false;
@@ -195,13 +198,13 @@ export class YamlResource implements ResourceHandle {
     // written, as JSON or YAML (`outputValue`), instead of being printed through `yaml` here.
     if (this.slot.json && this._changed) return;
     if (this._changed && this.printed === undefined) this.printed = this.print();
-    this._value = this.original = this.docValue = this.doc = undefined;
+    this._value = this.original = this.docValue = this.doc = this.ownItems = undefined;
   }
 
   /** Written out for good (a streaming writer): drop the printed text too; nothing may be read after. */
   dispose(): void {
     this.disposed = true;
-    this._value = this.original = this.docValue = this.doc = this.printed = undefined;
+    this._value = this.original = this.docValue = this.doc = this.printed = this.ownItems = undefined;
   }
 
   /** The value the printed resource reads back as (key order and noise fields as `print` keeps them). */
@@ -243,12 +246,36 @@ export class YamlResource implements ResourceHandle {
   update(path: readonly (string | number)[], newValue: Json): void {
     if (this.printed !== undefined) throw new Error('a changed resource was updated after it was written out');
     const current = this.value;
-    const newRoot = assocIn(current, path, newValue);
-    if (!isObject(newRoot)) throw new TypeError('update: a resource must stay a mapping');
     // bad input surfaces here, as it did when the Document was parsed at the first update
     if (!this.src.io.textPatching || this.slot.kind !== 'slot') this.document();
-    if (!this._changed) this._changed = !jsonEqual(current, newRoot);
+    // The new value differs from the current one only along `path` (assocIn copies that path).
+    if (!this._changed) {
+      this._changed = newValue === undefined ? !jsonEqual(current, assocIn(current, path, newValue)) : !jsonEqual(getIn(current, path), newValue);
+    }
+    // A List's items are many (kubectl: a cluster's objects in one document): copying the array
+    // for every update of an item made updating a List quadratic. The first update copies it (the
+    // copy belongs to this value alone: `original` keeps the array as read), later ones replace
+    // their item in that copy. Only while no `yaml` Document mirrors the value (it is reconciled
+    // to a value by identity).
+    const i = path[1];
+    if (
+      path[0] === 'items' &&
+      typeof i === 'number' &&
+      path.length > 2 &&
+      this.doc === undefined &&
+      this.ownItems !== undefined &&
+      current.items === this.ownItems
+    ) {
+      const item = this.ownItems[i];
+      if (isObject(item)) {
+        this.ownItems[i] = assocIn(item, path.slice(2), newValue);
+        return;
+      }
+    }
+    const newRoot = assocIn(current, path, newValue);
+    if (!isObject(newRoot)) throw new TypeError('update: a resource must stay a mapping');
     this._value = newRoot;
+    this.ownItems = path[0] === 'items' && Array.isArray(newRoot.items) ? newRoot.items : undefined;
   }
 
   /** Marks the resource as changed even if its value is equal (e.g. to force a re-print). */

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { cli } from '../../src/cli/cli.js';
 import { IoContext } from '../../src/io/context.js';
+import { parseStream } from '../../src/io/index.js';
 import { patchText } from '../../src/io/patch.js';
 import { BAIL } from '../../src/io/bail.js';
 import { shapeInput } from '../../bench/generate.js';
@@ -78,5 +79,55 @@ describe('a kind: List patched item by item', () => {
     expect(out.endsWith(ns)).toBe(true);
     expect(out.slice(0, -ns.length)).toBe(wholePatch(input, out.slice(0, -ns.length), true));
     expect(io.patchStats.patched).toBe(1);
+  });
+});
+
+describe('updating the items of a kind: List', () => {
+  const list = ['apiVersion: v1', 'items:', ...[0, 1, 2].flatMap((i) => [`- kind: ConfigMap`, `  metadata:`, `    name: c${i}`]), 'kind: List', ''].join('\n');
+
+  it('keeps every update, copies the items once, and prints only the items that changed', () => {
+    const [r] = parseStream(list);
+    const before = r!.value.items as JsonObject[];
+    r!.update(['items', 0, 'metadata', 'labels'], { a: '1' });
+    const copied = r!.value.items;
+    expect(copied).not.toBe(before);
+    r!.update(['items', 2, 'metadata', 'labels'], { c: '3' });
+    r!.update(['items', 0, 'metadata', 'name'], 'z0');
+    // later updates go into the first copy; the items as read are untouched
+    expect(r!.value.items).toBe(copied);
+    expect(before.map((i) => (i.metadata as JsonObject).name)).toEqual(['c0', 'c1', 'c2']);
+    expect((r!.value.items as JsonObject[])[1]).toBe(before[1]);
+    expect(r!.changed).toBe(true);
+    expect(r!.text()).toBe(
+      [
+        'apiVersion: v1',
+        'items:',
+        '- kind: ConfigMap',
+        '  metadata:',
+        '    name: z0',
+        '    labels:',
+        '      a: "1"',
+        '- kind: ConfigMap',
+        '  metadata:',
+        '    name: c1',
+        '- kind: ConfigMap',
+        '  metadata:',
+        '    name: c2',
+        '    labels:',
+        '      c: "3"',
+        'kind: List',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('is not changed by updates that write what is there', () => {
+    const [r] = parseStream(list);
+    r!.update(['items', 1, 'metadata'], { name: 'c1' });
+    r!.update(['items', 1, 'metadata', 'name'], 'c1');
+    expect(r!.changed).toBe(false);
+    expect(r!.text()).toBe(list);
+    r!.update(['items', 1, 'metadata', 'name'], 'x');
+    expect(r!.changed).toBe(true);
   });
 });
