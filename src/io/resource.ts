@@ -13,6 +13,7 @@ import type { Document, Scalar, ScalarTag, CollectionTag, DocumentOptions, Parse
 import { isMap } from 'yaml';
 import type { Json, JsonObject, SourceQuote } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
+import { getIn } from '../kube/kinds.js';
 import { inputError, type InputError, LineIndex } from './errors.js';
 import { parseYaml } from './parse.js';
 import type { InputErrorCode } from './errors.js';
@@ -298,11 +299,15 @@ export class YamlResource implements ResourceHandle {
   update(path: readonly (string | number)[], newValue: Json): void {
     if (this.printed !== undefined) throw new Error('a changed resource was updated after it was written out');
     const current = this.value;
-    const newRoot = assocIn(current, path, newValue);
-    if (!isObject(newRoot)) throw new TypeError('update: a resource must stay a mapping');
     // bad input surfaces here, as it did when the Document was parsed at the first update
     if (!this.src.io.textPatching || this.slot.kind !== 'slot') this.document();
-    if (!this._changed) this._changed = !deepEqual(current, newRoot);
+    // The value at `path` already equal: nothing changes. Compared there, not at the root: the
+    // root of a List holds every item, and a re-injection updates each workload with what it has.
+    // (A value that differs at `path` differs at the root: `getIn` finds nothing where `assocIn` would build.)
+    if (deepEqual(getIn(current, path), newValue)) return;
+    const newRoot = assocIn(current, path, newValue);
+    if (!isObject(newRoot)) throw new TypeError('update: a resource must stay a mapping');
+    this._changed = true;
     this._value = newRoot;
   }
 

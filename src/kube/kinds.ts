@@ -57,7 +57,7 @@ export function findWorkloadKind(obj: JsonObject, table: readonly WorkloadKindEn
   return table.find((e) => e.kind === kind && apiVersionMatches(e.apiVersion, apiVersion));
 }
 
-export function getIn(obj: Json | undefined, path: Path): Json | undefined {
+export function getIn(obj: Json | undefined, path: Readonly<Path>): Json | undefined {
   let cur: Json | undefined = obj;
   for (const p of path) {
     if (typeof p === 'number') {
