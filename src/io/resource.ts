@@ -223,6 +223,12 @@ export class YamlResource implements ResourceHandle {
   /** The printed text of a changed resource that was released. */
   private printed: string | undefined;
   private disposed = false;
+  /**
+   * The containers of `_value` that updates made (copies on the way to a changed field), which
+   * only `_value` holds: later updates change them in place (assocIn). The value read from the
+   * source is never changed.
+   */
+  private readonly owned = new WeakSet<object>();
   readonly header: { apiVersion: string; kind: string };
 
   constructor(
@@ -305,9 +311,11 @@ export class YamlResource implements ResourceHandle {
     // root of a List holds every item, and a re-injection updates each workload with what it has.
     // (A value that differs at `path` differs at the root: `getIn` finds nothing where `assocIn` would build.)
     if (deepEqual(getIn(current, path), newValue)) return;
-    const newRoot = assocIn(current, path, newValue);
+    const newRoot = assocIn(current, path, newValue, this.owned);
     if (!isObject(newRoot)) throw new TypeError('update: a resource must stay a mapping');
     this._changed = true;
+    // changed in place: the Document no longer holds what `docValue` holds now
+    if (newRoot === current) this.docValue = undefined;
     this._value = newRoot;
   }
 
