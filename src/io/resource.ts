@@ -22,7 +22,8 @@ import { BAIL } from './bail.js';
 import { fastParse, UnsafeIndex } from './fast.js';
 import { patchText, sourceQuotesAt } from './patch.js';
 import { readJson } from './json-read.js';
-import { lineStart } from './scan.js';
+import { jsonStyle, printJson } from './json-write.js';
+import { lineStart, skipSpaces } from './scan.js';
 import type { IoContext } from './context.js';
 
 /** A YAML text being read: the whole input or one file, with shared lookup structures and its run's context. */
@@ -356,9 +357,30 @@ export class YamlResource implements ResourceHandle {
     return this.src.indentSeq ?? false;
   }
 
+  /** Nothing but indentation before the slot on its line (a whole document, not `- {...}`). */
+  private startsLine(): boolean {
+    const { start } = this.slot;
+    return skipSpaces(this.src.text, start - this.slot.col, start) === start;
+  }
+
+  /**
+   * A document read as JSON, as JSON in the layout of its text (json-write.ts): JSON in, JSON
+   * out, whatever the file's name, without `yaml` (whose Document of a large JSON List took more
+   * than V8's heap). Its lines after the first are indented to sit where the original was.
+   */
+  private printJson(): string {
+    const { col } = this.slot;
+    const style = jsonStyle(this.sourceText());
+    // the indentation seen is the document's column and the unit
+    if (col > 0 && typeof style.indent === 'number' && style.indent > col) style.indent -= col;
+    const out = printJson(this.outputValue(), style);
+    return col > 0 ? out.replace(/\n(?=[^\r\n])/g, '\n' + ' '.repeat(col)) : out;
+  }
+
   /** Re-prints the edited document, indented to sit where the original was. */
   print(options: { block?: boolean } = {}): string {
     if (this.printed !== undefined && !options.block) return this.printed;
+    if (this.slot.json && !options.block && this.startsLine()) return this.printJson();
     if (this.src.io.textPatching && !this.forced && !options.block && this.slot.kind === 'slot' && this.src.eol === '\n') {
       const { text, start, end, col } = { text: this.src.text, ...this.slot };
       if (!this.src.unsafe.any(start, end)) {
