@@ -366,18 +366,35 @@ export function reconcileValue(old: Json, v: Json): Json {
 
 /**
  * Returns a copy of `root` with `newValue` at `path`, sharing every untouched branch; missing
- * intermediate maps are created.
+ * intermediate maps are created. With `owned` (the containers an earlier call made for the same
+ * owner, which nobody else holds), those are changed in place instead of copied again, and the
+ * ones it makes are added: a List's updates, one per item, then copy its items array once, not
+ * once per item.
  */
-export function assocIn(root: Json, path: readonly (string | number)[], newValue: Json): Json {
-  if (path.length === 0) return newValue;
-  const [head, ...rest] = path as [string | number, ...(string | number)[]];
+export function assocIn(root: Json, path: readonly (string | number)[], newValue: Json, owned?: WeakSet<object>): Json {
+  return assocFrom(root, path, 0, newValue, owned);
+}
+
+function assocFrom(root: Json, path: readonly (string | number)[], i: number, newValue: Json, owned: WeakSet<object> | undefined): Json {
+  if (i === path.length) return newValue;
+  const head = path[i]!;
   if (typeof head === 'number') {
-    const arr = Array.isArray(root) ? root.slice() : [];
+    let arr: Json[];
+    if (Array.isArray(root) && owned?.has(root)) arr = root;
+    else {
+      arr = Array.isArray(root) ? root.slice() : [];
+      owned?.add(arr);
+    }
     while (arr.length < head) arr.push(null);
-    arr[head] = assocIn(arr[head] ?? null, rest, newValue);
+    arr[head] = assocFrom(arr[head] ?? null, path, i + 1, newValue, owned);
     return arr;
   }
-  const obj: JsonObject = isObject(root) ? { ...root } : {};
-  obj[head] = assocIn(obj[head] ?? null, rest, newValue);
+  let obj: JsonObject;
+  if (isObject(root) && owned?.has(root)) obj = root;
+  else {
+    obj = isObject(root) ? { ...root } : {};
+    owned?.add(obj);
+  }
+  obj[head] = assocFrom(obj[head] ?? null, path, i + 1, newValue, owned);
   return obj;
 }

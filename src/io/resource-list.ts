@@ -211,6 +211,12 @@ export function parseResourceList(text: string, options: ReadOptions = {}): Pars
     if (split && options.keep && !options.keep(v)) h.release();
     return h;
   });
+  // Read as JSON: the handles hold the items' values now (a writer lets each go once written);
+  // `items` stays in its place among the keys, for the printer (jsonListPrinter).
+  if (layout.reprint && !layout.fullDoc) {
+    for (const it of layout.items) delete it.value;
+    layout.top.items = [];
+  }
   const fc = layout.top.functionConfig;
   const parsed: ParsedResourceList = {
     apiVersion: String(layout.top.apiVersion),
@@ -350,15 +356,16 @@ export function emitResourceListParts(parsed: ParsedResourceList, results: reado
  * Writes the ResourceList as its items are finished, for inputs too large to hold twice: `done`
  * (in input order) writes everything up to and including that item and lets the item go; `finish`
  * writes the rest with the results. The bytes are those `emitResourceList` would write. Undefined
- * when the layout does not allow it (re-printed JSON or flow input, or `results` before `items`):
- * then write the whole list at the end.
+ * when the layout does not allow it (re-printed flow input, or `results` before `items`): then
+ * write the whole list at the end.
  */
 export function resourceListWriter(
   parsed: ParsedResourceList,
   write: (text: string) => void,
 ): { done(item: ResourceHandle): void; finish(results: readonly Result[]): void } | undefined {
   const { src, layout } = parsed;
-  if (layout.reprint || src.eol !== '\n') return undefined;
+  if (layout.reprint) return layout.fullDoc ? undefined : jsonListWriter(parsed, write);
+  if (src.eol !== '\n') return undefined;
   const last = layout.items[layout.items.length - 1];
   const resultsAt = layout.results ? layout.results[0] : layout.insertAt;
   if (last && resultsAt < last.end) return undefined;
@@ -387,6 +394,38 @@ export function resourceListWriter(
   };
 }
 
+/** Parts are joined up to this many characters before a write (a write per item is a system call per item). */
+const WRITE_CHUNK = 1 << 16;
+
+/** `resourceListWriter` for a list read as JSON: each item printed as block YAML once done, and let go. */
+function jsonListWriter(
+  parsed: ParsedResourceList,
+  write: (text: string) => void,
+): { done(item: ResourceHandle): void; finish(results: readonly Result[]): void } {
+  const crlf = parsed.src.eol === '\r\n';
+  const printer = jsonListPrinter(parsed.layout, parsed.items.length > 0);
+  let chunk = printer.head;
+  let next = 0;
+  const flush = (): void => {
+    if (chunk !== '') write(crlf ? chunk.replace(/\r?\n/g, '\r\n') : chunk);
+    chunk = '';
+  };
+  return {
+    done(item) {
+      if (parsed.items[next] !== item) throw new Error('resourceListWriter: items must be done once each, in input order');
+      next++;
+      chunk += printer.item(item as YamlResource);
+      (item as YamlResource).dispose();
+      if (chunk.length > WRITE_CHUNK) flush();
+    },
+    finish(results) {
+      if (next !== parsed.items.length) throw new Error('resourceListWriter: not every item was done');
+      chunk += printer.tail(results);
+      flush();
+    },
+  };
+}
+
 /** JSON or flow-style input: the whole list re-printed as block YAML (in parts). */
 function reprintAll(parsed: ParsedResourceList, results: readonly Result[], items: readonly ResourceHandle[]): string[] {
   const { layout } = parsed;
@@ -394,42 +433,8 @@ function reprintAll(parsed: ParsedResourceList, results: readonly Result[], item
   const map = new YAMLMap();
   const full = layout.fullDoc;
   if (!full) {
-    // Read as JSON: every node built from values; block style as toBlockStyle gives a JSON document.
-    // Printed a piece at a time (the pairs before `items`, each item, the pairs after): a block
-    // map's pairs and a block list's items print the same alone, and the nodes of one item at a
-    // time stay small (one Document of a large list spent ~40% of the run collecting garbage).
-    const print = (pairs: Pair[]): string => {
-      if (pairs.length === 0) return '';
-      const d = new Document(null, { schema: 'core' });
-      const m = new YAMLMap();
-      m.items = pairs;
-      d.contents = m as typeof d.contents;
-      return d.toString({ ...PRINT_OPTIONS, indentSeq: false });
-    };
-    const parts: string[] = [];
-    let pending: Pair[] = [];
-    for (const [k, v] of Object.entries(layout.top)) {
-      if (k === 'results') continue;
-      if (k !== 'items' || items.length === 0) {
-        pending.push(new Pair(k === 'items' ? new Scalar('items') : makeScalar(k), k === 'items' ? new YAMLSeq() : makeNode(v, false)));
-        continue;
-      }
-      parts.push(print(pending), 'items:\n');
-      pending = [];
-      for (const h of items) {
-        const quick = jsonItemText(h as YamlResource);
-        if (quick !== undefined) {
-          parts.push(quick);
-          continue;
-        }
-        const seq = new YAMLSeq();
-        seq.items.push(blockNode(h as YamlResource));
-        parts.push(print([new Pair(new Scalar('items'), seq)]).slice('items:\n'.length));
-      }
-    }
-    if (results.length > 0) pending.push(new Pair(new Scalar('results'), resultsNode(results)));
-    parts.push(print(pending));
-    return parts;
+    const printer = jsonListPrinter(layout, items.length > 0);
+    return [printer.head, ...items.map((h) => printer.item(h as YamlResource)), printer.tail(results)];
   }
   const src = full.contents as YAMLMap;
   for (const p of src.items) {
@@ -450,6 +455,50 @@ function reprintAll(parsed: ParsedResourceList, results: readonly Result[], item
   if (results.length > 0) map.items.push(new Pair(new Scalar('results'), resultsNode(results)));
   doc.contents = map as typeof doc.contents;
   return [doc.toString({ ...PRINT_OPTIONS, indentSeq: false })];
+}
+
+/**
+ * A list read as JSON (every node built from values; block style as toBlockStyle gives a JSON
+ * document) printed a piece at a time: `head` (the pairs before `items`, and `items:`), each
+ * item, `tail` (the pairs after, and the results). A block map's pairs and a block list's items
+ * print the same alone, and the nodes of one item at a time stay small (one Document of a large
+ * list spent ~40% of the run collecting garbage). `withItems`: false when no item is written
+ * (then `items: []`, in its place, in `tail`).
+ */
+function jsonListPrinter(layout: Layout, withItems: boolean): { head: string; item(h: YamlResource): string; tail(results: readonly Result[]): string } {
+  const print = (pairs: Pair[]): string => {
+    if (pairs.length === 0) return '';
+    const d = new Document(null, { schema: 'core' });
+    const m = new YAMLMap();
+    m.items = pairs;
+    d.contents = m as typeof d.contents;
+    return d.toString({ ...PRINT_OPTIONS, indentSeq: false });
+  };
+  const before: Pair[] = [];
+  const after: Pair[] = [];
+  let seen = false;
+  for (const [k, v] of Object.entries(layout.top)) {
+    if (k === 'results') continue;
+    if (k === 'items' && withItems) {
+      seen = true;
+      continue;
+    }
+    (seen ? after : before).push(new Pair(k === 'items' ? new Scalar('items') : makeScalar(k), k === 'items' ? new YAMLSeq() : makeNode(v, false)));
+  }
+  return {
+    head: withItems ? print(before) + 'items:\n' : '',
+    item(h) {
+      const quick = jsonItemText(h);
+      if (quick !== undefined) return quick;
+      const seq = new YAMLSeq();
+      seq.items.push(blockNode(h));
+      return print([new Pair(new Scalar('items'), seq)]).slice('items:\n'.length);
+    },
+    tail(results) {
+      const rest = withItems ? after : before;
+      return print(results.length > 0 ? [...rest, new Pair(new Scalar('results'), resultsNode(results))] : rest);
+    },
+  };
 }
 
 /**

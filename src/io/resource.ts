@@ -18,7 +18,8 @@ import { BAIL } from './bail.js';
 import { fastParse, UnsafeIndex } from './fast.js';
 import { patchText, sourceQuotesAt } from './patch.js';
 import { readJson } from './json-read.js';
-import { lineStart } from './scan.js';
+import { jsonStyle, printJson } from './json-write.js';
+import { lineStart, skipSpaces } from './scan.js';
 import { blockLayout, itemValueStart, LIST_RULES } from './layout.js';
 import type { IoContext } from './context.js';
 
@@ -165,11 +166,15 @@ export class YamlResource implements ResourceHandle {
   private _value: JsonObject | undefined;
   /** The value as read, which the source text holds. */
   private original: JsonObject | undefined;
-  /** The `items` array of `_value` when an update copied it (so it is this value's own): see `update`. */
-  private ownItems: Json[] | undefined;
   /** The printed text of a changed resource that was released. */
   private printed: string | undefined;
   private disposed = false;
+  /**
+   * The containers of `_value` that updates made (copies on the way to a changed field), which
+   * only `_value` holds: later updates change them in place (assocIn). The value read from the
+   * source is never changed.
+   */
+  private readonly owned = new WeakSet<object>();
   readonly header: { apiVersion: string; kind: string };
 
   constructor(
@@ -198,13 +203,13 @@ export class YamlResource implements ResourceHandle {
     // written, as JSON or YAML (`outputValue`), instead of being printed through `yaml` here.
     if (this.slot.json && this._changed) return;
     if (this._changed && this.printed === undefined) this.printed = this.print();
-    this._value = this.original = this.docValue = this.doc = this.ownItems = undefined;
+    this._value = this.original = this.docValue = this.doc = undefined;
   }
 
   /** Written out for good (a streaming writer): drop the printed text too; nothing may be read after. */
   dispose(): void {
     this.disposed = true;
-    this._value = this.original = this.docValue = this.doc = this.printed = this.ownItems = undefined;
+    this._value = this.original = this.docValue = this.doc = this.printed = undefined;
   }
 
   /** The value the printed resource reads back as (key order and noise fields as `print` keeps them). */
@@ -248,34 +253,16 @@ export class YamlResource implements ResourceHandle {
     const current = this.value;
     // bad input surfaces here, as it did when the Document was parsed at the first update
     if (!this.src.io.textPatching || this.slot.kind !== 'slot') this.document();
-    // The new value differs from the current one only along `path` (assocIn copies that path).
-    if (!this._changed) {
-      this._changed = newValue === undefined ? !jsonEqual(current, assocIn(current, path, newValue)) : !jsonEqual(getIn(current, path), newValue);
-    }
-    // A List's items are many (kubectl: a cluster's objects in one document): copying the array
-    // for every update of an item made updating a List quadratic. The first update copies it (the
-    // copy belongs to this value alone: `original` keeps the array as read), later ones replace
-    // their item in that copy. Only while no `yaml` Document mirrors the value (it is reconciled
-    // to a value by identity).
-    const i = path[1];
-    if (
-      path[0] === 'items' &&
-      typeof i === 'number' &&
-      path.length > 2 &&
-      this.doc === undefined &&
-      this.ownItems !== undefined &&
-      current.items === this.ownItems
-    ) {
-      const item = this.ownItems[i];
-      if (isObject(item)) {
-        this.ownItems[i] = assocIn(item, path.slice(2), newValue);
-        return;
-      }
-    }
-    const newRoot = assocIn(current, path, newValue);
+    // The value at `path` already equal: nothing changes. Compared there, not at the root: the
+    // root of a List holds every item, and a re-injection updates each workload with what it has.
+    // (A value that differs at `path` differs at the root: `getIn` finds nothing where `assocIn` would build.)
+    if (jsonEqual(getIn(current, path), newValue)) return;
+    const newRoot = assocIn(current, path, newValue, this.owned);
     if (!isObject(newRoot)) throw new TypeError('update: a resource must stay a mapping');
+    this._changed = true;
+    // changed in place: the Document no longer holds what `docValue` holds now
+    if (newRoot === current) this.docValue = undefined;
     this._value = newRoot;
-    this.ownItems = path[0] === 'items' && Array.isArray(newRoot.items) ? newRoot.items : undefined;
   }
 
   /** Marks the resource as changed even if its value is equal (e.g. to force a re-print). */
@@ -315,9 +302,30 @@ export class YamlResource implements ResourceHandle {
     return this.src.indentSeq ?? false;
   }
 
+  /** Nothing but indentation before the slot on its line (a whole document, not `- {...}`). */
+  private startsLine(): boolean {
+    const { start } = this.slot;
+    return skipSpaces(this.src.text, start - this.slot.col, start) === start;
+  }
+
+  /**
+   * A document read as JSON, as JSON in the layout of its text (json-write.ts): JSON in, JSON
+   * out, whatever the file's name, without `yaml` (whose Document of a large JSON List took more
+   * than V8's heap). Its lines after the first are indented to sit where the original was.
+   */
+  private printJson(): string {
+    const { col } = this.slot;
+    const style = jsonStyle(this.sourceText());
+    // the indentation seen is the document's column and the unit
+    if (col > 0 && typeof style.indent === 'number' && style.indent > col) style.indent -= col;
+    const out = printJson(this.outputValue(), style);
+    return col > 0 ? out.replace(/\n(?=[^\r\n])/g, '\n' + ' '.repeat(col)) : out;
+  }
+
   /** Re-prints the edited document, indented to sit where the original was. */
   print(options: { block?: boolean } = {}): string {
     if (this.printed !== undefined && !options.block) return this.printed;
+    if (this.slot.json && !options.block && this.startsLine()) return this.printJson();
     if (this.src.io.textPatching && !this.forced && !options.block && this.slot.kind === 'slot' && this.src.eol === '\n') {
       const { text, start, end, col } = { text: this.src.text, ...this.slot };
       if (!this.src.unsafe.any(start, end)) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emitStream, isAmbiguousString, parseStream } from '../../src/io/index.js';
+import { assocIn } from '../../src/io/edit.js';
 import type { Json, JsonObject } from '../../src/kube/types.js';
 
 const deployment = `# the web app
@@ -183,5 +184,36 @@ spec:
     for (const s of ['yes', 'No', 'ON', '0b101', '1_000', '1:20', '.5', '+1', '-.inf', '.NaN', '~', 'null', '0o17', '2021-01-01'])
       expect(isAmbiguousString(s), s).toBe(true);
     for (const s of ['2000m', '1Gi', 'web', 'v1', 'true-ish', 'nginx:1.25', '10.0.0.1/8']) expect(isAmbiguousString(s), s).toBe(false);
+  });
+});
+
+describe('assocIn', () => {
+  it('copies the containers on the path and shares the rest', () => {
+    const root: Json = { a: { b: [1, { c: 2 }] }, d: { e: 3 } };
+    const out = assocIn(root, ['a', 'b', 1, 'c'], 4) as JsonObject;
+    expect(out).toEqual({ a: { b: [1, { c: 4 }] }, d: { e: 3 } });
+    expect(root).toEqual({ a: { b: [1, { c: 2 }] }, d: { e: 3 } });
+    expect(out.d).toBe((root as JsonObject).d);
+    // missing maps are made
+    expect(assocIn(null, ['x', 'y'], 1)).toEqual({ x: { y: 1 } });
+  });
+
+  it('changes in place the containers an earlier call made for the same owner, never the others', () => {
+    const original: Json = { items: [{ n: 1 }, { n: 2 }], keep: { k: 1 } };
+    const owned = new WeakSet<object>();
+    const first = assocIn(original, ['items', 0, 'n'], 10, owned) as JsonObject;
+    const items = first.items;
+    const second = assocIn(first, ['items', 1, 'n'], 20, owned) as JsonObject;
+    // the root and the items list made by the first call are changed, not copied again
+    expect(second).toBe(first);
+    expect(second.items).toBe(items);
+    expect(second).toEqual({ items: [{ n: 10 }, { n: 20 }], keep: { k: 1 } });
+    // what was read stays as it was, and a value given in is not changed by a later call
+    expect(original).toEqual({ items: [{ n: 1 }, { n: 2 }], keep: { k: 1 } });
+    const given: JsonObject = { m: 1 };
+    assocIn(second, ['keep'], given, owned);
+    assocIn(second, ['keep', 'm'], 2, owned);
+    expect(given).toEqual({ m: 1 });
+    expect(second.keep).toEqual({ m: 2 });
   });
 });

@@ -109,6 +109,31 @@ describe('time is linear in the input (CPU ratio at n and 8n)', () => {
     });
   }
 
+  // resource.ts: each workload of a `kind: List` is one update of the List's value; an update
+  // copied (and, while nothing had changed, compared) every item of the List.
+  const LIST_N = 1000;
+  for (const json of [false, true]) {
+    it(`updates every item of one ${json ? 'JSON' : 'YAML'} List, changed and unchanged`, () => {
+      expectLinear((n) => {
+        const list = { apiVersion: 'v1', kind: 'List', items: objects(n) };
+        const text = json ? JSON.stringify(list, null, 2) : stringify(list);
+        // read before measuring, one per call: the warm-up and K calls at n, one call at K·n
+        const docs = Array.from({ length: n === LIST_N ? K + 1 : 1 }, () => parseStream(text)[0]!);
+        return () => {
+          const doc = docs.pop()!;
+          const items = doc.value.items as JsonObject[];
+          // a re-injection: every update gives what is there
+          for (let i = 0; i < items.length; i++) doc.update(['items', i, 'metadata'], items[i]!.metadata!);
+          if (doc.changed) throw new Error('changed');
+          for (let i = 0; i < items.length; i++) {
+            doc.update(['items', i, 'metadata', 'annotations'], { injected: 'yes' });
+            doc.update(['items', i, 'spec'], null);
+          }
+        };
+      }, LIST_N);
+    });
+  }
+
   it('writes many one-object files as one stream', () => {
     expectLinear((n) => {
       const files = Array.from({ length: n }, (_, i) => parseStreamFile(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n`, `f${i}.yaml`));

@@ -99,6 +99,26 @@ describe('parseStream / emitStream round trips', () => {
     const docs = parseStream('kind: A\n---\nkind: B\n---\nkind: C\n');
     expect(emitStream([docs[0]!, docs[2]!])).toBe('kind: A\n---\nkind: C\n');
   });
+
+  it('an update with the value already at its path changes nothing and copies nothing', () => {
+    for (const text of [
+      'apiVersion: v1\nkind: List\nitems:\n- kind: A\n  spec: {x: 1}\n- kind: B\n',
+      '{"apiVersion": "v1", "kind": "List", "items": [{"kind": "A", "spec": {"x": 1}}, {"kind": "B"}]}\n',
+    ]) {
+      const [list] = parseStream(text);
+      const before = list!.value;
+      list!.update(['items', 0, 'spec'], { x: 1 });
+      expect(list!.changed).toBe(false);
+      // the List's value is the one read: not a copy of every item per workload
+      expect(list!.value).toBe(before);
+      expect(emitStream([list!])).toBe(text);
+      // a value that differs at the path, or a path that is not there yet, is a change
+      list!.update(['items', 1, 'spec'], null);
+      expect(list!.changed).toBe(true);
+      expect((list!.value.items as { spec?: unknown }[])[1]!.spec).toBe(null);
+      expect(before.items).toEqual([{ kind: 'A', spec: { x: 1 } }, { kind: 'B' }]);
+    }
+  });
 });
 
 describe('document markers with carriage returns', () => {

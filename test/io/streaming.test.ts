@@ -79,15 +79,64 @@ describe('resourceListWriter', () => {
     expect(out).toBe(whole);
   });
 
-  it('declines layouts it cannot write in order: results before items, JSON, CRLF', () => {
+  it('writes a JSON ResourceList as block YAML item by item, the bytes of the whole writer, each item let go once written', () => {
+    const deployment = (name: string, extra: Record<string, unknown> = {}) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name },
+      spec: { replicas: 1, template: { spec: { containers: [] } }, ...extra },
+    });
+    const fc = { apiVersion: 'v1', kind: 'ConfigMap', data: { a: 'x\ny' } };
+    const texts = [
+      JSON.stringify(
+        { apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [deployment('a'), deployment('b'), deployment('c')], functionConfig: fc },
+        null,
+        2,
+      ),
+      // keys around `items`, old results, an item the text printer leaves to yaml (-0), CRLF
+      JSON.stringify(
+        {
+          kind: 'ResourceList',
+          functionConfig: fc,
+          items: [deployment('a', { odd: { '---k': 1 } }), deployment('b', { z: 424242 })],
+          results: [{ message: 'old' }],
+          apiVersion: 'config.kubernetes.io/v1',
+        },
+        null,
+        4,
+      )
+        .replace('424242', '-0')
+        .replace(/\n/g, '\r\n') + '\r\n',
+      JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [] }),
+    ];
+    for (const text of texts) {
+      for (const change of [[], ['a'], ['a', 'b', 'c']]) {
+        for (const res of [[], results]) {
+          const { out, whole } = streamed(text, change, res);
+          expect(out).toBe(whole);
+          expect(out.includes('replicas: 3')).toBe(change.length > 0 && (JSON.parse(text) as { items: unknown[] }).items.length > 0);
+          expect(out.includes('old')).toBe(false);
+        }
+      }
+    }
+    const p = parseResourceList(texts[0]!);
+    const written: string[] = [];
+    const w = resourceListWriter(p, (t) => written.push(t))!;
+    w.done(p.items[0]!);
+    expect(() => p.items[0]!.value).toThrow(/written out for good/);
+    w.done(p.items[1]!);
+    w.done(p.items[2]!);
+    // the pieces go out in a few writes, not one per item
+    expect(written).toEqual([]);
+    w.finish(results);
+    expect(written.join('')).toMatch(/^apiVersion: config.kubernetes.io\/v1\nkind: ResourceList\nitems:\n- apiVersion: apps\/v1\n/);
+  });
+
+  it('declines layouts it cannot write in order: results before items, flow style, CRLF', () => {
     const before = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nresults:\n- message: old\nitems:\n${item('a')}`;
     expect(resourceListWriter(parseResourceList(before), () => {})).toBeUndefined();
-    const json = JSON.stringify({
-      apiVersion: 'config.kubernetes.io/v1',
-      kind: 'ResourceList',
-      items: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }],
-    });
-    expect(resourceListWriter(parseResourceList(json), () => {})).toBeUndefined();
+    const flow = '{apiVersion: config.kubernetes.io/v1, kind: ResourceList, items: [{apiVersion: v1, kind: Service}]}\n';
+    expect(resourceListWriter(parseResourceList(flow), () => {})).toBeUndefined();
     const crlf = list([item('a')]).replace(/\n/g, '\r\n');
     expect(resourceListWriter(parseResourceList(crlf), () => {})).toBeUndefined();
   });
