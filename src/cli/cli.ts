@@ -397,9 +397,9 @@ const WRITE_CHUNK = 1 << 20;
 
 /**
  * Writes output made in parts (it can be longer than one string may be), a few large writes
- * rather than one per part.
+ * rather than one per part. The parts are made as they are asked for, so only a chunk is held.
  */
-function writeParts(io: CliIO, parts: readonly string[]): void {
+function writeParts(io: CliIO, parts: Iterable<string>): void {
   let chunk: string[] = [];
   let length = 0;
   for (const part of parts) {

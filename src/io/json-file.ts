@@ -34,11 +34,11 @@ export function jsonStyle(text: string): JsonStyle {
  * the file is named `.json`, holds one document and that document changed; else the YAML stream.
  */
 export function emitFile(docs: readonly ResourceHandle[], options: { file?: string | undefined }): string {
-  return emitFileParts(docs, options).join('');
+  return [...emitFileParts(docs, options)].join('');
 }
 
 /** `emitFile` in parts to be written one after another (see emitStreamParts). */
-export function emitFileParts(docs: readonly ResourceHandle[], options: { file?: string | undefined }): string[] {
+export function emitFileParts(docs: readonly ResourceHandle[], options: { file?: string | undefined }): Iterable<string> {
   const doc = docs.length === 1 ? docs[0] : undefined;
   if (!doc?.changed || !(doc instanceof YamlResource) || !/\.json$/i.test(options.file ?? '')) return emitStreamParts(docs);
   const source = doc.src.text;
