@@ -225,7 +225,7 @@ function tryUnlink(path: string): void {
 }
 
 /** Why a write failed: the error code and its meaning, never Node's message (it quotes raw paths). */
-function writeReason(e: unknown): string {
+export function writeReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === undefined) return (e as Error).message;
   const reason = errnoReason(e);
