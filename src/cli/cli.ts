@@ -31,6 +31,7 @@ import { isPassThrough } from '../core/run.js';
 import { resolve } from 'node:path';
 import { builtinReleasesSummary } from '../inject/builtin/releases.js';
 import { auditMode } from './audit.js';
+import { SpoolStore } from './spool.js';
 
 export const VERSION = '0.1.0';
 
@@ -80,8 +81,10 @@ export async function cli(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`inject-sidecar ${VERSION}\n${builtinReleasesSummary()}\n`);
     return EXIT_OK;
   }
+  // Held output (stream mode) goes to a temporary file past a few MiB (spool.ts).
+  const spool = io.ioContext ? undefined : new SpoolStore();
   try {
-    const ctx = io.ioContext ?? new IoContext();
+    const ctx = io.ioContext ?? new IoContext({ store: spool });
     return args.files.length ? await streamMode(args, io, ctx) : await krmMode(args, io, ctx);
   } catch (e) {
     if (e instanceof FileError || e instanceof InputError || e instanceof ConfigError) {
@@ -93,6 +96,8 @@ export async function cli(argv: string[], io: CliIO): Promise<number> {
       return EXIT_USAGE;
     }
     throw e;
+  } finally {
+    spool?.close();
   }
 }
 
@@ -397,9 +402,9 @@ const WRITE_CHUNK = 1 << 20;
 
 /**
  * Writes output made in parts (it can be longer than one string may be), a few large writes
- * rather than one per part.
+ * rather than one per part. The parts are made as they are asked for, so only a chunk is held.
  */
-function writeParts(io: CliIO, parts: readonly string[]): void {
+function writeParts(io: CliIO, parts: Iterable<string>): void {
   let chunk: string[] = [];
   let length = 0;
   for (const part of parts) {

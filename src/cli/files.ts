@@ -225,7 +225,7 @@ function tryUnlink(path: string): void {
 }
 
 /** Why a write failed: the error code and its meaning, never Node's message (it quotes raw paths). */
-function writeReason(e: unknown): string {
+export function writeReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === undefined) return (e as Error).message;
   const reason = errnoReason(e);
@@ -279,10 +279,13 @@ function resolveTarget(path: string, root: string | undefined): Target {
   return { kind: 'file', path: real, shown, mode: st.mode & 0o7777 };
 }
 
-/** Writes all of `text` to an open descriptor. */
-/** What is written to a file: one string, or parts written one after another (a large output). */
-export type OutputText = string | readonly string[];
+/**
+ * What is written to a file: one string, or parts written one after another (a large output),
+ * which may be made as they are asked for (and fail then: see writeTemp).
+ */
+export type OutputText = string | Iterable<string>;
 
+/** Writes all of `text` to an open descriptor. */
 function writeFully(fd: number, text: OutputText): void {
   for (const part of typeof text === 'string' ? [text] : text) {
     const bytes = Buffer.from(part, 'utf8');
@@ -308,7 +311,7 @@ function writeTemp(target: { path: string; shown: string; mode: number | undefin
   } catch (e) {
     closeSync(fd);
     tryUnlink(tmp);
-    throw new FileError(`${target.shown}: cannot write: ${writeReason(e)}`);
+    throw writeError(target.shown, e);
   }
   closeSync(fd);
   return tmp;
@@ -323,8 +326,17 @@ function writeSpecial(target: { path: string; shown: string }, text: OutputText)
       closeSync(fd);
     }
   } catch (e) {
-    throw new FileError(`${target.shown}: cannot write: ${writeReason(e)}`);
+    throw writeError(target.shown, e);
   }
+}
+
+/**
+ * A failed write as a FileError naming the target; an error of making the output (its parts are
+ * made while they are written: a read of the spool, a bug) goes on as it is.
+ */
+function writeError(shown: string, e: unknown): unknown {
+  if (e instanceof FileError || (e as NodeJS.ErrnoException).code === undefined) return e;
+  return new FileError(`${shown}: cannot write: ${writeReason(e)}`);
 }
 
 /**

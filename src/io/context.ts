@@ -1,7 +1,8 @@
 /**
  * What one run of the I/O layer owns, made by the caller and passed to the readers
  * (`ReadOptions.io`): the switches tests flip to compare the fast paths with `yaml` (text patching,
- * JSON reading), the patcher's counters, and the printed one-line strings the patcher remembers.
+ * JSON reading), the patcher's counters, the printed one-line strings the patcher remembers, and
+ * where held output is kept (a TextStore).
  * Every resource read in a run keeps its run's context (through its `SourceText`), so a run never
  * sees another's switches or caches. A reader given no context makes one of its own.
  */
@@ -12,6 +13,33 @@ export interface IoOptions {
   textPatching?: boolean;
   /** JSON input is read with JSON.parse where it gives what `yaml` gives (json-read.ts); off: `yaml`. */
   jsonReading?: boolean;
+  /** Where held output goes (see TextStore); in memory when not given. */
+  store?: TextStore;
+}
+
+/** A text put in a TextStore: only the store that made it reads it. */
+export type TextRef = object;
+
+/**
+ * Where the I/O layer keeps text it holds until the output is written (the printed text of a
+ * changed resource that was let go, stream mode: nothing is written before every document went
+ * well): `put` gives a ref, `get` the same text back, as many times as asked. The I/O layer
+ * touches no files; the CLI gives a store backed by a temporary file for a large run.
+ */
+export interface TextStore {
+  put(text: string): TextRef;
+  get(ref: TextRef): string;
+}
+
+/** Keeps the texts in the heap. */
+export class MemoryTextStore implements TextStore {
+  put(text: string): TextRef {
+    return { text };
+  }
+
+  get(ref: TextRef): string {
+    return (ref as { text: string }).text;
+  }
 }
 
 /** How often the patcher wrote a changed resource and how often it left it to `yaml`. */
@@ -60,9 +88,11 @@ export class IoContext {
   readonly jsonReading: boolean;
   readonly patchStats: PatchStats = { patched: 0, bailed: 0 };
   readonly printed = new PrintedScalars();
+  readonly store: TextStore;
 
   constructor(options: IoOptions = {}) {
     this.textPatching = options.textPatching ?? true;
     this.jsonReading = options.jsonReading ?? true;
+    this.store = options.store ?? new MemoryTextStore();
   }
 }

@@ -6,8 +6,8 @@
 export { decodeUtf8, InputError, INPUT_ERROR_CODES, MAX_ALIAS_COUNT, MAX_ALIAS_EXPANSION, MAX_DEPTH } from './errors.js';
 export type { InputErrorCode } from './errors.js';
 export type { ReadOptions, ResourceHandle } from './resource.js';
-export { IoContext } from './context.js';
-export type { IoOptions, PatchStats } from './context.js';
+export { IoContext, MemoryTextStore } from './context.js';
+export type { IoOptions, PatchStats, TextRef, TextStore } from './context.js';
 export {
   parseResourceList,
   emitResourceList,

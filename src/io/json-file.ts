@@ -22,11 +22,11 @@ export type { JsonStyle } from './json-write.js';
  * (in which a document read as JSON is JSON).
  */
 export function emitFile(docs: readonly ResourceHandle[], options: { file?: string | undefined }): string {
-  return emitFileParts(docs, options).join('');
+  return [...emitFileParts(docs, options)].join('');
 }
 
 /** `emitFile` in parts to be written one after another (see emitStreamParts). */
-export function emitFileParts(docs: readonly ResourceHandle[], options: { file?: string | undefined }): string[] {
+export function emitFileParts(docs: readonly ResourceHandle[], options: { file?: string | undefined }): Iterable<string> {
   const doc = docs.length === 1 ? docs[0] : undefined;
   // read as JSON: it prints itself as JSON (YamlResource.print) in the stream
   if (!doc?.changed || !(doc instanceof YamlResource) || doc.slot.json || !/\.json$/i.test(options.file ?? '')) return emitStreamParts(docs);

@@ -21,7 +21,7 @@ import { readJson } from './json-read.js';
 import { jsonStyle, printJson } from './json-write.js';
 import { lineStart, skipSpaces } from './scan.js';
 import { blockLayout, itemValueStart, LIST_RULES } from './layout.js';
-import type { IoContext } from './context.js';
+import type { IoContext, TextRef } from './context.js';
 
 /** A YAML text being read: the whole input or one file, with shared lookup structures and its run's context. */
 export class SourceText {
@@ -166,8 +166,8 @@ export class YamlResource implements ResourceHandle {
   private _value: JsonObject | undefined;
   /** The value as read, which the source text holds. */
   private original: JsonObject | undefined;
-  /** The printed text of a changed resource that was released. */
-  private printed: string | undefined;
+  /** The printed text of a changed resource that was released, in its run's store (context.ts). */
+  private printed: TextRef | undefined;
   private disposed = false;
   /**
    * The containers of `_value` that updates made (copies on the way to a changed field), which
@@ -202,7 +202,7 @@ export class YamlResource implements ResourceHandle {
     // A JSON source keeps its values: its output is computed from them (`outputValue`) when
     // written, as JSON or YAML (`outputValue`), instead of being printed through `yaml` here.
     if (this.slot.json && this._changed) return;
-    if (this._changed && this.printed === undefined) this.printed = this.print();
+    if (this._changed && this.printed === undefined) this.printed = this.src.io.store.put(this.print());
     this._value = this.original = this.docValue = this.doc = undefined;
   }
 
@@ -324,7 +324,7 @@ export class YamlResource implements ResourceHandle {
 
   /** Re-prints the edited document, indented to sit where the original was. */
   print(options: { block?: boolean } = {}): string {
-    if (this.printed !== undefined && !options.block) return this.printed;
+    if (this.printed !== undefined && !options.block) return this.src.io.store.get(this.printed);
     if (this.slot.json && !options.block && this.startsLine()) return this.printJson();
     if (this.src.io.textPatching && !this.forced && !options.block && this.slot.kind === 'slot' && this.src.eol === '\n') {
       const { text, start, end, col } = { text: this.src.text, ...this.slot };

@@ -100,24 +100,29 @@ export class ParsedStream {
 
   /** The file's new text: untouched documents verbatim, changed ones re-printed, dropped ones removed. */
   emit(keep?: ReadonlySet<ResourceHandle>): string {
+    return [...this.parts(keep)].join('');
+  }
+
+  /**
+   * `emit` in parts, made as they are asked for: slices of the input and each changed document's
+   * printed text, so no string longer than the input or one document is built.
+   */
+  *parts(keep?: ReadonlySet<ResourceHandle>): Generator<string, void, undefined> {
     const text = this.src.text;
-    const parts: string[] = [];
     let pos = 0;
-    this.segments.forEach((seg, i) => {
+    for (let i = 0; i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
       const r = this.slots[i];
       if (r && keep && !keep.has(r)) {
-        parts.push(text.slice(pos, seg.start));
+        yield text.slice(pos, seg.start);
         pos = seg.end;
-        return;
-      }
-      if (r?.changed) {
-        parts.push(text.slice(pos, r.slot.start), r.print());
+      } else if (r?.changed) {
+        yield text.slice(pos, r.slot.start);
+        yield r.print();
         pos = r.slot.end;
       }
-    });
-    if (parts.length === 0) return text;
-    parts.push(text.slice(pos));
-    return parts.join('');
+    }
+    yield pos === 0 ? text : text.slice(pos);
   }
 }
 
@@ -183,35 +188,71 @@ export function createResource(value: JsonObject, file?: { path: string; index: 
  * that come from no file follow as new documents.
  */
 export function emitStream(docs: readonly ResourceHandle[] | ParsedStream | readonly ParsedStream[]): string {
-  return emitStreamParts(docs).join('');
+  return [...emitStreamParts(docs)].join('');
 }
 
+/** A file's text starts with a document marker (its first 5 characters tell: a BOM, `---`, a space or line break). */
+const STARTS_WITH_MARKER = /^(?:\uFEFF)?---(?:[ \t\r\n]|$)/;
+
 /**
- * The stream `emitStream` gives, in parts to be written one after another: the output of a large
- * input can be longer than the longest string V8 holds (~512 MiB; 100,000 injected one-object
- * files make about 600 MB). Growing one string and asking it `endsWith` also flattened it for
- * every file, which made 20,000 one-object files take 15 s and 100,000 more than 300 s.
+ * The stream `emitStream` gives, in parts to be written one after another, made as they are
+ * asked for: the output of a large input can be longer than the longest string V8 holds (~512
+ * MiB; 100,000 injected one-object files make about 600 MB), and holding it whole took ~5x the
+ * input. Only a file's first few characters are joined (to see whether it starts with `---`).
  */
-export function emitStreamParts(docs: readonly ResourceHandle[] | ParsedStream | readonly ParsedStream[]): string[] {
-  const parts: string[] = [];
+export function* emitStreamParts(docs: readonly ResourceHandle[] | ParsedStream | readonly ParsedStream[]): Generator<string, void, undefined> {
+  let first = true;
   let endsWithNl = true;
-  for (const { text } of emitFiles(docs)) {
-    if (text === '') continue;
-    if (parts.length > 0) {
-      if (!endsWithNl) parts.push('\n');
-      if (!/^(?:\uFEFF)?---(?:[ \t\r\n]|$)/.test(text)) parts.push('---\n');
-      parts.push(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    } else parts.push(text);
-    endsWithNl = text.endsWith('\n');
+  for (const { parts } of fileParts(docs)) {
+    // the file's first characters, until there are enough to see how it starts
+    let head = '';
+    let started = false;
+    let last = '';
+    for (const part of parts) {
+      if (part === '') continue;
+      if (started) {
+        yield part;
+        last = part;
+        continue;
+      }
+      head += part;
+      if (head.length < 5) continue;
+      yield* startFile(head, first, endsWithNl);
+      first = false;
+      started = true;
+      last = head;
+    }
+    if (!started) {
+      if (head === '') continue;
+      yield* startFile(head, first, endsWithNl);
+      first = false;
+      last = head;
+    }
+    endsWithNl = last.endsWith('\n');
   }
-  return parts;
+}
+
+/** A file's first characters in the stream: after a line break and `---` unless it is the first or has them. */
+function* startFile(head: string, first: boolean, endsWithNl: boolean): Generator<string, void, undefined> {
+  if (first) {
+    yield head;
+    return;
+  }
+  if (!endsWithNl) yield '\n';
+  if (!STARTS_WITH_MARKER.test(head)) yield '---\n';
+  yield head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
 }
 
 /** Per-file output for `--in-place`: each input file's new text (new resources get file `undefined`). */
 export function emitFiles(docs: readonly ResourceHandle[] | ParsedStream | readonly ParsedStream[]): { file: string | undefined; text: string }[] {
-  if (docs instanceof ParsedStream) return [{ file: docs.file, text: docs.emit() }];
+  return fileParts(docs).map(({ file, parts }) => ({ file, text: [...parts].join('') }));
+}
+
+/** `emitFiles` with each file's text in parts, made when they are asked for. */
+function fileParts(docs: readonly ResourceHandle[] | ParsedStream | readonly ParsedStream[]): { file: string | undefined; parts: Iterable<string> }[] {
+  if (docs instanceof ParsedStream) return [{ file: docs.file, parts: docs.parts() }];
   const list = docs as readonly (ResourceHandle | ParsedStream)[];
-  if (list.length > 0 && list.every((d) => d instanceof ParsedStream)) return (list as ParsedStream[]).map((p) => ({ file: p.file, text: p.emit() }));
+  if (list.length > 0 && list.every((d) => d instanceof ParsedStream)) return (list as ParsedStream[]).map((p) => ({ file: p.file, parts: p.parts() }));
   const handles = list as readonly ResourceHandle[];
   const keep = new Set(handles);
   const streams: ParsedStream[] = [];
@@ -230,9 +271,13 @@ export function emitFiles(docs: readonly ResourceHandle[] | ParsedStream | reado
       streams.push(p);
     }
   }
-  const out = streams.map((p) => ({ file: p.file, text: p.emit(keep) }));
+  const out = streams.map((p) => ({ file: p.file, parts: p.parts(keep) as Iterable<string> }));
   // New resources one entry each (their texts end with a line break): written in parts, as the
   // rest (the patches of --format patch are all new resources).
-  for (const [i, h] of loose.entries()) out.push({ file: undefined, text: i === 0 ? h.text() : `---\n${h.text()}` });
+  for (const [i, h] of loose.entries()) out.push({ file: undefined, parts: looseParts(h, i === 0) });
   return out;
+}
+
+function* looseParts(h: ResourceHandle, first: boolean): Generator<string, void, undefined> {
+  yield first ? h.text() : `---\n${h.text()}`;
 }

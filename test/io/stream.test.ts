@@ -91,7 +91,7 @@ describe('parseStream / emitStream round trips', () => {
     ]);
     expect(emitStream([...a, ...b])).toBe('kind: A\napiVersion: v1\n---\nkind: C\napiVersion: v1\n');
     // in parts, one per file and separator: no string longer than one file's output is built
-    expect(emitStreamParts([...a, ...b])).toEqual(['kind: A\napiVersion: v1\n', '---\n', 'kind: C\napiVersion: v1\n']);
+    expect([...emitStreamParts([...a, ...b])]).toEqual(['kind: A\napiVersion: v1\n', '---\n', 'kind: C\napiVersion: v1\n']);
     expect(parseStreamFile('kind: A\n', 'z.yaml').emit()).toBe('kind: A\n');
   });
 
