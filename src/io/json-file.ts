@@ -1,8 +1,8 @@
 /**
  * JSON manifests written back as JSON: a document read as JSON (json-read.ts) prints itself as
  * JSON wherever it is (YamlResource.print, json-write.ts). A `.json` file that holds one document
- * that the general YAML reader had to read (JSON the JSON reader leaves to it) is written back as
- * JSON too when the run changed it: `--in-place`, and stream output of that one file, in the
+ * is written back as JSON when the run changed it, also when the general YAML reader had to read
+ * it (JSON the JSON reader leaves to it): `--in-place`, and stream output of that one file, in the
  * file's own indentation (none, 2 or 4 spaces, a tab), line breaks and final line break, instead
  * of the YAML the stream printer gives. An unchanged document keeps its bytes; anything else
  * is a YAML stream as before. It reads and writes no files.
@@ -28,13 +28,18 @@ export function emitFile(docs: readonly ResourceHandle[], options: { file?: stri
 /** `emitFile` in parts to be written one after another (see emitStreamParts). */
 export function emitFileParts(docs: readonly ResourceHandle[], options: { file?: string | undefined }): Iterable<string> {
   const doc = docs.length === 1 ? docs[0] : undefined;
-  // read as JSON: it prints itself as JSON (YamlResource.print) in the stream
-  if (!doc?.changed || !(doc instanceof YamlResource) || doc.slot.json || !/\.json$/i.test(options.file ?? '')) return emitStreamParts(docs);
+  if (!doc?.changed || !(doc instanceof YamlResource) || !/\.json$/i.test(options.file ?? '')) return emitStreamParts(docs);
   const source = doc.src.text;
   const style = jsonStyle(source);
-  // the printed document (its value may be let go already) read back: our own YAML, one document
-  const printed = parseStream(doc.text());
-  if (printed.length !== 1) return emitStreamParts(docs);
-  const value: Json = printed[0]!.value;
+  let value: Json;
+  // read as JSON: the value the printed document would read back as, computed (as
+  // YamlResource.print does, without the stream's joining of the file's text into one string)
+  if (doc.slot.json) value = doc.outputValue();
+  else {
+    // the printed document (its value may be let go already) read back: our own YAML, one document
+    const printed = parseStream(doc.text());
+    if (printed.length !== 1) return emitStreamParts(docs);
+    value = printed[0]!.value;
+  }
   return [(source.startsWith('\uFEFF') ? '\uFEFF' : '') + printJson(value, style)];
 }

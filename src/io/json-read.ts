@@ -23,8 +23,12 @@ export interface JsonRead {
   items: [number, number][];
 }
 
-/** Reads text[start, end) when it is JSON that `yaml` reads to the same value; else BAIL. */
-export function readJson(text: string, start: number, end: number): JsonRead | typeof BAIL {
+/**
+ * Reads text[start, end) when it is JSON that `yaml` reads to the same value; else BAIL. With
+ * `withoutItems`, the value holds an empty top-level `items` (in its place among the keys): the
+ * caller reads each item from its range when it wants it (a large list is not held whole).
+ */
+export function readJson(text: string, start: number, end: number, withoutItems = false): JsonRead | typeof BAIL {
   const items: [number, number][] = [];
   // One entry per open container: the keys of an object (null for an array).
   const keys: (Set<string> | null)[] = [];
@@ -33,6 +37,9 @@ export function readJson(text: string, start: number, end: number): JsonRead | t
   let itemsDepth = 0;
   let lastKey: string | undefined;
   let itemStart = -1;
+  /** The `[` and the `]` of the top-level `items`. */
+  let itemsOpen = -1;
+  let itemsClose = -1;
   let i = start;
   // A value begins at depth d: when it is an element of `items`, remember where.
   const begin = (at: number): void => {
@@ -53,14 +60,20 @@ export function readJson(text: string, start: number, end: number): JsonRead | t
     if (c === 123 /* { */ || c === 91 /* [ */) {
       if (keys.length >= MAX_DEPTH) return BAIL;
       begin(i);
-      if (c === 91 && keys.length === 1 && lastKey === 'items' && !expectKey) itemsDepth = 2;
+      if (c === 91 && keys.length === 1 && lastKey === 'items' && !expectKey) {
+        itemsDepth = 2;
+        itemsOpen = i;
+      }
       keys.push(c === 123 ? new Set() : null);
       expectKey = c === 123;
       i++;
       continue;
     }
     if (c === 125 /* } */ || c === 93 /* ] */) {
-      if (itemsDepth === 2 && keys.length === 2 && c === 93) itemsDepth = -1;
+      if (itemsDepth === 2 && keys.length === 2 && c === 93) {
+        itemsDepth = -1;
+        itemsClose = i;
+      }
       keys.pop();
       i++;
       if (itemsDepth === -1) itemsDepth = 0;
@@ -131,7 +144,8 @@ export function readJson(text: string, start: number, end: number): JsonRead | t
   if (keys.length !== 0) return BAIL;
   let value: Json;
   try {
-    value = JSON.parse(text.slice(start, end)) as Json;
+    const json = withoutItems && itemsOpen !== -1 ? text.slice(start, itemsOpen + 1) + text.slice(itemsClose, end) : text.slice(start, end);
+    value = JSON.parse(json) as Json;
   } catch {
     return BAIL;
   }

@@ -99,17 +99,16 @@ function fastLayout(src: SourceText, seg: Segment): Layout | null {
  * list is not a well-formed one (`slowLayout` then reads it and reports the problem).
  */
 function jsonLayout(src: SourceText, seg: Segment): Layout | null {
-  const r = readJson(src.text, seg.contentStart, seg.contentEnd);
+  // the items are read one at a time (parseResourceList, through readSlot), not as one value
+  const r = readJson(src.text, seg.contentStart, seg.contentEnd, true);
   if (r === BAIL) return null;
   const top = r.value;
   if (!isObject(top) || top.kind !== 'ResourceList' || !(RESOURCE_LIST_API_VERSIONS as readonly unknown[]).includes(top.apiVersion)) return null;
-  const values = top.items;
-  if (!Array.isArray(values) || values.length !== r.items.length) return null;
-  const items: ItemLayout[] = r.items.map(([start, end], i) => ({
+  if (!Array.isArray(top.items)) return null;
+  const items: ItemLayout[] = r.items.map(([start, end]) => ({
     start,
     end,
     slot: { kind: 'slot', start, end, col: src.column(start), json: true },
-    value: values[i]!,
   }));
   return { top, items, insertAt: seg.contentEnd, itemsEnd: seg.contentEnd, seqIndent: 0, reprint: true };
 }
@@ -204,19 +203,15 @@ export function parseResourceList(text: string, options: ReadOptions = {}): Pars
   const split = layout !== null;
   if (layout) checkHeader(src, layout.top, seg.contentStart);
   else layout = (!seg.slow && first === '{' && src.io.jsonReading ? jsonLayout(src, seg) : null) ?? slowLayout(src, seg);
+  const json = layout.reprint && !layout.fullDoc;
   const items: ResourceHandle[] = layout.items.map((it, i) => {
     const v = it.value !== undefined ? it.value : readSlot(src, it.slot);
     if (!isObject(v)) throw src.error('item-not-an-object', `items[${i}] is ${describeKind(v)}, not a Kubernetes object`, it.slot.start);
     const h = new YamlResource(src, it.slot, v, fileOf(v));
-    if (split && options.keep && !options.keep(v)) h.release();
+    // an item split off by a scanner can be read again on its own
+    if ((split || json) && options.keep && !options.keep(v)) h.release();
     return h;
   });
-  // Read as JSON: the handles hold the items' values now (a writer lets each go once written);
-  // `items` stays in its place among the keys, for the printer (jsonListPrinter).
-  if (layout.reprint && !layout.fullDoc) {
-    for (const it of layout.items) delete it.value;
-    layout.top.items = [];
-  }
   const fc = layout.top.functionConfig;
   const parsed: ParsedResourceList = {
     apiVersion: String(layout.top.apiVersion),
@@ -403,7 +398,7 @@ function jsonListWriter(
   write: (text: string) => void,
 ): { done(item: ResourceHandle): void; finish(results: readonly Result[]): void } {
   const crlf = parsed.src.eol === '\r\n';
-  const printer = jsonListPrinter(parsed.layout, parsed.items.length > 0);
+  const printer = jsonListPrinter(parsed.layout, parsed.src.io, parsed.items.length > 0);
   let chunk = printer.head;
   let next = 0;
   const flush = (): void => {
@@ -420,7 +415,10 @@ function jsonListWriter(
     },
     finish(results) {
       if (next !== parsed.items.length) throw new Error('resourceListWriter: not every item was done');
-      chunk += printer.tail(results);
+      printer.tail(results, (t) => {
+        chunk += t;
+        if (chunk.length > WRITE_CHUNK) flush();
+      });
       flush();
     },
   };
@@ -433,8 +431,10 @@ function reprintAll(parsed: ParsedResourceList, results: readonly Result[], item
   const map = new YAMLMap();
   const full = layout.fullDoc;
   if (!full) {
-    const printer = jsonListPrinter(layout, items.length > 0);
-    return [printer.head, ...items.map((h) => printer.item(h as YamlResource)), printer.tail(results)];
+    const printer = jsonListPrinter(layout, parsed.src.io, items.length > 0);
+    const parts = [printer.head, ...items.map((h) => printer.item(h as YamlResource))];
+    printer.tail(results, (t) => parts.push(t));
+    return parts;
   }
   const src = full.contents as YAMLMap;
   for (const p of src.items) {
@@ -465,7 +465,11 @@ function reprintAll(parsed: ParsedResourceList, results: readonly Result[], item
  * list spent ~40% of the run collecting garbage). `withItems`: false when no item is written
  * (then `items: []`, in its place, in `tail`).
  */
-function jsonListPrinter(layout: Layout, withItems: boolean): { head: string; item(h: YamlResource): string; tail(results: readonly Result[]): string } {
+function jsonListPrinter(
+  layout: Layout,
+  io: IoContext,
+  withItems: boolean,
+): { head: string; item(h: YamlResource): string; tail(results: readonly Result[], write: (text: string) => void): void } {
   const print = (pairs: Pair[]): string => {
     if (pairs.length === 0) return '';
     const d = new Document(null, { schema: 'core' });
@@ -494,9 +498,10 @@ function jsonListPrinter(layout: Layout, withItems: boolean): { head: string; it
       seq.items.push(blockNode(h));
       return print([new Pair(new Scalar('items'), seq)]).slice('items:\n'.length);
     },
-    tail(results) {
-      const rest = withItems ? after : before;
-      return print(results.length > 0 ? [...rest, new Pair(new Scalar('results'), resultsNode(results))] : rest);
+    tail(results, write) {
+      // the results as writeResults prints them: a few at a time, not one Document of them all
+      write(print(withItems ? after : before));
+      writeResults(results, write, io);
     },
   };
 }

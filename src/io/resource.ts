@@ -83,6 +83,8 @@ function sourceOf(src: SourceText, slot: Slot): { text: string; base: number } {
  * one is a `too-large` error).
  */
 export function readSlot(src: SourceText, slot: Slot, yamlLimit = Infinity): Json {
+  // read as JSON before (this range, or a list holding it): the reader's checks passed on it
+  if (slot.json === true && slot.kind === 'slot') return JSON.parse(src.text.slice(slot.start, slot.end)) as Json;
   if (slot.kind === 'slot' && !src.unsafe.any(slot.start, slot.end)) {
     const first = src.text.charCodeAt(slot.start);
     if (first === 123 /* { */ && src.io.jsonReading) {

@@ -72,6 +72,18 @@ describe('JSON reader vs yaml (differential)', () => {
     expect(items.map(([s, e]) => JSON.parse(t.slice(s, e)))).toEqual([{ a: [1, { b: 'x' }] }, { c: {} }]);
   });
 
+  it('withoutItems: the top-level value with `items` empty in its place, the items found by range', () => {
+    const list = { kind: 'ResourceList', items: [{ a: [1, { items: ['x'] }] }, 'y'], functionConfig: { items: [2] } };
+    for (const t of [JSON.stringify(list), JSON.stringify(list, null, 2)]) {
+      const r = readJson(t, 0, t.length, true);
+      expect(r).not.toBe(BAIL);
+      const { value, items } = r as Exclude<typeof r, typeof BAIL>;
+      expect(value).toEqual({ ...list, items: [] });
+      expect(Object.keys(value as object)).toEqual(['kind', 'items', 'functionConfig']);
+      expect(items.map(([s, e]) => JSON.parse(t.slice(s, e)) as unknown)).toEqual(list.items);
+    }
+  });
+
   it.each([
     ['a duplicate key', '{"a": 1, "a": 2}'],
     ['a float', '{"a": 1.0}'],

@@ -181,6 +181,27 @@ describe('letting resources go', () => {
     const bad = list([item('a'), item('b', '\n    replicas: 2')]);
     expect(() => parseResourceList(bad, { keep: () => false })).toThrow(/duplicate key/);
   });
+
+  it('keep: a JSON list lets go of the values it does not keep and reads them again from their text', () => {
+    const objects = ['a', 'b', 'c'].map((name) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { k: name } }));
+    const text = JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: objects }, null, 2);
+    const seen: unknown[] = [];
+    const p = parseResourceList(text, {
+      keep: (v) => {
+        seen.push(v);
+        return (v.metadata as { name: string }).name === 'b';
+      },
+    });
+    const values = p.items.map((h) => h.value);
+    expect(values).toEqual(objects);
+    // b was kept: the value read first; a and c were read again
+    expect(values[1]).toBe(seen[1]);
+    expect(values[0]).not.toBe(seen[0]);
+    expect(values[2]).not.toBe(seen[2]);
+    expect(emitResourceList(p, [])).toBe(emitResourceList(parseResourceList(text), []));
+    const bad = text.replace('"k": "c"', '"k": "c", "k": "d"');
+    expect(() => parseResourceList(bad, { keep: () => false })).toThrow(/duplicate key/);
+  });
 });
 
 describe('a YAML stream lets its documents go', () => {
