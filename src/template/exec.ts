@@ -669,7 +669,23 @@ export class State {
     let v: GoValue;
     try {
       chargeCall(argv);
-      v = fn(...argv);
+      // (fixed arities called directly: a spread call costs more than the small functions it calls)
+      switch (argv.length) {
+        case 0:
+          v = fn();
+          break;
+        case 1:
+          v = fn(argv[0]);
+          break;
+        case 2:
+          v = fn(argv[0], argv[1]);
+          break;
+        case 3:
+          v = fn(argv[0], argv[1], argv[2]);
+          break;
+        default:
+          v = fn(...argv);
+      }
       chargeResult(v);
     } catch (e) {
       if (e instanceof TemplateExecError) throw e;
