@@ -68,7 +68,8 @@ function fieldMap(fields: Fields): Map<string, { kind: Kind; omitempty: boolean 
 function applyFields(value: JsonObject, fields: Fields, zeroAsNull: boolean): JsonObject {
   const out: JsonObject = {};
   const known = fieldMap(fields);
-  for (const [k, v] of Object.entries(value)) {
+  for (const k of Object.keys(value)) {
+    const v = value[k] as Json;
     const field = known.get(k);
     if (field === undefined) out[k] = v;
     else if (!(field.omitempty && isZeroScalar(v, field.kind))) out[k] = applyKind(v, field.kind, zeroAsNull);
@@ -113,10 +114,12 @@ function checkStrings(value: Json, kind: Kind, segs: Segments): void {
   }
   if (kind === 'stringMap') {
     if (!isObject(value)) return; // a map that is not a map is the shape check's (kube/shape.ts)
-    for (const [k, v] of Object.entries(value)) {
+    // (keys, not entries: no pair array per value; this walk runs on every rendered patch)
+    for (const k of Object.keys(value)) {
+      const v = value[k] as Json;
+      if (typeof v === 'string' || v === null) continue;
       segs.push(k);
-      checkStrings(v, 'string', segs);
-      segs.pop();
+      notAString(segs, v);
     }
     return;
   }
@@ -132,11 +135,11 @@ function checkStrings(value: Json, kind: Kind, segs: Segments): void {
   }
   if (!isObject(value)) return;
   const known = fieldMap(kind.struct);
-  for (const [k, v] of Object.entries(value)) {
+  for (const k of Object.keys(value)) {
     const field = known.get(k);
     if (field === undefined) continue;
     segs.push(k);
-    checkStrings(v, field.kind, segs);
+    checkStrings(value[k] as Json, field.kind, segs);
     segs.pop();
   }
 }

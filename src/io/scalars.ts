@@ -95,12 +95,15 @@ function parseGoBigInt(s: string): bigint | undefined {
 export function resolveGoYamlV2(text: string): Json {
   // Shortcuts for the common cases (the full rules below give the same answers): a decimal
   // integer that fits a double exactly, and text whose first character starts no special value.
-  if (GO_PLAIN_DECIMAL.test(text)) return Number(text);
   const first = text.charCodeAt(0);
+  if (first >= 0x30 && first <= 0x39 && GO_PLAIN_DECIMAL.test(text)) return Number(text);
   if (first < 0x80 && !GO_SPECIAL_START[first]) return text;
-  const known = GO_BOOL_NULL.get(text);
-  if (known !== undefined) return known;
-  if (GO_SPECIAL_FLOATS.has(text)) bail(`unsupported value ${text} (not representable in JSON)`);
+  // the booleans, nulls and special floats are at most 5 characters long (`false`, `+.inf`)
+  if (text.length <= 5) {
+    const known = GO_BOOL_NULL.get(text);
+    if (known !== undefined) return known;
+    if (GO_SPECIAL_FLOATS.has(text)) bail(`unsupported value ${text} (not representable in JSON)`);
+  }
   const c = text.charAt(0);
   if (c === '.') {
     if (/^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text)) return Number(text);

@@ -132,10 +132,14 @@ interface Variable {
 }
 
 interface Output {
-  text: string;
+  /**
+   * The pieces written, joined once at the end: one flat string for the reader of the output,
+   * where `+=` would leave a rope of hundreds of pieces to flatten and to read through.
+   */
+  parts: string[];
   /** UTF-16 code units written. Each is at most 3 UTF-8 bytes, so below a third of the byte limit no byte count is needed. */
   units: number;
-  /** Exact UTF-8 size of `text`, kept from the point where `units * 3` could pass the limit (-1 before). */
+  /** Exact UTF-8 size of the output, kept from the point where `units * 3` could pass the limit (-1 before). */
   bytes: number;
   rangeIterations: number;
   /** Steps and allocations of the execution. */
@@ -243,17 +247,17 @@ export class State {
     if (out.bytes < 0) {
       // The UTF-8 size is at most 3 bytes per code unit: counting bytes starts only near the limit.
       if (out.units * 3 <= max) {
-        out.text += s;
+        out.parts.push(s);
         return;
       }
-      out.bytes = utf8Length(out.text);
+      out.bytes = utf8Length(out.parts.join(''));
     }
     const n = utf8Length(s);
     if (out.bytes + n > max) {
       this.errorf(`output exceeds the limit of ${max} bytes`);
     }
     out.bytes += n;
-    out.text += s;
+    out.parts.push(s);
   }
 
   // walk functions step through the major pieces of the template structure,
@@ -669,7 +673,23 @@ export class State {
     let v: GoValue;
     try {
       chargeCall(argv);
-      v = fn(...argv);
+      // (fixed arities called directly: a spread call costs more than the small functions it calls)
+      switch (argv.length) {
+        case 0:
+          v = fn();
+          break;
+        case 1:
+          v = fn(argv[0]);
+          break;
+        case 2:
+          v = fn(argv[0], argv[1]);
+          break;
+        case 3:
+          v = fn(argv[0], argv[1], argv[2]);
+          break;
+        default:
+          v = fn(...argv);
+      }
       chargeResult(v);
     } catch (e) {
       if (e instanceof TemplateExecError) throw e;
@@ -920,7 +940,7 @@ function chargeResult(v: GoValue): void {
 export function execute(tmpl: ExecTemplate, data: GoValue, limits: ExecLimits, usage?: ExecUsage): string {
   const value = data === null ? undefined : data;
   const budget: Budget = { steps: 0, bytes: 0, maxSteps: limits.maxSteps, maxBytes: limits.maxAllocBytes };
-  const out: Output = { text: '', units: 0, bytes: -1, rangeIterations: 0, budget };
+  const out: Output = { parts: [], units: 0, bytes: -1, rangeIterations: 0, budget };
   const state = new State(tmpl, out, limits, [{ name: '$', value }], 0);
   const root = tmpl.tree?.root ?? null;
   if (root === null) return state.errorf(`${quoteGo(tmpl.name)} is an incomplete or empty template`);
@@ -937,11 +957,11 @@ export function execute(tmpl: ExecTemplate, data: GoValue, limits: ExecLimits, u
     if (usage !== undefined) {
       usage.steps = budget.steps;
       usage.allocBytes = budget.bytes;
-      usage.outputBytes = out.bytes >= 0 ? out.bytes : utf8Length(out.text);
+      usage.outputBytes = out.bytes >= 0 ? out.bytes : utf8Length(out.parts.join(''));
       usage.rangeIterations = out.rangeIterations;
     }
   }
-  return out.text;
+  return out.parts.join('');
 }
 
 export { toDescriptor };

@@ -34,7 +34,13 @@ export function compareGoStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The characters goString escapes (control characters, quote, backslash, HTML, line separators). */
+// eslint-disable-next-line no-control-regex
+const GO_JSON_ESCAPED = /["\\\u0000-\u001f<>&\u2028\u2029]/;
+
 function goString(s: string): string {
+  // most strings have nothing to escape: the loop below would copy them unchanged
+  if (!GO_JSON_ESCAPED.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0) as number;
