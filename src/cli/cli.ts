@@ -5,7 +5,7 @@
  * so tests drive `cli()` with strings.
  */
 import { checkModeOptions, HELP, parseCliArgs, UsageError, type CliArgs } from './args.js';
-import { expandInputs, FileError, readText, writeAllAtomic, writeAtomic } from './files.js';
+import { chunks, expandInputs, FileError, readText, writeAllAtomic, writeAtomic } from './files.js';
 import { configRoots, displayPath, MAX_CONFIG_BYTES, readBounded, readConfigNamed, type ConfigRoots } from './fsguard.js';
 import { ConfigError, loadConfigLazily, type Config } from '../config/config.js';
 import type { Spec } from '../config/schema.js';
@@ -397,26 +397,9 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
   return EXIT_OK;
 }
 
-/** Parts are joined up to this many characters before a write (one write per document is a system call per document). */
-const WRITE_CHUNK = 1 << 20;
-
-/**
- * Writes output made in parts (it can be longer than one string may be), a few large writes
- * rather than one per part. The parts are made as they are asked for, so only a chunk is held.
- */
+/** Writes output made in parts (it can be longer than one string may be) in chunks of about 1 MiB (see chunks). */
 function writeParts(io: CliIO, parts: Iterable<string>): void {
-  let chunk: string[] = [];
-  let length = 0;
-  for (const part of parts) {
-    if (length + part.length > WRITE_CHUNK && chunk.length > 0) {
-      io.stdout(chunk.join(''));
-      chunk = [];
-      length = 0;
-    }
-    chunk.push(part);
-    length += part.length;
-  }
-  if (chunk.length > 0) io.stdout(chunk.join(''));
+  for (const chunk of chunks(parts)) io.stdout(chunk);
 }
 
 /** Runs the writing of output files under main.ts's signal handlers, which remove temporary files. */
