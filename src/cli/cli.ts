@@ -5,7 +5,7 @@
  * so tests drive `cli()` with strings.
  */
 import { checkModeOptions, HELP, parseCliArgs, UsageError, type CliArgs } from './args.js';
-import { expandInputs, FileError, readText, writeAllAtomic, writeAtomic } from './files.js';
+import { chunks, expandInputs, FileError, readText, writeAllAtomic, writeAtomic } from './files.js';
 import { configRoots, displayPath, MAX_CONFIG_BYTES, readBounded, readConfigNamed, type ConfigRoots } from './fsguard.js';
 import { ConfigError, loadConfigLazily, type Config } from '../config/config.js';
 import type { Spec } from '../config/schema.js';
@@ -58,7 +58,15 @@ export interface CliIO {
    * result on stderr too; otherwise the results carry them (kpt shows them itself).
    */
   logToStderr?: boolean;
+  /**
+   * The input is large (more than LARGE_INPUT characters): main.ts then keeps the heap close to
+   * what is alive (see keepHeapSmall there). Stdin's reader sees to it for stdin itself.
+   */
+  largeInput?(): Promise<void>;
 }
+
+/** Above this many characters of input, the heap is kept small (CliIO.largeInput). */
+export const LARGE_INPUT = 4_000_000;
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -341,8 +349,10 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
   // A live snapshot is read file by file, each List item by item (cli/audit.ts).
   if (config.mode === 'audit') return auditMode(files, args, config, io, () => readIstioFiles(args, config, fnConfig));
   const inputs: { path: string; root: string; docs: ResourceHandle[] }[] = [];
+  let chars = 0;
   for (const { path, root } of files) {
     const text = path === '-' ? await io.readStdin() : readText(path);
+    if (chars <= LARGE_INPUT && (chars += text.length) > LARGE_INPUT) await io.largeInput?.();
     inputs.push({ path, root, docs: parseStream(text, path === '-' ? '<stdin>' : displayPath(path), { keep: isEnvironmentObject, io: ctx }) });
   }
   const istioFiles = readIstioFiles(args, config, fnConfig);
@@ -397,26 +407,9 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
   return EXIT_OK;
 }
 
-/** Parts are joined up to this many characters before a write (one write per document is a system call per document). */
-const WRITE_CHUNK = 1 << 20;
-
-/**
- * Writes output made in parts (it can be longer than one string may be), a few large writes
- * rather than one per part. The parts are made as they are asked for, so only a chunk is held.
- */
+/** Writes output made in parts (it can be longer than one string may be) in chunks of about 1 MiB (see chunks). */
 function writeParts(io: CliIO, parts: Iterable<string>): void {
-  let chunk: string[] = [];
-  let length = 0;
-  for (const part of parts) {
-    if (length + part.length > WRITE_CHUNK && chunk.length > 0) {
-      io.stdout(chunk.join(''));
-      chunk = [];
-      length = 0;
-    }
-    chunk.push(part);
-    length += part.length;
-  }
-  if (chunk.length > 0) io.stdout(chunk.join(''));
+  for (const chunk of chunks(parts)) io.stdout(chunk);
 }
 
 /** Runs the writing of output files under main.ts's signal handlers, which remove temporary files. */

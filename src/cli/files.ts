@@ -285,9 +285,46 @@ function resolveTarget(path: string, root: string | undefined): Target {
  */
 export type OutputText = string | Iterable<string>;
 
+/** Parts are joined, or cut, to about this many characters for one write. */
+const WRITE_CHUNK = 1 << 20;
+
+/**
+ * Output parts as chunks of at most about WRITE_CHUNK characters: small parts joined (one write
+ * per document would be a system call per document), a long one (a large untouched file) cut,
+ * never between the two halves of a surrogate pair, so each chunk encodes on its own and no
+ * buffer of a whole file is made. The parts are asked for one at a time, so only a chunk is held.
+ */
+export function* chunks(parts: Iterable<string>): Generator<string, void, undefined> {
+  let chunk: string[] = [];
+  let length = 0;
+  for (const part of parts) {
+    if (length + part.length > WRITE_CHUNK && chunk.length > 0) {
+      yield chunk.join('');
+      chunk = [];
+      length = 0;
+    }
+    if (part.length <= WRITE_CHUNK) {
+      chunk.push(part);
+      length += part.length;
+      continue;
+    }
+    let at = 0;
+    while (part.length - at > WRITE_CHUNK) {
+      let end = at + WRITE_CHUNK;
+      const c = part.charCodeAt(end - 1);
+      if (c >= 0xd800 && c <= 0xdbff) end--;
+      yield part.slice(at, end);
+      at = end;
+    }
+    chunk.push(part.slice(at));
+    length = part.length - at;
+  }
+  if (chunk.length > 0) yield chunk.join('');
+}
+
 /** Writes all of `text` to an open descriptor. */
 function writeFully(fd: number, text: OutputText): void {
-  for (const part of typeof text === 'string' ? [text] : text) {
+  for (const part of chunks(typeof text === 'string' ? [text] : text)) {
     const bytes = Buffer.from(part, 'utf8');
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
