@@ -8,6 +8,7 @@ import { cli } from '../../src/cli/cli.js';
 import { FileError } from '../../src/cli/files.js';
 import { SpoolStore } from '../../src/cli/spool.js';
 import { IoContext, type TextRef } from '../../src/io/index.js';
+import { runCli } from '../support/run-cli.js';
 
 const dirs: string[] = [];
 function freshDir(): string {
@@ -94,17 +95,8 @@ const deployment = (i: number, annotations = '') =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-${i} # workload ${i}\n  namespace: shop\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n${annotations}    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n        env: [{name: N, value: "${i}"}]\n`;
 const BAD = '      annotations:\n        sidecar.istio.io/proxyCPU: "bogus"\n';
 
-async function run(argv: string[], ctx: IoContext, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await cli(argv, {
-    readStdin: async () => stdin,
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    ioContext: ctx,
-  });
-  return { code, stdout, stderr };
-}
+/** The CLI in-process with the I/O context given (its store). */
+const run = (argv: string[], ctx: IoContext, stdin = '') => runCli(argv, stdin, ctx);
 
 describe('stream mode with the spool', () => {
   const stream = [namespace, ...Array.from({ length: 200 }, (_, i) => deployment(i))].join('---\n');
