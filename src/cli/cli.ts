@@ -58,15 +58,7 @@ export interface CliIO {
    * result on stderr too; otherwise the results carry them (kpt shows them itself).
    */
   logToStderr?: boolean;
-  /**
-   * The input is large (more than LARGE_INPUT characters): main.ts then keeps the heap close to
-   * what is alive (see keepHeapSmall there). Stdin's reader sees to it for stdin itself.
-   */
-  largeInput?(): Promise<void>;
 }
-
-/** Above this many characters of input, the heap is kept small (CliIO.largeInput). */
-export const LARGE_INPUT = 4_000_000;
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -349,10 +341,8 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
   // A live snapshot is read file by file, each List item by item (cli/audit.ts).
   if (config.mode === 'audit') return auditMode(files, args, config, io, () => readIstioFiles(args, config, fnConfig));
   const inputs: { path: string; root: string; docs: ResourceHandle[] }[] = [];
-  let chars = 0;
   for (const { path, root } of files) {
     const text = path === '-' ? await io.readStdin() : readText(path);
-    if (chars <= LARGE_INPUT && (chars += text.length) > LARGE_INPUT) await io.largeInput?.();
     inputs.push({ path, root, docs: parseStream(text, path === '-' ? '<stdin>' : displayPath(path), { keep: isEnvironmentObject, io: ctx }) });
   }
   const istioFiles = readIstioFiles(args, config, fnConfig);

@@ -14,7 +14,7 @@
 import { fstatSync, readSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { cli, LARGE_INPUT } from './cli.js';
+import { cli } from './cli.js';
 import { removePendingFiles } from './files.js';
 import { FileError, MAX_INPUT_BYTES } from './fsguard.js';
 import { decodeUtf8 } from '../io/index.js';
@@ -59,19 +59,18 @@ async function readStdin(): Promise<string> {
   return text;
 }
 
+/** Above this many characters of input, the heap is kept small (see keepHeapSmall). */
+const LARGE_INPUT = 4_000_000;
+
 /**
- * A large input streams through (each item written and let go when done; in stream mode, each
- * document's printed text held in a temporary file, see spool.ts), so what stays alive is small; V8's defaults still let the young generation grow to 16 MB semi-spaces and the old one
+ * A large input streams through (each item written and let go when done), so what stays alive is
+ * small; V8's defaults still let the young generation grow to 16 MB semi-spaces and the old one
  * grow far past what is alive before a full collection. For a large input, keep both close to what
  * is alive: 10,000 workloads peak at ~145 MB instead of ~200 MB, for ~10% more CPU. Small inputs
  * keep the defaults (and the code caches, which other V8 flags would invalidate for chunks
  * loaded later).
  */
-let heapKeptSmall = false;
-
 async function keepHeapSmall(): Promise<void> {
-  if (heapKeptSmall) return;
-  heapKeptSmall = true;
   // node:v8 loads Node's heap-snapshot and stream modules: ~8 ms a small job does not pay.
   const { setFlagsFromString } = await import('node:v8');
   setFlagsFromString('--semi-space-growth-factor=1');
@@ -170,7 +169,6 @@ export async function main(): Promise<void> {
       now: () => performance.now(),
       logToStderr: process.env.LOG_TO_STDERR === 'true',
       whileWriting,
-      largeInput: keepHeapSmall,
     });
   } catch (e) {
     // A bug, not a user problem: say so plainly, without a stack trace unless asked for.

@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from '../../src/cli/cli.js';
 import { FileError } from '../../src/cli/files.js';
 import { SpoolStore } from '../../src/cli/spool.js';
 import { IoContext, type TextRef } from '../../src/io/index.js';
@@ -156,29 +155,5 @@ describe('stream mode with the spool', () => {
     expect(toStdout.code).toBe(1);
     expect(again.spilled).toBe(200);
     expect(toStdout.stdout).toBe('');
-  });
-});
-
-describe('a large -f input', () => {
-  it('asks main.ts to keep the heap small once, and only past LARGE_INPUT characters', async () => {
-    const { LARGE_INPUT } = await import('../../src/cli/cli.js');
-    const dir = freshDir();
-    const big = join(dir, 'big.yaml');
-    const small = join(dir, 'small.yaml');
-    writeFileSync(big, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  blob: ${'z'.repeat(LARGE_INPUT)}\n`);
-    writeFileSync(small, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\n');
-    const calls = async (files: string[]): Promise<number> => {
-      let n = 0;
-      const code = await cli(['-q', ...files.flatMap((f) => ['-f', f])], {
-        readStdin: async () => '',
-        stdout: () => {},
-        stderr: () => {},
-        largeInput: async () => void n++,
-      });
-      expect(code).toBe(0);
-      return n;
-    };
-    expect(await calls([small])).toBe(0);
-    expect(await calls([small, big, small])).toBe(1);
   });
 });
