@@ -84,6 +84,18 @@ export function listCorpora(root = CORPUS_DIR): Corpus[] {
   return out;
 }
 
+/** istioctl's flags naming a corpus's own injector config, mesh config and values (its `config/`). */
+export function corpusConfigFlags(dir = CORPUS_DIR): string[] {
+  return [
+    '--injectConfigFile',
+    join(dir, 'config/inject-config.yaml'),
+    '--meshConfigFile',
+    join(dir, 'config/mesh.yaml'),
+    '--valuesFile',
+    join(dir, 'config/values.json'),
+  ];
+}
+
 export function corpusAvailable(dir = CORPUS_DIR): boolean {
   return existsSync(join(dir, 'cases.yaml'));
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { runCli } from '../support/run-cli.js';
+import { corpusConfigFlags } from '../../scripts/conformance.js';
 import type { JsonObject } from '../../src/kube/types.js';
 import { appTemplate, goldenTemplate, injected, list, namespace, pod, replicaSet, workload, type Obj } from './snapshot.js';
 
@@ -172,14 +173,7 @@ describe('--audit --format patch: restart patches through kustomize', () => {
 
 describe("--audit with Istio's own templates: pods Istio injected (the golden corpus) are up to date", () => {
   const corpus = new URL('../../../shared/istio-conformance/', import.meta.url).pathname;
-  const istio = [
-    '--injectConfigFile',
-    `${corpus}config/inject-config.yaml`,
-    '--valuesFile',
-    `${corpus}config/values.json`,
-    '--meshConfigFile',
-    `${corpus}config/mesh.yaml`,
-  ];
+  const istio = corpusConfigFlags(corpus);
   // hello: native sidecar; hello-old-version: classic (native sidecars off).
   for (const [golden, native] of [
     ['hello.yaml.injected', 'true'],

@@ -16,6 +16,7 @@ import { patchText } from '../../src/io/patch.js';
 import { parseAllDocuments } from 'yaml';
 import { resourceList, shapeInput } from '../../bench/generate.js';
 import { removedLines } from '../support/line-diff.js';
+import { corpusConfigFlags } from '../../scripts/conformance.js';
 import type { Json } from '../../src/kube/types.js';
 
 const repo = resolve(new URL('.', import.meta.url).pathname, '../..');
@@ -42,16 +43,7 @@ for (const c of existsSync(goldens) ? readdirSync(goldens) : []) {
   inputs.push({ name: `golden ${c}`, argv: [...(existsSync(config) ? ['--config', config] : []), ...args], stdin: readFileSync(input, 'utf8') });
 }
 if (existsSync(join(istio, 'inputs'))) {
-  const flags = [
-    '--emulate',
-    'kube-inject',
-    '--injectConfigFile',
-    join(istio, 'config/inject-config.yaml'),
-    '--valuesFile',
-    join(istio, 'config/values.json'),
-    '--meshConfigFile',
-    join(istio, 'config/mesh.yaml'),
-  ];
+  const flags = ['--emulate', 'kube-inject', ...corpusConfigFlags(istio)];
   for (const f of readdirSync(join(istio, 'inputs')).sort()) {
     inputs.push({ name: `istio ${f}`, argv: ['-f', '-', ...flags], stdin: readFileSync(join(istio, 'inputs', f), 'utf8') });
   }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { cli } from '../../src/cli/cli.js';
-import { CORPUS_DIR, corpusAvailable } from '../../scripts/conformance.js';
+import { CORPUS_DIR, corpusAvailable, corpusConfigFlags } from '../../scripts/conformance.js';
 
 async function run(argv: string[], stdin = '') {
   let stdout = '';
@@ -269,16 +269,7 @@ webhooks:
 
 describe.skipIf(!corpusAvailable())('drop-in for istioctl kube-inject', () => {
   // istioctl kube-inject's files, from the master corpus
-  const kubeInjectFlags = [
-    '--injectConfigFile',
-    join(CORPUS_DIR, 'config/inject-config.yaml'),
-    '--meshConfigFile',
-    join(CORPUS_DIR, 'config/mesh.yaml'),
-    '--valuesFile',
-    join(CORPUS_DIR, 'config/values.json'),
-    '--emulate',
-    'kube-inject',
-  ];
+  const kubeInjectFlags = [...corpusConfigFlags(), '--emulate', 'kube-inject'];
 
   it('--injectConfigFile/--meshConfigFile/--valuesFile with --emulate kube-inject', async () => {
     const r = await run(['-f', join(CORPUS_DIR, 'inputs/hello.yaml'), ...kubeInjectFlags, '--native-sidecars', 'true']);

@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { removedLines } from '../support/line-diff.js';
 import { repoRoot, runCli } from './helpers.js';
+import { corpusConfigFlags } from '../../scripts/conformance.js';
 
 interface Style {
   /** Per list: `- ` indented under its key (wide) or in the key's column (compact). */
@@ -290,16 +291,7 @@ spec:
 
 describe.skipIf(corpora.length === 0)("uninject(inject(x)) == x over Istio's injection corpora", () => {
   it.each(corpora.map((dir) => [dir.slice(istio.length + 1) || 'master', dir]))('%s: every input that injects', async (_name, dir) => {
-    const flags = [
-      '--emulate',
-      'kube-inject',
-      '--injectConfigFile',
-      join(dir, 'config/inject-config.yaml'),
-      '--valuesFile',
-      join(dir, 'config/values.json'),
-      '--meshConfigFile',
-      join(dir, 'config/mesh.yaml'),
-    ];
+    const flags = ['--emulate', 'kube-inject', ...corpusConfigFlags(dir)];
     let injectedCount = 0;
     const inputs = inputsOf(dir);
     for (const f of inputs) {

@@ -8,7 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { CORPUS_DIR, corpusAvailable } from '../../scripts/conformance.js';
+import { CORPUS_DIR, corpusAvailable, corpusConfigFlags } from '../../scripts/conformance.js';
 import { INJECTION_TEMPLATE_LIMITS } from '../../src/istio/renderer.js';
 import { injectionFuncs } from '../../src/istio/templates.js';
 import { DEFAULT_LIMITS, Template, type ExecLimits, type ExecUsage } from '../../src/template/index.js';
@@ -103,18 +103,7 @@ describe.skipIf(!corpusAvailable())("Istio's real templates stay far inside the 
         .filter((f) => f.endsWith('.yaml'))
         .slice(0, 8);
       for (const f of inputs) {
-        await runCli([
-          '-f',
-          join(CORPUS_DIR, 'inputs', f),
-          '--injectConfigFile',
-          join(CORPUS_DIR, 'config/inject-config.yaml'),
-          '--meshConfigFile',
-          join(CORPUS_DIR, 'config/mesh.yaml'),
-          '--valuesFile',
-          join(CORPUS_DIR, 'config/values.json'),
-          '--emulate',
-          'kube-inject',
-        ]);
+        await runCli(['-f', join(CORPUS_DIR, 'inputs', f), ...corpusConfigFlags(), '--emulate', 'kube-inject']);
       }
     } finally {
       spy.mockRestore();
