@@ -389,7 +389,7 @@ function patchListItems(src: SourceText, slot: Slot, old: JsonObject, nu: JsonOb
   for (let i = 0; i < oldItems.length; i++) {
     const a = oldItems[i]!;
     const b = newItems[i]!;
-    if (a === b || jsonEqual(a, b)) continue;
+    if (jsonEqual(a, b)) continue;
     const { dash, end } = layout.items[i]!;
     const v = itemValueStart(text, dash, end);
     if (v === -1) return BAIL;
