@@ -322,10 +322,26 @@ export function* chunks(parts: Iterable<string>): Generator<string, void, undefi
   if (chunk.length > 0) yield chunk.join('');
 }
 
+let scratch: Buffer | undefined;
+
+/**
+ * `text` as UTF-8 in a buffer kept for the whole run, valid until the next call (copy it to keep
+ * it). A new buffer per write would hold its bytes outside the V8 heap until a garbage collection
+ * frees it, and a long run's writes add up to its whole output before one does.
+ */
+export function utf8Bytes(text: string): Buffer {
+  // At most 3 bytes per UTF-16 code unit: no measuring unless the text may not fit.
+  if (!scratch || text.length * 3 > scratch.length) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (!scratch || bytes > scratch.length) scratch = Buffer.allocUnsafe(Math.max(bytes, 3 * WRITE_CHUNK));
+  }
+  return scratch.subarray(0, scratch.write(text, 0, 'utf8'));
+}
+
 /** Writes all of `text` to an open descriptor. */
 function writeFully(fd: number, text: OutputText): void {
   for (const part of chunks(typeof text === 'string' ? [text] : text)) {
-    const bytes = Buffer.from(part, 'utf8');
+    const bytes = utf8Bytes(part);
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
   }

@@ -15,7 +15,7 @@ import { fstatSync, readSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { cli } from './cli.js';
-import { removePendingFiles } from './files.js';
+import { removePendingFiles, utf8Bytes } from './files.js';
 import { FileError, MAX_INPUT_BYTES } from './fsguard.js';
 import { decodeUtf8 } from '../io/index.js';
 
@@ -104,7 +104,7 @@ function streamOf(fd: 1 | 2): NodeJS.WriteStream {
 function writeAll(fd: 1 | 2, text: string): void {
   if (closed.has(fd)) return;
   if (viaStream.has(fd)) return void streamOf(fd).write(text);
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = utf8Bytes(text);
   let off = 0;
   while (off < bytes.length) {
     try {
@@ -113,7 +113,8 @@ function writeAll(fd: 1 | 2, text: string): void {
       if (isBrokenPipe(e)) return void closed.add(fd);
       if (!isAgain(e)) throw e;
       viaStream.add(fd);
-      return void streamOf(fd).write(bytes.subarray(off));
+      // The stream writes later: a copy, not the shared buffer.
+      return void streamOf(fd).write(Buffer.from(bytes.subarray(off)));
     }
   }
 }
