@@ -58,6 +58,11 @@ export interface CliIO {
    * result on stderr too; otherwise the results carry them (kpt shows them itself).
    */
   logToStderr?: boolean;
+  /**
+   * The heap's settings for a large input (main.ts): told the length of each input read, and each
+   * document or item the run is done with.
+   */
+  heap?: { read(chars: number): Promise<void>; done(): void };
 }
 
 export const EXIT_OK = 0;
@@ -257,6 +262,7 @@ async function krmMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<number
   if (!looksLikeResourceList(text)) return streamMode({ ...args, files: ['-'] }, { ...io, readStdin: async () => text }, ctx);
   // Items that do not shape the environment are read, checked and let go; the run reads each
   // again when it comes to it, and the writer below writes it out and lets it go for good.
+  await io.heap?.read(text.length);
   const list = parseResourceList(text, { keep: isEnvironmentObject, io: ctx });
   const results: Result[] = [];
   let reinjected: Reinjected | undefined;
@@ -312,6 +318,7 @@ async function krmMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<number
     const done = (r: ResourceHandle) => {
       writer?.done(r);
       bar.tick();
+      io.heap?.done();
     };
     const out = await runWith(list.items, config, files, { onResourceDone: (r) => done(r as ResourceHandle) });
     bar.done();
@@ -343,6 +350,7 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
   const inputs: { path: string; root: string; docs: ResourceHandle[] }[] = [];
   for (const { path, root } of files) {
     const text = path === '-' ? await io.readStdin() : readText(path);
+    await io.heap?.read(text.length);
     inputs.push({ path, root, docs: parseStream(text, path === '-' ? '<stdin>' : displayPath(path), { keep: isEnvironmentObject, io: ctx }) });
   }
   const istioFiles = readIstioFiles(args, config, fnConfig);
@@ -359,6 +367,7 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
       if (isLocalConfig(handle)) local.add(handle);
       handle.release();
       bar.tick();
+      io.heap?.done();
     },
   });
   bar.done();
