@@ -5,7 +5,7 @@
  * so tests drive `cli()` with strings.
  */
 import { checkModeOptions, HELP, parseCliArgs, UsageError, type CliArgs } from './args.js';
-import { chunks, expandInputs, FileError, readText, writeAllAtomic, writeAtomic } from './files.js';
+import { chunks, expandInputs, FileError, filesSize, readText, writeAllAtomic, writeAtomic } from './files.js';
 import { configRoots, displayPath, MAX_CONFIG_BYTES, readBounded, readConfigNamed, type ConfigRoots } from './fsguard.js';
 import { ConfigError, loadConfigLazily, type Config } from '../config/config.js';
 import type { Spec } from '../config/schema.js';
@@ -59,10 +59,10 @@ export interface CliIO {
    */
   logToStderr?: boolean;
   /**
-   * The heap's settings for a large input (main.ts): told the length of each input read, and each
-   * document or item the run is done with.
+   * The heap's settings for a large input (main.ts): told the size of the input as soon as it is
+   * known (characters or bytes, in parts that add up), and each document or item the run is done with.
    */
-  heap?: { read(chars: number): Promise<void>; done(): void };
+  heap?: { input(size: number): Promise<void>; done(): void };
 }
 
 export const EXIT_OK = 0;
@@ -262,7 +262,7 @@ async function krmMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<number
   if (!looksLikeResourceList(text)) return streamMode({ ...args, files: ['-'] }, { ...io, readStdin: async () => text }, ctx);
   // Items that do not shape the environment are read, checked and let go; the run reads each
   // again when it comes to it, and the writer below writes it out and lets it go for good.
-  await io.heap?.read(text.length);
+  await io.heap?.input(text.length);
   const list = parseResourceList(text, { keep: isEnvironmentObject, io: ctx });
   const results: Result[] = [];
   let reinjected: Reinjected | undefined;
@@ -347,10 +347,12 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
   if (warnings.length && !args.quiet) io.stderr(warnings.map((w) => `warning: ${w}\n`).join(''));
   // A live snapshot is read file by file, each List item by item (cli/audit.ts).
   if (config.mode === 'audit') return auditMode(files, args, config, io, () => readIstioFiles(args, config, fnConfig));
+  // The files' size is known before they are read (the heap is set for a large input before it grows).
+  await io.heap?.input(filesSize(files));
   const inputs: { path: string; root: string; docs: ResourceHandle[] }[] = [];
   for (const { path, root } of files) {
     const text = path === '-' ? await io.readStdin() : readText(path);
-    await io.heap?.read(text.length);
+    if (path === '-') await io.heap?.input(text.length);
     inputs.push({ path, root, docs: parseStream(text, path === '-' ? '<stdin>' : displayPath(path), { keep: isEnvironmentObject, io: ctx }) });
   }
   const istioFiles = readIstioFiles(args, config, fnConfig);

@@ -115,6 +115,20 @@ export function expandInputs(paths: readonly string[], opts: { recursive?: boole
   return { files, warnings };
 }
 
+/** The size in bytes of the files (stdin left out), from the file system; a file it cannot tell counts 0 (reading it will say why). */
+export function filesSize(files: readonly InputFile[]): number {
+  let total = 0;
+  for (const { path } of files) {
+    if (path === '-') continue;
+    try {
+      total += statSync(path).size;
+    } catch {
+      // reported when it is read
+    }
+  }
+  return total;
+}
+
 function realDirOf(path: string): string {
   try {
     return realpathSync(dirname(path));

@@ -82,8 +82,8 @@ function smallHeap(): NonNullable<CliIO['heap']> {
   let state: 'default' | 'reading' | 'growing' | 'capped' = 'default';
   let done = 0;
   return {
-    async read(chars) {
-      total += chars;
+    async input(size) {
+      total += size;
       if (state !== 'default' || total <= LARGE_INPUT) return;
       // node:v8 loads Node's heap-snapshot and stream modules: ~8 ms a small job does not pay.
       v8 = await import('node:v8');
