@@ -58,11 +58,14 @@ async function readStdin(): Promise<string> {
 }
 
 /** Above this many characters of input, the heap is kept small (see smallHeap). */
-const LARGE_INPUT = 4_000_000;
+export const LARGE_INPUT = 4_000_000;
 /** Bytes of young generation (its two semi-spaces) past which it grows no more in a large run. */
-const YOUNG_CAP = 8 * 1024 * 1024;
+export const YOUNG_CAP = 8 * 1024 * 1024;
 /** Documents between two looks at the young generation's size. */
-const LOOK_EVERY = 32;
+export const LOOK_EVERY = 32;
+
+/** What smallHeap uses of node:v8. */
+export type HeapControls = Pick<typeof import('node:v8'), 'setFlagsFromString' | 'getHeapSpaceStatistics'>;
 
 /**
  * A large input streams through (each document or item written, or held outside the heap, and let
@@ -76,9 +79,9 @@ const LOOK_EVERY = 32;
  * be changed on the way. Small inputs keep the defaults (and the code caches, which other V8
  * flags would invalidate for chunks loaded later).
  */
-function smallHeap(): NonNullable<CliIO['heap']> {
+export function smallHeap(load: () => Promise<HeapControls> = () => import('node:v8')): NonNullable<CliIO['heap']> {
   let total = 0;
-  let v8: typeof import('node:v8') | undefined;
+  let v8: HeapControls | undefined;
   let state: 'default' | 'reading' | 'growing' | 'capped' = 'default';
   let done = 0;
   return {
@@ -86,7 +89,7 @@ function smallHeap(): NonNullable<CliIO['heap']> {
       total += size;
       if (state !== 'default' || total <= LARGE_INPUT) return;
       // node:v8 loads Node's heap-snapshot and stream modules: ~8 ms a small job does not pay.
-      v8 = await import('node:v8');
+      v8 = await load();
       v8.setFlagsFromString('--heap-growing-percent=10');
       v8.setFlagsFromString('--semi-space-growth-factor=1');
       state = 'reading';
