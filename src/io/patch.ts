@@ -481,39 +481,62 @@ class Printer {
     return out === v && NOT_PLAIN_IN_FLOW.test(v) ? doubleQuoted(v) : out;
   }
 
-  /** `key: value` lines at column col; `quote`: a one-line string value written in those quotes. */
-  pair(key: string, v: Json, col: number, quote?: SourceQuote): string {
-    const pad = ' '.repeat(col);
+  /**
+   * `key: value` lines at column col; `quote`: a one-line string value written in those quotes;
+   * `unpadded`: the first line without its indentation (it follows a `- `).
+   */
+  pair(key: string, v: Json, col: number, quote?: SourceQuote, unpadded = false): string {
+    const pad = unpadded ? '' : spaces(col);
     const k = this.scalar(key, true);
     if (!Array.isArray(v) && !isObject(v)) return `${pad}${k}: ${quote ? this.replacement(quote, v) : this.scalar(v, false, col)}\n`;
     if (isEmptyCollection(v)) {
       if (!this.blockEmpty) return `${pad}${k}: ${Array.isArray(v) ? '[]' : '{}'}\n`;
-      return `${pad}${k}:\n${' '.repeat(Array.isArray(v) && !this.seqIndented ? col : col + 2)}${Array.isArray(v) ? '[]' : '{}'}\n`;
+      return `${pad}${k}:\n${spaces(Array.isArray(v) && !this.seqIndented ? col : col + 2)}${Array.isArray(v) ? '[]' : '{}'}\n`;
     }
     if (Array.isArray(v)) return `${pad}${k}:\n${this.seq(v, this.seqIndented ? col + 2 : col)}`;
     return `${pad}${k}:\n${this.map(v, col + 2)}`;
   }
 
-  map(v: JsonObject, col: number): string {
+  /** The pairs of a map at column col (`unpadded`: see pair). */
+  map(v: JsonObject, col: number, unpadded = false): string {
     let out = '';
-    for (const [k, x] of Object.entries(v)) out += this.pair(k, x, col);
+    let first = unpadded;
+    for (const [k, x] of Object.entries(v)) {
+      out += this.pair(k, x, col, undefined, first);
+      first = false;
+    }
     return out;
   }
 
-  /** Items of a sequence with their `-` in column col. */
-  seq(v: Json[], col: number): string {
+  /** Items of a sequence with their `-` in column col (`unpadded`: see pair). */
+  seq(v: Json[], col: number, unpadded = false): string {
     let out = '';
-    for (const x of v) out += this.item(x, col);
+    let first = unpadded;
+    for (const x of v) {
+      out += this.item(x, col, first);
+      first = false;
+    }
     return out;
   }
 
-  item(x: Json, col: number): string {
-    const pad = ' '.repeat(col);
+  item(x: Json, col: number, unpadded = false): string {
+    // The item's first line follows its `- ` (written unpadded rather than cut from a padded
+    // text: cutting a string made by concatenation copies all of it, at every level of nesting).
+    const pad = unpadded ? '' : spaces(col);
     if (!Array.isArray(x) && !isObject(x)) return `${pad}- ${this.scalar(x, false, col)}\n`;
     if (isEmptyCollection(x)) return `${pad}- ${Array.isArray(x) ? '[]' : '{}'}\n`;
-    const body = Array.isArray(x) ? this.seq(x, col + 2) : this.map(x, col + 2);
-    return `${pad}- ${body.slice(col + 2)}`;
+    return `${pad}- ${Array.isArray(x) ? this.seq(x, col + 2, true) : this.map(x, col + 2, true)}`;
   }
+}
+
+/** Indentations up to this column are made once. */
+const KEPT_SPACES = 128;
+const SPACES: string[] = [];
+
+/** `col` spaces. */
+function spaces(col: number): string {
+  if (col >= KEPT_SPACES) return ' '.repeat(col);
+  return (SPACES[col] ??= ' '.repeat(col));
 }
 
 /**
