@@ -126,6 +126,11 @@ export interface ReadOptions {
    * (A ResourceList drops only items its line scanner split off: they can be read again on their own.)
    */
   keep?: (value: JsonObject) => boolean;
+  /**
+   * A stream's `kind: List` documents given item by item where they can be (list-document.ts):
+   * each item a resource, read when asked for and let go on `release()`.
+   */
+  listItems?: boolean;
 }
 
 export interface ResourceHandle {
@@ -159,17 +164,17 @@ function headerOf(v: JsonObject): { apiVersion: string; kind: string } {
 
 export class YamlResource implements ResourceHandle {
   private doc: Document.Parsed | Document | undefined;
-  private _changed = false;
+  protected _changed = false;
   /** The value `doc` holds, when it was reconciled to an older value than `_value`. */
   private docValue: JsonObject | undefined;
   /** Re-print through `yaml` even when the value is equal (markChanged). */
   private forced = false;
   /** The current value; undefined after `release()` (read again from the source on demand). */
-  private _value: JsonObject | undefined;
+  protected _value: JsonObject | undefined;
   /** The value as read, which the source text holds. */
-  private original: JsonObject | undefined;
+  protected original: JsonObject | undefined;
   /** The printed text of a changed resource that was released, in its run's store (context.ts). */
-  private printed: TextRef | undefined;
+  protected printed: TextRef | undefined;
   private disposed = false;
   /**
    * The containers of `_value` that updates made (copies on the way to a changed field), which
@@ -294,7 +299,7 @@ export class YamlResource implements ResourceHandle {
   }
 
   /** Sequence indentation to print with: the kpt annotation, then what the source shows. */
-  private indentSeq(): boolean {
+  indentSeq(): boolean {
     const a = (this.value.metadata as JsonObject | undefined)?.annotations;
     const hint = isObject(a) ? a['internal.config.kubernetes.io/seqindent'] : undefined;
     if (hint === 'wide') return true;
