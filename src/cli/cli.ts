@@ -344,7 +344,11 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
   const inputs: { path: string; root: string; docs: ResourceHandle[] }[] = [];
   for (const { path, root } of files) {
     const text = path === '-' ? await io.readStdin() : readText(path);
-    inputs.push({ path, root, docs: parseStream(text, path === '-' ? '<stdin>' : displayPath(path), { keep: isEnvironmentObject, io: ctx, listItems: true }) });
+    inputs.push({
+      path,
+      root,
+      docs: parseStream(text, path === '-' ? '<stdin>' : displayPath(path), { keep: isEnvironmentObject, io: ctx, listItems: ctx.listItems }),
+    });
   }
   const istioFiles = readIstioFiles(args, config, fnConfig);
   const docs = inputs.flatMap((i) => i.docs);
