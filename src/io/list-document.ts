@@ -234,6 +234,9 @@ export class ListDocument {
 
 /** One item of a `ListDocument`: a resource of its own for the run; `changed` is the document's. */
 export class ListItem extends YamlResource {
+  /** Its patch gave up: it keeps its value (and no more updates come: the run is done with it). */
+  private gaveUp = false;
+
   constructor(
     src: SourceText,
     slot: Slot,
@@ -265,9 +268,13 @@ export class ListItem extends YamlResource {
 
   /** A changed item keeps its new text (not its value) once let go; one whose patch gave up keeps its value. */
   override release(): void {
+    if (this.gaveUp) return;
     if (this._changed && this.printed === undefined) {
       const out = this.list.itemText(this, this.original!, this.value);
-      if (out === BAIL) return;
+      if (out === BAIL) {
+        this.gaveUp = true;
+        return;
+      }
       this.printed = this.src.io.store.put(out);
     }
     if (this.slot.json) this._value = this.original = undefined;
