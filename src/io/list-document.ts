@@ -83,10 +83,6 @@ function jsonItems(src: SourceText, seg: Segment): Found | undefined {
   if (!src.io.jsonReading || text.charCodeAt(start) !== 123 /* { */ || src.column(start) !== 0 || src.unsafe.any(start, end)) return undefined;
   const r = readJson(text, start, end, true);
   if (r === BAIL || !isObject(r.value) || r.value.kind !== 'List' || r.items.length < 2) return undefined;
-  // the file's layout as json-file.ts sees it must be the document's (items are printed in it)
-  const style = jsonStyle(text.slice(start, end));
-  const fileStyle = jsonStyle(text);
-  if (style.indent !== fileStyle.indent || style.eol !== fileStyle.eol) return undefined;
   const slots: Slot[] = [];
   for (const [s, e] of r.items) {
     if (text.charCodeAt(s) !== 123) return undefined;
@@ -167,21 +163,12 @@ export class ListDocument {
 
   /** The new text of a changed item (`value`, read from `original`), or BAIL. */
   itemText(item: ListItem, original: JsonObject, value: JsonObject): string | typeof BAIL {
-    if (this.json) return this.jsonItem(original === value ? value : (reconcileValue(original, value) as JsonObject));
+    if (this.json) return jsonItem(original === value ? value : reconcileValue(original, value), this.jsonStyle().indent);
     const { start, end, col } = item.slot;
     if (jsonEqual(original, value)) return this.src.text.slice(start, end);
     const out = patchText(this.src.text, start, end, col, original, value, this.seqIndented(), this.src.io);
     if (out === BAIL) this.whole = true;
     return out;
-  }
-
-  /** An item as JSON at its place in the List (two levels deep), lines ending in `\n`. */
-  private jsonItem(v: Json): string {
-    const { indent } = this.jsonStyle();
-    const out = JSON.stringify(v, null, indent);
-    if (indent === undefined) return out;
-    const unit = typeof indent === 'number' ? ' '.repeat(indent) : indent;
-    return out.replace(/\n/g, '\n' + unit + unit);
   }
 
   /** The new text of the document's slot, in parts (only when `changed`). */
@@ -213,8 +200,11 @@ export class ListDocument {
     yield eol(out.slice(0, at));
     const unit = indent === undefined ? '' : typeof indent === 'number' ? ' '.repeat(indent) : indent;
     const sep = indent === undefined ? ',' : ',\n' + unit + unit;
+    // the items were printed in the document's layout; a file's layout (json-file.ts) may differ
+    const same = indent === this.jsonStyle().indent;
     for (const [i, item] of this.items.entries()) {
-      const t = item.newText() ?? this.jsonItem(item.value);
+      const printed = item.newText();
+      const t = printed === undefined ? jsonItem(item.value, indent) : same ? printed : jsonItem(JSON.parse(printed) as Json, indent);
       yield eol(i === 0 ? t : sep + t);
       if (!item.changedItem) item.release();
     }
@@ -230,6 +220,14 @@ export class ListDocument {
     doc.update(['items'], items);
     return doc.print();
   }
+}
+
+/** An item as JSON at its place in a List (two levels deep), lines ending in `\n`. */
+function jsonItem(v: Json, indent: JsonStyle['indent']): string {
+  const out = JSON.stringify(v, null, indent);
+  if (indent === undefined) return out;
+  const unit = typeof indent === 'number' ? ' '.repeat(indent) : indent;
+  return out.replace(/\n/g, '\n' + unit + unit);
 }
 
 /** One item of a `ListDocument`: a resource of its own for the run; `changed` is the document's. */

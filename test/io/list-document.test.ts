@@ -135,10 +135,12 @@ describe('a kind: List given to the run item by item', () => {
   it('prints the same for JSON Lists in any layout, also written back in place', async () => {
     // kubectl's JSON keys `k:{"name":"app"}` hold escapes json-read.ts leaves to `yaml`: the json shape has none
     const value = JSON.parse(shapeInput('json', 4, true) as string) as JsonObject;
-    for (const indent of [2, 4, '\t', undefined]) {
-      const input = JSON.stringify(value, null, indent) + '\n';
+    const inputs = [2, 4, '\t', undefined].map((indent) => JSON.stringify(value, null, indent) + '\n');
+    // CRLF line ends; a comment before the document that makes the file's indentation 3 (json-file.ts)
+    inputs.push(inputs[0]!.replace(/\n/g, '\r\n'), `# a List\n   # from kubectl\n${inputs[0]!}`);
+    for (const input of inputs) {
       // tabs are left to `yaml` (json-read.ts): read whole
-      expect(splits(input)).toBe(indent !== '\t');
+      expect(splits(input)).toBe(!input.includes('\t'));
       await sameInEveryMode(input);
       const dir = mkdtempSync(join(tmpdir(), 'list-doc-'));
       const outs: string[] = [];
