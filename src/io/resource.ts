@@ -138,7 +138,7 @@ export interface ResourceHandle {
   readonly value: JsonObject;
   /** Replace the value at `path` with `newValue`, editing the YAML minimally. */
   update(path: readonly (string | number)[], newValue: Json): void;
-  /** True once an update really changed the object. */
+  /** True once an update really changed the object (an item of a List given item by item: its document). */
   readonly changed: boolean;
   /** The keys of the map at `path` whose values the source text writes in quotes. */
   sourceQuotes(path: readonly (string | number)[]): Record<string, SourceQuote> | undefined;
