@@ -5,7 +5,7 @@
  * (IoContext `listItems: false`), in every mode, for the shapes that are split and for those
  * that fall back to the whole document.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -154,6 +154,33 @@ describe('a kind: List given to the run item by item', () => {
       expect(outs[0]).toBe(outs[1]);
       expect(outs[0]).not.toBe(input);
     }
+  });
+});
+
+describe('Lists in a tree of files', () => {
+  it('writes the same stream, -o file and files in place as the whole-document path', async () => {
+    const files: Record<string, string> = {
+      'a.yaml': kubectlList(3),
+      'sub/b.yaml': `${JSON.stringify(JSON.parse(shapeInput('json', 3, true) as string), null, 2)}\n`,
+      'sub/c.json': `${JSON.stringify(JSON.parse(shapeInput('json', 2, true) as string), null, 4)}\n`,
+      'sub/d.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: extra\n',
+    };
+    const runs: { stdout: string; stderr: string; code: number; o: string; files: string[] }[] = [];
+    for (const listItems of [true, false]) {
+      const dir = mkdtempSync(join(tmpdir(), 'list-tree-'));
+      mkdirSync(join(dir, 'sub'));
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      const args = ['-R', '-f', dir, '-f', join(dir, 'sub', 'c.json')];
+      const r = await runCli(args, '', new IoContext({ listItems }));
+      await runCli(['-q', ...args, '-o', join(dir, 'out.yaml')], '', new IoContext({ listItems }));
+      await runCli(['-q', ...args, '--in-place'], '', new IoContext({ listItems }));
+      const read = (name: string): string => readFileSync(join(dir, name), 'utf8');
+      runs.push({ ...r, stderr: r.stderr.replaceAll(dir, 'DIR'), o: read('out.yaml'), files: Object.keys(files).map(read) });
+    }
+    expect(runs[0]).toEqual(runs[1]);
+    expect(runs[0]!.code).toBe(0);
+    expect(runs[0]!.files[2]).not.toBe(files['sub/c.json']);
+    expect(runs[0]!.o.length).toBeGreaterThan(Object.values(files).join('').length);
   });
 });
 
