@@ -5,7 +5,7 @@
  * so tests drive `cli()` with strings.
  */
 import { checkModeOptions, HELP, parseCliArgs, UsageError, type CliArgs } from './args.js';
-import { chunks, expandInputs, FileError, readText, writeAllAtomic, writeAtomic } from './files.js';
+import { chunks, expandInputs, FileError, filesSize, readText, writeAllAtomic, writeAtomic } from './files.js';
 import { configRoots, displayPath, MAX_CONFIG_BYTES, readBounded, readConfigNamed, type ConfigRoots } from './fsguard.js';
 import { ConfigError, loadConfigLazily, type Config } from '../config/config.js';
 import type { Spec } from '../config/schema.js';
@@ -59,6 +59,11 @@ export interface CliIO {
    * result on stderr too; otherwise the results carry them (kpt shows them itself).
    */
   logToStderr?: boolean;
+  /**
+   * The heap's settings for a large input (main.ts): told the size of the input as soon as it is
+   * known (characters or bytes, in parts that add up), and each document or item the run is done with.
+   */
+  heap?: { input(size: number): Promise<void>; done(): void };
 }
 
 export const EXIT_OK = 0;
@@ -258,6 +263,7 @@ async function krmMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<number
   if (!looksLikeResourceList(text)) return streamMode({ ...args, files: ['-'] }, { ...io, readStdin: async () => text }, ctx);
   // Items that do not shape the environment are read, checked and let go; the run reads each
   // again when it comes to it, and the writer below writes it out and lets it go for good.
+  await io.heap?.input(text.length);
   const list = parseResourceList(text, { keep: isEnvironmentObject, io: ctx });
   const results: Result[] = [];
   let reinjected: Reinjected | undefined;
@@ -313,6 +319,7 @@ async function krmMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<number
     const done = (r: ResourceHandle) => {
       writer?.done(r);
       bar.tick();
+      io.heap?.done();
     };
     const out = await runWith(list.items, config, files, { onResourceDone: (r) => done(r as ResourceHandle) });
     bar.done();
@@ -341,9 +348,12 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
   if (warnings.length && !args.quiet) io.stderr(warnings.map((w) => `warning: ${w}\n`).join(''));
   // A live snapshot is read file by file, each List item by item (cli/audit.ts).
   if (config.mode === 'audit') return auditMode(files, args, config, io, () => readIstioFiles(args, config, fnConfig));
+  // The files' size is known before they are read (the heap is set for a large input before it grows).
+  await io.heap?.input(filesSize(files));
   const inputs: { path: string; root: string; docs: ResourceHandle[] }[] = [];
   for (const { path, root } of files) {
     const text = path === '-' ? await io.readStdin() : readText(path);
+    if (path === '-') await io.heap?.input(text.length);
     inputs.push({
       path,
       root,
@@ -365,6 +375,7 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
       if (!isListItem(handle) && isLocalConfig(handle)) local.add(handle);
       handle.release();
       bar.tick();
+      io.heap?.done();
     },
   });
   bar.done();

@@ -179,9 +179,9 @@ export class YamlResource implements ResourceHandle {
   /**
    * The containers of `_value` that updates made (copies on the way to a changed field), which
    * only `_value` holds: later updates change them in place (assocIn). The value read from the
-   * source is never changed.
+   * source is never changed. Made at the first update, dropped with the value.
    */
-  private readonly owned = new WeakSet<object>();
+  private owned: WeakSet<object> | undefined;
   readonly header: { apiVersion: string; kind: string };
 
   constructor(
@@ -210,13 +210,13 @@ export class YamlResource implements ResourceHandle {
     // written, as JSON or YAML (`outputValue`), instead of being printed through `yaml` here.
     if (this.slot.json && this._changed) return;
     if (this._changed && this.printed === undefined) this.printed = this.src.io.store.put(this.print());
-    this._value = this.original = this.docValue = this.doc = undefined;
+    this._value = this.original = this.docValue = this.doc = this.owned = undefined;
   }
 
   /** Written out for good (a streaming writer): drop the printed text too; nothing may be read after. */
   dispose(): void {
     this.disposed = true;
-    this._value = this.original = this.docValue = this.doc = this.printed = undefined;
+    this._value = this.original = this.docValue = this.doc = this.printed = this.owned = undefined;
   }
 
   /** The value the printed resource reads back as (key order and noise fields as `print` keeps them). */
@@ -264,7 +264,7 @@ export class YamlResource implements ResourceHandle {
     // root of a List holds every item, and a re-injection updates each workload with what it has.
     // (A value that differs at `path` differs at the root: `getIn` finds nothing where `assocIn` would build.)
     if (jsonEqual(getIn(current, path), newValue)) return;
-    const newRoot = assocIn(current, path, newValue, this.owned);
+    const newRoot = assocIn(current, path, newValue, (this.owned ??= new WeakSet()));
     if (!isObject(newRoot)) throw new TypeError('update: a resource must stay a mapping');
     this._changed = true;
     // changed in place: the Document no longer holds what `docValue` holds now

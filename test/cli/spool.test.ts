@@ -24,6 +24,10 @@ const texts = [
   '',
   'ünïcödé ✓ 𝄞 — multi-byte\n',
   'x'.repeat(1500 * 1024), // more than one flush of the file
+  // multi-byte texts that may or may not fit what is left of the write buffer (1 MiB)
+  'é'.repeat(400 * 1024),
+  'ü'.repeat(300 * 1024),
+  '𝄞'.repeat(300 * 1024), // 1.2 MiB: longer than the buffer
   ...Array.from({ length: 300 }, (_, i) => `doc ${i}: ${'y'.repeat(i * 7)}\n`),
 ];
 
