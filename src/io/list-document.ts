@@ -275,7 +275,8 @@ export class ListItem extends YamlResource {
       }
       this.printed = this.src.io.store.put(out);
     }
-    if (this.slot.json) this._value = this.original = undefined;
+    // (a JSON resource keeps a changed value on release: here its text is kept instead)
+    if (this.slot.json) this.drop();
     else super.release();
   }
 

@@ -210,6 +210,11 @@ export class YamlResource implements ResourceHandle {
     // written, as JSON or YAML (`outputValue`), instead of being printed through `yaml` here.
     if (this.slot.json && this._changed) return;
     if (this._changed && this.printed === undefined) this.printed = this.src.io.store.put(this.print());
+    this.drop();
+  }
+
+  /** Lets the value and any editing state go (see release). */
+  protected drop(): void {
     this._value = this.original = this.docValue = this.doc = this.owned = undefined;
   }
 
