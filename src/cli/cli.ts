@@ -16,6 +16,7 @@ import {
   emitStreamParts,
   InputError,
   IoContext,
+  isListItem,
   parseResourceList,
   parseStream,
   resourceListWriter,
@@ -353,7 +354,11 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
   for (const { path, root } of files) {
     const text = path === '-' ? await io.readStdin() : readText(path);
     if (path === '-') await io.heap?.input(text.length);
-    inputs.push({ path, root, docs: parseStream(text, path === '-' ? '<stdin>' : displayPath(path), { keep: isEnvironmentObject, io: ctx }) });
+    inputs.push({
+      path,
+      root,
+      docs: parseStream(text, path === '-' ? '<stdin>' : displayPath(path), { keep: isEnvironmentObject, io: ctx, listItems: ctx.listItems }),
+    });
   }
   const istioFiles = readIstioFiles(args, config, fnConfig);
   const docs = inputs.flatMap((i) => i.docs);
@@ -366,7 +371,8 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
   const { results, patches, reinjected } = await runWith(docs, config, istioFiles, {
     onResourceDone: (r) => {
       const handle = r as ResourceHandle;
-      if (isLocalConfig(handle)) local.add(handle);
+      // a List's items stay in it (its document is written or dropped whole)
+      if (!isListItem(handle) && isLocalConfig(handle)) local.add(handle);
       handle.release();
       bar.tick();
       io.heap?.done();

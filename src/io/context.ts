@@ -13,6 +13,11 @@ export interface IoOptions {
   textPatching?: boolean;
   /** JSON input is read with JSON.parse where it gives what `yaml` gives (json-read.ts); off: `yaml`. */
   jsonReading?: boolean;
+  /**
+   * A stream's `kind: List` is given to the run item by item where the reader asks for it
+   * (`ReadOptions.listItems`, list-document.ts); off: one resource for the whole document.
+   */
+  listItems?: boolean;
   /** Where held output goes (see TextStore); in memory when not given. */
   store?: TextStore;
 }
@@ -86,6 +91,7 @@ export class PrintedScalars {
 export class IoContext {
   readonly textPatching: boolean;
   readonly jsonReading: boolean;
+  readonly listItems: boolean;
   readonly patchStats: PatchStats = { patched: 0, bailed: 0 };
   readonly printed = new PrintedScalars();
   readonly store: TextStore;
@@ -93,6 +99,7 @@ export class IoContext {
   constructor(options: IoOptions = {}) {
     this.textPatching = options.textPatching ?? true;
     this.jsonReading = options.jsonReading ?? true;
+    this.listItems = options.listItems ?? true;
     this.store = options.store ?? new MemoryTextStore();
   }
 }

@@ -22,4 +22,5 @@ export { parseStream, parseStreamFile, emitStream, emitStreamParts, emitFiles, c
 export { isAmbiguousString } from './edit.js';
 export { emitFile, emitFileParts } from './json-file.js';
 export { readStreamDocuments, MAX_WHOLE_DOCUMENT } from './list-items.js';
+export { isListItem } from './list-document.js';
 export type { StreamDocument } from './list-items.js';

@@ -12,6 +12,7 @@ import { jsonStyle, printJson } from './json-write.js';
 import { YamlResource } from './resource.js';
 import type { ResourceHandle } from './resource.js';
 import { emitStreamParts, parseStream } from './stream.js';
+import { ListDocument, ListItem } from './list-document.js';
 
 export { jsonStyle } from './json-write.js';
 export type { JsonStyle } from './json-write.js';
@@ -27,6 +28,11 @@ export function emitFile(docs: readonly ResourceHandle[], options: { file?: stri
 
 /** `emitFile` in parts to be written one after another (see emitStreamParts). */
 export function emitFileParts(docs: readonly ResourceHandle[], options: { file?: string | undefined }): Iterable<string> {
+  const list = soleList(docs);
+  if (list) {
+    if (!list.changed || !/\.json$/i.test(options.file ?? '')) return emitStreamParts(docs);
+    return jsonListParts(list);
+  }
   const doc = docs.length === 1 ? docs[0] : undefined;
   if (!doc?.changed || !(doc instanceof YamlResource) || !/\.json$/i.test(options.file ?? '')) return emitStreamParts(docs);
   const source = doc.src.text;
@@ -42,4 +48,35 @@ export function emitFileParts(docs: readonly ResourceHandle[], options: { file?:
     value = printed[0]!.value;
   }
   return [(source.startsWith('\uFEFF') ? '\uFEFF' : '') + printJson(value, style)];
+}
+
+/** The List document `docs` are all the items of, when it is their file's only document. */
+function soleList(docs: readonly ResourceHandle[]): ListDocument | undefined {
+  const first = docs[0];
+  if (!(first instanceof ListItem)) return undefined;
+  const { list } = first;
+  if (list.items.length !== docs.length || list.items.some((it, i) => docs[i] !== it)) return undefined;
+  return list;
+}
+
+/** A changed List as JSON in its file's layout (as `emitFileParts` writes one changed document). */
+function* jsonListParts(list: ListDocument): Generator<string, void, undefined> {
+  const source = list.src.text;
+  const bom = source.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const style = jsonStyle(source);
+  if (list.json) {
+    let first = true;
+    for (const part of list.jsonParts(style)) {
+      yield first ? bom + part : part;
+      first = false;
+    }
+    return;
+  }
+  // the printed document read back: our own YAML, one document
+  const printed = parseStream([...emitStreamParts(list.items)].join(''));
+  if (printed.length !== 1) {
+    yield* emitStreamParts(list.items);
+    return;
+  }
+  yield bom + printJson(printed[0]!.value, style);
 }

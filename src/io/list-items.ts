@@ -25,7 +25,7 @@ import type { Json, JsonObject } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
 import { IoContext } from './context.js';
 import { checkBinary, InputError } from './errors.js';
-import { blockLayout, itemValueStart, LIST_RULES } from './layout.js';
+import { itemSlot, splitList, type ListSplit } from './list-document.js';
 import { describeKind, readSlot, SourceText } from './resource.js';
 import type { Slot } from './resource.js';
 import { segmentStream, type Segment } from './stream.js';
@@ -46,36 +46,6 @@ export interface StreamDocument {
   items?: Iterable<Json>;
 }
 
-/** The layout of a List document read item by item. */
-interface Split {
-  top: JsonObject;
-  /** Offsets of the items' `-`. */
-  dashes: number[];
-  /** Starts of the items' `-` lines. */
-  starts: number[];
-  /** End of the last item (the start of the next top-level key line, or the document's content end). */
-  bodyEnd: number;
-}
-
-/**
- * The item layout of a document, or undefined when it is not a List (or a List cut off before its
- * `kind`) in the block layout described above.
- */
-function splitList(src: SourceText, seg: Segment): Split | undefined {
-  const layout = blockLayout(src, seg, LIST_RULES);
-  if (layout === undefined) return undefined;
-  const { top } = layout;
-  if (!isObject(top) || (top.kind !== 'List' && top.kind !== undefined)) return undefined;
-  delete top.items;
-  return { top, dashes: layout.items.map((it) => it.dash), starts: layout.items.map((it) => it.start), bodyEnd: layout.itemsEnd };
-}
-
-/** The slot of the item whose `-` is at `dash` and which ends at `end` (null: an empty item). */
-function itemSlot(src: SourceText, dash: number, end: number): Slot | null {
-  const v = itemValueStart(src.text, dash, end);
-  return v === -1 ? null : { kind: 'slot', start: v, end, col: src.column(v) };
-}
-
 /** The whole document's slot, as stream.ts reads it. */
 function wholeSlot(src: SourceText, seg: Segment): Slot {
   return seg.slow
@@ -88,7 +58,7 @@ function readWhole(src: SourceText, seg: Segment): Json {
   return readSlot(src, wholeSlot(src, seg), MAX_WHOLE_DOCUMENT);
 }
 
-function* items(src: SourceText, seg: Segment, split: Split): Generator<Json> {
+function* items(src: SourceText, seg: Segment, split: ListSplit): Generator<Json> {
   const { dashes, starts, bodyEnd } = split;
   for (let i = 0; i < dashes.length; i++) {
     const end = i + 1 < dashes.length ? starts[i + 1]! : bodyEnd;

@@ -126,6 +126,11 @@ export interface ReadOptions {
    * (A ResourceList drops only items its line scanner split off: they can be read again on their own.)
    */
   keep?: (value: JsonObject) => boolean;
+  /**
+   * A stream's `kind: List` documents given item by item where they can be (list-document.ts):
+   * each item a resource, read when asked for and let go on `release()`.
+   */
+  listItems?: boolean;
 }
 
 export interface ResourceHandle {
@@ -133,7 +138,7 @@ export interface ResourceHandle {
   readonly value: JsonObject;
   /** Replace the value at `path` with `newValue`, editing the YAML minimally. */
   update(path: readonly (string | number)[], newValue: Json): void;
-  /** True once an update really changed the object. */
+  /** True once an update really changed the object (an item of a List given item by item: its document). */
   readonly changed: boolean;
   /** The keys of the map at `path` whose values the source text writes in quotes. */
   sourceQuotes(path: readonly (string | number)[]): Record<string, SourceQuote> | undefined;
@@ -159,17 +164,17 @@ function headerOf(v: JsonObject): { apiVersion: string; kind: string } {
 
 export class YamlResource implements ResourceHandle {
   private doc: Document.Parsed | Document | undefined;
-  private _changed = false;
+  protected _changed = false;
   /** The value `doc` holds, when it was reconciled to an older value than `_value`. */
   private docValue: JsonObject | undefined;
   /** Re-print through `yaml` even when the value is equal (markChanged). */
   private forced = false;
   /** The current value; undefined after `release()` (read again from the source on demand). */
-  private _value: JsonObject | undefined;
+  protected _value: JsonObject | undefined;
   /** The value as read, which the source text holds. */
-  private original: JsonObject | undefined;
+  protected original: JsonObject | undefined;
   /** The printed text of a changed resource that was released, in its run's store (context.ts). */
-  private printed: TextRef | undefined;
+  protected printed: TextRef | undefined;
   private disposed = false;
   /**
    * The containers of `_value` that updates made (copies on the way to a changed field), which
@@ -205,6 +210,11 @@ export class YamlResource implements ResourceHandle {
     // written, as JSON or YAML (`outputValue`), instead of being printed through `yaml` here.
     if (this.slot.json && this._changed) return;
     if (this._changed && this.printed === undefined) this.printed = this.src.io.store.put(this.print());
+    this.drop();
+  }
+
+  /** Lets the value and any editing state go (see release). */
+  protected drop(): void {
     this._value = this.original = this.docValue = this.doc = this.owned = undefined;
   }
 
@@ -294,7 +304,7 @@ export class YamlResource implements ResourceHandle {
   }
 
   /** Sequence indentation to print with: the kpt annotation, then what the source shows. */
-  private indentSeq(): boolean {
+  indentSeq(): boolean {
     const a = (this.value.metadata as JsonObject | undefined)?.annotations;
     const hint = isObject(a) ? a['internal.config.kubernetes.io/seqindent'] : undefined;
     if (hint === 'wide') return true;

@@ -2,8 +2,9 @@
  * Multi-document YAML streams (`---`): split a file into documents with a cheap line scanner,
  * read each document as a resource, and write the stream back with untouched documents (and the
  * separators, comments and empty documents around them) byte for byte. Also gives each input
- * file's new text for `--in-place`. It does not read or write files itself (the CLI does) and it
- * does not interpret `kind: List` (the core walks `items` through paths).
+ * file's new text for `--in-place`. It does not read or write files itself (the CLI does). A
+ * `kind: List` document is given item by item where it can be (list-document.ts); else it is one
+ * resource, whose `items` the core walks through paths.
  */
 import type { Json, JsonObject } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
@@ -14,6 +15,7 @@ import type { ReadOptions, ResourceHandle, Slot } from './resource.js';
 import { Document } from 'yaml';
 import { IoContext } from './context.js';
 import { lineEnd, skipSpaces, skipSpacesAndTabs } from './scan.js';
+import { ListDocument, readListDocument } from './list-document.js';
 
 /** One document of a stream: its whole text range, and where its content is. */
 export interface Segment {
@@ -86,8 +88,8 @@ export function segmentStream(text: string, bom: number): Segment[] {
 /** A parsed stream: the file's text, its documents, and the resources among them. */
 export class ParsedStream {
   readonly resources: YamlResource[] = [];
-  /** For each segment: the resource it holds, if any. */
-  readonly slots: (YamlResource | undefined)[] = [];
+  /** For each segment: the resource it holds (a List read item by item: its items), if any. */
+  readonly slots: (YamlResource | ListDocument | undefined)[] = [];
 
   constructor(
     readonly src: SourceText,
@@ -113,7 +115,16 @@ export class ParsedStream {
     for (let i = 0; i < this.segments.length; i++) {
       const seg = this.segments[i]!;
       const r = this.slots[i];
-      if (r && keep && !keep.has(r)) {
+      if (r instanceof ListDocument) {
+        if (keep && !r.items.some((it) => keep.has(it))) {
+          yield text.slice(pos, seg.start);
+          pos = seg.end;
+        } else if (r.changed) {
+          yield text.slice(pos, r.slot.start);
+          yield* r.parts();
+          pos = r.slot.end;
+        }
+      } else if (r && keep && !keep.has(r)) {
         yield text.slice(pos, seg.start);
         pos = seg.end;
       } else if (r?.changed) {
@@ -146,13 +157,24 @@ export function parseStreamFile(text: string, file?: string, options: ReadOption
     const slot: Slot = seg.slow
       ? { kind: 'segment', start: seg.start, end: seg.end, col: 0 }
       : { kind: 'slot', start: seg.contentStart, end: seg.contentEnd, col: src.column(seg.contentStart) };
+    const where = file !== undefined ? { path: file, index: docNo - 1 } : undefined;
+    // a List given item by item is never read whole
+    const list = options.listItems ? readListDocument(src, seg, slot, where, options.keep) : undefined;
+    if (list) {
+      parsed.slots.push(list);
+      for (const item of list.items) {
+        parsed.resources.push(item);
+        ownerOf.set(item, parsed);
+      }
+      continue;
+    }
     const v: Json = readSlot(src, slot);
     if (v === null) {
       parsed.slots.push(undefined);
       continue;
     }
     if (!isObject(v)) throw src.error('not-an-object', `document ${docNo} is ${describeKind(v)}, not a Kubernetes object`, seg.contentStart);
-    const r = new YamlResource(src, slot, v, file !== undefined ? { path: file, index: docNo - 1 } : undefined);
+    const r = new YamlResource(src, slot, v, where);
     if (options.keep && !options.keep(v)) r.release();
     parsed.slots.push(r);
     parsed.resources.push(r);
