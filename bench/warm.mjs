@@ -1,9 +1,9 @@
 // Time per workload in one process that has already run the same code (`npm run bench` runs it
 // for every shape and mode): the bundled CLI's `cli()` is loaded through the built loader and fed
-// the cases in turn (the smallest three times first, not counted: V8 compiles and optimises the code
-// on it), and every counted run's CPU time per workload is printed as JSON. It shows how the
-// code's cost grows with the input once warm, apart from the warm-up every fresh process pays
-// (which makes a cold process's time per workload fall with size).
+// the cases in turn (each size once and then the smallest twice more first, not counted: V8
+// compiles and optimises the code on them), and every counted run's CPU time per workload is
+// printed as JSON. It shows how the code's cost grows with the input once warm, apart from the
+// warm-up every fresh process pays (which makes a cold process's time per workload fall with size).
 // Usage: node bench/warm.mjs <dist/inject-sidecar.js> <cases.json> [rounds]
 // cases.json: [{ "args": [...], "stdin": "<file or absent>", "workloads": N }, ...], smallest first.
 import { createRequire } from 'node:module';
@@ -23,7 +23,10 @@ const runCase = async (c) => {
   if (code !== 0) throw new Error(`${c.args.join(' ')} ${c.stdin ?? ''}: exit ${code}`);
   return (d.user + d.system) / 1000;
 };
-for (let i = 0; i < 3; i++) await runCase(cases[0]);
+// Every size once (a larger input takes paths a small one does not: the spool's file, more
+// collections of an older heap), then the smallest twice more.
+for (const c of cases) await runCase(c);
+for (let i = 0; i < 2; i++) await runCase(cases[0]);
 const runs = [];
 for (let round = 0; round < rounds; round++) {
   for (const c of cases) runs.push({ workloads: c.workloads, msPerWorkload: (await runCase(c)) / c.workloads });
