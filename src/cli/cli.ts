@@ -261,9 +261,9 @@ async function krmMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<number
   // No -f and stdin is not a ResourceList: a plain stream (`helm --post-renderer inject-sidecar`,
   // `kustomize build | inject-sidecar`). Treat it as `-f -`.
   if (!looksLikeResourceList(text)) return streamMode({ ...args, files: ['-'] }, { ...io, readStdin: async () => text }, ctx);
+  await io.heap?.input(text.length);
   // Items that do not shape the environment are read, checked and let go; the run reads each
   // again when it comes to it, and the writer below writes it out and lets it go for good.
-  await io.heap?.input(text.length);
   const list = parseResourceList(text, { keep: isEnvironmentObject, io: ctx });
   const results: Result[] = [];
   let reinjected: Reinjected | undefined;

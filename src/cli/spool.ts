@@ -99,6 +99,7 @@ export class SpoolStore implements TextStore {
     }
     return buf.write(text, used, 'utf8');
   }
+
   get(ref: TextRef): string {
     if ('text' in ref) return (ref as InMemory).text;
     const { at, bytes } = ref as InFile;
