@@ -247,6 +247,7 @@ export function run(resources: readonly Resource[], options: RunOptions): RunOut
   const { results } = out;
   if (config.mode === 'audit') throw new Error('run: mode audit reads a live snapshot (audit/), not workload by workload');
   const mode = MODES[config.mode];
+  const texts = new SharedTexts();
   const handle: (wl: WorkloadInRun) => void = mode.decides
     ? withOutcome(
         buildEnvironment(environmentObjects(resources), config, results, options.istio ?? {}, options.revisionIstio ?? {}, options.engine),
@@ -283,7 +284,9 @@ export function run(resources: readonly Resource[], options: RunOptions): RunOut
           if (patch) out.patches.push(patch);
         }
       };
+      const before = results.length;
       handle({ w, ref, where, podPathText, pod, write });
+      for (let i = before; i < results.length; i++) texts.share(results[i]!);
     }
   }
 
@@ -311,6 +314,31 @@ export function run(resources: readonly Resource[], options: RunOptions): RunOut
       }
       then(wl, outcome);
     };
+  }
+}
+
+/** Distinct texts kept at most (then forgotten, and kept again as they come). */
+const MAX_SHARED_TEXTS = 4096;
+
+/**
+ * One copy of each text the run's results carry: 10,000 workloads say the same few things (a
+ * message per namespace and decision), each made by concatenation, ~600 bytes of string pieces per
+ * result until the results are written at the end of the run. Results keep the first copy.
+ */
+class SharedTexts {
+  private readonly seen = new Map<string, string>();
+
+  share(r: Result): void {
+    r.message = this.one(r.message);
+    if (r.tags) for (const k of Object.keys(r.tags)) r.tags[k] = this.one(r.tags[k]!);
+  }
+
+  private one(s: string): string {
+    const known = this.seen.get(s);
+    if (known !== undefined) return known;
+    if (this.seen.size >= MAX_SHARED_TEXTS) this.seen.clear();
+    this.seen.set(s, s);
+    return s;
   }
 }
 
