@@ -361,7 +361,7 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
     inputs.push({
       path,
       root,
-      docs: parseStream(text, path === '-' ? '<stdin>' : displayPath(path), { keep: isEnvironmentObject, io: ctx, listItems: ctx.listItems }),
+      docs: parseStream(text, path === '-' ? '<stdin>' : displayPath(path), { keep: isEnvironmentObject, io: ctx, listItems: true }),
     });
   }
   const istioFiles = readIstioFiles(args, config, fnConfig);

@@ -128,7 +128,8 @@ export interface ReadOptions {
   keep?: (value: JsonObject) => boolean;
   /**
    * A stream's `kind: List` documents given item by item where they can be (list-document.ts):
-   * each item a resource, read when asked for and let go on `release()`.
+   * each item a resource, read when asked for and let go on `release()`; unless the run's
+   * IoContext switches it off (tests comparing with the whole-document path).
    */
   listItems?: boolean;
 }

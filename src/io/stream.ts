@@ -159,7 +159,7 @@ export function parseStreamFile(text: string, file?: string, options: ReadOption
       : { kind: 'slot', start: seg.contentStart, end: seg.contentEnd, col: src.column(seg.contentStart) };
     const where = file !== undefined ? { path: file, index: docNo - 1 } : undefined;
     // a List given item by item is never read whole
-    const list = options.listItems ? readListDocument(src, seg, slot, where, options.keep) : undefined;
+    const list = options.listItems && src.io.listItems ? readListDocument(src, seg, slot, where, options.keep) : undefined;
     if (list) {
       parsed.slots.push(list);
       for (const item of list.items) {
