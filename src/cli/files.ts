@@ -341,6 +341,14 @@ export function* chunks(parts: Iterable<string>): Generator<string, void, undefi
   if (chunk.length > 0) yield chunk.join('');
 }
 
+/** UTF-8 bytes per UTF-16 code unit, at most. */
+const MAX_UTF8_PER_UNIT = 3;
+
+/** Does `text` take at most `room` bytes as UTF-8? (Measured only when its length cannot tell.) */
+export function fitsUtf8(text: string, room: number): boolean {
+  return text.length * MAX_UTF8_PER_UNIT <= room || Buffer.byteLength(text, 'utf8') <= room;
+}
+
 let scratch: Buffer | undefined;
 
 /**
@@ -349,10 +357,8 @@ let scratch: Buffer | undefined;
  * frees it, and a long run's writes add up to its whole output before one does.
  */
 export function utf8Bytes(text: string): Buffer {
-  // At most 3 bytes per UTF-16 code unit: no measuring unless the text may not fit.
-  if (!scratch || text.length * 3 > scratch.length) {
-    const bytes = Buffer.byteLength(text, 'utf8');
-    if (!scratch || bytes > scratch.length) scratch = Buffer.allocUnsafe(Math.max(bytes, 3 * WRITE_CHUNK));
+  if (!scratch || !fitsUtf8(text, scratch.length)) {
+    scratch = Buffer.allocUnsafe(Math.max(Buffer.byteLength(text, 'utf8'), MAX_UTF8_PER_UNIT * WRITE_CHUNK));
   }
   return scratch.subarray(0, scratch.write(text, 0, 'utf8'));
 }

@@ -18,7 +18,7 @@ import { closeSync, constants, mkdtempSync, openSync, readSync, rmdirSync, unlin
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TextRef, TextStore } from '../io/index.js';
-import { FileError, utf8Bytes, writeReason } from './files.js';
+import { FileError, fitsUtf8, utf8Bytes, writeReason } from './files.js';
 import { displayPath } from './fsguard.js';
 
 /** Characters of text held in memory before the spool goes to a file. */
@@ -29,8 +29,6 @@ export const SPOOL_AFTER = 4 * 1024 * 1024;
  * run comes late (the output's size in external memory, ~45 MB at 10,000 workloads).
  */
 const FLUSH_BYTES = 1024 * 1024;
-/** UTF-8 bytes per UTF-16 code unit, at most. */
-const MAX_UTF8_PER_UNIT = 3;
 
 interface InMemory {
   text: string;
@@ -83,18 +81,15 @@ export class SpoolStore implements TextStore {
   private append(text: string): number {
     const buf = (this.buffer ??= Buffer.allocUnsafe(FLUSH_BYTES));
     let used = this.size - this.written;
-    // The usual case: a text that surely fits (at most 3 bytes per code unit) needs no measuring.
-    if (text.length * MAX_UTF8_PER_UNIT > buf.length - used) {
-      const bytes = Buffer.byteLength(text, 'utf8');
-      if (bytes > buf.length - used) {
-        this.flush();
-        used = 0;
-      }
-      if (bytes > buf.length) {
+    if (!fitsUtf8(text, buf.length - used)) {
+      this.flush();
+      used = 0;
+      if (!fitsUtf8(text, buf.length)) {
         // Longer than the buffer: written on its own (a rare, very large document).
-        this.writeAt(utf8Bytes(text), this.written);
-        this.written += bytes;
-        return bytes;
+        const bytes = utf8Bytes(text);
+        this.writeAt(bytes, this.written);
+        this.written += bytes.length;
+        return bytes.length;
       }
     }
     return buf.write(text, used, 'utf8');
