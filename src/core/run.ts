@@ -12,7 +12,8 @@ import { findWorkloadKind, formatFieldPath, getIn, parsePath, type Path } from '
 import { asPodJson, isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef, type SourceQuote } from '../kube/types.js';
 import { checkPodTemplate } from '../kube/shape.js';
 import { UserError, type Result } from '../results/result.js';
-import { processWorkload, type Environment, type WorkloadOutcome } from './workload.js';
+import { workloadSteps, type Environment, type WorkloadOutcome } from './workload.js';
+import type { RenderedPatch, RenderRequest, RenderSteps } from '../inject/types.js';
 import { buildEnvironment } from './environment.js';
 import type { IstioInputs, TemplateEngine } from '../istio/environment.js';
 import { explainResult } from './modes/explain.js';
@@ -238,33 +239,107 @@ const MODES: Readonly<Record<Exclude<Config['mode'], 'audit'>, ModeHandler>> = {
 };
 
 /**
+ * Pods rendered back to back: the run goes ahead over the next resources (reading, deciding,
+ * building each pod's template data) until this many renders wait, renders them, then finishes
+ * each workload in input order. A render costs about twice as much between the rest of the
+ * pipeline's work, which evicts V8's caches of the engine's property reads, as back to back. More
+ * at once gains no more and costs memory: what waits outlives young-generation collections.
+ */
+const RENDERS_AHEAD = 8;
+/** Resources the run holds at most while renders wait (objects that are not workloads included). */
+const RESOURCES_AHEAD = 64;
+
+/** A resource the run has started and not yet handed on: what it has said so far, and where it stands. */
+interface Pending {
+  readonly resource: Resource;
+  /** Its results, patches and drift, added to the run's output once the resources before it are done. */
+  readonly out: RunOutput;
+  readonly steps: RenderSteps<void>;
+  /** The render it waits for; undefined once it is done. */
+  request: RenderRequest | undefined;
+}
+
+/**
  * Finds the workloads in `resources`, reads each one's pod template, and hands it to the handler
- * of `options.config.mode` (see `MODES`), with its outcome when the mode decides.
+ * of `options.config.mode` (see `MODES`), with its outcome when the mode decides. Results,
+ * patches, drift and `onResourceDone` come in input order.
  */
 export function run(resources: readonly Resource[], options: RunOptions): RunOutput {
   const { config } = options;
-  const out: RunOutput = { results: [], patches: [], drift: [], reinjected: new Map() };
-  const { results } = out;
+  const out = newOutput();
   if (config.mode === 'audit') throw new Error('run: mode audit reads a live snapshot (audit/), not workload by workload');
   const mode = MODES[config.mode];
   const texts = new SharedTexts();
-  const handle: (wl: WorkloadInRun) => void = mode.decides
+  const handle: (wl: WorkloadInRun, out: RunOutput) => RenderSteps<void> = mode.decides
     ? withOutcome(
-        buildEnvironment(environmentObjects(resources), config, results, options.istio ?? {}, options.revisionIstio ?? {}, options.engine),
-        (wl, outcome) => mode.handle(wl, out, outcome),
+        buildEnvironment(environmentObjects(resources), config, out.results, options.istio ?? {}, options.revisionIstio ?? {}, options.engine),
+        (wl, o, outcome) => mode.handle(wl, o, outcome),
       )
-    : (wl) => mode.handle(wl, out);
+    : // biome-ignore lint/correctness/useYield: uninject renders nothing
+      function* (wl, o) {
+        mode.handle(wl, o);
+      };
+
+  const ahead: Pending[] = [];
+  let waiting = 0;
   for (const resource of resources) {
-    processResource(resource);
-    options.onResourceDone?.(resource);
+    const said = newOutput();
+    const p: Pending = { resource, out: said, steps: processResource(resource, said), request: undefined };
+    advance(p, undefined);
+    ahead.push(p);
+    if (p.request) waiting++;
+    if (waiting >= RENDERS_AHEAD || ahead.length >= RESOURCES_AHEAD) renderWaiting();
+    handOnDone();
+  }
+  while (ahead.length > 0) {
+    renderWaiting();
+    handOnDone();
   }
   return out;
 
-  function processResource(resource: Resource): void {
+  /** Goes on with `p` (with its render's patches, or the error its render threw) to its next render or its end. */
+  function advance(p: Pending, rendered: { patches: RenderedPatch[] } | { error: unknown } | undefined): void {
+    const step = rendered === undefined ? p.steps.next() : 'error' in rendered ? p.steps.throw(rendered.error) : p.steps.next(rendered.patches);
+    p.request = step.done ? undefined : step.value;
+  }
+
+  /** Renders every waiting pod back to back, then takes each workload on in input order. */
+  function renderWaiting(): void {
+    const rendered = ahead.map((p) => {
+      if (!p.request) return undefined;
+      try {
+        return { patches: p.request.renderer.render(p.request.data) };
+      } catch (error) {
+        return { error };
+      }
+    });
+    waiting = 0;
+    ahead.forEach((p, i) => {
+      const r = rendered[i];
+      if (r) advance(p, r);
+      if (p.request) waiting++;
+    });
+  }
+
+  /** Adds the output of the done resources at the front to the run's, and hands them on. */
+  function handOnDone(): void {
+    let done = 0;
+    while (done < ahead.length && !ahead[done]!.request) {
+      const p = ahead[done++]!;
+      for (const r of p.out.results) out.results.push(texts.share(r));
+      out.patches.push(...p.out.patches);
+      out.drift.push(...p.out.drift);
+      for (const [r, v] of p.out.reinjected) out.reinjected.set(r, v);
+      options.onResourceDone?.(p.resource);
+    }
+    if (done > 0) ahead.splice(0, done);
+  }
+
+  function* processResource(resource: Resource, said: RunOutput): RenderSteps<void> {
     // Neither a workload nor a List of them: nothing to read.
     const h = resource.header;
     if (h && h.kind !== 'List' && !findWorkloadKind(h, config.workloads)) return;
-    for (const w of findWorkloads(resource, config, results)) {
+    for (const w of findWorkloads(resource, config, said.results)) {
       const ref = refOf(w.obj);
       const where = { resourceRef: ref, ...fileOf(w.resource) };
       const podPathText = w.podPath.length ? formatFieldPath(w.podPath) : '';
@@ -274,47 +349,51 @@ export function run(resources: readonly Resource[], options: RunOptions): RunOut
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         const path = [podPathText, e.fieldPath].filter(Boolean).join('.');
-        results.push({ message: e.message.replace(e.fieldPath ?? '', path), severity: 'error', ...where, field: { path }, tags: { reason: e.code } });
+        said.results.push({ message: e.message.replace(e.fieldPath ?? '', path), severity: 'error', ...where, field: { path }, tags: { reason: e.code } });
         continue;
       }
       const write = (newPod: PodTemplate) => {
         writeBack(w, newPod);
         if (config.output === 'patch') {
           const patch = workloadPatch(w.obj, getIn(w.resource.value, w.base) as JsonObject, w.podPath);
-          if (patch) out.patches.push(patch);
+          if (patch) said.patches.push(patch);
         }
       };
-      const before = results.length;
-      handle({ w, ref, where, podPathText, pod, write });
-      for (let i = before; i < results.length; i++) texts.share(results[i]!);
+      yield* handle({ w, ref, where, podPathText, pod, write }, said);
     }
   }
+}
 
-  /** Decides (and injects) the workload in `env`, then hands its outcome on; a user error becomes a result. */
-  function withOutcome(env: Environment, then: (wl: WorkloadInRun, outcome: WorkloadOutcome) => void): (wl: WorkloadInRun) => void {
-    return (wl) => {
-      const { w } = wl;
-      let outcome: WorkloadOutcome;
-      try {
-        // read from the text only when the injection removed a label or annotation
-        const sourceQuotes = (part: 'labels' | 'annotations') =>
-          w.resource.sourceQuotes?.([...w.base, ...(w.metadataPath ?? [...w.podPath, 'metadata']), part]);
-        outcome = processWorkload({ obj: w.obj, ref: wl.ref, pod: wl.pod, env, sourceQuotes });
-      } catch (e) {
-        if (!(e instanceof UserError)) throw e;
-        const fieldPath = [wl.podPathText, e.fieldPath].filter(Boolean).join('.');
-        results.push({
-          message: e.message,
-          severity: 'error',
-          ...wl.where,
-          ...(fieldPath ? { field: { path: fieldPath } } : {}),
-          tags: { reason: e.code },
-        });
-        return;
-      }
-      then(wl, outcome);
-    };
-  }
+function newOutput(): RunOutput {
+  return { results: [], patches: [], drift: [], reinjected: new Map() };
+}
+
+/** Decides (and injects) the workload in `env`, then hands its outcome on; a user error becomes a result. */
+function withOutcome(
+  env: Environment,
+  then: (wl: WorkloadInRun, out: RunOutput, outcome: WorkloadOutcome) => void,
+): (wl: WorkloadInRun, out: RunOutput) => RenderSteps<void> {
+  return function* (wl, out) {
+    const { w } = wl;
+    let outcome: WorkloadOutcome;
+    try {
+      // read from the text only when the injection removed a label or annotation
+      const sourceQuotes = (part: 'labels' | 'annotations') => w.resource.sourceQuotes?.([...w.base, ...(w.metadataPath ?? [...w.podPath, 'metadata']), part]);
+      outcome = yield* workloadSteps({ obj: w.obj, ref: wl.ref, pod: wl.pod, env, sourceQuotes });
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      const fieldPath = [wl.podPathText, e.fieldPath].filter(Boolean).join('.');
+      out.results.push({
+        message: e.message,
+        severity: 'error',
+        ...wl.where,
+        ...(fieldPath ? { field: { path: fieldPath } } : {}),
+        tags: { reason: e.code },
+      });
+      return;
+    }
+    then(wl, out, outcome);
+  };
 }
 
 /** Distinct texts kept at most (then forgotten, and kept again as they come). */
@@ -328,9 +407,10 @@ const MAX_SHARED_TEXTS = 4096;
 class SharedTexts {
   private readonly seen = new Map<string, string>();
 
-  share(r: Result): void {
+  share(r: Result): Result {
     r.message = this.one(r.message);
     if (r.tags) for (const k of Object.keys(r.tags)) r.tags[k] = this.one(r.tags[k]!);
+    return r;
   }
 
   private one(s: string): string {

@@ -11,11 +11,11 @@ import type { Config } from '../config/load.js';
 import type { JsonObject, PodTemplate, ResourceRef } from '../kube/types.js';
 import { decide, type Decision, type InjectorPolicy, type Webhook } from '../policy/index.js';
 import { stripInjection, type SourceQuotesOf } from '../inject/strip.js';
-import { injectPod } from '../inject/pipeline.js';
+import { injectPodSteps, renderNow } from '../inject/pipeline.js';
 import { recordOriginalMetadata } from '../inject/postprocess/index.js';
 import { planJob } from '../policy/jobs.js';
 import { planCoexistence } from '../policy/coexistence.js';
-import type { InjectorSettings, SidecarRenderer } from '../inject/types.js';
+import type { InjectorSettings, RenderSteps, SidecarRenderer } from '../inject/types.js';
 import type { Severity } from '../results/result.js';
 
 export interface NamespaceInfo {
@@ -71,14 +71,21 @@ export interface WorkloadOutcome {
  */
 export type OutcomePurpose = 'write' | 'compare' | 'decide';
 
-export function processWorkload(args: {
+export interface WorkloadInput {
   obj: JsonObject;
   ref: ResourceRef;
   pod: PodTemplate;
   env: Environment;
   purpose?: OutcomePurpose;
   sourceQuotes?: SourceQuotesOf;
-}): WorkloadOutcome {
+}
+
+export function processWorkload(args: WorkloadInput): WorkloadOutcome {
+  return renderNow(workloadSteps(args));
+}
+
+/** `processWorkload`, handing its render (if it injects) to the caller (see `RenderRequest`). */
+export function* workloadSteps(args: WorkloadInput): RenderSteps<WorkloadOutcome> {
   const { ref } = args;
   const purpose = args.purpose ?? 'write';
   const stripped = stripInjection(args.pod);
@@ -140,7 +147,7 @@ export function processWorkload(args: {
     name: ref.name,
     namespace: namespace ?? '',
   };
-  const out = injectPod({
+  const out = yield* injectPodSteps({
     pod: job.pod,
     workload,
     settings: env.settings,

@@ -14,7 +14,7 @@ import { reapplyOverwrittenContainersInPlace } from './overrides.js';
 import { postProcessPodInPlace, recordOriginalMetadata } from './postprocess/index.js';
 import { buildTemplateData } from './data.js';
 import { dropGoZeroValues } from './gozero.js';
-import type { InjectOutcome, InjectorSettings, SidecarRenderer, WorkloadMeta } from './types.js';
+import type { InjectOutcome, InjectorSettings, RenderSteps, SidecarRenderer, WorkloadMeta } from './types.js';
 
 export interface InjectPodInput {
   pod: PodTemplate;
@@ -37,6 +37,21 @@ export interface InjectPodInput {
 }
 
 export function injectPod(input: InjectPodInput): InjectOutcome {
+  return renderNow(injectPodSteps(input));
+}
+
+/**
+ * Runs `steps` to their end, rendering each pod they ask for at once. (A run that renders many
+ * pods drives the steps itself: core/run.ts.)
+ */
+export function renderNow<T>(steps: RenderSteps<T>): T {
+  let step = steps.next();
+  while (!step.done) step = steps.next(step.value.renderer.render(step.value.data));
+  return step.value;
+}
+
+/** `injectPod`, handing the render to the caller: it asks for it once, and goes on with its patches. */
+export function* injectPodSteps(input: InjectPodInput): RenderSteps<InjectOutcome> {
   const { workload, settings, renderer } = input;
   const pristine = cloneJson(input.pod, true);
   const base = input.asCame ? cloneJson(input.asCame, true) : pristine;
@@ -55,7 +70,7 @@ export function injectPod(input: InjectPodInput): InjectOutcome {
   });
   // Every renderer's output goes through Go's typed round trip in istiod: zero-valued omitempty
   // fields disappear (idempotent for renderers that already did this).
-  const rendered = renderer.render(data);
+  const rendered = yield { renderer, data };
   const patches = rendered.map((p) => dropGoZeroValues(p));
   // Over an earlier injection a template's zero value must delete the old sidecar's value.
   const mergePatches = input.asCame ? rendered.map((p) => dropGoZeroValues(p, true)) : patches;

@@ -85,6 +85,18 @@ export interface SidecarRenderer {
   render(data: SidecarTemplateData): RenderedPatch[];
 }
 
+/**
+ * A render the injection of one pod asks for: the injection's steps (`injectPodSteps`) hand it
+ * to their driver and go on with its patches, so a run can render many pods back to back.
+ */
+export interface RenderRequest {
+  readonly renderer: SidecarRenderer;
+  readonly data: SidecarTemplateData;
+}
+
+/** Steps of work that ask for renders on the way to a `T` (see `RenderRequest`). */
+export type RenderSteps<T> = Generator<RenderRequest, T, RenderedPatch[]>;
+
 /** Identity of the workload the pod template belongs to. */
 export interface WorkloadMeta {
   apiVersion: string;
