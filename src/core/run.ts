@@ -288,8 +288,13 @@ export function run(resources: readonly Resource[], options: RunOptions): RunOut
     advance(p, undefined);
     ahead.push(p);
     if (p.request) waiting++;
-    if (waiting >= RENDERS_AHEAD || ahead.length >= RESOURCES_AHEAD) renderWaiting();
+    if (waiting >= RENDERS_AHEAD) renderWaiting();
     handOnDone();
+    // A List at the front finishes one workload per round: it is taken on until the bound holds.
+    while (ahead.length >= RESOURCES_AHEAD) {
+      renderWaiting();
+      handOnDone();
+    }
   }
   while (ahead.length > 0) {
     renderWaiting();

@@ -170,4 +170,16 @@ describe('a run that renders ahead', () => {
     expect(readBeforeDone).toBeLessThanOrEqual(3 + 64);
     expect(events.filter((e) => e.startsWith('done ')).length).toBe(objects.length);
   });
+
+  it('holds a bounded number of resources behind a List whose workloads are taken on one by one', () => {
+    const list: JsonObject = { apiVersion: 'v1', kind: 'List', metadata: { name: 'the-list' }, items: [] };
+    for (let i = 0; i < 150; i++) (list.items as JsonObject[]).push(deployment(`item-${i}`));
+    const objects = [namespace, injector, list];
+    for (let i = 0; i < 300; i++) objects.push(deployment(`opted-out-${i}`, { 'sidecar.istio.io/inject': 'false' }));
+    const { events } = runAll(objects);
+    const readBeforeDone = events.slice(0, events.indexOf('done the-list')).filter((e) => e.startsWith('read ')).length;
+    expect(readBeforeDone).toBeLessThanOrEqual(3 + 64);
+    expect((list.items as JsonObject[]).every((item) => rendered(item) === (item.metadata as JsonObject).name)).toBe(true);
+    expect(events.filter((e) => e.startsWith('done ')).map((e) => e.slice(5))).toEqual(names(objects));
+  });
 });
