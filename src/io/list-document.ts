@@ -3,8 +3,9 @@
  * objects in one document) given to the run item by item: each item is a resource handle of its
  * own (`ListItem`), read when the run reaches it and let go when the run is done with it, so the
  * List is never held as one value. The document is written back from its items: a changed YAML
- * item is patched within its own lines (as resource.ts's `patchListItems` patches a whole List),
- * a JSON List is printed as `printJson` prints the whole value, an item at a time.
+ * item is patched within its own lines and the parts joined by list-patch.ts, which does the same
+ * for a List read as one handle (`patchListItems`); a JSON List is printed as `printJson` prints
+ * the whole value, an item at a time.
  *
  * Only the shapes whose whole-document output is known to be made item by item are split: a YAML
  * List in the block layout of layout.ts (`LIST_RULES`; the layout list-items.ts reads) with at
