@@ -5,7 +5,7 @@
  * so tests drive `cli()` with strings.
  */
 import { checkModeOptions, HELP, parseCliArgs, UsageError, type CliArgs } from './args.js';
-import { chunks, expandInputs, FileError, filesSize, readText, writeAllAtomic, writeAtomic } from './files.js';
+import { expandInputs, FileError, filesSize, outputSink, readText, writeAllAtomic, writeAtomic, writeChunked } from './files.js';
 import { configRoots, displayPath, MAX_CONFIG_BYTES, readBounded, readConfigNamed, type ConfigRoots } from './fsguard.js';
 import { ConfigError, loadConfigLazily, type Config } from '../config/config.js';
 import type { Spec } from '../config/schema.js';
@@ -216,7 +216,7 @@ export function report(results: readonly Result[], args: CliArgs, io: CliIO, mod
   const repeat = !krm || io.logToStderr === true;
   const shown = (r: Result) => r.severity === 'error' || (repeat && (!args.quiet || mode === 'explain'));
   const failedCheck = mode === 'check' && summary.workloads.some((w) => w.drift);
-  // A line per result (10,000 workloads: ~3 MB), written in chunks as they are made.
+  // A line per result (10,000 workloads: ~3 MB), written in chunks (files.ts outputSink) as they are made.
   function* lines(): Generator<string, void, undefined> {
     for (const r of results) {
       if (!shown(r)) continue;
@@ -227,7 +227,7 @@ export function report(results: readonly Result[], args: CliArgs, io: CliIO, mod
     }
     if (!args.quiet || failedCheck) yield `${totalsLine(summary)}\n`;
   }
-  for (const chunk of chunks(lines())) io.stderr(chunk);
+  writeChunked((t) => io.stderr(t), lines());
 }
 
 /**
@@ -316,22 +316,29 @@ async function krmMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<number
       results.push({ message: e.message, severity: 'error', ...(e.field ? { field: { path: e.field } } : {}) });
     }
   }
-  const writer = config && files ? resourceListWriter(list, (t) => io.stdout(t)) : undefined;
-  if (config && files) {
-    if (list.items.length === 0) results.push({ message: 'no objects in input', severity: 'warning' });
-    const bar = progress(io, list.items.length, args.quiet);
-    const done = (r: ResourceHandle) => {
-      writer?.done(r);
-      bar.tick();
-      io.heap?.done();
-    };
-    const out = await runWith(list.items, config, files, { onResourceDone: (r) => done(r as ResourceHandle) });
-    bar.done();
-    results.push(...out.results);
-    reinjected = out.reinjected;
+  // The writer's parts (a part per item or less) go out joined into chunks (files.ts).
+  const stdout = outputSink((t) => io.stdout(t));
+  const writer = config && files ? resourceListWriter(list, (t) => stdout.write(t)) : undefined;
+  try {
+    if (config && files) {
+      if (list.items.length === 0) results.push({ message: 'no objects in input', severity: 'warning' });
+      const bar = progress(io, list.items.length, args.quiet);
+      const done = (r: ResourceHandle) => {
+        writer?.done(r);
+        bar.tick();
+        io.heap?.done();
+      };
+      const out = await runWith(list.items, config, files, { onResourceDone: (r) => done(r as ResourceHandle) });
+      bar.done();
+      results.push(...out.results);
+      reinjected = out.reinjected;
+    }
+    if (writer) writer.finish(results);
+    else for (const part of emitResourceListParts(list, results)) stdout.write(part);
+  } finally {
+    // what was written goes out before anything else is said, also when the run fails
+    stdout.flush();
   }
-  if (writer) writer.finish(results);
-  else writeParts(io, emitResourceListParts(list, results));
   report(results, args, io, config?.mode, true, reinjected);
   return hasErrors(results) ? EXIT_ERROR : EXIT_OK;
 }
@@ -418,9 +425,9 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
   return EXIT_OK;
 }
 
-/** Writes output made in parts (it can be longer than one string may be) in chunks of about 1 MiB (see chunks). */
+/** Writes output made in parts (it can be longer than one string may be) in chunks (see files.ts outputSink). */
 function writeParts(io: CliIO, parts: Iterable<string>): void {
-  for (const chunk of chunks(parts)) io.stdout(chunk);
+  writeChunked((t) => io.stdout(t), parts);
 }
 
 /** Runs the writing of output files under main.ts's signal handlers, which remove temporary files. */

@@ -307,38 +307,59 @@ export type OutputText = string | Iterable<string>;
  */
 export const WRITE_CHUNK = 1 << 16;
 
+/** Where output goes: parts of any length, written in order; `flush` at the end. */
+export interface OutputSink {
+  write(part: string): void;
+  /** Writes what is held (the sink takes more writes after). */
+  flush(): void;
+}
+
 /**
- * Output parts as chunks of at most about WRITE_CHUNK characters: small parts joined (one write
- * per document would be a system call per document), a long one (a large untouched file) cut,
- * never between the two halves of a surrogate pair, so each chunk encodes on its own and no
- * buffer of a whole file is made. The parts are asked for one at a time, so only a chunk is held.
+ * The CLI's one buffered output: parts written to it go to `out` as chunks of at most about
+ * WRITE_CHUNK characters: small parts joined (one write per document or item would be a system
+ * call per document), a long one (a large untouched file) cut, never between the two halves of a
+ * surrogate pair, so each chunk encodes on its own and no buffer of a whole file is made. Only a
+ * chunk is held; what is held goes out on `flush`.
  */
-export function* chunks(parts: Iterable<string>): Generator<string, void, undefined> {
+export function outputSink(out: (chunk: string) => void): OutputSink {
   let chunk: string[] = [];
   let length = 0;
-  for (const part of parts) {
-    if (length + part.length > WRITE_CHUNK && chunk.length > 0) {
-      yield chunk.join('');
+  return {
+    write(part) {
+      if (length + part.length > WRITE_CHUNK && chunk.length > 0) {
+        out(chunk.join(''));
+        chunk = [];
+        length = 0;
+      }
+      if (part.length <= WRITE_CHUNK) {
+        chunk.push(part);
+        length += part.length;
+        return;
+      }
+      let at = 0;
+      while (part.length - at > WRITE_CHUNK) {
+        let end = at + WRITE_CHUNK;
+        const c = part.charCodeAt(end - 1);
+        if (c >= 0xd800 && c <= 0xdbff) end--;
+        out(part.slice(at, end));
+        at = end;
+      }
+      chunk.push(part.slice(at));
+      length = part.length - at;
+    },
+    flush() {
+      if (chunk.length > 0) out(chunk.join(''));
       chunk = [];
       length = 0;
-    }
-    if (part.length <= WRITE_CHUNK) {
-      chunk.push(part);
-      length += part.length;
-      continue;
-    }
-    let at = 0;
-    while (part.length - at > WRITE_CHUNK) {
-      let end = at + WRITE_CHUNK;
-      const c = part.charCodeAt(end - 1);
-      if (c >= 0xd800 && c <= 0xdbff) end--;
-      yield part.slice(at, end);
-      at = end;
-    }
-    chunk.push(part.slice(at));
-    length = part.length - at;
-  }
-  if (chunk.length > 0) yield chunk.join('');
+    },
+  };
+}
+
+/** Writes `parts` (asked for one at a time) to `out` through a sink of its own, flushed at the end. */
+export function writeChunked(out: (chunk: string) => void, parts: Iterable<string>): void {
+  const sink = outputSink(out);
+  for (const part of parts) sink.write(part);
+  sink.flush();
 }
 
 /** UTF-8 bytes per UTF-16 code unit, at most. */
@@ -365,11 +386,14 @@ export function utf8Bytes(text: string): Buffer {
 
 /** Writes all of `text` to an open descriptor. */
 function writeFully(fd: number, text: OutputText): void {
-  for (const part of chunks(typeof text === 'string' ? [text] : text)) {
-    const bytes = utf8Bytes(part);
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-  }
+  writeChunked(
+    (chunk) => {
+      const bytes = utf8Bytes(chunk);
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    },
+    typeof text === 'string' ? [text] : text,
+  );
 }
 
 /** Creates a temporary file beside `target` (exclusively: never through a link), writes, syncs. */

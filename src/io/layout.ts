@@ -1,7 +1,7 @@
 /**
  * The one line walk that splits a block-layout document into its top-level keys and the items of
- * its `items:` sequence, for the two readers that read such a document item by item: the KRM
- * ResourceList reader (resource-list.ts) and the `kind: List` snapshot reader (list-items.ts).
+ * its `items:` sequence, for the two that read such a document item by item: the KRM ResourceList
+ * reader (resource-list.ts) and a `kind: List`'s items (list-patch.ts: read and patched one by one).
  *
  * The layout: top-level plain keys at column 0, each once; `items:` alone on its line (a comment
  * may follow); one `- ` per item at one indentation (column 0 or indented); every other line of an
@@ -31,7 +31,7 @@ export interface LayoutRules {
 }
 
 /**
- * What a `kind: List` read or patched item by item may hold (list-items.ts, resource.ts): no CR, no
+ * What a `kind: List` read or patched item by item may hold (list-patch.ts): no CR, no
  * tab starting a line's content, no other top-level block sequence at column 0.
  */
 export const LIST_RULES: LayoutRules = { crlf: false, tabs: false, sequenceAtColumn0: false };

@@ -3,8 +3,9 @@
  * objects in one document) given to the run item by item: each item is a resource handle of its
  * own (`ListItem`), read when the run reaches it and let go when the run is done with it, so the
  * List is never held as one value. The document is written back from its items: a changed YAML
- * item is patched within its own lines (as resource.ts's `patchListItems` patches a whole List),
- * a JSON List is printed as `printJson` prints the whole value, an item at a time.
+ * item is patched within its own lines and the parts joined by list-patch.ts, which does the same
+ * for a List read as one handle (`patchListItems`); a JSON List is printed as `printJson` prints
+ * the whole value, an item at a time.
  *
  * Only the shapes whose whole-document output is known to be made item by item are split: a YAML
  * List in the block layout of layout.ts (`LIST_RULES`; the layout list-items.ts reads) with at
@@ -21,41 +22,10 @@ import { reconcileValue } from './edit.js';
 import { InputError } from './errors.js';
 import { readJson } from './json-read.js';
 import { jsonStyle, type JsonStyle } from './json-write.js';
-import { blockLayout, itemValueStart, LIST_RULES } from './layout.js';
-import { patchText } from './patch.js';
+import { itemSlot, patchItem, spliceItems, splitList, type ItemText } from './list-patch.js';
 import { readSlot, SourceText, YamlResource } from './resource.js';
 import type { ResourceHandle, Slot } from './resource.js';
 import type { Segment } from './stream.js';
-
-/** The layout of a List document read item by item. */
-export interface ListSplit {
-  top: JsonObject;
-  /** Offsets of the items' `-`. */
-  dashes: number[];
-  /** Starts of the items' `-` lines. */
-  starts: number[];
-  /** End of the last item (the start of the next top-level key line, or the document's content end). */
-  bodyEnd: number;
-}
-
-/**
- * The item layout of a document, or undefined when it is not a List (or a List cut off before its
- * `kind`) in the block layout of `LIST_RULES`.
- */
-export function splitList(src: SourceText, seg: Segment): ListSplit | undefined {
-  const layout = blockLayout(src, seg, LIST_RULES);
-  if (layout === undefined) return undefined;
-  const { top } = layout;
-  if (!isObject(top) || (top.kind !== 'List' && top.kind !== undefined)) return undefined;
-  delete top.items;
-  return { top, dashes: layout.items.map((it) => it.dash), starts: layout.items.map((it) => it.start), bodyEnd: layout.itemsEnd };
-}
-
-/** The slot of the item whose `-` is at `dash` and which ends at `end` (null: an empty item). */
-export function itemSlot(src: SourceText, dash: number, end: number): Slot | null {
-  const v = itemValueStart(src.text, dash, end);
-  return v === -1 ? null : { kind: 'slot', start: v, end, col: src.column(v) };
-}
 
 /** A List's top-level value (without items) and its items' slots, when it is split. */
 interface Found {
@@ -70,7 +40,7 @@ function yamlItems(src: SourceText, seg: Segment): Found | undefined {
   if (split === undefined || split.top.kind !== 'List' || split.dashes.length < 2) return undefined;
   const slots: Slot[] = [];
   for (let i = 0; i < split.dashes.length; i++) {
-    const slot = itemSlot(src, split.dashes[i]!, i + 1 < split.dashes.length ? split.starts[i + 1]! : split.bodyEnd);
+    const slot = itemSlot(src, split, i);
     if (slot === null) return undefined;
     slots.push(slot);
   }
@@ -164,9 +134,8 @@ export class ListDocument {
   /** The new text of a changed item (`value`, read from `original`), or BAIL. */
   itemText(item: ListItem, original: JsonObject, value: JsonObject): string | typeof BAIL {
     if (this.json) return jsonItem(original === value ? value : reconcileValue(original, value), this.jsonStyle().indent);
-    const { start, end, col } = item.slot;
-    if (jsonEqual(original, value)) return this.src.text.slice(start, end);
-    const out = patchText(this.src.text, start, end, col, original, value, this.seqIndented(), this.src.io);
+    if (jsonEqual(original, value)) return this.src.text.slice(item.slot.start, item.slot.end);
+    const out = patchItem(this.src, item.slot, original, value, this.seqIndented());
     if (out === BAIL) this.whole = true;
     return out;
   }
@@ -177,17 +146,14 @@ export class ListDocument {
     for (const item of this.items) item.settle();
     if (this.json) yield* this.jsonParts(this.jsonStyle());
     else if (this.whole) yield this.printWhole();
-    else {
-      const text = this.src.text;
-      let pos = this.slot.start;
-      for (const item of this.items) {
-        const t = item.newText();
-        if (t === undefined) continue;
-        yield text.slice(pos, item.slot.start);
-        yield t;
-        pos = item.slot.end;
-      }
-      yield text.slice(pos, this.slot.end);
+    else yield* spliceItems(this.src.text, this.slot, this.changedItems());
+  }
+
+  /** The changed items' new texts (after `settle`). */
+  private *changedItems(): Generator<ItemText, void, undefined> {
+    for (const item of this.items) {
+      const text = item.newText();
+      if (text !== undefined) yield { slot: item.slot, text };
     }
   }
 

@@ -25,7 +25,7 @@ import type { Json, JsonObject } from '../kube/types.js';
 import { isObject } from '../kube/types.js';
 import { IoContext } from './context.js';
 import { checkBinary, InputError } from './errors.js';
-import { itemSlot, splitList, type ListSplit } from './list-document.js';
+import { itemSlot, splitList, type ListSplit } from './list-patch.js';
 import { describeKind, readSlot, SourceText } from './resource.js';
 import type { Slot } from './resource.js';
 import { segmentStream, type Segment } from './stream.js';
@@ -59,10 +59,8 @@ function readWhole(src: SourceText, seg: Segment): Json {
 }
 
 function* items(src: SourceText, seg: Segment, split: ListSplit): Generator<Json> {
-  const { dashes, starts, bodyEnd } = split;
-  for (let i = 0; i < dashes.length; i++) {
-    const end = i + 1 < dashes.length ? starts[i + 1]! : bodyEnd;
-    const slot = itemSlot(src, dashes[i]!, end);
+  for (let i = 0; i < split.dashes.length; i++) {
+    const slot = itemSlot(src, split, i);
     let value: Json;
     try {
       value = slot === null ? null : readSlot(src, slot, MAX_WHOLE_DOCUMENT);

@@ -260,25 +260,21 @@ function resultsNode(results: readonly Result[]): YAMLSeq {
 }
 
 /**
- * `results:` as block YAML (compact sequence), ending with a line break, given to `write` a few
- * results at a time (each printed on its own: the same text as one document of all of them,
- * without building one). `io`: the run's context (the printer's remembered strings).
+ * `results:` as block YAML (compact sequence), ending with a line break, given to `write` a result
+ * at a time (each printed on its own: the same text as one document of all of them, without
+ * building one). `io`: the run's context (the printer's remembered strings).
  */
 export function writeResults(results: readonly Result[], write: (text: string) => void, io: IoContext): void {
   if (results.length === 0) return;
-  let chunk = 'results:\n';
-  for (let i = 0; i < results.length; i++) {
-    const json = resultToJson(results[i]!);
+  write('results:\n');
+  for (const result of results) {
+    const json = resultToJson(result);
     const quick = newItemText(json, 0, false, io);
-    if (quick !== undefined) chunk += quick;
+    if (quick !== undefined) write(quick);
     else {
       const doc = new Document(null, { schema: 'core' });
       doc.contents = makeNode([json]) as typeof doc.contents;
-      chunk += doc.toString({ ...PRINT_OPTIONS, indentSeq: false });
-    }
-    if (chunk.length > 65536 || i === results.length - 1) {
-      write(chunk);
-      chunk = '';
+      write(doc.toString({ ...PRINT_OPTIONS, indentSeq: false }));
     }
   }
 }
@@ -350,9 +346,10 @@ export function emitResourceListParts(parsed: ParsedResourceList, results: reado
 /**
  * Writes the ResourceList as its items are finished, for inputs too large to hold twice: `done`
  * (in input order) writes everything up to and including that item and lets the item go; `finish`
- * writes the rest with the results. The bytes are those `emitResourceList` would write. Undefined
- * when the layout does not allow it (re-printed flow input, or `results` before `items`): then
- * write the whole list at the end.
+ * writes the rest with the results. The bytes are those `emitResourceList` would write, given to
+ * `write` in parts as they are made (a part per item or less: the caller joins them into larger
+ * writes, see cli/files.ts `outputSink`). Undefined when the layout does not allow it (re-printed
+ * flow input, or `results` before `items`): then write the whole list at the end.
  */
 export function resourceListWriter(
   parsed: ParsedResourceList,
@@ -373,7 +370,8 @@ export function resourceListWriter(
       const slot = layout.items[next]!.slot;
       next++;
       if (item.changed) {
-        write(text.slice(pos, slot.start) + item.text());
+        write(text.slice(pos, slot.start));
+        write(item.text());
         pos = slot.end;
       }
       (item as YamlResource).dispose();
@@ -389,9 +387,6 @@ export function resourceListWriter(
   };
 }
 
-/** Parts are joined up to this many characters before a write (a write per item is a system call per item). */
-const WRITE_CHUNK = 1 << 16;
-
 /** `resourceListWriter` for a list read as JSON: each item printed as block YAML once done, and let go. */
 function jsonListWriter(
   parsed: ParsedResourceList,
@@ -399,27 +394,25 @@ function jsonListWriter(
 ): { done(item: ResourceHandle): void; finish(results: readonly Result[]): void } {
   const crlf = parsed.src.eol === '\r\n';
   const printer = jsonListPrinter(parsed.layout, parsed.src.io, parsed.items.length > 0);
-  let chunk = printer.head;
+  // the pairs before `items` go out with the first part written after them
+  let head = printer.head;
   let next = 0;
-  const flush = (): void => {
-    if (chunk !== '') write(crlf ? chunk.replace(/\r?\n/g, '\r\n') : chunk);
-    chunk = '';
+  const put = (part: string): void => {
+    const t = head === '' ? part : head + part;
+    head = '';
+    if (t !== '') write(crlf ? t.replace(/\r?\n/g, '\r\n') : t);
   };
   return {
     done(item) {
       if (parsed.items[next] !== item) throw new Error('resourceListWriter: items must be done once each, in input order');
       next++;
-      chunk += printer.item(item as YamlResource);
+      put(printer.item(item as YamlResource));
       (item as YamlResource).dispose();
-      if (chunk.length > WRITE_CHUNK) flush();
     },
     finish(results) {
       if (next !== parsed.items.length) throw new Error('resourceListWriter: not every item was done');
-      printer.tail(results, (t) => {
-        chunk += t;
-        if (chunk.length > WRITE_CHUNK) flush();
-      });
-      flush();
+      printer.tail(results, put);
+      put('');
     },
   };
 }
@@ -499,7 +492,7 @@ function jsonListPrinter(
       return print([new Pair(new Scalar('items'), seq)]).slice('items:\n'.length);
     },
     tail(results, write) {
-      // the results as writeResults prints them: a few at a time, not one Document of them all
+      // the results as writeResults prints them: one at a time, not one Document of them all
       write(print(withItems ? after : before));
       writeResults(results, write, io);
     },

@@ -20,7 +20,7 @@ import { patchText, sourceQuotesAt } from './patch.js';
 import { readJson } from './json-read.js';
 import { jsonStyle, printJson } from './json-write.js';
 import { lineStart, skipSpaces } from './scan.js';
-import { blockLayout, itemValueStart, LIST_RULES } from './layout.js';
+import { patchListItems } from './list-patch.js';
 import type { IoContext, TextRef } from './context.js';
 
 /** A YAML text being read: the whole input or one file, with shared lookup structures and its run's context. */
@@ -374,43 +374,6 @@ export class YamlResource implements ResourceHandle {
     if (this.src.eol === '\r\n') out = out.replace(/\r?\n/g, '\r\n');
     return out;
   }
-}
-
-/**
- * A changed `kind: List` (`kubectl get -o yaml`: a cluster's objects in one document) patched item
- * by item: only the items whose value changed are patched, each within its own lines, so the
- * patcher's layout of the text is one item's at a time, not the whole list's (for 10,000 kubectl
- * objects, the heap peaked at over 1 GB printing the List in one piece). BAIL when the document is
- * not such a List in the block layout, when anything but its items changed, or when an item's
- * patch gives up: the caller patches or re-prints the whole document then.
- */
-function patchListItems(src: SourceText, slot: Slot, old: JsonObject, nu: JsonObject, seqIndented: boolean): string | typeof BAIL {
-  const oldItems = old.items;
-  const newItems = nu.items;
-  if (old.kind !== 'List' || nu.kind !== 'List' || !Array.isArray(oldItems) || !Array.isArray(newItems) || oldItems.length !== newItems.length) return BAIL;
-  if (slot.col !== 0 || oldItems.length < 2) return BAIL;
-  const keys = Object.keys(old);
-  const newKeys = Object.keys(nu);
-  if (keys.length !== newKeys.length || keys.some((k, i) => newKeys[i] !== k || (k !== 'items' && !jsonEqual(old[k], nu[k])))) return BAIL;
-  const layout = blockLayout(src, { start: slot.start, end: slot.end, contentStart: slot.start, contentEnd: slot.end, slow: false }, LIST_RULES);
-  if (layout === undefined || layout.items.length !== oldItems.length) return BAIL;
-  const text = src.text;
-  const parts: string[] = [];
-  let pos = slot.start;
-  for (let i = 0; i < oldItems.length; i++) {
-    const a = oldItems[i]!;
-    const b = newItems[i]!;
-    if (jsonEqual(a, b)) continue;
-    const { dash, end } = layout.items[i]!;
-    const v = itemValueStart(text, dash, end);
-    if (v === -1) return BAIL;
-    const patched = patchText(text, v, end, src.column(v), a, b, seqIndented, src.io);
-    if (patched === BAIL) return BAIL;
-    parts.push(text.slice(pos, v), patched);
-    pos = end;
-  }
-  parts.push(text.slice(pos, slot.end));
-  return parts.join('');
 }
 
 /** Turns flow collections into block ones and JSON-style quoting into the usual plain style. */

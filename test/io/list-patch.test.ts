@@ -1,14 +1,16 @@
 /**
  * A changed `kind: List` (kubectl's one document for many objects) is patched item by item
- * (resource.ts `patchListItems`): the output must be the bytes the patcher gives for the whole
+ * (list-patch.ts `patchListItems`): the output must be the bytes the patcher gives for the whole
  * document, with one patch per changed item instead of one over the whole List; a List whose
- * other keys changed, or that is not in the block layout, is patched whole as before.
+ * other keys changed, or that is not in the block layout, is patched whole as before. A List read
+ * as one handle and one read item by item are stitched by the same code: the same edits give the
+ * same bytes.
  */
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { cli } from '../../src/cli/cli.js';
 import { IoContext } from '../../src/io/context.js';
-import { parseStream } from '../../src/io/index.js';
+import { emitStream, isListItem, parseStream } from '../../src/io/index.js';
 import { patchText } from '../../src/io/patch.js';
 import { BAIL } from '../../src/io/bail.js';
 import { shapeInput } from '../../bench/generate.js';
@@ -129,5 +131,53 @@ describe('updating the items of a kind: List', () => {
     expect(r!.text()).toBe(list);
     r!.update(['items', 1, 'metadata', 'name'], 'x');
     expect(r!.changed).toBe(true);
+  });
+});
+
+describe('a kind: List read as one handle and item by item', () => {
+  // the first item ends with a block scalar whose last line starts with `#` (its content, not a
+  // comment), then a comment: an item's text runs to the next item's `-` line on both paths
+  const input = [
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '- apiVersion: v1',
+    '  kind: ConfigMap',
+    '  metadata:',
+    '    name: a',
+    '  data:',
+    '    script: |',
+    '      echo hi',
+    '      # part of the script',
+    '  # a comment after the item',
+    '- apiVersion: v1',
+    '  kind: ConfigMap',
+    '  metadata:',
+    '    name: b',
+    '',
+  ].join('\n');
+
+  /** The stream after adding `data.extra` to the first item, read item by item or whole. */
+  function edited(listItems: boolean): { out: string; split: boolean; patched: number } {
+    const io = new IoContext({ listItems });
+    const docs = parseStream(input, 'in.yaml', { listItems: true, io });
+    const split = docs.length === 2 && docs.every(isListItem);
+    if (split) docs[0]!.update(['data', 'extra'], 'x');
+    else docs[0]!.update(['items', 0, 'data', 'extra'], 'x');
+    return { out: emitStream(docs), split, patched: io.patchStats.patched };
+  }
+
+  it('gives the same text, the block scalar kept whole before the new key', () => {
+    const items = edited(true);
+    const whole = edited(false);
+    expect(items.split).toBe(true);
+    expect(whole.split).toBe(false);
+    const want = input.replace('      # part of the script\n', '      # part of the script\n    extra: x\n');
+    expect(items.out).toBe(want);
+    expect(whole.out).toBe(want);
+    expect(((parse(whole.out) as JsonObject).items as JsonObject[])[0]!.data).toEqual({ script: 'echo hi\n# part of the script\n', extra: 'x' });
+    // one item patched on each path, not the whole document
+    expect(items.patched).toBe(1);
+    expect(whole.patched).toBe(1);
   });
 });
