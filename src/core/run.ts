@@ -239,22 +239,27 @@ const MODES: Readonly<Record<Exclude<Config['mode'], 'audit'>, ModeHandler>> = {
 };
 
 /**
- * Pods rendered back to back: the run goes ahead over the next resources (reading, deciding,
+ * Pods rendered back to back: the run goes ahead over the next workloads (reading, deciding,
  * building each pod's template data) until this many renders wait, renders them, then finishes
  * each workload in input order. A render costs about twice as much between the rest of the
  * pipeline's work, which evicts V8's caches of the engine's property reads, as back to back. More
  * at once gains no more and costs memory: what waits outlives young-generation collections.
  */
 const RENDERS_AHEAD = 8;
-/** Resources the run holds at most while renders wait (objects that are not workloads included). */
-const RESOURCES_AHEAD = 64;
+/** Workloads and other resources the run holds at most while renders wait. */
+const HELD_AHEAD = 64;
 
-/** A resource the run has started and not yet handed on: what it has said so far, and where it stands. */
+/**
+ * A part of the input the run has started and not yet handed on: a workload, or a resource
+ * without one. What it has said so far waits until the parts before it are done.
+ */
 interface Pending {
-  readonly resource: Resource;
-  /** Its results, patches and drift, added to the run's output once the resources before it are done. */
+  /** The resource to hand on once this part is done: set on the last part of each resource. */
+  readonly resource: Resource | undefined;
+  /** Its results, patches and drift, added to the run's output once the parts before it are done. */
   readonly out: RunOutput;
-  readonly steps: RenderSteps<void>;
+  /** The workload's steps (none for a resource without workloads). */
+  readonly steps: RenderSteps<void> | undefined;
   /** The render it waits for; undefined once it is done. */
   request: RenderRequest | undefined;
 }
@@ -282,19 +287,12 @@ export function run(resources: readonly Resource[], options: RunOptions): RunOut
 
   const ahead: Pending[] = [];
   let waiting = 0;
-  for (const resource of resources) {
-    const said = newOutput();
-    const p: Pending = { resource, out: said, steps: processResource(resource, said), request: undefined };
-    advance(p, undefined);
+  for (const p of parts()) {
+    if (p.steps) advance(p, undefined);
     ahead.push(p);
     if (p.request) waiting++;
-    if (waiting >= RENDERS_AHEAD) renderWaiting();
+    if (waiting >= RENDERS_AHEAD || ahead.length >= HELD_AHEAD) renderWaiting();
     handOnDone();
-    // A List at the front finishes one workload per round: it is taken on until the bound holds.
-    while (ahead.length >= RESOURCES_AHEAD) {
-      renderWaiting();
-      handOnDone();
-    }
   }
   while (ahead.length > 0) {
     renderWaiting();
@@ -302,14 +300,35 @@ export function run(resources: readonly Resource[], options: RunOptions): RunOut
   }
   return out;
 
-  /** Goes on with `p` (with its render's patches, or the error its render threw) to its next render or its end. */
+  /**
+   * The input's parts in order, each made when the run reaches it: a resource's workloads one
+   * by one (the first also carries what finding them said), or the resource itself when it has none.
+   */
+  function* parts(): Generator<Pending, void, undefined> {
+    for (const resource of resources) {
+      const said = newOutput();
+      // Neither a workload nor a List of them: nothing to read.
+      const h = resource.header;
+      const found = h && h.kind !== 'List' && !findWorkloadKind(h, config.workloads) ? [] : findWorkloads(resource, config, said.results);
+      if (found.length === 0) yield { resource, out: said, steps: undefined, request: undefined };
+      for (let i = 0; i < found.length; i++) {
+        const last = i === found.length - 1;
+        const partOut = i === 0 ? said : newOutput();
+        yield { resource: last ? resource : undefined, out: partOut, steps: processWorkloadIn(found[i]!, partOut), request: undefined };
+      }
+    }
+  }
+
+  /** Goes on with `p` (with its render's patches, or the error its render threw) to its render or its end. */
   function advance(p: Pending, rendered: { patches: RenderedPatch[] } | { error: unknown } | undefined): void {
-    const step = rendered === undefined ? p.steps.next() : 'error' in rendered ? p.steps.throw(rendered.error) : p.steps.next(rendered.patches);
+    const steps = p.steps!;
+    const step = rendered === undefined ? steps.next() : 'error' in rendered ? steps.throw(rendered.error) : steps.next(rendered.patches);
     p.request = step.done ? undefined : step.value;
   }
 
-  /** Renders every waiting pod back to back, then takes each workload on in input order. */
+  /** Renders every waiting pod back to back, then finishes each workload in input order. */
   function renderWaiting(): void {
+    if (waiting === 0) return;
     const rendered = ahead.map((p) => {
       if (!p.request) return undefined;
       try {
@@ -326,7 +345,7 @@ export function run(resources: readonly Resource[], options: RunOptions): RunOut
     });
   }
 
-  /** Adds the output of the done resources at the front to the run's, and hands them on. */
+  /** Adds the output of the done parts at the front to the run's, and hands their resources on. */
   function handOnDone(): void {
     let done = 0;
     while (done < ahead.length && !ahead[done]!.request) {
@@ -335,37 +354,33 @@ export function run(resources: readonly Resource[], options: RunOptions): RunOut
       out.patches.push(...p.out.patches);
       out.drift.push(...p.out.drift);
       for (const [r, v] of p.out.reinjected) out.reinjected.set(r, v);
-      options.onResourceDone?.(p.resource);
+      if (p.resource) options.onResourceDone?.(p.resource);
     }
     if (done > 0) ahead.splice(0, done);
   }
 
-  function* processResource(resource: Resource, said: RunOutput): RenderSteps<void> {
-    // Neither a workload nor a List of them: nothing to read.
-    const h = resource.header;
-    if (h && h.kind !== 'List' && !findWorkloadKind(h, config.workloads)) return;
-    for (const w of findWorkloads(resource, config, said.results)) {
-      const ref = refOf(w.obj);
-      const where = { resourceRef: ref, ...fileOf(w.resource) };
-      const podPathText = w.podPath.length ? formatFieldPath(w.podPath) : '';
-      let pod: PodTemplate;
-      try {
-        pod = checkPodTemplate(podTemplateOf(w));
-      } catch (e) {
-        if (!(e instanceof UserError)) throw e;
-        const path = [podPathText, e.fieldPath].filter(Boolean).join('.');
-        said.results.push({ message: e.message.replace(e.fieldPath ?? '', path), severity: 'error', ...where, field: { path }, tags: { reason: e.code } });
-        continue;
-      }
-      const write = (newPod: PodTemplate) => {
-        writeBack(w, newPod);
-        if (config.output === 'patch') {
-          const patch = workloadPatch(w.obj, getIn(w.resource.value, w.base) as JsonObject, w.podPath);
-          if (patch) said.patches.push(patch);
-        }
-      };
-      yield* handle({ w, ref, where, podPathText, pod, write }, said);
+  /** Reads a workload's pod template and hands the workload to the mode. */
+  function* processWorkloadIn(w: FoundWorkload, said: RunOutput): RenderSteps<void> {
+    const ref = refOf(w.obj);
+    const where = { resourceRef: ref, ...fileOf(w.resource) };
+    const podPathText = w.podPath.length ? formatFieldPath(w.podPath) : '';
+    let pod: PodTemplate;
+    try {
+      pod = checkPodTemplate(podTemplateOf(w));
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      const path = [podPathText, e.fieldPath].filter(Boolean).join('.');
+      said.results.push({ message: e.message.replace(e.fieldPath ?? '', path), severity: 'error', ...where, field: { path }, tags: { reason: e.code } });
+      return;
     }
+    const write = (newPod: PodTemplate) => {
+      writeBack(w, newPod);
+      if (config.output === 'patch') {
+        const patch = workloadPatch(w.obj, getIn(w.resource.value, w.base) as JsonObject, w.podPath);
+        if (patch) said.patches.push(patch);
+      }
+    };
+    yield* handle({ w, ref, where, podPathText, pod, write }, said);
   }
 }
 

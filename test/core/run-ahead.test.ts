@@ -14,7 +14,7 @@ import { isObject, type Json, type JsonObject } from '../../src/kube/types.js';
 import { UserError } from '../../src/results/result.js';
 
 /** What the fake resources and renderer saw, in the order they saw it. */
-type Event = `read ${string}` | `render ${string}` | `done ${string}`;
+type Event = `read ${string}` | `render ${string}` | `done ${string}` | 'update';
 
 function resource(obj: JsonObject, events: Event[]): Resource & { readonly done: boolean } {
   const name = String((obj.metadata as JsonObject).name);
@@ -27,6 +27,7 @@ function resource(obj: JsonObject, events: Event[]): Resource & { readonly done:
       return obj;
     },
     update(path: Path, value: Json) {
+      events.push('update');
       const parent = getIn(obj, path.slice(0, -1));
       if (!isObject(parent)) throw new Error(`no parent at ${path.join('.')}`);
       parent[String(path[path.length - 1])] = value;
@@ -158,6 +159,9 @@ describe('a run that renders ahead', () => {
     ]);
     expect(events.filter((e) => e.startsWith('done ')).map((e) => e.slice(5))).toEqual(['shop', 'istio-sidecar-injector', 'before', 'the-list', 'after']);
     expect(items.map((i) => rendered(i) ?? null)).toEqual(['item-a', 'item-b', 'item-c', null, 'item-e']);
+    // The List's workloads are rendered back to back with the others: all seven before the first is written.
+    const rendersBeforeWrite = events.slice(0, events.indexOf('update')).filter((e) => e.startsWith('render ')).length;
+    expect(rendersBeforeWrite).toBe(7);
   });
 
   it('holds a bounded number of resources while a render waits', () => {
