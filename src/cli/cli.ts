@@ -5,7 +5,7 @@
  * so tests drive `cli()` with strings.
  */
 import { checkModeOptions, HELP, parseCliArgs, UsageError, type CliArgs } from './args.js';
-import { expandInputs, FileError, filesSize, outputSink, readText, writeAllAtomic, writeAtomic, writeChunked } from './files.js';
+import { expandInputs, FileError, filesSize, isDirectory, outputSink, readText, writeAllAtomic, writeAtomic, writeChunked } from './files.js';
 import { configRoots, displayPath, MAX_CONFIG_BYTES, readBounded, readConfigNamed, type ConfigRoots } from './fsguard.js';
 import { ConfigError, loadConfigLazily, type Config } from '../config/config.js';
 import type { Spec } from '../config/schema.js';
@@ -60,10 +60,11 @@ export interface CliIO {
    */
   logToStderr?: boolean;
   /**
-   * The heap's settings for a large input (main.ts): told the size of the input as soon as it is
-   * known (characters or bytes, in parts that add up), and each document or item the run is done with.
+   * The heap's settings for a large input (main.ts): told when directories are about to be walked
+   * (the input's size is not known yet), the size of the input as soon as it is known (characters
+   * or bytes, in parts that add up), and each document or item the run is done with.
    */
-  heap?: { input(size: number): Promise<void>; done(): void };
+  heap?: { walking(): Promise<void>; input(size: number): Promise<void>; done(): void };
 }
 
 export const EXIT_OK = 0;
@@ -355,6 +356,7 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
   if (config.output === 'patch' && (config.mode === 'explain' || config.mode === 'check')) {
     throw new UsageError(`${config.mode} changes nothing, so it has no patches: drop the patch output`);
   }
+  if (io.heap && args.files.some(isDirectory)) await io.heap.walking();
   const { files, warnings } = expandInputs(args.files, { recursive: args.recursive });
   if (warnings.length && !args.quiet) io.stderr(warnings.map((w) => `warning: ${w}\n`).join(''));
   // A live snapshot is read file by file, each List item by item (cli/audit.ts).

@@ -115,6 +115,15 @@ export function expandInputs(paths: readonly string[], opts: { recursive?: boole
   return { files, warnings };
 }
 
+/** Does `path` name a directory (an error is for expandInputs to report)? */
+export function isDirectory(path: string): boolean {
+  try {
+    return path !== '-' && statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** The size in bytes of the files (stdin left out), from the file system; a file it cannot tell counts 0 (reading it will say why). */
 export function filesSize(files: readonly InputFile[]): number {
   let total = 0;

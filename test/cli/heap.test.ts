@@ -60,4 +60,29 @@ describe('smallHeap', () => {
     expect(v8.flags).toHaveLength(4);
     expect(v8.loads()).toBe(1);
   });
+
+  it('holds the young generation during a walk, and gives V8 its default back when the files turn out small', async () => {
+    const v8 = fakeV8();
+    const heap = smallHeap(v8.load);
+    await heap.walking();
+    expect(v8.flags).toEqual(['--semi-space-growth-factor=1']);
+    await heap.input(LARGE_INPUT - 1);
+    expect(v8.flags).toEqual(['--semi-space-growth-factor=1', '--semi-space-growth-factor=2']);
+    // a small run after the walk: no more flags, however many documents
+    v8.grow(YOUNG_CAP);
+    for (let i = 0; i < 10 * LOOK_EVERY; i++) heap.done();
+    expect(v8.flags).toHaveLength(2);
+  });
+
+  it('goes from a walk to a large input as from the start', async () => {
+    const v8 = fakeV8();
+    const heap = smallHeap(v8.load);
+    await heap.walking();
+    await heap.walking(); // told again: set once
+    await heap.input(LARGE_INPUT + 1);
+    expect(v8.flags).toEqual(['--semi-space-growth-factor=1', '--heap-growing-percent=10', '--semi-space-growth-factor=1']);
+    heap.done();
+    expect(v8.flags.at(-1)).toBe('--semi-space-growth-factor=2');
+    expect(v8.loads()).toBe(1);
+  });
 });
