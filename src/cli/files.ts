@@ -23,6 +23,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { detachString } from '../kube/types.js';
 import { displayPath, errnoReason, FileError, isDanglingLink, isInside, MAX_INPUT_BYTES, readBounded } from './fsguard.js';
 
 export { FileError };
@@ -168,7 +169,7 @@ function walk(
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const withYaml: string[] = [];
   for (const entry of entries) {
-    const path = flatString(join(dir, entry.name));
+    const path = detachString(join(dir, entry.name));
     const isYaml = YAML_NAME.test(entry.name);
     if (entry.isDirectory()) {
       if (!recursive) {
@@ -203,23 +204,11 @@ function walk(
         add(path, real, root);
       }
     } else if (isYaml) {
-      if (entry.isFile()) add(path, flatString(join(realDir, entry.name)), root);
+      if (entry.isFile()) add(path, detachString(join(realDir, entry.name)), root);
       else warnings.push(`${displayPath(path)}: skipped: not a regular file`);
     }
   }
   return withYaml;
-}
-
-/**
- * `s` as one flat string, for a string kept long. V8 keeps a string built by concatenation (a
- * joined path, ~17 pieces; a printed document, ~1,000) as a chain of its pieces, ~32 bytes each,
- * until something reads it whole; converting it to a number (which fails) makes V8 flatten it in
- * place, and the pieces are collected. A tree of 20,000 files: ~15 MB less heap for the paths; the
- * spool's first 4 MiB of printed documents: ~15 MB less.
- */
-export function flatString(s: string): string {
-  Number(s);
-  return s;
 }
 
 /** Does `dir` hold a *.yaml / *.yml file at any depth (bounded; links are not followed)? */

@@ -18,7 +18,8 @@ import { closeSync, constants, mkdtempSync, openSync, readSync, rmdirSync, unlin
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TextRef, TextStore } from '../io/index.js';
-import { FileError, fitsUtf8, flatString, utf8Bytes, writeReason } from './files.js';
+import { detachString } from '../kube/types.js';
+import { FileError, fitsUtf8, utf8Bytes, writeReason } from './files.js';
 import { displayPath } from './fsguard.js';
 
 /** Characters of text held in memory before the spool goes to a file. */
@@ -69,7 +70,7 @@ export class SpoolStore implements TextStore {
   put(text: string): TextRef {
     if (this.fd === undefined && (this.noFile || this.held + text.length <= this.after || !this.open())) {
       this.held += text.length;
-      return { text: flatString(text) } satisfies InMemory;
+      return { text: detachString(text) } satisfies InMemory;
     }
     const ref: InFile = { at: this.size, bytes: this.append(text) };
     this.size += ref.bytes;
