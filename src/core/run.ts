@@ -9,7 +9,7 @@ import type { Config } from '../config/config.js';
 import { isOwnConfig } from '../config/config.js';
 import { Annotation } from '../kube/keys.js';
 import { findWorkloadKind, formatFieldPath, getIn, parsePath, type Path } from '../kube/kinds.js';
-import { asPodJson, isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef, type SourceQuote } from '../kube/types.js';
+import { asPodJson, BoundedMemo, isObject, type Json, type JsonObject, type PodTemplate, type ResourceRef, type SourceQuote } from '../kube/types.js';
 import { checkPodTemplate } from '../kube/shape.js';
 import { UserError, type Result } from '../results/result.js';
 import { workloadSteps, type Environment, type WorkloadOutcome } from './workload.js';
@@ -425,7 +425,7 @@ const MAX_SHARED_TEXTS = 4096;
  * result until the results are written at the end of the run. Results keep the first copy.
  */
 class SharedTexts {
-  private readonly seen = new Map<string, string>();
+  private readonly seen = new BoundedMemo<string>(MAX_SHARED_TEXTS);
 
   share(r: Result): Result {
     r.message = this.one(r.message);
@@ -434,11 +434,7 @@ class SharedTexts {
   }
 
   private one(s: string): string {
-    const known = this.seen.get(s);
-    if (known !== undefined) return known;
-    if (this.seen.size >= MAX_SHARED_TEXTS) this.seen.clear();
-    this.seen.set(s, s);
-    return s;
+    return this.seen.get(s, (own) => own);
   }
 }
 

@@ -6,7 +6,7 @@
  * Every resource read in a run keeps its run's context (through its `SourceText`), so a run never
  * sees another's switches or caches. A reader given no context makes one of its own.
  */
-import { detachString } from '../kube/types.js';
+import { BoundedMemo, detachString } from '../kube/types.js';
 
 export interface IoOptions {
   /** Changed resources are written by patching their text (patch.ts); off: re-printed through `yaml`. */
@@ -60,26 +60,21 @@ export const MAX_REMEMBERED = 10000;
 
 /**
  * The text `yaml` prints for short one-line strings, as values and as keys: most of a sidecar's
- * strings come back for every workload. At most MAX_REMEMBERED + 1 of each.
+ * strings come back for every workload. At most MAX_REMEMBERED of each.
  */
 export class PrintedScalars {
-  private readonly values = new Map<string, string>();
-  private readonly keys = new Map<string, string>();
+  private readonly values = new BoundedMemo<string>(MAX_REMEMBERED);
+  private readonly keys = new BoundedMemo<string>(MAX_REMEMBERED);
 
   /** The printed text of `v`, made with `print` the first time. */
   get(v: string, key: boolean, print: (v: string) => string): string {
     if (v.length > MAX_REMEMBERED_LENGTH) return print(v);
-    const map = key ? this.keys : this.values;
-    let out = map.get(v);
-    if (out === undefined) {
-      out = print(v);
-      if (map.size > MAX_REMEMBERED) map.clear();
-      // A string read from a larger text may be a slice that keeps all of that text alive (V8's
-      // sliced strings): a template's whole output per remembered name. The map keeps copies.
-      const own = detachString(v);
-      map.set(own, out === v ? own : detachString(out));
-    }
-    return out;
+    // A string read from a larger text may be a slice that keeps all of that text alive (V8's
+    // sliced strings): a template's whole output per remembered name. The memo keeps copies.
+    return (key ? this.keys : this.values).get(v, (own) => {
+      const out = print(own);
+      return out === own ? own : detachString(out);
+    });
   }
 
   /** How many printed strings are remembered (values and keys). */

@@ -136,6 +136,32 @@ export function detachString(s: string): string {
 }
 
 /**
+ * Strings remembered with what was made from them, for texts that come back workload after
+ * workload (printed scalars, result messages): bounded, it forgets everything when `max` are held
+ * and starts again. The string kept as the key is detached (detachString), so a remembered string
+ * holds only its own characters, and `make` gets that copy.
+ */
+export class BoundedMemo<V> {
+  private readonly map = new Map<string, V>();
+
+  constructor(private readonly max: number) {}
+
+  get(key: string, make: (own: string) => V): V {
+    const known = this.map.get(key);
+    if (known !== undefined) return known;
+    if (this.map.size >= this.max) this.map.clear();
+    const own = detachString(key);
+    const made = make(own);
+    this.map.set(own, made);
+    return made;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+/**
  * Freezes a JSON-shaped value and everything it holds (`Object.freeze` all the way down), so a
  * value shared by every workload of a run (the resolved settings) cannot be changed by one of
  * them: a write throws (modules run in strict mode). Returns the value itself.
