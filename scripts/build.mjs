@@ -43,6 +43,11 @@ async function bundle() {
     target: 'node20',
     // main.ts runs itself only when started as a file; in the bundle the loader calls main().
     define: { 'import.meta.url': 'undefined' },
+    // yaml's ES module build (its package's default export condition) rather than its CommonJS
+    // one (the `node` condition): the same code, but bundled as ES modules it is hoisted into
+    // the chunk and shaken, where the CommonJS one is ~60 module wrappers that each run and copy
+    // their exports on every start.
+    alias: { yaml: './node_modules/yaml/browser/index.js' },
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: 'none',
