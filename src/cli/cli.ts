@@ -356,7 +356,8 @@ async function streamMode(args: CliArgs, io: CliIO, ctx: IoContext): Promise<num
   if (config.output === 'patch' && (config.mode === 'explain' || config.mode === 'check')) {
     throw new UsageError(`${config.mode} changes nothing, so it has no patches: drop the patch output`);
   }
-  if (io.heap && args.files.some(isDirectory)) await io.heap.walking();
+  // A tree of many small files: the heap is held before the walk (audit reads file by file).
+  if (io.heap && config.mode !== 'audit' && args.files.some(isDirectory)) await io.heap.walking();
   const { files, warnings } = expandInputs(args.files, { recursive: args.recursive });
   if (warnings.length && !args.quiet) io.stderr(warnings.map((w) => `warning: ${w}\n`).join(''));
   // A live snapshot is read file by file, each List item by item (cli/audit.ts).
