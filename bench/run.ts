@@ -21,7 +21,7 @@
  *   BENCH_ONLY      cases: startup, shapes, files, warm, audit (all)
  *   BENCH_AUDIT_PODS  pods in the --audit snapshots (10000,100000)
  *   BENCH_WARM_ROUNDS  counted runs of each size in the warmed process (1)
- *   BENCH_RUNS      start-up repetitions (21)
+ *   BENCH_RUNS      start-up samples, each of ten runs in a row (21)
  *   BENCH_BIG_RUNS  at most this many runs of a case at the largest size (3)
  *   BENCH_SMALL_RUNS  runs of a case at the other sizes (5, at least BENCH_BIG_RUNS)
  *   BENCH_BUDGET_S  stop repeating a case after this many seconds (60); one run always happens
