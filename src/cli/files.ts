@@ -77,8 +77,11 @@ export function expandInputs(paths: readonly string[], opts: { recursive?: boole
       return;
     }
     if (files.length >= maxFiles) throw new FileError(`${displayPath(path)}: more than ${maxFiles} input files`);
-    seen.set(real, path);
-    files.push({ path, root });
+    // Kept to the end of the run (the real path to the end of the walk): flat copies, as a path
+    // made by `join` is a chain of ~17 pieces until something reads it whole (detachString).
+    const kept = detachString(path);
+    seen.set(detachString(real), kept);
+    files.push({ path: kept, root });
   };
   let stdin = false;
   for (const p of paths) {
@@ -169,7 +172,7 @@ function walk(
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const withYaml: string[] = [];
   for (const entry of entries) {
-    const path = detachString(join(dir, entry.name));
+    const path = join(dir, entry.name);
     const isYaml = YAML_NAME.test(entry.name);
     if (entry.isDirectory()) {
       if (!recursive) {
@@ -204,7 +207,7 @@ function walk(
         add(path, real, root);
       }
     } else if (isYaml) {
-      if (entry.isFile()) add(path, detachString(join(realDir, entry.name)), root);
+      if (entry.isFile()) add(path, join(realDir, entry.name), root);
       else warnings.push(`${displayPath(path)}: skipped: not a regular file`);
     }
   }
